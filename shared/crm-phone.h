@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CRM_PHONE_INVALID,
+  CRM_PHONE_MOBILE,     /* 1[3-9]xxxxxxxxx */
+  CRM_PHONE_LANDLINE,   /* area code 0xx/0xxx + 7–8 digits, or local 7–8 digits */
+  CRM_PHONE_SERVICE,    /* 400/800/95xxx/short numbers */
+  CRM_PHONE_FOREIGN,    /* +NN other than 86 */
+} CrmPhoneKind;
+
+/* Digits only, whatever the separators ("010-6212 3456" → "01062123456");
+ * for search indexing. */
+char *crm_phone_digits (const char *text);
+
+/* Canonical national form for matching a caller against stored numbers:
+ * strips separators, "+86"/"0086"/"86" prefixes on mobiles, keeps the area
+ * code with its leading 0 for landlines, cuts extensions ("转123", "ext 12",
+ * "#12", "-ext"), and stores the extension in `extension` (may be NULL).
+ * Returns NULL (and CRM_PHONE_INVALID) when the text is not a phone number. */
+char *crm_phone_normalize (const char *text, CrmPhoneKind *kind, char **extension);
+
+G_END_DECLS
