@@ -1,3 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being implemented */
-typedef int crm_placeholder_crm_money;
+#define G_LOG_DOMAIN "crm-money"
+
+#include "config.h"
+
+#include "crm-money.h"
+
+/* placeholder until the implementation lands; keeps the library linkable */
