@@ -1,0 +1,584 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-db-pool"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+#include <string.h>
+
+#include "crm-db-private.h"
+
+/*
+ * N worker threads, each owning one PostgreSQL connection.  Work arrives on
+ * one queue as GTasks; the task's callback runs on the submitter's
+ * thread-default main context.
+ */
+
+void     crm_db_reset_prepared (CrmDb *db);
+gboolean crm_db_take_commit_on_error (CrmDb *db);
+
+#define MAX_ATTEMPTS 5
+#define SESSION_LIFETIME_US (12 * G_TIME_SPAN_HOUR)
+/* Slide the expiry at most once per this interval per session. */
+#define SESSION_SLIDE_US (G_TIME_SPAN_HOUR)
+
+struct _CrmDbPool {
+  char        *conninfo;
+  GAsyncQueue *queue;
+  GPtrArray   *threads;
+  guint        n_workers;
+  gint         busy;  /* atomic */
+};
+
+typedef struct {
+  CrmRequestContext *ctx;
+  GVariant          *request;
+} RunData;
+
+static char stop_marker;
+
+static void
+run_data_free (RunData *d)
+{
+  g_clear_pointer (&d->ctx, crm_request_context_free);
+  g_clear_pointer (&d->request, g_variant_unref);
+  g_free (d);
+}
+
+typedef struct {
+  CrmDbPool  *pool;
+  CrmDb      *db;
+  GHashTable *locales;  /* name → locale_t */
+  guint       mutations;
+} Worker;
+
+/* ---- Locales ---- */
+
+static gboolean
+locale_name_is_sane (const char *name)
+{
+  gsize len = strlen (name);
+
+  if (len == 0 || len > 32)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (name[i]) && name[i] != '_' && name[i] != '-' &&
+        name[i] != '.' && name[i] != '@')
+      return FALSE;
+  return TRUE;
+}
+
+/* Errors are produced with _() on the worker thread; uselocale() with the
+ * request's LC_MESSAGES makes gettext pick the peer's language without
+ * touching the process locale.  Needs the locale generated on the system
+ * (Debian: `locales` with zh_CN.UTF-8 in /etc/locale.gen); without it the
+ * messages stay English. */
+static locale_t
+worker_locale (Worker *w, const char *requested)
+{
+  g_autofree char *name = NULL;
+  gpointer cached;
+  locale_t base, loc = (locale_t) 0;
+
+  if (requested == NULL || !locale_name_is_sane (requested))
+    requested = "C";
+  if (g_hash_table_lookup_extended (w->locales, requested, NULL, &cached))
+    return (locale_t) cached;
+
+  name = g_strdup (requested);
+  g_strdelimit (name, "-", '_');
+  base = newlocale (LC_ALL_MASK, "C.UTF-8", (locale_t) 0);
+  if (base == (locale_t) 0)
+    base = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
+  if (strchr (name, '.') == NULL && strcmp (name, "C") != 0)
+    {
+      g_autofree char *utf8 = g_strconcat (name, ".UTF-8", NULL);
+      locale_t dup = duplocale (base);
+
+      loc = newlocale (LC_MESSAGES_MASK, utf8, dup);
+      if (loc == (locale_t) 0)
+        freelocale (dup);
+    }
+  if (loc == (locale_t) 0)
+    {
+      locale_t dup = duplocale (base);
+
+      loc = newlocale (LC_MESSAGES_MASK, name, dup);
+      if (loc == (locale_t) 0)
+        {
+          freelocale (dup);
+          if (strcmp (name, "C") != 0)
+            g_message ("locale %s is not installed; replying in English", name);
+          loc = duplocale (base);
+        }
+    }
+  freelocale (base);
+  g_hash_table_insert (w->locales, g_strdup (requested), loc);
+  return loc;
+}
+
+static void
+free_locale (gpointer p)
+{
+  freelocale ((locale_t) p);
+}
+
+/* ---- Connections ---- */
+
+static gboolean
+worker_ensure_connection (Worker *w, GError **error)
+{
+  static const guint backoff_ms[] = { 0, 100, 500, 2000 };
+  g_autoptr(GError) local = NULL;
+
+  if (w->db != NULL && PQstatus (crm_db_get_conn (w->db)) == CONNECTION_OK)
+    return TRUE;
+  g_clear_pointer (&w->db, crm_db_free);
+  for (guint i = 0; i < G_N_ELEMENTS (backoff_ms); i++)
+    {
+      PGconn *conn;
+
+      g_clear_error (&local);
+      if (backoff_ms[i] > 0)
+        g_usleep (backoff_ms[i] * 1000);
+      conn = crm_db_connect (w->pool->conninfo, &local);
+      if (conn != NULL)
+        {
+          w->db = crm_db_new_for_conn (conn);
+          return TRUE;
+        }
+    }
+  g_warning ("database unreachable: %s", local->message);
+  g_set_error (error, CRM_ERROR, CRM_ERROR_UNAVAILABLE,
+               _("The database is not available; please try again later"));
+  return FALSE;
+}
+
+/* ---- Idempotency ---- */
+
+static char *
+hex_encode (GVariant *v)
+{
+  gsize n = g_variant_get_size (v);
+  const guchar *data = g_variant_get_data (v);
+  GString *s = g_string_sized_new (2 + 2 * n);
+
+  g_string_append (s, "\\x");
+  for (gsize i = 0; i < n; i++)
+    g_string_append_printf (s, "%02x", data[i]);
+  return g_string_free (s, FALSE);
+}
+
+static GVariant *
+hex_decode (const char *text, const char *type)
+{
+  gsize len;
+  guchar *buf;
+  GBytes *bytes;
+  GVariant *v;
+
+  if (!g_str_has_prefix (text, "\\x"))
+    return NULL;
+  text += 2;
+  len = strlen (text) / 2;
+  buf = g_malloc (len + 1);
+  for (gsize i = 0; i < len; i++)
+    buf[i] = (guchar) ((g_ascii_xdigit_value (text[2 * i]) << 4) |
+                       g_ascii_xdigit_value (text[2 * i + 1]));
+  bytes = g_bytes_new_take (buf, len);
+  v = g_variant_new_from_bytes (G_VARIANT_TYPE (type), bytes, FALSE);
+  g_bytes_unref (bytes);
+  if (!g_variant_is_normal_form (v))
+    {
+      g_variant_unref (g_variant_ref_sink (v));
+      return NULL;
+    }
+  return g_variant_ref_sink (v);
+}
+
+/* Claims (user, key) for this request, or finds the reply of an earlier one.
+ * The INSERT takes a row lock held until COMMIT, so a concurrent retry with
+ * the same key waits for the first and then sees its reply. */
+static gboolean
+idempotency_claim (CrmDb *db, CrmRequestContext *ctx, GVariant **stored, GError **error)
+{
+  g_autofree char *uid = crm_db_int64_to_string (ctx->session->user_id);
+  g_autofree char *mid = g_strdup_printf ("%u", (guint) ctx->message->id);
+  const char *params[] = { uid, ctx->idempotency_key, mid };
+  g_autoptr(PGresult) ins = NULL;
+  g_autoptr(PGresult) sel = NULL;
+
+  *stored = NULL;
+  ins = crm_db_exec (db, "idem_claim",
+                     "INSERT INTO idempotency (user_id, key, message) VALUES ($1, $2, $3)"
+                     " ON CONFLICT DO NOTHING RETURNING 1", 3, params, error);
+  if (ins == NULL)
+    return FALSE;
+  if (PQntuples (ins) == 1)
+    return TRUE;
+  sel = crm_db_exec (db, "idem_lookup",
+                     "SELECT message, reply FROM idempotency WHERE user_id = $1 AND key = $2",
+                     2, params, error);
+  if (sel == NULL)
+    return FALSE;
+  if (PQntuples (sel) != 1 || crm_db_get_int64 (sel, 0, 0) != ctx->message->id ||
+      PQgetisnull (sel, 0, 1))
+    {
+      g_set_error (error, CRM_ERROR, CRM_ERROR_BAD_PAYLOAD,
+                   _("This request key was already used for a different request"));
+      return FALSE;
+    }
+  *stored = hex_decode (PQgetvalue (sel, 0, 1), ctx->message->reply_type);
+  if (*stored == NULL)
+    {
+      g_set_error (error, CRM_ERROR, CRM_ERROR_INTERNAL, _("Internal server error"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+idempotency_store (CrmDb *db, CrmRequestContext *ctx, GVariant *reply, GError **error)
+{
+  g_autofree char *uid = crm_db_int64_to_string (ctx->session->user_id);
+  g_autofree char *hex = hex_encode (reply);
+  const char *params[] = { uid, ctx->idempotency_key, hex };
+  g_autoptr(PGresult) res = crm_db_exec (db, "idem_store",
+                                         "UPDATE idempotency SET reply = $3::bytea"
+                                         " WHERE user_id = $1 AND key = $2",
+                                         3, params, error);
+
+  return res != NULL;
+}
+
+/* ---- Sessions: sliding expiry ---- */
+
+static gboolean
+session_touch (CrmDb *db, CrmRequestContext *ctx, GError **error)
+{
+  CrmSession *s = ctx->session;
+  gint64 now = g_get_real_time ();
+  g_autoptr(PGresult) res = NULL;
+  const char *params[] = { s->token_hash };
+
+  if (s->expires_us <= now)
+    {
+      g_set_error (error, CRM_ERROR, CRM_ERROR_SESSION_EXPIRED,
+                   _("Your session has expired; please sign in again"));
+      return FALSE;
+    }
+  if (s->expires_us - now > SESSION_LIFETIME_US - SESSION_SLIDE_US)
+    return TRUE;
+  res = crm_db_exec (db, "session_slide",
+                     "UPDATE sessions SET last_seen = now (), expires = now () + interval '12 hours'"
+                     " WHERE token_hash = $1 AND NOT revoked AND expires > now ()"
+                     " RETURNING extract (epoch FROM expires)", 1, params, error);
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) != 1)
+    {
+      g_set_error (error, CRM_ERROR, CRM_ERROR_SESSION_EXPIRED,
+                   _("Your session has expired; please sign in again"));
+      return FALSE;
+    }
+  if (ctx->new_session == NULL)
+    ctx->new_session = crm_session_new (s->token_hash, s->user_id, s->department_id,
+                                        s->login, s->display_name,
+                                        g_strdupv (s->permissions),
+                                        crm_db_get_epoch_us (res, 0, 0),
+                                        s->must_change_password);
+  return TRUE;
+}
+
+/* ---- One request ---- */
+
+static GVariant *
+run_once (Worker *w, CrmRequestContext *ctx, GVariant *request, CrmHandlerFunc handler,
+          GError **error)
+{
+  CrmDb *db = w->db;
+  gboolean mutates = (ctx->message->flags & CRM_MSG_FLAG_MUTATES) != 0;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) local = NULL;
+
+  g_clear_pointer (&ctx->new_session, crm_session_unref);
+  ctx->signed_out = FALSE;
+  crm_db_take_commit_on_error (db);
+
+  if (!crm_db_command (db, "BEGIN", error))
+    return NULL;
+  if (ctx->session != NULL && !session_touch (db, ctx, &local))
+    goto failed;
+  if (mutates && ctx->session != NULL && ctx->idempotency_key != NULL)
+    {
+      GVariant *stored = NULL;
+
+      if (!idempotency_claim (db, ctx, &stored, &local))
+        goto failed;
+      if (stored != NULL)
+        {
+          crm_db_command (db, "ROLLBACK", NULL);
+          return stored;
+        }
+    }
+  reply = handler (db, ctx, request, &local);
+  if (reply == NULL)
+    {
+      if (local == NULL)
+        local = g_error_new (CRM_ERROR, CRM_ERROR_INTERNAL, _("Internal server error"));
+      goto failed;
+    }
+  g_variant_ref_sink (reply);
+  if (!g_variant_is_of_type (reply, G_VARIANT_TYPE (ctx->message->reply_type)))
+    {
+      g_critical ("handler for %s returned %s instead of %s", ctx->message->name,
+                  g_variant_get_type_string (reply), ctx->message->reply_type);
+      local = g_error_new (CRM_ERROR, CRM_ERROR_INTERNAL, _("Internal server error"));
+      goto failed;
+    }
+  if (mutates && ctx->session != NULL && ctx->idempotency_key != NULL &&
+      !idempotency_store (db, ctx, reply, &local))
+    goto failed;
+  if (!crm_db_command (db, "COMMIT", error))
+    return NULL;
+  return g_steal_pointer (&reply);
+
+failed:
+  if (crm_db_take_commit_on_error (db))
+    {
+      g_autoptr(GError) commit_error = NULL;
+      if (!crm_db_command (db, "COMMIT", &commit_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&commit_error));
+          return NULL;
+        }
+    }
+  else
+    crm_db_command (db, "ROLLBACK", NULL);
+  g_propagate_error (error, g_steal_pointer (&local));
+  return NULL;
+}
+
+static gboolean
+password_change_allows (CrmMessageId id)
+{
+  return id == CRM_MSG_AUTH_CHANGE_PASSWORD || id == CRM_MSG_AUTH_LOGOUT ||
+         id == CRM_MSG_AUTH_WHOAMI || id == CRM_MSG_HEALTH ||
+         id == CRM_MSG_AUTH_LOGIN || id == CRM_MSG_AUTH_RESUME;
+}
+
+static GVariant *
+worker_run (Worker *w, CrmRequestContext *ctx, GVariant *request, GError **error)
+{
+  CrmHandlerFunc handler = crm_handlers_lookup (ctx->message->id);
+  g_autoptr(GError) local = NULL;
+
+  if (handler == NULL)
+    {
+      g_set_error (error, CRM_ERROR, CRM_ERROR_UNKNOWN_MESSAGE,
+                   _("The server does not handle this message"));
+      return NULL;
+    }
+  if (ctx->session == NULL && (ctx->message->flags & CRM_MSG_FLAG_PREAUTH) == 0)
+    {
+      g_set_error (error, CRM_ERROR, CRM_ERROR_NOT_SIGNED_IN, _("Please sign in first"));
+      return NULL;
+    }
+  if (ctx->message->permission != NULL &&
+      !crm_session_has_permission (ctx->session, ctx->message->permission))
+    {
+      g_set_error (error, CRM_ERROR, CRM_ERROR_PERMISSION_DENIED,
+                   _("You do not have permission to do this"));
+      return NULL;
+    }
+  if (ctx->session != NULL && ctx->session->must_change_password &&
+      !password_change_allows (ctx->message->id))
+    {
+      g_set_error (error, CRM_ERROR, CRM_ERROR_PASSWORD_CHANGE_REQUIRED,
+                   _("Please change your password first"));
+      return NULL;
+    }
+
+  for (guint attempt = 1; attempt <= MAX_ATTEMPTS; attempt++)
+    {
+      GVariant *reply;
+      const char *state;
+
+      g_clear_error (&local);
+      if (!worker_ensure_connection (w, error))
+        return NULL;
+      reply = run_once (w, ctx, request, handler, &local);
+      if (reply != NULL)
+        return reply;
+      state = crm_db_last_sqlstate (w->db);
+      if (strcmp (state, "40001") == 0 || strcmp (state, "40P01") == 0)
+        {
+          g_debug ("%s: retrying after %s (attempt %u)", ctx->message->name, state, attempt);
+          crm_db_command (w->db, "ROLLBACK", NULL);
+          continue;
+        }
+      if (PQstatus (crm_db_get_conn (w->db)) != CONNECTION_OK ||
+          g_str_has_prefix (state, "08") || g_str_has_prefix (state, "57P"))
+        {
+          /* The connection died (PostgreSQL restarted).  Retrying is safe:
+           * an unacknowledged mutation either rolled back or committed its
+           * idempotency row, whose stored reply the retry returns. */
+          g_clear_pointer (&w->db, crm_db_free);
+          if (attempt < 3)
+            continue;
+        }
+      break;
+    }
+  g_propagate_error (error, g_steal_pointer (&local));
+  return NULL;
+}
+
+static void
+worker_purge (Worker *w)
+{
+  if (w->db == NULL)
+    return;
+  crm_db_command (w->db, "DELETE FROM idempotency WHERE created_at < now () - interval '24 hours'", NULL);
+  crm_db_command (w->db, "DELETE FROM sessions WHERE expires < now () - interval '7 days'", NULL);
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  Worker *w = data;
+
+  for (;;)
+    {
+      gpointer item = g_async_queue_pop (w->pool->queue);
+      GTask *task;
+      RunData *d;
+      GVariant *reply;
+      g_autoptr(GError) error = NULL;
+      locale_t saved;
+      gboolean mutates;
+
+      if (item == &stop_marker)
+        break;
+      task = item;
+      d = g_task_get_task_data (task);
+      mutates = (d->ctx->message->flags & CRM_MSG_FLAG_MUTATES) != 0;
+      if (g_task_return_error_if_cancelled (task))
+        {
+          g_object_unref (task);
+          continue;
+        }
+      g_atomic_int_inc (&w->pool->busy);
+      saved = uselocale (worker_locale (w, d->ctx->locale));
+      reply = worker_run (w, d->ctx, d->request, &error);
+      uselocale (saved);
+      g_atomic_int_dec_and_test (&w->pool->busy);
+      if (reply != NULL)
+        g_task_return_pointer (task, reply, (GDestroyNotify) g_variant_unref);
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      if (mutates && ++w->mutations % 1000 == 0)
+        worker_purge (w);
+    }
+  g_clear_pointer (&w->db, crm_db_free);
+  g_hash_table_unref (w->locales);
+  g_free (w);
+  return NULL;
+}
+
+CrmDbPool *
+crm_db_pool_new (const char *conninfo, guint n_connections, GError **error)
+{
+  CrmDbPool *pool;
+  g_autoptr(PGconn) probe = NULL;
+
+  g_return_val_if_fail (conninfo != NULL, NULL);
+  g_return_val_if_fail (n_connections > 0, NULL);
+
+  /* Fail early and clearly if the database is unreachable at start. */
+  probe = crm_db_connect (conninfo, error);
+  if (probe == NULL)
+    return NULL;
+
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+
+  pool = g_new0 (CrmDbPool, 1);
+  pool->conninfo = g_strdup (conninfo);
+  pool->queue = g_async_queue_new ();
+  pool->threads = g_ptr_array_new ();
+  pool->n_workers = n_connections;
+  for (guint i = 0; i < n_connections; i++)
+    {
+      Worker *w = g_new0 (Worker, 1);
+      g_autofree char *name = g_strdup_printf ("crm-db-%u", i);
+
+      w->pool = pool;
+      w->locales = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_locale);
+      if (i == 0)
+        w->db = crm_db_new_for_conn (g_steal_pointer (&probe));
+      g_ptr_array_add (pool->threads, g_thread_new (name, worker_thread, w));
+    }
+  return pool;
+}
+
+void
+crm_db_pool_free (CrmDbPool *pool)
+{
+  if (pool == NULL)
+    return;
+  for (guint i = 0; i < pool->threads->len; i++)
+    g_async_queue_push (pool->queue, &stop_marker);
+  for (guint i = 0; i < pool->threads->len; i++)
+    g_thread_join (g_ptr_array_index (pool->threads, i));
+  g_ptr_array_unref (pool->threads);
+  g_async_queue_unref (pool->queue);
+  g_free (pool->conninfo);
+  g_free (pool);
+}
+
+void
+crm_db_pool_run_async (CrmDbPool           *pool,
+                       CrmRequestContext   *ctx,
+                       GVariant            *request,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  RunData *d = g_new0 (RunData, 1);
+
+  g_task_set_source_tag (task, crm_db_pool_run_async);
+  d->ctx = ctx;
+  d->request = g_variant_ref_sink (request);
+  g_task_set_task_data (task, d, (GDestroyNotify) run_data_free);
+  g_async_queue_push (pool->queue, task);
+}
+
+GVariant *
+crm_db_pool_run_finish (CrmDbPool           *pool,
+                        GAsyncResult        *result,
+                        CrmRequestContext  **ctx_out,
+                        GError             **error)
+{
+  RunData *d;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  d = g_task_get_task_data (G_TASK (result));
+  if (ctx_out != NULL)
+    *ctx_out = g_steal_pointer (&d->ctx);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+crm_db_pool_get_stats (CrmDbPool *pool, guint *busy, guint *idle, guint *queued)
+{
+  gint b = g_atomic_int_get (&pool->busy);
+  gint q = g_async_queue_length (pool->queue);
+
+  if (busy)
+    *busy = (guint) b;
+  if (idle)
+    *idle = pool->n_workers > (guint) b ? pool->n_workers - (guint) b : 0;
+  if (queued)
+    *queued = q > 0 ? (guint) q : 0;
+}
