@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crmctl"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "crm-error.h"
+#include "crmctl.h"
+
+void
+crmctl_context_clear (CrmctlContext *ctx)
+{
+  if (ctx->connection != NULL)
+    crm_connection_close (ctx->connection);
+  g_clear_object (&ctx->connection);
+  g_clear_pointer (&ctx->server, g_free);
+  g_clear_pointer (&ctx->user, g_free);
+  g_clear_pointer (&ctx->password_file, g_free);
+  g_clear_pointer (&ctx->locale, g_free);
+  g_clear_pointer (&ctx->host, g_free);
+}
+
+char *
+crmctl_context_dup_locale (CrmctlContext *ctx)
+{
+  const char * const *names;
+
+  if (ctx->locale != NULL && *ctx->locale != '\0')
+    return g_strdup (ctx->locale);
+  /* "zh_CN.UTF-8" → "zh_CN"; the server only needs the language. */
+  names = g_get_language_names ();
+  for (gsize i = 0; names[i] != NULL; i++)
+    {
+      const char *name = names[i];
+
+      if (strcmp (name, "C") != 0 && strcmp (name, "POSIX") != 0 &&
+          strchr (name, '.') == NULL && strchr (name, '@') == NULL)
+        return g_strdup (name);
+    }
+  return g_strdup ("en");
+}
+
+int
+crmctl_exit_for_error (const GError *error)
+{
+  if (error->domain == G_OPTION_ERROR || error->domain == G_VARIANT_PARSE_ERROR)
+    return CRMCTL_EXIT_USAGE;
+  if (error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR ||
+      error->domain == G_TLS_ERROR)
+    return CRMCTL_EXIT_CONNECT;
+  if (error->domain == G_CONVERT_ERROR)
+    return CRMCTL_EXIT_INVALID;
+  if (error->domain != CRM_ERROR)
+    return CRMCTL_EXIT_FAILURE;
+
+  switch ((CrmErrorCode) error->code)
+    {
+    case CRM_ERROR_CLOSED:
+    case CRM_ERROR_CERTIFICATE_CHANGED:
+    case CRM_ERROR_CERTIFICATE_UNKNOWN:
+    case CRM_ERROR_UNAVAILABLE:
+    case CRM_ERROR_VERSION:
+      return CRMCTL_EXIT_CONNECT;
+    case CRM_ERROR_NOT_SIGNED_IN:
+    case CRM_ERROR_AUTH_FAILED:
+    case CRM_ERROR_ACCOUNT_LOCKED:
+    case CRM_ERROR_SESSION_EXPIRED:
+    case CRM_ERROR_ACCOUNT_DISABLED:
+    case CRM_ERROR_PASSWORD_CHANGE_REQUIRED:
+    case CRM_ERROR_RATE_LIMITED:
+      return CRMCTL_EXIT_AUTH;
+    case CRM_ERROR_PERMISSION_DENIED:
+      return CRMCTL_EXIT_PERMISSION;
+    case CRM_ERROR_NOT_FOUND:
+      return CRMCTL_EXIT_NOT_FOUND;
+    case CRM_ERROR_CONFLICT:
+    case CRM_ERROR_DUPLICATE:
+      return CRMCTL_EXIT_CONFLICT;
+    case CRM_ERROR_INVALID_FIELD:
+      return CRMCTL_EXIT_INVALID;
+    case CRM_ERROR_BAD_PAYLOAD:
+    case CRM_ERROR_UNKNOWN_MESSAGE:
+      return CRMCTL_EXIT_USAGE;
+    case CRM_ERROR_INTERNAL:
+    case CRM_ERROR_BAD_FRAME:
+    case CRM_ERROR_FRAME_TOO_LARGE:
+    default:
+      return CRMCTL_EXIT_FAILURE;
+    }
+}
+
+int
+crmctl_report_error (CrmctlContext *ctx, const GError *error)
+{
+  const char *field = error->domain == CRM_ERROR ? crm_error_get_field (error) : NULL;
+
+  if (ctx != NULL && ctx->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "error");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, error->domain == CRM_ERROR
+                                     ? crm_error_code_to_string (error->code)
+                                     : g_quark_to_string (error->domain));
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, error->message);
+      if (field != NULL)
+        {
+          json_builder_set_member_name (builder, "field");
+          json_builder_add_string_value (builder, field);
+        }
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      json_generator_set_root (generator, root);
+      text = json_generator_to_data (generator, NULL);
+      fprintf (stderr, "%s\n", text);
+    }
+  else if (field != NULL && *field != '\0')
+    /* TRANSLATORS: "crmctl: <message> (field: <name>)" */
+    fprintf (stderr, _("crmctl: %s (field: %s)\n"), error->message, field);
+  else
+    fprintf (stderr, "crmctl: %s\n", error->message);
+  return crmctl_exit_for_error (error);
+}
+
+int
+crmctl_usage_error (const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "crmctl: %s\n", message);
+  fprintf (stderr, "%s\n", _("Try “crmctl --help” for more information."));
+  return CRMCTL_EXIT_USAGE;
+}
+
+typedef int (*CrmctlVerb) (CrmctlContext *ctx, int argc, char **argv);
+
+static const struct {
+  const char *name;
+  CrmctlVerb  run;
+} verbs[] = {
+  { "login", crmctl_cmd_login },
+  { "logout", crmctl_cmd_logout },
+  { "whoami", crmctl_cmd_whoami },
+  { "health", crmctl_cmd_health },
+  { "call", crmctl_cmd_call },
+  { "customer", crmctl_cmd_customer },
+};
+
+static char *
+describe_exit_codes (void)
+{
+  GString *s = g_string_new (NULL);
+
+  g_string_append (s, _("Commands:\n"
+                        "  login                      Sign in and remember the session\n"
+                        "  logout                     End the session\n"
+                        "  whoami                     Show the signed-in account\n"
+                        "  health                     Show the server's health\n"
+                        "  call MESSAGE [ARGS]        Send any message; ARGS is GVariant text of its\n"
+                        "                             request type; a leading @key member becomes a\n"
+                        "                             fresh idempotency key\n"
+                        "  customer list [--sort COL] [--desc] [--filter KEY=VALUE]... [--limit N] [--all]\n"
+                        "  customer search TEXT\n"
+                        "  customer show ID\n"
+                        "  customer add --name NAME [--phone PHONE]... [--FIELD VALUE]...\n"
+                        "  customer edit ID --FIELD VALUE...\n"
+                        "  customer delete ID\n"
+                        "  customer import FILE.csv   All rows or none; UTF-8 or GB18030\n"
+                        "  customer export [FILE.csv] UTF-8 with BOM, Chinese headers\n"
+                        "Customer fields: name, short-name, category, industry, source, region,\n"
+                        "value, phone, address, postal-code, notes.\n"
+                        "\n"));
+  g_string_append (s, _("Exit status:\n"
+                        "  0  success\n"
+                        "  1  other failure (server fault, file I/O)\n"
+                        "  2  bad command line or argument text\n"
+                        "  3  cannot reach the server, or its certificate is not trusted\n"
+                        "  4  sign-in failed, not signed in, or the session expired\n"
+                        "  5  permission denied\n"
+                        "  6  record not found\n"
+                        "  7  conflict: the record changed meanwhile, or a duplicate value\n"
+                        "  8  invalid input; nothing was written\n"));
+  return g_string_free (s, FALSE);
+}
+
+int
+main (int argc, char **argv)
+{
+  CrmctlContext ctx = { 0 };
+  g_autoptr(GOptionContext) options = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *description = NULL;
+  gboolean version = FALSE;
+  int status = CRMCTL_EXIT_USAGE;
+  const GOptionEntry entries[] = {
+    { "server", 's', 0, G_OPTION_ARG_STRING, &ctx.server,
+      N_("Server address (default: the remembered one, else localhost:7420)"), N_("HOST[:PORT]") },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &ctx.user, N_("Account name for login"), N_("NAME") },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &ctx.password_file,
+      N_("Read the password from the first line of FILE"), N_("FILE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &ctx.json, N_("Print replies and errors as JSON"), NULL },
+    { "trust-new-server", 0, 0, G_OPTION_ARG_NONE, &ctx.trust_new_server,
+      N_("Trust and remember the certificate of a server never seen before"), NULL },
+    { "locale", 0, 0, G_OPTION_ARG_STRING, &ctx.locale,
+      N_("Language of messages, e.g. zh_CN or en"), N_("LOCALE") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version"), NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  /* --locale also picks the language of crmctl's own messages: look for it
+   * before gettext reads the environment. */
+  for (int i = 1; i < argc; i++)
+    {
+      const char *value = NULL;
+
+      if (g_str_has_prefix (argv[i], "--locale="))
+        value = argv[i] + strlen ("--locale=");
+      else if (strcmp (argv[i], "--locale") == 0 && i + 1 < argc)
+        value = argv[i + 1];
+      if (value != NULL)
+        {
+          g_autofree char *with_codeset = g_strconcat (value, ".UTF-8", NULL);
+
+          g_setenv ("LANGUAGE", value, TRUE);
+          if (setlocale (LC_ALL, with_codeset) == NULL)
+            setlocale (LC_MESSAGES, "C.UTF-8");
+        }
+    }
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("crmctl");
+
+  options = g_option_context_new (_("COMMAND [ARGUMENTS…] — the Jinke CRM command line"));
+  g_option_context_set_translation_domain (options, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  /* Global options may come anywhere; options of a command (--name …)
+   * are left for the command. */
+  g_option_context_set_ignore_unknown_options (options, TRUE);
+  description = describe_exit_codes ();
+  g_option_context_set_description (options, description);
+
+  if (!g_option_context_parse (options, &argc, &argv, &error))
+    {
+      status = crmctl_usage_error ("%s", error->message);
+      goto out;
+    }
+  if (version)
+    {
+      printf ("crmctl %s\n", PACKAGE_VERSION);
+      status = CRMCTL_EXIT_OK;
+      goto out;
+    }
+  if (argc < 2)
+    {
+      status = crmctl_usage_error ("%s", _("No command given."));
+      goto out;
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (verbs); i++)
+    if (strcmp (argv[1], verbs[i].name) == 0)
+      {
+        status = verbs[i].run (&ctx, argc - 1, argv + 1);
+        goto out;
+      }
+  status = crmctl_usage_error (_("Unknown command “%s”."), argv[1]);
+
+out:
+  crmctl_context_clear (&ctx);
+  return status;
+}
