@@ -9,7 +9,7 @@
 #include "crmctl-fields.h"
 
 static const CrmctlField fields[] = {
-  { "name",        "name",        "客户名称", N_("Name"),        FALSE, 200 },
+  { "name",        "name",        "客户名称", N_("Name"),        FALSE, 100 },
   { "short_name",  "short-name",  "简称",     N_("Short name"),  FALSE, 100 },
   { "category",    "category",    "分类",     N_("Category"),    FALSE, 100 },
   { "industry",    "industry",    "行业",     N_("Industry"),    FALSE, 100 },
