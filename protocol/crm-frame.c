@@ -171,7 +171,10 @@ crm_frame_encode (guint16   type,
 
   buffer = g_malloc (total);
   crm_frame_header_write (&header, buffer);
-  g_variant_store (normal, buffer + CRM_FRAME_HEADER_SIZE);
+  /* g_variant_store() needs an aligned destination; the body starts at
+   * offset 20, so copy the (aligned) serialized data instead. */
+  if (body_size > 0)
+    memcpy (buffer + CRM_FRAME_HEADER_SIZE, g_variant_get_data (normal), body_size);
 
   return g_bytes_new_take (buffer, total);
 }
