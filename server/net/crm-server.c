@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+#define G_LOG_DOMAIN "crm-server"
+
+#include <glib/gi18n-lib.h>
+
+#include "crm-error.h"
+#include "crm-messages.h"
+#include "crm-net-i18n.h"
+#include "crm-server-private.h"
+
+struct _CrmServer {
+  GObject parent_instance;
+
+  CrmDbPool *pool; /* borrowed */
+  GTlsCertificate *certificate;
+  GSocketService *service;
+  guint16 port;
+  CrmServerMetrics *metrics;
+
+  GHashTable *connections;  /* CrmServerConnection* → itself (owned) */
+  GPtrArray *finished;      /* closed, dropped from an idle */
+  guint finished_idle_id;
+  guint64 next_id;
+
+  GHashTable *handshaking;  /* connections holding a handshake slot */
+  GQueue handshake_queue;   /* waiting for one (owned refs) */
+
+  CrmDbListener *listener;
+  gulong listener_handlers[3];
+
+  gboolean stopping;
+  GTask *shutdown_task;
+  guint shutdown_deadline_id;
+
+  /* Violation log rate limit */
+  gint64 violation_window_start;
+  guint violations_in_window;
+  guint violations_suppressed;
+};
+
+G_DEFINE_FINAL_TYPE (CrmServer, crm_server, G_TYPE_OBJECT)
+
+#define VIOLATION_LOGS_PER_SECOND 5
+
+static void
+crm_server_dispose (GObject *object)
+{
+  CrmServer *self = CRM_SERVER (object);
+
+  crm_server_set_db_listener (self, NULL);
+  if (self->service)
+    {
+      g_socket_service_stop (self->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+    }
+  g_clear_object (&self->service);
+  if (self->connections)
+    {
+      GHashTableIter iter;
+      gpointer conn;
+
+      /* Closing calls back into finished(); collect first. */
+      g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+      g_hash_table_iter_init (&iter, self->connections);
+      while (g_hash_table_iter_next (&iter, &conn, NULL))
+        g_ptr_array_add (all, g_object_ref (conn));
+      for (guint i = 0; i < all->len; i++)
+        crm_server_connection_close (all->pdata[i]);
+    }
+  g_clear_handle_id (&self->finished_idle_id, g_source_remove);
+  g_clear_handle_id (&self->shutdown_deadline_id, g_source_remove);
+  g_clear_pointer (&self->finished, g_ptr_array_unref);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->handshaking, g_hash_table_unref);
+  g_queue_clear_full (&self->handshake_queue, g_object_unref);
+  g_clear_object (&self->certificate);
+  g_clear_object (&self->shutdown_task);
+
+  G_OBJECT_CLASS (crm_server_parent_class)->dispose (object);
+}
+
+static void
+crm_server_finalize (GObject *object)
+{
+  CrmServer *self = CRM_SERVER (object);
+
+  crm_server_metrics_free (self->metrics);
+  G_OBJECT_CLASS (crm_server_parent_class)->finalize (object);
+}
+
+static void
+crm_server_class_init (CrmServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = crm_server_dispose;
+  object_class->finalize = crm_server_finalize;
+}
+
+static void
+crm_server_init (CrmServer *self)
+{
+  self->metrics = crm_server_metrics_new ();
+  self->connections = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->finished = g_ptr_array_new_with_free_func (g_object_unref);
+  self->handshaking = g_hash_table_new (NULL, NULL);
+  g_queue_init (&self->handshake_queue);
+}
+
+CrmServer *
+crm_server_new (CrmDbPool *pool, GTlsCertificate *certificate)
+{
+  CrmServer *self = g_object_new (CRM_TYPE_SERVER, NULL);
+
+  self->pool = pool;
+  self->certificate = certificate ? g_object_ref (certificate) : NULL;
+  return self;
+}
+
+CrmDbPool *
+crm_server_get_pool (CrmServer *self)
+{
+  return self->pool;
+}
+
+CrmServerMetrics *
+crm_server_get_metrics (CrmServer *self)
+{
+  return self->metrics;
+}
+
+guint
+crm_server_get_n_connections (CrmServer *self)
+{
+  return g_hash_table_size (self->connections);
+}
+
+guint
+crm_server_get_n_handshakes (CrmServer *self)
+{
+  return g_hash_table_size (self->handshaking);
+}
+
+guint16
+crm_server_get_port (CrmServer *self)
+{
+  return self->port;
+}
+
+gboolean
+crm_server_is_stopping (CrmServer *self)
+{
+  return self->stopping;
+}
+
+/* ---- Accepting ---- */
+
+static gboolean
+incoming_cb (GSocketService    *service,
+             GSocketConnection *socket_connection,
+             GObject           *source_object,
+             gpointer           data)
+{
+  CrmServer *self = data;
+  CrmServerConnection *conn;
+
+  if (self->stopping)
+    return FALSE;
+  conn = crm_server_connection_new (self, socket_connection, self->certificate, ++self->next_id);
+  g_hash_table_add (self->connections, conn);
+  crm_server_metrics_connection_opened (self->metrics);
+  g_debug ("conn %" G_GUINT64_FORMAT ": accepted (%u open)", self->next_id,
+           g_hash_table_size (self->connections));
+  crm_server_connection_start (conn);
+  return TRUE;
+}
+
+gboolean
+crm_server_listen (CrmServer  *self,
+                   const char *address,
+                   guint16     port,
+                   GError    **error)
+{
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
+  g_autoptr(GSocketAddress) requested = NULL;
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (self->service == NULL, FALSE);
+
+  if (inet == NULL)
+    {
+      g_set_error (error, CRM_ERROR, CRM_ERROR_INTERNAL,
+                   _("“%s” is not an IP address to listen on"), address);
+      return FALSE;
+    }
+  requested = g_inet_socket_address_new (inet, port);
+  self->service = g_socket_service_new ();
+  /* Room for a burst of connections (e.g. every client reconnecting at
+   * once after a restart). */
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->service), 1024);
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), requested,
+                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                      NULL, &effective, &local_error))
+    {
+      g_set_error (error, CRM_ERROR, CRM_ERROR_INTERNAL,
+                   _("Cannot listen on %s port %u: %s"), address, port, local_error->message);
+      g_clear_object (&self->service);
+      return FALSE;
+    }
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  g_signal_connect (self->service, "incoming", G_CALLBACK (incoming_cb), self);
+  g_socket_service_start (self->service);
+  g_message ("Listening on %s port %u (%s)", address, self->port,
+             self->certificate ? "TLS" : "plain TCP, no TLS");
+  return TRUE;
+}
+
+/* ---- Handshake slots ---- */
+
+gboolean
+crm_server_acquire_handshake (CrmServer *self, CrmServerConnection *conn)
+{
+  if (g_hash_table_size (self->handshaking) < CRM_SERVER_MAX_HANDSHAKES)
+    {
+      g_hash_table_add (self->handshaking, conn);
+      return TRUE;
+    }
+  g_queue_push_tail (&self->handshake_queue, g_object_ref (conn));
+  return FALSE;
+}
+
+void
+crm_server_release_handshake (CrmServer *self, CrmServerConnection *conn)
+{
+  GList *link;
+
+  if (self->handshaking == NULL)
+    return; /* disposing */
+  link = g_queue_find (&self->handshake_queue, conn);
+  if (link != NULL)
+    {
+      g_queue_delete_link (&self->handshake_queue, link);
+      g_object_unref (conn);
+      return;
+    }
+  if (!g_hash_table_remove (self->handshaking, conn))
+    return;
+
+  /* Hand the slot to the next peer still waiting (closed ones have left
+   * the queue through this same function). */
+  while (!g_queue_is_empty (&self->handshake_queue) &&
+         g_hash_table_size (self->handshaking) < CRM_SERVER_MAX_HANDSHAKES)
+    {
+      g_autoptr(CrmServerConnection) next = g_queue_pop_head (&self->handshake_queue);
+
+      if (crm_server_connection_get_state (next) != CRM_SERVER_CONNECTION_WAITING_SLOT)
+        continue;
+      g_hash_table_add (self->handshaking, next);
+      crm_server_connection_start_handshake (next);
+    }
+}
+
+/* ---- Connection bookkeeping ---- */
+
+static void maybe_complete_shutdown (CrmServer *self);
+
+static gboolean
+drop_finished_cb (gpointer data)
+{
+  CrmServer *self = data;
+
+  self->finished_idle_id = 0;
+  for (guint i = 0; i < self->finished->len; i++)
+    g_hash_table_remove (self->connections, self->finished->pdata[i]);
+  g_ptr_array_set_size (self->finished, 0);
+  maybe_complete_shutdown (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+crm_server_connection_finished (CrmServer *self, CrmServerConnection *conn)
+{
+  if (self->finished == NULL)
+    return; /* disposing: the table is being torn down */
+  /* Dropped from an idle: the caller may be the connection's own callback,
+   * or an iteration over the table. */
+  g_ptr_array_add (self->finished, g_object_ref (conn));
+  if (self->finished_idle_id == 0)
+    self->finished_idle_id = g_idle_add (drop_finished_cb, self);
+}
+
+void
+crm_server_log_violation (CrmServer *self, guint64 conn_id, const char *kind, const char *detail)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  crm_server_metrics_record_violation (self->metrics, kind);
+  if (now - self->violation_window_start >= G_USEC_PER_SEC)
+    {
+      if (self->violations_suppressed > 0)
+        g_warning ("%u more protocol violations not logged", self->violations_suppressed);
+      self->violation_window_start = now;
+      self->violations_in_window = 0;
+      self->violations_suppressed = 0;
+    }
+  if (self->violations_in_window++ < VIOLATION_LOGS_PER_SECOND)
+    g_warning ("conn %" G_GUINT64_FORMAT ": protocol violation (%s): %s", conn_id, kind, detail);
+  else
+    self->violations_suppressed++;
+}
+
+/* ---- Push frames from database notifications ---- */
+
+static GPtrArray *
+snapshot_connections (CrmServer *self)
+{
+  GPtrArray *all = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer conn;
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, &conn, NULL))
+    g_ptr_array_add (all, g_object_ref (conn));
+  return all;
+}
+
+static void
+record_changed_cb (CrmDbListener *listener,
+                   const char    *entity,
+                   gint64         id,
+                   gint64         version,
+                   const char    *action,
+                   gint64         owner_id,
+                   gpointer       data)
+{
+  CrmServer *self = data;
+  g_autoptr(GPtrArray) all = snapshot_connections (self);
+  g_autoptr(GVariant) body = g_variant_ref_sink (g_variant_new ("(sxxs)", entity, id, version, action));
+  g_autofree char *permission = g_strconcat (entity, ".view", NULL);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      CrmServerConnection *conn = all->pdata[i];
+      CrmSession *session = crm_server_connection_get_session (conn);
+
+      if (session != NULL && crm_session_has_permission (session, permission))
+        crm_server_connection_push (conn, CRM_MSG_PUSH_RECORD_CHANGED, body);
+    }
+}
+
+static void
+session_revoked_cb (CrmDbListener *listener,
+                    const char    *token_hash,
+                    const char    *reason,
+                    gpointer       data)
+{
+  CrmServer *self = data;
+  g_autoptr(GPtrArray) all = snapshot_connections (self);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      CrmServerConnection *conn = all->pdata[i];
+      CrmSession *session = crm_server_connection_get_session (conn);
+      const char *locale = crm_server_connection_get_locale (conn);
+
+      if (session == NULL || g_strcmp0 (session->token_hash, token_hash) != 0)
+        continue;
+      crm_server_connection_push (conn, CRM_MSG_PUSH_SIGNED_OUT,
+                                  g_variant_new ("(s)", reason && *reason
+                                                 ? crm_net_translate (locale, reason)
+                                                 : crm_net_translate (locale, N_("Your session was ended"))));
+      crm_server_connection_set_session (conn, NULL);
+    }
+}
+
+typedef struct {
+  CrmServer *server;         /* owned */
+  CrmServerConnection *conn; /* owned */
+  CrmSession *asked_for;     /* the session whose permissions are re-read */
+} Refresh;
+
+static void
+refresh_free (Refresh *refresh)
+{
+  g_object_unref (refresh->server);
+  g_object_unref (refresh->conn);
+  crm_session_unref (refresh->asked_for);
+  g_free (refresh);
+}
+
+static void
+refresh_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Refresh *refresh = data;
+  g_autoptr(CrmRequestContext) ctx = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_db_pool_run_finish (refresh->server->pool, result, &ctx, &error);
+  CrmServerConnection *conn = refresh->conn;
+
+  /* Signed out or re-signed in meanwhile: this answer is stale. */
+  if (crm_server_connection_get_session (conn) != refresh->asked_for)
+    {
+      refresh_free (refresh);
+      return;
+    }
+  if (reply == NULL)
+    {
+      if (g_error_matches (error, CRM_ERROR, CRM_ERROR_SESSION_EXPIRED) ||
+          g_error_matches (error, CRM_ERROR, CRM_ERROR_ACCOUNT_DISABLED))
+        {
+          crm_server_connection_push (conn, CRM_MSG_PUSH_SIGNED_OUT, g_variant_new ("(s)", error->message));
+          crm_server_connection_set_session (conn, NULL);
+        }
+      else
+        g_warning ("conn %" G_GUINT64_FORMAT ": cannot re-read permissions: %s",
+                   crm_server_connection_get_id (conn), error->message);
+      refresh_free (refresh);
+      return;
+    }
+  if (ctx != NULL && ctx->new_session != NULL)
+    crm_server_connection_set_session (conn, ctx->new_session);
+  {
+    g_autoptr(GVariant) permissions = g_variant_get_child_value (reply, 4);
+    crm_server_connection_push (conn, CRM_MSG_PUSH_PERMISSIONS,
+                                g_variant_new ("(@as)", permissions));
+  }
+  refresh_free (refresh);
+}
+
+static void
+permissions_changed_cb (CrmDbListener *listener, gint64 user_id, gpointer data)
+{
+  CrmServer *self = data;
+  g_autoptr(GPtrArray) all = snapshot_connections (self);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      CrmServerConnection *conn = all->pdata[i];
+      CrmSession *session = crm_server_connection_get_session (conn);
+      CrmRequestContext *ctx;
+      Refresh *refresh;
+
+      if (session == NULL || (user_id != 0 && session->user_id != user_id))
+        continue;
+      ctx = g_new0 (CrmRequestContext, 1);
+      ctx->message = crm_message_lookup (CRM_MSG_AUTH_WHOAMI);
+      ctx->session = crm_session_ref (session);
+      ctx->locale = g_strdup (crm_server_connection_get_locale (conn));
+      ctx->peer_address = g_strdup ("push");
+      refresh = g_new0 (Refresh, 1);
+      refresh->server = g_object_ref (self);
+      refresh->conn = g_object_ref (conn);
+      refresh->asked_for = crm_session_ref (session);
+      crm_db_pool_run_async (self->pool, ctx, g_variant_new ("()"), NULL, refresh_done_cb, refresh);
+    }
+}
+
+void
+crm_server_set_db_listener (CrmServer *self, CrmDbListener *listener)
+{
+  if (self->listener == listener)
+    return;
+  if (self->listener != NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (self->listener_handlers); i++)
+        g_clear_signal_handler (&self->listener_handlers[i], self->listener);
+      g_clear_object (&self->listener);
+    }
+  if (listener == NULL)
+    return;
+  self->listener = g_object_ref (listener);
+  self->listener_handlers[0] = g_signal_connect (listener, "record-changed",
+                                                 G_CALLBACK (record_changed_cb), self);
+  self->listener_handlers[1] = g_signal_connect (listener, "session-revoked",
+                                                 G_CALLBACK (session_revoked_cb), self);
+  self->listener_handlers[2] = g_signal_connect (listener, "permissions-changed",
+                                                 G_CALLBACK (permissions_changed_cb), self);
+}
+
+/* ---- Graceful stop ---- */
+
+static void
+maybe_complete_shutdown (CrmServer *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->shutdown_task == NULL || g_hash_table_size (self->connections) > 0)
+    return;
+  g_clear_handle_id (&self->shutdown_deadline_id, g_source_remove);
+  task = g_steal_pointer (&self->shutdown_task);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+shutdown_deadline_cb (gpointer data)
+{
+  CrmServer *self = data;
+  g_autoptr(GPtrArray) all = snapshot_connections (self);
+
+  self->shutdown_deadline_id = 0;
+  g_warning ("Stopping: %u connections still busy at the deadline, closing them", all->len);
+  for (guint i = 0; i < all->len; i++)
+    crm_server_connection_close (all->pdata[i]);
+  return G_SOURCE_REMOVE;
+}
+
+void
+crm_server_shutdown_async (CrmServer           *self,
+                           guint                deadline_ms,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GPtrArray) all = NULL;
+
+  g_return_if_fail (self->shutdown_task == NULL);
+
+  self->stopping = TRUE;
+  self->shutdown_task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (self->shutdown_task, crm_server_shutdown_async);
+  if (self->service)
+    {
+      g_socket_service_stop (self->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+    }
+
+  all = snapshot_connections (self);
+  g_message ("Stopping: %u connections open", all->len);
+  for (guint i = 0; i < all->len; i++)
+    crm_server_connection_drain (all->pdata[i]);
+  self->shutdown_deadline_id = g_timeout_add (deadline_ms, shutdown_deadline_cb, self);
+  maybe_complete_shutdown (self);
+}
+
+gboolean
+crm_server_shutdown_finish (CrmServer *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * A real crm-server process for tests: its own temporary data directory,
+ * embedded PostgreSQL, free ports (port 0 + --port-file), TLS on, and an
+ * administrator "admin" created first with --create-admin.
+ *
+ * The binary is $CRM_SERVER_BINARY when set, else the one in the build
+ * tree.  Every call blocks; none needs a running main loop.
+ */
+
+#include <gio/gio.h>
+
+#include "crm-connection.h"
+
+G_BEGIN_DECLS
+
+typedef struct _CrmTestServer CrmTestServer;
+
+/* `extra_args`: more command-line flags, shell-quoted ("--demo-data 50"),
+ * or NULL. */
+CrmTestServer *crm_test_server_start (const char *extra_args, GError **error);
+
+guint16     crm_test_server_get_port           (CrmTestServer *self);
+guint16     crm_test_server_get_http_port      (CrmTestServer *self);
+const char *crm_test_server_get_admin_password (CrmTestServer *self);
+const char *crm_test_server_get_data_dir       (CrmTestServer *self);
+/* The server's process id, or 0 when it is not running. */
+GPid        crm_test_server_get_pid            (CrmTestServer *self);
+
+/* A connection (TLS, the certificate trusted on first use, locale
+ * "en_US"), signed in as `user` unless `user` is NULL. */
+CrmConnection *crm_test_server_connect (CrmTestServer *self,
+                                        const char    *user,
+                                        const char    *password,
+                                        GError       **error);
+
+/* Sends `signum` and waits for the process to end (SIGKILL leaves its
+ * PostgreSQL running, as a real crash would). */
+void     crm_test_server_kill    (CrmTestServer *self, int signum);
+/* Starts the server again on the same data directory (new ports).  Stops
+ * it first if it is still running. */
+gboolean crm_test_server_restart (CrmTestServer *self, GError **error);
+/* Exit status of the last run that ended (as from waitpid), -1 if none. */
+int      crm_test_server_get_exit_status (CrmTestServer *self);
+
+/* Restarts the embedded PostgreSQL under the running server
+ * (pg_ctl restart -m fast), as an administrator might. */
+gboolean crm_test_server_restart_database (CrmTestServer *self, GError **error);
+
+/* SIGTERM, wait (then SIGKILL after 30 s), stop a leftover PostgreSQL,
+ * delete the data directory, free.  NULL-safe. */
+void crm_test_server_stop (CrmTestServer *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmTestServer, crm_test_server_stop)
+
+G_END_DECLS
