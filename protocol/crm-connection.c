@@ -825,7 +825,11 @@ static GVariant *
 login_body (const char *user,
             const char *password)
 {
-  return g_variant_new ("(ssss)", user, password, CLIENT_NAME, g_get_host_name ());
+  const char *device = g_get_host_name ();
+
+  if (!g_utf8_validate (device, -1, NULL))
+    device = "";
+  return g_variant_new ("(ssss)", user, password, CLIENT_NAME, device);
 }
 
 void
