@@ -444,14 +444,16 @@ handle_whozz (CrmModemParser *parser, const char *line)
   g_autofree char *number = NULL, *name = NULL;
   int hour;
 
+  /* Raw (byte) mode: the line comes off a serial port and need not be
+   * valid UTF-8, which PCRE would otherwise trust. */
   if (g_once_init_enter (&regex_init))
     {
       limited = g_regex_new ("^\\$(\\d\\d) (\\d\\d)/(\\d\\d) (\\d\\d):(\\d\\d) ([AP]M) (\\S+) ([IO]) ?(.*)$",
-                             G_REGEX_OPTIMIZE, 0, NULL);
+                             G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, NULL);
       memory = g_regex_new ("^\\d{4} (\\d\\d) (\\d\\d)/(\\d\\d) (\\d\\d):(\\d\\d) ([IO]) ([SE]) \\d{4} ([GB]) \\w\\d (\\S+) ?(.*)$",
-                            G_REGEX_OPTIMIZE, 0, NULL);
+                            G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, NULL);
       full = g_regex_new ("^\\$?(\\d\\d) ([IO]) ([SE]) \\d{4} ([GB]) \\w\\d (\\d\\d)/(\\d\\d) (\\d\\d):(\\d\\d) ([AP]M) (\\S+) ?(.*)$",
-                          G_REGEX_OPTIMIZE, 0, NULL);
+                          G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, NULL);
       g_once_init_leave (&regex_init, 1);
     }
 
