@@ -1,0 +1,499 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "crm-test-server.h"
+#include "crmctl-csv.h"
+
+/*
+ * The crmctl binary against a real crm-server (embedded PostgreSQL, TLS),
+ * as a user or a script would run it.  One server serves every test; each
+ * test has its own state and config folders, so sessions and trusted
+ * certificates never leak between tests.
+ */
+
+static CrmTestServer *server;
+
+typedef struct {
+  char *home;          /* XDG_STATE_HOME and XDG_CONFIG_HOME live here */
+  char *server_arg;    /* "localhost:PORT" */
+  char *password_file;
+  char *out;
+  char *err;
+} Fixture;
+
+static const char *
+crmctl_binary (void)
+{
+  const char *path = g_getenv ("CRMCTL");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+/* Runs crmctl with `argv` (NULL-terminated); returns its exit status and
+ * keeps its stdout/stderr in the fixture. */
+static int
+run_v (Fixture *f, const char *input, const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state = g_build_filename (f->home, "state", NULL);
+  g_autofree char *config = g_build_filename (f->home, "config", NULL);
+
+  g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", state, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+  g_ptr_array_add (argv, g_strdup (crmctl_binary ()));
+  for (gsize i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
+  g_ptr_array_add (argv, NULL);
+
+  g_clear_pointer (&f->out, g_free);
+  g_clear_pointer (&f->err, g_free);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, input != NULL ? input : "", NULL, &f->out, &f->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  if (g_test_verbose ())
+    g_printerr ("$ crmctl … %s → %d\n%s%s", args[0], g_subprocess_get_exit_status (proc),
+                f->out, f->err);
+  return g_subprocess_get_exit_status (proc);
+}
+
+#define run(f, ...) run_v ((f), NULL, (const char *[]) { __VA_ARGS__, NULL })
+
+static void
+login (Fixture *f)
+{
+  int status = run (f, "--server", f->server_arg, "--trust-new-server", "--user", "admin",
+                    "--password-file", f->password_file, "login");
+
+  g_assert_cmpint (status, ==, 0);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->home = g_dir_make_tmp ("crmctl-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->server_arg = g_strdup_printf ("localhost:%u", crm_test_server_get_port (server));
+  f->password_file = g_build_filename (f->home, "password", NULL);
+  g_file_set_contents (f->password_file, crm_test_server_get_admin_password (server), -1, &error);
+  g_assert_no_error (error);
+  if (data != NULL)
+    login (f);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        remove_tree (child);
+      }
+  g_remove (path);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  remove_tree (f->home);
+  g_free (f->home);
+  g_free (f->server_arg);
+  g_free (f->password_file);
+  g_free (f->out);
+  g_free (f->err);
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static gint64
+customer_count (Fixture *f)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *reply;
+
+  g_assert_cmpint (run (f, "--json", "call", "customer.count", "(@a{sv} {},)"), ==, 0);
+  root = parse_json (f->out);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
+  reply = json_node_get_array (root);
+  return json_array_get_int_element (reply, 0);
+}
+
+/* ---- tests ---- */
+
+static void
+test_login_whoami (Fixture *f, gconstpointer data)
+{
+  g_autofree char *session = g_build_filename (f->home, "state", "jinke-crm", "crmctl.session", NULL);
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *who;
+  GStatBuf st;
+
+  login (f);
+  g_assert_cmpint (g_stat (session, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* The server is remembered with the session: no --server needed now. */
+  g_assert_cmpint (run (f, "--json", "whoami"), ==, 0);
+  root = parse_json (f->out);
+  who = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (who, "login"), ==, "admin");
+  g_assert_cmpint (json_object_get_int_member (who, "user_id"), >, 0);
+  /* The token is a credential and is never printed. */
+  g_assert_null (strstr (f->out, "token"));
+
+  g_assert_cmpint (run (f, "whoami"), ==, 0);
+  g_assert_nonnull (strstr (f->out, "admin"));
+}
+
+static void
+test_wrong_password (Fixture *f, gconstpointer data)
+{
+  g_autofree char *bad = g_build_filename (f->home, "bad-password", NULL);
+
+  g_file_set_contents (bad, "not-the-password\n", -1, NULL);
+  g_assert_cmpint (run (f, "--server", f->server_arg, "--trust-new-server", "--user", "admin",
+                        "--password-file", bad, "login"), ==, 4);
+  g_assert_cmpstr (f->out, ==, "");
+  g_assert_cmpuint (strlen (f->err), >, 0);
+}
+
+static void
+test_password_from_stdin (Fixture *f, gconstpointer data)
+{
+  g_autofree char *line = g_strdup_printf ("%s\n", crm_test_server_get_admin_password (server));
+  int status = run_v (f, line, (const char *[]) { "--server", f->server_arg, "--trust-new-server",
+                                                  "--user", "admin", "login", NULL });
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpint (run (f, "whoami"), ==, 0);
+}
+
+static void
+test_unknown_certificate (Fixture *f, gconstpointer data)
+{
+  g_autofree char *known = g_build_filename (f->home, "config", "jinke-crm", "known-servers", NULL);
+
+  g_assert_cmpint (run (f, "--server", f->server_arg, "--user", "admin",
+                        "--password-file", f->password_file, "login"), ==, 3);
+  /* The refusal shows the fingerprint and the way to accept it. */
+  g_assert_nonnull (strstr (f->err, "--trust-new-server"));
+  g_assert_true (g_regex_match_simple ("([0-9a-f]{2}:){31}[0-9a-f]{2}", f->err, 0, 0));
+  g_assert_false (g_file_test (known, G_FILE_TEST_EXISTS));
+
+  login (f);
+  g_assert_true (g_file_test (known, G_FILE_TEST_EXISTS));
+  /* Once trusted, no flag is needed any more. */
+  g_assert_cmpint (run (f, "--server", f->server_arg, "--user", "admin",
+                        "--password-file", f->password_file, "login"), ==, 0);
+}
+
+static gint64
+json_id (const char *out)
+{
+  g_autoptr(JsonNode) root = parse_json (out);
+
+  return json_object_get_int_member (json_node_get_object (root), "id");
+}
+
+static void
+test_customer_crud (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = NULL;
+  g_autoptr(JsonNode) shown = NULL;
+  g_autoptr(JsonNode) edited = NULL;
+  g_autoptr(JsonNode) found = NULL;
+  JsonObject *record;
+  JsonArray *rows;
+  gint64 version;
+  gboolean hit = FALSE;
+
+  g_assert_cmpint (run (f, "--json", "customer", "add", "--name", "北京智邦科技有限公司",
+                        "--short-name", "智邦", "--phone", "010-6212 3456",
+                        "--phone", "13800138000", "--postal-code", "100080"), ==, 0);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, json_id (f->out));
+
+  g_assert_cmpint (run (f, "--json", "customer", "show", id), ==, 0);
+  shown = parse_json (f->out);
+  record = json_node_get_object (shown);
+  g_assert_cmpstr (json_object_get_string_member (record, "name"), ==, "北京智邦科技有限公司");
+  g_assert_cmpstr (json_object_get_string_member (record, "short_name"), ==, "智邦");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (record, "phones")), ==, 2);
+  version = json_object_get_int_member (record, "version");
+
+  /* Human output names the fields and shows the Chinese text. */
+  g_assert_cmpint (run (f, "customer", "show", id), ==, 0);
+  g_assert_nonnull (strstr (f->out, "北京智邦科技有限公司"));
+
+  g_assert_cmpint (run (f, "customer", "edit", id, "--notes", "重要客户", "--region", "北京"), ==, 0);
+  g_assert_cmpint (run (f, "--json", "customer", "show", id), ==, 0);
+  edited = parse_json (f->out);
+  record = json_node_get_object (edited);
+  g_assert_cmpstr (json_object_get_string_member (record, "notes"), ==, "重要客户");
+  g_assert_cmpstr (json_object_get_string_member (record, "region"), ==, "北京");
+  g_assert_cmpint (json_object_get_int_member (record, "version"), >, version);
+
+  g_assert_cmpint (run (f, "--json", "customer", "search", "智邦"), ==, 0);
+  found = parse_json (f->out);
+  rows = json_node_get_array (found);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    if (json_object_get_int_member (json_array_get_object_element (rows, i), "id") ==
+        g_ascii_strtoll (id, NULL, 10))
+      hit = TRUE;
+  g_assert_true (hit);
+
+  /* A bad value is refused before anything is sent. */
+  g_assert_cmpint (run (f, "customer", "edit", id, "--postal-code", "12"), ==, 8);
+  g_assert_cmpint (run (f, "customer", "edit", id, "--colour", "red"), ==, 2);
+
+  g_assert_cmpint (run (f, "customer", "delete", id), ==, 0);
+  g_assert_cmpint (run (f, "customer", "show", id), ==, 6);
+  g_assert_cmpuint (strlen (f->err), >, 0);
+  g_assert_cmpint (run (f, "customer", "show", "abc"), ==, 2);
+}
+
+static void
+test_list (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("列表测试公司%d", i);
+
+      g_assert_cmpint (run (f, "customer", "add", "--name", name), ==, 0);
+    }
+  g_assert_cmpint (run (f, "--json", "customer", "list", "--limit", "2"), ==, 0);
+  root = parse_json (f->out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 2);
+  g_assert_cmpint (run (f, "customer", "list", "--all", "--sort", "name", "--desc"), ==, 0);
+  g_assert_nonnull (strstr (f->out, "列表测试公司2"));
+  g_assert_cmpint (run (f, "customer", "list", "--limit", "0"), ==, 2);
+}
+
+static void
+test_call (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(JsonNode) got = NULL;
+  g_autofree char *get_arg = NULL;
+  JsonArray *pair;
+
+  g_assert_cmpint (run (f, "--json", "call", "customer.create",
+                        "(@key, {'name': <'上海调用测试有限公司'>, 'phones': <['021-55551234']>})"), ==, 0);
+  created = parse_json (f->out);
+  pair = json_node_get_array (created);
+  g_assert_cmpuint (json_array_get_length (pair), ==, 2);
+
+  get_arg = g_strdup_printf ("(%" G_GINT64_FORMAT ",)", json_array_get_int_element (pair, 0));
+  g_assert_cmpint (run (f, "--json", "call", "customer.get", get_arg), ==, 0);
+  got = parse_json (f->out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (got), "name"), ==,
+                   "上海调用测试有限公司");
+
+  /* GVariant text output. */
+  g_assert_cmpint (run (f, "call", "customer.get", get_arg), ==, 0);
+  g_assert_nonnull (strstr (f->out, "'name': <'上海调用测试有限公司'>"));
+
+  /* Wrong type, unknown message, missing key: usage errors, nothing sent. */
+  g_assert_cmpint (run (f, "call", "customer.get", "('one',)"), ==, 2);
+  g_assert_nonnull (strstr (f->err, "(x)"));
+  g_assert_cmpint (run (f, "call", "customer.explode", "()"), ==, 2);
+  g_assert_cmpint (run (f, "call", "customer.create", "('short', {'name': <'x'>})"), ==, 2);
+
+  /* --json errors are JSON too, with the stable code. */
+  g_assert_cmpint (run (f, "--json", "call", "customer.get", "(999999999,)"), ==, 6);
+  {
+    g_autoptr(JsonNode) err = parse_json (f->err);
+    JsonObject *e = json_object_get_object_member (json_node_get_object (err), "error");
+
+    g_assert_cmpstr (json_object_get_string_member (e, "code"), ==, "not-found");
+  }
+}
+
+static const char good_csv[] =
+  "\xEF\xBB\xBF客户名称,简称,分类,行业,电话,邮编,备注\r\n"
+  "杭州导入测试一号有限公司,导入一号,A类,制造业,0571-88881111,310000,\"多行\n备注\"\r\n"
+  "杭州导入测试二号有限公司,导入二号,B类,零售,13900001111、13900002222,310001,\"带,逗号\"\r\n"
+  "杭州导入测试三号有限公司,,C类,,,,\r\n";
+
+static void
+test_import_export (Fixture *f, gconstpointer data)
+{
+  g_autofree char *bad = g_build_filename (f->home, "bad.csv", NULL);
+  g_autofree char *good = g_build_filename (f->home, "good.csv", NULL);
+  g_autofree char *gbk = g_build_filename (f->home, "gbk.csv", NULL);
+  g_autofree char *exported = g_build_filename (f->home, "export.csv", NULL);
+  g_autofree char *gbk_data = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize gbk_len = 0, length;
+  gint64 before;
+  guint matched = 0;
+
+  before = customer_count (f);
+
+  /* Line 3 has a bad phone, line 4 no name: nothing at all is imported,
+   * and both lines are named. */
+  g_file_set_contents (bad, "客户名称,电话\n"
+                            "宁波好公司,0574-87654321\n"
+                            "宁波坏电话公司,abc\n"
+                            ",13800138000\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run (f, "customer", "import", bad), ==, 8);
+  g_assert_nonnull (strstr (f->err, "Line 3"));
+  g_assert_nonnull (strstr (f->err, "Line 4"));
+  g_assert_null (strstr (f->err, "Line 2"));
+  g_assert_cmpint (customer_count (f), ==, before);
+
+  g_file_set_contents (good, good_csv, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run (f, "customer", "import", good), ==, 0);
+  g_assert_cmpint (customer_count (f), ==, before + 3);
+
+  /* The same kind of file as Excel saves it on Chinese Windows. */
+  gbk_data = g_convert ("客户名称,电话\n苏州国标编码有限公司,0512-66667777\n", -1,
+                        "GB18030", "UTF-8", NULL, &gbk_len, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (gbk, gbk_data, gbk_len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run (f, "customer", "import", gbk), ==, 0);
+  g_assert_cmpint (customer_count (f), ==, before + 4);
+
+  g_assert_cmpint (run (f, "customer", "export", exported), ==, 0);
+  g_file_get_contents (exported, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (contents, "\xEF\xBB\xBF客户名称,简称,"));
+  records = crmctl_csv_parse (contents + 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (records->len - 1, ==, customer_count (f));
+
+  for (guint i = 1; i < records->len; i++)
+    {
+      CrmctlCsvRecord *r = records->pdata[i];
+
+      /* Columns: 客户名称 简称 分类 行业 来源 地区 价值 电话 地址 邮编 备注 */
+      g_assert_cmpuint (r->n_cells, ==, 11);
+      if (strcmp (r->cells[0], "杭州导入测试一号有限公司") == 0)
+        {
+          g_assert_cmpstr (r->cells[1], ==, "导入一号");
+          g_assert_cmpstr (r->cells[2], ==, "A类");
+          g_assert_cmpstr (r->cells[7], ==, "0571-88881111");
+          g_assert_cmpstr (r->cells[9], ==, "310000");
+          g_assert_cmpstr (r->cells[10], ==, "多行\n备注");
+          matched++;
+        }
+      else if (strcmp (r->cells[0], "杭州导入测试二号有限公司") == 0)
+        {
+          g_assert_cmpstr (r->cells[7], ==, "13900001111、13900002222");
+          g_assert_cmpstr (r->cells[10], ==, "带,逗号");
+          matched++;
+        }
+      else if (strcmp (r->cells[0], "苏州国标编码有限公司") == 0)
+        {
+          g_assert_cmpstr (r->cells[7], ==, "0512-66667777");
+          matched++;
+        }
+    }
+  g_assert_cmpuint (matched, ==, 3);
+}
+
+static void
+test_sessions (Fixture *f, gconstpointer data)
+{
+  g_autofree char *session = g_build_filename (f->home, "state", "jinke-crm", "crmctl.session", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GKeyFile) keys = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+
+  /* Never signed in. */
+  g_assert_cmpint (run (f, "--server", f->server_arg, "--trust-new-server", "whoami"), ==, 4);
+  g_assert_nonnull (strstr (f->err, "crmctl login"));
+
+  /* A token the server does not know (expired, or ended elsewhere). */
+  login (f);
+  g_key_file_load_from_file (keys, session, G_KEY_FILE_NONE, &error);
+  g_assert_no_error (error);
+  g_key_file_set_string (keys, "session", "token", "0000000000000000000000000000000000000000000");
+  g_key_file_save_to_file (keys, session, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run (f, "customer", "list"), ==, 4);
+  g_assert_nonnull (strstr (f->err, "expired"));
+
+  /* Logout ends the session on the server and locally. */
+  login (f);
+  g_assert_cmpint (run (f, "logout"), ==, 0);
+  g_assert_false (g_file_test (session, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (run (f, "whoami"), ==, 4);
+}
+
+static void
+test_usage (Fixture *f, gconstpointer data)
+{
+  g_assert_cmpint (run (f, "--help"), ==, 0);
+  g_assert_nonnull (strstr (f->out, "Exit status"));
+  g_assert_cmpint (run (f, "frobnicate"), ==, 2);
+  g_assert_cmpint (run (f, "customer", "import"), ==, 2);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+
+  server = crm_test_server_start (NULL, &error);
+  g_assert_no_error (error);
+
+#define ADD(path, fn, signed_in) \
+  g_test_add (path, Fixture, (signed_in) ? "" : NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/crmctl/cli/usage", test_usage, FALSE);
+  ADD ("/crmctl/cli/login-whoami", test_login_whoami, FALSE);
+  ADD ("/crmctl/cli/wrong-password", test_wrong_password, FALSE);
+  ADD ("/crmctl/cli/password-stdin", test_password_from_stdin, FALSE);
+  ADD ("/crmctl/cli/unknown-certificate", test_unknown_certificate, FALSE);
+  ADD ("/crmctl/cli/sessions", test_sessions, FALSE);
+  ADD ("/crmctl/cli/customer-crud", test_customer_crud, TRUE);
+  ADD ("/crmctl/cli/list", test_list, TRUE);
+  ADD ("/crmctl/cli/call", test_call, TRUE);
+  ADD ("/crmctl/cli/import-export", test_import_export, TRUE);
+#undef ADD
+
+  status = g_test_run ();
+  crm_test_server_stop (server);
+  return status;
+}
