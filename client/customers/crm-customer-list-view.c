@@ -1,0 +1,1329 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-customer-list-view"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "crm-customer-list-view.h"
+#include "crm-error.h"
+#include "crm-messages.h"
+
+#define SEARCH_LIMIT 200
+#define PUSH_RELOAD_DELAY_MS 1500
+
+typedef struct {
+  const char *key;
+  const char *title;  /* N_() */
+  const char *sort;   /* server sort column, NULL = not sortable */
+  gboolean    expand;
+} Column;
+
+static const Column columns[] = {
+  { "name",       N_("Name"),        "name",       TRUE },
+  { "code",       N_("Code"),        "code",       FALSE },
+  { "category",   N_("Category"),    "category",   FALSE },
+  { "industry",   N_("Industry"),    "industry",   FALSE },
+  { "region",     N_("Region"),      "region",     FALSE },
+  { "value",      N_("Value level"), "value",      FALSE },
+  { "phones",     N_("Phones"),      NULL,         FALSE },
+  { "owner",      N_("Owner"),       "owner",      FALSE },
+  { "updated_at", N_("Updated"),     "updated_at", FALSE },
+};
+
+static const char * const filter_keys[] = { "category", "industry", "source", "region", "value" };
+#define N_FILTER_KEYS G_N_ELEMENTS (filter_keys)
+
+struct _CrmCustomerListView
+{
+  GtkBox                parent_instance;
+
+  /* template */
+  GtkSearchEntry       *search_entry;
+  GtkMenuButton        *filter_button;
+  GtkPopover           *filter_popover;
+  GtkGrid              *filter_grid;
+  GtkStringList        *owner_choices;
+  GtkLabel             *count_label;
+  GtkSpinner           *spinner;
+  GtkWidget            *error_box;
+  GtkLabel             *error_label;
+  GtkColumnView        *column_view;
+  GtkStack             *detail_stack;
+  CrmCustomerPage      *page;
+  CrmCustomerForm      *form;
+
+  GtkEditable          *filter_entries[N_FILTER_KEYS];
+  GtkDropDown          *owner_dropdown;
+
+  CrmSession           *session;
+  GSettings            *settings;
+  CrmCustomerListModel *list_model;
+  GListStore           *search_results;
+  GtkSingleSelection   *selection;
+  GVariant             *filters;          /* a{sv} */
+
+  GCancellable         *search_cancellable;
+  GCancellable         *get_cancellable;
+  GCancellable         *save_cancellable;
+  GCancellable         *delete_cancellable;
+  gint64                search_sent_at;
+  guint                 search_results_for_query; /* TRUE once a search reply arrived */
+  gboolean              searching;
+  gboolean              list_stale;       /* pushed creates/deletes not yet shown */
+  guint                 push_reload_source;
+
+  CrmConflictDialog    *conflict_dialog;  /* weak */
+  GtkWidget            *confirm_dialog;   /* weak */
+
+  /* column sort probing (see on_sorter_changed) */
+  const char           *probe_hit;
+  CrmCustomerRow       *probe_a;
+  CrmCustomerRow       *probe_b;
+};
+
+G_DEFINE_FINAL_TYPE (CrmCustomerListView, crm_customer_list_view, GTK_TYPE_BOX)
+
+static void update_busy (CrmCustomerListView *self);
+static void update_count (CrmCustomerListView *self);
+
+static void
+show_error (CrmCustomerListView *self,
+            const char          *text)
+{
+  gtk_label_set_text (self->error_label, text ? text : "");
+  gtk_widget_set_visible (self->error_box, text != NULL);
+}
+
+static void
+replace_cancellable (GCancellable **slot)
+{
+  if (*slot)
+    g_cancellable_cancel (*slot);
+  g_clear_object (slot);
+  *slot = g_cancellable_new ();
+}
+
+/* A message for an error the user can do nothing about at a field. */
+static char *
+describe_error (const GError *error)
+{
+  if (g_error_matches (error, CRM_ERROR, CRM_ERROR_PERMISSION_DENIED))
+    return g_strdup (_("You do not have permission to do this. Ask your administrator."));
+  if (g_error_matches (error, CRM_ERROR, CRM_ERROR_NOT_FOUND))
+    return g_strdup (_("This customer no longer exists or is no longer visible to you."));
+  if (g_error_matches (error, CRM_ERROR, CRM_ERROR_CLOSED))
+    return g_strdup (_("Not connected to the server. Your changes are kept; try again when the connection is back."));
+  return g_strdup (error->message);
+}
+
+/* ---- the table ---------------------------------------------------------- */
+
+static void
+cell_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+cell_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  const Column *column = user_data;
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  CrmCustomerRow *row = gtk_list_item_get_item (item);
+
+  if (crm_customer_row_is_placeholder (row))
+    {
+      gtk_label_set_text (label, column == &columns[0] ? "⋯" : "");
+      gtk_widget_add_css_class (GTK_WIDGET (label), "placeholder-cell");
+    }
+  else
+    {
+      g_autofree char *text = crm_customer_row_dup_display (row, column->key);
+
+      gtk_label_set_text (label, text);
+    }
+}
+
+static void
+cell_unbind (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  GtkWidget *label = gtk_list_item_get_child (item);
+
+  gtk_label_set_text (GTK_LABEL (label), "");
+  gtk_widget_remove_css_class (label, "placeholder-cell");
+}
+
+typedef struct {
+  CrmCustomerListView *self;
+  const char          *sort;
+} Probe;
+
+/* GTK 4.8 has no API to ask a GtkColumnView which column sorts and in which
+ * direction.  Every column's sorter is a probe that records its column and
+ * answers "smaller"; comparing two rows with the view's sorter hits the
+ * primary column first, and the sign of the result gives the direction. */
+static int
+probe_compare (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  Probe *probe = user_data;
+
+  if (probe->self->probe_hit == NULL)
+    probe->self->probe_hit = probe->sort;
+  return GTK_ORDERING_SMALLER;
+}
+
+static void
+on_sorter_changed (CrmCustomerListView *self)
+{
+  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
+  GtkOrdering order;
+
+  self->probe_hit = NULL;
+  order = gtk_sorter_compare (sorter, self->probe_a, self->probe_b);
+  if (self->probe_hit == NULL)
+    crm_customer_list_model_set_sort (self->list_model, "name", FALSE);
+  else
+    crm_customer_list_model_set_sort (self->list_model, self->probe_hit,
+                                      order == GTK_ORDERING_LARGER);
+}
+
+static GtkColumnViewColumn *
+find_column (CrmCustomerListView *self,
+             const char          *key)
+{
+  GListModel *list = gtk_column_view_get_columns (self->column_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (list, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (column), "crm-key"), key) == 0)
+        return column;
+    }
+  return NULL;
+}
+
+static void
+add_column (CrmCustomerListView *self,
+            const Column        *def,
+            GVariant            *widths)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+  gint32 width;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), (gpointer) def);
+  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), (gpointer) def);
+  g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind), (gpointer) def);
+
+  column = gtk_column_view_column_new (_(def->title), factory);
+  g_object_set_data (G_OBJECT (column), "crm-key", (gpointer) def->key);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_column_set_expand (column, def->expand);
+  if (g_variant_lookup (widths, def->key, "i", &width) && width > 16 && width < 4000)
+    gtk_column_view_column_set_fixed_width (column, width);
+  if (def->sort)
+    {
+      Probe *probe = g_new0 (Probe, 1);
+      g_autoptr(GtkSorter) sorter = NULL;
+
+      probe->self = self;
+      probe->sort = def->sort;
+      sorter = GTK_SORTER (gtk_custom_sorter_new (probe_compare, probe, g_free));
+      gtk_column_view_column_set_sorter (column, sorter);
+    }
+  gtk_column_view_append_column (self->column_view, column);
+  g_object_unref (column);
+}
+
+static void
+build_columns (CrmCustomerListView *self)
+{
+  g_auto(GStrv) order = g_settings_get_strv (self->settings, "customer-columns");
+  g_autoptr(GVariant) widths = g_settings_get_value (self->settings, "customer-column-widths");
+  gboolean added[G_N_ELEMENTS (columns)] = { FALSE, };
+
+  for (guint i = 0; order[i]; i++)
+    for (gsize c = 0; c < G_N_ELEMENTS (columns); c++)
+      if (!added[c] && g_str_equal (order[i], columns[c].key))
+        {
+          add_column (self, &columns[c], widths);
+          added[c] = TRUE;
+        }
+  /* Columns added by a newer version, or dropped from the setting. */
+  for (gsize c = 0; c < G_N_ELEMENTS (columns); c++)
+    if (!added[c])
+      add_column (self, &columns[c], widths);
+}
+
+void
+crm_customer_list_view_save_state (CrmCustomerListView *self)
+{
+  GListModel *list = gtk_column_view_get_columns (self->column_view);
+  g_autoptr(GStrvBuilder) order = g_strv_builder_new ();
+  g_auto(GVariantBuilder) widths = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a{si}"));
+  g_auto(GStrv) keys = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (list, i);
+      const char *key = g_object_get_data (G_OBJECT (column), "crm-key");
+      int width = gtk_column_view_column_get_fixed_width (column);
+
+      g_strv_builder_add (order, key);
+      if (width > 0)
+        g_variant_builder_add (&widths, "{si}", key, width);
+    }
+  keys = g_strv_builder_end (order);
+  g_settings_set_strv (self->settings, "customer-columns", (const char * const *) keys);
+  g_settings_set_value (self->settings, "customer-column-widths", g_variant_builder_end (&widths));
+  g_settings_set (self->settings, "customer-sort", "(sb)",
+                  crm_customer_list_model_get_sort_column (self->list_model),
+                  crm_customer_list_model_get_sort_descending (self->list_model));
+}
+
+static void
+update_count (CrmCustomerListView *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->searching)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->search_results));
+
+      if (self->search_results_for_query)
+        text = n == 0 ? g_strdup (_("No customers match"))
+                      : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u match", "%u matches", n), n);
+    }
+  else
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list_model));
+      g_autofree char *number = g_strdup_printf ("%'u", n);
+
+      if (crm_customer_list_model_get_exact (self->list_model))
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s customer", "%s customers", n), number);
+      else
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "About %s customer",
+                                             "About %s customers", n), number);
+      if (self->list_stale)
+        {
+          g_autofree char *more = g_strdup_printf ("%s · %s", text,
+                                                   _("others changed the list; press F5 to refresh"));
+          g_free (text);
+          text = g_steal_pointer (&more);
+        }
+    }
+  gtk_label_set_text (self->count_label, text ? text : "");
+}
+
+static void
+update_busy (CrmCustomerListView *self)
+{
+  gtk_spinner_set_spinning (self->spinner, crm_customer_list_view_is_busy (self));
+}
+
+static void
+on_list_error (CrmCustomerListView *self)
+{
+  const GError *error = crm_customer_list_model_get_error (self->list_model);
+
+  if (error && !self->searching)
+    {
+      g_autofree char *text = describe_error (error);
+      g_autofree char *full = g_strdup_printf (_("Could not load customers: %s"), text);
+
+      show_error (self, full);
+    }
+}
+
+static void
+on_list_loading (CrmCustomerListView *self)
+{
+  update_busy (self);
+  if (!crm_customer_list_model_get_loading (self->list_model))
+    on_list_error (self);
+}
+
+static void
+show_model (CrmCustomerListView *self,
+            GListModel          *model)
+{
+  if (gtk_single_selection_get_model (self->selection) != model)
+    gtk_single_selection_set_model (self->selection, model);
+  update_count (self);
+}
+
+/* ---- search ------------------------------------------------------------- */
+
+static GVariant *
+current_filters (CrmCustomerListView *self)
+{
+  return self->filters ? self->filters : g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0);
+}
+
+static void
+search_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CrmCustomerListView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  GVariantIter iter;
+  GVariant *record;
+
+  reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->search_cancellable);
+  update_busy (self);
+  if (reply == NULL)
+    {
+      g_autofree char *text = describe_error (error);
+      g_autofree char *full = g_strdup_printf (_("Search failed: %s"), text);
+
+      show_error (self, full);
+      return;
+    }
+  show_error (self, NULL);
+
+  rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_variant_iter_init (&iter, reply);
+  while ((record = g_variant_iter_next_value (&iter)))
+    {
+      g_ptr_array_add (rows, crm_customer_row_new (record));
+      g_variant_unref (record);
+    }
+  g_list_store_splice (self->search_results, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->search_results)),
+                       rows->pdata, rows->len);
+  self->search_results_for_query = TRUE;
+  show_model (self, G_LIST_MODEL (self->search_results));
+}
+
+static void
+run_search (CrmCustomerListView *self)
+{
+  g_autofree char *query = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+
+  if (*query == '\0')
+    {
+      if (self->search_cancellable)
+        g_cancellable_cancel (self->search_cancellable);
+      g_clear_object (&self->search_cancellable);
+      self->searching = FALSE;
+      self->search_results_for_query = FALSE;
+      show_model (self, G_LIST_MODEL (self->list_model));
+      update_busy (self);
+      return;
+    }
+
+  /* The previous request is cancelled so an old, slower answer can never
+   * replace the results of what the user typed last. */
+  replace_cancellable (&self->search_cancellable);
+  self->searching = TRUE;
+  self->search_results_for_query = FALSE;
+  self->search_sent_at = g_get_monotonic_time ();
+  update_busy (self);
+  crm_session_call_async (self->session, CRM_MSG_CUSTOMER_SEARCH,
+                          g_variant_new ("(s@a{sv}i)", query, current_filters (self), SEARCH_LIMIT),
+                          self->search_cancellable, search_cb, g_object_ref (self));
+}
+
+static void
+on_search_changed (CrmCustomerListView *self)
+{
+  run_search (self);
+}
+
+static void
+on_search_activate (CrmCustomerListView *self)
+{
+  GListModel *model = crm_customer_list_view_get_shown_model (self);
+  g_autoptr(CrmCustomerRow) first = NULL;
+
+  /* Enter opens the best match. */
+  if (g_list_model_get_n_items (model) == 0)
+    return;
+  first = g_list_model_get_item (model, 0);
+  if (!crm_customer_row_is_placeholder (first))
+    {
+      gtk_single_selection_set_selected (self->selection, 0);
+      crm_customer_list_view_open (self, crm_customer_row_get_id (first));
+    }
+}
+
+/* ---- the customer page -------------------------------------------------- */
+
+static void
+show_detail (CrmCustomerListView *self,
+             const char          *mode)
+{
+  gtk_stack_set_visible_child_name (self->detail_stack, mode);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.save", g_str_equal (mode, "form"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.cancel", g_str_equal (mode, "form"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.edit", g_str_equal (mode, "page"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.delete", g_str_equal (mode, "page"));
+}
+
+static void
+record_loaded (CrmCustomerListView *self,
+               GVariant            *record)
+{
+  crm_customer_page_set_record (self->page, record);
+  crm_customer_list_model_update_record (self->list_model, record);
+  show_detail (self, "page");
+}
+
+static void
+get_cb (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(CrmCustomerListView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) record = NULL;
+
+  record = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->get_cancellable);
+  update_busy (self);
+  if (record == NULL)
+    {
+      g_autofree char *text = describe_error (error);
+
+      show_error (self, text);
+      return;
+    }
+  show_error (self, NULL);
+  record_loaded (self, record);
+}
+
+void
+crm_customer_list_view_open (CrmCustomerListView *self,
+                             gint64               id)
+{
+  g_return_if_fail (CRM_IS_CUSTOMER_LIST_VIEW (self));
+
+  /* Never throw away what the user is typing. */
+  if (g_str_equal (crm_customer_list_view_get_detail_mode (self), "form") &&
+      crm_customer_form_is_dirty (self->form))
+    {
+      show_error (self, _("Save or cancel the customer you are editing first."));
+      return;
+    }
+  replace_cancellable (&self->get_cancellable);
+  update_busy (self);
+  crm_session_call_async (self->session, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", id),
+                          self->get_cancellable, get_cb, g_object_ref (self));
+}
+
+static void
+on_row_activated (CrmCustomerListView *self,
+                  guint                position)
+{
+  GListModel *model = crm_customer_list_view_get_shown_model (self);
+  g_autoptr(CrmCustomerRow) row = g_list_model_get_item (model, position);
+
+  if (row && !crm_customer_row_is_placeholder (row))
+    crm_customer_list_view_open (self, crm_customer_row_get_id (row));
+}
+
+static void
+on_selection_changed (CrmCustomerListView *self)
+{
+  CrmCustomerRow *row = gtk_single_selection_get_selected_item (self->selection);
+
+  if (row == NULL || crm_customer_row_is_placeholder (row))
+    return;
+  if (crm_customer_page_get_id (self->page) == crm_customer_row_get_id (row) &&
+      !g_str_equal (crm_customer_list_view_get_detail_mode (self), "empty"))
+    return;
+  crm_customer_list_view_open (self, crm_customer_row_get_id (row));
+}
+
+/* ---- create, edit, save, conflicts -------------------------------------- */
+
+static void save (CrmCustomerListView *self);
+
+static void
+new_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  CrmCustomerListView *self = CRM_CUSTOMER_LIST_VIEW (widget);
+
+  if (g_str_equal (crm_customer_list_view_get_detail_mode (self), "form") &&
+      crm_customer_form_is_dirty (self->form))
+    {
+      show_error (self, _("Save or cancel the customer you are editing first."));
+      return;
+    }
+  show_error (self, NULL);
+  crm_customer_form_set_record (self->form, NULL);
+  show_detail (self, "form");
+  crm_customer_form_focus_first (self->form);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CrmCustomerListView *self = CRM_CUSTOMER_LIST_VIEW (widget);
+  GVariant *record = crm_customer_page_get_record (self->page);
+
+  if (record == NULL)
+    return;
+  crm_customer_form_set_record (self->form, record);
+  show_detail (self, "form");
+  crm_customer_form_focus_first (self->form);
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CrmCustomerListView *self = CRM_CUSTOMER_LIST_VIEW (widget);
+
+  if (self->save_cancellable)
+    g_cancellable_cancel (self->save_cancellable);
+  show_error (self, NULL);
+  if (crm_customer_form_get_record (self->form) && crm_customer_page_get_record (self->page))
+    show_detail (self, "page");
+  else
+    show_detail (self, "empty");
+  crm_customer_form_set_record (self->form, NULL);
+}
+
+static void
+on_conflict_resolved (CrmConflictDialog   *dialog,
+                      int                  choice,
+                      CrmCustomerListView *self)
+{
+  GVariant *theirs = g_object_get_data (G_OBJECT (dialog), "crm-theirs");
+
+  switch ((CrmConflictChoice) choice)
+    {
+    case CRM_CONFLICT_KEEP_MINE:
+      /* Re-apply only the user's changes on top of the saved version. */
+      crm_customer_form_rebase (self->form, theirs);
+      save (self);
+      break;
+    case CRM_CONFLICT_TAKE_THEIRS:
+      crm_customer_form_set_record (self->form, NULL);
+      record_loaded (self, theirs);
+      break;
+    case CRM_CONFLICT_CANCEL:
+    default:
+      break;
+    }
+}
+
+static void
+conflict_get_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CrmCustomerListView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) theirs = NULL;
+  g_autoptr(GVariant) mine = NULL;
+  CrmConflictDialog *dialog;
+
+  theirs = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->save_cancellable);
+  crm_customer_form_set_busy (self->form, FALSE);
+  update_busy (self);
+  if (theirs == NULL)
+    {
+      g_autofree char *text = describe_error (error);
+
+      show_error (self, text);
+      return;
+    }
+
+  mine = g_variant_ref_sink (crm_customer_form_build_fields (self->form));
+  dialog = crm_conflict_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                    theirs, mine);
+  g_object_set_data_full (G_OBJECT (dialog), "crm-theirs", g_variant_ref (theirs),
+                          (GDestroyNotify) g_variant_unref);
+  g_signal_connect_object (dialog, "resolved", G_CALLBACK (on_conflict_resolved), self, 0);
+  g_set_weak_pointer (&self->conflict_dialog, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+saved_get_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(CrmCustomerListView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) record = NULL;
+
+  record = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->save_cancellable);
+  crm_customer_form_set_busy (self->form, FALSE);
+  update_busy (self);
+  if (record == NULL)
+    {
+      g_autofree char *text = describe_error (error);
+
+      show_error (self, text);
+      return;
+    }
+  crm_customer_form_set_record (self->form, NULL);
+  record_loaded (self, record);
+  if (self->searching)
+    run_search (self);
+}
+
+static void
+save_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(CrmCustomerListView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  gint64 id;
+
+  reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (reply == NULL)
+    {
+      if (g_error_matches (error, CRM_ERROR, CRM_ERROR_CONFLICT))
+        {
+          /* Read what was saved, then let the user choose. */
+          crm_session_call_async (self->session, CRM_MSG_CUSTOMER_GET,
+                                  g_variant_new ("(x)", crm_customer_form_get_id (self->form)),
+                                  self->save_cancellable, conflict_get_cb, g_object_ref (self));
+          return;
+        }
+      g_clear_object (&self->save_cancellable);
+      crm_customer_form_set_busy (self->form, FALSE);
+      update_busy (self);
+      if ((g_error_matches (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD) ||
+           g_error_matches (error, CRM_ERROR, CRM_ERROR_DUPLICATE)) &&
+          crm_error_get_field (error) != NULL)
+        crm_customer_form_show_field_error (self->form, crm_error_get_field (error), error->message);
+      else
+        {
+          g_autofree char *text = describe_error (error);
+          g_autofree char *full = g_strdup_printf (_("Could not save: %s"), text);
+
+          show_error (self, full);
+        }
+      return;
+    }
+
+  if (g_variant_is_of_type (reply, G_VARIANT_TYPE ("(xx)")))
+    {
+      g_variant_get (reply, "(xx)", &id, NULL);
+      self->list_stale = TRUE;   /* the new row's place depends on the sort */
+      update_count (self);
+    }
+  else
+    id = crm_customer_form_get_id (self->form);
+  crm_session_call_async (self->session, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", id),
+                          self->save_cancellable, saved_get_cb, g_object_ref (self));
+}
+
+static void
+save (CrmCustomerListView *self)
+{
+  g_autofree char *key = NULL;
+  g_autoptr(GVariant) fields = NULL;
+  gint64 id;
+
+  if (!g_str_equal (crm_customer_list_view_get_detail_mode (self), "form") || self->save_cancellable)
+    return;
+  show_error (self, NULL);
+  if (!crm_customer_form_validate (self->form))
+    return;
+
+  fields = g_variant_ref_sink (crm_customer_form_build_fields (self->form));
+  id = crm_customer_form_get_id (self->form);
+  if (id != 0 && g_variant_n_children (fields) == 0)
+    {
+      /* Nothing changed. */
+      GVariant *record = crm_customer_form_get_record (self->form);
+
+      record_loaded (self, record);
+      crm_customer_form_set_record (self->form, NULL);
+      return;
+    }
+
+  /* One key per attempt: a replay after a reconnection reuses it, so the
+   * server applies the change once. */
+  key = crm_new_idempotency_key ();
+  replace_cancellable (&self->save_cancellable);
+  crm_customer_form_set_busy (self->form, TRUE);
+  update_busy (self);
+  if (id == 0)
+    crm_session_call_async (self->session, CRM_MSG_CUSTOMER_CREATE,
+                            g_variant_new ("(s@a{sv})", key, fields),
+                            self->save_cancellable, save_cb, g_object_ref (self));
+  else
+    crm_session_call_async (self->session, CRM_MSG_CUSTOMER_UPDATE,
+                            g_variant_new ("(sxx@a{sv})", key, id,
+                                           crm_customer_form_get_version (self->form), fields),
+                            self->save_cancellable, save_cb, g_object_ref (self));
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  save (CRM_CUSTOMER_LIST_VIEW (widget));
+}
+
+/* ---- delete ------------------------------------------------------------- */
+
+static void
+delete_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CrmCustomerListView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->delete_cancellable);
+  update_busy (self);
+  if (reply == NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, CRM_ERROR, CRM_ERROR_CONFLICT))
+        text = g_strdup (_("Someone else changed this customer just now. Check it and delete again if you still want to."));
+      else
+        text = describe_error (error);
+      show_error (self, text);
+      crm_customer_list_view_open (self, crm_customer_page_get_id (self->page));
+      return;
+    }
+  show_error (self, NULL);
+  show_detail (self, "empty");
+  crm_customer_list_model_reload (self->list_model);
+  self->list_stale = FALSE;
+  if (self->searching)
+    run_search (self);
+}
+
+static void
+on_confirm_response (GtkDialog           *dialog,
+                     int                  response,
+                     CrmCustomerListView *self)
+{
+  GVariant *record = crm_customer_page_get_record (self->page);
+  g_autofree char *key = NULL;
+  gint64 id = 0, version = 0;
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (response != GTK_RESPONSE_ACCEPT || record == NULL)
+    return;
+
+  g_variant_lookup (record, "id", "x", &id);
+  g_variant_lookup (record, "version", "x", &version);
+  key = crm_new_idempotency_key ();
+  replace_cancellable (&self->delete_cancellable);
+  update_busy (self);
+  crm_session_call_async (self->session, CRM_MSG_CUSTOMER_DELETE,
+                          g_variant_new ("(sxx)", key, id, version),
+                          self->delete_cancellable, delete_cb, g_object_ref (self));
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CrmCustomerListView *self = CRM_CUSTOMER_LIST_VIEW (widget);
+  GVariant *record = crm_customer_page_get_record (self->page);
+  const char *name = "";
+  GtkWidget *dialog, *button;
+
+  if (record == NULL || self->confirm_dialog)
+    return;
+  g_variant_lookup (record, "name", "&s", &name);
+  dialog = gtk_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   _("Move “%s” to the recycle bin?"), name);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
+                                            _("It disappears from lists and searches. An administrator can restore it from the recycle bin."));
+  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  button = gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Move to Recycle Bin"), GTK_RESPONSE_ACCEPT);
+  gtk_widget_add_css_class (button, "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response), self, 0);
+  g_set_weak_pointer (&self->confirm_dialog, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- refresh, filters, pushes ------------------------------------------- */
+
+void
+crm_customer_list_view_refresh (CrmCustomerListView *self)
+{
+  gint64 id = crm_customer_page_get_id (self->page);
+
+  show_error (self, NULL);
+  self->list_stale = FALSE;
+  crm_customer_list_model_reload (self->list_model);
+  if (self->searching)
+    run_search (self);
+  if (id != 0 && g_str_equal (crm_customer_list_view_get_detail_mode (self), "page"))
+    crm_customer_list_view_open (self, id);
+  update_count (self);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  crm_customer_list_view_refresh (CRM_CUSTOMER_LIST_VIEW (widget));
+}
+
+static void
+apply_filters_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CrmCustomerListView *self = CRM_CUSTOMER_LIST_VIEW (widget);
+  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  guint n = 0;
+
+  for (gsize i = 0; i < N_FILTER_KEYS; i++)
+    {
+      g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (self->filter_entries[i])));
+
+      if (*text)
+        {
+          g_variant_builder_add (&builder, "{sv}", filter_keys[i], g_variant_new_string (text));
+          n++;
+        }
+    }
+  if (gtk_drop_down_get_selected (self->owner_dropdown) == 1)
+    {
+      g_variant_builder_add (&builder, "{sv}", "owner_id",
+                             g_variant_new_int64 (crm_session_get_user_id (self->session)));
+      n++;
+    }
+
+  g_clear_pointer (&self->filters, g_variant_unref);
+  self->filters = g_variant_ref_sink (g_variant_builder_end (&builder));
+  if (n > 0)
+    {
+      g_autofree char *label = g_strdup_printf (_("Filters (%u)"), n);
+      gtk_menu_button_set_label (self->filter_button, label);
+    }
+  else
+    gtk_menu_button_set_label (self->filter_button, _("Filters"));
+
+  gtk_popover_popdown (self->filter_popover);
+  self->list_stale = FALSE;
+  crm_customer_list_model_set_filters (self->list_model, self->filters);
+  if (self->searching)
+    run_search (self);
+  update_count (self);
+}
+
+static void
+clear_filters_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CrmCustomerListView *self = CRM_CUSTOMER_LIST_VIEW (widget);
+
+  for (gsize i = 0; i < N_FILTER_KEYS; i++)
+    gtk_editable_set_text (self->filter_entries[i], "");
+  gtk_drop_down_set_selected (self->owner_dropdown, 0);
+  apply_filters_action (widget, "customer.apply-filters", NULL);
+}
+
+static void
+pushed_get_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CrmCustomerListView) self = user_data;
+  g_autoptr(GVariant) record = NULL;
+  gint64 id = 0;
+
+  record = crm_session_call_finish (CRM_SESSION (source), result, NULL);
+  if (record == NULL)
+    return;
+  g_variant_lookup (record, "id", "x", &id);
+  crm_customer_list_model_update_record (self->list_model, record);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->search_results)); i++)
+    {
+      g_autoptr(CrmCustomerRow) row = g_list_model_get_item (G_LIST_MODEL (self->search_results), i);
+
+      if (crm_customer_row_get_id (row) == id)
+        {
+          g_autoptr(CrmCustomerRow) fresh = crm_customer_row_new (record);
+          g_list_store_splice (self->search_results, i, 1, (gpointer *) &fresh, 1);
+          break;
+        }
+    }
+
+  if (crm_customer_page_get_id (self->page) == id)
+    crm_customer_page_set_record (self->page, record);
+  if (crm_customer_form_get_id (self->form) == id &&
+      g_str_equal (crm_customer_list_view_get_detail_mode (self), "form"))
+    {
+      if (crm_customer_form_is_dirty (self->form))
+        crm_customer_form_set_changed_elsewhere (self->form, TRUE);
+      else
+        crm_customer_form_set_record (self->form, record);
+    }
+}
+
+static gboolean
+push_reload_cb (gpointer user_data)
+{
+  CrmCustomerListView *self = user_data;
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+
+  self->push_reload_source = 0;
+  /* Reloading jumps to the top; only do it when the user is there anyway. */
+  if (adjustment == NULL || gtk_adjustment_get_value (adjustment) < 1.0)
+    {
+      self->list_stale = FALSE;
+      crm_customer_list_model_reload (self->list_model);
+    }
+  else
+    self->list_stale = TRUE;
+  if (self->searching)
+    run_search (self);
+  update_count (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_push (CrmSession          *session,
+         guint                message_id,
+         GVariant            *body,
+         CrmCustomerListView *self)
+{
+  const char *entity, *action;
+  gint64 id, version;
+
+  if (message_id != CRM_MSG_PUSH_RECORD_CHANGED ||
+      !g_variant_is_of_type (body, G_VARIANT_TYPE ("(sxxs)")))
+    return;
+  g_variant_get (body, "(&sxx&s)", &entity, &id, &version, &action);
+  if (!g_str_equal (entity, "customer"))
+    return;
+
+  if (g_str_equal (action, "update"))
+    {
+      GVariant *shown = crm_customer_page_get_record (self->page);
+      gint64 shown_version = 0;
+
+      if (shown && crm_customer_page_get_id (self->page) == id)
+        g_variant_lookup (shown, "version", "x", &shown_version);
+      if (shown_version >= version && shown_version != 0)
+        return;   /* our own save, already shown */
+      crm_session_call_async (self->session, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", id),
+                              NULL, pushed_get_cb, g_object_ref (self));
+      return;
+    }
+
+  if (g_str_equal (action, "delete") && crm_customer_page_get_id (self->page) == id &&
+      g_str_equal (crm_customer_list_view_get_detail_mode (self), "page"))
+    {
+      show_detail (self, "empty");
+      show_error (self, _("The customer you were viewing was moved to the recycle bin by someone else."));
+    }
+  if (self->push_reload_source == 0)
+    self->push_reload_source = g_timeout_add (PUSH_RELOAD_DELAY_MS, push_reload_cb, self);
+}
+
+/* ---- accessors ---------------------------------------------------------- */
+
+void
+crm_customer_list_view_focus_search (CrmCustomerListView *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+}
+
+GtkEditable *
+crm_customer_list_view_get_search_entry (CrmCustomerListView *self)
+{
+  return GTK_EDITABLE (self->search_entry);
+}
+
+GtkColumnView *
+crm_customer_list_view_get_column_view (CrmCustomerListView *self)
+{
+  return self->column_view;
+}
+
+GListModel *
+crm_customer_list_view_get_shown_model (CrmCustomerListView *self)
+{
+  return gtk_single_selection_get_model (self->selection);
+}
+
+CrmCustomerListModel *
+crm_customer_list_view_get_list_model (CrmCustomerListView *self)
+{
+  return self->list_model;
+}
+
+CrmCustomerPage *
+crm_customer_list_view_get_page (CrmCustomerListView *self)
+{
+  return self->page;
+}
+
+CrmCustomerForm *
+crm_customer_list_view_get_form (CrmCustomerListView *self)
+{
+  return self->form;
+}
+
+const char *
+crm_customer_list_view_get_detail_mode (CrmCustomerListView *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->detail_stack);
+
+  return name ? name : "empty";
+}
+
+gboolean
+crm_customer_list_view_is_busy (CrmCustomerListView *self)
+{
+  return self->search_cancellable != NULL || self->get_cancellable != NULL ||
+         self->save_cancellable != NULL || self->delete_cancellable != NULL ||
+         crm_customer_list_model_get_loading (self->list_model);
+}
+
+const char *
+crm_customer_list_view_get_error_text (CrmCustomerListView *self)
+{
+  return gtk_widget_get_visible (self->error_box) ? gtk_label_get_text (self->error_label) : NULL;
+}
+
+const char *
+crm_customer_list_view_get_count_text (CrmCustomerListView *self)
+{
+  return gtk_label_get_text (self->count_label);
+}
+
+CrmConflictDialog *
+crm_customer_list_view_get_conflict_dialog (CrmCustomerListView *self)
+{
+  return self->conflict_dialog;
+}
+
+GtkDialog *
+crm_customer_list_view_get_confirm_dialog (CrmCustomerListView *self)
+{
+  return self->confirm_dialog ? GTK_DIALOG (self->confirm_dialog) : NULL;
+}
+
+gint64
+crm_customer_list_view_get_search_sent_at (CrmCustomerListView *self)
+{
+  return self->search_sent_at;
+}
+
+GtkPopover *
+crm_customer_list_view_get_filter_popover (CrmCustomerListView *self)
+{
+  return self->filter_popover;
+}
+
+GtkEditable *
+crm_customer_list_view_get_filter_entry (CrmCustomerListView *self,
+                                         const char          *key)
+{
+  for (gsize i = 0; i < N_FILTER_KEYS; i++)
+    if (g_str_equal (filter_keys[i], key))
+      return self->filter_entries[i];
+  return NULL;
+}
+
+/* ---- life cycle --------------------------------------------------------- */
+
+static void
+crm_customer_list_view_dispose (GObject *object)
+{
+  CrmCustomerListView *self = CRM_CUSTOMER_LIST_VIEW (object);
+  GCancellable **slots[] = { &self->search_cancellable, &self->get_cancellable,
+                             &self->save_cancellable, &self->delete_cancellable };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (slots); i++)
+    {
+      if (*slots[i])
+        g_cancellable_cancel (*slots[i]);
+      g_clear_object (slots[i]);
+    }
+  g_clear_handle_id (&self->push_reload_source, g_source_remove);
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_weak_pointer (&self->conflict_dialog);
+  g_clear_weak_pointer (&self->confirm_dialog);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CUSTOMER_LIST_VIEW);
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->list_model);
+  g_clear_object (&self->search_results);
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->probe_a);
+  g_clear_object (&self->probe_b);
+  g_clear_pointer (&self->filters, g_variant_unref);
+
+  G_OBJECT_CLASS (crm_customer_list_view_parent_class)->dispose (object);
+}
+
+static void
+crm_customer_list_view_class_init (CrmCustomerListViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = crm_customer_list_view_dispose;
+
+  g_type_ensure (CRM_TYPE_CUSTOMER_PAGE);
+  g_type_ensure (CRM_TYPE_CUSTOMER_FORM);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/jinke/Crm/crm-customer-list-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, filter_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, filter_popover);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, filter_grid);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, owner_choices);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, count_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, spinner);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, error_box);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, error_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, page);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, form);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+
+  gtk_widget_class_install_action (widget_class, "customer.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "customer.edit", NULL, edit_action);
+  gtk_widget_class_install_action (widget_class, "customer.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "customer.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "customer.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "customer.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "customer.apply-filters", NULL, apply_filters_action);
+  gtk_widget_class_install_action (widget_class, "customer.clear-filters", NULL, clear_filters_action);
+}
+
+static void
+crm_customer_list_view_init (CrmCustomerListView *self)
+{
+  static const char *filter_labels[] = {
+    N_("Category"), N_("Industry"), N_("Source"), N_("Region"), N_("Value level"),
+  };
+  GtkWidget *label;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (gsize i = 0; i < N_FILTER_KEYS; i++)
+    {
+      GtkWidget *entry = gtk_entry_new ();
+
+      label = gtk_label_new (_(filter_labels[i]));
+      gtk_label_set_xalign (GTK_LABEL (label), 1);
+      gtk_grid_attach (self->filter_grid, label, 0, (int) i, 1, 1);
+      gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Any"));
+      gtk_widget_set_hexpand (entry, TRUE);
+      gtk_grid_attach (self->filter_grid, entry, 1, (int) i, 1, 1);
+      gtk_widget_set_tooltip_text (entry, _("Exact value; leave empty for any"));
+      self->filter_entries[i] = GTK_EDITABLE (entry);
+    }
+  label = gtk_label_new (_("Owner"));
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_grid_attach (self->filter_grid, label, 0, (int) N_FILTER_KEYS, 1, 1);
+  self->owner_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->owner_choices)), NULL));
+  gtk_grid_attach (self->filter_grid, GTK_WIDGET (self->owner_dropdown), 1, (int) N_FILTER_KEYS, 1, 1);
+
+  self->search_results = g_list_store_new (CRM_TYPE_CUSTOMER_ROW);
+  self->probe_a = crm_customer_row_new_placeholder ();
+  self->probe_b = crm_customer_row_new_placeholder ();
+  show_detail (self, "empty");
+}
+
+CrmCustomerListView *
+crm_customer_list_view_new (CrmSession *session,
+                            GSettings  *settings)
+{
+  CrmCustomerListView *self = g_object_new (CRM_TYPE_CUSTOMER_LIST_VIEW, NULL);
+  g_autofree char *sort = NULL;
+  gboolean descending = FALSE;
+  GtkColumnViewColumn *sort_column;
+
+  self->session = g_object_ref (session);
+  self->settings = g_object_ref (settings);
+  self->list_model = crm_customer_list_model_new (session);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list_model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  build_columns (self);
+
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list_model, "notify::loading",
+                           G_CALLBACK (on_list_loading), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list_model, "items-changed",
+                           G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list_model, "notify::exact",
+                           G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
+  g_signal_connect (session, "push", G_CALLBACK (on_push), self);
+
+  g_settings_get (settings, "customer-sort", "(sb)", &sort, &descending);
+  sort_column = NULL;
+  for (gsize c = 0; c < G_N_ELEMENTS (columns); c++)
+    if (columns[c].sort && g_str_equal (columns[c].sort, sort))
+      sort_column = find_column (self, columns[c].key);
+  if (sort_column)
+    gtk_column_view_sort_by_column (self->column_view, sort_column,
+                                    descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (on_sorter_changed), self, G_CONNECT_SWAPPED);
+  /* Loads the first page with the remembered sort. */
+  on_sorter_changed (self);
+  return self;
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-customer-page"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "crm-customer-form.h"
+#include "crm-customer-page.h"
+#include "crm-customer-row.h"
+
+/* Shown in this order; timestamps and phones are formatted. */
+static const char * const keys[] = {
+  "short_name", "category", "industry", "source", "region", "value", "phones",
+  "address", "postal_code", "owner_name", "notes", "created_at", "updated_at",
+};
+#define N_KEYS G_N_ELEMENTS (keys)
+
+struct _CrmCustomerPage
+{
+  GtkBox     parent_instance;
+
+  GtkLabel  *title_label;
+  GtkLabel  *subtitle_label;
+  GtkGrid   *grid;
+  GtkLabel  *values[N_KEYS];
+
+  GVariant  *record;
+};
+
+G_DEFINE_FINAL_TYPE (CrmCustomerPage, crm_customer_page, GTK_TYPE_BOX)
+
+void
+crm_customer_page_set_record (CrmCustomerPage *self,
+                              GVariant        *record)
+{
+  g_autoptr(CrmCustomerRow) row = NULL;
+  g_autofree char *subtitle = NULL;
+
+  g_return_if_fail (CRM_IS_CUSTOMER_PAGE (self));
+  g_return_if_fail (record != NULL);
+
+  g_variant_ref_sink (record);
+  g_clear_pointer (&self->record, g_variant_unref);
+  self->record = record;
+  row = crm_customer_row_new (record);
+
+  gtk_label_set_text (self->title_label, crm_customer_row_get_string (row, "name"));
+  subtitle = g_strdup_printf (_("Customer code %s"), crm_customer_row_get_string (row, "code"));
+  gtk_label_set_text (self->subtitle_label, subtitle);
+
+  for (gsize i = 0; i < N_KEYS; i++)
+    {
+      g_autofree char *text = crm_customer_row_dup_display (row, keys[i]);
+
+      gtk_label_set_text (self->values[i], *text ? text : "—");
+    }
+}
+
+GVariant *
+crm_customer_page_get_record (CrmCustomerPage *self)
+{
+  return self->record;
+}
+
+gint64
+crm_customer_page_get_id (CrmCustomerPage *self)
+{
+  gint64 id = 0;
+
+  if (self->record)
+    g_variant_lookup (self->record, "id", "x", &id);
+  return id;
+}
+
+const char *
+crm_customer_page_get_value (CrmCustomerPage *self,
+                             const char      *key)
+{
+  if (g_str_equal (key, "name"))
+    return gtk_label_get_text (self->title_label);
+  for (gsize i = 0; i < N_KEYS; i++)
+    if (g_str_equal (keys[i], key))
+      return gtk_label_get_text (self->values[i]);
+  return NULL;
+}
+
+static void
+crm_customer_page_dispose (GObject *object)
+{
+  CrmCustomerPage *self = CRM_CUSTOMER_PAGE (object);
+
+  g_clear_pointer (&self->record, g_variant_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CUSTOMER_PAGE);
+
+  G_OBJECT_CLASS (crm_customer_page_parent_class)->dispose (object);
+}
+
+static void
+crm_customer_page_class_init (CrmCustomerPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = crm_customer_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/cn/jinke/Crm/crm-customer-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, grid);
+}
+
+static void
+crm_customer_page_init (CrmCustomerPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (gsize i = 0; i < N_KEYS; i++)
+    {
+      GtkWidget *key = gtk_label_new (crm_customer_field_label (keys[i]));
+      GtkWidget *value = gtk_label_new (NULL);
+
+      gtk_label_set_xalign (GTK_LABEL (key), 1);
+      gtk_widget_set_valign (key, GTK_ALIGN_START);
+      gtk_widget_add_css_class (key, "dim-label");
+      gtk_label_set_xalign (GTK_LABEL (value), 0);
+      gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+      gtk_widget_set_hexpand (value, TRUE);
+      gtk_grid_attach (self->grid, key, 0, (int) i, 1, 1);
+      gtk_grid_attach (self->grid, value, 1, (int) i, 1, 1);
+      self->values[i] = GTK_LABEL (value);
+    }
+}
