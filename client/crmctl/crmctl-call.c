@@ -126,7 +126,7 @@ crmctl_cmd_health (CrmctlContext *ctx, int argc, char **argv)
     crmctl_print_json (reply, stdout);
   else
     {
-      const char *headers[] = { _("Item"), _("Value") };
+      const char *headers[] = { _("Metric"), _("Reading") };
       g_autoptr(CrmctlTable) table = crmctl_table_new (2, headers);
       g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
       GVariantIter iter;
