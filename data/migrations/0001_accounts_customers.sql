@@ -7,9 +7,9 @@ CREATE TABLE departments (
   id          bigserial PRIMARY KEY,
   name        text NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
   parent_id   bigint REFERENCES departments (id),
-  created_at  timestamptz NOT NULL DEFAULT now(),
-  UNIQUE (parent_id, name)
+  created_at  timestamptz NOT NULL DEFAULT now()
 );
+CREATE UNIQUE INDEX departments_sibling_name_idx ON departments (coalesce (parent_id, 0), name);
 
 CREATE TABLE users (
   id                    bigserial PRIMARY KEY,

@@ -165,6 +165,19 @@ crm_db_exec_once (CrmDb              *db,
                                          NULL, NULL, 0), error);
 }
 
+PGresult *
+crm_db_exec_composed (CrmDb              *db,
+                      const char         *sql,
+                      int                 n_params,
+                      const char * const *params,
+                      GError            **error)
+{
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, sql, -1);
+  g_autofree char *name = g_strdup_printf ("q_%.40s", digest);
+
+  return crm_db_exec (db, name, sql, n_params, params, error);
+}
+
 gboolean
 crm_db_command (CrmDb *db, const char *sql, GError **error)
 {

@@ -48,6 +48,13 @@ PGresult *crm_db_exec_once (CrmDb              *db,
                             const char * const *params,
                             GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean  crm_db_command (CrmDb *db, const char *sql, GError **error);
+/* Prepared under a name derived from the SQL text: for statements composed
+ * from a whitelist of fragments (sort column, filters). */
+PGresult *crm_db_exec_composed (CrmDb              *db,
+                                const char         *sql,
+                                int                 n_params,
+                                const char * const *params,
+                                GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* SQLSTATE of the last failure on this connection ("" if none). */
 const char *crm_db_last_sqlstate (CrmDb *db);

@@ -1,0 +1,545 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-customers"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "crm-customer-fields.h"
+
+/*
+ * Customer reads over many rows: list (keyset pages by any column),
+ * quick search, count, export.  SQL is composed only from the fragments
+ * below; every value travels as a parameter.  $1 is always the data scope.
+ */
+
+#define EXACT_COUNT_BELOW 10000
+#define MAX_PAGE 500
+#define MAX_SEARCH 200
+#define MAX_EXPORT 5000
+
+typedef struct {
+  const char *key;      /* column name in requests */
+  const char *order;    /* ORDER BY expression */
+  const char *cast;     /* type of the cursor value */
+  const char *collate;  /* "" or a COLLATE clause for the cursor value */
+} SortColumn;
+
+static const SortColumn sort_columns[] = {
+  { "name",        "c.name COLLATE \"zh-x-icu\"",       "text",        " COLLATE \"zh-x-icu\"" },
+  { "short_name",  "c.short_name COLLATE \"zh-x-icu\"", "text",        " COLLATE \"zh-x-icu\"" },
+  { "code",        "c.code",        "text",        "" },
+  { "category",    "c.category",    "text",        "" },
+  { "industry",    "c.industry",    "text",        "" },
+  { "source",      "c.source",      "text",        "" },
+  { "region",      "c.region",      "text",        "" },
+  { "value",       "c.value",       "text",        "" },
+  { "owner_id",    "c.owner_id",    "bigint",      "" },
+  { "created_at",  "c.created_at",  "timestamptz", "" },
+  { "updated_at",  "c.updated_at",  "timestamptz", "" },
+  { "id",          NULL,            NULL,          "" },
+};
+
+static const char * const filter_text_keys[] = {
+  "category", "industry", "source", "region", "value",
+};
+
+typedef struct {
+  GString   *sql;
+  GPtrArray *params;  /* char *, NULL = SQL NULL */
+  gboolean   deleted;
+  gboolean   filtered;
+  gboolean   scope_all;
+} Query;
+
+static void
+query_clear (Query *q)
+{
+  if (q->sql)
+    g_string_free (q->sql, TRUE);
+  if (q->params)
+    g_ptr_array_unref (q->params);
+}
+
+/* Adds a parameter and returns its placeholder number. */
+static guint
+query_param (Query *q, char *value)
+{
+  g_ptr_array_add (q->params, value);
+  return q->params->len;
+}
+
+static GError *
+bad_field (const char *field, const char *message)
+{
+  return crm_error_new_field (CRM_ERROR_INVALID_FIELD, field, "%s", message);
+}
+
+/* Starts "FROM customers c WHERE <scope> AND <deleted> <filters>". */
+static gboolean
+query_begin (CrmDb *db, CrmRequestContext *ctx, const char *permission, GVariant *filters,
+             Query *q, GError **error)
+{
+  g_autofree char *owners = NULL;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+  GString *conds = g_string_new (NULL);
+
+  q->params = g_ptr_array_new_with_free_func (g_free);
+  if (!crm_db_scope_owners (db, ctx->session->user_id, permission, &owners, error))
+    {
+      g_string_free (conds, TRUE);
+      return FALSE;
+    }
+  q->scope_all = owners == NULL;
+  query_param (q, g_steal_pointer (&owners));
+
+  g_variant_iter_init (&iter, filters);
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+    {
+      gboolean known = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (filter_text_keys); i++)
+        if (strcmp (key, filter_text_keys[i]) == 0)
+          {
+            guint n;
+            known = TRUE;
+            if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) ||
+                g_utf8_strlen (g_variant_get_string (value, NULL), -1) > 100)
+              goto bad_filter;
+            n = query_param (q, g_variant_dup_string (value, NULL));
+            g_string_append_printf (conds, " AND c.%s = $%u", key, n);
+          }
+      if (known)
+        {
+          q->filtered = TRUE;
+          continue;
+        }
+      if (strcmp (key, "owner_id") == 0)
+        {
+          guint n;
+          if (!g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+            goto bad_filter;
+          n = query_param (q, crm_db_int64_to_string (g_variant_get_int64 (value)));
+          g_string_append_printf (conds, " AND c.owner_id = $%u", n);
+          q->filtered = TRUE;
+          continue;
+        }
+      if (strcmp (key, "deleted") == 0)
+        {
+          if (!g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
+            goto bad_filter;
+          q->deleted = g_variant_get_boolean (value);
+          continue;
+        }
+      goto bad_filter;
+    }
+  q->sql = g_string_new (" FROM customers c WHERE ($1::bigint[] IS NULL OR c.owner_id = ANY ($1::bigint[]))");
+  g_string_append (q->sql, q->deleted ? " AND c.deleted_at IS NOT NULL" : " AND c.deleted_at IS NULL");
+  g_string_append (q->sql, conds->str);
+  g_string_free (conds, TRUE);
+  return TRUE;
+
+bad_filter:
+  {
+    g_autofree char *field = g_strdup_printf ("filters.%s", key);
+    g_propagate_error (error, bad_field (field, _("Unknown filter or wrong type")));
+  }
+  g_variant_unref (value);
+  g_string_free (conds, TRUE);
+  return FALSE;
+}
+
+static PGresult *
+query_run (CrmDb *db, Query *q, const char *prefix, const char *suffix, GError **error)
+{
+  g_autofree char *sql = g_strconcat (prefix, q->sql->str, suffix, NULL);
+
+  return crm_db_exec_composed (db, sql, q->params->len,
+                               (const char * const *) q->params->pdata, error);
+}
+
+/* Estimated when large (planner's estimate or pg_class.reltuples), exact
+ * when small. */
+static gboolean
+query_count (CrmDb *db, Query *q, gint64 *count, gboolean *estimated, GError **error)
+{
+  gint64 estimate = -1;
+
+  if (q->scope_all && !q->filtered && !q->deleted)
+    {
+      g_autoptr(PGresult) res =
+        crm_db_exec (db, "customer_reltuples",
+                     "SELECT reltuples::bigint FROM pg_class WHERE oid = 'customers'::regclass",
+                     0, NULL, error);
+      if (res == NULL)
+        return FALSE;
+      estimate = crm_db_get_int64 (res, 0, 0);
+    }
+  else
+    {
+      g_autofree char *sql = g_strconcat ("EXPLAIN SELECT 1", q->sql->str, NULL);
+      g_autoptr(PGresult) res = crm_db_exec_once (db, sql, q->params->len,
+                                                  (const char * const *) q->params->pdata,
+                                                  error);
+      const char *rows;
+
+      if (res == NULL)
+        return FALSE;
+      rows = PQntuples (res) > 0 ? strstr (PQgetvalue (res, 0, 0), "rows=") : NULL;
+      if (rows != NULL)
+        estimate = g_ascii_strtoll (rows + 5, NULL, 10);
+    }
+  if (estimate >= EXACT_COUNT_BELOW)
+    {
+      *count = estimate;
+      *estimated = TRUE;
+      return TRUE;
+    }
+  {
+    g_autoptr(PGresult) res = query_run (db, q, "SELECT count(*)", "", error);
+    if (res == NULL)
+      return FALSE;
+    *count = crm_db_get_int64 (res, 0, 0);
+    *estimated = FALSE;
+  }
+  return TRUE;
+}
+
+static GVariant *
+rows_to_variant (const PGresult *res, int n)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
+  for (int r = 0; r < n; r++)
+    g_variant_builder_add_value (&b, crm_customer_row_to_variant (res, r, 0));
+  return g_variant_builder_end (&b);
+}
+
+/* ---- customer.list ---- */
+
+static char *
+cursor_encode (const char *sort_value, gint64 id)
+{
+  g_autoptr(GVariant) v = g_variant_ref_sink (g_variant_new ("(sx)", sort_value, id));
+  char *b64 = g_base64_encode (g_variant_get_data (v), g_variant_get_size (v));
+
+  g_strdelimit (b64, "+", '-');
+  g_strdelimit (b64, "/", '_');
+  return b64;
+}
+
+static gboolean
+cursor_decode (const char *cursor, char **sort_value, gint64 *id)
+{
+  g_autofree char *text = g_strdup (cursor);
+  g_autofree guchar *raw = NULL;
+  gsize len = 0;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GVariant) v = NULL;
+
+  if (strlen (text) > 1024)
+    return FALSE;
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '=')
+      return FALSE;
+  g_strdelimit (text, "-", '+');
+  g_strdelimit (text, "_", '/');
+  raw = g_base64_decode (text, &len);
+  bytes = g_bytes_new_take (g_steal_pointer (&raw), len);
+  v = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE ("(sx)"), bytes, FALSE));
+  if (!g_variant_is_normal_form (v))
+    return FALSE;
+  g_variant_get (v, "(sx)", sort_value, id);
+  return TRUE;
+}
+
+GVariant *
+crm_customer_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
+{
+  const char *sort_key, *cursor;
+  gboolean descending;
+  gint32 limit;
+  g_autoptr(GVariant) filters = NULL;
+  const SortColumn *col = NULL;
+  Query q = { 0 };
+  g_autoptr(GString) prefix = g_string_new ("SELECT " CRM_CUSTOMER_COLUMNS);
+  g_autoptr(GString) suffix = g_string_new (NULL);
+  g_autoptr(PGresult) res = NULL;
+  g_autofree char *next = NULL;
+  gint64 total = 0;
+  gboolean estimated;
+  int n;
+  const char *dir;
+  GVariant *rows;
+
+  g_variant_get (request, "(&sb@a{sv}&si)", &sort_key, &descending, &filters, &cursor, &limit);
+  if (*sort_key == '\0')
+    sort_key = "name";
+  for (guint i = 0; i < G_N_ELEMENTS (sort_columns); i++)
+    if (strcmp (sort_key, sort_columns[i].key) == 0)
+      col = &sort_columns[i];
+  if (col == NULL)
+    {
+      g_propagate_error (error, bad_field ("sort", _("Cannot sort by this column")));
+      return NULL;
+    }
+  if (limit < 1 || limit > MAX_PAGE)
+    {
+      g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "limit",
+                         _("A page holds between 1 and %d rows"), MAX_PAGE));
+      return NULL;
+    }
+  if (!query_begin (db, ctx, "customer.view", filters, &q, error))
+    goto fail;
+  if (!query_count (db, &q, &total, &estimated, error))
+    goto fail;
+
+  dir = descending ? " DESC" : "";
+  if (col->order != NULL)
+    g_string_append_printf (prefix, ", %s::text", col->order);
+  else
+    g_string_append (prefix, ", c.id::text");
+  if (*cursor != '\0')
+    {
+      g_autofree char *value = NULL;
+      gint64 after_id;
+      guint nv, ni;
+
+      if (!cursor_decode (cursor, &value, &after_id))
+        {
+          g_propagate_error (error, bad_field ("cursor", _("This page position is not valid")));
+          goto fail;
+        }
+      ni = query_param (&q, crm_db_int64_to_string (after_id));
+      if (col->order != NULL)
+        {
+          /* A NULL sort value (deleted_at of live rows) cannot be a cursor. */
+          nv = query_param (&q, g_steal_pointer (&value));
+          g_string_append_printf (q.sql, " AND (%s, c.id) %s ($%u::%s%s, $%u::bigint)",
+                                  col->order, descending ? "<" : ">", nv, col->cast,
+                                  col->collate, ni);
+        }
+      else
+        g_string_append_printf (q.sql, " AND c.id %s $%u::bigint", descending ? "<" : ">", ni);
+    }
+  if (col->order != NULL)
+    g_string_append_printf (suffix, " ORDER BY %s%s, c.id%s", col->order, dir, dir);
+  else
+    g_string_append_printf (suffix, " ORDER BY c.id%s", dir);
+  g_string_append_printf (suffix, " LIMIT $%u::int",
+                          query_param (&q, g_strdup_printf ("%d", limit + 1)));
+
+  res = query_run (db, &q, prefix->str, suffix->str, error);
+  if (res == NULL)
+    goto fail;
+  n = MIN (PQntuples (res), limit);
+  if (PQntuples (res) > limit)
+    next = cursor_encode (crm_db_get_string (res, n - 1, CRM_CUSTOMER_N_COLUMNS),
+                          crm_db_get_int64 (res, n - 1, 0));
+  rows = rows_to_variant (res, n);
+  query_clear (&q);
+  return g_variant_new ("(@aa{sv}sx)", rows, next ? next : "", total);
+
+fail:
+  query_clear (&q);
+  return NULL;
+}
+
+/* ---- customer.search ---- */
+
+typedef enum { SEARCH_BIGRAMS, SEARCH_PHONE, SEARCH_PINYIN } SearchKind;
+
+static gboolean
+has_han (const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    if (g_unichar_get_script (g_utf8_get_char (p)) == G_UNICODE_SCRIPT_HAN)
+      return TRUE;
+  return FALSE;
+}
+
+GVariant *
+crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
+{
+  const char *query;
+  gint32 limit;
+  g_autoptr(GVariant) filters = NULL;
+  g_autofree char *trimmed = NULL;
+  g_autofree char *needle = NULL;
+  g_autoptr(GString) stripped = g_string_new (NULL);
+  g_autoptr(GString) suffix = g_string_new (NULL);
+  g_autoptr(PGresult) res = NULL;
+  SearchKind kind;
+  gboolean all_digits = TRUE, all_letters = TRUE;
+  Query q = { 0 };
+  GVariant *rows;
+
+  g_variant_get (request, "(&s@a{sv}i)", &query, &filters, &limit);
+  if (limit < 1 || limit > MAX_SEARCH)
+    {
+      g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "limit",
+                         _("Between 1 and %d results"), MAX_SEARCH));
+      return NULL;
+    }
+  trimmed = g_strstrip (g_strdup (query));
+  if (!g_utf8_validate (trimmed, -1, NULL) || g_utf8_strlen (trimmed, -1) > 100)
+    {
+      g_propagate_error (error, bad_field ("query", _("The search text is too long")));
+      return NULL;
+    }
+  for (const char *p = trimmed; *p; p++)
+    {
+      if (strchr (" -+()./", *p) != NULL || (*p == '\'' ))
+        continue;
+      g_string_append_c (stripped, g_ascii_tolower (*p));
+      if (!g_ascii_isdigit (*p))
+        all_digits = FALSE;
+      if (!g_ascii_isalpha (*p))
+        all_letters = FALSE;
+    }
+  if (has_han (trimmed) || (!all_digits && !all_letters))
+    {
+      kind = SEARCH_BIGRAMS;
+      needle = g_utf8_strdown (trimmed, -1);
+      if (g_utf8_strlen (needle, -1) < 2)
+        {
+          g_propagate_error (error, bad_field ("query", _("Type at least two characters")));
+          return NULL;
+        }
+    }
+  else if (all_digits)
+    {
+      kind = SEARCH_PHONE;
+      needle = g_strdup (stripped->str);
+      if (strlen (needle) < 3)
+        {
+          g_propagate_error (error, bad_field ("query", _("Type at least three digits")));
+          return NULL;
+        }
+    }
+  else
+    {
+      kind = SEARCH_PINYIN;
+      needle = g_strdup (stripped->str);
+      if (strlen (needle) < 2)
+        {
+          g_propagate_error (error, bad_field ("query", _("Type at least two characters")));
+          return NULL;
+        }
+    }
+
+  if (!query_begin (db, ctx, "customer.view", filters, &q, error))
+    goto fail;
+  switch (kind)
+    {
+    case SEARCH_BIGRAMS:
+      {
+        g_autoptr(GPtrArray) grams = crm_customer_bigrams (needle, NULL);
+        guint ng = query_param (&q, crm_db_text_array ((const char * const *) grams->pdata,
+                                                       grams->len));
+        guint nn = query_param (&q, g_strdup (needle));
+        g_string_append_printf (q.sql, " AND c.search_bigrams @> $%u::text[]"
+                                " AND strpos (lower (c.name || ' ' || c.short_name), $%u::text) > 0",
+                                ng, nn);
+        g_string_append_printf (suffix, " ORDER BY strpos (lower (c.name), $%u::text) <> 1,", nn);
+      }
+      break;
+    case SEARCH_PHONE:
+      {
+        guint nl = query_param (&q, g_strdup_printf ("%%%s%%", needle));
+        guint np = query_param (&q, g_strdup_printf ("%s%%", needle));
+        g_string_append_printf (q.sql, " AND c.phone_digits LIKE $%u::text", nl);
+        g_string_append_printf (suffix, " ORDER BY c.phone_digits NOT LIKE $%u::text,", np);
+      }
+      break;
+    case SEARCH_PINYIN:
+    default:
+      {
+        guint nl = query_param (&q, g_strdup_printf ("%%%s%%", needle));
+        guint np = query_param (&q, g_strdup_printf ("%s%%", needle));
+        g_string_append_printf (q.sql, " AND (c.name_initials LIKE $%u::text"
+                                " OR c.name_pinyin LIKE $%u::text)", nl, nl);
+        g_string_append_printf (suffix, " ORDER BY (c.name_initials NOT LIKE $%u::text"
+                                " AND c.name_pinyin NOT LIKE $%u::text),", np, np);
+      }
+      break;
+    }
+  g_string_append_printf (suffix, " c.name COLLATE \"zh-x-icu\", c.id LIMIT $%u::int",
+                          query_param (&q, g_strdup_printf ("%d", limit)));
+  res = query_run (db, &q, "SELECT " CRM_CUSTOMER_COLUMNS, suffix->str, error);
+  if (res == NULL)
+    goto fail;
+  rows = rows_to_variant (res, PQntuples (res));
+  query_clear (&q);
+  return rows;
+
+fail:
+  query_clear (&q);
+  return NULL;
+}
+
+/* ---- customer.count ---- */
+
+GVariant *
+crm_customer_count (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
+{
+  g_autoptr(GVariant) filters = NULL;
+  Query q = { 0 };
+  gint64 count = 0;
+  gboolean estimated = FALSE;
+
+  g_variant_get (request, "(@a{sv})", &filters);
+  if (!query_begin (db, ctx, "customer.view", filters, &q, error) ||
+      !query_count (db, &q, &count, &estimated, error))
+    {
+      query_clear (&q);
+      return NULL;
+    }
+  query_clear (&q);
+  return g_variant_new ("(xb)", count, estimated);
+}
+
+/* ---- customer.export ---- */
+
+GVariant *
+crm_customer_export (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
+{
+  g_autoptr(GVariant) filters = NULL;
+  gint64 after;
+  gint32 limit;
+  Query q = { 0 };
+  g_autoptr(PGresult) res = NULL;
+  g_autofree char *suffix = NULL;
+  gint64 last = 0;
+  GVariant *rows;
+  guint na;
+
+  g_variant_get (request, "(@a{sv}xi)", &filters, &after, &limit);
+  if (limit < 1 || limit > MAX_EXPORT)
+    {
+      g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "limit",
+                         _("Between 1 and %d rows at a time"), MAX_EXPORT));
+      return NULL;
+    }
+  if (!query_begin (db, ctx, "customer.export", filters, &q, error))
+    goto fail;
+  na = query_param (&q, crm_db_int64_to_string (after));
+  g_string_append_printf (q.sql, " AND c.id > $%u::bigint", na);
+  suffix = g_strdup_printf (" ORDER BY c.id LIMIT $%u::int",
+                            query_param (&q, g_strdup_printf ("%d", limit)));
+  res = query_run (db, &q, "SELECT " CRM_CUSTOMER_COLUMNS, suffix, error);
+  if (res == NULL)
+    goto fail;
+  if (PQntuples (res) == limit)
+    last = crm_db_get_int64 (res, limit - 1, 0);
+  rows = rows_to_variant (res, PQntuples (res));
+  query_clear (&q);
+  return g_variant_new ("(@aa{sv}x)", rows, last);
+
+fail:
+  query_clear (&q);
+  return NULL;
+}

@@ -1,0 +1,506 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-customers"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "crm-customer-fields.h"
+
+/*
+ * Customer writes and single reads.  The data scope is a WHERE clause on
+ * every statement: a customer outside it answers exactly like a missing one.
+ */
+
+#define MAX_IMPORT_ROWS 5000
+#define SCOPE_SQL "($2::bigint[] IS NULL OR c.owner_id = ANY ($2::bigint[]))"
+
+static GError *
+not_found (void)
+{
+  return g_error_new (CRM_ERROR, CRM_ERROR_NOT_FOUND, _("No such customer"));
+}
+
+/* The owner of a new or changed customer must be an active user inside
+ * the actor's scope for that permission. */
+static gboolean
+check_owner (CrmDb *db, const char *owners, gint64 owner_id, GError **error)
+{
+  g_autofree char *oid = crm_db_int64_to_string (owner_id);
+  const char *params[] = { oid, owners };
+  g_autoptr(PGresult) res =
+    crm_db_exec (db, "customer_owner_check",
+                 "SELECT 1 FROM users WHERE id = $1 AND NOT disabled"
+                 " AND ($2::bigint[] IS NULL OR id = ANY ($2::bigint[]))",
+                 2, params, error);
+
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) != 1)
+    {
+      g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "owner_id",
+                         _("This user cannot be the owner of the customer")));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Reserves `n` consecutive numbers of today's sequence; the counter row is
+ * updated in the request's transaction, so a rollback leaves no gap. */
+static gboolean
+reserve_codes (CrmDb *db, guint n, char **day_out, gint64 *first_out, GError **error)
+{
+  g_autofree char *count = g_strdup_printf ("%u", n);
+  const char *params[] = { count };
+  g_autoptr(PGresult) res =
+    crm_db_exec (db, "customer_codes",
+                 "INSERT INTO customer_code_counters AS k (day, last) VALUES (current_date, $1)"
+                 " ON CONFLICT (day) DO UPDATE SET last = k.last + $1"
+                 " RETURNING to_char (day, 'YYYYMMDD'), last", 1, params, error);
+
+  if (res == NULL)
+    return FALSE;
+  *day_out = g_strdup (crm_db_get_string (res, 0, 0));
+  *first_out = crm_db_get_int64 (res, 0, 1) - n + 1;
+  return TRUE;
+}
+
+static char *
+format_code (const char *day, gint64 number)
+{
+  return g_strdup_printf ("KH-%s-%04" G_GINT64_FORMAT, day, number);
+}
+
+GVariant *
+crm_customer_get (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
+{
+  gint64 id;
+  g_autofree char *sid = NULL;
+  g_autofree char *owners = NULL;
+  g_autoptr(PGresult) res = NULL;
+
+  g_variant_get (request, "(x)", &id);
+  if (!crm_db_scope_owners (db, ctx->session->user_id, "customer.view", &owners, error))
+    return NULL;
+  sid = crm_db_int64_to_string (id);
+  {
+    const char *params[] = { sid, owners };
+    res = crm_db_exec (db, "customer_get",
+                       "SELECT " CRM_CUSTOMER_COLUMNS " FROM customers c"
+                       " WHERE c.id = $1 AND c.deleted_at IS NULL AND " SCOPE_SQL,
+                       2, params, error);
+  }
+  if (res == NULL)
+    return NULL;
+  if (PQntuples (res) != 1)
+    {
+      g_propagate_error (error, not_found ());
+      return NULL;
+    }
+  return crm_customer_row_to_variant (res, 0, 0);
+}
+
+#define INSERT_SQL \
+  "INSERT INTO customers AS c (code, name, short_name, category, industry, source, region," \
+  " value, phones, address, postal_code, notes, owner_id, created_by, name_pinyin," \
+  " name_initials, phone_digits, search_bigrams)"
+
+GVariant *
+crm_customer_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
+{
+  const char *key;
+  g_autoptr(GVariant) fields = NULL;
+  CrmCustomerFields f;
+  CrmCustomerDerived der = { 0 };
+  g_autofree char *owners = NULL;
+  g_autofree char *day = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *phones = NULL;
+  g_autofree char *owner = NULL;
+  g_autofree char *creator = NULL;
+  g_autoptr(PGresult) res = NULL;
+  gint64 number, owner_id, id, version;
+
+  g_variant_get (request, "(&s@a{sv})", &key, &fields);
+  if (!crm_customer_fields_parse (fields, TRUE, &f, error))
+    return NULL;
+  owner_id = (f.present & CF_PRESENT_OWNER) ? f.owner_id : ctx->session->user_id;
+  if (owner_id != ctx->session->user_id &&
+      (!crm_db_scope_owners (db, ctx->session->user_id, "customer.add", &owners, error) ||
+       !check_owner (db, owners, owner_id, error)))
+    goto out;
+  if (!reserve_codes (db, 1, &day, &number, error))
+    goto out;
+  code = format_code (day, number);
+  crm_customer_derive (&f, &der);
+  phones = crm_db_text_array ((const char * const *) f.phones, -1);
+  owner = crm_db_int64_to_string (owner_id);
+  creator = crm_db_int64_to_string (ctx->session->user_id);
+  {
+    const char *params[] = {
+      code, f.text[CF_NAME], f.text[CF_SHORT_NAME], f.text[CF_CATEGORY],
+      f.text[CF_INDUSTRY], f.text[CF_SOURCE], f.text[CF_REGION], f.text[CF_VALUE],
+      phones, f.text[CF_ADDRESS], f.text[CF_POSTAL_CODE], f.text[CF_NOTES], owner, creator,
+      der.pinyin, der.initials, der.phone_digits, der.bigrams,
+    };
+    res = crm_db_exec (db, "customer_insert",
+                       INSERT_SQL " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+                       " $13, $14, $15, $16, $17, $18)"
+                       " RETURNING c.id, c.version, " CRM_CUSTOMER_AUDIT_JSON,
+                       18, params, error);
+  }
+  if (res == NULL)
+    goto out;
+  id = crm_db_get_int64 (res, 0, 0);
+  version = crm_db_get_int64 (res, 0, 1);
+  if (!crm_db_audit (db, ctx, "create", "customer", id, NULL, crm_db_get_string (res, 0, 2), error) ||
+      !crm_db_notify_change (db, "customer", id, version, "create", owner_id, error))
+    goto out;
+  crm_customer_fields_clear (&f);
+  crm_customer_derived_clear (&der);
+  return g_variant_new ("(xx)", id, version);
+
+out:
+  crm_customer_fields_clear (&f);
+  crm_customer_derived_clear (&der);
+  return NULL;
+}
+
+/* After an UPDATE matched nothing: a stale version of a visible record is a
+ * conflict; anything else looks missing. */
+static GError *
+conflict_or_missing (CrmDb *db, const char *sid, const char *owners)
+{
+  const char *params[] = { sid, owners };
+  g_autoptr(GError) local = NULL;
+  g_autoptr(PGresult) res =
+    crm_db_exec (db, "customer_exists",
+                 "SELECT 1 FROM customers c WHERE c.id = $1 AND c.deleted_at IS NULL AND "
+                 SCOPE_SQL, 2, params, &local);
+
+  if (res == NULL)
+    return g_steal_pointer (&local);
+  if (PQntuples (res) == 1)
+    return g_error_new (CRM_ERROR, CRM_ERROR_CONFLICT,
+                        _("Someone else changed this customer meanwhile; reload it and try again"));
+  return not_found ();
+}
+
+GVariant *
+crm_customer_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
+{
+  const char *key;
+  gint64 id, expected, owner_id;
+  g_autoptr(GVariant) changes = NULL;
+  g_autoptr(GVariant) current = NULL;
+  g_autoptr(GVariantDict) merged = NULL;
+  CrmCustomerFields f;
+  CrmCustomerDerived der = { 0 };
+  g_autofree char *owners = NULL;
+  g_autofree char *sid = NULL, *sver = NULL, *phones = NULL, *owner = NULL;
+  g_autoptr(PGresult) cur = NULL;
+  g_autoptr(PGresult) res = NULL;
+  GVariantIter iter;
+  const char *k;
+  GVariant *v;
+
+  g_variant_get (request, "(&sxx@a{sv})", &key, &id, &expected, &changes);
+  if (!crm_customer_fields_parse (changes, FALSE, &f, error))
+    return NULL;
+  crm_customer_fields_clear (&f);
+  if (!crm_db_scope_owners (db, ctx->session->user_id, "customer.edit", &owners, error))
+    return NULL;
+  sid = crm_db_int64_to_string (id);
+  sver = crm_db_int64_to_string (expected);
+  {
+    const char *params[] = { sid, owners };
+    cur = crm_db_exec (db, "customer_lock",
+                       "SELECT " CRM_CUSTOMER_COLUMNS ", " CRM_CUSTOMER_AUDIT_JSON
+                       " FROM customers c WHERE c.id = $1 AND c.deleted_at IS NULL AND "
+                       SCOPE_SQL " FOR UPDATE", 2, params, error);
+  }
+  if (cur == NULL)
+    return NULL;
+  if (PQntuples (cur) != 1)
+    {
+      g_propagate_error (error, not_found ());
+      return NULL;
+    }
+  if (crm_db_get_int64 (cur, 0, 1) != expected)
+    {
+      g_propagate_error (error, g_error_new (CRM_ERROR, CRM_ERROR_CONFLICT,
+                         _("Someone else changed this customer meanwhile; reload it and try again")));
+      return NULL;
+    }
+
+  /* Merge: the stored record with the changes on top, validated as a whole. */
+  current = g_variant_ref_sink (crm_customer_row_to_variant (cur, 0, 0));
+  merged = g_variant_dict_new (NULL);
+  for (guint i = 0; i < CF_N_TEXT; i++)
+    {
+      g_autoptr(GVariant) val = g_variant_lookup_value (current, crm_customer_text_keys[i], NULL);
+      g_variant_dict_insert_value (merged, crm_customer_text_keys[i], val);
+    }
+  {
+    g_autoptr(GVariant) val = g_variant_lookup_value (current, "phones", NULL);
+    g_variant_dict_insert_value (merged, "phones", val);
+  }
+  g_variant_dict_insert (merged, "owner_id", "x", crm_db_get_int64 (cur, 0, 14));
+  g_variant_iter_init (&iter, changes);
+  while (g_variant_iter_loop (&iter, "{&sv}", &k, &v))
+    g_variant_dict_insert_value (merged, k, v);
+  {
+    g_autoptr(GVariant) all = g_variant_ref_sink (g_variant_dict_end (merged));
+    if (!crm_customer_fields_parse (all, TRUE, &f, error))
+      return NULL;
+  }
+  owner_id = f.owner_id;
+  if (owner_id != crm_db_get_int64 (cur, 0, 14) && !check_owner (db, owners, owner_id, error))
+    goto out;
+
+  crm_customer_derive (&f, &der);
+  phones = crm_db_text_array ((const char * const *) f.phones, -1);
+  owner = crm_db_int64_to_string (owner_id);
+  {
+    const char *params[] = {
+      sid, sver, f.text[CF_NAME], f.text[CF_SHORT_NAME], f.text[CF_CATEGORY],
+      f.text[CF_INDUSTRY], f.text[CF_SOURCE], f.text[CF_REGION], f.text[CF_VALUE],
+      phones, f.text[CF_ADDRESS], f.text[CF_POSTAL_CODE], f.text[CF_NOTES], owner,
+      der.pinyin, der.initials, der.phone_digits, der.bigrams,
+    };
+    res = crm_db_exec (db, "customer_update",
+                       "UPDATE customers c SET version = version + 1, updated_at = now (),"
+                       " name = $3, short_name = $4, category = $5, industry = $6, source = $7,"
+                       " region = $8, value = $9, phones = $10, address = $11, postal_code = $12,"
+                       " notes = $13, owner_id = $14, name_pinyin = $15, name_initials = $16,"
+                       " phone_digits = $17, search_bigrams = $18"
+                       " WHERE c.id = $1 AND c.version = $2 AND c.deleted_at IS NULL"
+                       " RETURNING c.version, " CRM_CUSTOMER_AUDIT_JSON,
+                       18, params, error);
+  }
+  if (res == NULL)
+    goto out;
+  if (PQntuples (res) != 1)
+    {
+      g_propagate_error (error, conflict_or_missing (db, sid, owners));
+      goto out;
+    }
+  if (!crm_db_audit (db, ctx, "update", "customer", id,
+                     crm_db_get_string (cur, 0, CRM_CUSTOMER_N_COLUMNS),
+                     crm_db_get_string (res, 0, 1), error) ||
+      !crm_db_notify_change (db, "customer", id, crm_db_get_int64 (res, 0, 0), "update",
+                             owner_id, error))
+    goto out;
+  crm_customer_fields_clear (&f);
+  crm_customer_derived_clear (&der);
+  return g_variant_new ("(x)", crm_db_get_int64 (res, 0, 0));
+
+out:
+  crm_customer_fields_clear (&f);
+  crm_customer_derived_clear (&der);
+  return NULL;
+}
+
+GVariant *
+crm_customer_delete (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
+{
+  const char *key;
+  gint64 id, expected;
+  g_autofree char *owners = NULL;
+  g_autofree char *sid = NULL, *sver = NULL, *uid = NULL;
+  g_autoptr(PGresult) res = NULL;
+
+  g_variant_get (request, "(&sxx)", &key, &id, &expected);
+  if (!crm_db_scope_owners (db, ctx->session->user_id, "customer.delete", &owners, error))
+    return NULL;
+  sid = crm_db_int64_to_string (id);
+  sver = crm_db_int64_to_string (expected);
+  uid = crm_db_int64_to_string (ctx->session->user_id);
+  {
+    const char *params[] = { sid, owners, sver, uid };
+    res = crm_db_exec (db, "customer_delete",
+                       "UPDATE customers c SET deleted_at = now (), deleted_by = $4,"
+                       " version = version + 1, updated_at = now ()"
+                       " WHERE c.id = $1 AND c.version = $3 AND c.deleted_at IS NULL AND "
+                       SCOPE_SQL " RETURNING c.version, c.owner_id, " CRM_CUSTOMER_AUDIT_JSON,
+                       4, params, error);
+  }
+  if (res == NULL)
+    return NULL;
+  if (PQntuples (res) != 1)
+    {
+      g_propagate_error (error, conflict_or_missing (db, sid, owners));
+      return NULL;
+    }
+  if (!crm_db_audit (db, ctx, "delete", "customer", id, NULL, crm_db_get_string (res, 0, 2), error) ||
+      !crm_db_notify_change (db, "customer", id, crm_db_get_int64 (res, 0, 0), "delete",
+                             crm_db_get_int64 (res, 0, 1), error))
+    return NULL;
+  return g_variant_new ("()");
+}
+
+/* ---- Import: validate everything, then one multi-row INSERT ---- */
+
+static void
+append_unit_sep (GString *s, const char * const *items)
+{
+  /* Phones and bigrams travel as one text per row joined by U+001F and are
+   * split again in SQL (text[][] cannot be ragged). */
+  for (guint i = 0; items && items[i]; i++)
+    {
+      if (i > 0)
+        g_string_append_c (s, '\x1f');
+      g_string_append (s, items[i]);
+    }
+}
+
+GVariant *
+crm_customer_import (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
+{
+  const char *key;
+  g_autoptr(GVariant) rows = NULL;
+  gsize n;
+  GVariantBuilder errors;
+  gboolean any_error = FALSE;
+  g_autofree char *owners = NULL;
+  g_autofree char *day = NULL;
+  GPtrArray *cols[17] = { NULL };
+  g_autoptr(PGresult) res = NULL;
+  gint64 first;
+  char *literals[17] = { NULL };
+  gboolean ok = FALSE;
+
+  g_variant_get (request, "(&s@aa{sv})", &key, &rows);
+  n = g_variant_n_children (rows);
+  if (n == 0 || n > MAX_IMPORT_ROWS)
+    {
+      g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "rows",
+                         _("Import between 1 and %d rows at a time"), MAX_IMPORT_ROWS));
+      return NULL;
+    }
+  if (!crm_db_scope_owners (db, ctx->session->user_id, "customer.import", &owners, error))
+    return NULL;
+  for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
+    cols[c] = g_ptr_array_new_with_free_func (g_free);
+
+  g_variant_builder_init (&errors, G_VARIANT_TYPE ("a(uss)"));
+  for (gsize r = 0; r < n; r++)
+    {
+      g_autoptr(GVariant) row = g_variant_get_child_value (rows, r);
+      g_autoptr(GError) row_error = NULL;
+      CrmCustomerFields f;
+      CrmCustomerDerived der = { 0 };
+      GString *joined;
+      gint64 owner_id;
+
+      if (!crm_customer_fields_parse (row, TRUE, &f, &row_error))
+        {
+          const char *field = crm_error_get_field (row_error);
+          g_variant_builder_add (&errors, "(uss)", (guint32) r, field ? field : "",
+                                 row_error->message);
+          any_error = TRUE;
+          continue;
+        }
+      owner_id = (f.present & CF_PRESENT_OWNER) ? f.owner_id : ctx->session->user_id;
+      if (owner_id != ctx->session->user_id && !check_owner (db, owners, owner_id, &row_error))
+        {
+          if (!g_error_matches (row_error, CRM_ERROR, CRM_ERROR_INVALID_FIELD))
+            {
+              g_propagate_error (error, g_steal_pointer (&row_error));
+              crm_customer_fields_clear (&f);
+              goto out;
+            }
+          g_variant_builder_add (&errors, "(uss)", (guint32) r, "owner_id", row_error->message);
+          any_error = TRUE;
+          crm_customer_fields_clear (&f);
+          continue;
+        }
+      if (any_error)
+        {
+          crm_customer_fields_clear (&f);
+          continue;
+        }
+      crm_customer_derive (&f, &der);
+      for (guint i = 0; i < CF_N_TEXT; i++)
+        g_ptr_array_add (cols[i], g_strdup (f.text[i]));
+      joined = g_string_new (NULL);
+      append_unit_sep (joined, (const char * const *) f.phones);
+      g_ptr_array_add (cols[10], g_string_free (joined, FALSE));
+      g_ptr_array_add (cols[11], crm_db_int64_to_string (owner_id));
+      g_ptr_array_add (cols[12], g_strdup (der.pinyin));
+      g_ptr_array_add (cols[13], g_strdup (der.initials));
+      g_ptr_array_add (cols[14], g_strdup (der.phone_digits));
+      {
+        g_auto(GStrv) grams = crm_db_parse_array (der.bigrams);
+        joined = g_string_new (NULL);
+        append_unit_sep (joined, (const char * const *) grams);
+        g_ptr_array_add (cols[15], g_string_free (joined, FALSE));
+      }
+      crm_customer_fields_clear (&f);
+      crm_customer_derived_clear (&der);
+    }
+  if (any_error)
+    {
+      ok = TRUE;
+      goto out;
+    }
+
+  if (!reserve_codes (db, n, &day, &first, error))
+    goto out;
+  for (gsize r = 0; r < n; r++)
+    g_ptr_array_add (cols[16], format_code (day, first + r));
+  for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
+    literals[c] = crm_db_text_array ((const char * const *) cols[c]->pdata, cols[c]->len);
+  {
+    g_autofree char *creator = crm_db_int64_to_string (ctx->session->user_id);
+    const char *params[18];
+
+    for (guint c = 0; c < 17; c++)
+      params[c] = literals[c];
+    params[17] = creator;
+    res = crm_db_exec (db, "customer_import",
+                       INSERT_SQL
+                       " SELECT t.code, t.name, t.short_name, t.category, t.industry, t.source,"
+                       "  t.region, t.value,"
+                       "  CASE WHEN t.phones = '' THEN '{}'::text[]"
+                       "   ELSE string_to_array (t.phones, chr (31)) END,"
+                       "  t.address, t.postal_code, t.notes, t.owner_id::bigint, $18,"
+                       "  t.pinyin, t.initials, t.digits,"
+                       "  CASE WHEN t.grams = '' THEN '{}'::text[]"
+                       "   ELSE string_to_array (t.grams, chr (31)) END"
+                       " FROM unnest ($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
+                       "  $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],"
+                       "  $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],"
+                       "  $17::text[])"
+                       "  AS t (name, short_name, category, industry, source, region, value,"
+                       "   address, postal_code, notes, phones, owner_id, pinyin, initials,"
+                       "   digits, grams, code)"
+                       " RETURNING c.id", 18, params, error);
+  }
+  if (res == NULL)
+    goto out;
+  {
+    g_autofree char *after = g_strdup_printf ("{\"count\": %d, \"first_code\": \"%s\"}",
+                                              PQntuples (res),
+                                              (char *) g_ptr_array_index (cols[16], 0));
+    if (!crm_db_audit (db, ctx, "import", "customer", 0, NULL, after, error) ||
+        !crm_db_notify_change (db, "customer", 0, 0, "import", ctx->session->user_id, error))
+      goto out;
+  }
+  ok = TRUE;
+
+out:
+  for (guint c = 0; c < G_N_ELEMENTS (literals); c++)
+    {
+      g_free (literals[c]);
+      g_clear_pointer (&cols[c], g_ptr_array_unref);
+    }
+  if (!ok)
+    {
+      GVariant *unused = g_variant_builder_end (&errors);
+      g_variant_unref (g_variant_ref_sink (unused));
+      return NULL;
+    }
+  return g_variant_new ("(x@a(uss))", any_error ? (gint64) 0 : (gint64) n,
+                        g_variant_builder_end (&errors));
+}
