@@ -175,12 +175,35 @@ static const struct {
   const char *label;
 } extra_labels[] = {
   { "id", N_("ID") },
+  { "code", N_("Customer code") },
   { "version", N_("Version") },
   { "owner_id", N_("Owner ID") },
   { "owner_name", N_("Owner") },
   { "created_at", N_("Created") },
   { "updated_at", N_("Updated") },
+  { "deleted_at", N_("Deleted") },
+  { "created_by", N_("Created by (user ID)") },
 };
+
+/* Times travel as Unix microseconds ("…_at" keys); people read dates. */
+static char *
+dup_display_text (GVariant *record, const char *key)
+{
+  g_autoptr(GVariant) value = g_variant_lookup_value (record, key, G_VARIANT_TYPE_INT64);
+
+  if (value != NULL && g_str_has_suffix (key, "_at"))
+    {
+      gint64 us = g_variant_get_int64 (value);
+      g_autoptr(GDateTime) when = NULL;
+
+      if (us == 0)
+        return g_strdup ("");
+      when = g_date_time_new_from_unix_local (us / G_USEC_PER_SEC);
+      if (when != NULL)
+        return g_date_time_format (when, "%Y-%m-%d %H:%M:%S");
+    }
+  return crmctl_record_dup_text (record, key);
+}
 
 static const char *
 label_for_key (const char *key)
@@ -237,7 +260,7 @@ crmctl_print_record (GVariant *record, FILE *out)
   for (guint i = 0; i < keys->len; i++)
     {
       const char *label = label_for_key (keys->pdata[i]);
-      g_autofree char *text = crmctl_record_dup_text (record, keys->pdata[i]);
+      g_autofree char *text = dup_display_text (record, keys->pdata[i]);
       gsize pad = width - crmctl_display_width (label) + 2;
 
       fprintf (out, "%s%*s%s\n", label, (int) pad, "", text);
