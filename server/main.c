@@ -43,12 +43,19 @@ static GLogLevelFlags log_threshold = G_LOG_LEVEL_MESSAGE;
 static GLogWriterOutput
 log_writer (GLogLevelFlags log_level, const GLogField *fields, gsize n_fields, gpointer user_data)
 {
+  g_autofree char *line = NULL;
+
   /* Lower bits are more severe; anything above the threshold is dropped. */
   if ((log_level & G_LOG_LEVEL_MASK) > log_threshold)
     return G_LOG_WRITER_HANDLED;
   if (g_log_writer_is_journald (fileno (stderr)))
     return g_log_writer_journald (log_level, fields, n_fields, user_data);
-  return g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
+  /* Everything to stderr: stdout carries only "ready" and the password of
+   * --create-admin, for scripts. */
+  line = g_log_writer_format_fields (log_level, fields, n_fields, g_log_writer_supports_color (fileno (stderr)));
+  fprintf (stderr, "%s\n", line);
+  fflush (stderr);
+  return G_LOG_WRITER_HANDLED;
 }
 
 static gboolean

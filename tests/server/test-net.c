@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+#define G_LOG_DOMAIN "test-net"
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "crm-error.h"
+#include "crm-messages.h"
+#include "crm-raw-client.h"
+#include "crm-test-server.h"
+
+/*
+ * The server over real TCP + TLS: every kind of malicious frame gets its
+ * error frame and the connection closes, while the server keeps serving;
+ * concurrent pipelined clients; silent sockets do not lock out a sign-in;
+ * HTTPS health and metrics.  One server serves every test here.
+ */
+
+static CrmTestServer *server;
+
+static CrmTestServer *
+get_server (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (server == NULL)
+    {
+      server = crm_test_server_start (NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (server);
+    }
+  return server;
+}
+
+static RawClient *
+raw_ready (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RawClient) raw = raw_client_connect (crm_test_server_get_port (get_server ()), TRUE, &error);
+
+  g_assert_no_error (error);
+  raw_client_hello (raw, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&raw);
+}
+
+/* The next frame is an error reply with `code` (and `request_id`), and
+ * then the server closes. */
+static void
+assert_error_frame (RawClient *raw, guint32 request_id, CrmErrorCode code, gboolean then_closed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GError) carried = NULL;
+  CrmFrameHeader h;
+
+  g_assert_true (raw_client_read_frame (raw, &h, &body, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (h.flags, ==, CRM_FRAME_FLAG_REPLY | CRM_FRAME_FLAG_ERROR);
+  g_assert_cmpuint (h.request_id, ==, request_id);
+  value = crm_payload_decode (body, G_VARIANT_TYPE ("(uss)"), &error);
+  g_assert_no_error (error);
+  carried = crm_error_from_variant (value);
+  g_assert_error (carried, CRM_ERROR, (int) code);
+  g_assert_cmpstr (carried->message, !=, "");
+  if (then_closed)
+    g_assert_true (raw_client_at_eof (raw));
+}
+
+/* After any abuse, a real client still connects, signs in and is served. */
+static void
+assert_server_serves (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmConnection) conn =
+    crm_test_server_connect (get_server (), "admin", crm_test_server_get_admin_password (get_server ()), &error);
+  g_autoptr(GVariant) reply = NULL;
+
+  g_assert_no_error (error);
+  reply = crm_connection_call_sync (conn, CRM_MSG_AUTH_WHOAMI, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (reply);
+  crm_connection_close (conn);
+}
+
+static void
+put_header (guint8 *out, guint32 magic, guint16 version, guint16 type, guint32 flags,
+            guint32 request_id, guint32 length)
+{
+  guint32 be32;
+  guint16 be16;
+
+  be32 = GUINT32_TO_BE (magic);      memcpy (out + 0, &be32, 4);
+  be16 = GUINT16_TO_BE (version);    memcpy (out + 4, &be16, 2);
+  be16 = GUINT16_TO_BE (type);       memcpy (out + 6, &be16, 2);
+  be32 = GUINT32_TO_BE (flags);      memcpy (out + 8, &be32, 4);
+  be32 = GUINT32_TO_BE (request_id); memcpy (out + 12, &be32, 4);
+  be32 = GUINT32_TO_BE (length);     memcpy (out + 16, &be32, 4);
+}
+
+static void
+test_bad_magic (void)
+{
+  g_autoptr(RawClient) raw = raw_ready ();
+  g_autoptr(GError) error = NULL;
+  guint8 header[CRM_FRAME_HEADER_SIZE];
+
+  put_header (header, 0x48545450u /* "HTTP" */, 1, CRM_MSG_PING, 0, 7, 0);
+  raw_client_send (raw, header, sizeof header, &error);
+  g_assert_no_error (error);
+  assert_error_frame (raw, 7, CRM_ERROR_BAD_FRAME, TRUE);
+  assert_server_serves ();
+}
+
+static void
+test_oversized_preauth (void)
+{
+  g_autoptr(RawClient) raw = raw_ready ();
+  g_autoptr(GError) error = NULL;
+  guint8 header[CRM_FRAME_HEADER_SIZE];
+
+  /* Just over the pre-auth cap, far under the signed-in one: no body is
+   * sent, the header alone must be refused. */
+  put_header (header, CRM_FRAME_MAGIC, 1, CRM_MSG_AUTH_LOGIN, 0, 8, CRM_FRAME_MAX_BODY_PREAUTH + 1);
+  raw_client_send (raw, header, sizeof header, &error);
+  g_assert_no_error (error);
+  assert_error_frame (raw, 8, CRM_ERROR_FRAME_TOO_LARGE, TRUE);
+  assert_server_serves ();
+}
+
+static void
+test_unknown_message (void)
+{
+  g_autoptr(GError) error = NULL;
+  guint16 ids[] = { 999, 0, CRM_MSG_PUSH_RECORD_CHANGED, CRM_MSG_PUSH_SIGNED_OUT };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(RawClient) raw = raw_ready ();
+
+      raw_client_send_frame (raw, ids[i], 0, 9, NULL, &error);
+      g_assert_no_error (error);
+      assert_error_frame (raw, 9, CRM_ERROR_UNKNOWN_MESSAGE, TRUE);
+    }
+  assert_server_serves ();
+}
+
+static void
+test_wrong_body_type (void)
+{
+  g_autoptr(RawClient) raw = raw_ready ();
+  g_autoptr(GError) error = NULL;
+
+  /* auth.login wants "(ssss)"; an int64 is not that. */
+  raw_client_send_frame (raw, CRM_MSG_AUTH_LOGIN, 0, 10, g_variant_new ("(x)", (gint64) 42), &error);
+  g_assert_no_error (error);
+  assert_error_frame (raw, 10, CRM_ERROR_BAD_PAYLOAD, TRUE);
+  assert_server_serves ();
+}
+
+static void
+test_non_normal_body (void)
+{
+  g_autoptr(RawClient) raw = raw_ready ();
+  g_autoptr(GError) error = NULL;
+  guint8 frame[CRM_FRAME_HEADER_SIZE + 3];
+
+  /* auth.resume "(s)" with a string missing its terminating NUL: not in
+   * normal form. */
+  put_header (frame, CRM_FRAME_MAGIC, 1, CRM_MSG_AUTH_RESUME, 0, 11, 3);
+  memcpy (frame + CRM_FRAME_HEADER_SIZE, "abc", 3);
+  raw_client_send (raw, frame, sizeof frame, &error);
+  g_assert_no_error (error);
+  assert_error_frame (raw, 11, CRM_ERROR_BAD_PAYLOAD, TRUE);
+  assert_server_serves ();
+}
+
+static void
+test_frame_before_hello (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RawClient) raw = raw_client_connect (crm_test_server_get_port (get_server ()), TRUE, &error);
+
+  g_assert_no_error (error);
+  raw_client_send_frame (raw, CRM_MSG_PING, 0, 12, NULL, &error);
+  g_assert_no_error (error);
+  assert_error_frame (raw, 12, CRM_ERROR_BAD_FRAME, TRUE);
+  assert_server_serves ();
+}
+
+static void
+test_version_mismatch (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RawClient) raw = raw_client_connect (crm_test_server_get_port (get_server ()), TRUE, &error);
+
+  g_assert_no_error (error);
+  raw_client_send_frame (raw, CRM_MSG_HELLO, 0, 13,
+                         g_variant_new ("(qqss)", 90, 99, "future-client", "en_US"), &error);
+  g_assert_no_error (error);
+  assert_error_frame (raw, 13, CRM_ERROR_VERSION, TRUE);
+  assert_server_serves ();
+}
+
+static void
+test_reply_flag_from_client (void)
+{
+  g_autoptr(RawClient) raw = raw_ready ();
+  g_autoptr(GError) error = NULL;
+
+  /* Clients send requests only; a "reply" from a client is a violation. */
+  raw_client_send_frame (raw, CRM_MSG_PING, CRM_FRAME_FLAG_REPLY, 14, NULL, &error);
+  g_assert_no_error (error);
+  assert_error_frame (raw, 14, CRM_ERROR_BAD_FRAME, TRUE);
+  assert_server_serves ();
+}
+
+static void
+test_truncated_then_close (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Half a header, half a body: the server must just let go. */
+  {
+    g_autoptr(RawClient) raw = raw_ready ();
+    guint8 header[CRM_FRAME_HEADER_SIZE];
+
+    put_header (header, CRM_FRAME_MAGIC, 1, CRM_MSG_PING, 0, 15, 0);
+    raw_client_send (raw, header, 11, &error);
+    g_assert_no_error (error);
+  }
+  {
+    g_autoptr(RawClient) raw = raw_ready ();
+    guint8 frame[CRM_FRAME_HEADER_SIZE + 4];
+
+    put_header (frame, CRM_FRAME_MAGIC, 1, CRM_MSG_AUTH_RESUME, 0, 16, 100);
+    memcpy (frame + CRM_FRAME_HEADER_SIZE, "tok", 4);
+    raw_client_send (raw, frame, sizeof frame, &error);
+    g_assert_no_error (error);
+  }
+  assert_server_serves ();
+}
+
+static void
+test_not_signed_in_keeps_connection (void)
+{
+  g_autoptr(RawClient) raw = raw_ready ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  CrmFrameHeader h;
+
+  /* Asking before signing in is a mistake, not an attack: an error reply,
+   * and the connection stays usable. */
+  raw_client_send_frame (raw, CRM_MSG_CUSTOMER_GET, 0, 17, g_variant_new ("(x)", (gint64) 1), &error);
+  g_assert_no_error (error);
+  assert_error_frame (raw, 17, CRM_ERROR_NOT_SIGNED_IN, FALSE);
+
+  raw_client_send_frame (raw, CRM_MSG_PING, 0, 18, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (raw_client_read_frame (raw, &h, &body, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (h.flags, ==, CRM_FRAME_FLAG_REPLY);
+  g_assert_cmpuint (h.request_id, ==, 18);
+}
+
+static void
+test_bad_idempotency_key (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmConnection) conn =
+    crm_test_server_connect (get_server (), "admin", crm_test_server_get_admin_password (get_server ()), &error);
+  g_autoptr(GVariant) reply = NULL;
+  GVariantBuilder fields;
+
+  g_assert_no_error (error);
+  g_variant_builder_init (&fields, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&fields, "{sv}", "name", g_variant_new_string ("钥匙测试公司"));
+  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_CREATE,
+                                    g_variant_new ("(sa{sv})", "short", &fields), NULL, &error);
+  g_assert_null (reply);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_BAD_PAYLOAD);
+  g_assert_cmpstr (crm_error_get_field (error), ==, "key");
+  g_clear_error (&error);
+
+  /* Still open and signed in. */
+  reply = crm_connection_call_sync (conn, CRM_MSG_AUTH_WHOAMI, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (reply);
+  crm_connection_close (conn);
+}
+
+/* ---- Concurrency ---- */
+
+typedef struct {
+  guint pending;
+  guint ok;
+  guint failed;
+  GPtrArray *ids;   /* gint64* per create, in completion order */
+} Tally;
+
+static void
+create_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Tally *tally = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_connection_call_finish (CRM_CONNECTION (source), result, &error);
+
+  tally->pending--;
+  if (reply == NULL)
+    {
+      g_test_message ("create failed: %s", error->message);
+      tally->failed++;
+      return;
+    }
+  tally->ok++;
+  {
+    gint64 *id = g_new (gint64, 1);
+    g_variant_get (reply, "(xx)", id, NULL);
+    g_ptr_array_add (tally->ids, id);
+  }
+}
+
+static GVariant *
+create_body (const char *key, const char *name)
+{
+  GVariantBuilder fields;
+
+  g_variant_builder_init (&fields, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&fields, "{sv}", "name", g_variant_new_string (name));
+  return g_variant_new ("(sa{sv})", key, &fields);
+}
+
+static void
+test_concurrent_clients (void)
+{
+  enum { N_CONN = 16, PER_CONN = 12 };
+  CrmConnection *conns[N_CONN];
+  Tally tally = { 0, 0, 0, g_ptr_array_new_with_free_func (g_free) };
+  g_autofree char *run = g_uuid_string_random ();
+
+  for (guint c = 0; c < N_CONN; c++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      conns[c] = crm_test_server_connect (get_server (), "admin",
+                                          crm_test_server_get_admin_password (get_server ()), &error);
+      g_assert_no_error (error);
+    }
+  /* Every connection pipelines its creates: many in flight at once. */
+  for (guint i = 0; i < PER_CONN; i++)
+    for (guint c = 0; c < N_CONN; c++)
+      {
+        g_autofree char *key = crm_new_idempotency_key ();
+        g_autofree char *name = g_strdup_printf ("并发客户%s-%02u-%02u", run, c, i);
+
+        tally.pending++;
+        crm_connection_call_async (conns[c], CRM_MSG_CUSTOMER_CREATE, create_body (key, name),
+                                   NULL, create_done_cb, &tally);
+      }
+  while (tally.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (tally.failed, ==, 0);
+  g_assert_cmpuint (tally.ok, ==, N_CONN * PER_CONN);
+
+  /* Every reply was for its own request: all ids distinct, each readable. */
+  {
+    g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+    for (guint i = 0; i < tally.ids->len; i++)
+      g_assert_true (g_hash_table_add (seen, tally.ids->pdata[i]));
+  }
+  for (guint i = 0; i < tally.ids->len; i += 17)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) rec = crm_connection_call_sync (conns[i % N_CONN], CRM_MSG_CUSTOMER_GET,
+                                                          g_variant_new ("(x)", *(gint64 *) tally.ids->pdata[i]),
+                                                          NULL, &error);
+      const char *name = NULL;
+
+      g_assert_no_error (error);
+      g_assert_true (g_variant_lookup (rec, "name", "&s", &name));
+      g_assert_true (g_str_has_prefix (name, "并发客户"));
+    }
+
+  for (guint c = 0; c < N_CONN; c++)
+    {
+      crm_connection_close (conns[c]);
+      g_object_unref (conns[c]);
+    }
+  g_ptr_array_unref (tally.ids);
+}
+
+static void
+test_silent_connections (void)
+{
+  enum { N_SILENT = 300 };
+  g_autoptr(GPtrArray) silent = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  guint16 port = crm_test_server_get_port (get_server ());
+
+  for (guint i = 0; i < N_SILENT; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      GSocketConnection *c = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (silent, c);
+    }
+  /* A few that start a handshake and stall (a ClientHello fragment) hold
+   * handshake slots until their deadline, but fewer than the cap. */
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      GSocketConnection *c = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+      static const guint8 fragment[] = { 0x16, 0x03, 0x01, 0x02, 0x00, 0x01 };
+
+      g_assert_no_error (error);
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (c)), fragment,
+                                 sizeof fragment, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (silent, c);
+    }
+
+  /* With all of those open, a real user still signs in and is served. */
+  assert_server_serves ();
+}
+
+/* ---- HTTPS ---- */
+
+static gboolean
+accept_any_cert (SoupMessage *msg, GTlsCertificate *cert, GTlsCertificateFlags errors, gpointer data)
+{
+  return TRUE;
+}
+
+static char *
+https_get (const char *path, guint *status)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strdup_printf ("https://127.0.0.1:%u%s",
+                                          crm_test_server_get_http_port (get_server ()), path);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_cert), NULL);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *status = soup_message_get_status (msg);
+  return g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+}
+
+static void
+test_https_health (void)
+{
+  guint status = 0;
+  g_autofree char *text = https_get ("/health", &status);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *obj;
+
+  g_assert_cmpuint (status, ==, 200);
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  obj = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (obj, "status"), ==, "ok");
+  g_assert_true (json_object_get_boolean_member (obj, "database_reachable"));
+  g_assert_cmpstr (json_object_get_string_member (obj, "version"), ==, PACKAGE_VERSION);
+  g_assert_true (json_object_has_member (obj, "uptime_seconds"));
+}
+
+static void
+test_https_metrics (void)
+{
+  guint status = 0;
+  g_autofree char *text = NULL;
+
+  /* At least one request of a known kind has been answered. */
+  assert_server_serves ();
+  text = https_get ("/metrics", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (strstr (text, "crm_requests_total{message=\"auth.whoami\",result=\"ok\"}"));
+  g_assert_nonnull (strstr (text, "crm_request_duration_seconds_bucket{le=\"+Inf\"}"));
+  g_assert_nonnull (strstr (text, "\ncrm_connections_open "));
+  g_assert_nonnull (strstr (text, "\ncrm_tls_handshakes_in_progress "));
+  g_assert_nonnull (strstr (text, "crm_db_pool_connections{state=\"idle\"}"));
+  g_assert_nonnull (strstr (text, "\ncrm_db_pool_queued "));
+
+  g_free (text);
+  text = https_get ("/no-such-page", &status);
+  g_assert_cmpuint (status, ==, 404);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/server/net/bad-magic", test_bad_magic);
+  g_test_add_func ("/server/net/oversized-preauth", test_oversized_preauth);
+  g_test_add_func ("/server/net/unknown-message", test_unknown_message);
+  g_test_add_func ("/server/net/wrong-body-type", test_wrong_body_type);
+  g_test_add_func ("/server/net/non-normal-body", test_non_normal_body);
+  g_test_add_func ("/server/net/frame-before-hello", test_frame_before_hello);
+  g_test_add_func ("/server/net/version-mismatch", test_version_mismatch);
+  g_test_add_func ("/server/net/reply-flag-from-client", test_reply_flag_from_client);
+  g_test_add_func ("/server/net/truncated-then-close", test_truncated_then_close);
+  g_test_add_func ("/server/net/not-signed-in", test_not_signed_in_keeps_connection);
+  g_test_add_func ("/server/net/bad-idempotency-key", test_bad_idempotency_key);
+  g_test_add_func ("/server/net/concurrent-clients", test_concurrent_clients);
+  g_test_add_func ("/server/net/silent-connections", test_silent_connections);
+  g_test_add_func ("/server/https/health", test_https_health);
+  g_test_add_func ("/server/https/metrics", test_https_metrics);
+
+  status = g_test_run ();
+  crm_test_server_stop (g_steal_pointer (&server));
+  return status;
+}
