@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "crm-db-private.h"
+
+G_BEGIN_DECLS
+
+/*
+ * One private PostgreSQL cluster per test program (started in main, torn
+ * down at exit), migrated, with a worker pool.  Each test resets the data
+ * and builds the same small organisation:
+ *
+ *   销售部 ─┬─ 一部: lead1 (team lead, leader manager), sa (salesperson, leader lead1)
+ *           └─ 二部: sb (salesperson, leader manager)
+ *   其他部:       sc (salesperson)
+ *   manager: department manager of 销售部;  admin: administrator
+ *
+ * Every password is "secret-pass".
+ */
+
+#define TEST_PASSWORD "secret-pass"
+
+typedef struct {
+  char          *data_dir;
+  CrmEmbeddedPg *pg;
+  char          *conninfo;
+  CrmDbPool     *pool;
+  PGconn        *sql;      /* direct connection for setup and checks */
+} CrmTestDb;
+
+extern CrmTestDb *crm_test_db;
+
+/* Call from main() after g_test_init; registers teardown at exit. */
+void crm_test_db_start (void);
+void crm_test_db_stop (void);
+
+/* Empties every table but roles and recreates the organisation. */
+void crm_test_db_reset (void);
+
+gint64 crm_test_db_user_id (const char *login);
+
+/* Runs one message through the pool and waits for it. `session` may be
+ * NULL (preauth).  A MUTATES request gets `key` (NULL = a fresh one) as its
+ * idempotency key; the request must already contain it as first member. */
+GVariant *crm_test_db_run (CrmSession  *session,
+                           CrmMessageId id,
+                           GVariant    *request,
+                           const char  *key,
+                           const char  *locale,
+                           CrmRequestContext **ctx_out,
+                           GError     **error);
+
+/* Signs `login` in with TEST_PASSWORD and returns the new session. */
+CrmSession *crm_test_db_login (const char *login);
+
+/* A fresh idempotency key. */
+char *crm_test_db_key (void);
+
+/* Single-value query on the direct connection. */
+char  *crm_test_db_query_string (const char *sql);
+gint64 crm_test_db_query_int (const char *sql);
+void   crm_test_db_exec (const char *sql);
+
+/* customer.create with a name and optional phone; returns the id. */
+gint64 crm_test_db_create_customer (CrmSession *session, const char *name, const char *phone);
+
+G_END_DECLS

@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-db-accounts"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+#include <string.h>
+
+#include "crm-test-db.h"
+
+typedef struct { int unused; } Fixture;
+#include "crm-modules.h"
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  crm_test_db_reset ();
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+}
+
+/* ---- migrations ---- */
+
+static void
+test_migrations_idempotent (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 before = crm_test_db_query_int ("SELECT count(*) FROM schema_migrations");
+  gint64 roles = crm_test_db_query_int ("SELECT count(*) FROM roles");
+
+  g_assert_cmpint (before, >=, 1);
+  g_assert_true (crm_migrations_apply (crm_test_db->conninfo, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM schema_migrations"), ==, before);
+  /* The seed ran once: re-applying would have duplicated or failed. */
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM roles"), ==, roles);
+  g_assert_cmpint (roles, ==, 7);
+}
+
+static void
+test_migrations_newer_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  crm_test_db_exec ("INSERT INTO schema_migrations (version, name) VALUES (9999, '9999_from_the_future.sql')");
+  g_assert_false (crm_migrations_apply (crm_test_db->conninfo, &error));
+  crm_test_db_exec ("DELETE FROM schema_migrations WHERE version = 9999");
+  g_assert_error (error, CRM_DB_ERROR, CRM_DB_ERROR_NEWER_SCHEMA);
+  g_assert_nonnull (strstr (error->message, "9999_from_the_future.sql"));
+}
+
+static void
+test_collation_available (Fixture *f, gconstpointer data)
+{
+  /* Pinyin order needs ICU: 北 (bei) before 安 (an)? No: 安 < 北 < 中. */
+  g_autofree char *first = crm_test_db_query_string (
+      "SELECT n FROM unnest (ARRAY['中国', '北京', '安徽']) n ORDER BY n COLLATE \"zh-x-icu\" LIMIT 1");
+  g_assert_cmpstr (first, ==, "安徽");
+}
+
+/* ---- sign-in ---- */
+
+static GError *
+login_error (const char *login, const char *password, const char *locale)
+{
+  GError *error = NULL;
+  g_autoptr(GVariant) reply =
+    crm_test_db_run (NULL, CRM_MSG_AUTH_LOGIN,
+                     g_variant_new ("(ssss)", login, password, "test", "1"),
+                     NULL, locale, NULL, &error);
+  g_assert_null (reply);
+  return error;
+}
+
+static void
+test_login_success (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  CrmRequestContext *ctx = NULL;
+  g_autoptr(GVariant) reply =
+    crm_test_db_run (NULL, CRM_MSG_AUTH_LOGIN,
+                     g_variant_new ("(ssss)", "sa", TEST_PASSWORD, "test", "1"),
+                     NULL, NULL, &ctx, &error);
+  const char *token, *login, *name;
+  g_autofree const char **perms = NULL;
+  gint64 uid, expires;
+  g_autofree char *hash = NULL;
+  g_autofree char *stored = NULL;
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(&sx&s&s^a&sx)", &token, &uid, &login, &name, &perms, &expires);
+  g_assert_cmpuint (strlen (token), ==, 43);  /* 32 bytes, base64url without padding */
+  g_assert_cmpint (uid, ==, crm_test_db_user_id ("sa"));
+  g_assert_cmpstr (login, ==, "sa");
+  g_assert_cmpstr (name, ==, "赵一");
+  g_assert_true (g_strv_contains (perms, "customer.view"));
+  g_assert_false (g_strv_contains (perms, "customer.import"));
+  g_assert_cmpint (expires, >, g_get_real_time () + 11 * G_TIME_SPAN_HOUR);
+
+  g_assert_nonnull (ctx->new_session);
+  g_assert_true (crm_session_has_permission (ctx->new_session, "customer.add"));
+  g_assert_false (crm_session_has_permission (ctx->new_session, "user.manage"));
+  /* Only the hash of the token is stored. */
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+  g_assert_cmpstr (ctx->new_session->token_hash, ==, hash);
+  stored = crm_test_db_query_string ("SELECT string_agg (token_hash, ',') FROM sessions");
+  g_assert_cmpstr (stored, ==, hash);
+  crm_request_context_free (ctx);
+
+  /* auth.resume with the token gives the same user a session again. */
+  {
+    g_autoptr(GVariant) again =
+      crm_test_db_run (NULL, CRM_MSG_AUTH_RESUME, g_variant_new ("(s)", token),
+                       NULL, NULL, &ctx, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (ctx->new_session);
+    g_assert_cmpint (ctx->new_session->user_id, ==, uid);
+    crm_request_context_free (ctx);
+  }
+}
+
+static void
+test_login_wrong (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) wrong = login_error ("sa", "not-the-password", NULL);
+  g_autoptr(GError) unknown = login_error ("nobody", "whatever-pass", NULL);
+
+  g_assert_error (wrong, CRM_ERROR, CRM_ERROR_AUTH_FAILED);
+  g_assert_error (unknown, CRM_ERROR, CRM_ERROR_AUTH_FAILED);
+  /* Same answer whether the user exists or not. */
+  g_assert_cmpstr (wrong->message, ==, unknown->message);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM login_history WHERE NOT success"), ==, 2);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT failed_logins FROM users WHERE login = 'sa'"), ==, 1);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM sessions"), ==, 0);
+}
+
+static void
+test_lockout (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
+  g_autoptr(GError) error = NULL;
+
+  for (int i = 0; i < 4; i++)
+    {
+      g_autoptr(GError) e = login_error ("sb", "wrong-password", NULL);
+      g_assert_error (e, CRM_ERROR, CRM_ERROR_AUTH_FAILED);
+    }
+  {
+    g_autoptr(GError) e = login_error ("sb", "wrong-password", NULL);
+    g_assert_error (e, CRM_ERROR, CRM_ERROR_ACCOUNT_LOCKED);
+  }
+  /* Locked: even the right password is refused, with the unlock time. */
+  {
+    g_autoptr(GError) e = login_error ("sb", TEST_PASSWORD, NULL);
+    g_assert_error (e, CRM_ERROR, CRM_ERROR_ACCOUNT_LOCKED);
+  }
+  g_assert_cmpint (crm_test_db_query_int (
+      "SELECT extract (epoch FROM locked_until - now ())::int / 60 FROM users WHERE login = 'sb'"),
+      >=, 14);
+
+  /* The administrator unlocks; the right password works again. */
+  {
+    g_autofree char *key = crm_test_db_key ();
+    g_autoptr(GVariant) r =
+      crm_test_db_run (admin, CRM_MSG_USER_UNLOCK,
+                       g_variant_new ("(sx)", key, crm_test_db_user_id ("sb")),
+                       NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
+  {
+    g_autoptr(CrmSession) sb = crm_test_db_login ("sb");
+    g_assert_cmpint (sb->user_id, ==, crm_test_db_user_id ("sb"));
+  }
+}
+
+static void
+test_unlock_needs_permission (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = crm_test_db_key ();
+  g_autoptr(GVariant) r =
+    crm_test_db_run (sa, CRM_MSG_USER_UNLOCK, g_variant_new ("(sx)", key, sa->user_id),
+                     NULL, NULL, NULL, &error);
+
+  g_assert_null (r);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_PERMISSION_DENIED);
+}
+
+static void
+test_logout (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  CrmRequestContext *ctx = NULL;
+  g_autoptr(GVariant) reply =
+    crm_test_db_run (NULL, CRM_MSG_AUTH_LOGIN,
+                     g_variant_new ("(ssss)", "sa", TEST_PASSWORD, "test", "1"),
+                     NULL, NULL, &ctx, &error);
+  g_autoptr(CrmSession) session = crm_session_ref (ctx->new_session);
+  g_autofree char *token = NULL;
+
+  g_assert_no_error (error);
+  g_variant_get_child (reply, 0, "s", &token);
+  crm_request_context_free (ctx);
+
+  {
+    g_autoptr(GVariant) r = crm_test_db_run (session, CRM_MSG_AUTH_LOGOUT, g_variant_new ("()"),
+                                             NULL, NULL, &ctx, &error);
+    g_assert_no_error (error);
+    g_assert_true (ctx->signed_out);
+    crm_request_context_free (ctx);
+  }
+  {
+    g_autoptr(GVariant) r = crm_test_db_run (NULL, CRM_MSG_AUTH_RESUME, g_variant_new ("(s)", token),
+                                             NULL, NULL, NULL, &error);
+    g_assert_null (r);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_SESSION_EXPIRED);
+    g_clear_error (&error);
+  }
+  /* The revoked session cannot be used for requests either once it slides. */
+  {
+    g_autoptr(GVariant) r = crm_test_db_run (NULL, CRM_MSG_AUTH_RESUME,
+                                             g_variant_new ("(s)", "made-up-token"),
+                                             NULL, NULL, NULL, &error);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_SESSION_EXPIRED);
+  }
+}
+
+static void
+test_change_password (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  g_autoptr(CrmSession) other = crm_test_db_login ("sa");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = crm_test_db_key ();
+  g_autoptr(GVariant) r = NULL;
+
+  r = crm_test_db_run (sa, CRM_MSG_AUTH_CHANGE_PASSWORD,
+                       g_variant_new ("(sss)", key, "wrong-old-pass", "new-password-1"),
+                       NULL, NULL, NULL, &error);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_AUTH_FAILED);
+  g_clear_error (&error);
+  g_free (key);
+  key = crm_test_db_key ();
+  r = crm_test_db_run (sa, CRM_MSG_AUTH_CHANGE_PASSWORD,
+                       g_variant_new ("(sss)", key, TEST_PASSWORD, "short"),
+                       NULL, NULL, NULL, &error);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+  g_assert_cmpstr (crm_error_get_field (error), ==, "new_password");
+  g_clear_error (&error);
+  g_free (key);
+  key = crm_test_db_key ();
+  r = crm_test_db_run (sa, CRM_MSG_AUTH_CHANGE_PASSWORD,
+                       g_variant_new ("(sss)", key, TEST_PASSWORD, "new-password-1"),
+                       NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&r, g_variant_unref);
+  /* The other session of the same user was revoked. */
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM sessions WHERE revoked"), ==, 1);
+  {
+    g_autoptr(GError) e = login_error ("sa", TEST_PASSWORD, NULL);
+    g_assert_error (e, CRM_ERROR, CRM_ERROR_AUTH_FAILED);
+  }
+}
+
+static void
+test_must_change_password (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) s = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) r = NULL;
+
+  crm_test_db_exec ("UPDATE users SET must_change_password = true WHERE login = 'sa'");
+  s = crm_test_db_login ("sa");
+  g_assert_true (s->must_change_password);
+  r = crm_test_db_run (s, CRM_MSG_CUSTOMER_COUNT, g_variant_new ("(@a{sv})",
+                       g_variant_new ("a{sv}", NULL)), NULL, NULL, NULL, &error);
+  g_assert_null (r);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_PASSWORD_CHANGE_REQUIRED);
+}
+
+/* ---- users, departments, roles ---- */
+
+static void
+test_user_create (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
+  g_autoptr(GError) error = NULL;
+  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  const char *roles[] = { "salesperson", NULL };
+  g_autofree char *key = crm_test_db_key ();
+  g_autoptr(GVariant) r = NULL;
+  gint64 id;
+
+  g_variant_dict_insert (&d, "login", "s", "newbie");
+  g_variant_dict_insert (&d, "display_name", "s", "新人");
+  g_variant_dict_insert (&d, "password", "s", "first-password");
+  g_variant_dict_insert (&d, "roles", "^as", roles);
+  g_variant_dict_insert (&d, "department_id", "x",
+                         crm_test_db_query_int ("SELECT id FROM departments WHERE name = '一部'"));
+  g_variant_dict_insert (&d, "leader_id", "x", crm_test_db_user_id ("lead1"));
+  g_variant_dict_insert (&d, "must_change_password", "b", FALSE);
+  r = crm_test_db_run (admin, CRM_MSG_USER_CREATE,
+                       g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
+                       NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (r, "(x)", &id);
+  g_assert_cmpint (id, ==, crm_test_db_user_id ("newbie"));
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM audit_log WHERE entity = 'user'"
+                                          " AND action = 'create'"), ==, 1);
+
+  /* Same login again: duplicate, nothing written. */
+  {
+    g_auto(GVariantDict) d2 = G_VARIANT_DICT_INIT (NULL);
+    g_autofree char *key2 = crm_test_db_key ();
+    g_autoptr(GVariant) r2 = NULL;
+
+    g_variant_dict_insert (&d2, "login", "s", "newbie");
+    g_variant_dict_insert (&d2, "display_name", "s", "新人二");
+    g_variant_dict_insert (&d2, "password", "s", "first-password");
+    r2 = crm_test_db_run (admin, CRM_MSG_USER_CREATE,
+                          g_variant_new ("(s@a{sv})", key2, g_variant_dict_end (&d2)),
+                          NULL, NULL, NULL, &error);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_DUPLICATE);
+    g_assert_cmpstr (crm_error_get_field (error), ==, "login");
+  }
+}
+
+static void
+test_department_create_and_list (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = crm_test_db_key ();
+  g_autoptr(GVariant) r = NULL;
+  g_autoptr(GVariant) list = NULL;
+  gint64 id;
+
+  r = crm_test_db_run (admin, CRM_MSG_DEPARTMENT_CREATE,
+                       g_variant_new ("(ssx)", key, "三部",
+                                      crm_test_db_query_int ("SELECT id FROM departments WHERE name = '销售部'")),
+                       NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (r, "(x)", &id);
+  g_clear_pointer (&r, g_variant_unref);
+  g_free (key);
+  key = crm_test_db_key ();
+  r = crm_test_db_run (admin, CRM_MSG_DEPARTMENT_CREATE,
+                       g_variant_new ("(ssx)", key, "三部",
+                                      crm_test_db_query_int ("SELECT id FROM departments WHERE name = '销售部'")),
+                       NULL, NULL, NULL, &error);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_DUPLICATE);
+  g_clear_error (&error);
+  g_free (key);
+  key = crm_test_db_key ();
+  r = crm_test_db_run (admin, CRM_MSG_DEPARTMENT_CREATE,
+                       g_variant_new ("(ssx)", key, "孤儿部", (gint64) 987654),
+                       NULL, NULL, NULL, &error);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+  g_assert_cmpstr (crm_error_get_field (error), ==, "parent_id");
+  g_clear_error (&error);
+
+  list = crm_test_db_run (admin, CRM_MSG_DEPARTMENT_LIST, g_variant_new ("()"), NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_variant_n_children (list), ==, 5);
+}
+
+static void
+test_role_list (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) list =
+    crm_test_db_run (admin, CRM_MSG_ROLE_LIST, g_variant_new ("()"), NULL, NULL, NULL, &error);
+  gboolean found = FALSE;
+
+  g_assert_no_error (error);
+  for (gsize i = 0; i < g_variant_n_children (list); i++)
+    {
+      g_autoptr(GVariant) row = g_variant_get_child_value (list, i);
+      const char *name = NULL, *display = NULL;
+
+      g_variant_lookup (row, "name", "&s", &name);
+      g_variant_lookup (row, "display_name", "&s", &display);
+      if (g_strcmp0 (name, "salesperson") == 0)
+        {
+          found = TRUE;
+          g_assert_cmpstr (display, ==, "业务员");
+        }
+    }
+  g_assert_true (found);
+}
+
+/* ---- errors in the peer's language ---- */
+
+static void
+test_error_translated (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) en = login_error ("sa", "not-the-password", "C");
+  g_autoptr(GError) zh = login_error ("sa", "not-the-password", "zh_CN");
+  locale_t loc = newlocale (LC_MESSAGES_MASK, "zh_CN.UTF-8", (locale_t) 0);
+  locale_t old;
+  const char *expected;
+
+  if (loc == (locale_t) 0)
+    {
+      g_test_skip ("zh_CN.UTF-8 is not generated on this system");
+      return;
+    }
+  old = uselocale (loc);
+  expected = g_dgettext (GETTEXT_PACKAGE, "Wrong user name or password");
+  uselocale (old);
+  if (g_strcmp0 (expected, "Wrong user name or password") == 0)
+    {
+      freelocale (loc);
+      g_test_skip ("po/zh_CN.po does not translate this message yet");
+      return;
+    }
+  g_assert_cmpstr (en->message, ==, "Wrong user name or password");
+  g_assert_cmpstr (zh->message, ==, expected);
+  freelocale (loc);
+}
+
+/* ---- change notifications ---- */
+
+typedef struct {
+  char  *entity;
+  gint64 id;
+  char  *action;
+} Change;
+
+static void
+on_record_changed (CrmDbListener *l, const char *entity, gint64 id, gint64 version,
+                   const char *action, gint64 owner, Change *c)
+{
+  if (c->entity != NULL)
+    return;
+  c->entity = g_strdup (entity);
+  c->id = id;
+  c->action = g_strdup (action);
+}
+
+static void
+test_listener (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmDbListener) listener = crm_db_listener_new (crm_test_db->conninfo);
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  Change c = { 0 };
+  gint64 id;
+
+  g_signal_connect (listener, "record-changed", G_CALLBACK (on_record_changed), &c);
+  id = crm_test_db_create_customer (sa, "上海通知测试有限公司", NULL);
+  while (c.entity == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (c.entity, ==, "customer");
+  g_assert_cmpint (c.id, ==, id);
+  g_assert_cmpstr (c.action, ==, "create");
+  g_free (c.entity);
+  g_free (c.action);
+}
+
+int
+main (int argc, char **argv)
+{
+  int rc;
+
+  g_test_init (&argc, &argv, NULL);
+  crm_test_db_start ();
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
+  ADD ("/db/migrations/idempotent", test_migrations_idempotent);
+  ADD ("/db/migrations/newer-refused", test_migrations_newer_refused);
+  ADD ("/db/migrations/pinyin-collation", test_collation_available);
+  ADD ("/db/auth/login/success", test_login_success);
+  ADD ("/db/auth/login/wrong", test_login_wrong);
+  ADD ("/db/auth/lockout", test_lockout);
+  ADD ("/db/auth/unlock-needs-permission", test_unlock_needs_permission);
+  ADD ("/db/auth/logout", test_logout);
+  ADD ("/db/auth/change-password", test_change_password);
+  ADD ("/db/auth/must-change-password", test_must_change_password);
+  ADD ("/db/users/create", test_user_create);
+  ADD ("/db/departments/create-list", test_department_create_and_list);
+  ADD ("/db/roles/list", test_role_list);
+  ADD ("/db/i18n/error-translated", test_error_translated);
+  ADD ("/db/listener/record-changed", test_listener);
+#undef ADD
+
+  rc = g_test_run ();
+  crm_test_db_stop ();
+  return rc;
+}
