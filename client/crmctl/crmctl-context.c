@@ -43,7 +43,7 @@ crmctl_context_dup_locale (CrmctlContext *ctx)
           strchr (name, '.') == NULL && strchr (name, '@') == NULL)
         return g_strdup (name);
     }
-  return g_strdup ("en");
+  return g_strdup ("en_US");
 }
 
 int
