@@ -210,3 +210,111 @@ crm_validate_text (const char *text, gsize max_chars, gboolean required, const c
     }
   return TRUE;
 }
+
+static gboolean
+province_known (int code)
+{
+  static const int known[] = {
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+    50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (known); i++)
+    if (known[i] == code)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+crm_validate_id_card (const char *text, const char *field, GError **error)
+{
+  static const int weights[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+  static const char checks[] = "10X98765432";
+  g_autofree char *quoted = quote_input (text);
+  g_autofree char *message = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  int sum = 0;
+  int year, month, day;
+
+  if (text == NULL || strlen (text) != 18)
+    {
+      message = g_strdup_printf (_("“%s” is not a resident ID number (18 characters)"), quoted);
+      return fail (error, field, message);
+    }
+  for (int i = 0; i < 17; i++)
+    {
+      if (!g_ascii_isdigit (text[i]))
+        {
+          message = g_strdup_printf (_("“%s” is not a resident ID number (18 characters)"), quoted);
+          return fail (error, field, message);
+        }
+      sum += (text[i] - '0') * weights[i];
+    }
+  if (!province_known ((text[0] - '0') * 10 + (text[1] - '0')))
+    {
+      message = g_strdup_printf (_("ID number “%s” has an unknown region code"), quoted);
+      return fail (error, field, message);
+    }
+  year = (text[6] - '0') * 1000 + (text[7] - '0') * 100 + (text[8] - '0') * 10 + (text[9] - '0');
+  month = (text[10] - '0') * 10 + (text[11] - '0');
+  day = (text[12] - '0') * 10 + (text[13] - '0');
+  now = g_date_time_new_now_local ();
+  if (year < 1800 || month < 1 || month > 12 || day < 1
+      || !g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year)
+      || year * 10000 + month * 100 + day
+           > g_date_time_get_year (now) * 10000 + g_date_time_get_month (now) * 100
+               + g_date_time_get_day_of_month (now))
+    {
+      message = g_strdup_printf (_("ID number “%s” contains an impossible date of birth"), quoted);
+      return fail (error, field, message);
+    }
+  if (g_ascii_toupper (text[17]) != checks[sum % 11])
+    {
+      message = g_strdup_printf (_("The check digit of ID number “%s” is wrong"), quoted);
+      return fail (error, field, message);
+    }
+  return TRUE;
+}
+
+gboolean
+crm_validate_credit_code (const char *text, const char *field, GError **error)
+{
+  static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  static const int weights[17] = { 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28 };
+  g_autofree char *quoted = quote_input (text);
+  g_autofree char *message = NULL;
+  int values[18];
+  int sum = 0;
+  int check;
+
+  if (text == NULL || strlen (text) != 18)
+    goto not_a_code;
+  for (int i = 0; i < 18; i++)
+    {
+      const char *hit;
+
+      if (text[i] == '\0')
+        goto not_a_code;
+      hit = strchr (alphabet, g_ascii_toupper (text[i]));
+      if (hit == NULL)
+        goto not_a_code;
+      values[i] = (int) (hit - alphabet);
+    }
+  /* Characters 3–8 are the administrative division code. */
+  for (int i = 2; i < 8; i++)
+    if (values[i] > 9)
+      goto not_a_code;
+  for (int i = 0; i < 17; i++)
+    sum += values[i] * weights[i];
+  check = (31 - sum % 31) % 31;
+  if (values[17] != check)
+    {
+      message = g_strdup_printf (_("The check character of credit code “%s” is wrong"), quoted);
+      return fail (error, field, message);
+    }
+  return TRUE;
+
+not_a_code:
+  message = g_strdup_printf (_("“%s” is not a unified social credit code (18 characters)"), quoted);
+  return fail (error, field, message);
+}

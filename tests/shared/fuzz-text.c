@@ -40,12 +40,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     g_autoptr(GError) e3 = NULL;
     g_autoptr(GError) e4 = NULL;
     g_autoptr(GError) e5 = NULL;
+    g_autoptr(GError) e6 = NULL;
+    g_autoptr(GError) e7 = NULL;
 
     g_assert_true (crm_validate_email (text, "email", &e1) == (e1 == NULL));
     g_assert_true (crm_validate_postal_code (text, "postal_code", &e2) == (e2 == NULL));
     g_assert_true (crm_validate_mobile (text, "mobile", &e3) == (e3 == NULL));
     g_assert_true (crm_validate_text (text, 20, TRUE, "name", &e4) == (e4 == NULL));
     g_assert_true (crm_validate_text (text, 0, FALSE, "notes", &e5) == (e5 == NULL));
+    g_assert_true (crm_validate_id_card (text, "id_card", &e6) == (e6 == NULL));
+    g_assert_true (crm_validate_credit_code (text, "credit_code", &e7) == (e7 == NULL));
     if (e1 != NULL)
       g_assert_true (g_utf8_validate (e1->message, -1, NULL));
   }
@@ -56,7 +60,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 static const char *const tokens[] = {
   "北京", "智邦", "重庆", "银行", "单", "曾", "尉迟", "长", "绿", "ABC", "abc", "123", "Ｚ", "é",
   "ü", "@", ".", "-", "_", "cn", "com", "例子", " ", "\t", "\n", "\x01", "\x7f", "\xc2\x85",
-  "\xff", "\xe5\x8c", "\xf0\x9f\x98\x80", "𠀀", "（", "）", "100080", "１３８",
+  "\xff", "\xe5\x8c", "\xf0\x9f\x98\x80", "𠀀", "（", "）", "100080", "１３８", "11010519491231002", "X", "9144030071526726X", "G",
 };
 
 int

@@ -107,6 +107,42 @@ test_validate_email (void)
 }
 
 static void
+test_validate_id_card (void)
+{
+  /* The first two are the examples of GB 11643. */
+  static const char *const good[] = {
+    "11010519491231002X", "11010519491231002x", "440524188001010014", "110101199003074477", NULL,
+  };
+  static const char *const bad[] = {
+    "11010519491231002", "110105194912310021X", "110105194912310023", /* check digit */
+    "99010519491231002X", /* no province 99 */
+    "110105194902300021", /* 30 February */
+    "110105299901010010", /* born in 2999 */
+    "1101051949123100XX", "11010519491231002Y", "１１０１０５１９４９１２３１００２Ｘ",
+    "110105 1949123100", "\xff" "10105194912310021", NULL,
+  };
+
+  check_table (crm_validate_id_card, good, bad);
+}
+
+static void
+test_validate_credit_code (void)
+{
+  /* Published codes of real companies and the GB 32100 example. */
+  static const char *const good[] = {
+    "9144030071526726XG", "91330100716105852F", "91350100M000100Y43", "91110000100018988F",
+    "9144030071526726xg", NULL,
+  };
+  static const char *const bad[] = {
+    "9144030071526726XH", "911100001000013814", "9144030071526726X", "9144030071526726XGG",
+    "9144O30071526726XG", /* letter O */ "91440A0071526726XG", /* letter in the division code */
+    "91I4030071526726XG", "", "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", NULL,
+  };
+
+  check_table (crm_validate_credit_code, good, bad);
+}
+
+static void
 test_validate_text (void)
 {
   g_autoptr(GError) error = NULL;
@@ -153,5 +189,7 @@ main (int argc, char **argv)
   g_test_add_func ("/shared/validate/postal-code", test_validate_postal_code);
   g_test_add_func ("/shared/validate/email", test_validate_email);
   g_test_add_func ("/shared/validate/text", test_validate_text);
+  g_test_add_func ("/shared/validate/id-card", test_validate_id_card);
+  g_test_add_func ("/shared/validate/credit-code", test_validate_credit_code);
   return g_test_run ();
 }
