@@ -17,7 +17,7 @@
 #define DTMF_END_SAMPLES (CRM_CID_DECODER_RATE * 8 / 10)
 /* The same message decoded by both FSK receivers within this window is
  * reported once. */
-#define DUPLICATE_SAMPLES (CRM_CID_DECODER_RATE * 2)
+#define DUPLICATE_SAMPLES (CRM_CID_DECODER_RATE * 3)
 #define DTMF_MAX_DIGITS 32
 
 typedef struct _CrmCidDecoder CrmCidDecoder;
@@ -29,7 +29,6 @@ typedef struct {
   async_rx_state_t *uart;
   guint8            buf[FSK_BUFFER_MAX];
   gsize             len;
-  gboolean          done;   /* message of this burst already handled */
 } FskChannel;
 
 typedef enum {
@@ -51,8 +50,7 @@ struct _CrmCidDecoder {
   guint64          last_digit_at;
 
   guint64          position;
-  guint8           last_msg[CRM_CID_MESSAGE_MAX];
-  gsize            last_msg_len;
+  char            *last_key;
   guint64          last_msg_at;
 };
 
@@ -64,54 +62,95 @@ emit (CrmCidDecoder *decoder, CrmCallEvent *event)
   crm_call_event_free (event);
 }
 
+/* On a noisy line the demodulators turn noise into bytes, and one garbage
+ * "message" in 256 passes the 8-bit checksum.  Real caller ID carries a
+ * dialable number (or a reason for its absence), a valid date when it has
+ * one, and a printable name. */
+static gboolean
+plausible (const CrmCallEvent *event)
+{
+  if (event->number == NULL && event->number_reason == CRM_CALLER_ID_ABSENT && event->name == NULL)
+    return FALSE;
+  if (event->date != NULL && !event->datetime_valid)
+    return FALSE;
+  if (event->number != NULL)
+    for (const char *p = event->number; *p; p++)
+      if (!g_ascii_isdigit (*p) && !(*p == '+' && p == event->number) && *p != '*' && *p != '#' && *p != '-' && *p != ' ')
+        return FALSE;
+  if (event->name != NULL)
+    for (const char *p = event->name; *p; p++)
+      if ((guchar) *p < 0x20 || (guchar) *p >= 0x7F)
+        return FALSE;
+  return TRUE;
+}
+
+static void
+drop_front (FskChannel *ch, gsize n)
+{
+  n = MIN (n, ch->len);
+  memmove (ch->buf, ch->buf + n, ch->len - n);
+  ch->len -= n;
+}
+
+/* Scans the burst for a complete message.  On a noisy line the carrier
+ * never drops, so the buffer is a sliding window: decoded messages and
+ * garbage are cut from its front, never waited on. */
 static void
 fsk_try_decode (FskChannel *ch)
 {
   CrmCidDecoder *decoder = ch->decoder;
-  g_autoptr(GError) error = NULL;
-  CrmCallEvent *event;
-  gsize used = 0;
 
-  while (ch->len > 0 && !ch->done)
+  while (ch->len > 0)
     {
+      g_autoptr(GError) error = NULL;
+      CrmCallEvent *event;
+      gsize used = 0, start = 0;
+
       event = crm_cid_message_decode (ch->buf, ch->len, CRM_CID_MESSAGE_STRICT,
                                       ch->source, &used, &error);
-      if (event != NULL)
-        {
-          gsize start = 0;
-          while (start < used && (ch->buf[start] != CRM_CID_MESSAGE_SDMF &&
-                                  ch->buf[start] != CRM_CID_MESSAGE_MDMF))
-            start++;
-          ch->done = TRUE;
-          if (used - start == decoder->last_msg_len &&
-              memcmp (decoder->last_msg, ch->buf + start, used - start) == 0 &&
-              decoder->position - decoder->last_msg_at < DUPLICATE_SAMPLES)
-            {
-              crm_call_event_free (event);
-              return;
-            }
-          memcpy (decoder->last_msg, ch->buf + start, used - start);
-          decoder->last_msg_len = used - start;
-          decoder->last_msg_at = decoder->position;
-          emit (decoder, event);
-          return;
-        }
-      if (g_error_matches (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_TRUNCATED))
+      if (event == NULL && g_error_matches (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_TRUNCATED))
         return;
-      if (g_error_matches (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_CHECKSUM))
+      /* Where the decoder took the message (or garbage) to start: after
+       * the NULs and seizure bytes it skips. */
+      while (start < ch->len && (ch->buf[start] == 0x00 || ch->buf[start] == 0x55 || ch->buf[start] == 0xD5 ||
+                                 ch->buf[start] == 0xAA || ch->buf[start] == 0xFF))
+        start++;
+      if (event == NULL)
         {
-          /* Noise hit the burst.  Not reported: the other receiver, or the
-           * modem's repeat, may still get it; a lost call is visible as a
-           * ring without caller ID. */
-          g_debug ("%s: caller-ID checksum failed", crm_caller_id_source_to_string (ch->source));
-          ch->done = TRUE;
-          return;
+          /* Checksum failure (noise, or noise mistaken for a message
+           * start) or garbage: skip past this type byte and look again;
+           * a real message may begin inside what was taken for one. */
+          if (g_error_matches (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_CHECKSUM))
+            g_debug ("%s: caller-ID checksum failed", crm_caller_id_source_to_string (ch->source));
+          drop_front (ch, MIN (start + 1, ch->len));
+          continue;
         }
-      /* Bytes before a message type are noise: drop and retry. */
-      used = MAX (used, 1);
-      memmove (ch->buf, ch->buf + used, ch->len - used);
-      ch->len -= used;
-      g_clear_error (&error);
+
+      if (!plausible (event))
+        {
+          g_debug ("%s: dropping implausible caller-ID message", crm_caller_id_source_to_string (ch->source));
+          crm_call_event_free (event);
+          drop_front (ch, MIN (start + 1, ch->len));
+          continue;
+        }
+      {
+        /* Same caller ID from the other receiver (or a repeat): once. */
+        g_autofree char *key = g_strdup_printf ("%s|%d|%s|%d|%s|%s", event->number ? event->number : "",
+                                                event->number_reason, event->name ? event->name : "",
+                                                event->name_reason, event->date ? event->date : "",
+                                                event->time ? event->time : "");
+        if (g_strcmp0 (key, decoder->last_key) == 0 &&
+            decoder->position - decoder->last_msg_at < DUPLICATE_SAMPLES)
+          crm_call_event_free (event);
+        else
+          {
+            g_free (decoder->last_key);
+            decoder->last_key = g_steal_pointer (&key);
+            decoder->last_msg_at = decoder->position;
+            emit (decoder, event);
+          }
+      }
+      drop_front (ch, used);
     }
 }
 
@@ -122,21 +161,13 @@ fsk_put_byte (void *user_data, int byte)
 
   if (byte < 0)
     {
-      /* Carrier up/down: a new burst starts. */
+      /* Carrier up/down: a new burst starts, a cut one is lost. */
       if (byte == SIG_STATUS_CARRIER_UP || byte == SIG_STATUS_CARRIER_DOWN)
-        {
-          ch->len = 0;
-          ch->done = FALSE;
-        }
+        ch->len = 0;
       return;
     }
-  if (ch->done)
-    return;
   if (ch->len == FSK_BUFFER_MAX)
-    {
-      ch->len = 0;
-      return;
-    }
+    drop_front (ch, FSK_BUFFER_MAX / 2);
   ch->buf[ch->len++] = (guint8) byte;
   fsk_try_decode (ch);
 }
@@ -260,6 +291,7 @@ crm_cid_decoder_free (CrmCidDecoder *decoder)
     }
   dtmf_rx_free (decoder->dtmf);
   g_string_free (decoder->dtmf_digits, TRUE);
+  g_free (decoder->last_key);
   g_free (decoder);
 }
 
