@@ -930,7 +930,7 @@ connect_fail (CrmConnection *self,
                           _("Cannot reach the server at %s:%u"), self->host, self->port);
   else if (reason->domain == G_RESOLVER_ERROR)
     report = g_error_new (CRM_ERROR, CRM_ERROR_CLOSED,
-                          _("Cannot find the server “%s”: %s"), self->host, reason->message);
+                          _("Cannot find the server %s: %s"), self->host, reason->message);
   else if (reason->domain == G_TLS_ERROR)
     report = g_error_new (CRM_ERROR, CRM_ERROR_CLOSED,
                           _("Secure connection to %s failed: %s"), self->host_port, reason->message);

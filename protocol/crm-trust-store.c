@@ -166,7 +166,7 @@ crm_trust_store_remember (CrmTrustStore  *self,
   if (!fingerprint_is_valid (fingerprint))
     {
       g_set_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD,
-                   _("“%s” is not a SHA-256 certificate fingerprint"), fingerprint);
+                   _("%s is not a SHA-256 certificate fingerprint"), fingerprint);
       return FALSE;
     }
 
