@@ -285,12 +285,59 @@ test_detection_rates (void)
     g_assert_true (g_file_set_contents (g_getenv ("CRM_DETECTION_TABLE"), table->str, -1, NULL));
 }
 
+/* A long noisy line (noise above the receivers' cut-off, so the
+ * demodulators run all the time): no call may be invented, and bursts in
+ * the middle of it are still found. */
+static void
+test_noisy_line (void)
+{
+  const gsize n = 120 * 8000;
+  g_autofree gint16 *pcm = g_new0 (gint16, n);
+  g_autoptr(GPtrArray) quiet_events = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  guint calls = 0;
+
+  crm_cid_add_noise (pcm, n, -30, 7);
+  quiet_events = decode (pcm, n);
+  for (guint i = 0; i < quiet_events->len; i++)
+    g_assert_cmpint (((CrmCallEvent *) quiet_events->pdata[i])->kind, !=, CRM_CALL_EVENT_CALLER_ID);
+
+  for (int k = 0; k < 3; k++)
+    {
+      g_autoptr(CrmCallEvent) cid = crm_call_event_new (CRM_CALL_EVENT_CALLER_ID);
+      g_autofree gint16 *burst = NULL;
+      gsize len;
+
+      cid->number = g_strdup_printf ("1391234567%d", k);
+      cid->name = g_strdup ("NOISY");
+      crm_call_event_set_datetime (cid, "0101", "0000");
+      burst = crm_cid_generate_fsk (cid, k == 1 ? CRM_CALLER_ID_SOURCE_FSK_V23 : CRM_CALLER_ID_SOURCE_FSK_BELL202,
+                                    FALSE, -10, &len);
+      for (gsize i = 0; i < len; i++)
+        {
+          gsize at = (gsize) (20 + 30 * k) * 8000 + i;
+          pcm[at] = (gint16) CLAMP (pcm[at] + burst[i], G_MININT16, G_MAXINT16);
+        }
+    }
+  events = decode (pcm, n);
+  for (guint i = 0; i < events->len; i++)
+    {
+      CrmCallEvent *e = events->pdata[i];
+      if (e->kind != CRM_CALL_EVENT_CALLER_ID)
+        continue;
+      g_assert_true (g_str_has_prefix (e->number, "139123456"));
+      calls++;
+    }
+  g_assert_cmpuint (calls, ==, 3);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/callerid/audio/real-recordings", test_real_recordings);
   g_test_add_func ("/callerid/audio/dtmf-framing", test_dtmf_framing);
+  g_test_add_func ("/callerid/audio/noisy-line", test_noisy_line);
   g_test_add_func ("/callerid/audio/detection-rates", test_detection_rates);
   return g_test_run ();
 }
