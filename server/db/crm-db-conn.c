@@ -97,7 +97,7 @@ crm_db_error_from_result (PGconn *conn, const PGresult *res)
                         _("The database is busy; please try again"));
   if (g_str_has_prefix (state, "08") || g_str_has_prefix (state, "57P"))
     {
-      g_warning ("database unavailable (%s): %s", state, msg);
+      g_message ("database unavailable (%s): %s", state, msg);
       return g_error_new (CRM_ERROR, CRM_ERROR_UNAVAILABLE,
                           _("The database is not available; please try again later"));
     }
@@ -347,6 +347,12 @@ crm_db_notify_change (CrmDb      *db,
   return res != NULL;
 }
 
+static void
+notice_cb (void *data, const char *message)
+{
+  g_debug ("postgres: %s", message);
+}
+
 PGconn *
 crm_db_connect (const char *conninfo, GError **error)
 {
@@ -365,6 +371,7 @@ crm_db_connect (const char *conninfo, GError **error)
       g_clear_pointer (&conn, PQfinish);
       return NULL;
     }
+  PQsetNoticeProcessor (conn, notice_cb, NULL);
   return conn;
 }
 

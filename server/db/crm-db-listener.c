@@ -97,7 +97,7 @@ socket_cb (gint fd, GIOCondition cond, gpointer data)
 
   if (!PQconsumeInput (self->conn) || PQstatus (self->conn) != CONNECTION_OK)
     {
-      g_warning ("change listener lost its connection; reconnecting");
+      g_message ("change listener lost its connection; reconnecting");
       self->watch_id = 0;
       g_clear_pointer (&self->conn, PQfinish);
       schedule_retry (self);

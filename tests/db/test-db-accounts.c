@@ -514,6 +514,171 @@ test_listener (Fixture *f, gconstpointer data)
   g_free (c.action);
 }
 
+/* ---- accounts and demo data ---- */
+
+static GError *
+login_with (const char *login, const char *password)
+{
+  GError *error = NULL;
+  g_autoptr(GVariant) reply =
+    crm_test_db_run (NULL, CRM_MSG_AUTH_LOGIN,
+                     g_variant_new ("(ssss)", login, password, "test", "1"),
+                     NULL, NULL, NULL, &error);
+  return error;
+}
+
+static void
+test_create_admin (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = crm_accounts_create_admin (crm_test_db->conninfo, "boss", &error);
+  g_autofree char *second = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (first), >=, 12);
+  g_assert_null (login_with ("boss", first));
+  /* Again: the password is reset, the old one stops working. */
+  second = crm_accounts_create_admin (crm_test_db->conninfo, "boss", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (first, !=, second);
+  {
+    g_autoptr(GError) e = login_with ("boss", first);
+    g_assert_error (e, CRM_ERROR, CRM_ERROR_AUTH_FAILED);
+  }
+  g_assert_null (login_with ("boss", second));
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM user_roles ur JOIN users u"
+                                          " ON u.id = ur.user_id WHERE u.login = 'boss'"), ==, 1);
+  {
+    g_autofree char *none = crm_accounts_create_admin (crm_test_db->conninfo, "bad login'--", &error);
+    g_assert_null (none);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+  }
+}
+
+static gint64
+count_for (CrmSession *s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) r =
+    crm_test_db_run (s, CRM_MSG_CUSTOMER_COUNT,
+                     g_variant_new ("(@a{sv})", g_variant_new ("a{sv}", NULL)),
+                     NULL, NULL, NULL, &error);
+  gint64 n = -1;
+  gboolean estimated;
+
+  g_assert_no_error (error);
+  g_variant_get (r, "(xb)", &n, &estimated);
+  return n;
+}
+
+static void
+test_demo_load (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmSession) sales1 = NULL;
+  g_autoptr(CrmSession) manager = NULL;
+  g_autoptr(CrmSession) lead1 = NULL;
+  CrmRequestContext *ctx = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  crm_test_db_exec ("TRUNCATE user_roles, users, departments RESTART IDENTITY CASCADE");
+  g_assert_true (crm_demo_load_if_empty (crm_test_db->conninfo, 120, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customers"), ==, 120);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(DISTINCT owner_id) FROM customers"), ==, 6);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customers WHERE code !~ '^KH-[0-9]{8}-[0-9]{4}$'"), ==, 0);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customers WHERE name_initials = '' OR cardinality (search_bigrams) = 0"), ==, 0);
+  /* Not empty any more: a second call changes nothing. */
+  g_assert_true (crm_demo_load_if_empty (crm_test_db->conninfo, 50, &error));
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customers"), ==, 120);
+
+  reply = crm_test_db_run (NULL, CRM_MSG_AUTH_LOGIN,
+                           g_variant_new ("(ssss)", "sales1", "demo1234", "test", "1"),
+                           NULL, NULL, &ctx, &error);
+  g_assert_no_error (error);
+  sales1 = crm_session_ref (ctx->new_session);
+  crm_request_context_free (ctx);
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = crm_test_db_run (NULL, CRM_MSG_AUTH_LOGIN,
+                           g_variant_new ("(ssss)", "manager", "demo1234", "test", "1"),
+                           NULL, NULL, &ctx, &error);
+  g_assert_no_error (error);
+  manager = crm_session_ref (ctx->new_session);
+  crm_request_context_free (ctx);
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = crm_test_db_run (NULL, CRM_MSG_AUTH_LOGIN,
+                           g_variant_new ("(ssss)", "lead1", "demo1234", "test", "1"),
+                           NULL, NULL, &ctx, &error);
+  g_assert_no_error (error);
+  lead1 = crm_session_ref (ctx->new_session);
+  crm_request_context_free (ctx);
+
+  g_assert_cmpint (count_for (sales1), ==, 20);
+  g_assert_cmpint (count_for (lead1), ==, 60);
+  g_assert_cmpint (count_for (manager), ==, 120);
+}
+
+static void
+test_expired_session (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) live = crm_test_db_login ("sa");
+  g_autoptr(CrmSession) old = crm_session_new (live->token_hash, live->user_id, live->department_id,
+                                               live->login, live->display_name,
+                                               g_strdupv (live->permissions),
+                                               g_get_real_time () - G_USEC_PER_SEC, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) r =
+    crm_test_db_run (old, CRM_MSG_AUTH_WHOAMI, g_variant_new ("()"), NULL, NULL, NULL, &error);
+
+  g_assert_null (r);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_SESSION_EXPIRED);
+  g_clear_error (&error);
+  /* A session due for sliding whose row was revoked is refused too. */
+  {
+    g_autoptr(CrmSession) due = crm_session_new (live->token_hash, live->user_id, live->department_id,
+                                                 live->login, live->display_name,
+                                                 g_strdupv (live->permissions),
+                                                 g_get_real_time () + G_TIME_SPAN_HOUR, FALSE);
+    g_autoptr(GVariant) r2 = NULL;
+    CrmRequestContext *ctx = NULL;
+
+    r2 = crm_test_db_run (due, CRM_MSG_AUTH_WHOAMI, g_variant_new ("()"), NULL, NULL, &ctx, &error);
+    g_assert_no_error (error);
+    /* Slid: the new expiry is about 12 hours away. */
+    g_assert_nonnull (ctx->new_session);
+    g_assert_cmpint (ctx->new_session->expires_us, >, g_get_real_time () + 11 * G_TIME_SPAN_HOUR);
+    crm_request_context_free (ctx);
+    g_clear_pointer (&r2, g_variant_unref);
+    crm_test_db_exec ("UPDATE sessions SET revoked = true");
+    r2 = crm_test_db_run (due, CRM_MSG_AUTH_WHOAMI, g_variant_new ("()"), NULL, NULL, NULL, &error);
+    g_assert_null (r2);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_SESSION_EXPIRED);
+  }
+}
+
+/* ---- PostgreSQL restarts under the pool ---- */
+
+static void
+test_pool_survives_restart (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  g_autoptr(GError) error = NULL;
+
+  crm_test_db_create_customer (sa, "重启前有限公司", NULL);
+  crm_embedded_pg_stop (crm_test_db->pg);
+  g_clear_pointer (&crm_test_db->conninfo, g_free);
+  crm_test_db->pg = crm_embedded_pg_start (crm_test_db->data_dir, &crm_test_db->conninfo, &error);
+  g_assert_no_error (error);
+  PQreset (crm_test_db->sql);
+  g_assert_cmpint (PQstatus (crm_test_db->sql), ==, CONNECTION_OK);
+
+  /* Every worker had a dead connection; each request still succeeds. */
+  for (int i = 0; i < 24; i++)
+    g_assert_cmpint (count_for (sa), ==, 1);
+  crm_test_db_create_customer (sa, "重启后有限公司", NULL);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customers"), ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -538,6 +703,10 @@ main (int argc, char **argv)
   ADD ("/db/roles/list", test_role_list);
   ADD ("/db/i18n/error-translated", test_error_translated);
   ADD ("/db/listener/record-changed", test_listener);
+  ADD ("/db/accounts/create-admin", test_create_admin);
+  ADD ("/db/accounts/demo-load", test_demo_load);
+  ADD ("/db/auth/session-expiry", test_expired_session);
+  ADD ("/db/pool/survives-postgres-restart", test_pool_survives_restart);
 #undef ADD
 
   rc = g_test_run ();
