@@ -7,9 +7,21 @@
 #include <glib/gi18n-lib.h>
 #include <locale.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "crm-demo.h"
 #include "crm-pinyin.h"
+
+/* CPU seconds of this process: on a shared machine wall-clock rates say
+ * more about the neighbours than about the code. */
+static double
+cpu_seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
 
 /* The data never holds tabs or line breaks, but a TSV writer must not
  * trust that. */
@@ -33,7 +45,7 @@ main (int argc, char **argv)
   gboolean benchmark = FALSE;
   guint64 seed = 1;
   guint64 n = 0;
-  gint64 start;
+  double start;
   double seconds;
   const GOptionEntry entries[] = {
     { "seed", 's', 0, G_OPTION_ARG_STRING, &seed_text, N_("Seed of the data set (default 1)"), N_("S") },
@@ -71,7 +83,7 @@ main (int argc, char **argv)
     fputs ("code\tname\tshort_name\tcategory\tindustry\tsource\tregion\tvalue\tphones\taddress\t"
            "postal_code\tcontact\ttitle\tnotes\tname_pinyin\tname_initials\n", stdout);
 
-  start = g_get_monotonic_time ();
+  start = cpu_seconds ();
   for (guint64 i = 0; i < n; i++)
     {
       g_auto(CrmDemoCustomer) c = { 0 };
@@ -108,20 +120,20 @@ main (int argc, char **argv)
           return 1;
         }
     }
-  seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+  seconds = cpu_seconds () - start;
   if (benchmark)
     {
-      printf ("demo_rows_per_s %.0f rows/s\n", seconds > 0 ? (double) n / seconds : 0.0);
+      printf ("demo_rows_per_cpu_s %.0f rows/s\n", seconds > 0 ? (double) n / seconds : 0.0);
       /* Reference: pinyin of whole names without the generator's per-part
        * cache, as a caller converting names one by one would pay. */
-      start = g_get_monotonic_time ();
+      start = cpu_seconds ();
       for (guint i = 0; i < sample->len; i++)
         {
           g_autofree char *initials = NULL;
           g_autofree char *pinyin = crm_pinyin_from_text (sample->pdata[i], &initials);
         }
-      seconds = (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
-      printf ("pinyin_names_per_s %.0f names/s\n", seconds > 0 ? (double) sample->len / seconds : 0.0);
+      seconds = cpu_seconds () - start;
+      printf ("pinyin_names_per_cpu_s %.0f names/s\n", seconds > 0 ? (double) sample->len / seconds : 0.0);
     }
   if (fflush (stdout) != 0)
     {

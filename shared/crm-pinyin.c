@@ -117,6 +117,23 @@ static const struct
   { "的士", "di shi" },
 };
 
+/* First character of each word of word_overrides, so that the words are
+ * only compared where one can start. */
+static gunichar word_first[G_N_ELEMENTS (word_overrides)];
+
+static void
+word_first_init (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      for (gsize i = 0; i < G_N_ELEMENTS (word_overrides); i++)
+        word_first[i] = g_utf8_get_char (word_overrides[i].word);
+      g_once_init_leave (&done, 1);
+    }
+}
+
 /* Surname readings, used only at the start of a person's name. */
 static const struct
 {
@@ -277,6 +294,7 @@ pinyin_convert (const char *utf8, gboolean person, char **initials)
   pt = pinyin_thread_get ();
   if (pt == NULL)
     return NULL;
+  word_first_init ();
 
   if (utf8 == NULL)
     utf8 = "";
@@ -308,7 +326,7 @@ pinyin_convert (const char *utf8, gboolean person, char **initials)
       if (g_unichar_get_script (ch) == G_UNICODE_SCRIPT_HAN)
         {
           for (gsize i = 0; i < G_N_ELEMENTS (word_overrides); i++)
-            if (g_str_has_prefix (p, word_overrides[i].word))
+            if (word_first[i] == ch && g_str_has_prefix (p, word_overrides[i].word))
               {
                 emit_syllables (&o, word_overrides[i].syllables);
                 p += strlen (word_overrides[i].word);
