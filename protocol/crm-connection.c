@@ -31,6 +31,7 @@ typedef struct {
   guint          message_id;
   GTask         *task;        /* NULL once returned (e.g. cancelled) */
   GSource       *cancel_source;
+  char          *resume_token; /* auth.resume: the token sent */
 } PendingCall;
 
 struct _CrmConnection
@@ -85,6 +86,14 @@ struct _CrmConnection
 };
 
 enum {
+  PROP_0,
+  PROP_STATE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
   SIGNAL_PUSH,
   SIGNAL_CLOSED,
   N_SIGNALS
@@ -93,6 +102,55 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CrmConnection, crm_connection, G_TYPE_OBJECT)
+
+GType
+crm_connection_state_get_type (void)
+{
+  static gsize type_id;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GEnumValue values[] = {
+        { CRM_CONNECTION_STATE_CONNECTING, "CRM_CONNECTION_STATE_CONNECTING", "connecting" },
+        { CRM_CONNECTION_STATE_READY, "CRM_CONNECTION_STATE_READY", "ready" },
+        { CRM_CONNECTION_STATE_SIGNED_IN, "CRM_CONNECTION_STATE_SIGNED_IN", "signed-in" },
+        { CRM_CONNECTION_STATE_CLOSED, "CRM_CONNECTION_STATE_CLOSED", "closed" },
+        { 0, NULL, NULL }
+      };
+      GType type = g_enum_register_static (g_intern_static_string ("CrmConnectionState"), values);
+
+      g_once_init_leave (&type_id, type);
+    }
+  return type_id;
+}
+
+static void
+set_state (CrmConnection      *self,
+           CrmConnectionState  state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+crm_connection_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  CrmConnection *self = CRM_CONNECTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
 
 static void close_with_error (CrmConnection *self, GError *error);
 static void read_header (CrmConnection *self);
@@ -109,6 +167,7 @@ pending_call_free (PendingCall *call)
       g_source_unref (call->cancel_source);
     }
   g_clear_object (&call->task);
+  g_free (call->resume_token);
   g_free (call);
 }
 
@@ -173,6 +232,13 @@ crm_connection_class_init (CrmConnectionClass *klass)
 
   object_class->dispose = crm_connection_dispose;
   object_class->finalize = crm_connection_finalize;
+  object_class->get_property = crm_connection_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, CRM_TYPE_CONNECTION_STATE,
+                       CRM_CONNECTION_STATE_CONNECTING,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * CrmConnection::push:
@@ -255,7 +321,7 @@ close_with_error (CrmConnection *self,
   g_debug ("Connection to %s closed: %s",
            self->host_port ? self->host_port : "?", error->message);
 
-  self->state = CRM_CONNECTION_STATE_CLOSED;
+  set_state (self, CRM_CONNECTION_STATE_CLOSED);
   g_cancellable_cancel (self->cancellable);
   if (self->connect_cancellable != NULL)
     g_cancellable_cancel (self->connect_cancellable);
@@ -381,7 +447,8 @@ set_permissions (CrmConnection *self,
 
 static void
 adopt_session (CrmConnection *self,
-               GVariant      *reply)   /* SESSION_REPLY "(sxssasx)" */
+               GVariant      *reply,   /* SESSION_REPLY "(sxssasx)" */
+               const char    *sent_token)
 {
   g_autoptr(GVariant) perms = NULL;
   const char *token;
@@ -394,8 +461,13 @@ adopt_session (CrmConnection *self,
       g_free (self->token);
       self->token = g_strdup (token);
     }
+  else if (sent_token != NULL)
+    {
+      g_free (self->token);
+      self->token = g_strdup (sent_token);
+    }
   set_permissions (self, perms);
-  self->state = CRM_CONNECTION_STATE_SIGNED_IN;
+  set_state (self, CRM_CONNECTION_STATE_SIGNED_IN);
 }
 
 static void
@@ -405,7 +477,7 @@ drop_session (CrmConnection *self)
   self->user_id = 0;
   g_ptr_array_set_size (self->permissions, 0);
   if (self->state == CRM_CONNECTION_STATE_SIGNED_IN)
-    self->state = CRM_CONNECTION_STATE_READY;
+    set_state (self, CRM_CONNECTION_STATE_READY);
 }
 
 /* ---------------------------------------------------------------- */
@@ -514,7 +586,7 @@ dispatch_reply (CrmConnection *self,
             case CRM_MSG_AUTH_LOGIN:
             case CRM_MSG_AUTH_RESUME:
             case CRM_MSG_AUTH_WHOAMI:
-              adopt_session (self, value);
+              adopt_session (self, value, call->resume_token);
               break;
             case CRM_MSG_AUTH_LOGOUT:
               drop_session (self);
@@ -738,6 +810,8 @@ start_call (CrmConnection *self,
   call->request_id = next_request_id (self);
   call->message_id = message_id;
   call->task = g_object_ref (task);
+  if (message_id == CRM_MSG_AUTH_RESUME)
+    g_variant_get_child (value, 0, "s", &call->resume_token);
   if (cancellable != NULL)
     {
       call->cancel_source = g_cancellable_source_new (cancellable);
@@ -877,6 +951,50 @@ crm_connection_login_sync (CrmConnection  *self,
   crm_connection_login_async (self, user, password, cancellable, sync_done, &result);
   wait_for (&result);
   return crm_connection_login_finish (self, result, error);
+}
+
+void
+crm_connection_resume_async (CrmConnection       *self,
+                             const char          *token,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (CRM_IS_CONNECTION (self));
+  g_return_if_fail (token != NULL);
+
+  if (!g_utf8_validate (token, -1, NULL))
+    {
+      g_task_report_new_error (self, callback, user_data, crm_connection_call_async,
+                               CRM_ERROR, CRM_ERROR_SESSION_EXPIRED,
+                               _("The saved session is not valid; please sign in again"));
+      return;
+    }
+  crm_connection_call_async (self, CRM_MSG_AUTH_RESUME, g_variant_new ("(s)", token),
+                             cancellable, callback, user_data);
+}
+
+GVariant *
+crm_connection_resume_finish (CrmConnection  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  return crm_connection_call_finish (self, result, error);
+}
+
+GVariant *
+crm_connection_resume_sync (CrmConnection  *self,
+                            const char     *token,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CRM_IS_CONNECTION (self), NULL);
+
+  crm_connection_resume_async (self, token, cancellable, sync_done, &result);
+  wait_for (&result);
+  return crm_connection_resume_finish (self, result, error);
 }
 
 /* ---------------------------------------------------------------- */
@@ -1052,7 +1170,7 @@ on_hello_reply (GObject      *source,
     }
   self->server_version = version;
   self->server_name = g_strdup (server_name);
-  self->state = CRM_CONNECTION_STATE_READY;
+  set_state (self, CRM_CONNECTION_STATE_READY);
 
   connect_cleanup (self);
   task = g_steal_pointer (&self->connect_task);

@@ -26,6 +26,9 @@ typedef enum {
   CRM_CONNECTION_STATE_CLOSED,
 } CrmConnectionState;
 
+#define CRM_TYPE_CONNECTION_STATE (crm_connection_state_get_type ())
+GType crm_connection_state_get_type (void);
+
 /* Connects to host:port, performs TLS (pinning the server certificate in
  * `trust`, which may be NULL to skip TLS entirely: tests of plain TCP only)
  * and the hello handshake.  `locale` (e.g. "zh_CN") selects the language of
@@ -92,6 +95,23 @@ GVariant *crm_connection_login_finish (CrmConnection  *self,
                                        GAsyncResult   *result,
                                        GError        **error);
 
+/* Resumes a session with a token from an earlier sign-in (auth.resume);
+ * returns the reply "(sxssasx)" and records the session like login. */
+GVariant *crm_connection_resume_sync   (CrmConnection  *self,
+                                        const char     *token,
+                                        GCancellable   *cancellable,
+                                        GError        **error);
+void      crm_connection_resume_async  (CrmConnection       *self,
+                                        const char          *token,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+GVariant *crm_connection_resume_finish (CrmConnection  *self,
+                                        GAsyncResult   *result,
+                                        GError        **error);
+
+/* Also the read-only property "state" (CRM_TYPE_CONNECTION_STATE), notified
+ * on every change. */
 CrmConnectionState crm_connection_get_state       (CrmConnection *self);
 const char        *crm_connection_get_session_token (CrmConnection *self);
 gint64             crm_connection_get_user_id     (CrmConnection *self);

@@ -153,6 +153,22 @@ serve_connection (gpointer data)
           }
           break;
 
+        case CRM_MSG_AUTH_RESUME:
+          {
+            const char *token;
+            const char *perms[] = { "user.view", NULL };
+
+            g_variant_get (request, "(&s)", &token);
+            if (g_strcmp0 (token, "token-123") != 0)
+              send_error (out, h.type, h.request_id, CRM_ERROR_SESSION_EXPIRED, "会话已过期", "");
+            else
+              /* an empty token in the reply: keep the one sent */
+              send_frame (out, h.type, CRM_FRAME_FLAG_REPLY, h.request_id,
+                          g_variant_new ("(sxss^asx)", "", (gint64) 7, "admin", "管理员",
+                                         perms, g_get_real_time ()));
+          }
+          break;
+
         case CRM_MSG_CUSTOMER_COUNT:
           {
             const char *perms[] = { "customer.view", NULL };
@@ -739,6 +755,47 @@ test_connection_login (void)
   test_server_stop (server);
 }
 
+static void
+on_state_notify (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+}
+
+static void
+test_connection_resume (void)
+{
+  TestServer *server = test_server_start ("1", MODE_NORMAL);
+  g_autoptr(CrmConnection) conn = connect_client (server);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  guint notified = 0;
+  CrmConnectionState state;
+
+  g_signal_connect (conn, "notify::state", G_CALLBACK (on_state_notify), &notified);
+  reply = crm_connection_resume_sync (conn, "stale", NULL, &error);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_SESSION_EXPIRED);
+  g_assert_cmpint (crm_connection_get_state (conn), ==, CRM_CONNECTION_STATE_READY);
+  g_assert_cmpuint (notified, ==, 0);
+  g_clear_error (&error);
+
+  reply = crm_connection_resume_sync (conn, "token-123", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (crm_connection_get_session_token (conn), ==, "token-123");
+  g_assert_true (crm_connection_has_permission (conn, "user.view"));
+  g_assert_false (crm_connection_has_permission (conn, "customer.view"));
+  g_assert_cmpuint (notified, ==, 1);
+  g_object_get (conn, "state", &state, NULL);
+  g_assert_cmpint (state, ==, CRM_CONNECTION_STATE_SIGNED_IN);
+
+  crm_connection_close (conn);
+  g_assert_cmpuint (notified, ==, 2);
+  test_server_stop (server);
+}
+
 typedef struct {
   gboolean done;
   GError  *error;
@@ -821,6 +878,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/protocol/connection/closed-mid-body", test_connection_closed_mid_body);
   g_test_add_func ("/protocol/connection/unexpected-reply", test_connection_unexpected_reply);
   g_test_add_func ("/protocol/connection/login", test_connection_login);
+  g_test_add_func ("/protocol/connection/resume", test_connection_resume);
   g_test_add_func ("/protocol/connection/cancel", test_connection_cancel);
   g_test_add_func ("/protocol/connection/plain-tcp", test_connection_plain_tcp);
 
