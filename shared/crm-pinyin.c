@@ -74,6 +74,7 @@ static const struct
   { 0x90FD, "du" },   /* 都: 成都, 首都 (ICU: dou) */
   { 0x957F, "chang" }, /* 长: 长沙, 长城, 长春 (ICU: zhang) */
   { 0x7387, "lv" },   /* 率: 效率 (ICU: lu) */
+  { 0x4F5B, "fo" },   /* 佛: 佛山 (ICU: fu) */
 };
 
 /* Words whose reading differs from the per-character one.  Syllables are
@@ -113,6 +114,11 @@ static const struct
   { "成长", "cheng zhang" },
   { "生长", "sheng zhang" },
   { "家长", "jia zhang" },
+  { "空调", "kong tiao" },
+  { "西藏", "xi zang" },
+  { "还款", "huan kuan" },
+  { "便宜", "pian yi" },
+  { "美的", "mei di" },
   { "目的", "mu di" },
   { "的士", "di shi" },
 };

@@ -25,6 +25,8 @@ static const Vector text_vectors[] = {
   { "重庆长安汽车", "chongqingchanganqiche", "cqcaqc" },
   { "厦门房地产", "xiamenfangdichan", "xmfdc" },
   { "成都", "chengdu", "cd" },
+  { "佛山美的空调", "foshanmeidikongtiao", "fsmdkt" },
+  { "西藏自治区", "xizangzizhiqu", "xzzzq" },
   { "绿色", "lvse", "ls" },
   { "Café 咖啡", "cafekafei", "ckf" },
   { "iPhone专卖店", "iphonezhuanmaidian", "izmd" },
