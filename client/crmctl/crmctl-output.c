@@ -176,9 +176,9 @@ static const struct {
 } extra_labels[] = {
   { "id", N_("ID") },
   { "code", N_("Customer code") },
-  { "version", N_("Version") },
-  { "owner_id", N_("Owner ID") },
   { "owner_name", N_("Owner") },
+  { "owner_id", N_("Owner ID") },
+  { "version", N_("Version") },
   { "created_at", N_("Created") },
   { "updated_at", N_("Updated") },
   { "deleted_at", N_("Deleted") },
@@ -243,6 +243,17 @@ crmctl_print_record (GVariant *record, FILE *out)
   fields = crmctl_fields_all (&n_fields);
   for (gsize i = 0; i < n_fields; i++)
     g_ptr_array_add (keys, g_strdup (fields[i].key));
+  /* Then the known read-only keys the record carries, in table order. */
+  for (gsize i = 0; i < G_N_ELEMENTS (extra_labels); i++)
+    {
+      g_autoptr(GVariant) value = NULL;
+
+      if (strcmp (extra_labels[i].key, "id") == 0)
+        continue;
+      value = g_variant_lookup_value (record, extra_labels[i].key, NULL);
+      if (value != NULL)
+        g_ptr_array_add (keys, g_strdup (extra_labels[i].key));
+    }
   for (guint i = 0; i < keys->len; i++)
     g_hash_table_add (seen, keys->pdata[i]);
 
