@@ -899,11 +899,7 @@ static GVariant *
 login_body (const char *user,
             const char *password)
 {
-  const char *device = g_get_host_name ();
-
-  if (!g_utf8_validate (device, -1, NULL))
-    device = "";
-  return g_variant_new ("(ssss)", user, password, CLIENT_NAME, device);
+  return g_variant_new ("(ssss)", user, password, PACKAGE_NAME, PACKAGE_VERSION);
 }
 
 void
