@@ -5,7 +5,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "crm-callerid-error.h"
 #include "crm-phone-device.h"
@@ -166,6 +168,53 @@ new_serial (const char *spec, GError **error)
   return CRM_PHONE_DEVICE (crm_serial_device_new (path, (guint) baud));
 }
 
+#ifdef HAVE_GSTREAMER
+static void
+unlink_and_free (gpointer path)
+{
+  g_unlink (path);
+  g_free (path);
+}
+
+/* The script rendered to line audio with spandsp's transmitters and played
+ * through the GStreamer capture path, decoder included. */
+static CrmPhoneDevice *
+new_sim_audio (const char *script, GError **error)
+{
+  g_autoptr(CrmModemSimulator) sim = crm_modem_simulator_new_from_file (script, error);
+  g_autoptr(CrmPhoneDevice) device = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *wav = NULL;
+  g_autofree char *spec = NULL;
+  int fd;
+
+  if (sim == NULL)
+    return NULL;
+  fd = g_file_open_tmp ("jinke-crm-sim-XXXXXX.wav", &wav, &local);
+  if (fd < 0)
+    {
+      g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_DEVICE,
+                   _("Cannot create the simulator’s directory: %s"), local->message);
+      return NULL;
+    }
+  close (fd);
+  if (!crm_modem_simulator_render_wav (sim, wav, -15.0f, error))
+    {
+      g_unlink (wav);
+      return NULL;
+    }
+  spec = g_strconcat ("file:", wav, NULL);
+  device = crm_audio_device_new (spec, error);
+  if (device == NULL)
+    {
+      g_unlink (wav);
+      return NULL;
+    }
+  g_object_set_data_full (G_OBJECT (device), "crm-sim-audio-file", g_steal_pointer (&wav), unlink_and_free);
+  return g_steal_pointer (&device);
+}
+#endif
+
 CrmPhoneDevice *
 crm_phone_device_new_for_uri (const char *uri,
                               GError    **error)
@@ -191,6 +240,8 @@ crm_phone_device_new_for_uri (const char *uri,
 #ifdef HAVE_GSTREAMER
   if (g_str_has_prefix (uri, "audio:"))
     return crm_audio_device_new (uri + 6, error);
+  if (g_str_has_prefix (uri, "sim-audio:"))
+    return new_sim_audio (uri + 10, error);
 #endif
 
   g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_BAD_URI,

@@ -58,6 +58,8 @@ gboolean crm_phone_device_check_dial_number (const char *number,
  *   audio:auto | audio:pulse[:DEVICE] | audio:alsa[:DEVICE] | audio:file:PATH.wav
  *   sim:SCRIPT   a simulated caller-ID modem on a pseudo-terminal playing
  *                the calls in SCRIPT ("number,name,delay-seconds" lines)
+ *   sim-audio:SCRIPT  the same calls as caller-ID line audio (FSK/DTMF made
+ *                with spandsp), played through the audio backend
  * The device is not started. */
 CrmPhoneDevice *crm_phone_device_new_for_uri (const char *uri,
                                               GError    **error) G_GNUC_WARN_UNUSED_RESULT;

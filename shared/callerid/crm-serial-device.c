@@ -23,6 +23,8 @@
 /* After "ATDT…;" returns, the handset has the call; the modem lets go. */
 #define DIAL_RELEASE_MS    3000
 #define REOPEN_INTERVAL_S  1
+/* No RING for this long: the caller gave up (rings come every 4-6 s). */
+#define RING_TIMEOUT_MS    8000
 
 typedef enum {
   CMD_ECHO_OFF,
@@ -55,6 +57,8 @@ struct _CrmSerialDevice
   guint              reopen_id;
   guint              command_timeout_id;
   guint              pause_id;
+  guint              ring_id;
+  guint              ring_timeout_ms;
 
   CrmModemParser    *parser;
   GQueue             commands;
@@ -342,10 +346,31 @@ on_reply (CrmModemReply reply, gpointer user_data)
   send_next_command (self);
 }
 
+static gboolean
+ring_timeout_cb (gpointer user_data)
+{
+  CrmSerialDevice *self = user_data;
+
+  self->ring_id = 0;
+  emit_kind (self, CRM_CALL_EVENT_RING_STOPPED);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_parser_event (CrmCallEvent *event, gpointer user_data)
 {
-  crm_phone_device_emit_event (CRM_PHONE_DEVICE (user_data), event);
+  CrmSerialDevice *self = user_data;
+
+  /* The modem says nothing when the caller hangs up before an answer;
+   * the rings just stop. */
+  if (event->kind == CRM_CALL_EVENT_RING)
+    {
+      g_clear_handle_id (&self->ring_id, g_source_remove);
+      self->ring_id = g_timeout_add (self->ring_timeout_ms, ring_timeout_cb, self);
+    }
+  else if (event->kind == CRM_CALL_EVENT_OFF_HOOK)
+    g_clear_handle_id (&self->ring_id, g_source_remove);
+  crm_phone_device_emit_event (CRM_PHONE_DEVICE (self), event);
 }
 
 static gboolean
@@ -365,6 +390,7 @@ close_fd (CrmSerialDevice *self)
   g_clear_handle_id (&self->idle_id, g_source_remove);
   g_clear_handle_id (&self->command_timeout_id, g_source_remove);
   g_clear_handle_id (&self->pause_id, g_source_remove);
+  g_clear_handle_id (&self->ring_id, g_source_remove);
   g_clear_pointer (&self->current, command_free);
   g_queue_clear_full (&self->commands, (GDestroyNotify) command_free);
   if (self->fd >= 0)
@@ -507,6 +533,8 @@ crm_serial_device_reject (CrmPhoneDevice *device, GError **error)
 
   if (!check_ready (self, error))
     return FALSE;
+  /* A rejected call is not a missed one. */
+  g_clear_handle_id (&self->ring_id, g_source_remove);
   queue_command (self, CMD_REJECT_OFF_HOOK, "ATH1", NULL, FALSE);
   queue_command (self, CMD_REJECT_ON_HOOK, "ATH0", NULL, FALSE);
   return TRUE;
@@ -591,6 +619,7 @@ crm_serial_device_init (CrmSerialDevice *self)
 {
   self->fd = -1;
   self->reject_pause_ms = 1500;
+  self->ring_timeout_ms = RING_TIMEOUT_MS;
   self->parser = crm_modem_parser_new (on_parser_event, self);
   crm_modem_parser_set_reply_func (self->parser, on_reply, self);
   g_queue_init (&self->commands);
@@ -624,6 +653,15 @@ crm_serial_device_set_reject_pause (CrmSerialDevice *self,
 {
   g_return_if_fail (CRM_IS_SERIAL_DEVICE (self));
   self->reject_pause_ms = msec;
+}
+
+void
+crm_serial_device_set_ring_timeout (CrmSerialDevice *self,
+                                    guint            msec)
+{
+  g_return_if_fail (CRM_IS_SERIAL_DEVICE (self));
+  g_return_if_fail (msec > 0);
+  self->ring_timeout_ms = msec;
 }
 
 void

@@ -28,6 +28,11 @@ const char      *crm_serial_device_get_cid_command (CrmSerialDevice *self);
 void             crm_serial_device_set_reject_pause (CrmSerialDevice *self,
                                                      guint            msec);
 
+/* RING_STOPPED is reported when no RING came for this long (default
+ * 8000 ms, longer than any ring cadence's silence). */
+void             crm_serial_device_set_ring_timeout (CrmSerialDevice *self,
+                                                     guint            msec);
+
 /* Keeps the simulator playing the other end alive as long as the device. */
 void             crm_serial_device_set_simulator (CrmSerialDevice   *self,
                                                   CrmModemSimulator *simulator);

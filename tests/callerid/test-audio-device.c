@@ -97,6 +97,25 @@ test_simulated_audio (void)
 }
 
 static void
+test_sim_audio_uri (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  int fd = g_file_open_tmp ("crm-sim-XXXXXX.txt", &script, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_true (g_file_set_contents (script, "13312345678,WANG WU,0.2,dtmf\n", -1, NULL));
+  uri = g_strconcat ("sim-audio:", script, NULL);
+  events = play (uri);
+  g_unlink (script);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_cmpstr (((CrmCallEvent *) events->pdata[0])->number, ==, "13312345678");
+}
+
+static void
 test_real_44k (void)
 {
   const char *env = g_getenv ("CRM_TESTDATA_DIR");
@@ -147,6 +166,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/callerid/gst/simulated-audio", test_simulated_audio);
+  g_test_add_func ("/callerid/gst/sim-audio-uri", test_sim_audio_uri);
   g_test_add_func ("/callerid/gst/real-44k-recording", test_real_44k);
   g_test_add_func ("/callerid/gst/errors", test_errors);
   return g_test_run ();

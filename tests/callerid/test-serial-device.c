@@ -246,6 +246,34 @@ test_unplug_replug (Fixture *fx, gconstpointer data)
 }
 
 static void
+test_ring_stopped (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmModemSimulator) sim = crm_modem_simulator_new ("13600136000,MISSED,0.1\n", &error);
+  g_autoptr(CrmSerialDevice) device = crm_serial_device_new (crm_modem_simulator_get_path (sim), 115200);
+  guint last_ring = 0, stopped = 0;
+
+  /* The simulator rings twice, 2 s apart: a 2.5 s timeout must not fire
+   * between the rings, only after the last. */
+  crm_serial_device_set_ring_timeout (device, 2500);
+  g_signal_connect (device, "event", G_CALLBACK (on_event), fx);
+  g_assert_true (crm_phone_device_start (CRM_PHONE_DEVICE (device), &error));
+  wait_for (fx, CRM_CALL_EVENT_RING_STOPPED, 1);
+  for (guint i = 0; i < fx->events->len; i++)
+    {
+      CrmCallEvent *e = fx->events->pdata[i];
+      if (e->kind == CRM_CALL_EVENT_RING)
+        last_ring = i;
+      if (e->kind == CRM_CALL_EVENT_RING_STOPPED)
+        stopped = i;
+    }
+  g_assert_cmpuint (count (fx, CRM_CALL_EVENT_RING), ==, 2);
+  g_assert_cmpuint (count (fx, CRM_CALL_EVENT_RING_STOPPED), ==, 1);
+  g_assert_cmpuint (stopped, >, last_ring);
+  g_assert_cmpuint (count (fx, CRM_CALL_EVENT_CALLER_ID), ==, 1);
+}
+
+static void
 test_open_errors (Fixture *fx, gconstpointer data)
 {
   static const struct { const char *uri; int code; gboolean at_start; } cases[] = {
@@ -297,6 +325,7 @@ main (int argc, char **argv)
   ADD ("/callerid/serial/dial", test_dial);
   ADD ("/callerid/serial/reject", test_reject);
   ADD ("/callerid/serial/unplug-replug", test_unplug_replug);
+  ADD ("/callerid/serial/ring-stopped", test_ring_stopped);
   ADD ("/callerid/serial/open-errors", test_open_errors);
   return g_test_run ();
 }
