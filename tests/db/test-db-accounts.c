@@ -6,6 +6,7 @@
 #include <locale.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crm-test-db.h"
 
@@ -679,6 +680,31 @@ test_pool_survives_restart (Fixture *f, gconstpointer data)
   g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customers"), ==, 2);
 }
 
+static void
+test_stale_pid_file (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pidfile = g_build_filename (crm_test_db->data_dir, "pg", "postmaster.pid", NULL);
+  g_autofree char *fake = NULL;
+
+  /* As after a power cut: the lock file names a pid that is alive but is
+   * not PostgreSQL (here: this test program). */
+  crm_embedded_pg_stop (crm_test_db->pg);
+  crm_test_db->pg = NULL;
+  fake = g_strdup_printf ("%d\n%s\n", (int) getpid (), crm_test_db->data_dir);
+  g_assert_true (g_file_set_contents (pidfile, fake, -1, &error));
+  g_clear_pointer (&crm_test_db->conninfo, g_free);
+  crm_test_db->pg = crm_embedded_pg_start (crm_test_db->data_dir, &crm_test_db->conninfo, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (crm_test_db->pg);
+  PQreset (crm_test_db->sql);
+  g_assert_cmpint (PQstatus (crm_test_db->sql), ==, CONNECTION_OK);
+  {
+    g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+    g_assert_cmpint (count_for (sa), ==, 0);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -707,6 +733,7 @@ main (int argc, char **argv)
   ADD ("/db/accounts/demo-load", test_demo_load);
   ADD ("/db/auth/session-expiry", test_expired_session);
   ADD ("/db/pool/survives-postgres-restart", test_pool_survives_restart);
+  ADD ("/db/embedded/stale-pid-file", test_stale_pid_file);
 #undef ADD
 
   rc = g_test_run ();

@@ -287,6 +287,54 @@ test_idempotent_retry (Fixture *f, gconstpointer data)
   g_variant_unref (fields);
 }
 
+typedef struct {
+  guint     pending;
+  GVariant *replies[2];
+} Pair;
+
+static void
+pair_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Pair *p = user_data;
+  g_autoptr(GError) error = NULL;
+  GVariant *reply = crm_db_pool_run_finish (crm_test_db->pool, result, NULL, &error);
+
+  g_assert_no_error (error);
+  p->replies[p->replies[0] ? 1 : 0] = reply;
+  p->pending--;
+}
+
+static void
+test_idempotent_concurrent (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  g_autofree char *key = crm_test_db_key ();
+  Pair p = { 0 };
+
+  /* Two copies of one request in flight at once (a client retrying over a
+   * second connection): one applies, the other waits and gets its reply. */
+  for (int i = 0; i < 2; i++)
+    {
+      CrmRequestContext *ctx = g_new0 (CrmRequestContext, 1);
+
+      ctx->message = crm_message_lookup (CRM_MSG_CUSTOMER_CREATE);
+      ctx->session = crm_session_ref (sa);
+      ctx->locale = g_strdup ("C");
+      ctx->idempotency_key = g_strdup (key);
+      p.pending++;
+      crm_db_pool_run_async (crm_test_db->pool, ctx,
+                             g_variant_new_parsed ("(%s, {'name': <'并发重试有限公司'>})", key),
+                             NULL, pair_done, &p);
+    }
+  while (p.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_variant_equal (p.replies[0], p.replies[1]));
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customers"), ==, 1);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM audit_log"), ==, 1);
+  g_variant_unref (p.replies[0]);
+  g_variant_unref (p.replies[1]);
+}
+
 /* ---- data scope ---- */
 
 static void
@@ -720,6 +768,7 @@ main (int argc, char **argv)
   ADD ("/db/customers/validation", test_validation);
   ADD ("/db/customers/version-conflict", test_version_conflict);
   ADD ("/db/customers/idempotent-retry", test_idempotent_retry);
+  ADD ("/db/customers/idempotent-concurrent", test_idempotent_concurrent);
   ADD ("/db/customers/scope", test_scope);
   ADD ("/db/customers/search", test_search);
   ADD ("/db/customers/keyset-pages", test_keyset_pages);
