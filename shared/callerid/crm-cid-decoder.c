@@ -45,6 +45,8 @@ struct _CrmCidDecoder {
 
   FskChannel       fsk[2];
   dtmf_rx_state_t *dtmf;
+  modem_connect_tones_rx_state_t *cng;   /* fax calling tone, 1100 Hz */
+  modem_connect_tones_rx_state_t *ced;   /* fax answer tone, 2100 Hz */
   DtmfState        dtmf_state;
   GString         *dtmf_digits;
   guint64          last_digit_at;
@@ -249,6 +251,16 @@ dtmf_digits_cb (void *user_data, const char *digits, int len)
     dtmf_digit (decoder, digits[i]);
 }
 
+static void
+fax_tone_cb (void *user_data, int code, int level, int delay)
+{
+  CrmCidDecoder *decoder = user_data;
+
+  if (code == MODEM_CONNECT_TONES_NONE)
+    return;
+  emit (decoder, crm_call_event_new (CRM_CALL_EVENT_FAX_TONE));
+}
+
 CrmCidDecoder *
 crm_cid_decoder_new (CrmCallEventFunc func,
                      gpointer         user_data)
@@ -276,6 +288,8 @@ crm_cid_decoder_new (CrmCallEventFunc func,
     }
   decoder->dtmf = dtmf_rx_init (NULL, dtmf_digits_cb, decoder);
   dtmf_rx_parms (decoder->dtmf, FALSE, -1, -1, -45);
+  decoder->cng = modem_connect_tones_rx_init (NULL, MODEM_CONNECT_TONES_FAX_CNG, fax_tone_cb, decoder);
+  decoder->ced = modem_connect_tones_rx_init (NULL, MODEM_CONNECT_TONES_FAX_CED, fax_tone_cb, decoder);
   return decoder;
 }
 
@@ -290,6 +304,8 @@ crm_cid_decoder_free (CrmCidDecoder *decoder)
       async_rx_free (decoder->fsk[i].uart);
     }
   dtmf_rx_free (decoder->dtmf);
+  modem_connect_tones_rx_free (decoder->cng);
+  modem_connect_tones_rx_free (decoder->ced);
   g_string_free (decoder->dtmf_digits, TRUE);
   g_free (decoder->last_key);
   g_free (decoder);
@@ -320,6 +336,8 @@ crm_cid_decoder_process (CrmCidDecoder *decoder,
       for (int i = 0; i < 2; i++)
         fsk_rx (decoder->fsk[i].rx, samples + off, n);
       dtmf_rx (decoder->dtmf, samples + off, n);
+      modem_connect_tones_rx (decoder->cng, samples + off, n);
+      modem_connect_tones_rx (decoder->ced, samples + off, n);
       decoder->position += (guint64) n;
       if (decoder->dtmf_state == DTMF_UNFRAMED &&
           decoder->position - decoder->last_digit_at > DTMF_END_SAMPLES)

@@ -242,6 +242,8 @@ trial (CrmCallerIdSource modulation, float level, float snr, int seed)
   for (guint i = 0; i < events->len; i++)
     {
       CrmCallEvent *e = events->pdata[i];
+      /* Caller-ID tones (V.23 space is 2100 Hz) must not pass for fax. */
+      g_assert_cmpint (e->kind, !=, CRM_CALL_EVENT_FAX_TONE);
       if (e->kind == CRM_CALL_EVENT_CALLER_ID && g_strcmp0 (e->number, cid->number) == 0 &&
           (modulation == CRM_CALLER_ID_SOURCE_DTMF || g_strcmp0 (e->name, cid->name) == 0))
         found = TRUE;
@@ -331,6 +333,33 @@ test_noisy_line (void)
   g_assert_cmpuint (calls, ==, 3);
 }
 
+static void
+test_fax_tones (void)
+{
+  static const int tones[] = { MODEM_CONNECT_TONES_FAX_CNG, MODEM_CONNECT_TONES_FAX_CED };
+
+  for (gsize t = 0; t < G_N_ELEMENTS (tones); t++)
+    {
+      g_autofree gint16 *pcm = g_new0 (gint16, 6 * 8000);
+      modem_connect_tones_tx_state_t *tx = modem_connect_tones_tx_init (NULL, tones[t]);
+      g_autoptr(GPtrArray) events = NULL;
+      guint fax = 0, calls = 0;
+
+      modem_connect_tones_tx (tx, pcm + 4000, 5 * 8000);
+      modem_connect_tones_tx_free (tx);
+      crm_cid_add_noise (pcm, 6 * 8000, -50, 3);
+      events = decode (pcm, 6 * 8000);
+      for (guint i = 0; i < events->len; i++)
+        {
+          CrmCallEventKind kind = ((CrmCallEvent *) events->pdata[i])->kind;
+          fax += kind == CRM_CALL_EVENT_FAX_TONE;
+          calls += kind == CRM_CALL_EVENT_CALLER_ID;
+        }
+      g_assert_cmpuint (fax, >=, 1);
+      g_assert_cmpuint (calls, ==, 0);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -338,6 +367,7 @@ main (int argc, char **argv)
   g_test_add_func ("/callerid/audio/real-recordings", test_real_recordings);
   g_test_add_func ("/callerid/audio/dtmf-framing", test_dtmf_framing);
   g_test_add_func ("/callerid/audio/noisy-line", test_noisy_line);
+  g_test_add_func ("/callerid/audio/fax-tones", test_fax_tones);
   g_test_add_func ("/callerid/audio/detection-rates", test_detection_rates);
   return g_test_run ();
 }
