@@ -338,9 +338,13 @@ crm_test_server_restart_database (CrmTestServer *self, GError **error)
 {
   g_autofree char *pg_ctl = find_pg_ctl ();
   g_autofree char *pgdata = g_build_filename (self->data_dir, "pg", NULL);
+  g_autofree char *logfile = g_build_filename (self->data_dir, "pg.log", NULL);
   g_autofree char *out = NULL, *err = NULL;
   struct passwd *pw = geteuid () == 0 ? getpwnam ("postgres") : NULL;
-  const char *argv[] = { pg_ctl, "restart", "-D", pgdata, "-m", "fast", "-w", "-t", "60", NULL };
+  /* -l: the new postmaster must not inherit our output pipes, or reading
+   * them would wait for it to exit. */
+  const char *argv[] = { pg_ctl, "restart", "-D", pgdata, "-m", "fast", "-w", "-t", "60",
+                         "-l", logfile, NULL };
   int status = 0;
 
   if (pg_ctl == NULL)
