@@ -797,6 +797,89 @@ test_connection_resume (void)
 }
 
 typedef struct {
+  CrmConnection *conn;   /* the only reference */
+  gboolean       done;
+  guint          failed;
+} Owner;
+
+static void
+on_reply_drop_connection (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  Owner *owner = user_data;
+  g_autoptr(GVariant) reply = crm_connection_call_finish (CRM_CONNECTION (source), result, NULL);
+
+  g_assert_nonnull (reply);
+  /* close and drop the last reference from inside the connection's own
+   * callback, with other calls still pending */
+  crm_connection_close (owner->conn);
+  g_clear_object (&owner->conn);
+  owner->done = TRUE;
+}
+
+static void
+on_pending_failed (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Owner *owner = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_connection_call_finish (CRM_CONNECTION (source), result, &error);
+
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_CLOSED);
+  owner->failed++;
+}
+
+static void
+on_push_drop_connection (CrmConnection *conn,
+                         guint          message_id,
+                         GVariant      *body,
+                         gpointer       user_data)
+{
+  Owner *owner = user_data;
+
+  crm_connection_close (owner->conn);
+  g_clear_object (&owner->conn);
+  owner->done = TRUE;
+}
+
+static void
+test_connection_close_in_callback (void)
+{
+  TestServer *server = test_server_start ("1", MODE_REVERSE);
+  Owner owner = { connect_client (server), FALSE, 0 };
+  Owner pushed = { NULL, FALSE, 0 };
+  gpointer weak = owner.conn;
+
+  g_object_add_weak_pointer (G_OBJECT (owner.conn), &weak);
+  /* held by the server (reverse mode) until it has 5: they stay pending */
+  for (guint i = 0; i < 3; i++)
+    crm_connection_call_async (owner.conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64) i),
+                               NULL, on_pending_failed, &owner);
+  crm_connection_call_async (owner.conn, CRM_MSG_PING, NULL, NULL, on_reply_drop_connection, &owner);
+  spin_until (&owner.done);
+  while (owner.failed < 3)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (owner.conn);
+  /* once the pending I/O has unwound, the connection is freed */
+  while (weak != NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* the same from a push handler */
+  pushed.conn = connect_client (server);
+  g_signal_connect (pushed.conn, "push", G_CALLBACK (on_push_drop_connection), &pushed);
+  crm_connection_call_async (pushed.conn, CRM_MSG_PING, NULL, NULL, on_pending_failed, &pushed);
+  spin_until (&pushed.done);
+  while (pushed.failed < 1)
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  test_server_stop (server);
+}
+
+typedef struct {
   gboolean done;
   GError  *error;
 } Cancelled;
@@ -880,6 +963,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/protocol/connection/login", test_connection_login);
   g_test_add_func ("/protocol/connection/resume", test_connection_resume);
   g_test_add_func ("/protocol/connection/cancel", test_connection_cancel);
+  g_test_add_func ("/protocol/connection/close-in-callback", test_connection_close_in_callback);
   g_test_add_func ("/protocol/connection/plain-tcp", test_connection_plain_tcp);
 
   return g_test_run ();
