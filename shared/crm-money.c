@@ -42,6 +42,35 @@ crm_money_format (CrmMoney fen)
   return g_string_free (out, FALSE);
 }
 
+char *
+crm_money_format_plain (CrmMoney fen)
+{
+  guint64 m = magnitude (fen);
+
+  return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%02u", fen < 0 ? "-" : "", m / 100,
+                          (guint) (m % 100));
+}
+
+gboolean
+crm_money_add (CrmMoney a, CrmMoney b, CrmMoney *out)
+{
+  if ((b > 0 && a > G_MAXINT64 - b) || (b < 0 && a < G_MININT64 - b))
+    return FALSE;
+  *out = a + b;
+  return TRUE;
+}
+
+gboolean
+crm_money_multiply (CrmMoney fen, gint64 quantity, CrmMoney *out)
+{
+  gint64 r;
+
+  if (__builtin_mul_overflow (fen, quantity, &r))
+    return FALSE;
+  *out = r;
+  return TRUE;
+}
+
 static gboolean
 parse_fail (GError **error, const char *message)
 {

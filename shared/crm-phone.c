@@ -267,3 +267,56 @@ crm_phone_normalize (const char *text, CrmPhoneKind *kind, char **extension)
     *extension = g_steal_pointer (&ext);
   return result;
 }
+
+/* Length of the area code of a national landline number (with its 0). */
+static gsize
+area_code_length (const char *digits)
+{
+  return digits[1] == '1' || digits[1] == '2' ? 3 : 4;
+}
+
+char *
+crm_phone_format (const char *text)
+{
+  CrmPhoneKind kind;
+  g_autofree char *ext = NULL;
+  g_autofree char *norm = crm_phone_normalize (text, &kind, &ext);
+  GString *out;
+  gsize len;
+
+  if (norm == NULL)
+    return NULL;
+  len = strlen (norm);
+  out = g_string_new (NULL);
+  switch (kind)
+    {
+    case CRM_PHONE_MOBILE:
+      g_string_append_printf (out, "%.3s %.4s %.4s", norm, norm + 3, norm + 7);
+      break;
+    case CRM_PHONE_LANDLINE:
+      if (norm[0] == '0')
+        {
+          gsize area = area_code_length (norm);
+          g_string_append_len (out, norm, (gssize) area);
+          g_string_append_c (out, '-');
+          g_string_append (out, norm + area);
+        }
+      else
+        g_string_append (out, norm);
+      break;
+    case CRM_PHONE_SERVICE:
+      if (len == 10)
+        g_string_append_printf (out, "%.3s-%.3s-%.4s", norm, norm + 3, norm + 6);
+      else
+        g_string_append (out, norm);
+      break;
+    case CRM_PHONE_FOREIGN:
+    case CRM_PHONE_INVALID:
+    default:
+      g_string_append (out, norm);
+      break;
+    }
+  if (ext != NULL)
+    g_string_append_printf (out, " 转 %s", ext);
+  return g_string_free (out, FALSE);
+}

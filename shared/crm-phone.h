@@ -24,4 +24,9 @@ char *crm_phone_digits (const char *text);
  * Returns NULL (and CRM_PHONE_INVALID) when the text is not a phone number. */
 char *crm_phone_normalize (const char *text, CrmPhoneKind *kind, char **extension);
 
+/* Display form of a number as Chinese users write it: "138 1234 5678",
+ * "010-62123456", "0755-88888888 转 801", "400-810-8888"; foreign numbers
+ * in their canonical "+…" form.  NULL when the text is not a phone number. */
+char *crm_phone_format (const char *text);
+
 G_END_DECLS

@@ -429,6 +429,108 @@ test_silent_connections (void)
   assert_server_serves ();
 }
 
+
+/* Our own errors reach the client in its language (hello's locale); the
+ * test points the server at a catalogue compiled from this area's
+ * translations (CRM_LOCALEDIR, set by meson). */
+static void
+test_errors_in_client_language (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RawClient) raw = raw_client_connect (crm_test_server_get_port (get_server ()), TRUE, &error);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GError) carried = NULL;
+  CrmFrameHeader h;
+
+  if (g_getenv ("CRM_LOCALEDIR") == NULL)
+    {
+      g_test_skip ("CRM_LOCALEDIR not set");
+      return;
+    }
+  g_assert_no_error (error);
+  raw_client_send_frame (raw, CRM_MSG_HELLO, 0, 1,
+                         g_variant_new ("(qqss)", CRM_PROTOCOL_VERSION_MIN, CRM_PROTOCOL_VERSION_MAX,
+                                        "raw-test", "zh_CN.UTF-8"), &error);
+  g_assert_no_error (error);
+  g_assert_true (raw_client_read_frame (raw, &h, &body, &error));
+  g_assert_no_error (error);
+
+  raw_client_send_frame (raw, CRM_MSG_CUSTOMER_GET, 0, 2, g_variant_new ("(x)", (gint64) 1), &error);
+  g_assert_no_error (error);
+  g_assert_true (raw_client_read_frame (raw, &h, &reply, &error));
+  g_assert_no_error (error);
+  value = crm_payload_decode (reply, G_VARIANT_TYPE ("(uss)"), &error);
+  g_assert_no_error (error);
+  carried = crm_error_from_variant (value);
+  g_assert_error (carried, CRM_ERROR, CRM_ERROR_NOT_SIGNED_IN);
+  g_assert_cmpstr (carried->message, ==, "请先登录");
+}
+
+/* ---- Push ---- */
+
+typedef struct {
+  guint count;
+  gint64 id;
+  char *action;
+} PushSeen;
+
+static void
+push_cb (CrmConnection *conn, guint message_id, GVariant *body, gpointer data)
+{
+  PushSeen *seen = data;
+  const char *entity = NULL, *action = NULL;
+  gint64 id = 0, version = 0;
+
+  if (message_id != CRM_MSG_PUSH_RECORD_CHANGED)
+    return;
+  g_variant_get (body, "(&sxx&s)", &entity, &id, &version, &action);
+  if (g_strcmp0 (entity, "customer") != 0)
+    return;
+  seen->count++;
+  seen->id = id;
+  g_free (seen->action);
+  seen->action = g_strdup (action);
+}
+
+static void
+test_push_record_changed (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char *password = crm_test_server_get_admin_password (get_server ());
+  g_autoptr(CrmConnection) watcher = crm_test_server_connect (get_server (), "admin", password, &error);
+  g_autoptr(CrmConnection) writer = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *key = crm_new_idempotency_key ();
+  PushSeen seen = { 0 };
+  gint64 id = 0;
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  writer = crm_test_server_connect (get_server (), "admin", password, &error);
+  g_assert_no_error (error);
+  g_signal_connect (watcher, "push", G_CALLBACK (push_cb), &seen);
+
+  reply = crm_connection_call_sync (writer, CRM_MSG_CUSTOMER_CREATE, create_body (key, "推送测试有限公司"),
+                                    NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(xx)", &id, NULL);
+
+  /* The change travels through PostgreSQL NOTIFY to every signed-in
+   * connection allowed to view customers. */
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (seen.id != id && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (seen.id, ==, id);
+  g_assert_cmpstr (seen.action, ==, "create");
+
+  g_signal_handlers_disconnect_by_data (watcher, &seen);
+  g_free (seen.action);
+  crm_connection_close (watcher);
+  crm_connection_close (writer);
+}
+
 /* ---- HTTPS ---- */
 
 static gboolean
@@ -515,6 +617,8 @@ main (int argc, char **argv)
   g_test_add_func ("/server/net/bad-idempotency-key", test_bad_idempotency_key);
   g_test_add_func ("/server/net/concurrent-clients", test_concurrent_clients);
   g_test_add_func ("/server/net/silent-connections", test_silent_connections);
+  g_test_add_func ("/server/net/errors-in-client-language", test_errors_in_client_language);
+  g_test_add_func ("/server/push/record-changed", test_push_record_changed);
   g_test_add_func ("/server/https/health", test_https_health);
   g_test_add_func ("/server/https/metrics", test_https_metrics);
 

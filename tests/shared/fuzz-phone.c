@@ -53,6 +53,20 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     g_assert_cmpint (again_kind, ==, kind);
     g_assert_null (again_ext);
   }
+
+  {
+    /* The display form reads back as the same number and extension. */
+    CrmPhoneKind shown_kind;
+    g_autofree char *shown_ext = NULL;
+    g_autofree char *shown = crm_phone_format (text);
+    g_autofree char *back = NULL;
+
+    g_assert_nonnull (shown);
+    back = crm_phone_normalize (shown, &shown_kind, &shown_ext);
+    g_assert_cmpstr (back, ==, norm);
+    g_assert_cmpint (shown_kind, ==, kind);
+    g_assert_cmpstr (shown_ext, ==, ext);
+  }
   return 0;
 }
 

@@ -169,6 +169,57 @@ test_money_upper (void)
   g_assert_true (g_str_has_suffix (min, "元零捌分"));
 }
 
+static void
+test_money_plain (void)
+{
+  static const struct
+  {
+    CrmMoney fen;
+    const char *text;
+  } v[] = {
+    { 0, "0.00" }, { 5, "0.05" }, { 123456789, "1234567.89" }, { -1200, "-12.00" },
+    { G_MAXINT64, "92233720368547758.07" }, { G_MININT64, "-92233720368547758.08" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (v); i++)
+    {
+      g_autofree char *s = crm_money_format_plain (v[i].fen);
+      CrmMoney back = 0;
+
+      g_assert_cmpstr (s, ==, v[i].text);
+      g_assert_true (crm_money_parse (s, &back, NULL));
+      g_assert_cmpint (back, ==, v[i].fen);
+    }
+}
+
+static void
+test_money_arithmetic (void)
+{
+  CrmMoney r = 7;
+
+  g_assert_true (crm_money_add (150, -250, &r));
+  g_assert_cmpint (r, ==, -100);
+  g_assert_true (crm_money_add (G_MAXINT64 - 1, 1, &r));
+  g_assert_cmpint (r, ==, G_MAXINT64);
+  r = 7;
+  g_assert_false (crm_money_add (G_MAXINT64, 1, &r));
+  g_assert_false (crm_money_add (G_MININT64, -1, &r));
+  g_assert_cmpint (r, ==, 7);
+  g_assert_true (crm_money_add (G_MININT64, G_MAXINT64, &r));
+  g_assert_cmpint (r, ==, -1);
+
+  g_assert_true (crm_money_multiply (1999, 3, &r));
+  g_assert_cmpint (r, ==, 5997);
+  g_assert_true (crm_money_multiply (-1999, 3, &r));
+  g_assert_cmpint (r, ==, -5997);
+  r = 7;
+  g_assert_false (crm_money_multiply (G_MAXINT64 / 2 + 1, 2, &r));
+  g_assert_false (crm_money_multiply (G_MININT64, -1, &r));
+  g_assert_cmpint (r, ==, 7);
+  g_assert_true (crm_money_multiply (G_MININT64, 1, &r));
+  g_assert_cmpint (r, ==, G_MININT64);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -178,5 +229,7 @@ main (int argc, char **argv)
   g_test_add_func ("/shared/money/parse/bad", test_money_parse_bad);
   g_test_add_func ("/shared/money/roundtrip", test_money_roundtrip);
   g_test_add_func ("/shared/money/chinese-upper", test_money_upper);
+  g_test_add_func ("/shared/money/plain", test_money_plain);
+  g_test_add_func ("/shared/money/arithmetic", test_money_arithmetic);
   return g_test_run ();
 }

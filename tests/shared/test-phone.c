@@ -158,6 +158,42 @@ test_phone_digits (void)
   g_assert_cmpstr (n, ==, "");
 }
 
+static void
+test_phone_format (void)
+{
+  static const struct
+  {
+    const char *in, *out;
+  } v[] = {
+    { "13812345678", "138 1234 5678" },
+    { "+86-138-1234-5678", "138 1234 5678" },
+    { "(010)62123456", "010-62123456" },
+    { "0755 8888 8888#12", "0755-88888888 转 12" },
+    { "02150123456", "021-50123456" },
+    { "05925123456", "0592-5123456" },
+    { "62123456", "62123456" },
+    { "4008108888", "400-810-8888" },
+    { "95588", "95588" },
+    { "+1 650 253 0000", "+16502530000" },
+    { "abc", NULL },
+    { "", NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (v); i++)
+    {
+      g_autofree char *s = crm_phone_format (v[i].in);
+      g_assert_cmpstr (s, ==, v[i].out);
+      /* The display form reads back as the same number. */
+      if (s != NULL)
+        {
+          g_autofree char *a = crm_phone_normalize (s, NULL, NULL);
+          g_autofree char *b = crm_phone_normalize (v[i].in, NULL, NULL);
+          g_assert_cmpstr (a, ==, b);
+        }
+    }
+  g_assert_null (crm_phone_format (NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -166,5 +202,6 @@ main (int argc, char **argv)
   g_test_add_func ("/shared/phone/normalize/null-outputs", test_phone_normalize_null_outputs);
   g_test_add_func ("/shared/phone/normalize/oversized", test_phone_normalize_oversized);
   g_test_add_func ("/shared/phone/digits", test_phone_digits);
+  g_test_add_func ("/shared/phone/format", test_phone_format);
   return g_test_run ();
 }
