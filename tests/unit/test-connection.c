@@ -927,6 +927,39 @@ test_connection_cancel (void)
   test_server_stop (server);
 }
 
+static gboolean
+cancel_later (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_connection_cancel_handshake (void)
+{
+  /* a listener nobody accepts from: TCP connects (backlog), TLS never
+   * answers; the caller's cancellable ends the attempt */
+  g_autoptr(GSocketListener) silent = g_socket_listener_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(CrmTrustStore) trust = crm_trust_store_new (NULL);
+  g_autoptr(CrmConnection) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+
+  g_assert_true (g_socket_listener_add_address (silent, address, G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error));
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  g_timeout_add (200, cancel_later, cancellable);
+  conn = crm_connection_new_sync ("127.0.0.1", port, trust, TRUE, NULL, cancellable, &error);
+  g_assert_null (conn);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (crm_trust_store_lookup (trust, "127.0.0.1"));
+  g_socket_listener_close (silent);
+}
+
 static void
 test_connection_plain_tcp (void)
 {
@@ -964,6 +997,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/protocol/connection/resume", test_connection_resume);
   g_test_add_func ("/protocol/connection/cancel", test_connection_cancel);
   g_test_add_func ("/protocol/connection/close-in-callback", test_connection_close_in_callback);
+  g_test_add_func ("/protocol/connection/cancel-handshake", test_connection_cancel_handshake);
   g_test_add_func ("/protocol/connection/plain-tcp", test_connection_plain_tcp);
 
   return g_test_run ();
