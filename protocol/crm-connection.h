@@ -15,6 +15,10 @@ G_BEGIN_DECLS
  * id.  Push frames are emitted as the "push" signal.  All I/O runs on the
  * thread-default main context of the thread that created the connection;
  * callbacks and signals are delivered there.
+ *
+ * While open, the connection's own pending read holds a reference: call
+ * crm_connection_close() when done (it is safe to close and drop the last
+ * reference from inside any of the connection's callbacks or signals).
  */
 #define CRM_TYPE_CONNECTION (crm_connection_get_type ())
 G_DECLARE_FINAL_TYPE (CrmConnection, crm_connection, CRM, CONNECTION, GObject)
