@@ -272,6 +272,14 @@ test_customer_crud (Fixture *f, gconstpointer data)
       hit = TRUE;
   g_assert_true (hit);
 
+  /* An edit naming the old version is refused as a conflict. */
+  {
+    g_autofree char *stale = g_strdup_printf ("(@key, %s, %" G_GINT64_FORMAT ", {'notes': <'旧版本'>})",
+                                              id, version);
+
+    g_assert_cmpint (run (f, "call", "customer.update", stale), ==, 7);
+  }
+
   /* A bad value is refused before anything is sent. */
   g_assert_cmpint (run (f, "customer", "edit", id, "--postal-code", "12"), ==, 8);
   g_assert_cmpint (run (f, "customer", "edit", id, "--colour", "red"), ==, 2);
@@ -324,6 +332,17 @@ test_call (Fixture *f, gconstpointer data)
   /* GVariant text output. */
   g_assert_cmpint (run (f, "call", "customer.get", get_arg), ==, 0);
   g_assert_nonnull (strstr (f->out, "'name': <'上海调用测试有限公司'>"));
+
+  /* The same idempotency key twice: applied once, the same reply twice. */
+  {
+    const char *text = "('crmctl-test-key-0001', {'name': <'重试测试有限公司'>})";
+    g_autofree char *first = NULL;
+
+    g_assert_cmpint (run (f, "call", "customer.create", text), ==, 0);
+    first = g_strdup (f->out);
+    g_assert_cmpint (run (f, "call", "customer.create", text), ==, 0);
+    g_assert_cmpstr (f->out, ==, first);
+  }
 
   /* Wrong type, unknown message, missing key: usage errors, nothing sent. */
   g_assert_cmpint (run (f, "call", "customer.get", "('one',)"), ==, 2);
