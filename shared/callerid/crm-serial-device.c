@@ -182,16 +182,17 @@ write_line (CrmSerialDevice *self, const char *text)
 {
   g_autofree char *line = g_strconcat (text, "\r", NULL);
   gsize len = strlen (line), off = 0;
+  guint waits = 0;
 
   while (off < len && self->fd >= 0)
     {
       gssize n = write (self->fd, line + off, len - off);
       if (n < 0 && errno == EINTR)
         continue;
-      if (n < 0 && errno == EAGAIN)
+      if (n < 0 && errno == EAGAIN && waits++ < 200)
         {
-          /* The tty buffer is kilobytes; a full one means the modem is
-           * gone or wedged. */
+          /* The tty buffer holds kilobytes and commands are a few bytes:
+           * a buffer still full after 200 ms means the modem is wedged. */
           g_usleep (1000);
           continue;
         }
