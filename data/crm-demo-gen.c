@@ -81,7 +81,7 @@ main (int argc, char **argv)
   line = g_string_sized_new (512);
   if (!benchmark)
     fputs ("code\tname\tshort_name\tcategory\tindustry\tsource\tregion\tvalue\tphones\taddress\t"
-           "postal_code\tcontact\ttitle\tnotes\tname_pinyin\tname_initials\n", stdout);
+           "postal_code\tcontact\ttitle\tgender\tbirthday\temail\tnotes\tname_pinyin\tname_initials\n", stdout);
 
   start = cpu_seconds ();
   for (guint64 i = 0; i < n; i++)
@@ -111,6 +111,9 @@ main (int argc, char **argv)
       put_field (line, c.postal_code, FALSE);
       put_field (line, c.contact_name, FALSE);
       put_field (line, c.contact_title, FALSE);
+      put_field (line, c.contact_gender, FALSE);
+      put_field (line, c.contact_birthday, FALSE);
+      put_field (line, c.contact_email, FALSE);
       put_field (line, c.notes, FALSE);
       put_field (line, c.name_pinyin, FALSE);
       put_field (line, c.name_initials, TRUE);

@@ -163,6 +163,9 @@ crm_demo_customer_clear (CrmDemoCustomer *c)
   g_free (c->postal_code);
   g_free (c->contact_name);
   g_free (c->contact_title);
+  g_free (c->contact_gender);
+  g_free (c->contact_birthday);
+  g_free (c->contact_email);
   g_free (c->notes);
   g_free (c->name_pinyin);
   g_free (c->name_initials);
@@ -176,27 +179,6 @@ typedef struct
   GString *pinyin;
   GString *initials;
 } NameBuilder;
-
-static void
-name_append (CrmDemoGenerator *gen, NameBuilder *b, const char *part)
-{
-  PinyinPart *cached = g_hash_table_lookup (gen->pinyin_parts, part);
-
-  if (cached == NULL)
-    {
-      cached = g_new0 (PinyinPart, 1);
-      cached->pinyin = crm_pinyin_from_text (part, &cached->initials);
-      if (cached->pinyin == NULL)
-        {
-          cached->pinyin = g_strdup ("");
-          cached->initials = g_strdup ("");
-        }
-      g_hash_table_insert (gen->pinyin_parts, g_strdup (part), cached);
-    }
-  g_string_append (b->text, part);
-  g_string_append (b->pinyin, cached->pinyin);
-  g_string_append (b->initials, cached->initials);
-}
 
 /* FNV-1a, 64 bits: a set of a million names costs 8 bytes a name. */
 static gpointer
@@ -329,18 +311,58 @@ district_stem (const char *district)
   return g_strdup (district);
 }
 
-static char *
-make_person_name (CrmDemoGenerator *gen)
+/* Pinyin of a part, through the generator's cache. */
+static const PinyinPart *
+part_pinyin (CrmDemoGenerator *gen, const char *part, gboolean surname)
+{
+  g_autofree char *key = surname ? g_strconcat ("@", part, NULL) : NULL;
+  const char *lookup = surname ? key : part;
+  PinyinPart *cached = g_hash_table_lookup (gen->pinyin_parts, lookup);
+
+  if (cached == NULL)
+    {
+      cached = g_new0 (PinyinPart, 1);
+      cached->pinyin = surname ? crm_pinyin_from_person_name (part, &cached->initials)
+                               : crm_pinyin_from_text (part, &cached->initials);
+      if (cached->pinyin == NULL)
+        {
+          cached->pinyin = g_strdup ("");
+          cached->initials = g_strdup ("");
+        }
+      g_hash_table_insert (gen->pinyin_parts, g_strdup (lookup), cached);
+    }
+  return cached;
+}
+
+static void
+name_append (CrmDemoGenerator *gen, NameBuilder *b, const char *part)
+{
+  const PinyinPart *cached = part_pinyin (gen, part, FALSE);
+
+  g_string_append (b->text, part);
+  g_string_append (b->pinyin, cached->pinyin);
+  g_string_append (b->initials, cached->initials);
+}
+
+/* A contact: name, gender, and the name's pinyin for an e-mail address. */
+static void
+make_person (CrmDemoGenerator *gen, CrmDemoCustomer *out)
 {
   gboolean male = chance (gen, 55);
   const char *const *given = male ? demo_given_male : demo_given_female;
   gsize n_given = male ? demo_n_given_male : demo_n_given_female;
-  GString *s = g_string_new (demo_surnames[below_skewed (gen, demo_n_surnames)]);
+  const char *surname = demo_surnames[below_skewed (gen, demo_n_surnames)];
+  const char *g1 = given[below (gen, n_given)];
+  const char *g2 = chance (gen, 65) ? given[below (gen, n_given)] : NULL;
+  GString *pinyin = g_string_new (part_pinyin (gen, surname, TRUE)->pinyin);
 
-  g_string_append (s, given[below (gen, n_given)]);
-  if (chance (gen, 65))
-    g_string_append (s, given[below (gen, n_given)]);
-  return g_string_free (s, FALSE);
+  g_string_append (pinyin, part_pinyin (gen, g1, FALSE)->pinyin);
+  if (g2 != NULL)
+    g_string_append (pinyin, part_pinyin (gen, g2, FALSE)->pinyin);
+  out->contact_name = g_strconcat (surname, g1, g2, NULL);
+  out->contact_gender = g_strdup (male ? "男" : "女");
+  g_free (out->contact_email);
+  out->contact_email = g_string_free (pinyin, FALSE);
 }
 
 static char *
@@ -509,7 +531,28 @@ crm_demo_generator_next (CrmDemoGenerator *gen, CrmDemoCustomer *out)
   out->address = g_string_free (addr, FALSE);
   out->postal_code = g_strdup (district->postal);
 
-  out->contact_name = make_person_name (gen);
+  make_person (gen, out);
   out->contact_title = g_strdup (demo_titles[below (gen, demo_n_titles)]);
   out->notes = make_notes (gen, out);
+
+  /* Drawn last, so that the fields above stay as they were before these
+   * existed. */
+  {
+    static const char *const tlds[] = { ".com", ".cn", ".com.cn", ".net" };
+    GDate birthday;
+    char iso[16];
+    const char *local = out->contact_email; /* the pinyin, set by make_person */
+    g_autofree char *email = NULL;
+
+    g_date_clear (&birthday, 1);
+    g_date_set_dmy (&birthday, 1, G_DATE_JANUARY, 1960);
+    g_date_add_days (&birthday, below (gen, 14610)); /* 1960-01-01 … 1999-12-31 */
+    g_snprintf (iso, sizeof iso, "%04u-%02u-%02u", g_date_get_year (&birthday),
+                (guint) g_date_get_month (&birthday), g_date_get_day (&birthday));
+    out->contact_birthday = g_strdup (iso);
+    email = g_strdup_printf ("%s%s@%s%s", local, chance (gen, 30) ? "2" : "",
+                             part_pinyin (gen, brand, FALSE)->pinyin, tlds[below (gen, G_N_ELEMENTS (tlds))]);
+    g_free (out->contact_email);
+    out->contact_email = g_steal_pointer (&email);
+  }
 }

@@ -32,6 +32,9 @@ typedef struct
   char *postal_code;    /* six digits, of the district */
   char *contact_name;   /* "王建国" */
   char *contact_title;  /* "采购经理" */
+  char *contact_gender; /* "男" or "女" */
+  char *contact_birthday; /* "1978-03-14" (ISO 8601), born 1960–2000 */
+  char *contact_email;  /* "wangjianguo@huaxin.com.cn" */
   char *notes;          /* may be "" */
   char *name_pinyin;    /* as crm_pinyin_from_text (name) */
   char *name_initials;

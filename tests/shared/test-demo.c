@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "crm-demo.h"
@@ -27,6 +28,9 @@ assert_same_customer (const CrmDemoCustomer *a, const CrmDemoCustomer *b)
   g_assert_cmpstr (a->contact_name, ==, b->contact_name);
   g_assert_cmpstr (a->contact_title, ==, b->contact_title);
   g_assert_cmpstr (a->notes, ==, b->notes);
+  g_assert_cmpstr (a->contact_gender, ==, b->contact_gender);
+  g_assert_cmpstr (a->contact_birthday, ==, b->contact_birthday);
+  g_assert_cmpstr (a->contact_email, ==, b->contact_email);
   g_assert_cmpstr (a->name_pinyin, ==, b->name_pinyin);
   g_assert_cmpstr (a->name_initials, ==, b->name_initials);
 }
@@ -72,8 +76,8 @@ test_demo_golden (void)
   g_assert_cmpstr (c.postal_code, ==, "750001");
   crm_demo_customer_clear (&c);
   crm_demo_generator_next (gen, &c);
-  g_assert_cmpstr (c.name, ==, "南京市智诺商贸集团有限公司");
-  g_assert_cmpstr (c.phones[1], ==, "025-62827927");
+  g_assert_cmpstr (c.name, ==, "南京泓源模具有限公司");
+  g_assert_cmpstr (c.phones[1], ==, "025-37927470");
 }
 
 static void
@@ -96,6 +100,17 @@ test_demo_valid_fields (void)
       g_assert_true (crm_validate_text (c.notes, 500, FALSE, "notes", &error));
       g_assert_true (crm_validate_text (c.contact_name, 10, TRUE, "contact", &error));
       g_assert_true (crm_validate_postal_code (c.postal_code, "postal_code", &error));
+      g_assert_true (crm_validate_email (c.contact_email, "email", &error));
+      g_assert_true (g_str_equal (c.contact_gender, "男") || g_str_equal (c.contact_gender, "女"));
+      {
+        int y = 0, m = 0, d = 0;
+
+        g_assert_cmpint (sscanf (c.contact_birthday, "%4d-%2d-%2d", &y, &m, &d), ==, 3);
+        g_assert_cmpuint (strlen (c.contact_birthday), ==, 10);
+        g_assert_true (g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y));
+        g_assert_cmpint (y, >=, 1960);
+        g_assert_cmpint (y, <=, 1999);
+      }
       g_assert_no_error (error);
       g_assert_true (g_str_has_prefix (c.category, "A") || g_str_has_prefix (c.category, "B")
                      || g_str_has_prefix (c.category, "C") || g_str_has_prefix (c.category, "D"));
