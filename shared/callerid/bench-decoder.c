@@ -24,8 +24,8 @@ cpu_seconds (void)
   struct rusage ru;
 
   getrusage (RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-         ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec
+         + ru.ru_stime.tv_usec / 1e6;
 }
 
 static void
@@ -33,7 +33,7 @@ count_call (CrmCallEvent *event, gpointer user_data)
 {
   if (event->kind != CRM_CALL_EVENT_CALLER_ID)
     return;
-  (*(guint *) user_data)++;
+  (*(guint *)user_data)++;
   if (g_getenv ("BENCH_VERBOSE"))
     {
       g_autofree char *s = crm_call_event_to_string (event);
@@ -46,27 +46,29 @@ count_call (CrmCallEvent *event, gpointer user_data)
 static double
 run (guint seconds, float noise_dbm0, guint *calls, guint *sent)
 {
-  gsize n = (gsize) seconds * CRM_CID_DECODER_RATE;
+  gsize              n = (gsize)seconds * CRM_CID_DECODER_RATE;
   g_autofree gint16 *audio = g_new0 (gint16, n);
-  g_autoptr(CrmCidDecoder) decoder = NULL;
+  g_autoptr (CrmCidDecoder) decoder = NULL;
   double before;
 
   *calls = *sent = 0;
   /* Build the audio first: only decoding is measured. */
-  for (gsize at = CRM_CID_DECODER_RATE, k = 0; at + 3 * CRM_CID_DECODER_RATE < n; at += 20 * CRM_CID_DECODER_RATE, k++)
+  for (gsize at = CRM_CID_DECODER_RATE, k = 0; at + 3 * CRM_CID_DECODER_RATE < n;
+       at += 20 * CRM_CID_DECODER_RATE, k++)
     {
-      g_autoptr(CrmCallEvent) cid = crm_call_event_new (CRM_CALL_EVENT_CALLER_ID);
+      g_autoptr (CrmCallEvent) cid = crm_call_event_new (CRM_CALL_EVENT_CALLER_ID);
       g_autofree gint16 *burst = NULL;
-      gsize len = 0;
+      gsize              len = 0;
 
-      cid->number = g_strdup_printf ("139%08u", (guint) k);
+      cid->number = g_strdup_printf ("139%08u", (guint)k);
       cid->name = g_strdup ("BENCH");
       crm_call_event_set_datetime (cid, "1127", "0930");
       if (k % 3 == 2)
         burst = crm_cid_generate_dtmf (cid, -15, &len);
       else
-        burst = crm_cid_generate_fsk (cid, k % 3 ? CRM_CALLER_ID_SOURCE_FSK_V23 : CRM_CALLER_ID_SOURCE_FSK_BELL202,
-                                      FALSE, -15, &len);
+        burst = crm_cid_generate_fsk (
+            cid, k % 3 ? CRM_CALLER_ID_SOURCE_FSK_V23 : CRM_CALLER_ID_SOURCE_FSK_BELL202, FALSE,
+            -15, &len);
       len = MIN (len, n - at);
       memcpy (audio + at, burst, len * sizeof (gint16));
       (*sent)++;
@@ -77,7 +79,7 @@ run (guint seconds, float noise_dbm0, guint *calls, guint *sent)
   before = cpu_seconds ();
   /* 20 ms blocks, as a sound card delivers them. */
   for (gsize off = 0; off < n; off += 160)
-    crm_cid_decoder_process (decoder, audio + off, MIN ((gsize) 160, n - off));
+    crm_cid_decoder_process (decoder, audio + off, MIN ((gsize)160, n - off));
   crm_cid_decoder_flush (decoder);
   return cpu_seconds () - before;
 }
@@ -85,8 +87,8 @@ run (guint seconds, float noise_dbm0, guint *calls, guint *sent)
 int
 main (int argc, char **argv)
 {
-  guint seconds = argc > 1 ? (guint) strtoul (argv[1], NULL, 10) : 600;
-  guint calls, sent, quiet_calls, quiet_sent;
+  guint  seconds = argc > 1 ? (guint)strtoul (argv[1], NULL, 10) : 600;
+  guint  calls, sent, quiet_calls, quiet_sent;
   double noisy, quiet;
 
   if (seconds < 20 || seconds > 24 * 3600)

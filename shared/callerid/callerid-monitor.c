@@ -20,13 +20,13 @@ static void
 on_event (CrmPhoneDevice *device, CrmCallEvent *event, gpointer user_data)
 {
   g_autofree char *text = crm_call_event_to_string (event);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *when = g_date_time_format (now, "%H:%M:%S");
 
   g_print ("%s %s\n", when, text);
   if (reject_on_ring && event->kind == CRM_CALL_EVENT_CALLER_ID)
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
       if (!crm_phone_device_reject (device, &error))
         g_printerr ("%s\n", error->message);
     }
@@ -35,27 +35,30 @@ on_event (CrmPhoneDevice *device, CrmCallEvent *event, gpointer user_data)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrmPhoneDevice) device = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrmPhoneDevice) device = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
   g_autofree char *dial = NULL;
-  GOptionEntry entries[] = {
-    { "dial", 0, 0, G_OPTION_ARG_STRING, &dial, N_("Dial this number once the device is open"), N_("NUMBER") },
-    { "reject-on-ring", 0, 0, G_OPTION_ARG_NONE, &reject_on_ring, N_("Reject every call once its caller ID is known"), NULL },
-    { NULL }
-  };
+  GOptionEntry     entries[] = { { "dial", 0, 0, G_OPTION_ARG_STRING, &dial,
+                                   N_ ("Dial this number once the device is open"), N_ ("NUMBER") },
+                                 { "reject-on-ring", 0, 0, G_OPTION_ARG_NONE, &reject_on_ring,
+                                   N_ ("Reject every call once its caller ID is known"), NULL },
+                                 { NULL } };
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 
-  context = g_option_context_new (_("URI — print the events of a telephone device"));
+  context = g_option_context_new (_ ("URI — print the events of a telephone device"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
     {
-      g_printerr ("%s\n", error ? error->message : _("Give exactly one device URI, e.g. serial:/dev/ttyACM0 or sim:calls.txt."));
+      g_printerr (
+          "%s\n",
+          error ? error->message
+                : _ ("Give exactly one device URI, e.g. serial:/dev/ttyACM0 or sim:calls.txt."));
       return 2;
     }
 

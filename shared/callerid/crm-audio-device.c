@@ -14,7 +14,8 @@
 
 #define RESTART_INTERVAL_S 2
 
-typedef enum {
+typedef enum
+{
   SOURCE_AUTO,
   SOURCE_PULSE,
   SOURCE_ALSA,
@@ -23,16 +24,16 @@ typedef enum {
 
 struct _CrmAudioDevice
 {
-  GObject        parent_instance;
+  GObject parent_instance;
 
-  SourceKind     kind;
-  char          *location;     /* device name or file path; may be NULL */
-  GMainContext  *context;
-  GstElement    *pipeline;
-  guint          bus_watch_id;
-  guint          restart_id;
-  gboolean       lost;
-  gboolean       finished;
+  SourceKind    kind;
+  char         *location; /* device name or file path; may be NULL */
+  GMainContext *context;
+  GstElement   *pipeline;
+  guint         bus_watch_id;
+  guint         restart_id;
+  gboolean      lost;
+  gboolean      finished;
 
   /* Touched only from the streaming thread while playing. */
   CrmCidDecoder *decoder;
@@ -41,9 +42,11 @@ struct _CrmAudioDevice
 static void crm_audio_device_iface_init (CrmPhoneDeviceInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (CrmAudioDevice, crm_audio_device, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (CRM_TYPE_PHONE_DEVICE, crm_audio_device_iface_init))
+                               G_IMPLEMENT_INTERFACE (CRM_TYPE_PHONE_DEVICE,
+                                                      crm_audio_device_iface_init))
 
-typedef struct {
+typedef struct
+{
   CrmAudioDevice *self;
   CrmCallEvent   *event;
 } PendingEvent;
@@ -72,7 +75,7 @@ static void
 on_decoded (CrmCallEvent *event, gpointer user_data)
 {
   CrmAudioDevice *self = user_data;
-  PendingEvent *p = g_new0 (PendingEvent, 1);
+  PendingEvent   *p = g_new0 (PendingEvent, 1);
 
   p->self = g_object_ref (self);
   p->event = crm_call_event_copy (event);
@@ -83,7 +86,7 @@ static GstFlowReturn
 on_new_sample (GstAppSink *sink, gpointer user_data)
 {
   CrmAudioDevice *self = user_data;
-  g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
+  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
   GstBuffer *buffer;
   GstMapInfo map;
 
@@ -92,7 +95,7 @@ on_new_sample (GstAppSink *sink, gpointer user_data)
   buffer = gst_sample_get_buffer (sample);
   if (buffer != NULL && gst_buffer_map (buffer, &map, GST_MAP_READ))
     {
-      crm_cid_decoder_process (self->decoder, (const gint16 *) map.data, map.size / 2);
+      crm_cid_decoder_process (self->decoder, (const gint16 *)map.data, map.size / 2);
       gst_buffer_unmap (buffer, &map);
     }
   return GST_FLOW_OK;
@@ -101,7 +104,7 @@ on_new_sample (GstAppSink *sink, gpointer user_data)
 static void
 emit_kind (CrmAudioDevice *self, CrmCallEventKind kind)
 {
-  g_autoptr(CrmCallEvent) event = crm_call_event_new (kind);
+  g_autoptr (CrmCallEvent) event = crm_call_event_new (kind);
   crm_phone_device_emit_event (CRM_PHONE_DEVICE (self), event);
 }
 
@@ -121,7 +124,7 @@ bus_cb (GstBus *bus, GstMessage *message, gpointer user_data)
       break;
     case GST_MESSAGE_ERROR:
       {
-        g_autoptr(GError) error = NULL;
+        g_autoptr (GError) error = NULL;
         g_autofree char *debug = NULL;
 
         gst_message_parse_error (message, &error, &debug);
@@ -183,10 +186,10 @@ build_pipeline (CrmAudioDevice *self, GError **error)
     [SOURCE_FILE] = "filesrc name=src ! wavparse",
   };
   g_autofree char *description = NULL;
-  g_autoptr(GError) local = NULL;
-  g_autoptr(GstElement) src = NULL;
-  g_autoptr(GstElement) sink = NULL;
-  GstElement *pipeline;
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GstElement) src = NULL;
+  g_autoptr (GstElement) sink = NULL;
+  GstElement         *pipeline;
   GstAppSinkCallbacks callbacks = { .new_sample = on_new_sample };
 
   description = g_strdup_printf ("%s ! audioconvert ! audioresample ! "
@@ -198,7 +201,7 @@ build_pipeline (CrmAudioDevice *self, GError **error)
     {
       g_clear_object (&pipeline);
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_DEVICE,
-                   _("Cannot set up audio capture for caller ID: %s"),
+                   _ ("Cannot set up audio capture for caller ID: %s"),
                    local ? local->message : "?");
       return NULL;
     }
@@ -217,7 +220,7 @@ static gboolean
 crm_audio_device_start (CrmPhoneDevice *device, GError **error)
 {
   CrmAudioDevice *self = CRM_AUDIO_DEVICE (device);
-  g_autoptr(GstBus) bus = NULL;
+  g_autoptr (GstBus) bus = NULL;
 
   if (self->pipeline != NULL)
     return TRUE;
@@ -230,14 +233,14 @@ crm_audio_device_start (CrmPhoneDevice *device, GError **error)
   bus = gst_element_get_bus (self->pipeline);
   if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
-      g_autoptr(GstMessage) msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-      g_autoptr(GError) cause = NULL;
+      g_autoptr (GstMessage) msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+      g_autoptr (GError) cause = NULL;
 
       if (msg != NULL)
         gst_message_parse_error (msg, &cause, NULL);
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_DEVICE,
-                   _("Cannot start audio capture for caller ID: %s"),
-                   cause ? cause->message : _("the audio device did not start"));
+                   _ ("Cannot start audio capture for caller ID: %s"),
+                   cause ? cause->message : _ ("the audio device did not start"));
       gst_element_set_state (self->pipeline, GST_STATE_NULL);
       g_clear_object (&self->pipeline);
       return FALSE;
@@ -302,12 +305,11 @@ crm_audio_device_init (CrmAudioDevice *self)
 }
 
 CrmPhoneDevice *
-crm_audio_device_new (const char *spec,
-                      GError    **error)
+crm_audio_device_new (const char *spec, GError **error)
 {
-  g_autoptr(CrmAudioDevice) self = NULL;
-  g_autoptr(GError) local = NULL;
-  SourceKind kind;
+  g_autoptr (CrmAudioDevice) self = NULL;
+  g_autoptr (GError) local = NULL;
+  SourceKind  kind;
   const char *location = NULL;
 
   g_return_val_if_fail (spec != NULL, NULL);
@@ -322,14 +324,16 @@ crm_audio_device_new (const char *spec,
     kind = SOURCE_FILE, location = spec + 5;
   else
     {
-      g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_BAD_URI,
-                   _("The audio source “%s” is not understood; use auto, pulse, alsa:hw:1 or file:PATH."), spec);
+      g_set_error (
+          error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_BAD_URI,
+          _ ("The audio source “%s” is not understood; use auto, pulse, alsa:hw:1 or file:PATH."),
+          spec);
       return NULL;
     }
   if (!gst_init_check (NULL, NULL, &local))
     {
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_DEVICE,
-                   _("GStreamer cannot start: %s"), local->message);
+                   _ ("GStreamer cannot start: %s"), local->message);
       return NULL;
     }
   self = g_object_new (CRM_TYPE_AUDIO_DEVICE, NULL);

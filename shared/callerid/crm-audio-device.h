@@ -15,10 +15,9 @@ G_DECLARE_FINAL_TYPE (CrmAudioDevice, crm_audio_device, CRM, AUDIO_DEVICE, GObje
  * or "file:PATH" (a WAV file, for tests and demos).  A capture error is
  * DEVICE_LOST; the pipeline is restarted every two seconds until it plays
  * again (DEVICE_BACK).  Cannot dial or reject. */
-CrmPhoneDevice *crm_audio_device_new (const char *spec,
-                                      GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+CrmPhoneDevice *crm_audio_device_new (const char *spec, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* TRUE once a "file:" source has been read to the end. */
-gboolean        crm_audio_device_is_finished (CrmAudioDevice *self);
+gboolean crm_audio_device_is_finished (CrmAudioDevice *self);
 
 G_END_DECLS

@@ -8,7 +8,7 @@
 #include "crm-call-event.h"
 #include "crm-callerid-error.h"
 
-G_DEFINE_QUARK (crm-callerid-error-quark, crm_callerid_error)
+G_DEFINE_QUARK (crm - callerid - error - quark, crm_callerid_error)
 
 G_DEFINE_BOXED_TYPE (CrmCallEvent, crm_call_event, crm_call_event_copy, crm_call_event_free)
 
@@ -67,11 +67,9 @@ two_digits (const char *s, int *value)
 }
 
 void
-crm_call_event_set_datetime (CrmCallEvent *event,
-                             const char   *mmdd,
-                             const char   *hhmm)
+crm_call_event_set_datetime (CrmCallEvent *event, const char *mmdd, const char *hhmm)
 {
-  int month = 0, day = 0, hour = 0, minute = 0;
+  int      month = 0, day = 0, hour = 0, minute = 0;
   gboolean date_ok, time_ok;
 
   g_return_if_fail (event != NULL);
@@ -83,12 +81,11 @@ crm_call_event_set_datetime (CrmCallEvent *event,
   if (hhmm != NULL && *hhmm != '\0')
     event->time = g_strdup (hhmm);
 
-  date_ok = event->date != NULL && strlen (event->date) == 4 &&
-            two_digits (event->date, &month) && two_digits (event->date + 2, &day) &&
-            month >= 1 && month <= 12 && day >= 1 && day <= 31;
-  time_ok = event->time != NULL && strlen (event->time) == 4 &&
-            two_digits (event->time, &hour) && two_digits (event->time + 2, &minute) &&
-            hour <= 23 && minute <= 59;
+  date_ok = event->date != NULL && strlen (event->date) == 4 && two_digits (event->date, &month)
+            && two_digits (event->date + 2, &day) && month >= 1 && month <= 12 && day >= 1
+            && day <= 31;
+  time_ok = event->time != NULL && strlen (event->time) == 4 && two_digits (event->time, &hour)
+            && two_digits (event->time + 2, &minute) && hour <= 23 && minute <= 59;
   event->datetime_valid = date_ok && time_ok;
 
   if (event->date == NULL && event->time == NULL)
@@ -96,14 +93,16 @@ crm_call_event_set_datetime (CrmCallEvent *event,
   if (!date_ok && event->date != NULL)
     {
       g_free (event->message);
-      event->message = g_strdup_printf (_("The caller-ID date “%s” is not a valid month and day; the number is kept."),
-                                        event->date);
+      event->message = g_strdup_printf (
+          _ ("The caller-ID date “%s” is not a valid month and day; the number is kept."),
+          event->date);
     }
   else if (!time_ok && event->time != NULL)
     {
       g_free (event->message);
-      event->message = g_strdup_printf (_("The caller-ID time “%s” is not a valid time of day; the number is kept."),
-                                        event->time);
+      event->message = g_strdup_printf (
+          _ ("The caller-ID time “%s” is not a valid time of day; the number is kept."),
+          event->time);
     }
 }
 
@@ -112,18 +111,30 @@ crm_call_event_kind_to_string (CrmCallEventKind kind)
 {
   switch (kind)
     {
-    case CRM_CALL_EVENT_RING: return "ring";
-    case CRM_CALL_EVENT_CALLER_ID: return "caller-id";
-    case CRM_CALL_EVENT_RING_STOPPED: return "ring-stopped";
-    case CRM_CALL_EVENT_OFF_HOOK: return "off-hook";
-    case CRM_CALL_EVENT_ON_HOOK: return "on-hook";
-    case CRM_CALL_EVENT_DTMF: return "dtmf";
-    case CRM_CALL_EVENT_FAX_TONE: return "fax-tone";
-    case CRM_CALL_EVENT_DIAL_RESULT: return "dial-result";
-    case CRM_CALL_EVENT_DEVICE_LOST: return "device-lost";
-    case CRM_CALL_EVENT_DEVICE_BACK: return "device-back";
-    case CRM_CALL_EVENT_WARNING: return "warning";
-    default: return "unknown";
+    case CRM_CALL_EVENT_RING:
+      return "ring";
+    case CRM_CALL_EVENT_CALLER_ID:
+      return "caller-id";
+    case CRM_CALL_EVENT_RING_STOPPED:
+      return "ring-stopped";
+    case CRM_CALL_EVENT_OFF_HOOK:
+      return "off-hook";
+    case CRM_CALL_EVENT_ON_HOOK:
+      return "on-hook";
+    case CRM_CALL_EVENT_DTMF:
+      return "dtmf";
+    case CRM_CALL_EVENT_FAX_TONE:
+      return "fax-tone";
+    case CRM_CALL_EVENT_DIAL_RESULT:
+      return "dial-result";
+    case CRM_CALL_EVENT_DEVICE_LOST:
+      return "device-lost";
+    case CRM_CALL_EVENT_DEVICE_BACK:
+      return "device-back";
+    case CRM_CALL_EVENT_WARNING:
+      return "warning";
+    default:
+      return "unknown";
     }
 }
 
@@ -132,15 +143,24 @@ crm_caller_id_source_to_string (CrmCallerIdSource source)
 {
   switch (source)
     {
-    case CRM_CALLER_ID_SOURCE_NONE: return "none";
-    case CRM_CALLER_ID_SOURCE_MODEM: return "modem";
-    case CRM_CALLER_ID_SOURCE_MODEM_HEX: return "modem-hex";
-    case CRM_CALLER_ID_SOURCE_DEVICE: return "device";
-    case CRM_CALLER_ID_SOURCE_FSK_BELL202: return "fsk-bell202";
-    case CRM_CALLER_ID_SOURCE_FSK_V23: return "fsk-v23";
-    case CRM_CALLER_ID_SOURCE_DTMF: return "dtmf";
-    case CRM_CALLER_ID_SOURCE_BYTES: return "bytes";
-    default: return "unknown";
+    case CRM_CALLER_ID_SOURCE_NONE:
+      return "none";
+    case CRM_CALLER_ID_SOURCE_MODEM:
+      return "modem";
+    case CRM_CALLER_ID_SOURCE_MODEM_HEX:
+      return "modem-hex";
+    case CRM_CALLER_ID_SOURCE_DEVICE:
+      return "device";
+    case CRM_CALLER_ID_SOURCE_FSK_BELL202:
+      return "fsk-bell202";
+    case CRM_CALLER_ID_SOURCE_FSK_V23:
+      return "fsk-v23";
+    case CRM_CALLER_ID_SOURCE_DTMF:
+      return "dtmf";
+    case CRM_CALLER_ID_SOURCE_BYTES:
+      return "bytes";
+    default:
+      return "unknown";
     }
 }
 
@@ -149,11 +169,16 @@ reason_to_string (CrmCallerIdReason reason)
 {
   switch (reason)
     {
-    case CRM_CALLER_ID_PRESENT: return "present";
-    case CRM_CALLER_ID_PRIVATE: return "private";
-    case CRM_CALLER_ID_UNAVAILABLE: return "unavailable";
-    case CRM_CALLER_ID_ABSENT: return "absent";
-    default: return "unknown";
+    case CRM_CALLER_ID_PRESENT:
+      return "present";
+    case CRM_CALLER_ID_PRIVATE:
+      return "private";
+    case CRM_CALLER_ID_UNAVAILABLE:
+      return "unavailable";
+    case CRM_CALLER_ID_ABSENT:
+      return "absent";
+    default:
+      return "unknown";
     }
 }
 
@@ -168,15 +193,12 @@ crm_call_event_to_string (const CrmCallEvent *event)
   switch (event->kind)
     {
     case CRM_CALL_EVENT_CALLER_ID:
-      g_string_append_printf (s, " source=%s number=%s(%s) name=%s(%s) date=%s time=%s%s",
-                              crm_caller_id_source_to_string (event->source),
-                              event->number ? event->number : "-",
-                              reason_to_string (event->number_reason),
-                              event->name ? event->name : "-",
-                              reason_to_string (event->name_reason),
-                              event->date ? event->date : "-",
-                              event->time ? event->time : "-",
-                              event->datetime_valid ? "" : " (datetime invalid)");
+      g_string_append_printf (
+          s, " source=%s number=%s(%s) name=%s(%s) date=%s time=%s%s",
+          crm_caller_id_source_to_string (event->source), event->number ? event->number : "-",
+          reason_to_string (event->number_reason), event->name ? event->name : "-",
+          reason_to_string (event->name_reason), event->date ? event->date : "-",
+          event->time ? event->time : "-", event->datetime_valid ? "" : " (datetime invalid)");
       break;
     case CRM_CALL_EVENT_RING:
       if (event->ring_cadence)

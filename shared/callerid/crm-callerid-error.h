@@ -7,7 +7,8 @@ G_BEGIN_DECLS
 
 /* Runtime failures of the call-center device layer.  Local only: these
  * never travel on the wire, so they live in their own domain. */
-typedef enum {
+typedef enum
+{
   CRM_CALLERID_ERROR_MALFORMED = 1, /* a caller-ID message that cannot be decoded */
   CRM_CALLERID_ERROR_TRUNCATED,     /* message shorter than its declared length */
   CRM_CALLERID_ERROR_CHECKSUM,      /* message checksum does not verify */

@@ -22,7 +22,8 @@
 
 typedef struct _CrmCidDecoder CrmCidDecoder;
 
-typedef struct {
+typedef struct
+{
   CrmCidDecoder    *decoder;
   CrmCallerIdSource source;
   fsk_rx_state_t   *rx;
@@ -31,29 +32,31 @@ typedef struct {
   gsize             len;
 } FskChannel;
 
-typedef enum {
+typedef enum
+{
   DTMF_IDLE,
-  DTMF_NUMBER,     /* after A or D */
-  DTMF_REASON,     /* after B */
-  DTMF_UNFRAMED,   /* bare digits */
+  DTMF_NUMBER,   /* after A or D */
+  DTMF_REASON,   /* after B */
+  DTMF_UNFRAMED, /* bare digits */
 } DtmfState;
 
-struct _CrmCidDecoder {
+struct _CrmCidDecoder
+{
   CrmCallEventFunc func;
   gpointer         user_data;
   gboolean         report_digits;
 
-  FskChannel       fsk[2];
-  dtmf_rx_state_t *dtmf;
-  modem_connect_tones_rx_state_t *cng;   /* fax calling tone, 1100 Hz */
-  modem_connect_tones_rx_state_t *ced;   /* fax answer tone, 2100 Hz */
-  DtmfState        dtmf_state;
-  GString         *dtmf_digits;
-  guint64          last_digit_at;
+  FskChannel                      fsk[2];
+  dtmf_rx_state_t                *dtmf;
+  modem_connect_tones_rx_state_t *cng; /* fax calling tone, 1100 Hz */
+  modem_connect_tones_rx_state_t *ced; /* fax answer tone, 2100 Hz */
+  DtmfState                       dtmf_state;
+  GString                        *dtmf_digits;
+  guint64                         last_digit_at;
 
-  guint64          position;
-  char            *last_key;
-  guint64          last_msg_at;
+  guint64 position;
+  char   *last_key;
+  guint64 last_msg_at;
 };
 
 static void
@@ -77,11 +80,12 @@ plausible (const CrmCallEvent *event)
     return FALSE;
   if (event->number != NULL)
     for (const char *p = event->number; *p; p++)
-      if (!g_ascii_isdigit (*p) && !(*p == '+' && p == event->number) && *p != '*' && *p != '#' && *p != '-' && *p != ' ')
+      if (!g_ascii_isdigit (*p) && !(*p == '+' && p == event->number) && *p != '*' && *p != '#'
+          && *p != '-' && *p != ' ')
         return FALSE;
   if (event->name != NULL)
     for (const char *p = event->name; *p; p++)
-      if ((guchar) *p < 0x20 || (guchar) *p >= 0x7F)
+      if ((guchar)*p < 0x20 || (guchar)*p >= 0x7F)
         return FALSE;
   return TRUE;
 }
@@ -104,18 +108,20 @@ fsk_try_decode (FskChannel *ch)
 
   while (ch->len > 0)
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
       CrmCallEvent *event;
-      gsize used = 0, start = 0;
+      gsize         used = 0, start = 0;
 
-      event = crm_cid_message_decode (ch->buf, ch->len, CRM_CID_MESSAGE_STRICT,
-                                      ch->source, &used, &error);
-      if (event == NULL && g_error_matches (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_TRUNCATED))
+      event = crm_cid_message_decode (ch->buf, ch->len, CRM_CID_MESSAGE_STRICT, ch->source, &used,
+                                      &error);
+      if (event == NULL
+          && g_error_matches (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_TRUNCATED))
         return;
       /* Where the decoder took the message (or garbage) to start: after
        * the NULs and seizure bytes it skips. */
-      while (start < ch->len && (ch->buf[start] == 0x00 || ch->buf[start] == 0x55 || ch->buf[start] == 0xD5 ||
-                                 ch->buf[start] == 0xAA || ch->buf[start] == 0xFF))
+      while (start < ch->len
+             && (ch->buf[start] == 0x00 || ch->buf[start] == 0x55 || ch->buf[start] == 0xD5
+                 || ch->buf[start] == 0xAA || ch->buf[start] == 0xFF))
         start++;
       if (event == NULL)
         {
@@ -130,19 +136,20 @@ fsk_try_decode (FskChannel *ch)
 
       if (!plausible (event))
         {
-          g_debug ("%s: dropping implausible caller-ID message", crm_caller_id_source_to_string (ch->source));
+          g_debug ("%s: dropping implausible caller-ID message",
+                   crm_caller_id_source_to_string (ch->source));
           crm_call_event_free (event);
           drop_front (ch, MIN (start + 1, ch->len));
           continue;
         }
       {
         /* Same caller ID from the other receiver (or a repeat): once. */
-        g_autofree char *key = g_strdup_printf ("%s|%d|%s|%d|%s|%s", event->number ? event->number : "",
-                                                event->number_reason, event->name ? event->name : "",
-                                                event->name_reason, event->date ? event->date : "",
-                                                event->time ? event->time : "");
-        if (g_strcmp0 (key, decoder->last_key) == 0 &&
-            decoder->position - decoder->last_msg_at < DUPLICATE_SAMPLES)
+        g_autofree char *key = g_strdup_printf (
+            "%s|%d|%s|%d|%s|%s", event->number ? event->number : "", event->number_reason,
+            event->name ? event->name : "", event->name_reason, event->date ? event->date : "",
+            event->time ? event->time : "");
+        if (g_strcmp0 (key, decoder->last_key) == 0
+            && decoder->position - decoder->last_msg_at < DUPLICATE_SAMPLES)
           crm_call_event_free (event);
         else
           {
@@ -170,7 +177,7 @@ fsk_put_byte (void *user_data, int byte)
     }
   if (ch->len == FSK_BUFFER_MAX)
     drop_front (ch, FSK_BUFFER_MAX / 2);
-  ch->buf[ch->len++] = (guint8) byte;
+  ch->buf[ch->len++] = (guint8)byte;
   fsk_try_decode (ch);
 }
 
@@ -184,12 +191,13 @@ dtmf_finish (CrmCidDecoder *decoder, gboolean framed)
       event = crm_call_event_new (CRM_CALL_EVENT_CALLER_ID);
       event->source = CRM_CALLER_ID_SOURCE_DTMF;
       event->number_reason = g_str_equal (decoder->dtmf_digits->str, "10")
-                             ? CRM_CALLER_ID_PRIVATE : CRM_CALLER_ID_UNAVAILABLE;
+                                 ? CRM_CALLER_ID_PRIVATE
+                                 : CRM_CALLER_ID_UNAVAILABLE;
       event->name_reason = CRM_CALLER_ID_ABSENT;
       emit (decoder, event);
     }
-  else if ((decoder->dtmf_state == DTMF_NUMBER && decoder->dtmf_digits->len > 0) ||
-           (decoder->dtmf_state == DTMF_UNFRAMED && decoder->dtmf_digits->len >= 3))
+  else if ((decoder->dtmf_state == DTMF_NUMBER && decoder->dtmf_digits->len > 0)
+           || (decoder->dtmf_state == DTMF_UNFRAMED && decoder->dtmf_digits->len >= 3))
     {
       event = crm_call_event_new (CRM_CALL_EVENT_CALLER_ID);
       event->source = CRM_CALLER_ID_SOURCE_DTMF;
@@ -262,11 +270,14 @@ fax_tone_cb (void *user_data, int code, int level, int delay)
 }
 
 CrmCidDecoder *
-crm_cid_decoder_new (CrmCallEventFunc func,
-                     gpointer         user_data)
+crm_cid_decoder_new (CrmCallEventFunc func, gpointer user_data)
 {
   CrmCidDecoder *decoder = g_new0 (CrmCidDecoder, 1);
-  static const struct { int preset; CrmCallerIdSource source; } fsk[2] = {
+  static const struct
+  {
+    int               preset;
+    CrmCallerIdSource source;
+  } fsk[2] = {
     { FSK_BELL202, CRM_CALLER_ID_SOURCE_FSK_BELL202 },
     { FSK_V23CH1, CRM_CALLER_ID_SOURCE_FSK_V23 },
   };
@@ -288,8 +299,10 @@ crm_cid_decoder_new (CrmCallEventFunc func,
     }
   decoder->dtmf = dtmf_rx_init (NULL, dtmf_digits_cb, decoder);
   dtmf_rx_parms (decoder->dtmf, FALSE, -1, -1, -45);
-  decoder->cng = modem_connect_tones_rx_init (NULL, MODEM_CONNECT_TONES_FAX_CNG, fax_tone_cb, decoder);
-  decoder->ced = modem_connect_tones_rx_init (NULL, MODEM_CONNECT_TONES_FAX_CED, fax_tone_cb, decoder);
+  decoder->cng
+      = modem_connect_tones_rx_init (NULL, MODEM_CONNECT_TONES_FAX_CNG, fax_tone_cb, decoder);
+  decoder->ced
+      = modem_connect_tones_rx_init (NULL, MODEM_CONNECT_TONES_FAX_CED, fax_tone_cb, decoder);
   return decoder;
 }
 
@@ -312,17 +325,14 @@ crm_cid_decoder_free (CrmCidDecoder *decoder)
 }
 
 void
-crm_cid_decoder_set_report_digits (CrmCidDecoder *decoder,
-                                   gboolean       report_digits)
+crm_cid_decoder_set_report_digits (CrmCidDecoder *decoder, gboolean report_digits)
 {
   g_return_if_fail (decoder != NULL);
   decoder->report_digits = report_digits;
 }
 
 void
-crm_cid_decoder_process (CrmCidDecoder *decoder,
-                         const gint16  *samples,
-                         gsize          n_samples)
+crm_cid_decoder_process (CrmCidDecoder *decoder, const gint16 *samples, gsize n_samples)
 {
   g_return_if_fail (decoder != NULL);
   g_return_if_fail (samples != NULL || n_samples == 0);
@@ -331,19 +341,19 @@ crm_cid_decoder_process (CrmCidDecoder *decoder,
    * int sizes spandsp wants small. */
   for (gsize off = 0; off < n_samples; off += 160)
     {
-      int n = (int) MIN ((gsize) 160, n_samples - off);
+      int n = (int)MIN ((gsize)160, n_samples - off);
 
       for (int i = 0; i < 2; i++)
         fsk_rx (decoder->fsk[i].rx, samples + off, n);
       dtmf_rx (decoder->dtmf, samples + off, n);
       modem_connect_tones_rx (decoder->cng, samples + off, n);
       modem_connect_tones_rx (decoder->ced, samples + off, n);
-      decoder->position += (guint64) n;
-      if (decoder->dtmf_state == DTMF_UNFRAMED &&
-          decoder->position - decoder->last_digit_at > DTMF_END_SAMPLES)
+      decoder->position += (guint64)n;
+      if (decoder->dtmf_state == DTMF_UNFRAMED
+          && decoder->position - decoder->last_digit_at > DTMF_END_SAMPLES)
         dtmf_finish (decoder, FALSE);
-      else if (decoder->dtmf_state != DTMF_IDLE &&
-               decoder->position - decoder->last_digit_at > 4 * DTMF_END_SAMPLES)
+      else if (decoder->dtmf_state != DTMF_IDLE
+               && decoder->position - decoder->last_digit_at > 4 * DTMF_END_SAMPLES)
         {
           /* A framed number whose end symbol was lost: better the digits
            * than nothing, they are checked against the customer list. */

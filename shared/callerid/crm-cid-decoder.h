@@ -27,22 +27,18 @@ G_BEGIN_DECLS
 
 typedef struct _CrmCidDecoder CrmCidDecoder;
 
-CrmCidDecoder *crm_cid_decoder_new     (CrmCallEventFunc func,
-                                        gpointer         user_data);
-void           crm_cid_decoder_free    (CrmCidDecoder *decoder);
+CrmCidDecoder *crm_cid_decoder_new (CrmCallEventFunc func, gpointer user_data);
+void           crm_cid_decoder_free (CrmCidDecoder *decoder);
 
-void           crm_cid_decoder_set_report_digits (CrmCidDecoder *decoder,
-                                                  gboolean       report_digits);
+void crm_cid_decoder_set_report_digits (CrmCidDecoder *decoder, gboolean report_digits);
 
-void           crm_cid_decoder_process (CrmCidDecoder *decoder,
-                                        const gint16  *samples,
-                                        gsize          n_samples);
+void crm_cid_decoder_process (CrmCidDecoder *decoder, const gint16 *samples, gsize n_samples);
 
 /* End of stream: report a pending unframed DTMF number. */
-void           crm_cid_decoder_flush   (CrmCidDecoder *decoder);
+void crm_cid_decoder_flush (CrmCidDecoder *decoder);
 
 /* Samples processed so far. */
-guint64        crm_cid_decoder_get_position (CrmCidDecoder *decoder);
+guint64 crm_cid_decoder_get_position (CrmCidDecoder *decoder);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmCidDecoder, crm_cid_decoder_free)
 

@@ -11,14 +11,16 @@
 
 #define RATE 8000
 
-typedef struct {
+typedef struct
+{
   const guint8 *msg;
   gsize         len;
-  gsize         bit;     /* position in the whole bit sequence */
+  gsize         bit; /* position in the whole bit sequence */
   gsize         total;
 } BitSource;
 
-enum {
+enum
+{
   SEIZURE_BITS = 300,
   MARK_BITS = 180,
   TRAILER_BITS = 10,
@@ -29,14 +31,14 @@ static int
 next_bit (void *user_data)
 {
   BitSource *src = user_data;
-  gsize b = src->bit;
-  gsize data_bits = src->len * 10;
+  gsize      b = src->bit;
+  gsize      data_bits = src->len * 10;
 
   if (b >= src->total)
     return SIG_STATUS_END_OF_DATA;
   src->bit++;
   if (b < SEIZURE_BITS)
-    return (int) (b & 1);
+    return (int)(b & 1);
   b -= SEIZURE_BITS;
   if (b < MARK_BITS)
     return 1;
@@ -54,19 +56,16 @@ next_bit (void *user_data)
 }
 
 gint16 *
-crm_cid_generate_fsk (const CrmCallEvent *cid,
-                      CrmCallerIdSource   modulation,
-                      gboolean            sdmf,
-                      float               level_dbm0,
-                      gsize              *n_samples)
+crm_cid_generate_fsk (const CrmCallEvent *cid, CrmCallerIdSource modulation, gboolean sdmf,
+                      float level_dbm0, gsize *n_samples)
 {
-  g_autoptr(GBytes) msg = NULL;
-  BitSource src = { 0 };
-  fsk_tx_state_t *tx;
+  g_autoptr (GBytes) msg = NULL;
+  BitSource         src = { 0 };
+  fsk_tx_state_t   *tx;
   const fsk_spec_t *spec;
-  gsize signal_samples, silence = RATE / 10, total;
-  gint16 *out;
-  int baud;
+  gsize             signal_samples, silence = RATE / 10, total;
+  gint16           *out;
+  int               baud;
 
   g_return_val_if_fail (cid != NULL && n_samples != NULL, NULL);
 
@@ -78,13 +77,13 @@ crm_cid_generate_fsk (const CrmCallEvent *cid,
 
   spec = &preset_fsk_specs[modulation == CRM_CALLER_ID_SOURCE_FSK_V23 ? FSK_V23CH1 : FSK_BELL202];
   baud = spec->baud_rate / 100;
-  signal_samples = (src.total * RATE + (gsize) baud - 1) / (gsize) baud;
+  signal_samples = (src.total * RATE + (gsize)baud - 1) / (gsize)baud;
   total = silence + signal_samples + silence;
   out = g_new0 (gint16, total);
 
   tx = fsk_tx_init (NULL, spec, next_bit, &src);
   fsk_tx_power (tx, level_dbm0);
-  fsk_tx (tx, out + silence, (int) signal_samples);
+  fsk_tx (tx, out + silence, (int)signal_samples);
   fsk_tx_free (tx);
 
   *n_samples = total;
@@ -92,16 +91,14 @@ crm_cid_generate_fsk (const CrmCallEvent *cid,
 }
 
 gint16 *
-crm_cid_generate_dtmf (const CrmCallEvent *cid,
-                       float               level_dbm0,
-                       gsize              *n_samples)
+crm_cid_generate_dtmf (const CrmCallEvent *cid, float level_dbm0, gsize *n_samples)
 {
-  g_autoptr(GString) digits = g_string_new (NULL);
+  g_autoptr (GString) digits = g_string_new (NULL);
   dtmf_tx_state_t *tx;
-  GArray *out;
-  gint16 buf[160];
-  int n;
-  gsize lead = RATE / 5;
+  GArray          *out;
+  gint16           buf[160];
+  int              n;
+  gsize            lead = RATE / 5;
 
   g_return_val_if_fail (cid != NULL && n_samples != NULL, NULL);
 
@@ -119,30 +116,27 @@ crm_cid_generate_dtmf (const CrmCallEvent *cid,
   out = g_array_new (FALSE, TRUE, sizeof (gint16));
   g_array_set_size (out, lead);
   tx = dtmf_tx_init (NULL);
-  dtmf_tx_set_level (tx, (int) level_dbm0, 0);
+  dtmf_tx_set_level (tx, (int)level_dbm0, 0);
   dtmf_tx_set_timing (tx, 70, 70);
-  dtmf_tx_put (tx, digits->str, (int) digits->len);
+  dtmf_tx_put (tx, digits->str, (int)digits->len);
   while ((n = dtmf_tx (tx, buf, G_N_ELEMENTS (buf))) > 0)
-    g_array_append_vals (out, buf, (guint) n);
+    g_array_append_vals (out, buf, (guint)n);
   dtmf_tx_free (tx);
   g_array_set_size (out, out->len + RATE);
 
   *n_samples = out->len;
-  return (gint16 *) g_array_free (out, FALSE);
+  return (gint16 *)g_array_free (out, FALSE);
 }
 
 void
-crm_cid_add_noise (gint16 *samples,
-                   gsize   n_samples,
-                   float   noise_dbm0,
-                   int     seed)
+crm_cid_add_noise (gint16 *samples, gsize n_samples, float noise_dbm0, int seed)
 {
   awgn_state_t *noise = awgn_init_dbm0 (NULL, seed, noise_dbm0);
 
   for (gsize i = 0; i < n_samples; i++)
     {
       int v = samples[i] + awgn (noise);
-      samples[i] = (gint16) CLAMP (v, G_MININT16, G_MAXINT16);
+      samples[i] = (gint16)CLAMP (v, G_MININT16, G_MAXINT16);
     }
   awgn_free (noise);
 }

@@ -10,13 +10,14 @@
 #include "crm-cid-message.h"
 
 /* MDMF parameter types (GR-30-CORE, EN 300 659-3, SIN 227). */
-enum {
-  PARAM_DATETIME       = 0x01,
-  PARAM_NUMBER         = 0x02,
-  PARAM_DIALABLE       = 0x03,
-  PARAM_NUMBER_ABSENT  = 0x04,
-  PARAM_NAME           = 0x07,
-  PARAM_NAME_ABSENT    = 0x08,
+enum
+{
+  PARAM_DATETIME = 0x01,
+  PARAM_NUMBER = 0x02,
+  PARAM_DIALABLE = 0x03,
+  PARAM_NUMBER_ABSENT = 0x04,
+  PARAM_NAME = 0x07,
+  PARAM_NAME_ABSENT = 0x08,
 };
 
 static gboolean
@@ -30,13 +31,13 @@ static char *
 clean_text (const guint8 *p, gsize n)
 {
   g_autofree char *raw = g_malloc (n + 1);
-  gsize j = 0;
+  gsize            j = 0;
 
   for (gsize i = 0; i < n; i++)
     {
       guint8 c = p[i];
       if (c >= 0x20 && c != 0x7F)
-        raw[j++] = (char) c;
+        raw[j++] = (char)c;
     }
   raw[j] = '\0';
   g_strstrip (raw);
@@ -50,9 +51,14 @@ reason_from_byte (guint8 c)
 {
   switch (c)
     {
-    case 'P': case 'p': return CRM_CALLER_ID_PRIVATE;
-    case 'O': case 'o': return CRM_CALLER_ID_UNAVAILABLE;
-    default: return CRM_CALLER_ID_ABSENT;
+    case 'P':
+    case 'p':
+      return CRM_CALLER_ID_PRIVATE;
+    case 'O':
+    case 'o':
+      return CRM_CALLER_ID_UNAVAILABLE;
+    default:
+      return CRM_CALLER_ID_ABSENT;
     }
 }
 
@@ -70,8 +76,8 @@ set_datetime_bytes (CrmCallEvent *event, const guint8 *p, gsize n)
     }
   for (int i = 0; i < 4; i++)
     {
-      mmdd[i] = g_ascii_isprint (p[i]) ? (char) p[i] : '?';
-      hhmm[i] = g_ascii_isprint (p[i + 4]) ? (char) p[i + 4] : '?';
+      mmdd[i] = g_ascii_isprint (p[i]) ? (char)p[i] : '?';
+      hhmm[i] = g_ascii_isprint (p[i + 4]) ? (char)p[i + 4] : '?';
     }
   crm_call_event_set_datetime (event, mmdd, hhmm);
 }
@@ -82,7 +88,7 @@ decode_sdmf (CrmCallEvent *event, const guint8 *body, gsize n, GError **error)
   if (n < 8)
     {
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_MALFORMED,
-                   _("The caller-ID message is too short to hold a date and time."));
+                   _ ("The caller-ID message is too short to hold a date and time."));
       return FALSE;
     }
   set_datetime_bytes (event, body, 8);
@@ -99,19 +105,19 @@ decode_sdmf (CrmCallEvent *event, const guint8 *body, gsize n, GError **error)
 static gboolean
 decode_mdmf (CrmCallEvent *event, const guint8 *body, gsize n, GError **error)
 {
-  g_autoptr(GString) extra = g_string_new (NULL);
-  gsize i = 0;
+  g_autoptr (GString) extra = g_string_new (NULL);
+  gsize    i = 0;
   gboolean have_number = FALSE, have_name = FALSE;
 
   while (i < n)
     {
-      guint8 type, plen;
+      guint8        type, plen;
       const guint8 *p;
 
       if (n - i < 2)
         {
           g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_MALFORMED,
-                       _("A caller-ID parameter header is cut off."));
+                       _ ("A caller-ID parameter header is cut off."));
           return FALSE;
         }
       type = body[i];
@@ -119,8 +125,8 @@ decode_mdmf (CrmCallEvent *event, const guint8 *body, gsize n, GError **error)
       if (plen > n - i - 2)
         {
           g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_MALFORMED,
-                       _("Caller-ID parameter 0x%02X claims %u bytes but only %u remain."),
-                       type, plen, (guint) (n - i - 2));
+                       _ ("Caller-ID parameter 0x%02X claims %u bytes but only %u remain."), type,
+                       plen, (guint)(n - i - 2));
           return FALSE;
         }
       p = body + i + 2;
@@ -157,11 +163,11 @@ decode_mdmf (CrmCallEvent *event, const guint8 *body, gsize n, GError **error)
            * like: kept as hex, like a modem's MESG line. */
           if (extra->len > 0)
             g_string_append_c (extra, ' ');
-          for (gsize k = 0; k < (gsize) plen + 2; k++)
+          for (gsize k = 0; k < (gsize)plen + 2; k++)
             g_string_append_printf (extra, "%02X", body[i + k]);
           break;
         }
-      i += 2 + (gsize) plen;
+      i += 2 + (gsize)plen;
     }
 
   if (have_number)
@@ -178,16 +184,12 @@ decode_mdmf (CrmCallEvent *event, const guint8 *body, gsize n, GError **error)
 }
 
 CrmCallEvent *
-crm_cid_message_decode (const guint8       *data,
-                        gsize               len,
-                        CrmCidMessageFlags  flags,
-                        CrmCallerIdSource   source,
-                        gsize              *consumed,
-                        GError            **error)
+crm_cid_message_decode (const guint8 *data, gsize len, CrmCidMessageFlags flags,
+                        CrmCallerIdSource source, gsize *consumed, GError **error)
 {
-  g_autoptr(CrmCallEvent) event = NULL;
-  gsize start = 0, body_len, total;
-  guint8 type, sum = 0;
+  g_autoptr (CrmCallEvent) event = NULL;
+  gsize    start = 0, body_len, total;
+  guint8   type, sum = 0;
   gboolean checksum_ok;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
@@ -200,7 +202,7 @@ crm_cid_message_decode (const guint8       *data,
   if (len - start < 2)
     {
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_TRUNCATED,
-                   _("The caller-ID message is incomplete."));
+                   _ ("The caller-ID message is incomplete."));
       return NULL;
     }
   type = data[start];
@@ -209,7 +211,7 @@ crm_cid_message_decode (const guint8       *data,
       if (consumed)
         *consumed = start + 1;
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_MALFORMED,
-                   _("Message type 0x%02X is not a caller-ID message."), type);
+                   _ ("Message type 0x%02X is not a caller-ID message."), type);
       return NULL;
     }
   body_len = data[start + 1];
@@ -218,20 +220,21 @@ crm_cid_message_decode (const guint8       *data,
     {
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_TRUNCATED,
                    len - start == total - 1
-                   ? _("The caller-ID message has no checksum byte.")
-                   : _("The caller-ID message is shorter than its declared length."));
+                       ? _ ("The caller-ID message has no checksum byte.")
+                       : _ ("The caller-ID message is shorter than its declared length."));
       return NULL;
     }
 
   for (gsize i = 0; i < total; i++)
-    sum = (guint8) (sum + data[start + i]);
+    sum = (guint8)(sum + data[start + i]);
   checksum_ok = sum == 0;
   if (!checksum_ok && !(flags & CRM_CID_MESSAGE_IGNORE_CHECKSUM))
     {
       if (consumed)
         *consumed = start + total;
-      g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_CHECKSUM,
-                   _("The caller-ID message checksum does not match; the call data was not used."));
+      g_set_error (
+          error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_CHECKSUM,
+          _ ("The caller-ID message checksum does not match; the call data was not used."));
       return NULL;
     }
 
@@ -251,7 +254,8 @@ crm_cid_message_decode (const guint8       *data,
   if (!checksum_ok)
     {
       g_free (event->message);
-      event->message = g_strdup (_("The caller-ID message checksum does not match; the data may be wrong."));
+      event->message
+          = g_strdup (_ ("The caller-ID message checksum does not match; the data may be wrong."));
     }
   if (consumed)
     *consumed = start + total;
@@ -261,14 +265,14 @@ crm_cid_message_decode (const guint8       *data,
 static void
 append_param (GByteArray *msg, guint8 type, const char *value, gsize max)
 {
-  gsize n = strlen (value);
+  gsize  n = strlen (value);
   guint8 header[2];
 
   n = MIN (n, max);
   header[0] = type;
-  header[1] = (guint8) n;
+  header[1] = (guint8)n;
   g_byte_array_append (msg, header, 2);
-  g_byte_array_append (msg, (const guint8 *) value, (guint) n);
+  g_byte_array_append (msg, (const guint8 *)value, (guint)n);
 }
 
 static GBytes *
@@ -276,10 +280,10 @@ finish_message (GByteArray *msg)
 {
   guint8 sum = 0;
 
-  msg->data[1] = (guint8) (msg->len - 2);
+  msg->data[1] = (guint8)(msg->len - 2);
   for (guint i = 0; i < msg->len; i++)
-    sum = (guint8) (sum + msg->data[i]);
-  sum = (guint8) (0x100 - sum);
+    sum = (guint8)(sum + msg->data[i]);
+  sum = (guint8)(0x100 - sum);
   g_byte_array_append (msg, &sum, 1);
   return g_byte_array_free_to_bytes (msg);
 }
@@ -294,7 +298,7 @@ GBytes *
 crm_cid_message_build_mdmf (const CrmCallEvent *event)
 {
   GByteArray *msg;
-  guint8 header[2] = { CRM_CID_MESSAGE_MDMF, 0 };
+  guint8      header[2] = { CRM_CID_MESSAGE_MDMF, 0 };
 
   g_return_val_if_fail (event != NULL, NULL);
 
@@ -330,10 +334,10 @@ crm_cid_message_build_mdmf (const CrmCallEvent *event)
 GBytes *
 crm_cid_message_build_sdmf (const CrmCallEvent *event)
 {
-  GByteArray *msg;
-  guint8 header[2] = { CRM_CID_MESSAGE_SDMF, 0 };
+  GByteArray      *msg;
+  guint8           header[2] = { CRM_CID_MESSAGE_SDMF, 0 };
   g_autofree char *dt = NULL;
-  gsize n;
+  gsize            n;
 
   g_return_val_if_fail (event != NULL, NULL);
 
@@ -341,15 +345,15 @@ crm_cid_message_build_sdmf (const CrmCallEvent *event)
   g_byte_array_append (msg, header, 2);
   dt = g_strdup_printf ("%-4.4s%-4.4s", event->date ? event->date : "0101",
                         event->time ? event->time : "0000");
-  g_byte_array_append (msg, (const guint8 *) dt, 8);
+  g_byte_array_append (msg, (const guint8 *)dt, 8);
   if (event->number)
     {
       n = MIN (strlen (event->number), 10);
-      g_byte_array_append (msg, (const guint8 *) event->number, (guint) n);
+      g_byte_array_append (msg, (const guint8 *)event->number, (guint)n);
     }
   else
     {
-      guint8 r = (guint8) reason_to_byte (event->number_reason);
+      guint8 r = (guint8)reason_to_byte (event->number_reason);
       g_byte_array_append (msg, &r, 1);
     }
   return finish_message (msg);
@@ -358,20 +362,20 @@ crm_cid_message_build_sdmf (const CrmCallEvent *event)
 GBytes *
 crm_cid_hex_decode (const char *hex, gsize len)
 {
-  g_autoptr(GByteArray) out = NULL;
+  g_autoptr (GByteArray) out = NULL;
 
   if (len % 2 != 0)
     return NULL;
-  out = g_byte_array_sized_new ((guint) (len / 2));
+  out = g_byte_array_sized_new ((guint)(len / 2));
   for (gsize i = 0; i < len; i += 2)
     {
-      int hi = g_ascii_xdigit_value (hex[i]);
-      int lo = g_ascii_xdigit_value (hex[i + 1]);
+      int    hi = g_ascii_xdigit_value (hex[i]);
+      int    lo = g_ascii_xdigit_value (hex[i + 1]);
       guint8 b;
 
       if (hi < 0 || lo < 0)
         return NULL;
-      b = (guint8) (hi << 4 | lo);
+      b = (guint8)(hi << 4 | lo);
       g_byte_array_append (out, &b, 1);
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));

@@ -13,10 +13,11 @@ G_BEGIN_DECLS
 #define CRM_CID_MESSAGE_MDMF 0x80
 
 /* Longest message we accept: type + length + 255 + checksum. */
-#define CRM_CID_MESSAGE_MAX  258
+#define CRM_CID_MESSAGE_MAX 258
 
-typedef enum {
-  CRM_CID_MESSAGE_STRICT          = 0,
+typedef enum
+{
+  CRM_CID_MESSAGE_STRICT = 0,
   /* Decode even when the checksum does not verify (for archived test data
    * whose checksum is known to be wrong); the event's `message` says so. */
   CRM_CID_MESSAGE_IGNORE_CHECKSUM = 1 << 0,
@@ -27,12 +28,9 @@ typedef enum {
  * `consumed` (may be NULL) receives the bytes used, including skipped ones.
  * Fails with CRM_CALLERID_ERROR_TRUNCATED when more bytes are needed,
  * _CHECKSUM or _MALFORMED otherwise.  Never reads past `len`. */
-CrmCallEvent *crm_cid_message_decode (const guint8       *data,
-                                      gsize               len,
-                                      CrmCidMessageFlags  flags,
-                                      CrmCallerIdSource   source,
-                                      gsize              *consumed,
-                                      GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+CrmCallEvent *crm_cid_message_decode (const guint8 *data, gsize len, CrmCidMessageFlags flags,
+                                      CrmCallerIdSource source, gsize *consumed,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Builds an MDMF message (with checksum) from a caller-ID event's number,
  * name, reasons and date/time ("MMDD"/"HHMM"); for the simulator.  Fields

@@ -16,7 +16,8 @@
 
 /* Which formatted fields the pending record already has.  A field seen a
  * second time starts a new call (modems that print no RING between calls). */
-enum {
+enum
+{
   HAVE_DATE = 1 << 0,
   HAVE_TIME = 1 << 1,
   HAVE_NMBR = 1 << 2,
@@ -24,30 +25,30 @@ enum {
   HAVE_MESG = 1 << 4,
 };
 
-struct _CrmModemParser {
+struct _CrmModemParser
+{
   CrmCallEventFunc  func;
   gpointer          user_data;
   CrmModemReplyFunc reply_func;
   gpointer          reply_data;
 
-  char              line[CRM_MODEM_PARSER_MAX_LINE + 1];
-  gsize             line_len;
-  gboolean          overflow;   /* dropping the rest of a too-long line */
-  gboolean          after_dle;
+  char     line[CRM_MODEM_PARSER_MAX_LINE + 1];
+  gsize    line_len;
+  gboolean overflow; /* dropping the rest of a too-long line */
+  gboolean after_dle;
 
   /* Formatted caller ID being assembled. */
-  guint             have;
-  CrmCallEvent     *pending;
-  char             *pending_date;
-  char             *pending_time;
+  guint         have;
+  CrmCallEvent *pending;
+  char         *pending_date;
+  char         *pending_time;
 
   /* Unformatted hex wrapped over several lines. */
-  GString          *hex;
+  GString *hex;
 };
 
 CrmModemParser *
-crm_modem_parser_new (CrmCallEventFunc func,
-                      gpointer         user_data)
+crm_modem_parser_new (CrmCallEventFunc func, gpointer user_data)
 {
   CrmModemParser *parser = g_new0 (CrmModemParser, 1);
 
@@ -89,9 +90,7 @@ crm_modem_parser_free (CrmModemParser *parser)
 }
 
 void
-crm_modem_parser_set_reply_func (CrmModemParser   *parser,
-                                 CrmModemReplyFunc func,
-                                 gpointer          user_data)
+crm_modem_parser_set_reply_func (CrmModemParser *parser, CrmModemReplyFunc func, gpointer user_data)
 {
   g_return_if_fail (parser != NULL);
   parser->reply_func = func;
@@ -173,8 +172,8 @@ number_reason (const char *value)
 {
   if (g_ascii_strcasecmp (value, "P") == 0 || g_ascii_strcasecmp (value, "PRIVATE") == 0)
     return CRM_CALLER_ID_PRIVATE;
-  if (g_ascii_strcasecmp (value, "O") == 0 || g_ascii_strcasecmp (value, "OUT-OF-AREA") == 0 ||
-      g_ascii_strcasecmp (value, "OUT OF AREA") == 0)
+  if (g_ascii_strcasecmp (value, "O") == 0 || g_ascii_strcasecmp (value, "OUT-OF-AREA") == 0
+      || g_ascii_strcasecmp (value, "OUT OF AREA") == 0)
     return CRM_CALLER_ID_UNAVAILABLE;
   return CRM_CALLER_ID_PRESENT;
 }
@@ -226,9 +225,8 @@ parse_combined_datetime (CrmModemParser *parser, const char *value)
 {
   int month, day, hour, minute;
 
-  if (sscanf (value, "%d/%d %d:%d", &month, &day, &hour, &minute) == 4 &&
-      month >= 0 && month < 100 && day >= 0 && day < 100 &&
-      hour >= 0 && hour < 100 && minute >= 0 && minute < 100)
+  if (sscanf (value, "%d/%d %d:%d", &month, &day, &hour, &minute) == 4 && month >= 0 && month < 100
+      && day >= 0 && day < 100 && hour >= 0 && hour < 100 && minute >= 0 && minute < 100)
     {
       g_free (parser->pending_date);
       g_free (parser->pending_time);
@@ -263,8 +261,8 @@ handle_field (CrmModemParser *parser, const char *key, const char *value)
       begin_field (parser, HAVE_DATE | HAVE_TIME);
       parse_combined_datetime (parser, value);
     }
-  else if (g_str_equal (key, "NMBR") || g_str_equal (key, "DDN_NMBR") ||
-           g_str_equal (key, "DDN") || g_str_equal (key, "CALLER NUMBER"))
+  else if (g_str_equal (key, "NMBR") || g_str_equal (key, "DDN_NMBR") || g_str_equal (key, "DDN")
+           || g_str_equal (key, "CALLER NUMBER"))
     {
       begin_field (parser, HAVE_NMBR);
       set_number (parser->pending, value);
@@ -285,8 +283,8 @@ handle_field (CrmModemParser *parser, const char *key, const char *value)
 
   /* Everything a call can carry has come: report it now rather than at the
    * next RING, which may be five seconds away. */
-  if ((parser->have & (HAVE_DATE | HAVE_TIME | HAVE_NMBR | HAVE_NAME)) ==
-      (HAVE_DATE | HAVE_TIME | HAVE_NMBR | HAVE_NAME))
+  if ((parser->have & (HAVE_DATE | HAVE_TIME | HAVE_NMBR | HAVE_NAME))
+      == (HAVE_DATE | HAVE_TIME | HAVE_NMBR | HAVE_NAME))
     finish_pending (parser);
   return TRUE;
 }
@@ -305,11 +303,11 @@ is_hex_line (const char *s, gsize len)
 static void
 try_decode_hex (CrmModemParser *parser, gboolean final)
 {
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
   CrmCallEvent *event;
   const guint8 *data;
-  gsize size;
+  gsize         size;
 
   if (parser->hex->len == 0)
     return;
@@ -317,16 +315,16 @@ try_decode_hex (CrmModemParser *parser, gboolean final)
   if (bytes == NULL)
     {
       if (!final)
-        return;   /* an odd count may still be completed by the next line */
-      emit_warning (parser, _("The modem sent caller-ID hex data of odd length; it was ignored."));
+        return; /* an odd count may still be completed by the next line */
+      emit_warning (parser, _ ("The modem sent caller-ID hex data of odd length; it was ignored."));
       g_string_truncate (parser->hex, 0);
       return;
     }
   data = g_bytes_get_data (bytes, &size);
   event = crm_cid_message_decode (data, size, CRM_CID_MESSAGE_STRICT,
                                   CRM_CALLER_ID_SOURCE_MODEM_HEX, NULL, &error);
-  if (event == NULL &&
-      g_error_matches (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_TRUNCATED) && !final)
+  if (event == NULL && g_error_matches (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_TRUNCATED)
+      && !final)
     return;
   g_string_truncate (parser->hex, 0);
   if (event == NULL)
@@ -359,17 +357,18 @@ strip_number (const char *text)
 }
 
 static void
-emit_device_call (CrmModemParser *parser, const char *line_id, int month, int day,
-                  int hour, int minute, const char *number, const char *name)
+emit_device_call (CrmModemParser *parser, const char *line_id, int month, int day, int hour,
+                  int minute, const char *number, const char *name)
 {
-  CrmCallEvent *event = crm_call_event_new (CRM_CALL_EVENT_CALLER_ID);
+  CrmCallEvent    *event = crm_call_event_new (CRM_CALL_EVENT_CALLER_ID);
   g_autofree char *mmdd = g_strdup_printf ("%02d%02d", month, day);
   g_autofree char *hhmm = g_strdup_printf ("%02d%02d", hour, minute);
   g_autofree char *digits = NULL;
 
   /* "OUT-OF-AREA" is a reason, not a number with separators. */
   if (number != NULL)
-    digits = number_reason (number) == CRM_CALLER_ID_PRESENT ? strip_number (number) : g_strdup (number);
+    digits = number_reason (number) == CRM_CALLER_ID_PRESENT ? strip_number (number)
+                                                             : g_strdup (number);
 
   event->source = CRM_CALLER_ID_SOURCE_DEVICE;
   event->line = g_strdup (line_id);
@@ -384,9 +383,9 @@ emit_device_call (CrmModemParser *parser, const char *line_id, int month, int da
 static gboolean
 handle_netcallerid (CrmModemParser *parser, const char *line)
 {
-  const char *date, *nmbr, *name, *end;
+  const char      *date, *nmbr, *name, *end;
   g_autofree char *number = NULL, *caller = NULL;
-  int month, day, hour, minute;
+  int              month, day, hour, minute;
 
   if (!g_str_has_prefix (line, "###DATE"))
     return FALSE;
@@ -399,8 +398,8 @@ handle_netcallerid (CrmModemParser *parser, const char *line)
   /* An empty date marks a status message (message waiting on/off). */
   if (nmbr - date != 8 || sscanf (date, "%2d%2d%2d%2d", &month, &day, &hour, &minute) != 4)
     return TRUE;
-  number = g_strndup (nmbr + 7, (gsize) (name - nmbr - 7));
-  caller = g_strndup (name + 7, (gsize) (end - name - 7));
+  number = g_strndup (nmbr + 7, (gsize)(name - nmbr - 7));
+  caller = g_strndup (name + 7, (gsize)(end - name - 7));
   emit_device_call (parser, NULL, month, day, hour, minute, number, caller);
   return TRUE;
 }
@@ -411,15 +410,15 @@ static gboolean
 handle_tci (CrmModemParser *parser, const char *line, gsize len)
 {
   g_autofree char *line_id = NULL, *number = NULL, *name = NULL;
-  int month, day, hour, minute;
-  char ampm[3] = { 0 };
+  int              month, day, hour, minute;
+  char             ampm[3] = { 0 };
 
   if (len < 44 || !g_ascii_isdigit (line[0]) || !g_ascii_isdigit (line[1]) || line[2] != ' ')
     return FALSE;
-  if (sscanf (line + 7, "%d/%d", &month, &day) != 2 ||
-      sscanf (line + 17, "%d:%d %2s", &hour, &minute, ampm) != 3 ||
-      (ampm[0] != 'A' && ampm[0] != 'P') || ampm[1] != 'M' ||
-      hour < 1 || hour > 12 || minute < 0 || minute > 59 || month < 1 || month > 12 || day < 1 || day > 31)
+  if (sscanf (line + 7, "%d/%d", &month, &day) != 2
+      || sscanf (line + 17, "%d:%d %2s", &hour, &minute, ampm) != 3
+      || (ampm[0] != 'A' && ampm[0] != 'P') || ampm[1] != 'M' || hour < 1 || hour > 12 || minute < 0
+      || minute > 59 || month < 1 || month > 12 || day < 1 || day > 31)
     return FALSE;
   line_id = g_strndup (line, 2);
   number = g_strstrip (g_strndup (line + 29, 15));
@@ -435,35 +434,43 @@ static gboolean
 handle_whozz (CrmModemParser *parser, const char *line)
 {
   static GRegex *full, *limited, *memory;
-  static gsize regex_init = 0;
-  g_autoptr(GMatchInfo) m = NULL;
-  g_autoptr(GMatchInfo) m2 = NULL;
-  g_autoptr(GMatchInfo) m3 = NULL;
+  static gsize   regex_init = 0;
+  g_autoptr (GMatchInfo) m = NULL;
+  g_autoptr (GMatchInfo) m2 = NULL;
+  g_autoptr (GMatchInfo) m3 = NULL;
   g_autofree char *line_id = NULL, *dir = NULL, *se = NULL, *ok = NULL;
   g_autofree char *mo = NULL, *da = NULL, *hh = NULL, *mi = NULL, *ampm = NULL;
   g_autofree char *number = NULL, *name = NULL;
-  int hour;
+  int              hour;
 
   /* Raw (byte) mode: the line comes off a serial port and need not be
    * valid UTF-8, which PCRE would otherwise trust. */
   if (g_once_init_enter (&regex_init))
     {
-      limited = g_regex_new ("^\\$(\\d\\d) (\\d\\d)/(\\d\\d) (\\d\\d):(\\d\\d) ([AP]M) (\\S+) ([IO]) ?(.*)$",
-                             G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, NULL);
-      memory = g_regex_new ("^\\d{4} (\\d\\d) (\\d\\d)/(\\d\\d) (\\d\\d):(\\d\\d) ([IO]) ([SE]) \\d{4} ([GB]) \\w\\d (\\S+) ?(.*)$",
+      limited = g_regex_new (
+          "^\\$(\\d\\d) (\\d\\d)/(\\d\\d) (\\d\\d):(\\d\\d) ([AP]M) (\\S+) ([IO]) ?(.*)$",
+          G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, NULL);
+      memory = g_regex_new ("^\\d{4} (\\d\\d) (\\d\\d)/(\\d\\d) (\\d\\d):(\\d\\d) ([IO]) ([SE]) "
+                            "\\d{4} ([GB]) \\w\\d (\\S+) ?(.*)$",
                             G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, NULL);
-      full = g_regex_new ("^\\$?(\\d\\d) ([IO]) ([SE]) \\d{4} ([GB]) \\w\\d (\\d\\d)/(\\d\\d) (\\d\\d):(\\d\\d) ([AP]M) (\\S+) ?(.*)$",
+      full = g_regex_new ("^\\$?(\\d\\d) ([IO]) ([SE]) \\d{4} ([GB]) \\w\\d (\\d\\d)/(\\d\\d) "
+                          "(\\d\\d):(\\d\\d) ([AP]M) (\\S+) ?(.*)$",
                           G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, NULL);
       g_once_init_leave (&regex_init, 1);
     }
 
   if (g_regex_match (full, line, 0, &m))
     {
-      line_id = g_match_info_fetch (m, 1); dir = g_match_info_fetch (m, 2);
-      se = g_match_info_fetch (m, 3); ok = g_match_info_fetch (m, 4);
-      mo = g_match_info_fetch (m, 5); da = g_match_info_fetch (m, 6);
-      hh = g_match_info_fetch (m, 7); mi = g_match_info_fetch (m, 8);
-      ampm = g_match_info_fetch (m, 9); number = g_match_info_fetch (m, 10);
+      line_id = g_match_info_fetch (m, 1);
+      dir = g_match_info_fetch (m, 2);
+      se = g_match_info_fetch (m, 3);
+      ok = g_match_info_fetch (m, 4);
+      mo = g_match_info_fetch (m, 5);
+      da = g_match_info_fetch (m, 6);
+      hh = g_match_info_fetch (m, 7);
+      mi = g_match_info_fetch (m, 8);
+      ampm = g_match_info_fetch (m, 9);
+      number = g_match_info_fetch (m, 10);
       name = g_match_info_fetch (m, 11);
       hour = hour_24 (atoi (hh), ampm);
       /* A real-time end record reports the same call again: hang-up. */
@@ -477,28 +484,37 @@ handle_whozz (CrmModemParser *parser, const char *line)
   else if (g_regex_match (limited, line, 0, &m2))
     {
       line_id = g_match_info_fetch (m2, 1);
-      mo = g_match_info_fetch (m2, 2); da = g_match_info_fetch (m2, 3);
-      hh = g_match_info_fetch (m2, 4); mi = g_match_info_fetch (m2, 5);
-      ampm = g_match_info_fetch (m2, 6); number = g_match_info_fetch (m2, 7);
-      dir = g_match_info_fetch (m2, 8); name = g_match_info_fetch (m2, 9);
+      mo = g_match_info_fetch (m2, 2);
+      da = g_match_info_fetch (m2, 3);
+      hh = g_match_info_fetch (m2, 4);
+      mi = g_match_info_fetch (m2, 5);
+      ampm = g_match_info_fetch (m2, 6);
+      number = g_match_info_fetch (m2, 7);
+      dir = g_match_info_fetch (m2, 8);
+      name = g_match_info_fetch (m2, 9);
       hour = hour_24 (atoi (hh), ampm);
     }
   else if (g_regex_match (memory, line, 0, &m3))
     {
       line_id = g_match_info_fetch (m3, 1);
-      mo = g_match_info_fetch (m3, 2); da = g_match_info_fetch (m3, 3);
-      hh = g_match_info_fetch (m3, 4); mi = g_match_info_fetch (m3, 5);
-      dir = g_match_info_fetch (m3, 6); ok = g_match_info_fetch (m3, 8);
-      number = g_match_info_fetch (m3, 9); name = g_match_info_fetch (m3, 10);
+      mo = g_match_info_fetch (m3, 2);
+      da = g_match_info_fetch (m3, 3);
+      hh = g_match_info_fetch (m3, 4);
+      mi = g_match_info_fetch (m3, 5);
+      dir = g_match_info_fetch (m3, 6);
+      ok = g_match_info_fetch (m3, 8);
+      number = g_match_info_fetch (m3, 9);
+      name = g_match_info_fetch (m3, 10);
       hour = atoi (hh);
     }
   else
     return FALSE;
 
   if (dir[0] != 'I')
-    return TRUE;   /* outgoing calls are logged by the dialler itself */
+    return TRUE; /* outgoing calls are logged by the dialler itself */
   if (ok != NULL && ok[0] == 'B')
-    emit_warning (parser, _("The caller-ID box reported a caller-ID checksum error for this call."));
+    emit_warning (parser,
+                  _ ("The caller-ID box reported a caller-ID checksum error for this call."));
   emit_device_call (parser, line_id, atoi (mo), atoi (da), hour, atoi (mi), number, name);
   return TRUE;
 }
@@ -506,7 +522,11 @@ handle_whozz (CrmModemParser *parser, const char *line)
 static gboolean
 handle_reply (CrmModemParser *parser, const char *line)
 {
-  static const struct { const char *text; CrmModemReply reply; } replies[] = {
+  static const struct
+  {
+    const char   *text;
+    CrmModemReply reply;
+  } replies[] = {
     { "OK", CRM_MODEM_REPLY_OK },
     { "ERROR", CRM_MODEM_REPLY_ERROR },
     { "BUSY", CRM_MODEM_REPLY_BUSY },
@@ -535,7 +555,7 @@ handle_reply (CrmModemParser *parser, const char *line)
 static gboolean
 handle_ring (CrmModemParser *parser, const char *line)
 {
-  const char *rest;
+  const char   *rest;
   CrmCallEvent *event;
 
   if (g_str_has_prefix (line, "CID RING"))
@@ -574,18 +594,18 @@ handle_line (CrmModemParser *parser, char *line, gsize len)
   if (len == 0)
     return;
 
-  if (is_hex_line (line, len) && (parser->hex->len > 0 ||
-                                  g_ascii_strncasecmp (line, "04", 2) == 0 ||
-                                  g_ascii_strncasecmp (line, "80", 2) == 0))
+  if (is_hex_line (line, len)
+      && (parser->hex->len > 0 || g_ascii_strncasecmp (line, "04", 2) == 0
+          || g_ascii_strncasecmp (line, "80", 2) == 0))
     {
-      g_string_append_len (parser->hex, line, (gssize) len);
+      g_string_append_len (parser->hex, line, (gssize)len);
       try_decode_hex (parser, FALSE);
       return;
     }
   try_decode_hex (parser, TRUE);
 
-  if (handle_ring (parser, line) || handle_reply (parser, line) ||
-      handle_netcallerid (parser, line) || handle_whozz (parser, line))
+  if (handle_ring (parser, line) || handle_reply (parser, line) || handle_netcallerid (parser, line)
+      || handle_whozz (parser, line))
     return;
 
   eq = strchr (line, '=');
@@ -627,8 +647,8 @@ handle_dle (CrmModemParser *parser, guint8 code)
     case 'p':
       emit_simple (parser, CRM_CALL_EVENT_ON_HOOK);
       break;
-    case 'c':   /* calling tone, 1100 Hz */
-    case 'a':   /* answer tone, 2100 Hz */
+    case 'c': /* calling tone, 1100 Hz */
+    case 'a': /* answer tone, 2100 Hz */
     case 'f':
       emit_simple (parser, CRM_CALL_EVENT_FAX_TONE);
       break;
@@ -636,7 +656,7 @@ handle_dle (CrmModemParser *parser, guint8 code)
       if (g_ascii_isdigit (code) || code == '*' || code == '#' || (code >= 'A' && code <= 'D'))
         {
           event = crm_call_event_new (CRM_CALL_EVENT_DTMF);
-          event->digit = (char) code;
+          event->digit = (char)code;
           emit (parser, event);
         }
       break;
@@ -644,9 +664,7 @@ handle_dle (CrmModemParser *parser, guint8 code)
 }
 
 void
-crm_modem_parser_feed (CrmModemParser *parser,
-                       const guint8   *data,
-                       gsize           len)
+crm_modem_parser_feed (CrmModemParser *parser, const guint8 *data, gsize len)
 {
   g_return_if_fail (parser != NULL);
   g_return_if_fail (data != NULL || len == 0);
@@ -686,7 +704,7 @@ crm_modem_parser_feed (CrmModemParser *parser,
           parser->overflow = TRUE;
           continue;
         }
-      parser->line[parser->line_len++] = (char) c;
+      parser->line[parser->line_len++] = (char)c;
     }
 }
 

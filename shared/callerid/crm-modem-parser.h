@@ -20,7 +20,8 @@ G_BEGIN_DECLS
 
 #define CRM_MODEM_PARSER_MAX_LINE 512
 
-typedef enum {
+typedef enum
+{
   CRM_MODEM_REPLY_OK = 1,
   CRM_MODEM_REPLY_ERROR,
   CRM_MODEM_REPLY_CONNECT,
@@ -34,25 +35,21 @@ typedef void (*CrmModemReplyFunc) (CrmModemReply reply, gpointer user_data);
 
 typedef struct _CrmModemParser CrmModemParser;
 
-CrmModemParser *crm_modem_parser_new   (CrmCallEventFunc func,
-                                        gpointer         user_data);
-void            crm_modem_parser_free  (CrmModemParser *parser);
+CrmModemParser *crm_modem_parser_new (CrmCallEventFunc func, gpointer user_data);
+void            crm_modem_parser_free (CrmModemParser *parser);
 
-void            crm_modem_parser_set_reply_func (CrmModemParser   *parser,
-                                                 CrmModemReplyFunc func,
-                                                 gpointer          user_data);
+void crm_modem_parser_set_reply_func (CrmModemParser *parser, CrmModemReplyFunc func,
+                                      gpointer user_data);
 
-void            crm_modem_parser_feed  (CrmModemParser *parser,
-                                        const guint8   *data,
-                                        gsize           len);
+void crm_modem_parser_feed (CrmModemParser *parser, const guint8 *data, gsize len);
 
 /* The line went quiet (the backend calls this after a short idle time) or
  * the stream ended: finish a pending line and report a pending caller ID
  * that had no RING after it. */
-void            crm_modem_parser_flush (CrmModemParser *parser);
+void crm_modem_parser_flush (CrmModemParser *parser);
 
 /* Forget everything pending (device re-opened). */
-void            crm_modem_parser_reset (CrmModemParser *parser);
+void crm_modem_parser_reset (CrmModemParser *parser);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmModemParser, crm_modem_parser_free)
 

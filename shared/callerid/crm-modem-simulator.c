@@ -21,15 +21,15 @@
 #include "crm-cid-generator.h"
 #endif
 
-#define MAX_SCRIPT_CALLS  10000
+#define MAX_SCRIPT_CALLS 10000
 #define CID_AFTER_RING_MS 500
-#define SECOND_RING_MS    1500
+#define SECOND_RING_MS 1500
 
 struct _CrmModemSimulator
 {
-  GObject    parent_instance;
+  GObject parent_instance;
 
-  GPtrArray *calls;       /* CrmSimulatedCall */
+  GPtrArray *calls; /* CrmSimulatedCall */
   guint      next_call;
   gboolean   accept_vcid;
 
@@ -39,7 +39,7 @@ struct _CrmModemSimulator
   guint      read_id;
   guint      step_id;
   guint      rearm_id;
-  int        step;        /* 0 wait, 1 ring, 2 caller ID, 3 second ring */
+  int        step; /* 0 wait, 1 ring, 2 caller ID, 3 second ring */
   gboolean   cid_enabled;
   GString   *input;
   GPtrArray *commands;
@@ -47,7 +47,8 @@ struct _CrmModemSimulator
 
 G_DEFINE_FINAL_TYPE (CrmModemSimulator, crm_modem_simulator, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_ACCEPT_VCID,
   N_PROPS
@@ -80,7 +81,7 @@ send_text (CrmModemSimulator *self, const char *text)
            * modem talking to an unopened port. */
           return;
         }
-      off += (gsize) n;
+      off += (gsize)n;
     }
 }
 
@@ -89,7 +90,7 @@ static void schedule_step (CrmModemSimulator *self, guint msec);
 static gboolean
 step_cb (gpointer user_data)
 {
-  CrmModemSimulator *self = user_data;
+  CrmModemSimulator      *self = user_data;
   const CrmSimulatedCall *call;
 
   self->step_id = 0;
@@ -107,13 +108,11 @@ step_cb (gpointer user_data)
       break;
     case 2:
       {
-        g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+        g_autoptr (GDateTime) now = g_date_time_new_now_local ();
         g_autofree char *when = g_date_time_format (now, "%m%d\r\nTIME = %H%M");
-        g_autofree char *text = g_strdup_printf ("\r\nDATE = %s\r\nNMBR = %s\r\n%s%s%s",
-                                                 when, call->number,
-                                                 call->name ? "NAME = " : "",
-                                                 call->name ? call->name : "",
-                                                 call->name ? "\r\n" : "");
+        g_autofree char *text = g_strdup_printf (
+            "\r\nDATE = %s\r\nNMBR = %s\r\n%s%s%s", when, call->number, call->name ? "NAME = " : "",
+            call->name ? call->name : "", call->name ? "\r\n" : "");
         send_text (self, text);
         self->step = 3;
         schedule_step (self, SECOND_RING_MS);
@@ -127,7 +126,7 @@ step_cb (gpointer user_data)
         {
           const CrmSimulatedCall *next = self->calls->pdata[self->next_call];
           self->step = 1;
-          schedule_step (self, (guint) (next->delay * 1000));
+          schedule_step (self, (guint)(next->delay * 1000));
         }
       break;
     }
@@ -151,7 +150,7 @@ start_script (CrmModemSimulator *self)
     {
       const CrmSimulatedCall *call = self->calls->pdata[self->next_call];
       self->step = 1;
-      schedule_step (self, (guint) (call->delay * 1000));
+      schedule_step (self, (guint)(call->delay * 1000));
     }
 }
 
@@ -201,8 +200,8 @@ static gboolean
 master_read_cb (int fd, GIOCondition condition, gpointer user_data)
 {
   CrmModemSimulator *self = user_data;
-  char buf[256];
-  gssize n = read (fd, buf, sizeof buf);
+  char               buf[256];
+  gssize             n = read (fd, buf, sizeof buf);
 
   if (n <= 0)
     {
@@ -231,8 +230,8 @@ master_read_cb (int fd, GIOCondition condition, gpointer user_data)
 static gboolean
 open_pty (CrmModemSimulator *self, GError **error)
 {
-  int fd, saved;
-  const char *slave;
+  int            fd, saved;
+  const char    *slave;
   struct termios tio;
 
   fd = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -242,7 +241,8 @@ open_pty (CrmModemSimulator *self, GError **error)
       if (fd >= 0)
         close (fd);
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_DEVICE,
-                   _("Cannot create a pseudo-terminal for the simulated modem: %s"), g_strerror (saved));
+                   _ ("Cannot create a pseudo-terminal for the simulated modem: %s"),
+                   g_strerror (saved));
       return FALSE;
     }
   /* Raw from the start, so nothing is echoed before the backend sets the
@@ -258,7 +258,8 @@ open_pty (CrmModemSimulator *self, GError **error)
       saved = errno;
       close (fd);
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_DEVICE,
-                   _("Cannot create the simulated device node %s: %s"), self->link_path, g_strerror (saved));
+                   _ ("Cannot create the simulated device node %s: %s"), self->link_path,
+                   g_strerror (saved));
       return FALSE;
     }
   g_unix_set_fd_nonblocking (fd, TRUE, NULL);
@@ -271,15 +272,15 @@ open_pty (CrmModemSimulator *self, GError **error)
 static gboolean
 parse_script (CrmModemSimulator *self, const char *script, GError **error)
 {
-  g_auto(GStrv) lines = g_strsplit (script, "\n", -1);
+  g_auto (GStrv) lines = g_strsplit (script, "\n", -1);
 
   for (guint i = 0; lines[i]; i++)
     {
       g_autofree char *line = g_strstrip (g_strdup (lines[i]));
-      g_auto(GStrv) f = NULL;
+      g_auto (GStrv) f = NULL;
       CrmSimulatedCall *call;
-      char *end = NULL;
-      guint n;
+      char             *end = NULL;
+      guint             n;
 
       if (*line == '\0' || *line == '#')
         continue;
@@ -288,7 +289,7 @@ parse_script (CrmModemSimulator *self, const char *script, GError **error)
       if (n < 3 || n > 4)
         {
           g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_MALFORMED,
-                       _("Line %u of the call script must be “number,name,delay”."), i + 1);
+                       _ ("Line %u of the call script must be “number,name,delay”."), i + 1);
           return FALSE;
         }
       call = g_new0 (CrmSimulatedCall, 1);
@@ -298,17 +299,20 @@ parse_script (CrmModemSimulator *self, const char *script, GError **error)
       if (*call->name == '\0')
         g_clear_pointer (&call->name, g_free);
       call->delay = g_ascii_strtod (g_strstrip (f[2]), &end);
-      if (*call->number == '\0' || strpbrk (call->number, "\r\n") ||
-          (call->name && (strlen (call->name) > 50 || !g_utf8_validate (call->name, -1, NULL))))
+      if (*call->number == '\0' || strpbrk (call->number, "\r\n")
+          || (call->name && (strlen (call->name) > 50 || !g_utf8_validate (call->name, -1, NULL))))
         {
           g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_MALFORMED,
-                       _("Line %u of the call script has an empty number or an unusable name."), i + 1);
+                       _ ("Line %u of the call script has an empty number or an unusable name."),
+                       i + 1);
           return FALSE;
         }
       if (end == f[2] || *end != '\0' || !(call->delay >= 0 && call->delay <= 3600))
         {
-          g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_MALFORMED,
-                       _("Line %u of the call script: the delay must be between 0 and 3600 seconds."), i + 1);
+          g_set_error (
+              error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_MALFORMED,
+              _ ("Line %u of the call script: the delay must be between 0 and 3600 seconds."),
+              i + 1);
           return FALSE;
         }
       call->modulation = CRM_CALLER_ID_SOURCE_FSK_BELL202;
@@ -322,14 +326,15 @@ parse_script (CrmModemSimulator *self, const char *script, GError **error)
           else if (!g_str_equal (m, "fsk"))
             {
               g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_MALFORMED,
-                           _("Line %u of the call script: the signal must be fsk, v23 or dtmf."), i + 1);
+                           _ ("Line %u of the call script: the signal must be fsk, v23 or dtmf."),
+                           i + 1);
               return FALSE;
             }
         }
       if (self->calls->len > MAX_SCRIPT_CALLS)
         {
           g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_MALFORMED,
-                       _("The call script has more than %d calls."), MAX_SCRIPT_CALLS);
+                       _ ("The call script has more than %d calls."), MAX_SCRIPT_CALLS);
           return FALSE;
         }
     }
@@ -337,11 +342,10 @@ parse_script (CrmModemSimulator *self, const char *script, GError **error)
 }
 
 CrmModemSimulator *
-crm_modem_simulator_new (const char  *script,
-                         GError     **error)
+crm_modem_simulator_new (const char *script, GError **error)
 {
-  g_autoptr(CrmModemSimulator) self = NULL;
-  g_autoptr(GError) local = NULL;
+  g_autoptr (CrmModemSimulator) self = NULL;
+  g_autoptr (GError) local = NULL;
 
   g_return_val_if_fail (script != NULL, NULL);
 
@@ -352,7 +356,7 @@ crm_modem_simulator_new (const char  *script,
   if (self->dir == NULL)
     {
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_DEVICE,
-                   _("Cannot create the simulator’s directory: %s"), local->message);
+                   _ ("Cannot create the simulator’s directory: %s"), local->message);
       return NULL;
     }
   self->link_path = g_build_filename (self->dir, "ttySIM0", NULL);
@@ -362,23 +366,22 @@ crm_modem_simulator_new (const char  *script,
 }
 
 CrmModemSimulator *
-crm_modem_simulator_new_from_file (const char  *path,
-                                   GError     **error)
+crm_modem_simulator_new_from_file (const char *path, GError **error)
 {
   g_autofree char *text = NULL;
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GError) local = NULL;
   gsize len;
 
   if (!g_file_get_contents (path, &text, &len, &local))
     {
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_BAD_URI,
-                   _("Cannot read the call script: %s"), local->message);
+                   _ ("Cannot read the call script: %s"), local->message);
       return NULL;
     }
   if (len > 1024 * 1024 || memchr (text, '\0', len) != NULL)
     {
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_MALFORMED,
-                   _("The call script %s is not a text file of calls."), path);
+                   _ ("The call script %s is not a text file of calls."), path);
       return NULL;
     }
   return crm_modem_simulator_new (text, error);
@@ -399,8 +402,7 @@ crm_modem_simulator_get_n_calls (CrmModemSimulator *self)
 }
 
 const CrmSimulatedCall *
-crm_modem_simulator_get_call (CrmModemSimulator *self,
-                              guint              index)
+crm_modem_simulator_get_call (CrmModemSimulator *self, guint index)
 {
   g_return_val_if_fail (CRM_IS_MODEM_SIMULATOR (self), NULL);
   g_return_val_if_fail (index < self->calls->len, NULL);
@@ -411,7 +413,7 @@ GStrv
 crm_modem_simulator_dup_commands (CrmModemSimulator *self)
 {
   GStrvBuilder *b = g_strv_builder_new ();
-  GStrv out;
+  GStrv         out;
 
   for (guint i = 0; i < self->commands->len; i++)
     g_strv_builder_add (b, self->commands->pdata[i]);
@@ -449,8 +451,7 @@ crm_modem_simulator_unplug (CrmModemSimulator *self)
 }
 
 gboolean
-crm_modem_simulator_replug (CrmModemSimulator *self,
-                            GError           **error)
+crm_modem_simulator_replug (CrmModemSimulator *self, GError **error)
 {
   g_return_val_if_fail (CRM_IS_MODEM_SIMULATOR (self), FALSE);
 
@@ -460,67 +461,66 @@ crm_modem_simulator_replug (CrmModemSimulator *self,
 }
 
 gboolean
-crm_modem_simulator_render_wav (CrmModemSimulator *self,
-                                const char        *path,
-                                float              level_dbm0,
-                                GError           **error)
+crm_modem_simulator_render_wav (CrmModemSimulator *self, const char *path, float level_dbm0,
+                                GError **error)
 {
 #ifdef HAVE_SPANDSP
-  g_autoptr(GByteArray) wav = g_byte_array_new ();
-  g_autoptr(GArray) pcm = g_array_new (FALSE, TRUE, sizeof (gint16));
-  guint8 header[44];
+  g_autoptr (GByteArray) wav = g_byte_array_new ();
+  g_autoptr (GArray) pcm = g_array_new (FALSE, TRUE, sizeof (gint16));
+  guint8  header[44];
   guint32 data_len;
 
   for (guint i = 0; i < self->calls->len; i++)
     {
       const CrmSimulatedCall *call = self->calls->pdata[i];
-      g_autoptr(CrmCallEvent) cid = crm_call_event_new (CRM_CALL_EVENT_CALLER_ID);
-      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-      g_autofree char *mmdd = g_date_time_format (now, "%m%d");
-      g_autofree char *hhmm = g_date_time_format (now, "%H%M");
+      g_autoptr (CrmCallEvent) cid = crm_call_event_new (CRM_CALL_EVENT_CALLER_ID);
+      g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char   *mmdd = g_date_time_format (now, "%m%d");
+      g_autofree char   *hhmm = g_date_time_format (now, "%H%M");
       g_autofree gint16 *samples = NULL;
-      gsize n = 0;
+      gsize              n = 0;
 
       if (g_str_equal (call->number, "P") || g_str_equal (call->number, "O"))
-        cid->number_reason = call->number[0] == 'P' ? CRM_CALLER_ID_PRIVATE : CRM_CALLER_ID_UNAVAILABLE;
+        cid->number_reason
+            = call->number[0] == 'P' ? CRM_CALLER_ID_PRIVATE : CRM_CALLER_ID_UNAVAILABLE;
       else
         cid->number = g_strdup (call->number);
       cid->name = g_strdup (call->name);
       cid->name_reason = call->name ? CRM_CALLER_ID_PRESENT : CRM_CALLER_ID_ABSENT;
       crm_call_event_set_datetime (cid, mmdd, hhmm);
-      g_array_set_size (pcm, pcm->len + (guint) (call->delay * 8000));
+      g_array_set_size (pcm, pcm->len + (guint)(call->delay * 8000));
       if (call->modulation == CRM_CALLER_ID_SOURCE_DTMF)
         samples = crm_cid_generate_dtmf (cid, level_dbm0, &n);
       else
         samples = crm_cid_generate_fsk (cid, call->modulation, FALSE, level_dbm0, &n);
       if (samples)
-        g_array_append_vals (pcm, samples, (guint) n);
+        g_array_append_vals (pcm, samples, (guint)n);
     }
   g_array_set_size (pcm, pcm->len + 8000);
 
   data_len = pcm->len * 2;
   memcpy (header, "RIFF", 4);
-  *(guint32 *) (header + 4) = GUINT32_TO_LE (36 + data_len);
+  *(guint32 *)(header + 4) = GUINT32_TO_LE (36 + data_len);
   memcpy (header + 8, "WAVEfmt ", 8);
-  *(guint32 *) (header + 16) = GUINT32_TO_LE (16);
-  *(guint16 *) (header + 20) = GUINT16_TO_LE (1);
-  *(guint16 *) (header + 22) = GUINT16_TO_LE (1);
-  *(guint32 *) (header + 24) = GUINT32_TO_LE (8000);
-  *(guint32 *) (header + 28) = GUINT32_TO_LE (16000);
-  *(guint16 *) (header + 32) = GUINT16_TO_LE (2);
-  *(guint16 *) (header + 34) = GUINT16_TO_LE (16);
+  *(guint32 *)(header + 16) = GUINT32_TO_LE (16);
+  *(guint16 *)(header + 20) = GUINT16_TO_LE (1);
+  *(guint16 *)(header + 22) = GUINT16_TO_LE (1);
+  *(guint32 *)(header + 24) = GUINT32_TO_LE (8000);
+  *(guint32 *)(header + 28) = GUINT32_TO_LE (16000);
+  *(guint16 *)(header + 32) = GUINT16_TO_LE (2);
+  *(guint16 *)(header + 34) = GUINT16_TO_LE (16);
   memcpy (header + 36, "data", 4);
-  *(guint32 *) (header + 40) = GUINT32_TO_LE (data_len);
+  *(guint32 *)(header + 40) = GUINT32_TO_LE (data_len);
   g_byte_array_append (wav, header, sizeof header);
   for (guint i = 0; i < pcm->len; i++)
     {
-      guint16 s = GUINT16_TO_LE ((guint16) g_array_index (pcm, gint16, i));
-      g_byte_array_append (wav, (const guint8 *) &s, 2);
+      guint16 s = GUINT16_TO_LE ((guint16)g_array_index (pcm, gint16, i));
+      g_byte_array_append (wav, (const guint8 *)&s, 2);
     }
-  return g_file_set_contents (path, (const char *) wav->data, wav->len, error);
+  return g_file_set_contents (path, (const char *)wav->data, wav->len, error);
 #else
   g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_NOT_SUPPORTED,
-               _("Caller-ID audio needs spandsp, which this build lacks."));
+               _ ("Caller-ID audio needs spandsp, which this build lacks."));
   return FALSE;
 #endif
 }
@@ -548,13 +548,17 @@ crm_modem_simulator_get_property (GObject *object, guint prop_id, GValue *value,
 
   switch (prop_id)
     {
-    case PROP_ACCEPT_VCID: g_value_set_boolean (value, self->accept_vcid); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_ACCEPT_VCID:
+      g_value_set_boolean (value, self->accept_vcid);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-crm_modem_simulator_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+crm_modem_simulator_set_property (GObject *object, guint prop_id, const GValue *value,
+                                  GParamSpec *pspec)
 {
   CrmModemSimulator *self = CRM_MODEM_SIMULATOR (object);
 
@@ -567,7 +571,8 @@ crm_modem_simulator_set_property (GObject *object, guint prop_id, const GValue *
           g_object_notify_by_pspec (object, pspec);
         }
       break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -581,9 +586,9 @@ crm_modem_simulator_class_init (CrmModemSimulatorClass *klass)
   object_class->set_property = crm_modem_simulator_set_property;
 
   /* FALSE plays an older (Rockwell-class) modem that only knows AT#CID. */
-  properties[PROP_ACCEPT_VCID] =
-    g_param_spec_boolean ("accept-vcid", NULL, NULL, TRUE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACCEPT_VCID]
+      = g_param_spec_boolean ("accept-vcid", NULL, NULL, TRUE,
+                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

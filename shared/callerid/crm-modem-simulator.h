@@ -23,40 +23,37 @@ G_DECLARE_FINAL_TYPE (CrmModemSimulator, crm_modem_simulator, CRM, MODEM_SIMULAT
  * number "P" (withheld) or "O" (unavailable); name may be empty; '#'
  * starts a comment.  The fourth field only matters for rendered audio. */
 
-typedef struct {
+typedef struct
+{
   char             *number;
   char             *name;
   double            delay;
   CrmCallerIdSource modulation;
 } CrmSimulatedCall;
 
-CrmModemSimulator *crm_modem_simulator_new           (const char  *script,
-                                                      GError     **error) G_GNUC_WARN_UNUSED_RESULT;
-CrmModemSimulator *crm_modem_simulator_new_from_file (const char  *path,
-                                                      GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+CrmModemSimulator *crm_modem_simulator_new (const char *script,
+                                            GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+CrmModemSimulator *crm_modem_simulator_new_from_file (const char *path,
+                                                      GError    **error) G_GNUC_WARN_UNUSED_RESULT;
 
-const char        *crm_modem_simulator_get_path      (CrmModemSimulator *self);
-guint              crm_modem_simulator_get_n_calls   (CrmModemSimulator *self);
-const CrmSimulatedCall *crm_modem_simulator_get_call (CrmModemSimulator *self,
-                                                      guint              index);
+const char             *crm_modem_simulator_get_path (CrmModemSimulator *self);
+guint                   crm_modem_simulator_get_n_calls (CrmModemSimulator *self);
+const CrmSimulatedCall *crm_modem_simulator_get_call (CrmModemSimulator *self, guint index);
 
 /* Every command line the backend sent, in order. */
-GStrv              crm_modem_simulator_dup_commands  (CrmModemSimulator *self);
+GStrv crm_modem_simulator_dup_commands (CrmModemSimulator *self);
 /* Calls played so far. */
-guint              crm_modem_simulator_get_n_played  (CrmModemSimulator *self);
+guint crm_modem_simulator_get_n_played (CrmModemSimulator *self);
 
 /* The USB cable: unplug closes the pty and removes the device node;
  * replug makes a new pty behind the same path. */
-void               crm_modem_simulator_unplug        (CrmModemSimulator *self);
-gboolean           crm_modem_simulator_replug        (CrmModemSimulator *self,
-                                                      GError           **error);
+void     crm_modem_simulator_unplug (CrmModemSimulator *self);
+gboolean crm_modem_simulator_replug (CrmModemSimulator *self, GError **error);
 
 /* Renders the script as line audio (8 kHz 16-bit mono WAV): for each call
  * `delay` seconds of silence then its caller ID as FSK (Bell 202 or V.23
  * MDMF) or DTMF, made with spandsp's transmitters.  Needs spandsp. */
-gboolean           crm_modem_simulator_render_wav    (CrmModemSimulator *self,
-                                                      const char        *path,
-                                                      float              level_dbm0,
-                                                      GError           **error);
+gboolean crm_modem_simulator_render_wav (CrmModemSimulator *self, const char *path,
+                                         float level_dbm0, GError **error);
 
 G_END_DECLS

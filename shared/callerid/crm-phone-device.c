@@ -19,7 +19,8 @@
 
 G_DEFINE_INTERFACE (CrmPhoneDevice, crm_phone_device, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   SIGNAL_EVENT,
   N_SIGNALS
 };
@@ -33,15 +34,13 @@ crm_phone_device_default_init (CrmPhoneDeviceInterface *iface)
    * CrmPhoneDevice::event:
    * @event: (type CrmCallEvent): what happened on the line
    */
-  signals[SIGNAL_EVENT] =
-    g_signal_new ("event", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
-                  CRM_TYPE_CALL_EVENT | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[SIGNAL_EVENT]
+      = g_signal_new ("event", G_TYPE_FROM_INTERFACE (iface), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, CRM_TYPE_CALL_EVENT | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 gboolean
-crm_phone_device_start (CrmPhoneDevice *self,
-                        GError        **error)
+crm_phone_device_start (CrmPhoneDevice *self, GError **error)
 {
   g_return_val_if_fail (CRM_IS_PHONE_DEVICE (self), FALSE);
   return CRM_PHONE_DEVICE_GET_IFACE (self)->start (self, error);
@@ -55,15 +54,14 @@ crm_phone_device_stop (CrmPhoneDevice *self)
 }
 
 gboolean
-crm_phone_device_check_dial_number (const char *number,
-                                    GError    **error)
+crm_phone_device_check_dial_number (const char *number, GError **error)
 {
   gsize digits = 0;
 
   if (number == NULL || *number == '\0')
     {
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_MALFORMED,
-                   _("There is no number to dial."));
+                   _ ("There is no number to dial."));
       return FALSE;
     }
   for (const char *p = number; *p; p++)
@@ -73,7 +71,8 @@ crm_phone_device_check_dial_number (const char *number,
       else if (!(*p == '*' || *p == '#' || *p == ',' || (*p == '+' && p == number)))
         {
           g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_MALFORMED,
-                       _("“%s” cannot be dialled: only digits, “*”, “#”, “,” and a leading “+” are allowed."),
+                       _ ("“%s” cannot be dialled: only digits, “*”, “#”, “,” and a leading “+” "
+                          "are allowed."),
                        number);
           return FALSE;
         }
@@ -81,16 +80,14 @@ crm_phone_device_check_dial_number (const char *number,
   if (digits == 0 || strlen (number) > 40)
     {
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_MALFORMED,
-                   _("“%s” is not a telephone number that can be dialled."), number);
+                   _ ("“%s” is not a telephone number that can be dialled."), number);
       return FALSE;
     }
   return TRUE;
 }
 
 gboolean
-crm_phone_device_dial (CrmPhoneDevice *self,
-                       const char     *number,
-                       GError        **error)
+crm_phone_device_dial (CrmPhoneDevice *self, const char *number, GError **error)
 {
   CrmPhoneDeviceInterface *iface;
 
@@ -102,15 +99,14 @@ crm_phone_device_dial (CrmPhoneDevice *self,
   if (iface->dial == NULL)
     {
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_NOT_SUPPORTED,
-                   _("This telephone device cannot dial out."));
+                   _ ("This telephone device cannot dial out."));
       return FALSE;
     }
   return iface->dial (self, number, error);
 }
 
 gboolean
-crm_phone_device_reject (CrmPhoneDevice *self,
-                         GError        **error)
+crm_phone_device_reject (CrmPhoneDevice *self, GError **error)
 {
   CrmPhoneDeviceInterface *iface;
 
@@ -120,15 +116,14 @@ crm_phone_device_reject (CrmPhoneDevice *self,
   if (iface->reject == NULL)
     {
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_NOT_SUPPORTED,
-                   _("This telephone device cannot reject calls."));
+                   _ ("This telephone device cannot reject calls."));
       return FALSE;
     }
   return iface->reject (self, error);
 }
 
 void
-crm_phone_device_emit_event (CrmPhoneDevice     *self,
-                             const CrmCallEvent *event)
+crm_phone_device_emit_event (CrmPhoneDevice *self, const CrmCallEvent *event)
 {
   g_return_if_fail (CRM_IS_PHONE_DEVICE (self));
   g_return_if_fail (event != NULL);
@@ -145,27 +140,29 @@ static CrmPhoneDevice *
 new_serial (const char *spec, GError **error)
 {
   g_autofree char *path = g_strdup (spec);
-  char *query = strchr (path, '?');
-  guint64 baud = 115200;
+  char            *query = strchr (path, '?');
+  guint64          baud = 115200;
 
   if (query != NULL)
     {
       *query++ = '\0';
-      if (!g_str_has_prefix (query, "baud=") ||
-          !g_ascii_string_to_unsigned (query + 5, 10, 300, 4000000, &baud, NULL))
+      if (!g_str_has_prefix (query, "baud=")
+          || !g_ascii_string_to_unsigned (query + 5, 10, 300, 4000000, &baud, NULL))
         {
           g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_BAD_URI,
-                       _("The serial device option “%s” is not understood; use “baud=115200”."), query);
+                       _ ("The serial device option “%s” is not understood; use “baud=115200”."),
+                       query);
           return NULL;
         }
     }
   if (*path != '/')
     {
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_BAD_URI,
-                   _("The serial device “%s” must be an absolute path such as /dev/ttyACM0."), path);
+                   _ ("The serial device “%s” must be an absolute path such as /dev/ttyACM0."),
+                   path);
       return NULL;
     }
-  return CRM_PHONE_DEVICE (crm_serial_device_new (path, (guint) baud));
+  return CRM_PHONE_DEVICE (crm_serial_device_new (path, (guint)baud));
 }
 
 #ifdef HAVE_GSTREAMER
@@ -181,12 +178,12 @@ unlink_and_free (gpointer path)
 static CrmPhoneDevice *
 new_sim_audio (const char *script, GError **error)
 {
-  g_autoptr(CrmModemSimulator) sim = crm_modem_simulator_new_from_file (script, error);
-  g_autoptr(CrmPhoneDevice) device = NULL;
-  g_autoptr(GError) local = NULL;
+  g_autoptr (CrmModemSimulator) sim = crm_modem_simulator_new_from_file (script, error);
+  g_autoptr (CrmPhoneDevice) device = NULL;
+  g_autoptr (GError) local = NULL;
   g_autofree char *wav = NULL;
   g_autofree char *spec = NULL;
-  int fd;
+  int              fd;
 
   if (sim == NULL)
     return NULL;
@@ -194,7 +191,7 @@ new_sim_audio (const char *script, GError **error)
   if (fd < 0)
     {
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_DEVICE,
-                   _("Cannot create the simulator’s directory: %s"), local->message);
+                   _ ("Cannot create the simulator’s directory: %s"), local->message);
       return NULL;
     }
   close (fd);
@@ -210,14 +207,14 @@ new_sim_audio (const char *script, GError **error)
       g_unlink (wav);
       return NULL;
     }
-  g_object_set_data_full (G_OBJECT (device), "crm-sim-audio-file", g_steal_pointer (&wav), unlink_and_free);
+  g_object_set_data_full (G_OBJECT (device), "crm-sim-audio-file", g_steal_pointer (&wav),
+                          unlink_and_free);
   return g_steal_pointer (&device);
 }
 #endif
 
 CrmPhoneDevice *
-crm_phone_device_new_for_uri (const char *uri,
-                              GError    **error)
+crm_phone_device_new_for_uri (const char *uri, GError **error)
 {
   g_return_val_if_fail (uri != NULL, NULL);
 
@@ -227,8 +224,8 @@ crm_phone_device_new_for_uri (const char *uri,
     return new_serial (uri, error);
   if (g_str_has_prefix (uri, "sim:"))
     {
-      g_autoptr(CrmModemSimulator) sim = NULL;
-      g_autoptr(CrmSerialDevice) device = NULL;
+      g_autoptr (CrmModemSimulator) sim = NULL;
+      g_autoptr (CrmSerialDevice) device = NULL;
 
       sim = crm_modem_simulator_new_from_file (uri + 4, error);
       if (sim == NULL)
@@ -245,7 +242,8 @@ crm_phone_device_new_for_uri (const char *uri,
 #endif
 
   g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_BAD_URI,
-               _("The telephone device “%s” is not understood; use serial:/dev/ttyACM0, audio:auto or sim:SCRIPT."),
+               _ ("The telephone device “%s” is not understood; use serial:/dev/ttyACM0, "
+                  "audio:auto or sim:SCRIPT."),
                uri);
   return NULL;
 }

@@ -18,40 +18,31 @@ struct _CrmPhoneDeviceInterface
 {
   GTypeInterface parent_iface;
 
-  gboolean (*start)  (CrmPhoneDevice *self,
-                      GError        **error);
-  void     (*stop)   (CrmPhoneDevice *self);
+  gboolean (*start) (CrmPhoneDevice *self, GError **error);
+  void (*stop) (CrmPhoneDevice *self);
   /* Optional: NULL means not supported by this backend. */
-  gboolean (*dial)   (CrmPhoneDevice *self,
-                      const char     *number,
-                      GError        **error);
-  gboolean (*reject) (CrmPhoneDevice *self,
-                      GError        **error);
+  gboolean (*dial) (CrmPhoneDevice *self, const char *number, GError **error);
+  gboolean (*reject) (CrmPhoneDevice *self, GError **error);
 };
 
 /* Opens the line and starts reporting.  A device that disappears later is
  * reported with DEVICE_LOST and watched until it comes back (DEVICE_BACK). */
-gboolean crm_phone_device_start  (CrmPhoneDevice *self,
-                                  GError        **error) G_GNUC_WARN_UNUSED_RESULT;
-void     crm_phone_device_stop   (CrmPhoneDevice *self);
+gboolean crm_phone_device_start (CrmPhoneDevice *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void     crm_phone_device_stop (CrmPhoneDevice *self);
 
 /* Dials `number` (digits, '*', '#', ',', leading '+'); the result comes as
  * a DIAL_RESULT event. */
-gboolean crm_phone_device_dial   (CrmPhoneDevice *self,
-                                  const char     *number,
-                                  GError        **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean crm_phone_device_dial (CrmPhoneDevice *self, const char *number,
+                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Rejects the ringing call: off-hook, short pause, on-hook. */
-gboolean crm_phone_device_reject (CrmPhoneDevice *self,
-                                  GError        **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean crm_phone_device_reject (CrmPhoneDevice *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* For backends: emits "event" (the event is copied by the signal). */
-void     crm_phone_device_emit_event (CrmPhoneDevice     *self,
-                                      const CrmCallEvent *event);
+void crm_phone_device_emit_event (CrmPhoneDevice *self, const CrmCallEvent *event);
 
 /* Checks a number to dial; sets a translated error when it is unusable. */
-gboolean crm_phone_device_check_dial_number (const char *number,
-                                             GError    **error);
+gboolean crm_phone_device_check_dial_number (const char *number, GError **error);
 
 /* Creates the backend for a device URI:
  *   serial:/dev/ttyACM0[?baud=115200]   (or a bare /dev/tty… path)

@@ -17,16 +17,17 @@
 #include "crm-serial-device.h"
 
 /* A quiet line for this long ends a caller-ID block with no RING after it. */
-#define IDLE_FLUSH_MS      400
+#define IDLE_FLUSH_MS 400
 #define COMMAND_TIMEOUT_MS 3000
-#define DIAL_TIMEOUT_MS    60000
+#define DIAL_TIMEOUT_MS 60000
 /* After "ATDT…;" returns, the handset has the call; the modem lets go. */
-#define DIAL_RELEASE_MS    3000
-#define REOPEN_INTERVAL_S  1
+#define DIAL_RELEASE_MS 3000
+#define REOPEN_INTERVAL_S 1
 /* No RING for this long: the caller gave up (rings come every 4-6 s). */
-#define RING_TIMEOUT_MS    8000
+#define RING_TIMEOUT_MS 8000
 
-typedef enum {
+typedef enum
+{
   CMD_ECHO_OFF,
   CMD_VCID,
   CMD_HASH_CID,
@@ -36,7 +37,8 @@ typedef enum {
   CMD_HANG_UP,
 } CommandKind;
 
-typedef struct {
+typedef struct
+{
   CommandKind kind;
   char       *text;
   char       *number;
@@ -44,27 +46,27 @@ typedef struct {
 
 struct _CrmSerialDevice
 {
-  GObject            parent_instance;
+  GObject parent_instance;
 
-  char              *path;
-  guint              baud;
-  int                fd;
-  gboolean           started;
-  gboolean           lost;
+  char    *path;
+  guint    baud;
+  int      fd;
+  gboolean started;
+  gboolean lost;
 
-  guint              read_id;
-  guint              idle_id;
-  guint              reopen_id;
-  guint              command_timeout_id;
-  guint              pause_id;
-  guint              ring_id;
-  guint              ring_timeout_ms;
+  guint read_id;
+  guint idle_id;
+  guint reopen_id;
+  guint command_timeout_id;
+  guint pause_id;
+  guint ring_id;
+  guint ring_timeout_ms;
 
-  CrmModemParser    *parser;
-  GQueue             commands;
-  Command           *current;
-  const char        *cid_command;
-  guint              reject_pause_ms;
+  CrmModemParser *parser;
+  GQueue          commands;
+  Command        *current;
+  const char     *cid_command;
+  guint           reject_pause_ms;
 
   CrmModemSimulator *simulator;
 };
@@ -72,9 +74,11 @@ struct _CrmSerialDevice
 static void crm_serial_device_iface_init (CrmPhoneDeviceInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (CrmSerialDevice, crm_serial_device, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (CRM_TYPE_PHONE_DEVICE, crm_serial_device_iface_init))
+                               G_IMPLEMENT_INTERFACE (CRM_TYPE_PHONE_DEVICE,
+                                                      crm_serial_device_iface_init))
 
-enum {
+enum
+{
   PROP_0,
   PROP_PATH,
   PROP_BAUD,
@@ -94,14 +98,14 @@ command_free (Command *cmd)
 static void
 emit_kind (CrmSerialDevice *self, CrmCallEventKind kind)
 {
-  g_autoptr(CrmCallEvent) event = crm_call_event_new (kind);
+  g_autoptr (CrmCallEvent) event = crm_call_event_new (kind);
   crm_phone_device_emit_event (CRM_PHONE_DEVICE (self), event);
 }
 
 static void
 emit_warning (CrmSerialDevice *self, const char *message)
 {
-  g_autoptr(CrmCallEvent) event = crm_call_event_new (CRM_CALL_EVENT_WARNING);
+  g_autoptr (CrmCallEvent) event = crm_call_event_new (CRM_CALL_EVENT_WARNING);
   event->message = g_strdup (message);
   crm_phone_device_emit_event (CRM_PHONE_DEVICE (self), event);
 }
@@ -111,18 +115,30 @@ baud_to_speed (guint baud)
 {
   switch (baud)
     {
-    case 1200: return B1200;
-    case 2400: return B2400;
-    case 4800: return B4800;
-    case 9600: return B9600;
-    case 19200: return B19200;
-    case 38400: return B38400;
-    case 57600: return B57600;
-    case 115200: return B115200;
-    case 230400: return B230400;
-    case 460800: return B460800;
-    case 921600: return B921600;
-    default: return B0;
+    case 1200:
+      return B1200;
+    case 2400:
+      return B2400;
+    case 4800:
+      return B4800;
+    case 9600:
+      return B9600;
+    case 19200:
+      return B19200;
+    case 38400:
+      return B38400;
+    case 57600:
+      return B57600;
+    case 115200:
+      return B115200;
+    case 230400:
+      return B230400;
+    case 460800:
+      return B460800;
+    case 921600:
+      return B921600;
+    default:
+      return B0;
     }
 }
 
@@ -130,13 +146,15 @@ static int
 open_tty (const char *path, guint baud, GError **error)
 {
   struct termios tio;
-  speed_t speed = baud_to_speed (baud);
-  int fd, saved;
+  speed_t        speed = baud_to_speed (baud);
+  int            fd, saved;
 
   if (speed == B0)
     {
-      g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_DEVICE,
-                   _("The serial speed %u is not supported; use 9600, 19200, 38400, 57600 or 115200."), baud);
+      g_set_error (
+          error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_DEVICE,
+          _ ("The serial speed %u is not supported; use 9600, 19200, 38400, 57600 or 115200."),
+          baud);
       return -1;
     }
   fd = open (path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
@@ -144,7 +162,7 @@ open_tty (const char *path, guint baud, GError **error)
     {
       saved = errno;
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_DEVICE,
-                   _("Cannot open the telephone device %s: %s"), path, g_strerror (saved));
+                   _ ("Cannot open the telephone device %s: %s"), path, g_strerror (saved));
       return -1;
     }
   if (tcgetattr (fd, &tio) != 0)
@@ -152,7 +170,7 @@ open_tty (const char *path, guint baud, GError **error)
       saved = errno;
       close (fd);
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_DEVICE,
-                   _("%s is not a serial device: %s"), path, g_strerror (saved));
+                   _ ("%s is not a serial device: %s"), path, g_strerror (saved));
       return -1;
     }
   cfmakeraw (&tio);
@@ -167,7 +185,7 @@ open_tty (const char *path, guint baud, GError **error)
       saved = errno;
       close (fd);
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_DEVICE,
-                   _("Cannot configure the serial device %s: %s"), path, g_strerror (saved));
+                   _ ("Cannot configure the serial device %s: %s"), path, g_strerror (saved));
       return -1;
     }
   tcflush (fd, TCIOFLUSH);
@@ -181,8 +199,8 @@ static void
 write_line (CrmSerialDevice *self, const char *text)
 {
   g_autofree char *line = g_strconcat (text, "\r", NULL);
-  gsize len = strlen (line), off = 0;
-  guint waits = 0;
+  gsize            len = strlen (line), off = 0;
+  guint            waits = 0;
 
   while (off < len && self->fd >= 0)
     {
@@ -201,12 +219,13 @@ write_line (CrmSerialDevice *self, const char *text)
           device_lost (self);
           return;
         }
-      off += (gsize) n;
+      off += (gsize)n;
     }
 }
 
 static void
-queue_command (CrmSerialDevice *self, CommandKind kind, const char *text, const char *number, gboolean front)
+queue_command (CrmSerialDevice *self, CommandKind kind, const char *text, const char *number,
+               gboolean front)
 {
   Command *cmd = g_new0 (Command, 1);
 
@@ -224,7 +243,7 @@ static void
 finish_command (CrmSerialDevice *self, CrmModemReply reply)
 {
   Command *cmd = g_steal_pointer (&self->current);
-  g_autoptr(CrmCallEvent) event = NULL;
+  g_autoptr (CrmCallEvent) event = NULL;
 
   g_clear_handle_id (&self->command_timeout_id, g_source_remove);
   if (cmd == NULL)
@@ -245,7 +264,9 @@ finish_command (CrmSerialDevice *self, CrmModemReply reply)
       if (reply == CRM_MODEM_REPLY_OK)
         self->cid_command = "AT#CID=1";
       else
-        emit_warning (self, _("The modem accepted neither AT+VCID=1 nor AT#CID=1; caller ID may not be shown."));
+        emit_warning (
+            self,
+            _ ("The modem accepted neither AT+VCID=1 nor AT#CID=1; caller ID may not be shown."));
       break;
     case CMD_DIAL:
       event = crm_call_event_new (CRM_CALL_EVENT_DIAL_RESULT);
@@ -254,18 +275,24 @@ finish_command (CrmSerialDevice *self, CrmModemReply reply)
         {
         case CRM_MODEM_REPLY_OK:
         case CRM_MODEM_REPLY_CONNECT:
-          event->dial_result = CRM_DIAL_RESULT_OK; break;
+          event->dial_result = CRM_DIAL_RESULT_OK;
+          break;
         case CRM_MODEM_REPLY_BUSY:
-          event->dial_result = CRM_DIAL_RESULT_BUSY; break;
+          event->dial_result = CRM_DIAL_RESULT_BUSY;
+          break;
         case CRM_MODEM_REPLY_NO_ANSWER:
-          event->dial_result = CRM_DIAL_RESULT_NO_ANSWER; break;
+          event->dial_result = CRM_DIAL_RESULT_NO_ANSWER;
+          break;
         case CRM_MODEM_REPLY_NO_CARRIER:
-          event->dial_result = CRM_DIAL_RESULT_NO_CARRIER; break;
+          event->dial_result = CRM_DIAL_RESULT_NO_CARRIER;
+          break;
         case CRM_MODEM_REPLY_NO_DIALTONE:
-          event->dial_result = CRM_DIAL_RESULT_NO_DIALTONE; break;
+          event->dial_result = CRM_DIAL_RESULT_NO_DIALTONE;
+          break;
         case CRM_MODEM_REPLY_ERROR:
         default:
-          event->dial_result = CRM_DIAL_RESULT_ERROR; break;
+          event->dial_result = CRM_DIAL_RESULT_ERROR;
+          break;
         }
       crm_phone_device_emit_event (CRM_PHONE_DEVICE (self), event);
       if (event->dial_result == CRM_DIAL_RESULT_OK)
@@ -316,8 +343,8 @@ send_next_command (CrmSerialDevice *self)
   self->current = cmd;
   write_line (self, cmd->text);
   if (self->current == cmd)
-    self->command_timeout_id = g_timeout_add (cmd->kind == CMD_DIAL ? DIAL_TIMEOUT_MS : COMMAND_TIMEOUT_MS,
-                                              command_timeout_cb, self);
+    self->command_timeout_id = g_timeout_add (
+        cmd->kind == CMD_DIAL ? DIAL_TIMEOUT_MS : COMMAND_TIMEOUT_MS, command_timeout_cb, self);
 }
 
 static gboolean
@@ -334,9 +361,9 @@ static void
 on_reply (CrmModemReply reply, gpointer user_data)
 {
   CrmSerialDevice *self = user_data;
-  gboolean was_reject_off = self->current && self->current->kind == CMD_REJECT_OFF_HOOK;
-  gboolean was_dial_ok = self->current && self->current->kind == CMD_DIAL &&
-                         (reply == CRM_MODEM_REPLY_OK || reply == CRM_MODEM_REPLY_CONNECT);
+  gboolean         was_reject_off = self->current && self->current->kind == CMD_REJECT_OFF_HOOK;
+  gboolean         was_dial_ok = self->current && self->current->kind == CMD_DIAL
+                         && (reply == CRM_MODEM_REPLY_OK || reply == CRM_MODEM_REPLY_CONNECT);
 
   finish_command (self, reply);
   /* Rejecting: stay off-hook a moment so the exchange drops the caller. */
@@ -393,7 +420,7 @@ close_fd (CrmSerialDevice *self)
   g_clear_handle_id (&self->pause_id, g_source_remove);
   g_clear_handle_id (&self->ring_id, g_source_remove);
   g_clear_pointer (&self->current, command_free);
-  g_queue_clear_full (&self->commands, (GDestroyNotify) command_free);
+  g_queue_clear_full (&self->commands, (GDestroyNotify)command_free);
   if (self->fd >= 0)
     {
       close (self->fd);
@@ -421,7 +448,7 @@ static gboolean
 read_cb (int fd, GIOCondition condition, gpointer user_data)
 {
   CrmSerialDevice *self = user_data;
-  g_autoptr(CrmSerialDevice) keep = g_object_ref (self);
+  g_autoptr (CrmSerialDevice) keep = g_object_ref (self);
   guint8 buf[512];
   gssize n;
 
@@ -429,7 +456,7 @@ read_cb (int fd, GIOCondition condition, gpointer user_data)
   if (n > 0)
     {
       g_clear_handle_id (&self->idle_id, g_source_remove);
-      crm_modem_parser_feed (self->parser, buf, (gsize) n);
+      crm_modem_parser_feed (self->parser, buf, (gsize)n);
       /* A handler may have stopped us. */
       if (self->fd == fd)
         self->idle_id = g_timeout_add (IDLE_FLUSH_MS, idle_flush_cb, self);
@@ -462,7 +489,7 @@ static gboolean
 reopen_cb (gpointer user_data)
 {
   CrmSerialDevice *self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!open_and_setup (self, &error))
     {
@@ -506,7 +533,7 @@ check_ready (CrmSerialDevice *self, GError **error)
   if (self->fd < 0)
     {
       g_set_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_DEVICE,
-                   _("The telephone device is not connected."));
+                   _ ("The telephone device is not connected."));
       return FALSE;
     }
   return TRUE;
@@ -577,22 +604,33 @@ crm_serial_device_get_property (GObject *object, guint prop_id, GValue *value, G
 
   switch (prop_id)
     {
-    case PROP_PATH: g_value_set_string (value, self->path); break;
-    case PROP_BAUD: g_value_set_uint (value, self->baud); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    case PROP_BAUD:
+      g_value_set_uint (value, self->baud);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-crm_serial_device_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+crm_serial_device_set_property (GObject *object, guint prop_id, const GValue *value,
+                                GParamSpec *pspec)
 {
   CrmSerialDevice *self = CRM_SERIAL_DEVICE (object);
 
   switch (prop_id)
     {
-    case PROP_PATH: self->path = g_value_dup_string (value); break;
-    case PROP_BAUD: self->baud = g_value_get_uint (value); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_PATH:
+      self->path = g_value_dup_string (value);
+      break;
+    case PROP_BAUD:
+      self->baud = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -606,12 +644,12 @@ crm_serial_device_class_init (CrmSerialDeviceClass *klass)
   object_class->get_property = crm_serial_device_get_property;
   object_class->set_property = crm_serial_device_set_property;
 
-  properties[PROP_PATH] =
-    g_param_spec_string ("path", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_BAUD] =
-    g_param_spec_uint ("baud", NULL, NULL, 300, 4000000, 115200,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PATH]
+      = g_param_spec_string ("path", NULL, NULL, NULL,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BAUD]
+      = g_param_spec_uint ("baud", NULL, NULL, 300, 4000000, 115200,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -627,8 +665,7 @@ crm_serial_device_init (CrmSerialDevice *self)
 }
 
 CrmSerialDevice *
-crm_serial_device_new (const char *path,
-                       guint       baud)
+crm_serial_device_new (const char *path, guint baud)
 {
   g_return_val_if_fail (path != NULL, NULL);
   return g_object_new (CRM_TYPE_SERIAL_DEVICE, "path", path, "baud", baud, NULL);
@@ -649,16 +686,14 @@ crm_serial_device_get_cid_command (CrmSerialDevice *self)
 }
 
 void
-crm_serial_device_set_reject_pause (CrmSerialDevice *self,
-                                    guint            msec)
+crm_serial_device_set_reject_pause (CrmSerialDevice *self, guint msec)
 {
   g_return_if_fail (CRM_IS_SERIAL_DEVICE (self));
   self->reject_pause_ms = msec;
 }
 
 void
-crm_serial_device_set_ring_timeout (CrmSerialDevice *self,
-                                    guint            msec)
+crm_serial_device_set_ring_timeout (CrmSerialDevice *self, guint msec)
 {
   g_return_if_fail (CRM_IS_SERIAL_DEVICE (self));
   g_return_if_fail (msec > 0);
@@ -666,8 +701,7 @@ crm_serial_device_set_ring_timeout (CrmSerialDevice *self,
 }
 
 void
-crm_serial_device_set_simulator (CrmSerialDevice   *self,
-                                 CrmModemSimulator *simulator)
+crm_serial_device_set_simulator (CrmSerialDevice *self, CrmModemSimulator *simulator)
 {
   g_return_if_fail (CRM_IS_SERIAL_DEVICE (self));
   g_set_object (&self->simulator, simulator);

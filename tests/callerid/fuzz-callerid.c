@@ -23,7 +23,7 @@ check_event (CrmCallEvent *event, gpointer user_data)
 {
   g_autofree char *text = crm_call_event_to_string (event);
 
-  (*(guint *) user_data)++;
+  (*(guint *)user_data)++;
   g_assert_true (g_utf8_validate (text, -1, NULL) || event->kind == CRM_CALL_EVENT_WARNING);
   if (event->number)
     g_assert_true (g_utf8_validate (event->number, -1, NULL));
@@ -39,7 +39,7 @@ check_event (CrmCallEvent *event, gpointer user_data)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  guint whole = 0, split = 0;
+  guint           whole = 0, split = 0;
   CrmModemParser *a = crm_modem_parser_new (check_event, &whole);
   CrmModemParser *b = crm_modem_parser_new (check_event, &split);
 
@@ -55,12 +55,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   for (int lenient = 0; lenient < 2; lenient++)
     {
-      g_autoptr(GError) error = NULL;
-      gsize used = 0;
-      guint n = 0;
-      CrmCallEvent *e = crm_cid_message_decode (data, size,
-                                                lenient ? CRM_CID_MESSAGE_IGNORE_CHECKSUM : CRM_CID_MESSAGE_STRICT,
-                                                CRM_CALLER_ID_SOURCE_BYTES, &used, &error);
+      g_autoptr (GError) error = NULL;
+      gsize         used = 0;
+      guint         n = 0;
+      CrmCallEvent *e = crm_cid_message_decode (
+          data, size, lenient ? CRM_CID_MESSAGE_IGNORE_CHECKSUM : CRM_CID_MESSAGE_STRICT,
+          CRM_CALLER_ID_SOURCE_BYTES, &used, &error);
       g_assert_true ((e == NULL) != (error == NULL));
       g_assert_cmpuint (used, <=, size);
       if (e != NULL)
@@ -70,11 +70,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
 #ifdef HAVE_SPANDSP
   {
-    guint n = 0;
+    guint          n = 0;
     CrmCidDecoder *d = crm_cid_decoder_new (check_event, &n);
-    gint16 *pcm = g_new (gint16, size / 2 + 1);
+    gint16        *pcm = g_new (gint16, size / 2 + 1);
 
-    memcpy (pcm, data, size & ~(size_t) 1);
+    memcpy (pcm, data, size & ~(size_t)1);
     crm_cid_decoder_process (d, pcm, size / 2);
     crm_cid_decoder_flush (d);
     g_free (pcm);
@@ -88,13 +88,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *dir_path = g_build_filename (SOURCE_ROOT, "tests", "callerid", "corpus", "fuzz-callerid", NULL);
+  g_autofree char *dir_path
+      = g_build_filename (SOURCE_ROOT, "tests", "callerid", "corpus", "fuzz-callerid", NULL);
   const char *path = argc > 1 ? argv[1] : dir_path;
-  g_autoptr(GDir) dir = NULL;
-  g_autoptr(GError) error = NULL;
-  GRand *rand = g_rand_new_with_seed (5);
+  g_autoptr (GDir) dir = NULL;
+  g_autoptr (GError) error = NULL;
+  GRand      *rand = g_rand_new_with_seed (5);
   const char *name;
-  guint count = 0;
+  guint       count = 0;
 
   dir = g_dir_open (path, 0, &error);
   if (dir == NULL)
@@ -106,22 +107,22 @@ main (int argc, char **argv)
     {
       g_autofree char *file = g_build_filename (path, name, NULL);
       g_autofree char *contents = NULL;
-      gsize length;
+      gsize            length;
 
       if (!g_file_get_contents (file, &contents, &length, &error))
         {
           g_printerr ("%s\n", error->message);
           return 1;
         }
-      LLVMFuzzerTestOneInput ((const uint8_t *) contents, length);
+      LLVMFuzzerTestOneInput ((const uint8_t *)contents, length);
       /* Plus every truncated prefix and a few single-byte mutations. */
       for (gsize cut = 0; cut < length; cut++)
-        LLVMFuzzerTestOneInput ((const uint8_t *) contents, cut);
+        LLVMFuzzerTestOneInput ((const uint8_t *)contents, cut);
       for (int m = 0; m < 200 && length > 0; m++)
         {
           g_autofree char *mutated = g_memdup2 (contents, length);
-          mutated[g_rand_int_range (rand, 0, (gint32) length)] = (char) g_rand_int (rand);
-          LLVMFuzzerTestOneInput ((const uint8_t *) mutated, length);
+          mutated[g_rand_int_range (rand, 0, (gint32)length)] = (char)g_rand_int (rand);
+          LLVMFuzzerTestOneInput ((const uint8_t *)mutated, length);
         }
       count++;
     }

@@ -24,7 +24,7 @@ on_event (CrmPhoneDevice *device, CrmCallEvent *event, GPtrArray *events)
 static gboolean
 guard_cb (gpointer data)
 {
-  *(gboolean *) data = TRUE;
+  *(gboolean *)data = TRUE;
   return G_SOURCE_REMOVE;
 }
 
@@ -32,11 +32,11 @@ guard_cb (gpointer data)
 static GPtrArray *
 play (const char *uri)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrmPhoneDevice) device = crm_phone_device_new_for_uri (uri, &error);
-  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_call_event_free);
-  gboolean expired = FALSE;
-  guint guard;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrmPhoneDevice) device = crm_phone_device_new_for_uri (uri, &error);
+  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify)crm_call_event_free);
+  gboolean   expired = FALSE;
+  guint      guard;
 
   g_assert_no_error (error);
   g_assert_true (CRM_IS_AUDIO_DEVICE (device));
@@ -59,15 +59,16 @@ play (const char *uri)
 static void
 test_simulated_audio (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrmModemSimulator) sim = crm_modem_simulator_new ("13912345678,ZHANG SAN,0.5,fsk\n"
-                                                              "02161234567,LI SI,1.0,v23\n"
-                                                              "075512345678,,1.0,dtmf\n"
-                                                              "P,,1.0,fsk\n", &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrmModemSimulator) sim = crm_modem_simulator_new ("13912345678,ZHANG SAN,0.5,fsk\n"
+                                                               "02161234567,LI SI,1.0,v23\n"
+                                                               "075512345678,,1.0,dtmf\n"
+                                                               "P,,1.0,fsk\n",
+                                                               &error);
   g_autofree char *wav = NULL;
   g_autofree char *uri = NULL;
-  g_autoptr(GPtrArray) events = NULL;
-  int fd;
+  g_autoptr (GPtrArray) events = NULL;
+  int           fd;
   CrmCallEvent *e;
 
   g_assert_no_error (error);
@@ -99,10 +100,10 @@ test_simulated_audio (void)
 static void
 test_sim_audio_uri (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *script = NULL;
   g_autofree char *uri = NULL;
-  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr (GPtrArray) events = NULL;
   int fd = g_file_open_tmp ("crm-sim-XXXXXX.txt", &script, &error);
 
   g_assert_no_error (error);
@@ -112,17 +113,17 @@ test_sim_audio_uri (void)
   events = play (uri);
   g_unlink (script);
   g_assert_cmpuint (events->len, ==, 1);
-  g_assert_cmpstr (((CrmCallEvent *) events->pdata[0])->number, ==, "13312345678");
+  g_assert_cmpstr (((CrmCallEvent *)events->pdata[0])->number, ==, "13312345678");
 }
 
 static void
 test_real_44k (void)
 {
-  const char *env = g_getenv ("CRM_TESTDATA_DIR");
+  const char      *env = g_getenv ("CRM_TESTDATA_DIR");
   g_autofree char *path = g_build_filename (env ? env : CRM_TESTDATA_DIR, "callerid", "audio",
                                             "FSK-CallerID-decoding_test1.wav", NULL);
   g_autofree char *uri = NULL;
-  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr (GPtrArray) events = NULL;
   CrmCallEvent *e;
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
@@ -143,11 +144,11 @@ test_real_44k (void)
 static void
 test_errors (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GError) error2 = NULL;
-  g_autoptr(GError) error3 = NULL;
-  g_autoptr(CrmPhoneDevice) missing = NULL;
-  g_autoptr(CrmPhoneDevice) bogus = crm_phone_device_new_for_uri ("audio:speaker", &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) error2 = NULL;
+  g_autoptr (GError) error3 = NULL;
+  g_autoptr (CrmPhoneDevice) missing = NULL;
+  g_autoptr (CrmPhoneDevice) bogus = crm_phone_device_new_for_uri ("audio:speaker", &error);
 
   g_assert_null (bogus);
   g_assert_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_BAD_URI);

@@ -12,7 +12,8 @@
 #include "crm-cid-message.h"
 #include "crm-modem-parser.h"
 
-typedef struct {
+typedef struct
+{
   char *file;
   int   index;
   char *number, *name, *date, *time, *notes;
@@ -22,8 +23,12 @@ static void
 row_free (gpointer p)
 {
   Row *r = p;
-  g_free (r->file); g_free (r->number); g_free (r->name);
-  g_free (r->date); g_free (r->time); g_free (r->notes);
+  g_free (r->file);
+  g_free (r->number);
+  g_free (r->name);
+  g_free (r->date);
+  g_free (r->time);
+  g_free (r->notes);
   g_free (r);
 }
 
@@ -40,7 +45,7 @@ load_expected (void)
   g_autofree char *dir = data_dir ();
   g_autofree char *path = g_build_filename (dir, "expected.tsv", NULL);
   g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
   GPtrArray *rows;
 
   if (!g_file_get_contents (path, &text, NULL, NULL))
@@ -49,7 +54,7 @@ load_expected (void)
   lines = g_strsplit (text, "\n", -1);
   for (int i = 1; lines[i]; i++)
     {
-      g_auto(GStrv) f = g_strsplit (lines[i], "\t", -1);
+      g_auto (GStrv) f = g_strsplit (lines[i], "\t", -1);
       Row *r;
       if (g_strv_length (f) < 7)
         continue;
@@ -73,13 +78,13 @@ load_expected (void)
 static void
 feed_text_file (CrmModemParser *parser, const char *text)
 {
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
 
   for (int i = 0; lines[i]; i++)
     {
       const char *l = lines[i];
-      g_autoptr(GString) out = g_string_new (NULL);
-      char *or;
+      g_autoptr (GString) out = g_string_new (NULL);
+      char * or ;
 
       while (*l == '>' || *l == ' ' || *l == '\t')
         l++;
@@ -93,22 +98,35 @@ feed_text_file (CrmModemParser *parser, const char *text)
       for (const char *p = l; *p; p++)
         {
           if (p[0] == '\\' && p[1] == 'n')
-            { g_string_append_c (out, '\n'); p++; }
+            {
+              g_string_append_c (out, '\n');
+              p++;
+            }
           else if (p[0] == '\\' && p[1] == 'r')
-            { g_string_append_c (out, '\r'); p++; }
-          else if (p[0] == '\\' && p[1] >= '0' && p[1] <= '7' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0' && p[3] <= '7')
-            { g_string_append_c (out, (char) ((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'))); p += 3; }
+            {
+              g_string_append_c (out, '\r');
+              p++;
+            }
+          else if (p[0] == '\\' && p[1] >= '0' && p[1] <= '7' && p[2] >= '0' && p[2] <= '7'
+                   && p[3] >= '0' && p[3] <= '7')
+            {
+              g_string_append_c (out, (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0')));
+              p += 3;
+            }
           else if (g_str_has_prefix (p, "<CR/LF>"))
-            { g_string_append (out, "\r\n"); p += 6; }
+            {
+              g_string_append (out, "\r\n");
+              p += 6;
+            }
           else
             g_string_append_c (out, *p);
         }
       or = strstr (out->str, " or DDN_NMBR");
       if (or != NULL)
-        g_string_truncate (out, (gsize) (or - out->str));
+        g_string_truncate (out, (gsize)(or -out->str));
       g_string_append_c (out, '\n');
       for (gsize k = 0; k < out->len; k++)
-        crm_modem_parser_feed (parser, (const guint8 *) out->str + k, 1);
+        crm_modem_parser_feed (parser, (const guint8 *)out->str + k, 1);
     }
   crm_modem_parser_flush (parser);
 }
@@ -137,23 +155,28 @@ field_matches (const char *expected, const char *got, CrmCallerIdReason reason)
 static gboolean
 row_matches (const Row *r, const CrmCallEvent *e)
 {
-  return field_matches (r->number, e->number, e->number_reason) &&
-         field_matches (r->name, e->name, e->name_reason) &&
-         field_matches (r->date, e->date, CRM_CALLER_ID_PRESENT) &&
-         field_matches (r->time, e->time, CRM_CALLER_ID_PRESENT);
+  return field_matches (r->number, e->number, e->number_reason)
+         && field_matches (r->name, e->name, e->name_reason)
+         && field_matches (r->date, e->date, CRM_CALLER_ID_PRESENT)
+         && field_matches (r->time, e->time, CRM_CALLER_ID_PRESENT);
 }
 
-typedef enum { EXPECT_CALL, EXPECT_NOTHING, EXPECT_REJECT } Expect;
+typedef enum
+{
+  EXPECT_CALL,
+  EXPECT_NOTHING,
+  EXPECT_REJECT
+} Expect;
 
 static Expect
 row_expect (const Row *r)
 {
-  if (strstr (r->notes, "NOT A CALL") ||
-      (g_str_equal (r->number, "-") && g_str_equal (r->name, "-") && g_str_equal (r->date, "-")))
+  if (strstr (r->notes, "NOT A CALL")
+      || (g_str_equal (r->number, "-") && g_str_equal (r->name, "-") && g_str_equal (r->date, "-")))
     return EXPECT_NOTHING;
   /* Corrupt or checksum-less messages: a strict decoder must refuse them. */
-  if (strstr (r->notes, "DOC-INCONSISTENT") || strstr (r->notes, "NO checksum") ||
-      strstr (r->notes, "DOES NOT VERIFY"))
+  if (strstr (r->notes, "DOC-INCONSISTENT") || strstr (r->notes, "NO checksum")
+      || strstr (r->notes, "DOES NOT VERIFY"))
     return EXPECT_REJECT;
   return EXPECT_CALL;
 }
@@ -171,15 +194,16 @@ decode_file (const char *dir, const char *file, gboolean lenient)
 {
   g_autofree char *path = g_build_filename (dir, file, NULL);
   g_autofree char *contents = NULL;
-  gsize len;
-  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_call_event_free);
+  gsize            len;
+  GPtrArray       *events = g_ptr_array_new_with_free_func ((GDestroyNotify)crm_call_event_free);
 
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
   if (g_str_has_prefix (file, "binary/"))
     {
-      g_autoptr(GError) error = NULL;
-      CrmCallEvent *e = crm_cid_message_decode ((const guint8 *) contents, len,
-                                                lenient ? CRM_CID_MESSAGE_IGNORE_CHECKSUM : CRM_CID_MESSAGE_STRICT,
+      g_autoptr (GError) error = NULL;
+      CrmCallEvent *e = crm_cid_message_decode ((const guint8 *)contents, len,
+                                                lenient ? CRM_CID_MESSAGE_IGNORE_CHECKSUM
+                                                        : CRM_CID_MESSAGE_STRICT,
                                                 CRM_CALLER_ID_SOURCE_BYTES, NULL, &error);
       if (e == NULL)
         {
@@ -190,7 +214,7 @@ decode_file (const char *dir, const char *file, gboolean lenient)
     }
   else
     {
-      g_autoptr(CrmModemParser) parser = crm_modem_parser_new (collect, events);
+      g_autoptr (CrmModemParser) parser = crm_modem_parser_new (collect, events);
       feed_text_file (parser, contents);
     }
   return events;
@@ -200,13 +224,13 @@ static void
 test_expected_table (void)
 {
   g_autofree char *dir = data_dir ();
-  g_autoptr(GPtrArray) rows = load_expected ();
-  g_autoptr(GHashTable) files = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                                        (GDestroyNotify) g_ptr_array_unref);
-  g_autoptr(GString) table = g_string_new (NULL);
-  guint matched = 0, rejected = 0, nothing = 0, mismatched = 0, leftover = 0;
+  g_autoptr (GPtrArray) rows = load_expected ();
+  g_autoptr (GHashTable) files
+      = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
+  g_autoptr (GString) table = g_string_new (NULL);
+  guint       matched = 0, rejected = 0, nothing = 0, mismatched = 0, leftover = 0;
   const char *current = NULL;
-  guint pos = 0;
+  guint       pos = 0;
 
   if (rows == NULL)
     {
@@ -214,18 +238,19 @@ test_expected_table (void)
       return;
     }
 
-  g_string_append (table, "| file | # | expected number / name / date / time | outcome | decoded |\n|---|---|---|---|---|\n");
+  g_string_append (table, "| file | # | expected number / name / date / time | outcome | decoded "
+                          "|\n|---|---|---|---|---|\n");
   for (guint i = 0; i < rows->len; i++)
     {
-      Row *r = rows->pdata[i];
-      GPtrArray *events;
-      CrmCallEvent *e = NULL;
-      Expect expect = row_expect (r);
-      const char *outcome;
+      Row             *r = rows->pdata[i];
+      GPtrArray       *events;
+      CrmCallEvent    *e = NULL;
+      Expect           expect = row_expect (r);
+      const char      *outcome;
       g_autofree char *desc = NULL;
 
       if (g_str_has_prefix (r->file, "audio/"))
-        continue;   /* the audio test covers these */
+        continue; /* the audio test covers these */
 
       if (current == NULL || !g_str_equal (current, r->file))
         {
@@ -234,7 +259,7 @@ test_expected_table (void)
             {
               GPtrArray *prev = g_hash_table_lookup (files, current);
               for (; pos < prev->len; pos++)
-                if (((CrmCallEvent *) prev->pdata[pos])->kind == CRM_CALL_EVENT_CALLER_ID)
+                if (((CrmCallEvent *)prev->pdata[pos])->kind == CRM_CALL_EVENT_CALLER_ID)
                   leftover++;
             }
           current = r->file;
@@ -251,8 +276,9 @@ test_expected_table (void)
       else
         {
           /* Next event of the wanted kind; warnings in between are fine. */
-          CrmCallEventKind want = expect == EXPECT_CALL ? CRM_CALL_EVENT_CALLER_ID : CRM_CALL_EVENT_WARNING;
-          while (pos < events->len && ((CrmCallEvent *) events->pdata[pos])->kind != want)
+          CrmCallEventKind want
+              = expect == EXPECT_CALL ? CRM_CALL_EVENT_CALLER_ID : CRM_CALL_EVENT_WARNING;
+          while (pos < events->len && ((CrmCallEvent *)events->pdata[pos])->kind != want)
             pos++;
           e = pos < events->len ? events->pdata[pos++] : NULL;
           if (expect == EXPECT_CALL && e != NULL && row_matches (r, e))
@@ -268,7 +294,7 @@ test_expected_table (void)
                * when asked to ignore it. */
               if (g_str_has_prefix (r->file, "binary/"))
                 {
-                  g_autoptr(GPtrArray) lenient = decode_file (dir, r->file, TRUE);
+                  g_autoptr (GPtrArray) lenient = decode_file (dir, r->file, TRUE);
                   CrmCallEvent *le = lenient->pdata[0];
                   g_assert_cmpint (le->kind, ==, CRM_CALL_EVENT_CALLER_ID);
                   g_assert_true (row_matches (r, le));
@@ -283,10 +309,11 @@ test_expected_table (void)
             }
         }
       desc = describe (e);
-      g_string_append_printf (table, "| %s | %d | %s / %s / %s / %s | %s | %s |\n",
-                              r->file, r->index, r->number, r->name, r->date, r->time, outcome, desc);
+      g_string_append_printf (table, "| %s | %d | %s / %s / %s / %s | %s | %s |\n", r->file,
+                              r->index, r->number, r->name, r->date, r->time, outcome, desc);
       /* Malformed times keep the number and say so. */
-      if (e != NULL && expect == EXPECT_CALL && (strstr (r->notes, "hour 24") || strstr (r->notes, "5-digit TIME")))
+      if (e != NULL && expect == EXPECT_CALL
+          && (strstr (r->notes, "hour 24") || strstr (r->notes, "5-digit TIME")))
         {
           g_assert_false (e->datetime_valid);
           g_assert_nonnull (e->message);
@@ -296,12 +323,14 @@ test_expected_table (void)
     {
       GPtrArray *prev = g_hash_table_lookup (files, current);
       for (; pos < prev->len; pos++)
-        if (((CrmCallEvent *) prev->pdata[pos])->kind == CRM_CALL_EVENT_CALLER_ID)
+        if (((CrmCallEvent *)prev->pdata[pos])->kind == CRM_CALL_EVENT_CALLER_ID)
           leftover++;
     }
 
-  g_string_append_printf (table, "\nmatched %u, rejected as expected %u, no-call rows %u, mismatched %u, spurious calls %u\n",
-                          matched, rejected, nothing, mismatched, leftover);
+  g_string_append_printf (
+      table,
+      "\nmatched %u, rejected as expected %u, no-call rows %u, mismatched %u, spurious calls %u\n",
+      matched, rejected, nothing, mismatched, leftover);
   g_test_message ("%s", table->str);
   if (g_getenv ("CRM_CALLERID_TABLE"))
     g_assert_true (g_file_set_contents (g_getenv ("CRM_CALLERID_TABLE"), table->str, -1, NULL));

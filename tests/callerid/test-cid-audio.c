@@ -22,12 +22,12 @@ collect (CrmCallEvent *event, gpointer user_data)
 static GPtrArray *
 decode (const gint16 *samples, gsize n)
 {
-  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_call_event_free);
-  g_autoptr(CrmCidDecoder) d = crm_cid_decoder_new (collect, events);
+  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify)crm_call_event_free);
+  g_autoptr (CrmCidDecoder) d = crm_cid_decoder_new (collect, events);
 
   /* Odd block sizes, as a sound card would deliver. */
   for (gsize off = 0; off < n; off += 331)
-    crm_cid_decoder_process (d, samples + off, MIN ((gsize) 331, n - off));
+    crm_cid_decoder_process (d, samples + off, MIN ((gsize)331, n - off));
   crm_cid_decoder_flush (d);
   return events;
 }
@@ -39,31 +39,32 @@ static gint16 *
 read_wav (const char *path, guint *rate, gsize *n_samples)
 {
   g_autofree char *data = NULL;
-  gsize len, pos = 12;
-  guint channels = 0, bits = 0;
+  gsize            len, pos = 12;
+  guint            channels = 0, bits = 0;
 
-  if (!g_file_get_contents (path, &data, &len, NULL) || len < 12 || memcmp (data, "RIFF", 4) || memcmp (data + 8, "WAVE", 4))
+  if (!g_file_get_contents (path, &data, &len, NULL) || len < 12 || memcmp (data, "RIFF", 4)
+      || memcmp (data + 8, "WAVE", 4))
     return NULL;
   while (pos + 8 <= len)
     {
-      const guint8 *h = (const guint8 *) data + pos;
-      guint32 size = h[4] | h[5] << 8 | h[6] << 16 | (guint32) h[7] << 24;
+      const guint8 *h = (const guint8 *)data + pos;
+      guint32       size = h[4] | h[5] << 8 | h[6] << 16 | (guint32)h[7] << 24;
       if (size > len - pos - 8)
-        size = (guint32) (len - pos - 8);
+        size = (guint32)(len - pos - 8);
       if (memcmp (h, "fmt ", 4) == 0 && size >= 16)
         {
           channels = h[10] | h[11] << 8;
-          *rate = h[12] | h[13] << 8 | h[14] << 16 | (guint32) h[15] << 24;
+          *rate = h[12] | h[13] << 8 | h[14] << 16 | (guint32)h[15] << 24;
           bits = h[22] | h[23] << 8;
         }
       else if (memcmp (h, "data", 4) == 0 && channels > 0 && bits == 16)
         {
-          gsize frames = size / (2 * channels);
+          gsize   frames = size / (2 * channels);
           gint16 *out = g_new (gint16, frames);
           for (gsize i = 0; i < frames; i++)
             {
               const guint8 *s = h + 8 + i * 2 * channels;
-              out[i] = (gint16) (s[0] | s[1] << 8);   /* first channel */
+              out[i] = (gint16)(s[0] | s[1] << 8); /* first channel */
             }
           *n_samples = frames;
           return out;
@@ -77,25 +78,25 @@ static gint16 *
 resample_to_8k (const gint16 *in, gsize n, guint rate, gsize *n_out)
 {
   const int half = 32;
-  double ratio = (double) rate / 8000.0;
-  double fc = 3600.0 / rate;   /* cut-off, cycles per input sample */
-  gsize out_n = (gsize) (n / ratio);
-  gint16 *out = g_new (gint16, out_n);
+  double    ratio = (double)rate / 8000.0;
+  double    fc = 3600.0 / rate; /* cut-off, cycles per input sample */
+  gsize     out_n = (gsize)(n / ratio);
+  gint16   *out = g_new (gint16, out_n);
 
   for (gsize j = 0; j < out_n; j++)
     {
       double t = j * ratio, acc = 0;
-      gssize c = (gssize) t;
+      gssize c = (gssize)t;
       for (gssize k = c - half + 1; k <= c + half; k++)
         {
-          double x = t - (double) k, w, s;
-          if (k < 0 || (gsize) k >= n)
+          double x = t - (double)k, w, s;
+          if (k < 0 || (gsize)k >= n)
             continue;
           s = fabs (x) < 1e-9 ? 2 * fc : sin (2 * G_PI * fc * x) / (G_PI * x);
           w = 0.5 + 0.5 * cos (G_PI * x / half);
           acc += in[k] * s * w;
         }
-      out[j] = (gint16) CLAMP (lround (acc), G_MININT16, G_MAXINT16);
+      out[j] = (gint16)CLAMP (lround (acc), G_MININT16, G_MAXINT16);
     }
   *n_out = out_n;
   return out;
@@ -104,11 +105,11 @@ resample_to_8k (const gint16 *in, gsize n, guint rate, gsize *n_out)
 static void
 test_real_recordings (void)
 {
-  const char *env = g_getenv ("CRM_TESTDATA_DIR");
+  const char      *env = g_getenv ("CRM_TESTDATA_DIR");
   g_autofree char *dir = g_build_filename (env ? env : CRM_TESTDATA_DIR, "callerid", NULL);
   g_autofree char *tsv_path = g_build_filename (dir, "expected.tsv", NULL);
   g_autofree char *tsv = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
   guint matched = 0, rows = 0;
 
   if (!g_file_get_contents (tsv_path, &tsv, NULL, NULL))
@@ -118,12 +119,14 @@ test_real_recordings (void)
     }
   lines = g_strsplit (tsv, "\n", -1);
   for (const char *file = "audio/pycidminimodemwrap_CIDMono.wav"; file;
-       file = g_str_equal (file, "audio/pycidminimodemwrap_CIDMono.wav") ? "audio/FSK-CallerID-decoding_test1.wav" : NULL)
+       file = g_str_equal (file, "audio/pycidminimodemwrap_CIDMono.wav")
+                  ? "audio/FSK-CallerID-decoding_test1.wav"
+                  : NULL)
     {
-      g_autofree char *path = g_build_filename (dir, file, NULL);
+      g_autofree char   *path = g_build_filename (dir, file, NULL);
       g_autofree gint16 *raw = NULL;
       g_autofree gint16 *pcm = NULL;
-      g_autoptr(GPtrArray) events = NULL;
+      g_autoptr (GPtrArray) events = NULL;
       guint rate = 0, idx = 0;
       gsize n = 0;
 
@@ -137,24 +140,25 @@ test_real_recordings (void)
 
       for (int i = 1; lines[i]; i++)
         {
-          g_auto(GStrv) f = g_strsplit (lines[i], "\t", -1);
+          g_auto (GStrv) f = g_strsplit (lines[i], "\t", -1);
           CrmCallEvent *e = NULL;
-          gboolean ok;
+          gboolean      ok;
           if (g_strv_length (f) < 7 || !g_str_equal (f[0], file))
             continue;
           rows++;
-          while (idx < events->len && ((CrmCallEvent *) events->pdata[idx])->kind != CRM_CALL_EVENT_CALLER_ID)
+          while (idx < events->len
+                 && ((CrmCallEvent *)events->pdata[idx])->kind != CRM_CALL_EVENT_CALLER_ID)
             idx++;
           e = idx < events->len ? events->pdata[idx++] : NULL;
-          ok = e != NULL && g_strcmp0 (e->number, g_str_equal (f[2], "-") ? NULL : f[2]) == 0 &&
-               g_strcmp0 (e->name, g_str_equal (f[3], "-") ? NULL : f[3]) == 0 &&
-               g_strcmp0 (e->date, f[4]) == 0 && g_strcmp0 (e->time, f[5]) == 0;
+          ok = e != NULL && g_strcmp0 (e->number, g_str_equal (f[2], "-") ? NULL : f[2]) == 0
+               && g_strcmp0 (e->name, g_str_equal (f[3], "-") ? NULL : f[3]) == 0
+               && g_strcmp0 (e->date, f[4]) == 0 && g_strcmp0 (e->time, f[5]) == 0;
           if (ok)
             matched++;
           {
             g_autofree char *desc = e ? crm_call_event_to_string (e) : g_strdup ("(none)");
-            g_test_message ("| %s | %s | %s / %s / %s / %s | %s | %s |", file, f[1], f[2], f[3], f[4], f[5],
-                            ok ? "match" : "MISMATCH", desc);
+            g_test_message ("| %s | %s | %s / %s / %s / %s | %s | %s |", file, f[1], f[2], f[3],
+                            f[4], f[5], ok ? "match" : "MISMATCH", desc);
           }
         }
     }
@@ -168,32 +172,37 @@ test_real_recordings (void)
 static void
 test_dtmf_framing (void)
 {
-  static const struct { const char *digits; const char *number; int reason; } vectors[] = {
+  static const struct
+  {
+    const char *digits;
+    const char *number;
+    int         reason;
+  } vectors[] = {
     { "D13912345678C", "13912345678", 0 },
     { "A01062123456C", "01062123456", 0 },
     { "D075512345678#", "075512345678", 0 },
     { "B10C", NULL, CRM_CALLER_ID_PRIVATE },
     { "B00C", NULL, CRM_CALLER_ID_UNAVAILABLE },
-    { "02161234567", "02161234567", 0 },        /* unframed, ends by silence */
+    { "02161234567", "02161234567", 0 },       /* unframed, ends by silence */
     { "D139D13800138000C", "13800138000", 0 }, /* restart */
   };
 
   for (gsize v = 0; v < G_N_ELEMENTS (vectors); v++)
     {
-      g_autoptr(GPtrArray) events = NULL;
-      g_autoptr(GArray) audio = g_array_new (FALSE, TRUE, sizeof (gint16));
+      g_autoptr (GPtrArray) events = NULL;
+      g_autoptr (GArray) audio = g_array_new (FALSE, TRUE, sizeof (gint16));
       dtmf_tx_state_t *tx = dtmf_tx_init (NULL);
-      gint16 buf[160];
-      int n;
-      guint calls = 0;
+      gint16           buf[160];
+      int              n;
+      guint            calls = 0;
 
       g_array_set_size (audio, 800);
       dtmf_tx_put (tx, vectors[v].digits, -1);
       while ((n = dtmf_tx (tx, buf, 160)) > 0)
-        g_array_append_vals (audio, buf, (guint) n);
+        g_array_append_vals (audio, buf, (guint)n);
       dtmf_tx_free (tx);
       g_array_set_size (audio, audio->len + 12000);
-      events = decode ((gint16 *) audio->data, audio->len);
+      events = decode ((gint16 *)audio->data, audio->len);
       for (guint i = 0; i < events->len; i++)
         {
           CrmCallEvent *e = events->pdata[i];
@@ -211,7 +220,8 @@ test_dtmf_framing (void)
 
 /* --- Detection rate under noise and level changes --- */
 
-typedef struct {
+typedef struct
+{
   CrmCallerIdSource modulation;
   const char       *label;
 } Modulation;
@@ -219,14 +229,15 @@ typedef struct {
 static gboolean
 trial (CrmCallerIdSource modulation, float level, float snr, int seed)
 {
-  g_autoptr(CrmCallEvent) cid = crm_call_event_new (CRM_CALL_EVENT_CALLER_ID);
-  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr (CrmCallEvent) cid = crm_call_event_new (CRM_CALL_EVENT_CALLER_ID);
+  g_autoptr (GPtrArray) events = NULL;
   g_autofree gint16 *pcm = NULL;
-  gsize n;
-  gboolean found = FALSE;
-  GRand *rand = g_rand_new_with_seed ((guint32) seed);
+  gsize              n;
+  gboolean           found = FALSE;
+  GRand             *rand = g_rand_new_with_seed ((guint32)seed);
 
-  cid->number = g_strdup_printf ("1%02d%08d", g_rand_int_range (rand, 30, 99), g_rand_int_range (rand, 0, 99999999));
+  cid->number = g_strdup_printf ("1%02d%08d", g_rand_int_range (rand, 30, 99),
+                                 g_rand_int_range (rand, 0, 99999999));
   if (modulation != CRM_CALLER_ID_SOURCE_DTMF)
     cid->name = g_strdup_printf ("CUSTOMER %d", seed);
   crm_call_event_set_datetime (cid, "1127", "0930");
@@ -244,8 +255,8 @@ trial (CrmCallerIdSource modulation, float level, float snr, int seed)
       CrmCallEvent *e = events->pdata[i];
       /* Caller-ID tones (V.23 space is 2100 Hz) must not pass for fax. */
       g_assert_cmpint (e->kind, !=, CRM_CALL_EVENT_FAX_TONE);
-      if (e->kind == CRM_CALL_EVENT_CALLER_ID && g_strcmp0 (e->number, cid->number) == 0 &&
-          (modulation == CRM_CALLER_ID_SOURCE_DTMF || g_strcmp0 (e->name, cid->name) == 0))
+      if (e->kind == CRM_CALL_EVENT_CALLER_ID && g_strcmp0 (e->number, cid->number) == 0
+          && (modulation == CRM_CALLER_ID_SOURCE_DTMF || g_strcmp0 (e->name, cid->name) == 0))
         found = TRUE;
     }
   return found;
@@ -260,11 +271,12 @@ test_detection_rates (void)
     { CRM_CALLER_ID_SOURCE_DTMF, "DTMF" },
   };
   static const float levels[] = { -6, -20, -30 };
-  const float snrs[] = { INFINITY, 30, 20, 15, 10, 6 };
-  const int trials = g_test_slow () ? 50 : 12;
-  g_autoptr(GString) table = g_string_new (NULL);
+  const float        snrs[] = { INFINITY, 30, 20, 15, 10, 6 };
+  const int          trials = g_test_slow () ? 50 : 12;
+  g_autoptr (GString) table = g_string_new (NULL);
 
-  g_string_append_printf (table, "| modulation | level dBm0 | clean | 30 dB | 20 dB | 15 dB | 10 dB | 6 dB |\n|---|---|---|---|---|---|---|---|\n");
+  g_string_append_printf (table, "| modulation | level dBm0 | clean | 30 dB | 20 dB | 15 dB | 10 "
+                                 "dB | 6 dB |\n|---|---|---|---|---|---|---|---|\n");
   for (gsize m = 0; m < G_N_ELEMENTS (mods); m++)
     for (gsize l = 0; l < G_N_ELEMENTS (levels); l++)
       {
@@ -273,7 +285,8 @@ test_detection_rates (void)
           {
             int ok = 0;
             for (int t = 0; t < trials; t++)
-              ok += trial (mods[m].modulation, levels[l], snrs[s], 1000 * (int) m + 100 * (int) l + 10 * (int) s + t + 1);
+              ok += trial (mods[m].modulation, levels[l], snrs[s],
+                           1000 * (int)m + 100 * (int)l + 10 * (int)s + t + 1);
             g_string_append_printf (table, " %d%% |", 100 * ok / trials);
             /* Clean lines at ordinary levels must always work. */
             if (s <= 1 && l <= 1)
@@ -281,7 +294,8 @@ test_detection_rates (void)
           }
         g_string_append_c (table, '\n');
       }
-  g_string_append_printf (table, "\n%d trials per cell; noise is white Gaussian over the full 4 kHz band.\n", trials);
+  g_string_append_printf (
+      table, "\n%d trials per cell; noise is white Gaussian over the full 4 kHz band.\n", trials);
   g_test_message ("%s", table->str);
   if (g_getenv ("CRM_DETECTION_TABLE"))
     g_assert_true (g_file_set_contents (g_getenv ("CRM_DETECTION_TABLE"), table->str, -1, NULL));
@@ -293,32 +307,33 @@ test_detection_rates (void)
 static void
 test_noisy_line (void)
 {
-  const gsize n = 120 * 8000;
+  const gsize        n = 120 * 8000;
   g_autofree gint16 *pcm = g_new0 (gint16, n);
-  g_autoptr(GPtrArray) quiet_events = NULL;
-  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr (GPtrArray) quiet_events = NULL;
+  g_autoptr (GPtrArray) events = NULL;
   guint calls = 0;
 
   crm_cid_add_noise (pcm, n, -30, 7);
   quiet_events = decode (pcm, n);
   for (guint i = 0; i < quiet_events->len; i++)
-    g_assert_cmpint (((CrmCallEvent *) quiet_events->pdata[i])->kind, !=, CRM_CALL_EVENT_CALLER_ID);
+    g_assert_cmpint (((CrmCallEvent *)quiet_events->pdata[i])->kind, !=, CRM_CALL_EVENT_CALLER_ID);
 
   for (int k = 0; k < 3; k++)
     {
-      g_autoptr(CrmCallEvent) cid = crm_call_event_new (CRM_CALL_EVENT_CALLER_ID);
+      g_autoptr (CrmCallEvent) cid = crm_call_event_new (CRM_CALL_EVENT_CALLER_ID);
       g_autofree gint16 *burst = NULL;
-      gsize len;
+      gsize              len;
 
       cid->number = g_strdup_printf ("1391234567%d", k);
       cid->name = g_strdup ("NOISY");
       crm_call_event_set_datetime (cid, "0101", "0000");
-      burst = crm_cid_generate_fsk (cid, k == 1 ? CRM_CALLER_ID_SOURCE_FSK_V23 : CRM_CALLER_ID_SOURCE_FSK_BELL202,
-                                    FALSE, -10, &len);
+      burst = crm_cid_generate_fsk (
+          cid, k == 1 ? CRM_CALLER_ID_SOURCE_FSK_V23 : CRM_CALLER_ID_SOURCE_FSK_BELL202, FALSE, -10,
+          &len);
       for (gsize i = 0; i < len; i++)
         {
-          gsize at = (gsize) (20 + 30 * k) * 8000 + i;
-          pcm[at] = (gint16) CLAMP (pcm[at] + burst[i], G_MININT16, G_MAXINT16);
+          gsize at = (gsize)(20 + 30 * k) * 8000 + i;
+          pcm[at] = (gint16)CLAMP (pcm[at] + burst[i], G_MININT16, G_MAXINT16);
         }
     }
   events = decode (pcm, n);
@@ -340,9 +355,9 @@ test_fax_tones (void)
 
   for (gsize t = 0; t < G_N_ELEMENTS (tones); t++)
     {
-      g_autofree gint16 *pcm = g_new0 (gint16, 6 * 8000);
+      g_autofree gint16              *pcm = g_new0 (gint16, 6 * 8000);
       modem_connect_tones_tx_state_t *tx = modem_connect_tones_tx_init (NULL, tones[t]);
-      g_autoptr(GPtrArray) events = NULL;
+      g_autoptr (GPtrArray) events = NULL;
       guint fax = 0, calls = 0;
 
       modem_connect_tones_tx (tx, pcm + 4000, 5 * 8000);
@@ -351,7 +366,7 @@ test_fax_tones (void)
       events = decode (pcm, 6 * 8000);
       for (guint i = 0; i < events->len; i++)
         {
-          CrmCallEventKind kind = ((CrmCallEvent *) events->pdata[i])->kind;
+          CrmCallEventKind kind = ((CrmCallEvent *)events->pdata[i])->kind;
           fax += kind == CRM_CALL_EVENT_FAX_TONE;
           calls += kind == CRM_CALL_EVENT_CALLER_ID;
         }

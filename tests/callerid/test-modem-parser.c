@@ -10,7 +10,8 @@
 #include "crm-cid-message.h"
 #include "crm-modem-parser.h"
 
-typedef struct {
+typedef struct
+{
   GPtrArray *events;
   GArray    *replies;
 } Sink;
@@ -32,7 +33,7 @@ collect_reply (CrmModemReply reply, gpointer user_data)
 static void
 sink_init (Sink *sink)
 {
-  sink->events = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_call_event_free);
+  sink->events = g_ptr_array_new_with_free_func ((GDestroyNotify)crm_call_event_free);
   sink->replies = g_array_new (FALSE, FALSE, sizeof (CrmModemReply));
 }
 
@@ -49,19 +50,19 @@ static void
 parse (Sink *sink, const char *text, gsize len)
 {
   Sink whole;
-  g_autoptr(CrmModemParser) a = NULL;
-  g_autoptr(CrmModemParser) b = NULL;
+  g_autoptr (CrmModemParser) a = NULL;
+  g_autoptr (CrmModemParser) b = NULL;
 
   sink_init (&whole);
   a = crm_modem_parser_new (collect, &whole);
   crm_modem_parser_set_reply_func (a, collect_reply, &whole);
-  crm_modem_parser_feed (a, (const guint8 *) text, len);
+  crm_modem_parser_feed (a, (const guint8 *)text, len);
   crm_modem_parser_flush (a);
 
   b = crm_modem_parser_new (collect, sink);
   crm_modem_parser_set_reply_func (b, collect_reply, sink);
   for (gsize i = 0; i < len; i++)
-    crm_modem_parser_feed (b, (const guint8 *) text + i, 1);
+    crm_modem_parser_feed (b, (const guint8 *)text + i, 1);
   crm_modem_parser_flush (b);
 
   g_assert_cmpuint (whole.events->len, ==, sink->events->len);
@@ -81,7 +82,8 @@ nth (Sink *sink, guint i, CrmCallEventKind kind)
 
   g_assert_cmpuint (i, <, sink->events->len);
   e = sink->events->pdata[i];
-  g_assert_cmpstr (crm_call_event_kind_to_string (e->kind), ==, crm_call_event_kind_to_string (kind));
+  g_assert_cmpstr (crm_call_event_kind_to_string (e->kind), ==,
+                   crm_call_event_kind_to_string (kind));
   return e;
 }
 
@@ -93,13 +95,15 @@ test_formatted_spacing (void)
   static const char *variants[] = {
     "RING\r\nDATE = 0321\r\nTIME = 1405\r\nNMBR = 13912345678\r\nNAME = ZHANG SAN\r\nRING\r\n",
     "RING\nDATE=0321\nTIME=1405\nNMBR=13912345678\nNAME=ZHANG SAN\nRING\n",
-    "RING\r\r\n  DATE  =  0321  \r\nTIME= 1405\r\nNMBR =13912345678\r\nNAME=   ZHANG SAN   \r\nRING\r\n",
-    "\r\nRING\r\n\r\nDATE = 0321\r\n\r\nTIME = 1405\r\n\r\nNAME = ZHANG SAN\r\n\r\nNMBR = 13912345678\r\n\r\nRING\r\n",
+    "RING\r\r\n  DATE  =  0321  \r\nTIME= 1405\r\nNMBR =13912345678\r\nNAME=   ZHANG SAN   "
+    "\r\nRING\r\n",
+    "\r\nRING\r\n\r\nDATE = 0321\r\n\r\nTIME = 1405\r\n\r\nNAME = ZHANG SAN\r\n\r\nNMBR = "
+    "13912345678\r\n\r\nRING\r\n",
   };
 
   for (gsize v = 0; v < G_N_ELEMENTS (variants); v++)
     {
-      Sink sink;
+      Sink          sink;
       CrmCallEvent *e;
 
       sink_init (&sink);
@@ -122,16 +126,15 @@ test_formatted_spacing (void)
 static void
 test_labels_and_reasons (void)
 {
-  Sink sink;
+  Sink          sink;
   CrmCallEvent *e;
 
   sink_init (&sink);
-  PARSE (&sink,
-         "DATE = 0103\nTIME = 1254\nNAME = SARASOTA,FL\nDDN_NMBR = 9415557218\n"
-         "DATE = 0103\nTIME = 1334\nDDN = 02161234567\nNAME = O\n"
-         "DATE = 0104\nTIME = 0900\nNMBR = P\nNAME = P\n"
-         "DATE = 0104\nTIME = 0901\nNMBR = O\nNAME = O\n"
-         "MESG = 110101\nDATE = 0105\nTIME = 0902\nNMBR = 01062123456\n");
+  PARSE (&sink, "DATE = 0103\nTIME = 1254\nNAME = SARASOTA,FL\nDDN_NMBR = 9415557218\n"
+                "DATE = 0103\nTIME = 1334\nDDN = 02161234567\nNAME = O\n"
+                "DATE = 0104\nTIME = 0900\nNMBR = P\nNAME = P\n"
+                "DATE = 0104\nTIME = 0901\nNMBR = O\nNAME = O\n"
+                "MESG = 110101\nDATE = 0105\nTIME = 0902\nNMBR = 01062123456\n");
   g_assert_cmpuint (sink.events->len, ==, 5);
   e = nth (&sink, 0, CRM_CALL_EVENT_CALLER_ID);
   g_assert_cmpstr (e->number, ==, "9415557218");
@@ -183,7 +186,7 @@ test_before_after_ring (void)
 static void
 test_cid_ring_combined (void)
 {
-  Sink sink;
+  Sink          sink;
   CrmCallEvent *e;
 
   sink_init (&sink);
@@ -216,7 +219,7 @@ test_distinctive_ring (void)
 static void
 test_malformed_time (void)
 {
-  Sink sink;
+  Sink          sink;
   CrmCallEvent *e;
 
   sink_init (&sink);
@@ -238,18 +241,17 @@ test_malformed_time (void)
 static void
 test_garbage (void)
 {
-  static const char garbage[] =
-    "\x00\x01\xff\xfe~~~}}}\x1b[2J+++ATH0\r\n"
-    "NMBR\r\n=\r\n==========\r\nNAME\r\nRING RING RING\r\n"
-    "\x80\x81\x82\r\nDATE = \xff\xfe\r\n"
-    "OK\r\nERROR\r\nNO CARRIER\r\nBUSY\r\n";
-  Sink sink;
+  static const char garbage[] = "\x00\x01\xff\xfe~~~}}}\x1b[2J+++ATH0\r\n"
+                                "NMBR\r\n=\r\n==========\r\nNAME\r\nRING RING RING\r\n"
+                                "\x80\x81\x82\r\nDATE = \xff\xfe\r\n"
+                                "OK\r\nERROR\r\nNO CARRIER\r\nBUSY\r\n";
+  Sink              sink;
 
   sink_init (&sink);
   parse (&sink, garbage, sizeof garbage - 1);
   /* Nothing names a caller, so no call; the replies are reported. */
   for (guint i = 0; i < sink.events->len; i++)
-    g_assert_cmpint (((CrmCallEvent *) sink.events->pdata[i])->kind, !=, CRM_CALL_EVENT_CALLER_ID);
+    g_assert_cmpint (((CrmCallEvent *)sink.events->pdata[i])->kind, !=, CRM_CALL_EVENT_CALLER_ID);
   g_assert_cmpuint (sink.replies->len, ==, 4);
   g_assert_cmpint (g_array_index (sink.replies, CrmModemReply, 0), ==, CRM_MODEM_REPLY_OK);
   g_assert_cmpint (g_array_index (sink.replies, CrmModemReply, 2), ==, CRM_MODEM_REPLY_NO_CARRIER);
@@ -259,11 +261,12 @@ test_garbage (void)
 static void
 test_noise_inside_call (void)
 {
-  Sink sink;
+  Sink          sink;
   CrmCallEvent *e;
 
   /* Noise bytes and NULs inside lines are dropped; the call survives. */
-  static const char s[] = "RI\x00NG\r\nDA\x01TE = 0321\r\nTI\x02ME = 1405\r\nNMBR = 139\x07" "12345678\r\nNAME = A\r\n";
+  static const char s[] = "RI\x00NG\r\nDA\x01TE = 0321\r\nTI\x02ME = 1405\r\nNMBR = 139\x07"
+                          "12345678\r\nNAME = A\r\n";
 
   sink_init (&sink);
   parse (&sink, s, sizeof s - 1);
@@ -278,7 +281,7 @@ static void
 test_long_line (void)
 {
   Sink sink;
-  g_autoptr(GString) s = g_string_new ("NMBR = ");
+  g_autoptr (GString) s = g_string_new ("NMBR = ");
 
   for (int i = 0; i < 5000; i++)
     g_string_append_c (s, '9');
@@ -295,19 +298,19 @@ static void
 test_partial_then_flush (void)
 {
   Sink sink;
-  g_autoptr(CrmModemParser) p = NULL;
+  g_autoptr (CrmModemParser) p = NULL;
 
   sink_init (&sink);
   p = crm_modem_parser_new (collect, &sink);
-  crm_modem_parser_feed (p, (const guint8 *) "NMBR = 1380013", 14);
+  crm_modem_parser_feed (p, (const guint8 *)"NMBR = 1380013", 14);
   g_assert_cmpuint (sink.events->len, ==, 0);
-  crm_modem_parser_feed (p, (const guint8 *) "8000", 4);
+  crm_modem_parser_feed (p, (const guint8 *)"8000", 4);
   g_assert_cmpuint (sink.events->len, ==, 0);
   crm_modem_parser_flush (p);
   g_assert_cmpuint (sink.events->len, ==, 1);
   g_assert_cmpstr (nth (&sink, 0, CRM_CALL_EVENT_CALLER_ID)->number, ==, "13800138000");
   /* Reset forgets a half line. */
-  crm_modem_parser_feed (p, (const guint8 *) "NMBR = 555", 10);
+  crm_modem_parser_feed (p, (const guint8 *)"NMBR = 555", 10);
   crm_modem_parser_reset (p);
   crm_modem_parser_flush (p);
   g_assert_cmpuint (sink.events->len, ==, 1);
@@ -317,7 +320,7 @@ test_partial_then_flush (void)
 static void
 test_hex_formats (void)
 {
-  Sink sink;
+  Sink          sink;
   CrmCallEvent *e;
 
   sink_init (&sink);
@@ -350,8 +353,10 @@ test_hex_formats (void)
 static void
 test_dle_events (void)
 {
-  Sink sink;
-  static const char s[] = "\x10R\x10" "5\x10#\x10H\x10h\x10" "c\x10\x10\x10q";
+  Sink              sink;
+  static const char s[] = "\x10R\x10"
+                          "5\x10#\x10H\x10h\x10"
+                          "c\x10\x10\x10q";
 
   sink_init (&sink);
   parse (&sink, s, sizeof s - 1);
@@ -368,17 +373,16 @@ test_dle_events (void)
 static void
 test_device_formats (void)
 {
-  Sink sink;
+  Sink          sink;
   CrmCallEvent *e;
 
   sink_init (&sink);
-  PARSE (&sink,
-         "01      9/04      1:29 PM       212-555-4000           ACME CO\r\n"
-         "###DATE03301423...NMBR4075551212...NAMEWIRELESS CALL+++\r"
-         "###DATE...NMBR...NAME   -MSG OFF-+++\r"
-         "01 I S 0276 G B3 09/26 11:28 AM 800-555-1212 AT&T INFORMATIO\r\n"
-         "01 I E 0276 G B3 09/26 11:28 AM 800-555-1212 AT&T INFORMATIO\r\n"
-         "$01 09/26 02:30 PM 8002404637 I CallerID.com\r\n");
+  PARSE (&sink, "01      9/04      1:29 PM       212-555-4000           ACME CO\r\n"
+                "###DATE03301423...NMBR4075551212...NAMEWIRELESS CALL+++\r"
+                "###DATE...NMBR...NAME   -MSG OFF-+++\r"
+                "01 I S 0276 G B3 09/26 11:28 AM 800-555-1212 AT&T INFORMATIO\r\n"
+                "01 I E 0276 G B3 09/26 11:28 AM 800-555-1212 AT&T INFORMATIO\r\n"
+                "$01 09/26 02:30 PM 8002404637 I CallerID.com\r\n");
   g_assert_cmpuint (sink.events->len, ==, 5);
   e = nth (&sink, 0, CRM_CALL_EVENT_CALLER_ID);
   g_assert_cmpstr (e->number, ==, "2125554000");
@@ -395,9 +399,8 @@ test_device_formats (void)
 /* --- SDMF/MDMF decoder --- */
 
 static const guint8 mdmf[] = {
-  0x80, 0x20, 0x01, 0x08, '0', '5', '1', '1', '1', '8', '5', '2',
-  0x02, 0x0A, '4', '0', '7', '5', '5', '5', '0', '0', '0', '0',
-  0x07, 0x08, 'J', 'O', 'H', 'N', ' ', 'D', 'O', 'E', 0x84,
+  0x80, 0x20, 0x01, 0x08, '0', '5', '1',  '1',  '1', '8', '5', '2', 0x02, 0x0A, '4', '0', '7',  '5',
+  '5',  '5',  '0',  '0',  '0', '0', 0x07, 0x08, 'J', 'O', 'H', 'N', ' ',  'D',  'O', 'E', 0x84,
 };
 
 static void
@@ -405,9 +408,9 @@ test_message_truncated_prefixes (void)
 {
   for (gsize n = 0; n < sizeof mdmf; n++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(CrmCallEvent) e = crm_cid_message_decode (mdmf, n, CRM_CID_MESSAGE_STRICT,
-                                                          CRM_CALLER_ID_SOURCE_BYTES, NULL, &error);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CrmCallEvent) e = crm_cid_message_decode (
+          mdmf, n, CRM_CID_MESSAGE_STRICT, CRM_CALLER_ID_SOURCE_BYTES, NULL, &error);
       g_assert_null (e);
       g_assert_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_TRUNCATED);
     }
@@ -416,20 +419,21 @@ test_message_truncated_prefixes (void)
 static void
 test_message_roundtrip (void)
 {
-  g_autoptr(CrmCallEvent) in = crm_call_event_new (CRM_CALL_EVENT_CALLER_ID);
-  g_autoptr(CrmCallEvent) out = NULL;
-  g_autoptr(CrmCallEvent) out2 = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (CrmCallEvent) in = crm_call_event_new (CRM_CALL_EVENT_CALLER_ID);
+  g_autoptr (CrmCallEvent) out = NULL;
+  g_autoptr (CrmCallEvent) out2 = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
   const guint8 *data;
-  gsize len, used;
+  gsize         len, used;
 
   in->number = g_strdup ("13912345678");
   in->name = g_strdup ("Li Si");
   crm_call_event_set_datetime (in, "1127", "0930");
   bytes = crm_cid_message_build_mdmf (in);
   data = g_bytes_get_data (bytes, &len);
-  out = crm_cid_message_decode (data, len, CRM_CID_MESSAGE_STRICT, CRM_CALLER_ID_SOURCE_BYTES, &used, &error);
+  out = crm_cid_message_decode (data, len, CRM_CID_MESSAGE_STRICT, CRM_CALLER_ID_SOURCE_BYTES,
+                                &used, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (used, ==, len);
   g_assert_cmpstr (out->number, ==, "13912345678");
@@ -441,7 +445,8 @@ test_message_roundtrip (void)
   g_clear_pointer (&bytes, g_bytes_unref);
   bytes = crm_cid_message_build_sdmf (in);
   data = g_bytes_get_data (bytes, &len);
-  out2 = crm_cid_message_decode (data, len, CRM_CID_MESSAGE_STRICT, CRM_CALLER_ID_SOURCE_BYTES, NULL, &error);
+  out2 = crm_cid_message_decode (data, len, CRM_CID_MESSAGE_STRICT, CRM_CALLER_ID_SOURCE_BYTES,
+                                 NULL, &error);
   g_assert_no_error (error);
   g_assert_null (out2->number);
   g_assert_cmpint (out2->number_reason, ==, CRM_CALLER_ID_PRIVATE);
@@ -451,17 +456,26 @@ static void
 test_message_malicious (void)
 {
   /* Parameter claiming more than the message holds. */
-  static const guint8 overrun[] = { 0x80, 0x04, 0x02, 0x7F, '1', '2', (guint8) (0x100 - ((0x80 + 0x04 + 0x02 + 0x7F + '1' + '2') & 0xFF)) };
+  static const guint8 overrun[]
+      = { 0x80,
+          0x04,
+          0x02,
+          0x7F,
+          '1',
+          '2',
+          (guint8)(0x100 - ((0x80 + 0x04 + 0x02 + 0x7F + '1' + '2') & 0xFF)) };
   /* Not a caller-ID type. */
   static const guint8 mwi[] = { 0x06, 0x01, 0x42, 0xB7 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GError) error2 = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) error2 = NULL;
   CrmCallEvent *e;
 
-  e = crm_cid_message_decode (overrun, sizeof overrun, CRM_CID_MESSAGE_STRICT, CRM_CALLER_ID_SOURCE_BYTES, NULL, &error);
+  e = crm_cid_message_decode (overrun, sizeof overrun, CRM_CID_MESSAGE_STRICT,
+                              CRM_CALLER_ID_SOURCE_BYTES, NULL, &error);
   g_assert_null (e);
   g_assert_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_MALFORMED);
-  e = crm_cid_message_decode (mwi, sizeof mwi, CRM_CID_MESSAGE_STRICT, CRM_CALLER_ID_SOURCE_BYTES, NULL, &error2);
+  e = crm_cid_message_decode (mwi, sizeof mwi, CRM_CID_MESSAGE_STRICT, CRM_CALLER_ID_SOURCE_BYTES,
+                              NULL, &error2);
   g_assert_null (e);
   g_assert_error (error2, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_MALFORMED);
 }
@@ -476,20 +490,21 @@ test_random_input (void)
   for (int round = 0; round < 2000; round++)
     {
       guint8 buf[300];
-      gsize n = (gsize) g_rand_int_range (rand, 0, sizeof buf);
-      Sink sink;
-      g_autoptr(CrmModemParser) p = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(CrmCallEvent) e = NULL;
+      gsize  n = (gsize)g_rand_int_range (rand, 0, sizeof buf);
+      Sink   sink;
+      g_autoptr (CrmModemParser) p = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CrmCallEvent) e = NULL;
 
       for (gsize i = 0; i < n; i++)
-        buf[i] = (guint8) g_rand_int (rand);
+        buf[i] = (guint8)g_rand_int (rand);
       if (n > 2 && round % 2)
         {
           buf[0] = 0x80;
-          buf[1] = (guint8) (n - 3);
+          buf[1] = (guint8)(n - 3);
         }
-      e = crm_cid_message_decode (buf, n, CRM_CID_MESSAGE_IGNORE_CHECKSUM, CRM_CALLER_ID_SOURCE_BYTES, NULL, &error);
+      e = crm_cid_message_decode (buf, n, CRM_CID_MESSAGE_IGNORE_CHECKSUM,
+                                  CRM_CALLER_ID_SOURCE_BYTES, NULL, &error);
       g_assert_true ((e == NULL) != (error == NULL));
       if (e && e->name)
         g_assert_true (g_utf8_validate (e->name, -1, NULL));

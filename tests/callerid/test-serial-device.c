@@ -13,7 +13,8 @@
 #include "crm-phone-device.h"
 #include "crm-serial-device.h"
 
-typedef struct {
+typedef struct
+{
   GPtrArray *events;
 } Fixture;
 
@@ -26,7 +27,7 @@ on_event (CrmPhoneDevice *device, CrmCallEvent *event, Fixture *fx)
 static void
 fixture_setup (Fixture *fx, gconstpointer data)
 {
-  fx->events = g_ptr_array_new_with_free_func ((GDestroyNotify) crm_call_event_free);
+  fx->events = g_ptr_array_new_with_free_func ((GDestroyNotify)crm_call_event_free);
 }
 
 static void
@@ -40,7 +41,7 @@ count (Fixture *fx, CrmCallEventKind kind)
 {
   guint n = 0;
   for (guint i = 0; i < fx->events->len; i++)
-    if (((CrmCallEvent *) fx->events->pdata[i])->kind == kind)
+    if (((CrmCallEvent *)fx->events->pdata[i])->kind == kind)
       n++;
   return n;
 }
@@ -60,7 +61,7 @@ find (Fixture *fx, CrmCallEventKind kind, guint nth)
 static gboolean
 guard_cb (gpointer data)
 {
-  *(gboolean *) data = TRUE;
+  *(gboolean *)data = TRUE;
   return G_SOURCE_REMOVE;
 }
 
@@ -70,7 +71,7 @@ static void
 wait_for (Fixture *fx, CrmCallEventKind kind, guint n)
 {
   gboolean expired = FALSE;
-  guint guard = g_timeout_add_seconds (30, guard_cb, &expired);
+  guint    guard = g_timeout_add_seconds (30, guard_cb, &expired);
 
   while (count (fx, kind) < n && !expired)
     g_main_context_iteration (NULL, TRUE);
@@ -82,7 +83,7 @@ wait_for (Fixture *fx, CrmCallEventKind kind, guint n)
 static gboolean
 has_command (CrmModemSimulator *sim, const char *cmd, guint times)
 {
-  g_auto(GStrv) cmds = crm_modem_simulator_dup_commands (sim);
+  g_auto (GStrv) cmds = crm_modem_simulator_dup_commands (sim);
   guint n = 0;
   for (guint i = 0; cmds[i]; i++)
     if (g_str_equal (cmds[i], cmd))
@@ -94,7 +95,7 @@ static void
 wait_for_command (CrmModemSimulator *sim, const char *cmd, guint times)
 {
   gboolean expired = FALSE;
-  guint guard = g_timeout_add_seconds (30, guard_cb, &expired);
+  guint    guard = g_timeout_add_seconds (30, guard_cb, &expired);
 
   while (!has_command (sim, cmd, times) && !expired)
     g_main_context_iteration (NULL, TRUE);
@@ -106,9 +107,9 @@ wait_for_command (CrmModemSimulator *sim, const char *cmd, guint times)
 static char *
 write_script (const char *text)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   char *path = NULL;
-  int fd = g_file_open_tmp ("crm-sim-XXXXXX.txt", &path, &error);
+  int   fd = g_file_open_tmp ("crm-sim-XXXXXX.txt", &path, &error);
 
   g_assert_no_error (error);
   close (fd);
@@ -119,12 +120,13 @@ write_script (const char *text)
 static void
 test_sim_calls (Fixture *fx, gconstpointer data)
 {
-  g_autofree char *script = write_script ("# demo calls\n13912345678,ZHANG SAN,0.1\nP,,0.1\n02161234567,上海金客,0.1\n");
+  g_autofree char *script = write_script (
+      "# demo calls\n13912345678,ZHANG SAN,0.1\nP,,0.1\n02161234567,上海金客,0.1\n");
   g_autofree char *uri = g_strconcat ("sim:", script, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrmPhoneDevice) device = crm_phone_device_new_for_uri (uri, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrmPhoneDevice) device = crm_phone_device_new_for_uri (uri, &error);
   CrmModemSimulator *sim;
-  CrmCallEvent *e;
+  CrmCallEvent      *e;
 
   g_assert_no_error (error);
   g_assert_true (CRM_IS_SERIAL_DEVICE (device));
@@ -152,9 +154,9 @@ test_sim_calls (Fixture *fx, gconstpointer data)
 static void
 test_cid_fallback (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrmModemSimulator) sim = crm_modem_simulator_new ("13800138000,LI SI,0.1\n", &error);
-  g_autoptr(CrmSerialDevice) device = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrmModemSimulator) sim = crm_modem_simulator_new ("13800138000,LI SI,0.1\n", &error);
+  g_autoptr (CrmSerialDevice) device = NULL;
 
   g_assert_no_error (error);
   g_object_set (sim, "accept-vcid", FALSE, NULL);
@@ -171,10 +173,11 @@ test_cid_fallback (Fixture *fx, gconstpointer data)
 static void
 test_dial (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GError) bad = NULL;
-  g_autoptr(CrmModemSimulator) sim = crm_modem_simulator_new ("", &error);
-  g_autoptr(CrmSerialDevice) device = crm_serial_device_new (crm_modem_simulator_get_path (sim), 115200);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) bad = NULL;
+  g_autoptr (CrmModemSimulator) sim = crm_modem_simulator_new ("", &error);
+  g_autoptr (CrmSerialDevice) device
+      = crm_serial_device_new (crm_modem_simulator_get_path (sim), 115200);
   CrmCallEvent *e;
 
   g_signal_connect (device, "event", G_CALLBACK (on_event), fx);
@@ -194,10 +197,11 @@ test_dial (Fixture *fx, gconstpointer data)
 static void
 test_reject (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrmModemSimulator) sim = crm_modem_simulator_new ("", &error);
-  g_autoptr(CrmSerialDevice) device = crm_serial_device_new (crm_modem_simulator_get_path (sim), 115200);
-  g_auto(GStrv) cmds = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrmModemSimulator) sim = crm_modem_simulator_new ("", &error);
+  g_autoptr (CrmSerialDevice) device
+      = crm_serial_device_new (crm_modem_simulator_get_path (sim), 115200);
+  g_auto (GStrv) cmds = NULL;
   int h1 = -1, h0 = -1;
 
   crm_serial_device_set_reject_pause (device, 200);
@@ -221,9 +225,10 @@ test_reject (Fixture *fx, gconstpointer data)
 static void
 test_unplug_replug (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrmModemSimulator) sim = crm_modem_simulator_new ("13700137000,WANG WU,1.0\n", &error);
-  g_autoptr(CrmSerialDevice) device = crm_serial_device_new (crm_modem_simulator_get_path (sim), 115200);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrmModemSimulator) sim = crm_modem_simulator_new ("13700137000,WANG WU,1.0\n", &error);
+  g_autoptr (CrmSerialDevice) device
+      = crm_serial_device_new (crm_modem_simulator_get_path (sim), 115200);
 
   g_signal_connect (device, "event", G_CALLBACK (on_event), fx);
   g_assert_true (crm_phone_device_start (CRM_PHONE_DEVICE (device), &error));
@@ -248,9 +253,10 @@ test_unplug_replug (Fixture *fx, gconstpointer data)
 static void
 test_ring_stopped (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrmModemSimulator) sim = crm_modem_simulator_new ("13600136000,MISSED,0.1\n", &error);
-  g_autoptr(CrmSerialDevice) device = crm_serial_device_new (crm_modem_simulator_get_path (sim), 115200);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrmModemSimulator) sim = crm_modem_simulator_new ("13600136000,MISSED,0.1\n", &error);
+  g_autoptr (CrmSerialDevice) device
+      = crm_serial_device_new (crm_modem_simulator_get_path (sim), 115200);
   guint last_ring = 0, stopped = 0;
 
   /* The simulator rings twice, 2 s apart: a 2.5 s timeout must not fire
@@ -276,7 +282,12 @@ test_ring_stopped (Fixture *fx, gconstpointer data)
 static void
 test_open_errors (Fixture *fx, gconstpointer data)
 {
-  static const struct { const char *uri; int code; gboolean at_start; } cases[] = {
+  static const struct
+  {
+    const char *uri;
+    int         code;
+    gboolean    at_start;
+  } cases[] = {
     { "bogus:thing", CRM_CALLERID_ERROR_BAD_URI, FALSE },
     { "serial:relative/tty", CRM_CALLERID_ERROR_BAD_URI, FALSE },
     { "serial:/dev/ttyACM0?baud=fast", CRM_CALLERID_ERROR_BAD_URI, FALSE },
@@ -287,13 +298,14 @@ test_open_errors (Fixture *fx, gconstpointer data)
     { "serial:/dev/null?baud=12345", CRM_CALLERID_ERROR_DEVICE, TRUE },
   };
   static const char *bad_scripts[] = {
-    "13800138000\n", "13800138000,NAME,soon\n", ",NAME,1\n", "1,N,-5\n", "1,N,1,morse\n", "1,N,99999\n",
+    "13800138000\n", "13800138000,NAME,soon\n", ",NAME,1\n",
+    "1,N,-5\n",      "1,N,1,morse\n",           "1,N,99999\n",
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(CrmPhoneDevice) device = crm_phone_device_new_for_uri (cases[i].uri, &error);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CrmPhoneDevice) device = crm_phone_device_new_for_uri (cases[i].uri, &error);
 
       if (cases[i].at_start)
         {
@@ -307,8 +319,8 @@ test_open_errors (Fixture *fx, gconstpointer data)
     }
   for (gsize i = 0; i < G_N_ELEMENTS (bad_scripts); i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(CrmModemSimulator) sim = crm_modem_simulator_new (bad_scripts[i], &error);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CrmModemSimulator) sim = crm_modem_simulator_new (bad_scripts[i], &error);
       g_assert_null (sim);
       g_assert_error (error, CRM_CALLERID_ERROR, CRM_CALLERID_ERROR_MALFORMED);
       g_assert_nonnull (strstr (error->message, "1"));
