@@ -350,6 +350,22 @@ record_changed_cb (CrmDbListener *listener,
     }
 }
 
+/* Reasons arrive as codes from the database (NOTIFY crm_sessions); each
+ * reader gets the explanation in its own language. */
+static const char *
+revoke_reason_message (const char *reason)
+{
+  if (g_strcmp0 (reason, "signed-out") == 0)
+    return N_("You signed out of this session elsewhere");
+  if (g_strcmp0 (reason, "password-changed") == 0)
+    return N_("Your password was changed; sign in again with the new one");
+  if (g_strcmp0 (reason, "disabled") == 0)
+    return N_("Your account was disabled");
+  if (g_strcmp0 (reason, "expired") == 0)
+    return N_("Your session expired; sign in again");
+  return N_("Your session was ended");
+}
+
 static void
 session_revoked_cb (CrmDbListener *listener,
                     const char    *token_hash,
@@ -367,10 +383,9 @@ session_revoked_cb (CrmDbListener *listener,
 
       if (session == NULL || g_strcmp0 (session->token_hash, token_hash) != 0)
         continue;
+      g_debug ("conn %" G_GUINT64_FORMAT ": session revoked (%s)", crm_server_connection_get_id (conn), reason);
       crm_server_connection_push (conn, CRM_MSG_PUSH_SIGNED_OUT,
-                                  g_variant_new ("(s)", reason && *reason
-                                                 ? crm_net_translate (locale, reason)
-                                                 : crm_net_translate (locale, N_("Your session was ended"))));
+                                  g_variant_new ("(s)", crm_net_translate (locale, revoke_reason_message (reason))));
       crm_server_connection_set_session (conn, NULL);
     }
 }

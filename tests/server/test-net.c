@@ -531,6 +531,66 @@ test_push_record_changed (void)
   crm_connection_close (writer);
 }
 
+
+typedef struct {
+  guint count;
+  char *reason;
+} SignedOutSeen;
+
+static void
+signed_out_cb (CrmConnection *conn, guint message_id, GVariant *body, gpointer data)
+{
+  SignedOutSeen *seen = data;
+
+  if (message_id != CRM_MSG_PUSH_SIGNED_OUT)
+    return;
+  seen->count++;
+  g_free (seen->reason);
+  g_variant_get (body, "(s)", &seen->reason);
+}
+
+static void
+test_push_signed_out (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char *password = crm_test_server_get_admin_password (get_server ());
+  g_autoptr(CrmConnection) first = crm_test_server_connect (get_server (), "admin", password, &error);
+  g_autoptr(CrmConnection) second = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  SignedOutSeen seen = { 0 };
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  /* A second connection on the same session (as a client that
+   * reconnected with its token). */
+  second = crm_test_server_connect (get_server (), NULL, NULL, &error);
+  g_assert_no_error (error);
+  reply = crm_connection_resume_sync (second, crm_connection_get_session_token (first), NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&reply, g_variant_unref);
+  g_signal_connect (second, "push", G_CALLBACK (signed_out_cb), &seen);
+
+  reply = crm_connection_call_sync (first, CRM_MSG_AUTH_LOGOUT, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&reply, g_variant_unref);
+
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (seen.count == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (seen.count, ==, 1);
+  g_assert_cmpstr (seen.reason, ==, "You signed out of this session elsewhere");
+
+  /* The server dropped that connection's session: back to pre-auth. */
+  reply = crm_connection_call_sync (second, CRM_MSG_AUTH_WHOAMI, NULL, NULL, &error);
+  g_assert_null (reply);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_NOT_SIGNED_IN);
+
+  g_signal_handlers_disconnect_by_data (second, &seen);
+  g_free (seen.reason);
+  crm_connection_close (first);
+  crm_connection_close (second);
+}
+
 /* ---- HTTPS ---- */
 
 static gboolean
@@ -619,6 +679,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server/net/silent-connections", test_silent_connections);
   g_test_add_func ("/server/net/errors-in-client-language", test_errors_in_client_language);
   g_test_add_func ("/server/push/record-changed", test_push_record_changed);
+  g_test_add_func ("/server/push/signed-out", test_push_signed_out);
   g_test_add_func ("/server/https/health", test_https_health);
   g_test_add_func ("/server/https/metrics", test_https_metrics);
 
