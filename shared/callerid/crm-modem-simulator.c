@@ -460,6 +460,22 @@ crm_modem_simulator_replug (CrmModemSimulator *self, GError **error)
   return open_pty (self, error);
 }
 
+#ifdef HAVE_SPANDSP
+static void
+put_le16 (guint8 *p, guint16 v)
+{
+  p[0] = (guint8)v;
+  p[1] = (guint8)(v >> 8);
+}
+
+static void
+put_le32 (guint8 *p, guint32 v)
+{
+  put_le16 (p, (guint16)v);
+  put_le16 (p + 2, (guint16)(v >> 16));
+}
+#endif
+
 gboolean
 crm_modem_simulator_render_wav (CrmModemSimulator *self, const char *path, float level_dbm0,
                                 GError **error)
@@ -500,17 +516,17 @@ crm_modem_simulator_render_wav (CrmModemSimulator *self, const char *path, float
 
   data_len = pcm->len * 2;
   memcpy (header, "RIFF", 4);
-  *(guint32 *)(header + 4) = GUINT32_TO_LE (36 + data_len);
+  put_le32 (header + 4, 36 + data_len);
   memcpy (header + 8, "WAVEfmt ", 8);
-  *(guint32 *)(header + 16) = GUINT32_TO_LE (16);
-  *(guint16 *)(header + 20) = GUINT16_TO_LE (1);
-  *(guint16 *)(header + 22) = GUINT16_TO_LE (1);
-  *(guint32 *)(header + 24) = GUINT32_TO_LE (8000);
-  *(guint32 *)(header + 28) = GUINT32_TO_LE (16000);
-  *(guint16 *)(header + 32) = GUINT16_TO_LE (2);
-  *(guint16 *)(header + 34) = GUINT16_TO_LE (16);
+  put_le32 (header + 16, 16);
+  put_le16 (header + 20, 1);
+  put_le16 (header + 22, 1);
+  put_le32 (header + 24, 8000);
+  put_le32 (header + 28, 16000);
+  put_le16 (header + 32, 2);
+  put_le16 (header + 34, 16);
   memcpy (header + 36, "data", 4);
-  *(guint32 *)(header + 40) = GUINT32_TO_LE (data_len);
+  put_le32 (header + 40, data_len);
   g_byte_array_append (wav, header, sizeof header);
   for (guint i = 0; i < pcm->len; i++)
     {
