@@ -295,10 +295,9 @@ on_stream_closed (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(CrmConnection) self = user_data;
-
   /* The peer may already be gone; nothing useful to report. */
   g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
+  g_object_unref (user_data);   /* the connection, held across the call */
 }
 
 /* Takes `error`.  Fails every pending call, stops I/O and queues the
@@ -307,7 +306,6 @@ static void
 close_with_error (CrmConnection *self,
                   GError        *error)
 {
-  g_autoptr(CrmConnection) hold = g_object_ref (self);
   g_autoptr(GHashTable) pending = NULL;
   GHashTableIter iter;
   gpointer value;
@@ -317,6 +315,9 @@ close_with_error (CrmConnection *self,
       g_error_free (error);
       return;
     }
+
+  /* Callbacks run from here may drop the caller's last reference. */
+  g_object_ref (self);
 
   g_debug ("Connection to %s closed: %s",
            self->host_port ? self->host_port : "?", error->message);
@@ -359,6 +360,7 @@ close_with_error (CrmConnection *self,
     }
 
   g_clear_error (&error);
+  g_object_unref (self);
 }
 
 void
@@ -487,11 +489,10 @@ static void
 protocol_violation (CrmConnection *self,
                     GError        *error)
 {
-  g_autoptr(GError) owned = error;
-
   close_with_error (self, g_error_new (CRM_ERROR, CRM_ERROR_CLOSED,
                                        _("The server sent an invalid message: %s"),
                                        error->message));
+  g_error_free (error);
 }
 
 static void
