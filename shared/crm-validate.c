@@ -173,6 +173,16 @@ crm_validate_email (const char *text, const char *field, GError **error)
   return fail (error, field, message);
 }
 
+/* Bidirectional overrides and isolates reorder what is displayed (a name
+ * could read differently from what is stored and searched); the Unicode
+ * line separators break exports.  Neither belongs in a CRM field. */
+static gboolean
+is_format_trap (gunichar ch)
+{
+  return (ch >= 0x202A && ch <= 0x202E) || (ch >= 0x2066 && ch <= 0x2069) || ch == 0x2028
+         || ch == 0x2029 || ch == 0xFFFE || ch == 0xFFFF;
+}
+
 gboolean
 crm_validate_text (const char *text, gsize max_chars, gboolean required, const char *field,
                    GError **error)
@@ -193,7 +203,7 @@ crm_validate_text (const char *text, gsize max_chars, gboolean required, const c
       /* Control characters corrupt displays and exports; line breaks and
        * tabs are ordinary in notes and addresses. */
       if ((ch < 0x20 && ch != '\n' && ch != '\t' && ch != '\r') || ch == 0x7F
-          || (ch >= 0x80 && ch < 0xA0))
+          || (ch >= 0x80 && ch < 0xA0) || is_format_trap (ch))
         return fail (error, field, _("The text contains control characters"));
       if (!g_unichar_isspace (ch) && ch != 0x3000)
         blank = FALSE;

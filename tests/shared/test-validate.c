@@ -173,6 +173,14 @@ test_validate_text (void)
   g_assert_false (crm_validate_text ("a\xc2\x85z", 10, FALSE, "name", &error));
   g_clear_error (&error);
   g_assert_true (crm_validate_text ("第一行\n第二行\t完", 20, TRUE, "notes", NULL));
+  /* Right-to-left override (U+202E), isolate (U+2066), line separator (U+2028). */
+  g_assert_false (crm_validate_text ("北京\xe2\x80\xae智邦", 20, TRUE, "name", &error));
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+  g_clear_error (&error);
+  g_assert_false (crm_validate_text ("a\xe2\x81\xa6" "b", 20, TRUE, "name", NULL));
+  g_assert_false (crm_validate_text ("a\xe2\x80\xa8" "b", 20, TRUE, "name", NULL));
+  /* Ordinary non-ASCII punctuation and emoji are text. */
+  g_assert_true (crm_validate_text ("智邦（北京）·科技—😀", 20, TRUE, "name", NULL));
   /* 0 means no length limit. */
   g_autofree char *big = g_strnfill (100000, 'x');
   g_assert_true (crm_validate_text (big, 0, TRUE, "notes", NULL));
