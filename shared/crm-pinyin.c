@@ -329,7 +329,8 @@ pinyin_convert (const char *utf8, gboolean person, char **initials)
       gunichar ch = g_utf8_get_char (p);
       gboolean matched = FALSE;
 
-      if (g_unichar_get_script (ch) == G_UNICODE_SCRIPT_HAN)
+      /* 〇 (U+3007) is a Chinese numeral though not of the Han script. */
+      if (g_unichar_get_script (ch) == G_UNICODE_SCRIPT_HAN || ch == 0x3007)
         {
           for (gsize i = 0; i < G_N_ELEMENTS (word_overrides); i++)
             if (word_first[i] == ch && g_str_has_prefix (p, word_overrides[i].word))

@@ -27,6 +27,7 @@ static const Vector text_vectors[] = {
   { "成都", "chengdu", "cd" },
   { "佛山美的空调", "foshanmeidikongtiao", "fsmdkt" },
   { "西藏自治区", "xizangzizhiqu", "xzzzq" },
+  { "二〇二六年", "erlingerliunian", "eleln" },
   { "绿色", "lvse", "ls" },
   { "Café 咖啡", "cafekafei", "ckf" },
   { "iPhone专卖店", "iphonezhuanmaidian", "izmd" },
