@@ -3,6 +3,7 @@
 
 #define G_LOG_DOMAIN "crm-callerid"
 
+#include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 #include <spandsp.h>
@@ -19,6 +20,8 @@
  * reported once. */
 #define DUPLICATE_SAMPLES (CRM_CID_DECODER_RATE * 3)
 #define DTMF_MAX_DIGITS 32
+/* The message follows its mark within this time (255 bytes take 2.1 s). */
+#define MARK_MEMORY_SAMPLES (CRM_CID_DECODER_RATE * 3)
 
 typedef struct _CrmCidDecoder CrmCidDecoder;
 
@@ -54,10 +57,53 @@ struct _CrmCidDecoder
   GString                        *dtmf_digits;
   guint64                         last_digit_at;
 
-  guint64 position;
-  char   *last_key;
-  guint64 last_msg_at;
+  guint64  position;
+  gboolean mark_seen;
+  gboolean mark_v23;
+  guint64  mark_at;
+  char    *last_key;
+  guint64  last_msg_at;
 };
+
+static float
+goertzel_power (const gint16 *x, int n, float freq)
+{
+  float coeff = 2.0f * cosf (2.0f * (float)G_PI * freq / CRM_CID_DECODER_RATE);
+  float s1 = 0, s2 = 0;
+
+  for (int i = 0; i < n; i++)
+    {
+      float s0 = x[i] + coeff * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+  return s1 * s1 + s2 * s2 - coeff * s1 * s2;
+}
+
+/* Both FSK receivers decode either modulation, so the label comes from the
+ * mark signal (a steady 1200 Hz for Bell 202, 1300 Hz for V.23) that
+ * precedes the message: a 20 ms block whose energy sits in one of those
+ * tones.  Data and seizure are never that pure. */
+static void
+watch_mark_tone (CrmCidDecoder *decoder, const gint16 *x, int n)
+{
+  float energy = 0, p1200, p1300;
+
+  if (n < 160)
+    return;
+  for (int i = 0; i < n; i++)
+    energy += (float)x[i] * x[i];
+  if (energy < 100.0f * n)
+    return; /* silence */
+  p1200 = goertzel_power (x, n, 1200);
+  p1300 = goertzel_power (x, n, 1300);
+  /* A pure tone at the bin gives (A·n/2)², energy is A²·n/2. */
+  if (MAX (p1200, p1300) < 0.6f * energy * n / 2)
+    return;
+  decoder->mark_v23 = p1300 > p1200;
+  decoder->mark_at = decoder->position;
+  decoder->mark_seen = TRUE;
+}
 
 static void
 emit (CrmCidDecoder *decoder, CrmCallEvent *event)
@@ -156,6 +202,9 @@ fsk_try_decode (FskChannel *ch)
             g_free (decoder->last_key);
             decoder->last_key = g_steal_pointer (&key);
             decoder->last_msg_at = decoder->position;
+            if (decoder->mark_seen && decoder->position - decoder->mark_at < MARK_MEMORY_SAMPLES)
+              event->source = decoder->mark_v23 ? CRM_CALLER_ID_SOURCE_FSK_V23
+                                                : CRM_CALLER_ID_SOURCE_FSK_BELL202;
             emit (decoder, event);
           }
       }
@@ -343,6 +392,7 @@ crm_cid_decoder_process (CrmCidDecoder *decoder, const gint16 *samples, gsize n_
     {
       int n = (int)MIN ((gsize)160, n_samples - off);
 
+      watch_mark_tone (decoder, samples + off, n);
       for (int i = 0; i < 2; i++)
         fsk_rx (decoder->fsk[i].rx, samples + off, n);
       dtmf_rx (decoder->dtmf, samples + off, n);

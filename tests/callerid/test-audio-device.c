@@ -86,9 +86,11 @@ test_simulated_audio (void)
   g_assert_cmpstr (e->number, ==, "13912345678");
   g_assert_cmpstr (e->name, ==, "ZHANG SAN");
   g_assert_true (e->datetime_valid);
+  g_assert_cmpint (e->source, ==, CRM_CALLER_ID_SOURCE_FSK_BELL202);
   e = events->pdata[1];
   g_assert_cmpstr (e->number, ==, "02161234567");
   g_assert_cmpstr (e->name, ==, "LI SI");
+  g_assert_cmpint (e->source, ==, CRM_CALLER_ID_SOURCE_FSK_V23);
   e = events->pdata[2];
   g_assert_cmpstr (e->number, ==, "075512345678");
   g_assert_cmpint (e->source, ==, CRM_CALLER_ID_SOURCE_DTMF);
