@@ -13,8 +13,8 @@
 static GVariant *
 customer_row (guint i)
 {
-  g_auto(GVariantBuilder) b = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
-  const char *phones[] = { "13800138000", "010-62345678", NULL };
+  g_auto (GVariantBuilder) b = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  const char      *phones[] = { "13800138000", "010-62345678", NULL };
   g_autofree char *code = g_strdup_printf ("KH%06u", i);
 
   g_variant_builder_add (&b, "{sv}", "id", g_variant_new_int64 (i));
@@ -29,7 +29,8 @@ customer_row (guint i)
   g_variant_builder_add (&b, "{sv}", "address", g_variant_new_string ("北京市海淀区中关村大街1号"));
   g_variant_builder_add (&b, "{sv}", "owner_id", g_variant_new_int64 (7));
   g_variant_builder_add (&b, "{sv}", "updated_at", g_variant_new_int64 (g_get_real_time ()));
-  g_variant_builder_add (&b, "{sv}", "pinyin", g_variant_new_string ("beijingzhibangkejiyouxiangongsi"));
+  g_variant_builder_add (&b, "{sv}", "pinyin",
+                         g_variant_new_string ("beijingzhibangkejiyouxiangongsi"));
   return g_variant_builder_end (&b);
 }
 
@@ -40,7 +41,7 @@ walk_untrusted (GVariant *value, gsize *strings)
 
   for (gsize i = 0; i < n; i++)
     {
-      g_autoptr(GVariant) child = g_variant_get_child_value (value, i);
+      g_autoptr (GVariant) child = g_variant_get_child_value (value, i);
 
       if (g_variant_is_container (child))
         walk_untrusted (child, strings);
@@ -59,7 +60,7 @@ decode_ms (GBytes *bytes, const char *type, guint rounds)
 
   for (guint r = 0; r < rounds; r++)
     {
-      g_autoptr(GVariant) v = crm_payload_decode (bytes, G_VARIANT_TYPE (type), NULL);
+      g_autoptr (GVariant) v = crm_payload_decode (bytes, G_VARIANT_TYPE (type), NULL);
       if (v == NULL)
         g_error ("decode failed");
     }
@@ -73,7 +74,8 @@ reference_ms (GBytes *bytes, const char *type, guint rounds)
 
   for (guint r = 0; r < rounds; r++)
     {
-      g_autoptr(GVariant) v = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (type), bytes, FALSE));
+      g_autoptr (GVariant) v
+          = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (type), bytes, FALSE));
       gsize strings = 0;
 
       if (!g_variant_is_normal_form (v))
@@ -86,18 +88,19 @@ reference_ms (GBytes *bytes, const char *type, guint rounds)
 int
 main (int argc, char *argv[])
 {
-  g_auto(GVariantBuilder) rows = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("aa{sv}"));
-  g_auto(GVariantBuilder) strings = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("as"));
-  g_autoptr(GVariant) list = NULL;
-  g_autoptr(GVariant) strv = NULL;
-  g_autoptr(GBytes) list_bytes = NULL;
-  g_autoptr(GBytes) strv_bytes = NULL;
+  g_auto (GVariantBuilder) rows = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("aa{sv}"));
+  g_auto (GVariantBuilder) strings = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("as"));
+  g_autoptr (GVariant) list = NULL;
+  g_autoptr (GVariant) strv = NULL;
+  g_autoptr (GBytes) list_bytes = NULL;
+  g_autoptr (GBytes) strv_bytes = NULL;
   gint64 start;
-  guint rounds = 20;
+  guint  rounds = 20;
 
   for (guint i = 0; i < 500; i++)
     g_variant_builder_add_value (&rows, customer_row (i));
-  list = g_variant_ref_sink (g_variant_new ("(@aa{sv}sx)", g_variant_builder_end (&rows), "cursor", (gint64) 100000));
+  list = g_variant_ref_sink (
+      g_variant_new ("(@aa{sv}sx)", g_variant_builder_end (&rows), "cursor", (gint64)100000));
   list_bytes = g_variant_get_data_as_bytes (list);
 
   for (guint i = 0; i < CRM_MAX_ARRAY_LENGTH; i++)
@@ -107,14 +110,15 @@ main (int argc, char *argv[])
 
   g_print ("payload_list500_bytes %zu bytes\n", g_bytes_get_size (list_bytes));
   g_print ("payload_decode_list500 %.3f ms\n", decode_ms (list_bytes, "(aa{sv}sx)", rounds));
-  g_print ("payload_reference_untrusted_list500 %.3f ms\n", reference_ms (list_bytes, "(aa{sv}sx)", rounds));
+  g_print ("payload_reference_untrusted_list500 %.3f ms\n",
+           reference_ms (list_bytes, "(aa{sv}sx)", rounds));
   g_print ("payload_decode_as100k %.3f ms\n", decode_ms (strv_bytes, "as", 5));
   g_print ("payload_reference_untrusted_as100k %.3f ms\n", reference_ms (strv_bytes, "as", 5));
 
   start = g_get_monotonic_time ();
   for (guint r = 0; r < rounds; r++)
     {
-      g_autoptr(GBytes) frame = crm_frame_encode (31, 1, 1, g_variant_ref (list));
+      g_autoptr (GBytes) frame = crm_frame_encode (31, 1, 1, g_variant_ref (list));
     }
   g_print ("frame_encode_list500 %.3f ms\n", (g_get_monotonic_time () - start) / 1000.0 / rounds);
   return 0;

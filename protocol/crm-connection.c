@@ -25,67 +25,69 @@
  * before dropping their reference (closing cancels the loop).
  */
 
-typedef struct {
-  CrmConnection *self;        /* unowned */
+typedef struct
+{
+  CrmConnection *self; /* unowned */
   guint32        request_id;
   guint          message_id;
-  GTask         *task;        /* NULL once returned (e.g. cancelled) */
+  GTask         *task; /* NULL once returned (e.g. cancelled) */
   GSource       *cancel_source;
   char          *resume_token; /* auth.resume: the token sent */
 } PendingCall;
 
 struct _CrmConnection
 {
-  GObject             parent_instance;
+  GObject parent_instance;
 
-  CrmConnectionState  state;
-  GMainContext       *context;
-  GCancellable       *cancellable;   /* cancelled by close */
+  CrmConnectionState state;
+  GMainContext      *context;
+  GCancellable      *cancellable; /* cancelled by close */
 
-  char               *host;
-  guint16             port;
-  char               *host_port;
-  CrmTrustStore      *trust;
-  gboolean            trust_on_first_use;
-  char               *locale;
+  char          *host;
+  guint16        port;
+  char          *host_port;
+  CrmTrustStore *trust;
+  gboolean       trust_on_first_use;
+  char          *locale;
 
   /* Connect phase */
-  GTask              *connect_task;
-  GCancellable       *connect_cancellable;
-  gulong              connect_cancel_id;
-  GCancellable       *connect_user_cancellable;
-  GSource            *deadline_source;
-  gboolean            deadline_hit;
-  GError             *pin_error;
+  GTask        *connect_task;
+  GCancellable *connect_cancellable;
+  gulong        connect_cancel_id;
+  GCancellable *connect_user_cancellable;
+  GSource      *deadline_source;
+  gboolean      deadline_hit;
+  GError       *pin_error;
 
-  GIOStream          *stream;
-  GInputStream       *input;
-  GOutputStream      *output;
+  GIOStream     *stream;
+  GInputStream  *input;
+  GOutputStream *output;
 
   /* Reading: one outstanding read. */
-  guint8              header_buf[CRM_FRAME_HEADER_SIZE];
-  CrmFrameHeader      header;
-  guint8             *body_buf;
+  guint8         header_buf[CRM_FRAME_HEADER_SIZE];
+  CrmFrameHeader header;
+  guint8        *body_buf;
 
   /* Writing: one write in flight, the rest queued in order. */
-  GQueue              write_queue;   /* GBytes */
-  GBytes             *writing;
+  GQueue  write_queue; /* GBytes */
+  GBytes *writing;
 
-  guint32             last_request_id;
-  GHashTable         *pending;       /* request id → PendingCall */
+  guint32     last_request_id;
+  GHashTable *pending; /* request id → PendingCall */
 
   /* Session */
-  char               *token;
-  gint64              user_id;
-  GPtrArray          *permissions;   /* sorted strings */
+  char      *token;
+  gint64     user_id;
+  GPtrArray *permissions; /* sorted strings */
 
-  guint16             server_version;
-  char               *server_name;
+  guint16 server_version;
+  char   *server_name;
 
-  gboolean            closed_signal_queued;
+  gboolean closed_signal_queued;
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_STATE,
   N_PROPS
@@ -93,7 +95,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
+enum
+{
   SIGNAL_PUSH,
   SIGNAL_CLOSED,
   N_SIGNALS
@@ -110,13 +113,12 @@ crm_connection_state_get_type (void)
 
   if (g_once_init_enter (&type_id))
     {
-      static const GEnumValue values[] = {
-        { CRM_CONNECTION_STATE_CONNECTING, "CRM_CONNECTION_STATE_CONNECTING", "connecting" },
-        { CRM_CONNECTION_STATE_READY, "CRM_CONNECTION_STATE_READY", "ready" },
-        { CRM_CONNECTION_STATE_SIGNED_IN, "CRM_CONNECTION_STATE_SIGNED_IN", "signed-in" },
-        { CRM_CONNECTION_STATE_CLOSED, "CRM_CONNECTION_STATE_CLOSED", "closed" },
-        { 0, NULL, NULL }
-      };
+      static const GEnumValue values[]
+          = { { CRM_CONNECTION_STATE_CONNECTING, "CRM_CONNECTION_STATE_CONNECTING", "connecting" },
+              { CRM_CONNECTION_STATE_READY, "CRM_CONNECTION_STATE_READY", "ready" },
+              { CRM_CONNECTION_STATE_SIGNED_IN, "CRM_CONNECTION_STATE_SIGNED_IN", "signed-in" },
+              { CRM_CONNECTION_STATE_CLOSED, "CRM_CONNECTION_STATE_CLOSED", "closed" },
+              { 0, NULL, NULL } };
       GType type = g_enum_register_static (g_intern_static_string ("CrmConnectionState"), values);
 
       g_once_init_leave (&type_id, type);
@@ -125,8 +127,7 @@ crm_connection_state_get_type (void)
 }
 
 static void
-set_state (CrmConnection      *self,
-           CrmConnectionState  state)
+set_state (CrmConnection *self, CrmConnectionState state)
 {
   if (self->state == state)
     return;
@@ -135,10 +136,7 @@ set_state (CrmConnection      *self,
 }
 
 static void
-crm_connection_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
+crm_connection_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   CrmConnection *self = CRM_CONNECTION (object);
 
@@ -172,10 +170,9 @@ pending_call_free (PendingCall *call)
 }
 
 static void
-pending_return_error (PendingCall *call,
-                      GError      *error)
+pending_return_error (PendingCall *call, GError *error)
 {
-  g_autoptr(GTask) task = g_steal_pointer (&call->task);
+  g_autoptr (GTask) task = g_steal_pointer (&call->task);
 
   if (call->cancel_source != NULL)
     {
@@ -194,8 +191,8 @@ crm_connection_dispose (GObject *object)
   CrmConnection *self = CRM_CONNECTION (object);
 
   if (self->state != CRM_CONNECTION_STATE_CLOSED)
-    close_with_error (self, g_error_new_literal (CRM_ERROR, CRM_ERROR_CLOSED,
-                                                 _("The connection was closed")));
+    close_with_error (
+        self, g_error_new_literal (CRM_ERROR, CRM_ERROR_CLOSED, _ ("The connection was closed")));
 
   G_OBJECT_CLASS (crm_connection_parent_class)->dispose (object);
 }
@@ -206,7 +203,7 @@ crm_connection_finalize (GObject *object)
   CrmConnection *self = CRM_CONNECTION (object);
 
   g_clear_pointer (&self->pending, g_hash_table_unref);
-  g_queue_clear_full (&self->write_queue, (GDestroyNotify) g_bytes_unref);
+  g_queue_clear_full (&self->write_queue, (GDestroyNotify)g_bytes_unref);
   g_clear_pointer (&self->writing, g_bytes_unref);
   g_clear_pointer (&self->body_buf, g_free);
   g_clear_object (&self->stream);
@@ -234,10 +231,9 @@ crm_connection_class_init (CrmConnectionClass *klass)
   object_class->finalize = crm_connection_finalize;
   object_class->get_property = crm_connection_get_property;
 
-  properties[PROP_STATE] =
-    g_param_spec_enum ("state", NULL, NULL, CRM_TYPE_CONNECTION_STATE,
-                       CRM_CONNECTION_STATE_CONNECTING,
-                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] = g_param_spec_enum (
+      "state", NULL, NULL, CRM_TYPE_CONNECTION_STATE, CRM_CONNECTION_STATE_CONNECTING,
+      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -245,17 +241,16 @@ crm_connection_class_init (CrmConnectionClass *klass)
    * @message_id: a push message id (CRM_MSG_PUSH_*)
    * @body: the decoded body, of the type declared in the message table
    */
-  signals[SIGNAL_PUSH] =
-    g_signal_new ("push", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_VARIANT);
+  signals[SIGNAL_PUSH]
+      = g_signal_new ("push", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0,
+                      NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_VARIANT);
 
   /**
    * CrmConnection::closed:
    * @reason: (nullable): why (a GError), emitted once from an idle
    */
-  signals[SIGNAL_CLOSED] =
-    g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
@@ -265,7 +260,7 @@ crm_connection_init (CrmConnection *self)
   self->context = g_main_context_ref_thread_default ();
   self->cancellable = g_cancellable_new ();
   self->pending = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                         (GDestroyNotify) pending_call_free);
+                                         (GDestroyNotify)pending_call_free);
   g_queue_init (&self->write_queue);
   self->permissions = g_ptr_array_new_with_free_func (g_free);
 }
@@ -273,7 +268,8 @@ crm_connection_init (CrmConnection *self)
 /* ---------------------------------------------------------------- */
 /* Closing */
 
-typedef struct {
+typedef struct
+{
   CrmConnection *self;
   GError        *reason;
 } ClosedIdle;
@@ -291,24 +287,21 @@ emit_closed_idle (gpointer data)
 }
 
 static void
-on_stream_closed (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+on_stream_closed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   /* The peer may already be gone; nothing useful to report. */
   g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
-  g_object_unref (user_data);   /* the connection, held across the call */
+  g_object_unref (user_data); /* the connection, held across the call */
 }
 
 /* Takes `error`.  Fails every pending call, stops I/O and queues the
  * "closed" signal.  Safe to call more than once. */
 static void
-close_with_error (CrmConnection *self,
-                  GError        *error)
+close_with_error (CrmConnection *self, GError *error)
 {
-  g_autoptr(GHashTable) pending = NULL;
+  g_autoptr (GHashTable) pending = NULL;
   GHashTableIter iter;
-  gpointer value;
+  gpointer       value;
 
   if (self->state == CRM_CONNECTION_STATE_CLOSED)
     {
@@ -319,25 +312,24 @@ close_with_error (CrmConnection *self,
   /* Callbacks run from here may drop the caller's last reference. */
   g_object_ref (self);
 
-  g_debug ("Connection to %s closed: %s",
-           self->host_port ? self->host_port : "?", error->message);
+  g_debug ("Connection to %s closed: %s", self->host_port ? self->host_port : "?", error->message);
 
   set_state (self, CRM_CONNECTION_STATE_CLOSED);
   g_cancellable_cancel (self->cancellable);
   if (self->connect_cancellable != NULL)
     g_cancellable_cancel (self->connect_cancellable);
 
-  g_queue_clear_full (&self->write_queue, (GDestroyNotify) g_bytes_unref);
+  g_queue_clear_full (&self->write_queue, (GDestroyNotify)g_bytes_unref);
 
   if (self->stream != NULL && !g_io_stream_is_closed (self->stream))
-    g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL,
-                             on_stream_closed, g_object_ref (self));
+    g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL, on_stream_closed,
+                             g_object_ref (self));
 
   /* Steal the table first: a callback run from here may call back into
    * the connection. */
   pending = g_steal_pointer (&self->pending);
   self->pending = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                         (GDestroyNotify) pending_call_free);
+                                         (GDestroyNotify)pending_call_free);
   g_hash_table_iter_init (&iter, pending);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     pending_return_error (value, g_error_copy (error));
@@ -348,7 +340,7 @@ close_with_error (CrmConnection *self,
   if (!self->closed_signal_queued)
     {
       ClosedIdle *idle = g_new0 (ClosedIdle, 1);
-      GSource *source = g_idle_source_new ();
+      GSource    *source = g_idle_source_new ();
 
       self->closed_signal_queued = TRUE;
       idle->self = g_object_ref (self);
@@ -368,8 +360,8 @@ crm_connection_close (CrmConnection *self)
 {
   g_return_if_fail (CRM_IS_CONNECTION (self));
 
-  close_with_error (self, g_error_new_literal (CRM_ERROR, CRM_ERROR_CLOSED,
-                                               _("The connection was closed")));
+  close_with_error (
+      self, g_error_new_literal (CRM_ERROR, CRM_ERROR_CLOSED, _ ("The connection was closed")));
 }
 
 /* ---------------------------------------------------------------- */
@@ -378,19 +370,17 @@ crm_connection_close (CrmConnection *self)
 static void write_next (CrmConnection *self);
 
 static void
-on_written (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+on_written (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(CrmConnection) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (CrmConnection) self = user_data;
+  g_autoptr (GError) error = NULL;
 
   g_clear_pointer (&self->writing, g_bytes_unref);
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
     {
       if (self->state != CRM_CONNECTION_STATE_CLOSED)
         close_with_error (self, g_error_new (CRM_ERROR, CRM_ERROR_CLOSED,
-                                             _("Lost the connection to the server: %s"),
+                                             _ ("Lost the connection to the server: %s"),
                                              error->message));
       return;
     }
@@ -400,24 +390,20 @@ on_written (GObject      *source,
 static void
 write_next (CrmConnection *self)
 {
-  if (self->writing != NULL || self->state == CRM_CONNECTION_STATE_CLOSED ||
-      self->output == NULL)
+  if (self->writing != NULL || self->state == CRM_CONNECTION_STATE_CLOSED || self->output == NULL)
     return;
 
   self->writing = g_queue_pop_head (&self->write_queue);
   if (self->writing == NULL)
     return;
 
-  g_output_stream_write_all_async (self->output,
-                                   g_bytes_get_data (self->writing, NULL),
-                                   g_bytes_get_size (self->writing),
-                                   G_PRIORITY_DEFAULT, self->cancellable,
-                                   on_written, g_object_ref (self));
+  g_output_stream_write_all_async (self->output, g_bytes_get_data (self->writing, NULL),
+                                   g_bytes_get_size (self->writing), G_PRIORITY_DEFAULT,
+                                   self->cancellable, on_written, g_object_ref (self));
 }
 
 static void
-queue_frame (CrmConnection *self,
-             GBytes        *frame)
+queue_frame (CrmConnection *self, GBytes *frame)
 {
   g_queue_push_tail (&self->write_queue, frame);
   write_next (self);
@@ -427,18 +413,16 @@ queue_frame (CrmConnection *self,
 /* Session bookkeeping */
 
 static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
+compare_strings (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
 }
 
 static void
-set_permissions (CrmConnection *self,
-                 GVariant      *strv)   /* "as" */
+set_permissions (CrmConnection *self, GVariant *strv) /* "as" */
 {
   GVariantIter iter;
-  const char *permission;
+  const char  *permission;
 
   g_ptr_array_set_size (self->permissions, 0);
   g_variant_iter_init (&iter, strv);
@@ -448,11 +432,10 @@ set_permissions (CrmConnection *self,
 }
 
 static void
-adopt_session (CrmConnection *self,
-               GVariant      *reply,   /* SESSION_REPLY "(sxssasx)" */
-               const char    *sent_token)
+adopt_session (CrmConnection *self, GVariant *reply, /* SESSION_REPLY "(sxssasx)" */
+               const char *sent_token)
 {
-  g_autoptr(GVariant) perms = NULL;
+  g_autoptr (GVariant) perms = NULL;
   const char *token;
 
   g_variant_get_child (reply, 0, "&s", &token);
@@ -486,22 +469,20 @@ drop_session (CrmConnection *self)
 /* Reading */
 
 static void
-protocol_violation (CrmConnection *self,
-                    GError        *error)
+protocol_violation (CrmConnection *self, GError *error)
 {
-  close_with_error (self, g_error_new (CRM_ERROR, CRM_ERROR_CLOSED,
-                                       _("The server sent an invalid message: %s"),
-                                       error->message));
+  close_with_error (self,
+                    g_error_new (CRM_ERROR, CRM_ERROR_CLOSED,
+                                 _ ("The server sent an invalid message: %s"), error->message));
   g_error_free (error);
 }
 
 static void
-dispatch_push (CrmConnection *self,
-               GBytes        *body)
+dispatch_push (CrmConnection *self, GBytes *body)
 {
   const CrmMessageInfo *info = crm_message_lookup (self->header.type);
-  g_autoptr(GVariant) value = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GVariant) value = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (info == NULL || !(info->flags & CRM_MSG_FLAG_PUSH))
     {
@@ -519,25 +500,24 @@ dispatch_push (CrmConnection *self,
 
   if (info->id == CRM_MSG_PUSH_PERMISSIONS)
     {
-      g_autoptr(GVariant) perms = g_variant_get_child_value (value, 0);
+      g_autoptr (GVariant) perms = g_variant_get_child_value (value, 0);
       set_permissions (self, perms);
     }
   else if (info->id == CRM_MSG_PUSH_SIGNED_OUT)
     drop_session (self);
 
-  g_signal_emit (self, signals[SIGNAL_PUSH], g_quark_from_string (info->name),
-                 (guint) info->id, value);
+  g_signal_emit (self, signals[SIGNAL_PUSH], g_quark_from_string (info->name), (guint)info->id,
+                 value);
 }
 
 static void
-dispatch_reply (CrmConnection *self,
-                GBytes        *body)
+dispatch_reply (CrmConnection *self, GBytes *body)
 {
   PendingCall *call;
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
   const CrmMessageInfo *info;
-  g_autoptr(GVariant) value = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GVariant) value = NULL;
+  g_autoptr (GError) error = NULL;
   guint32 request_id = self->header.request_id;
 
   call = g_hash_table_lookup (self->pending, GUINT_TO_POINTER (request_id));
@@ -547,7 +527,7 @@ dispatch_reply (CrmConnection *self,
        * could not tie to a request; it closes right after. */
       if (request_id == 0 && (self->header.flags & CRM_FRAME_FLAG_ERROR))
         {
-          g_autoptr(GVariant) report = crm_payload_decode (body, G_VARIANT_TYPE ("(uss)"), NULL);
+          g_autoptr (GVariant) report = crm_payload_decode (body, G_VARIANT_TYPE ("(uss)"), NULL);
           if (report != NULL)
             {
               close_with_error (self, crm_error_from_variant (report));
@@ -555,14 +535,14 @@ dispatch_reply (CrmConnection *self,
             }
         }
       protocol_violation (self, g_error_new (CRM_ERROR, CRM_ERROR_BAD_FRAME,
-                                             _("reply to unknown request %u"), request_id));
+                                             _ ("reply to unknown request %u"), request_id));
       return;
     }
 
   if (self->header.type != call->message_id)
     {
       protocol_violation (self, g_error_new (CRM_ERROR, CRM_ERROR_BAD_FRAME,
-                                             _("reply of type %u to a request of type %u"),
+                                             _ ("reply of type %u to a request of type %u"),
                                              self->header.type, call->message_id));
       return;
     }
@@ -572,7 +552,7 @@ dispatch_reply (CrmConnection *self,
 
   if (self->header.flags & CRM_FRAME_FLAG_ERROR)
     {
-      g_autoptr(GVariant) report = crm_payload_decode (body, G_VARIANT_TYPE ("(uss)"), &error);
+      g_autoptr (GVariant) report = crm_payload_decode (body, G_VARIANT_TYPE ("(uss)"), &error);
 
       if (report != NULL)
         error = crm_error_from_variant (report);
@@ -604,62 +584,58 @@ dispatch_reply (CrmConnection *self,
   g_hash_table_remove (self->pending, GUINT_TO_POINTER (request_id));
 
   if (task == NULL)
-    return;   /* the caller cancelled; the reply is dropped */
+    return; /* the caller cancelled; the reply is dropped */
   if (value != NULL)
-    g_task_return_pointer (task, g_steal_pointer (&value), (GDestroyNotify) g_variant_unref);
+    g_task_return_pointer (task, g_steal_pointer (&value), (GDestroyNotify)g_variant_unref);
   else
     g_task_return_error (task, g_steal_pointer (&error));
 }
 
 static void
-dispatch_frame (CrmConnection *self,
-                GBytes        *body)
+dispatch_frame (CrmConnection *self, GBytes *body)
 {
   if (self->header.flags & CRM_FRAME_FLAG_PUSH)
     dispatch_push (self, body);
   else if (self->header.flags & CRM_FRAME_FLAG_REPLY)
     dispatch_reply (self, body);
   else
-    protocol_violation (self, g_error_new (CRM_ERROR, CRM_ERROR_BAD_FRAME,
-                                           _("the server sent a request (type %u)"),
-                                           self->header.type));
+    protocol_violation (self,
+                        g_error_new (CRM_ERROR, CRM_ERROR_BAD_FRAME,
+                                     _ ("the server sent a request (type %u)"), self->header.type));
 }
 
 static void
-read_failed (CrmConnection *self,
-             GError        *error,
-             gsize          got,
-             gsize          wanted,
-             gboolean       in_body)
+read_failed (CrmConnection *self, GError *error, gsize got, gsize wanted, gboolean in_body)
 {
   if (self->state == CRM_CONNECTION_STATE_CLOSED)
     return;
 
   if (error != NULL)
-    close_with_error (self, g_error_new (CRM_ERROR, CRM_ERROR_CLOSED,
-                                         _("Lost the connection to the server: %s"),
-                                         error->message));
+    close_with_error (self,
+                      g_error_new (CRM_ERROR, CRM_ERROR_CLOSED,
+                                   _ ("Lost the connection to the server: %s"), error->message));
   else if (got == 0 && !in_body)
     close_with_error (self, g_error_new_literal (CRM_ERROR, CRM_ERROR_CLOSED,
-                                                 _("The server closed the connection")));
+                                                 _ ("The server closed the connection")));
   else
-    close_with_error (self, g_error_new (CRM_ERROR, CRM_ERROR_CLOSED,
-                                         _("The server closed the connection in the middle of a message (%zu of %zu bytes)"),
-                                         got, wanted));
+    close_with_error (
+        self,
+        g_error_new (
+            CRM_ERROR, CRM_ERROR_CLOSED,
+            _ ("The server closed the connection in the middle of a message (%zu of %zu bytes)"),
+            got, wanted));
 }
 
 static void
-on_body_read (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_body_read (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(CrmConnection) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr (CrmConnection) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = NULL;
   gsize got = 0;
 
-  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), result, &got, &error) ||
-      got < self->header.body_length)
+  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), result, &got, &error)
+      || got < self->header.body_length)
     {
       g_clear_pointer (&self->body_buf, g_free);
       read_failed (self, error, got, self->header.body_length, TRUE);
@@ -672,16 +648,14 @@ on_body_read (GObject      *source,
 }
 
 static void
-on_header_read (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+on_header_read (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(CrmConnection) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (CrmConnection) self = user_data;
+  g_autoptr (GError) error = NULL;
   gsize got = 0;
 
-  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), result, &got, &error) ||
-      got < CRM_FRAME_HEADER_SIZE)
+  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), result, &got, &error)
+      || got < CRM_FRAME_HEADER_SIZE)
     {
       read_failed (self, error, got, CRM_FRAME_HEADER_SIZE, FALSE);
       return;
@@ -689,8 +663,8 @@ on_header_read (GObject      *source,
   if (self->state == CRM_CONNECTION_STATE_CLOSED)
     return;
 
-  if (!crm_frame_header_parse (self->header_buf, sizeof self->header_buf,
-                               CRM_FRAME_MAX_BODY, &self->header, &error))
+  if (!crm_frame_header_parse (self->header_buf, sizeof self->header_buf, CRM_FRAME_MAX_BODY,
+                               &self->header, &error))
     {
       protocol_violation (self, g_steal_pointer (&error));
       return;
@@ -698,7 +672,7 @@ on_header_read (GObject      *source,
 
   if (self->header.body_length == 0)
     {
-      g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+      g_autoptr (GBytes) empty = g_bytes_new_static ("", 0);
 
       dispatch_frame (self, empty);
       read_header (self);
@@ -707,8 +681,8 @@ on_header_read (GObject      *source,
 
   self->body_buf = g_malloc (self->header.body_length);
   g_input_stream_read_all_async (self->input, self->body_buf, self->header.body_length,
-                                 G_PRIORITY_DEFAULT, self->cancellable,
-                                 on_body_read, g_object_ref (self));
+                                 G_PRIORITY_DEFAULT, self->cancellable, on_body_read,
+                                 g_object_ref (self));
 }
 
 static void
@@ -718,25 +692,24 @@ read_header (CrmConnection *self)
     return;
 
   g_input_stream_read_all_async (self->input, self->header_buf, sizeof self->header_buf,
-                                 G_PRIORITY_DEFAULT, self->cancellable,
-                                 on_header_read, g_object_ref (self));
+                                 G_PRIORITY_DEFAULT, self->cancellable, on_header_read,
+                                 g_object_ref (self));
 }
 
 /* ---------------------------------------------------------------- */
 /* Calls */
 
 static gboolean
-on_call_cancelled (GCancellable *cancellable,
-                   gpointer      user_data)
+on_call_cancelled (GCancellable *cancellable, gpointer user_data)
 {
   PendingCall *call = user_data;
-  GError *error = NULL;
+  GError      *error = NULL;
 
   /* The entry stays in the table so that the late reply is recognised
    * and dropped. */
   g_cancellable_set_error_if_cancelled (cancellable, &error);
   if (error == NULL)
-    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
+    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("Operation was cancelled"));
   pending_return_error (call, error);
   return G_SOURCE_REMOVE;
 }
@@ -757,17 +730,14 @@ next_request_id (CrmConnection *self)
 
 /* Shared by call_async and the internal hello. */
 static void
-start_call (CrmConnection *self,
-            GTask         *task,
-            guint          message_id,
-            GVariant      *body)
+start_call (CrmConnection *self, GTask *task, guint message_id, GVariant *body)
 {
   const CrmMessageInfo *info = crm_message_lookup (message_id);
-  g_autoptr(GVariant) value = NULL;
-  g_autoptr(GBytes) frame = NULL;
+  g_autoptr (GVariant) value = NULL;
+  g_autoptr (GBytes) frame = NULL;
   GCancellable *cancellable = g_task_get_cancellable (task);
-  PendingCall *call;
-  gsize cap;
+  PendingCall  *call;
+  gsize         cap;
 
   if (body != NULL)
     value = g_variant_ref_sink (body);
@@ -775,7 +745,7 @@ start_call (CrmConnection *self,
   if (info == NULL || info->request_type == NULL)
     {
       g_task_return_new_error (task, CRM_ERROR, CRM_ERROR_UNKNOWN_MESSAGE,
-                               _("Unknown request message %u"), message_id);
+                               _ ("Unknown request message %u"), message_id);
       return;
     }
   if (value == NULL)
@@ -783,14 +753,13 @@ start_call (CrmConnection *self,
   if (!g_variant_is_of_type (value, G_VARIANT_TYPE (info->request_type)))
     {
       g_task_return_new_error (task, CRM_ERROR, CRM_ERROR_BAD_PAYLOAD,
-                               _("Request %s needs a body of type %s, not %s"),
-                               info->name, info->request_type, g_variant_get_type_string (value));
+                               _ ("Request %s needs a body of type %s, not %s"), info->name,
+                               info->request_type, g_variant_get_type_string (value));
       return;
     }
   if (self->state == CRM_CONNECTION_STATE_CLOSED)
     {
-      g_task_return_new_error (task, CRM_ERROR, CRM_ERROR_CLOSED,
-                               _("The connection is closed"));
+      g_task_return_new_error (task, CRM_ERROR, CRM_ERROR_CLOSED, _ ("The connection is closed"));
       return;
     }
   if (g_task_return_error_if_cancelled (task))
@@ -801,7 +770,7 @@ start_call (CrmConnection *self,
   if (g_variant_get_size (value) > cap)
     {
       g_task_return_new_error (task, CRM_ERROR, CRM_ERROR_FRAME_TOO_LARGE,
-                               _("The request is too large (%zu bytes, at most %zu)"),
+                               _ ("The request is too large (%zu bytes, at most %zu)"),
                                g_variant_get_size (value), cap);
       return;
     }
@@ -822,19 +791,16 @@ start_call (CrmConnection *self,
     }
   g_hash_table_insert (self->pending, GUINT_TO_POINTER (call->request_id), call);
 
-  frame = crm_frame_encode ((guint16) message_id, CRM_FRAME_FLAG_NONE, call->request_id, value);
+  frame = crm_frame_encode ((guint16)message_id, CRM_FRAME_FLAG_NONE, call->request_id, value);
   queue_frame (self, g_steal_pointer (&frame));
 }
 
 void
-crm_connection_call_async (CrmConnection       *self,
-                           guint                message_id,
-                           GVariant            *body,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
+crm_connection_call_async (CrmConnection *self, guint message_id, GVariant *body,
+                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                           gpointer user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
 
   g_return_if_fail (CRM_IS_CONNECTION (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -847,9 +813,7 @@ crm_connection_call_async (CrmConnection       *self,
 }
 
 GVariant *
-crm_connection_call_finish (CrmConnection  *self,
-                            GAsyncResult   *result,
-                            GError        **error)
+crm_connection_call_finish (CrmConnection *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (CRM_IS_CONNECTION (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
@@ -858,9 +822,7 @@ crm_connection_call_finish (CrmConnection  *self,
 }
 
 static void
-sync_done (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+sync_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GAsyncResult **out = user_data;
 
@@ -878,13 +840,10 @@ wait_for (GAsyncResult **result)
 }
 
 GVariant *
-crm_connection_call_sync (CrmConnection  *self,
-                          guint           message_id,
-                          GVariant       *body,
-                          GCancellable   *cancellable,
-                          GError        **error)
+crm_connection_call_sync (CrmConnection *self, guint message_id, GVariant *body,
+                          GCancellable *cancellable, GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
   g_return_val_if_fail (CRM_IS_CONNECTION (self), NULL);
 
@@ -897,19 +856,15 @@ crm_connection_call_sync (CrmConnection  *self,
 /* Login */
 
 static GVariant *
-login_body (const char *user,
-            const char *password)
+login_body (const char *user, const char *password)
 {
   return g_variant_new ("(ssss)", user, password, PACKAGE_NAME, PACKAGE_VERSION);
 }
 
 void
-crm_connection_login_async (CrmConnection       *self,
-                            const char          *user,
-                            const char          *password,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+crm_connection_login_async (CrmConnection *self, const char *user, const char *password,
+                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data)
 {
   g_return_if_fail (CRM_IS_CONNECTION (self));
   g_return_if_fail (user != NULL);
@@ -917,31 +872,26 @@ crm_connection_login_async (CrmConnection       *self,
 
   if (!g_utf8_validate (user, -1, NULL) || !g_utf8_validate (password, -1, NULL))
     {
-      g_task_report_new_error (self, callback, user_data, crm_connection_call_async,
-                               CRM_ERROR, CRM_ERROR_INVALID_FIELD,
-                               _("The user name or password is not valid text"));
+      g_task_report_new_error (self, callback, user_data, crm_connection_call_async, CRM_ERROR,
+                               CRM_ERROR_INVALID_FIELD,
+                               _ ("The user name or password is not valid text"));
       return;
     }
-  crm_connection_call_async (self, CRM_MSG_AUTH_LOGIN, login_body (user, password),
-                             cancellable, callback, user_data);
+  crm_connection_call_async (self, CRM_MSG_AUTH_LOGIN, login_body (user, password), cancellable,
+                             callback, user_data);
 }
 
 GVariant *
-crm_connection_login_finish (CrmConnection  *self,
-                             GAsyncResult   *result,
-                             GError        **error)
+crm_connection_login_finish (CrmConnection *self, GAsyncResult *result, GError **error)
 {
   return crm_connection_call_finish (self, result, error);
 }
 
 GVariant *
-crm_connection_login_sync (CrmConnection  *self,
-                           const char     *user,
-                           const char     *password,
-                           GCancellable   *cancellable,
-                           GError        **error)
+crm_connection_login_sync (CrmConnection *self, const char *user, const char *password,
+                           GCancellable *cancellable, GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
   g_return_val_if_fail (CRM_IS_CONNECTION (self), NULL);
 
@@ -951,41 +901,34 @@ crm_connection_login_sync (CrmConnection  *self,
 }
 
 void
-crm_connection_resume_async (CrmConnection       *self,
-                             const char          *token,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+crm_connection_resume_async (CrmConnection *self, const char *token, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (CRM_IS_CONNECTION (self));
   g_return_if_fail (token != NULL);
 
   if (!g_utf8_validate (token, -1, NULL))
     {
-      g_task_report_new_error (self, callback, user_data, crm_connection_call_async,
-                               CRM_ERROR, CRM_ERROR_SESSION_EXPIRED,
-                               _("The saved session is not valid; please sign in again"));
+      g_task_report_new_error (self, callback, user_data, crm_connection_call_async, CRM_ERROR,
+                               CRM_ERROR_SESSION_EXPIRED,
+                               _ ("The saved session is not valid; please sign in again"));
       return;
     }
-  crm_connection_call_async (self, CRM_MSG_AUTH_RESUME, g_variant_new ("(s)", token),
-                             cancellable, callback, user_data);
+  crm_connection_call_async (self, CRM_MSG_AUTH_RESUME, g_variant_new ("(s)", token), cancellable,
+                             callback, user_data);
 }
 
 GVariant *
-crm_connection_resume_finish (CrmConnection  *self,
-                              GAsyncResult   *result,
-                              GError        **error)
+crm_connection_resume_finish (CrmConnection *self, GAsyncResult *result, GError **error)
 {
   return crm_connection_call_finish (self, result, error);
 }
 
 GVariant *
-crm_connection_resume_sync (CrmConnection  *self,
-                            const char     *token,
-                            GCancellable   *cancellable,
-                            GError        **error)
+crm_connection_resume_sync (CrmConnection *self, const char *token, GCancellable *cancellable,
+                            GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
   g_return_val_if_fail (CRM_IS_CONNECTION (self), NULL);
 
@@ -1016,11 +959,10 @@ connect_cleanup (CrmConnection *self)
 /* Takes `error`.  Maps what went wrong during the connect phase to the
  * message a user should see. */
 static void
-connect_fail (CrmConnection *self,
-              GError        *error)
+connect_fail (CrmConnection *self, GError *error)
 {
-  g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
-  g_autoptr(GError) reason = error;
+  g_autoptr (GTask) task = g_steal_pointer (&self->connect_task);
+  g_autoptr (GError) reason = error;
   GError *report;
 
   connect_cleanup (self);
@@ -1031,27 +973,27 @@ connect_fail (CrmConnection *self,
     report = g_error_copy (self->pin_error);
   else if (self->deadline_hit)
     report = g_error_new (CRM_ERROR, CRM_ERROR_CLOSED,
-                          _("The server at %s did not answer in time"), self->host_port);
+                          _ ("The server at %s did not answer in time"), self->host_port);
   else if (g_error_matches (reason, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     report = g_error_copy (reason);
   else if (reason->domain == CRM_ERROR && reason->code != CRM_ERROR_CLOSED)
-    report = g_error_copy (reason);   /* e.g. VERSION from the hello */
-  else if (reason->domain == G_IO_ERROR &&
-           (reason->code == G_IO_ERROR_CONNECTION_REFUSED ||
-            reason->code == G_IO_ERROR_HOST_UNREACHABLE ||
-            reason->code == G_IO_ERROR_NETWORK_UNREACHABLE ||
-            reason->code == G_IO_ERROR_TIMED_OUT))
-    report = g_error_new (CRM_ERROR, CRM_ERROR_CLOSED,
-                          _("Cannot reach the server at %s:%u"), self->host, self->port);
+    report = g_error_copy (reason); /* e.g. VERSION from the hello */
+  else if (reason->domain == G_IO_ERROR
+           && (reason->code == G_IO_ERROR_CONNECTION_REFUSED
+               || reason->code == G_IO_ERROR_HOST_UNREACHABLE
+               || reason->code == G_IO_ERROR_NETWORK_UNREACHABLE
+               || reason->code == G_IO_ERROR_TIMED_OUT))
+    report = g_error_new (CRM_ERROR, CRM_ERROR_CLOSED, _ ("Cannot reach the server at %s:%u"),
+                          self->host, self->port);
   else if (reason->domain == G_RESOLVER_ERROR)
-    report = g_error_new (CRM_ERROR, CRM_ERROR_CLOSED,
-                          _("Cannot find the server %s: %s"), self->host, reason->message);
+    report = g_error_new (CRM_ERROR, CRM_ERROR_CLOSED, _ ("Cannot find the server %s: %s"),
+                          self->host, reason->message);
   else if (reason->domain == G_TLS_ERROR)
-    report = g_error_new (CRM_ERROR, CRM_ERROR_CLOSED,
-                          _("Secure connection to %s failed: %s"), self->host_port, reason->message);
+    report = g_error_new (CRM_ERROR, CRM_ERROR_CLOSED, _ ("Secure connection to %s failed: %s"),
+                          self->host_port, reason->message);
   else
-    report = g_error_new (CRM_ERROR, CRM_ERROR_CLOSED,
-                          _("Cannot connect to %s: %s"), self->host_port, reason->message);
+    report = g_error_new (CRM_ERROR, CRM_ERROR_CLOSED, _ ("Cannot connect to %s: %s"),
+                          self->host_port, reason->message);
 
   if (self->state != CRM_CONNECTION_STATE_CLOSED)
     close_with_error (self, g_error_copy (report));
@@ -1070,8 +1012,7 @@ on_deadline (gpointer user_data)
 }
 
 static void
-on_user_cancelled (GCancellable *cancellable,
-                   gpointer      user_data)
+on_user_cancelled (GCancellable *cancellable, gpointer user_data)
 {
   /* May run in another thread: only cancel, which is thread-safe. */
   g_cancellable_cancel (G_CANCELLABLE (user_data));
@@ -1080,18 +1021,17 @@ on_user_cancelled (GCancellable *cancellable,
 /* Decides whether the presented certificate is the pinned one.  Records it
  * as last seen; sets self->pin_error when refusing. */
 static gboolean
-check_pin (CrmConnection   *self,
-           GTlsCertificate *certificate)
+check_pin (CrmConnection *self, GTlsCertificate *certificate)
 {
   g_autofree char *fingerprint = crm_certificate_fingerprint (certificate);
-  const char *known;
+  const char      *known;
 
   if (fingerprint == NULL)
     {
       g_clear_error (&self->pin_error);
-      self->pin_error = g_error_new (CRM_ERROR, CRM_ERROR_CLOSED,
-                                     _("The server at %s sent no usable certificate"),
-                                     self->host_port);
+      self->pin_error
+          = g_error_new (CRM_ERROR, CRM_ERROR_CLOSED,
+                         _ ("The server at %s sent no usable certificate"), self->host_port);
       return FALSE;
     }
 
@@ -1104,10 +1044,10 @@ check_pin (CrmConnection   *self,
         return TRUE;
       g_clear_error (&self->pin_error);
       self->pin_error = g_error_new (CRM_ERROR, CRM_ERROR_CERTIFICATE_CHANGED,
-                                     _("The certificate of the server at %s has changed. "
-                                       "This may mean someone is intercepting the connection. "
-                                       "Previously trusted fingerprint: %s; "
-                                       "fingerprint now: %s"),
+                                     _ ("The certificate of the server at %s has changed. "
+                                        "This may mean someone is intercepting the connection. "
+                                        "Previously trusted fingerprint: %s; "
+                                        "fingerprint now: %s"),
                                      self->host_port, known, fingerprint);
       return FALSE;
     }
@@ -1117,18 +1057,16 @@ check_pin (CrmConnection   *self,
 
   g_clear_error (&self->pin_error);
   self->pin_error = g_error_new (CRM_ERROR, CRM_ERROR_CERTIFICATE_UNKNOWN,
-                                 _("The server at %s is not known yet. "
-                                   "Its certificate fingerprint is %s; trust it only if it "
-                                   "matches the one your administrator gave you."),
+                                 _ ("The server at %s is not known yet. "
+                                    "Its certificate fingerprint is %s; trust it only if it "
+                                    "matches the one your administrator gave you."),
                                  self->host_port, fingerprint);
   return FALSE;
 }
 
 static gboolean
-on_accept_certificate (GTlsConnection       *tls,
-                       GTlsCertificate      *certificate,
-                       GTlsCertificateFlags  errors,
-                       gpointer              user_data)
+on_accept_certificate (GTlsConnection *tls, GTlsCertificate *certificate,
+                       GTlsCertificateFlags errors, gpointer user_data)
 {
   /* Self-signed certificates are normal here: pinning replaces CA
    * validation. */
@@ -1136,21 +1074,19 @@ on_accept_certificate (GTlsConnection       *tls,
 }
 
 static void
-on_hello_reply (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+on_hello_reply (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(CrmConnection) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GTask) task = NULL;
-  guint16 version;
+  g_autoptr (CrmConnection) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GTask) task = NULL;
+  guint16     version;
   const char *server_name;
-  gint64 server_time;
+  gint64      server_time;
 
   reply = crm_connection_call_finish (self, result, &error);
   if (self->connect_task == NULL)
-    return;   /* already failed (deadline, cancel) */
+    return; /* already failed (deadline, cancel) */
   if (reply == NULL)
     {
       connect_fail (self, g_steal_pointer (&error));
@@ -1160,9 +1096,11 @@ on_hello_reply (GObject      *source,
   g_variant_get (reply, "(q&sx)", &version, &server_name, &server_time);
   if (version < CRM_PROTOCOL_VERSION_MIN || version > CRM_PROTOCOL_VERSION_MAX)
     {
-      connect_fail (self, g_error_new (CRM_ERROR, CRM_ERROR_VERSION,
-                                       _("The server chose protocol version %u, which this program does not support"),
-                                       version));
+      connect_fail (
+          self, g_error_new (
+                    CRM_ERROR, CRM_ERROR_VERSION,
+                    _ ("The server chose protocol version %u, which this program does not support"),
+                    version));
       return;
     }
   self->server_version = version;
@@ -1175,10 +1113,9 @@ on_hello_reply (GObject      *source,
 }
 
 static void
-start_session (CrmConnection *self,
-               GIOStream     *stream)
+start_session (CrmConnection *self, GIOStream *stream)
 {
-  g_autoptr(GTask) hello = NULL;
+  g_autoptr (GTask) hello = NULL;
 
   g_set_object (&self->stream, stream);
   self->input = g_io_stream_get_input_stream (stream);
@@ -1189,19 +1126,17 @@ start_session (CrmConnection *self,
   hello = g_task_new (self, self->connect_cancellable, on_hello_reply, g_object_ref (self));
   g_task_set_check_cancellable (hello, FALSE);
   start_call (self, hello, CRM_MSG_HELLO,
-              g_variant_new ("(qqss)", (guint16) CRM_PROTOCOL_VERSION_MIN,
-                             (guint16) CRM_PROTOCOL_VERSION_MAX, CLIENT_NAME,
+              g_variant_new ("(qqss)", (guint16)CRM_PROTOCOL_VERSION_MIN,
+                             (guint16)CRM_PROTOCOL_VERSION_MAX, CLIENT_NAME,
                              self->locale != NULL ? self->locale : ""));
 }
 
 static void
-on_handshake (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_handshake (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(CrmConnection) self = user_data;
-  g_autoptr(GError) error = NULL;
-  GTlsConnection *tls = G_TLS_CONNECTION (source);
+  g_autoptr (CrmConnection) self = user_data;
+  g_autoptr (GError) error = NULL;
+  GTlsConnection  *tls = G_TLS_CONNECTION (source);
   GTlsCertificate *peer;
 
   if (!g_tls_connection_handshake_finish (tls, result, &error))
@@ -1218,9 +1153,9 @@ on_handshake (GObject      *source,
   if (peer == NULL || !check_pin (self, peer))
     {
       if (self->pin_error == NULL)
-        self->pin_error = g_error_new (CRM_ERROR, CRM_ERROR_CLOSED,
-                                       _("The server at %s sent no usable certificate"),
-                                       self->host_port);
+        self->pin_error
+            = g_error_new (CRM_ERROR, CRM_ERROR_CLOSED,
+                           _ ("The server at %s sent no usable certificate"), self->host_port);
       connect_fail (self, g_error_copy (self->pin_error));
       return;
     }
@@ -1240,15 +1175,13 @@ on_handshake (GObject      *source,
 }
 
 static void
-on_connected (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(CrmConnection) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocketConnection) connection = NULL;
-  g_autoptr(GIOStream) tls = NULL;
-  g_autoptr(GSocketConnectable) identity = NULL;
+  g_autoptr (CrmConnection) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocketConnection) connection = NULL;
+  g_autoptr (GIOStream) tls = NULL;
+  g_autoptr (GSocketConnectable) identity = NULL;
 
   connection = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, &error);
   if (connection == NULL)
@@ -1274,26 +1207,20 @@ on_connected (GObject      *source,
       connect_fail (self, g_steal_pointer (&error));
       return;
     }
-  g_signal_connect_object (tls, "accept-certificate",
-                           G_CALLBACK (on_accept_certificate), self, 0);
+  g_signal_connect_object (tls, "accept-certificate", G_CALLBACK (on_accept_certificate), self, 0);
   self->stream = g_object_ref (tls);
   g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
-                                    self->connect_cancellable, on_handshake,
-                                    g_object_ref (self));
+                                    self->connect_cancellable, on_handshake, g_object_ref (self));
 }
 
 void
-crm_connection_new_async (const char          *host,
-                          guint16              port,
-                          CrmTrustStore       *trust,
-                          gboolean             trust_on_first_use,
-                          const char          *locale,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+crm_connection_new_async (const char *host, guint16 port, CrmTrustStore *trust,
+                          gboolean trust_on_first_use, const char *locale,
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data)
 {
-  g_autoptr(CrmConnection) self = NULL;
-  g_autoptr(GSocketClient) client = NULL;
+  g_autoptr (CrmConnection) self = NULL;
+  g_autoptr (GSocketClient) client = NULL;
 
   g_return_if_fail (host != NULL);
   g_return_if_fail (trust == NULL || CRM_IS_TRUST_STORE (trust));
@@ -1318,9 +1245,9 @@ crm_connection_new_async (const char          *host,
   if (cancellable != NULL)
     {
       self->connect_user_cancellable = g_object_ref (cancellable);
-      self->connect_cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (on_user_cancelled),
-                                                       g_object_ref (self->connect_cancellable),
-                                                       g_object_unref);
+      self->connect_cancel_id
+          = g_cancellable_connect (cancellable, G_CALLBACK (on_user_cancelled),
+                                   g_object_ref (self->connect_cancellable), g_object_unref);
     }
 
   self->deadline_source = g_timeout_source_new_seconds (HANDSHAKE_DEADLINE_SECONDS);
@@ -1334,8 +1261,7 @@ crm_connection_new_async (const char          *host,
 }
 
 CrmConnection *
-crm_connection_new_finish (GAsyncResult  *result,
-                           GError       **error)
+crm_connection_new_finish (GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (G_IS_TASK (result), NULL);
 
@@ -1343,18 +1269,14 @@ crm_connection_new_finish (GAsyncResult  *result,
 }
 
 CrmConnection *
-crm_connection_new_sync (const char    *host,
-                         guint16        port,
-                         CrmTrustStore *trust,
-                         gboolean       trust_on_first_use,
-                         const char    *locale,
-                         GCancellable  *cancellable,
-                         GError       **error)
+crm_connection_new_sync (const char *host, guint16 port, CrmTrustStore *trust,
+                         gboolean trust_on_first_use, const char *locale, GCancellable *cancellable,
+                         GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
-  crm_connection_new_async (host, port, trust, trust_on_first_use, locale, cancellable,
-                            sync_done, &result);
+  crm_connection_new_async (host, port, trust, trust_on_first_use, locale, cancellable, sync_done,
+                            &result);
   wait_for (&result);
   return crm_connection_new_finish (result, error);
 }
@@ -1387,16 +1309,16 @@ crm_connection_get_user_id (CrmConnection *self)
 }
 
 gboolean
-crm_connection_has_permission (CrmConnection *self,
-                               const char    *permission)
+crm_connection_has_permission (CrmConnection *self, const char *permission)
 {
   g_return_val_if_fail (CRM_IS_CONNECTION (self), FALSE);
   g_return_val_if_fail (permission != NULL, FALSE);
 
   if (self->state != CRM_CONNECTION_STATE_SIGNED_IN || self->permissions->len == 0)
     return FALSE;
-  return bsearch (&permission, self->permissions->pdata, self->permissions->len,
-                  sizeof (gpointer), compare_strings) != NULL;
+  return bsearch (&permission, self->permissions->pdata, self->permissions->len, sizeof (gpointer),
+                  compare_strings)
+         != NULL;
 }
 
 char *

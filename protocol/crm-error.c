@@ -9,7 +9,8 @@
 
 /* The extended error carries the name of the offending field so that a
  * client can put the message next to the right entry. */
-typedef struct {
+typedef struct
+{
   char *field;
 } CrmErrorPrivate;
 
@@ -20,8 +21,7 @@ crm_error_private_init (CrmErrorPrivate *priv)
 }
 
 static void
-crm_error_private_copy (const CrmErrorPrivate *src,
-                        CrmErrorPrivate       *dest)
+crm_error_private_copy (const CrmErrorPrivate *src, CrmErrorPrivate *dest)
 {
   dest->field = g_strdup (src->field);
 }
@@ -47,8 +47,7 @@ crm_error_get_field (const GError *error)
 }
 
 void
-crm_error_set_field (GError     *error,
-                     const char *field)
+crm_error_set_field (GError *error, const char *field)
 {
   CrmErrorPrivate *priv;
 
@@ -63,10 +62,7 @@ crm_error_set_field (GError     *error,
 }
 
 GError *
-crm_error_new_field (CrmErrorCode  code,
-                     const char   *field,
-                     const char   *format,
-                     ...)
+crm_error_new_field (CrmErrorCode code, const char *field, const char *format, ...)
 {
   GError *error;
   va_list args;
@@ -80,7 +76,8 @@ crm_error_new_field (CrmErrorCode  code,
   return error;
 }
 
-static const struct {
+static const struct
+{
   CrmErrorCode code;
   const char  *name;
 } code_names[] = {
@@ -129,7 +126,7 @@ code_is_wire (guint32 code)
 GVariant *
 crm_error_to_variant (const GError *error)
 {
-  guint32 code = CRM_ERROR_INTERNAL;
+  guint32     code = CRM_ERROR_INTERNAL;
   const char *field = NULL;
   const char *message;
 
@@ -137,7 +134,7 @@ crm_error_to_variant (const GError *error)
 
   if (error->domain == CRM_ERROR)
     {
-      code = (guint32) error->code;
+      code = (guint32)error->code;
       field = crm_error_get_field (error);
     }
   message = error->message != NULL ? error->message : "";
@@ -150,19 +147,19 @@ crm_error_to_variant (const GError *error)
 GError *
 crm_error_from_variant (GVariant *body)
 {
-  guint32 code;
+  guint32     code;
   const char *message;
   const char *field;
 
   if (body == NULL || !g_variant_is_of_type (body, G_VARIANT_TYPE ("(uss)")))
     return g_error_new_literal (CRM_ERROR, CRM_ERROR_BAD_PAYLOAD,
-                                _("The server sent a malformed error report"));
+                                _ ("The server sent a malformed error report"));
 
   g_variant_get (body, "(u&s&s)", &code, &message, &field);
   if (!code_is_wire (code))
     code = CRM_ERROR_INTERNAL;
   if (message[0] == '\0')
-    message = _("The server reported an error");
+    message = _ ("The server reported an error");
 
   return crm_error_new_field (code, field, "%s", message);
 }

@@ -11,49 +11,46 @@
 static guint16
 read_be16 (const guint8 *p)
 {
-  return (guint16) (((guint16) p[0] << 8) | p[1]);
+  return (guint16)(((guint16)p[0] << 8) | p[1]);
 }
 
 static guint32
 read_be32 (const guint8 *p)
 {
-  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+  return ((guint32)p[0] << 24) | ((guint32)p[1] << 16) | ((guint32)p[2] << 8) | p[3];
 }
 
 static void
 write_be16 (guint8 *p, guint16 v)
 {
-  p[0] = (guint8) (v >> 8);
-  p[1] = (guint8) v;
+  p[0] = (guint8)(v >> 8);
+  p[1] = (guint8)v;
 }
 
 static void
 write_be32 (guint8 *p, guint32 v)
 {
-  p[0] = (guint8) (v >> 24);
-  p[1] = (guint8) (v >> 16);
-  p[2] = (guint8) (v >> 8);
-  p[3] = (guint8) v;
+  p[0] = (guint8)(v >> 24);
+  p[1] = (guint8)(v >> 16);
+  p[2] = (guint8)(v >> 8);
+  p[3] = (guint8)v;
 }
 
 gboolean
-crm_frame_header_parse (const guint8   *data,
-                        gsize           length,
-                        gsize           max_body,
-                        CrmFrameHeader *out,
-                        GError        **error)
+crm_frame_header_parse (const guint8 *data, gsize length, gsize max_body, CrmFrameHeader *out,
+                        GError **error)
 {
   CrmFrameHeader h;
-  guint32 magic;
-  gsize cap;
+  guint32        magic;
+  gsize          cap;
 
   g_return_val_if_fail (out != NULL, FALSE);
 
   if (data == NULL || length < CRM_FRAME_HEADER_SIZE)
     {
       g_set_error (error, CRM_ERROR, CRM_ERROR_BAD_FRAME,
-                   _("Frame header is truncated (%zu of %d bytes)"),
-                   data != NULL ? length : 0, CRM_FRAME_HEADER_SIZE);
+                   _ ("Frame header is truncated (%zu of %d bytes)"), data != NULL ? length : 0,
+                   CRM_FRAME_HEADER_SIZE);
       return FALSE;
     }
 
@@ -67,46 +64,45 @@ crm_frame_header_parse (const guint8   *data,
   if (magic != CRM_FRAME_MAGIC)
     {
       g_set_error (error, CRM_ERROR, CRM_ERROR_BAD_FRAME,
-                   _("Not a Jinke CRM frame (bad magic 0x%08x)"), magic);
+                   _ ("Not a Jinke CRM frame (bad magic 0x%08x)"), magic);
       return FALSE;
     }
   if (h.version < CRM_PROTOCOL_VERSION_MIN || h.version > CRM_PROTOCOL_VERSION_MAX)
     {
       g_set_error (error, CRM_ERROR, CRM_ERROR_BAD_FRAME,
-                   _("Unsupported protocol version %u in frame header"), h.version);
+                   _ ("Unsupported protocol version %u in frame header"), h.version);
       return FALSE;
     }
-  if ((h.flags & ~(guint32) CRM_FRAME_FLAGS_KNOWN) != 0)
+  if ((h.flags & ~(guint32)CRM_FRAME_FLAGS_KNOWN) != 0)
     {
-      g_set_error (error, CRM_ERROR, CRM_ERROR_BAD_FRAME,
-                   _("Frame has unknown flags 0x%08x"), h.flags);
+      g_set_error (error, CRM_ERROR, CRM_ERROR_BAD_FRAME, _ ("Frame has unknown flags 0x%08x"),
+                   h.flags);
       return FALSE;
     }
   if ((h.flags & CRM_FRAME_FLAG_REPLY) && (h.flags & CRM_FRAME_FLAG_PUSH))
     {
       g_set_error_literal (error, CRM_ERROR, CRM_ERROR_BAD_FRAME,
-                           _("Frame cannot be both a reply and a push"));
+                           _ ("Frame cannot be both a reply and a push"));
       return FALSE;
     }
   if ((h.flags & CRM_FRAME_FLAG_ERROR) && !(h.flags & CRM_FRAME_FLAG_REPLY))
     {
       g_set_error_literal (error, CRM_ERROR, CRM_ERROR_BAD_FRAME,
-                           _("Error frame is not marked as a reply"));
+                           _ ("Error frame is not marked as a reply"));
       return FALSE;
     }
   if ((h.flags & CRM_FRAME_FLAG_PUSH) && h.request_id != 0)
     {
       g_set_error_literal (error, CRM_ERROR, CRM_ERROR_BAD_FRAME,
-                           _("Push frame carries a request id"));
+                           _ ("Push frame carries a request id"));
       return FALSE;
     }
 
-  cap = MIN (max_body, (gsize) CRM_FRAME_MAX_BODY);
+  cap = MIN (max_body, (gsize)CRM_FRAME_MAX_BODY);
   if (h.body_length > cap)
     {
       g_set_error (error, CRM_ERROR, CRM_ERROR_FRAME_TOO_LARGE,
-                   _("Frame body of %u bytes exceeds the limit of %zu bytes"),
-                   h.body_length, cap);
+                   _ ("Frame body of %u bytes exceeds the limit of %zu bytes"), h.body_length, cap);
       return FALSE;
     }
 
@@ -115,8 +111,7 @@ crm_frame_header_parse (const guint8   *data,
 }
 
 void
-crm_frame_header_write (const CrmFrameHeader *header,
-                        guint8                out[CRM_FRAME_HEADER_SIZE])
+crm_frame_header_write (const CrmFrameHeader *header, guint8 out[CRM_FRAME_HEADER_SIZE])
 {
   g_return_if_fail (header != NULL);
   g_return_if_fail (out != NULL);
@@ -130,16 +125,15 @@ crm_frame_header_write (const CrmFrameHeader *header,
 }
 
 GBytes *
-crm_frame_encode (guint16   type,
-                  guint32   flags,
-                  guint32   request_id,
-                  GVariant *body)
+crm_frame_encode (guint16 type, guint32 flags, guint32 request_id, GVariant *body)
 {
-  g_autoptr(GVariant) value = NULL;
-  g_autoptr(GVariant) normal = NULL;
-  CrmFrameHeader header = { 0, };
-  gsize body_size;
-  gsize total;
+  g_autoptr (GVariant) value = NULL;
+  g_autoptr (GVariant) normal = NULL;
+  CrmFrameHeader header = {
+    0,
+  };
+  gsize   body_size;
+  gsize   total;
   guint8 *buffer;
 
   if (body == NULL)
@@ -167,7 +161,7 @@ crm_frame_encode (guint16   type,
   header.type = type;
   header.flags = flags;
   header.request_id = request_id;
-  header.body_length = (guint32) body_size;
+  header.body_length = (guint32)body_size;
 
   buffer = g_malloc (total);
   crm_frame_header_write (&header, buffer);
@@ -183,34 +177,32 @@ crm_frame_encode (guint16   type,
  * string, array and depth caps.  Recursion is bounded by CRM_MAX_NESTING:
  * we stop before descending further. */
 static gboolean
-check_value (GVariant  *value,
-             guint      depth,
-             GError   **error)
+check_value (GVariant *value, guint depth, GError **error)
 {
   const GVariantType *type = g_variant_get_type (value);
 
   if (g_variant_type_is_basic (type))
     {
-      if (g_variant_type_equal (type, G_VARIANT_TYPE_STRING) ||
-          g_variant_type_equal (type, G_VARIANT_TYPE_OBJECT_PATH) ||
-          g_variant_type_equal (type, G_VARIANT_TYPE_SIGNATURE))
+      if (g_variant_type_equal (type, G_VARIANT_TYPE_STRING)
+          || g_variant_type_equal (type, G_VARIANT_TYPE_OBJECT_PATH)
+          || g_variant_type_equal (type, G_VARIANT_TYPE_SIGNATURE))
         {
-          gsize len;
+          gsize       len;
           const char *s = g_variant_get_string (value, &len);
 
           if (len > CRM_MAX_STRING_LENGTH)
             {
               g_set_error (error, CRM_ERROR, CRM_ERROR_BAD_PAYLOAD,
-                           _("Text of %zu bytes exceeds the limit of %u bytes"),
-                           len, CRM_MAX_STRING_LENGTH);
+                           _ ("Text of %zu bytes exceeds the limit of %u bytes"), len,
+                           CRM_MAX_STRING_LENGTH);
               return FALSE;
             }
           /* Normal form already implies valid UTF-8; checking again costs
            * little and does not depend on GLib internals. */
-          if (!g_utf8_validate (s, (gssize) len, NULL))
+          if (!g_utf8_validate (s, (gssize)len, NULL))
             {
               g_set_error_literal (error, CRM_ERROR, CRM_ERROR_BAD_PAYLOAD,
-                                   _("Text is not valid UTF-8"));
+                                   _ ("Text is not valid UTF-8"));
               return FALSE;
             }
         }
@@ -221,7 +213,7 @@ check_value (GVariant  *value,
   if (depth + 1 > CRM_MAX_NESTING)
     {
       g_set_error (error, CRM_ERROR, CRM_ERROR_BAD_PAYLOAD,
-                   _("Message nests deeper than %d levels"), CRM_MAX_NESTING);
+                   _ ("Message nests deeper than %d levels"), CRM_MAX_NESTING);
       return FALSE;
     }
 
@@ -233,22 +225,22 @@ check_value (GVariant  *value,
         if (n > CRM_MAX_ARRAY_LENGTH)
           {
             g_set_error (error, CRM_ERROR, CRM_ERROR_BAD_PAYLOAD,
-                         _("List of %zu items exceeds the limit of %u items"),
-                         n, CRM_MAX_ARRAY_LENGTH);
+                         _ ("List of %zu items exceeds the limit of %u items"), n,
+                         CRM_MAX_ARRAY_LENGTH);
             return FALSE;
           }
         /* Arrays of fixed-size basic elements hold no strings and no
          * containers: nothing more to check. */
-        if (g_variant_type_is_basic (g_variant_type_element (type)) &&
-            !g_variant_type_equal (g_variant_type_element (type), G_VARIANT_TYPE_STRING) &&
-            !g_variant_type_equal (g_variant_type_element (type), G_VARIANT_TYPE_OBJECT_PATH) &&
-            !g_variant_type_equal (g_variant_type_element (type), G_VARIANT_TYPE_SIGNATURE))
+        if (g_variant_type_is_basic (g_variant_type_element (type))
+            && !g_variant_type_equal (g_variant_type_element (type), G_VARIANT_TYPE_STRING)
+            && !g_variant_type_equal (g_variant_type_element (type), G_VARIANT_TYPE_OBJECT_PATH)
+            && !g_variant_type_equal (g_variant_type_element (type), G_VARIANT_TYPE_SIGNATURE))
           return TRUE;
       }
 
     for (gsize i = 0; i < n; i++)
       {
-        g_autoptr(GVariant) child = g_variant_get_child_value (value, i);
+        g_autoptr (GVariant) child = g_variant_get_child_value (value, i);
 
         if (!check_value (child, depth + 1, error))
           return FALSE;
@@ -258,13 +250,11 @@ check_value (GVariant  *value,
 }
 
 GVariant *
-crm_payload_decode (GBytes             *body,
-                    const GVariantType *type,
-                    GError            **error)
+crm_payload_decode (GBytes *body, const GVariantType *type, GError **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GVariant) untrusted = NULL;
-  g_autoptr(GVariant) trusted = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GVariant) untrusted = NULL;
+  g_autoptr (GVariant) trusted = NULL;
 
   g_return_val_if_fail (type != NULL, NULL);
   g_return_val_if_fail (g_variant_type_is_definite (type), NULL);
@@ -274,7 +264,7 @@ crm_payload_decode (GBytes             *body,
   if (g_bytes_get_size (bytes) > CRM_FRAME_MAX_BODY)
     {
       g_set_error (error, CRM_ERROR, CRM_ERROR_FRAME_TOO_LARGE,
-                   _("Message body of %zu bytes exceeds the limit of %u bytes"),
+                   _ ("Message body of %zu bytes exceeds the limit of %u bytes"),
                    g_bytes_get_size (bytes), CRM_FRAME_MAX_BODY);
       return NULL;
     }
@@ -288,22 +278,20 @@ crm_payload_decode (GBytes             *body,
   if (!g_variant_is_of_type (untrusted, type))
     {
       g_set_error (error, CRM_ERROR, CRM_ERROR_BAD_PAYLOAD,
-                   _("Message body is not of the expected type %.*s"),
-                   (int) g_variant_type_get_string_length (type),
-                   g_variant_type_peek_string (type));
+                   _ ("Message body is not of the expected type %.*s"),
+                   (int)g_variant_type_get_string_length (type), g_variant_type_peek_string (type));
       return NULL;
     }
   if (!g_variant_is_normal_form (untrusted))
     {
       g_set_error (error, CRM_ERROR, CRM_ERROR_BAD_PAYLOAD,
-                   _("Message body is malformed (not a valid %.*s value)"),
-                   (int) g_variant_type_get_string_length (type),
-                   g_variant_type_peek_string (type));
+                   _ ("Message body is malformed (not a valid %.*s value)"),
+                   (int)g_variant_type_get_string_length (type), g_variant_type_peek_string (type));
       return NULL;
     }
 
-  /* Normal form is verified: from here the data can be walked as trusted,
-   * which avoids GLib's slow paths for untrusted arrays. */
+    /* Normal form is verified: from here the data can be walked as trusted,
+     * which avoids GLib's slow paths for untrusted arrays. */
 #if G_BYTE_ORDER == G_BIG_ENDIAN
   /* The wire is little-endian. */
   trusted = g_variant_byteswap (untrusted);

@@ -7,8 +7,7 @@ G_BEGIN_DECLS
 
 /* For CrmConnection: records the fingerprint just presented by host_port
  * (NULL forgets it). */
-void crm_trust_store_set_last_seen (CrmTrustStore *self,
-                                    const char    *host_port,
-                                    const char    *fingerprint);
+void crm_trust_store_set_last_seen (CrmTrustStore *self, const char *host_port,
+                                    const char *fingerprint);
 
 G_END_DECLS

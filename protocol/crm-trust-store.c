@@ -18,11 +18,11 @@
 
 struct _CrmTrustStore
 {
-  GObject     parent_instance;
+  GObject parent_instance;
 
   char       *path;
   GKeyFile   *keys;
-  GHashTable *last_seen;  /* host:port → fingerprint */
+  GHashTable *last_seen; /* host:port → fingerprint */
 };
 
 G_DEFINE_FINAL_TYPE (CrmTrustStore, crm_trust_store, G_TYPE_OBJECT)
@@ -62,12 +62,11 @@ CrmTrustStore *
 crm_trust_store_new (const char *path)
 {
   CrmTrustStore *self = g_object_new (CRM_TYPE_TRUST_STORE, NULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   self->path = g_strdup (path);
-  if (path != NULL &&
-      !g_key_file_load_from_file (self->keys, path, G_KEY_FILE_NONE, &error) &&
-      !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+  if (path != NULL && !g_key_file_load_from_file (self->keys, path, G_KEY_FILE_NONE, &error)
+      && !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
     g_warning ("Cannot read the known servers file %s: %s", path, error->message);
 
   return self;
@@ -80,8 +79,7 @@ crm_trust_store_default_path (void)
 }
 
 const char *
-crm_trust_store_lookup (CrmTrustStore *self,
-                        const char    *host_port)
+crm_trust_store_lookup (CrmTrustStore *self, const char *host_port)
 {
   g_autofree char *key = NULL;
   g_autofree char *value = NULL;
@@ -98,12 +96,11 @@ crm_trust_store_lookup (CrmTrustStore *self,
 }
 
 static gboolean
-save (CrmTrustStore  *self,
-      GError        **error)
+save (CrmTrustStore *self, GError **error)
 {
   g_autofree char *data = NULL;
   g_autofree char *dir = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (GError) local_error = NULL;
   gsize length;
 
   if (self->path == NULL)
@@ -114,16 +111,16 @@ save (CrmTrustStore  *self,
     {
       int saved_errno = errno;
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   _("Cannot create the folder %s: %s"), dir, g_strerror (saved_errno));
+                   _ ("Cannot create the folder %s: %s"), dir, g_strerror (saved_errno));
       return FALSE;
     }
 
   data = g_key_file_to_data (self->keys, &length, NULL);
-  if (!g_file_set_contents_full (self->path, data, (gssize) length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local_error))
+  if (!g_file_set_contents_full (self->path, data, (gssize)length, G_FILE_SET_CONTENTS_CONSISTENT,
+                                 0600, &local_error))
     {
       g_set_error (error, local_error->domain, local_error->code,
-                   _("Cannot save the known servers file: %s"), local_error->message);
+                   _ ("Cannot save the known servers file: %s"), local_error->message);
       return FALSE;
     }
   return TRUE;
@@ -151,10 +148,8 @@ fingerprint_is_valid (const char *fingerprint)
 }
 
 gboolean
-crm_trust_store_remember (CrmTrustStore  *self,
-                          const char     *host_port,
-                          const char     *fingerprint,
-                          GError        **error)
+crm_trust_store_remember (CrmTrustStore *self, const char *host_port, const char *fingerprint,
+                          GError **error)
 {
   g_autofree char *key = NULL;
   g_autofree char *old = NULL;
@@ -166,7 +161,7 @@ crm_trust_store_remember (CrmTrustStore  *self,
   if (!fingerprint_is_valid (fingerprint))
     {
       g_set_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD,
-                   _("%s is not a SHA-256 certificate fingerprint"), fingerprint);
+                   _ ("%s is not a SHA-256 certificate fingerprint"), fingerprint);
       return FALSE;
     }
 
@@ -186,9 +181,7 @@ crm_trust_store_remember (CrmTrustStore  *self,
 }
 
 gboolean
-crm_trust_store_forget (CrmTrustStore  *self,
-                        const char     *host_port,
-                        GError        **error)
+crm_trust_store_forget (CrmTrustStore *self, const char *host_port, GError **error)
 {
   g_autofree char *key = NULL;
   g_autofree char *old = NULL;
@@ -210,8 +203,7 @@ crm_trust_store_forget (CrmTrustStore  *self,
 }
 
 const char *
-crm_trust_store_get_last_seen (CrmTrustStore *self,
-                               const char    *host_port)
+crm_trust_store_get_last_seen (CrmTrustStore *self, const char *host_port)
 {
   g_return_val_if_fail (CRM_IS_TRUST_STORE (self), NULL);
   g_return_val_if_fail (host_port != NULL, NULL);
@@ -220,9 +212,7 @@ crm_trust_store_get_last_seen (CrmTrustStore *self,
 }
 
 void
-crm_trust_store_set_last_seen (CrmTrustStore *self,
-                               const char    *host_port,
-                               const char    *fingerprint)
+crm_trust_store_set_last_seen (CrmTrustStore *self, const char *host_port, const char *fingerprint)
 {
   g_return_if_fail (CRM_IS_TRUST_STORE (self));
   g_return_if_fail (host_port != NULL);
@@ -236,10 +226,10 @@ crm_trust_store_set_last_seen (CrmTrustStore *self,
 char *
 crm_certificate_fingerprint (GTlsCertificate *certificate)
 {
-  g_autoptr(GByteArray) der = NULL;
-  g_autoptr(GChecksum) checksum = NULL;
-  guint8 digest[32];
-  gsize digest_len = sizeof digest;
+  g_autoptr (GByteArray) der = NULL;
+  g_autoptr (GChecksum) checksum = NULL;
+  guint8   digest[32];
+  gsize    digest_len = sizeof digest;
   GString *out;
 
   g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), NULL);

@@ -19,15 +19,15 @@ fuzz_all_types (void)
 
   if (types == NULL)
     {
-      gsize n;
+      gsize                 n;
       const CrmMessageInfo *all = crm_messages_all (&n);
 
       types = g_ptr_array_new ();
       for (gsize i = 0; i < n; i++)
         {
           if (all[i].request_type != NULL)
-            g_ptr_array_add (types, (gpointer) all[i].request_type);
-          g_ptr_array_add (types, (gpointer) all[i].reply_type);
+            g_ptr_array_add (types, (gpointer)all[i].request_type);
+          g_ptr_array_add (types, (gpointer)all[i].reply_type);
         }
       g_ptr_array_add (types, (gpointer) "(uss)");
     }
@@ -37,11 +37,10 @@ fuzz_all_types (void)
 /* Decodes `body` as `type`; whatever the input, a decoded value must be
  * exactly the bytes it came from (normal form is unique) and usable. */
 static inline void
-fuzz_decode_one (GBytes     *body,
-                 const char *type)
+fuzz_decode_one (GBytes *body, const char *type)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) value = crm_payload_decode (body, G_VARIANT_TYPE (type), &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) value = crm_payload_decode (body, G_VARIANT_TYPE (type), &error);
 
   if (value == NULL)
     {
@@ -55,7 +54,8 @@ fuzz_decode_one (GBytes     *body,
     {
       g_assert_true (g_variant_get_size (value) == g_bytes_get_size (body));
       g_assert_true (memcmp (g_variant_get_data (value), g_bytes_get_data (body, NULL),
-                             g_bytes_get_size (body)) == 0);
+                             g_bytes_get_size (body))
+                     == 0);
     }
   /* Exercise the accessors a handler would use. */
   {
@@ -64,7 +64,7 @@ fuzz_decode_one (GBytes     *body,
   }
   if (strcmp (type, "(uss)") == 0)
     {
-      g_autoptr(GError) peer = crm_error_from_variant (value);
+      g_autoptr (GError) peer = crm_error_from_variant (value);
       g_assert_true (peer != NULL && peer->domain == CRM_ERROR);
     }
 }
@@ -74,11 +74,12 @@ fuzz_decode_one (GBytes     *body,
 static inline int
 fuzz_replay_main (const char *target, int argc, char *argv[])
 {
-  g_autofree char *dir_path = g_build_filename (SOURCE_ROOT, "tests", "fuzz", "corpus", target, NULL);
-  g_autoptr(GDir) dir = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *dir_path
+      = g_build_filename (SOURCE_ROOT, "tests", "fuzz", "corpus", target, NULL);
+  g_autoptr (GDir) dir = NULL;
+  g_autoptr (GError) error = NULL;
   const char *name;
-  guint count = 0;
+  guint       count = 0;
 
   dir = g_dir_open (argc > 1 ? argv[1] : dir_path, 0, &error);
   if (dir == NULL)
@@ -90,14 +91,14 @@ fuzz_replay_main (const char *target, int argc, char *argv[])
     {
       g_autofree char *path = g_build_filename (argc > 1 ? argv[1] : dir_path, name, NULL);
       g_autofree char *contents = NULL;
-      gsize length;
+      gsize            length;
 
       if (!g_file_get_contents (path, &contents, &length, &error))
         {
           g_printerr ("%s\n", error->message);
           return 1;
         }
-      LLVMFuzzerTestOneInput ((const uint8_t *) contents, length);
+      LLVMFuzzerTestOneInput ((const uint8_t *)contents, length);
       count++;
     }
   g_print ("%s: replayed %u inputs\n", target, count);

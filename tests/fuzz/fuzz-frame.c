@@ -9,13 +9,12 @@
  * every type of the table, as a server or client would after looking up
  * the message. */
 int
-LLVMFuzzerTestOneInput (const uint8_t *data,
-                        size_t         size)
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  GPtrArray *types = fuzz_all_types ();
+  GPtrArray     *types = fuzz_all_types ();
   CrmFrameHeader header;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = NULL;
   gsize body_size;
 
   if (!crm_frame_header_parse (data, size, CRM_FRAME_MAX_BODY_PREAUTH, &header, NULL))
@@ -28,7 +27,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     }
 
   /* A parsed header is consistent. */
-  g_assert_true ((header.flags & ~(guint32) CRM_FRAME_FLAGS_KNOWN) == 0);
+  g_assert_true ((header.flags & ~(guint32)CRM_FRAME_FLAGS_KNOWN) == 0);
   g_assert_true (header.body_length <= CRM_FRAME_MAX_BODY);
   if (header.flags & CRM_FRAME_FLAG_PUSH)
     g_assert_true (header.request_id == 0);
@@ -49,8 +48,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     if (header.flags & CRM_FRAME_FLAG_ERROR)
       fuzz_decode_one (body, "(uss)");
     else if (info != NULL)
-      fuzz_decode_one (body, (header.flags & (CRM_FRAME_FLAG_REPLY | CRM_FRAME_FLAG_PUSH)) ||
-                             info->request_type == NULL ? info->reply_type : info->request_type);
+      fuzz_decode_one (body, (header.flags & (CRM_FRAME_FLAG_REPLY | CRM_FRAME_FLAG_PUSH))
+                                     || info->request_type == NULL
+                                 ? info->reply_type
+                                 : info->request_type);
   }
   for (guint i = 0; i < types->len; i++)
     fuzz_decode_one (body, types->pdata[i]);

@@ -7,11 +7,10 @@
 /* Input: one selector byte choosing the body type (index into the table's
  * types, wrapping), then the body. */
 int
-LLVMFuzzerTestOneInput (const uint8_t *data,
-                        size_t         size)
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   GPtrArray *types = fuzz_all_types ();
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr (GBytes) body = NULL;
 
   if (size < 1)
     return 0;

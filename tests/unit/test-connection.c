@@ -17,59 +17,54 @@
  * client under test can run its asynchronous code on the main thread.
  */
 
-typedef enum {
+typedef enum
+{
   MODE_NORMAL,
-  MODE_REVERSE,        /* collect 5 customer.get requests, answer them last first */
-  MODE_VERSION_ERROR,  /* refuse the hello */
+  MODE_REVERSE,       /* collect 5 customer.get requests, answer them last first */
+  MODE_VERSION_ERROR, /* refuse the hello */
 } ServerMode;
 
-typedef struct {
+typedef struct
+{
   GSocketListener *listener;
   GCancellable    *cancellable;
-  GTlsCertificate *certificate;   /* NULL = plain TCP */
+  GTlsCertificate *certificate; /* NULL = plain TCP */
   ServerMode       mode;
   guint16          port;
   GThread         *accept_thread;
-  gint             connections;   /* atomic */
+  gint             connections; /* atomic */
 } TestServer;
 
 static void
-send_frame (GOutputStream *out,
-            guint16        type,
-            guint32        flags,
-            guint32        request_id,
-            GVariant      *body)
+send_frame (GOutputStream *out, guint16 type, guint32 flags, guint32 request_id, GVariant *body)
 {
-  g_autoptr(GBytes) frame = crm_frame_encode (type, flags, request_id, body);
+  g_autoptr (GBytes) frame = crm_frame_encode (type, flags, request_id, body);
 
   /* The peer may have gone: ignore failures, the client test asserts. */
-  g_output_stream_write_all (out, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame),
-                             NULL, NULL, NULL);
+  g_output_stream_write_all (out, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame), NULL,
+                             NULL, NULL);
 }
 
 static void
-send_error (GOutputStream *out,
-            guint16        type,
-            guint32        request_id,
-            CrmErrorCode   code,
-            const char    *message,
-            const char    *field)
+send_error (GOutputStream *out, guint16 type, guint32 request_id, CrmErrorCode code,
+            const char *message, const char *field)
 {
   send_frame (out, type, CRM_FRAME_FLAG_REPLY | CRM_FRAME_FLAG_ERROR, request_id,
-              g_variant_new ("(uss)", (guint32) code, message, field));
+              g_variant_new ("(uss)", (guint32)code, message, field));
 }
 
 static GVariant *
 customer_reply (gint64 id)
 {
-  g_auto(GVariantBuilder) b = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  g_auto (GVariantBuilder) b = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
 
   g_variant_builder_add (&b, "{sv}", "id", g_variant_new_int64 (id));
   g_variant_builder_add (&b, "{sv}", "name", g_variant_new_string ("北京智邦科技有限公司"));
   return g_variant_builder_end (&b);
 }
 
-typedef struct {
+typedef struct
+{
   guint32 request_id;
   gint64  id;
 } Held;
@@ -77,20 +72,20 @@ typedef struct {
 static gpointer
 serve_connection (gpointer data)
 {
-  g_autoptr(GIOStream) stream = data;
-  TestServer *server = g_object_get_data (G_OBJECT (stream), "server");
-  GInputStream *in = g_io_stream_get_input_stream (stream);
+  g_autoptr (GIOStream) stream = data;
+  TestServer    *server = g_object_get_data (G_OBJECT (stream), "server");
+  GInputStream  *in = g_io_stream_get_input_stream (stream);
   GOutputStream *out = g_io_stream_get_output_stream (stream);
-  g_autoptr(GArray) held = g_array_new (FALSE, FALSE, sizeof (Held));
+  g_autoptr (GArray) held = g_array_new (FALSE, FALSE, sizeof (Held));
 
   for (;;)
     {
-      guint8 hbuf[CRM_FRAME_HEADER_SIZE];
-      CrmFrameHeader h;
-      gsize got = 0;
+      guint8             hbuf[CRM_FRAME_HEADER_SIZE];
+      CrmFrameHeader     h;
+      gsize              got = 0;
       g_autofree guint8 *body = NULL;
-      g_autoptr(GBytes) bytes = NULL;
-      g_autoptr(GVariant) request = NULL;
+      g_autoptr (GBytes) bytes = NULL;
+      g_autoptr (GVariant) request = NULL;
       const CrmMessageInfo *info;
 
       if (!g_input_stream_read_all (in, hbuf, sizeof hbuf, &got, NULL, NULL) || got < sizeof hbuf)
@@ -98,7 +93,8 @@ serve_connection (gpointer data)
       if (!crm_frame_header_parse (hbuf, sizeof hbuf, CRM_FRAME_MAX_BODY, &h, NULL))
         break;
       body = g_malloc (h.body_length + 1);
-      if (!g_input_stream_read_all (in, body, h.body_length, &got, NULL, NULL) || got < h.body_length)
+      if (!g_input_stream_read_all (in, body, h.body_length, &got, NULL, NULL)
+          || got < h.body_length)
         break;
       bytes = g_bytes_new (body, h.body_length);
       info = crm_message_lookup (h.type);
@@ -124,13 +120,13 @@ serve_connection (gpointer data)
               goto done;
             }
           send_frame (out, h.type, CRM_FRAME_FLAG_REPLY, h.request_id,
-                      g_variant_new ("(qsx)", (guint16) 1, "test-server", g_get_real_time ()));
+                      g_variant_new ("(qsx)", (guint16)1, "test-server", g_get_real_time ()));
           break;
 
         case CRM_MSG_PING:
           /* a push the client knows, one it does not (ignored), then the reply */
           send_frame (out, CRM_MSG_PUSH_RECORD_CHANGED, CRM_FRAME_FLAG_PUSH, 0,
-                      g_variant_new ("(sxxs)", "customer", (gint64) 5, (gint64) 2, "update"));
+                      g_variant_new ("(sxxs)", "customer", (gint64)5, (gint64)2, "update"));
           send_frame (out, 999, CRM_FRAME_FLAG_PUSH, 0, g_variant_new ("(s)", "future"));
           send_frame (out, h.type, CRM_FRAME_FLAG_REPLY, h.request_id, NULL);
           break;
@@ -143,13 +139,13 @@ serve_connection (gpointer data)
             g_variant_get (request, "(&s&s&s&s)", &user, &password, NULL, NULL);
             if (g_strcmp0 (user, "admin") != 0 || g_strcmp0 (password, "secret") != 0)
               {
-                send_error (out, h.type, h.request_id, CRM_ERROR_AUTH_FAILED,
-                            "用户名或密码错误", "password");
+                send_error (out, h.type, h.request_id, CRM_ERROR_AUTH_FAILED, "用户名或密码错误",
+                            "password");
                 break;
               }
             send_frame (out, h.type, CRM_FRAME_FLAG_REPLY, h.request_id,
-                        g_variant_new ("(sxss^asx)", "token-123", (gint64) 7, "admin", "管理员",
-                                       perms, g_get_real_time () + (gint64) G_USEC_PER_SEC * 3600));
+                        g_variant_new ("(sxss^asx)", "token-123", (gint64)7, "admin", "管理员",
+                                       perms, g_get_real_time () + (gint64)G_USEC_PER_SEC * 3600));
           }
           break;
 
@@ -164,8 +160,8 @@ serve_connection (gpointer data)
             else
               /* an empty token in the reply: keep the one sent */
               send_frame (out, h.type, CRM_FRAME_FLAG_REPLY, h.request_id,
-                          g_variant_new ("(sxss^asx)", "", (gint64) 7, "admin", "管理员",
-                                         perms, g_get_real_time ()));
+                          g_variant_new ("(sxss^asx)", "", (gint64)7, "admin", "管理员", perms,
+                                         g_get_real_time ()));
           }
           break;
 
@@ -176,7 +172,7 @@ serve_connection (gpointer data)
             send_frame (out, CRM_MSG_PUSH_PERMISSIONS, CRM_FRAME_FLAG_PUSH, 0,
                         g_variant_new ("(^as)", perms));
             send_frame (out, h.type, CRM_FRAME_FLAG_REPLY, h.request_id,
-                        g_variant_new ("(xb)", (gint64) 3, FALSE));
+                        g_variant_new ("(xb)", (gint64)3, FALSE));
           }
           break;
 
@@ -196,8 +192,11 @@ serve_connection (gpointer data)
             else if (id == 667)
               {
                 /* a full header announcing 100 bytes, 10 of them, hang up */
-                CrmFrameHeader rh = { 1, CRM_MSG_CUSTOMER_GET, CRM_FRAME_FLAG_REPLY, h.request_id, 100 };
-                guint8 raw[CRM_FRAME_HEADER_SIZE + 10] = { 0, };
+                CrmFrameHeader rh
+                    = { 1, CRM_MSG_CUSTOMER_GET, CRM_FRAME_FLAG_REPLY, h.request_id, 100 };
+                guint8 raw[CRM_FRAME_HEADER_SIZE + 10] = {
+                  0,
+                };
 
                 crm_frame_header_write (&rh, raw);
                 g_output_stream_write_all (out, raw, sizeof raw, NULL, NULL, NULL);
@@ -209,7 +208,8 @@ serve_connection (gpointer data)
             else if (id == 888)
               {
                 /* a reply to a request that was never made: a violation */
-                send_frame (out, h.type, CRM_FRAME_FLAG_REPLY, h.request_id + 1000, customer_reply (1));
+                send_frame (out, h.type, CRM_FRAME_FLAG_REPLY, h.request_id + 1000,
+                            customer_reply (1));
               }
             else if (server->mode == MODE_REVERSE)
               {
@@ -250,9 +250,9 @@ accept_loop (gpointer data)
 
   for (;;)
     {
-      g_autoptr(GSocketConnection) conn = NULL;
-      g_autoptr(GIOStream) stream = NULL;
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GSocketConnection) conn = NULL;
+      g_autoptr (GIOStream) stream = NULL;
+      g_autoptr (GError) error = NULL;
 
       conn = g_socket_listener_accept (server->listener, NULL, server->cancellable, &error);
       if (conn == NULL)
@@ -271,25 +271,27 @@ accept_loop (gpointer data)
         stream = G_IO_STREAM (g_object_ref (conn));
 
       g_object_set_data (G_OBJECT (stream), "server", server);
-      g_thread_unref (g_thread_new ("test-server-conn", serve_connection, g_steal_pointer (&stream)));
+      g_thread_unref (
+          g_thread_new ("test-server-conn", serve_connection, g_steal_pointer (&stream)));
     }
   return NULL;
 }
 
 static TestServer *
-test_server_start (const char *cert_name,
-                   ServerMode  mode)
+test_server_start (const char *cert_name, ServerMode mode)
 {
   TestServer *server = g_new0 (TestServer, 1);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) effective = NULL;
 
   if (cert_name != NULL)
     {
-      g_autofree char *cert = g_strdup_printf ("%s/tests/unit/test-cert%s.pem", SOURCE_ROOT, cert_name);
-      g_autofree char *key = g_strdup_printf ("%s/tests/unit/test-key%s.pem", SOURCE_ROOT, cert_name);
+      g_autofree char *cert
+          = g_strdup_printf ("%s/tests/unit/test-cert%s.pem", SOURCE_ROOT, cert_name);
+      g_autofree char *key
+          = g_strdup_printf ("%s/tests/unit/test-key%s.pem", SOURCE_ROOT, cert_name);
 
       server->certificate = g_tls_certificate_new_from_files (cert, key, &error);
       g_assert_no_error (error);
@@ -321,7 +323,7 @@ static char *
 fingerprint_of (const char *cert_name)
 {
   g_autofree char *path = g_strdup_printf ("%s/tests/unit/test-cert%s.pem", SOURCE_ROOT, cert_name);
-  g_autoptr(GTlsCertificate) cert = g_tls_certificate_new_from_file (path, NULL);
+  g_autoptr (GTlsCertificate) cert = g_tls_certificate_new_from_file (path, NULL);
 
   g_assert_nonnull (cert);
   return crm_certificate_fingerprint (cert);
@@ -337,10 +339,10 @@ host_port (TestServer *server)
 static CrmConnection *
 connect_client (TestServer *server)
 {
-  g_autoptr(CrmTrustStore) trust = crm_trust_store_new (NULL);
-  g_autoptr(GError) error = NULL;
-  CrmConnection *conn = crm_connection_new_sync ("127.0.0.1", server->port, trust, TRUE,
-                                                 "zh_CN", NULL, &error);
+  g_autoptr (CrmTrustStore) trust = crm_trust_store_new (NULL);
+  g_autoptr (GError) error = NULL;
+  CrmConnection *conn
+      = crm_connection_new_sync ("127.0.0.1", server->port, trust, TRUE, "zh_CN", NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (conn);
   g_assert_cmpint (crm_connection_get_state (conn), ==, CRM_CONNECTION_STATE_READY);
@@ -360,16 +362,17 @@ static void
 test_connection_tofu (void)
 {
   TestServer *server = test_server_start ("1", MODE_NORMAL);
-  g_autoptr(CrmTrustStore) trust = crm_trust_store_new (NULL);
+  g_autoptr (CrmTrustStore) trust = crm_trust_store_new (NULL);
   g_autofree char *hp = host_port (server);
   g_autofree char *fp1 = fingerprint_of ("1");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrmConnection) refused = NULL;
-  g_autoptr(CrmConnection) conn = NULL;
-  g_autoptr(CrmConnection) again = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrmConnection) refused = NULL;
+  g_autoptr (CrmConnection) conn = NULL;
+  g_autoptr (CrmConnection) again = NULL;
 
   /* first contact without TOFU: refused, fingerprint reported */
-  refused = crm_connection_new_sync ("127.0.0.1", server->port, trust, FALSE, "zh_CN", NULL, &error);
+  refused
+      = crm_connection_new_sync ("127.0.0.1", server->port, trust, FALSE, "zh_CN", NULL, &error);
   g_assert_null (refused);
   g_assert_error (error, CRM_ERROR, CRM_ERROR_CERTIFICATE_UNKNOWN);
   g_assert_nonnull (strstr (error->message, fp1));
@@ -397,12 +400,12 @@ static void
 test_connection_certificate_changed (void)
 {
   TestServer *server = test_server_start ("1", MODE_NORMAL);
-  g_autoptr(CrmTrustStore) trust = crm_trust_store_new (NULL);
+  g_autoptr (CrmTrustStore) trust = crm_trust_store_new (NULL);
   g_autofree char *hp = host_port (server);
   g_autofree char *fp1 = fingerprint_of ("1");
   g_autofree char *fp2 = fingerprint_of ("2");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrmConnection) conn = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrmConnection) conn = NULL;
 
   g_assert_true (crm_trust_store_remember (trust, hp, fp2, NULL));
   /* even with TOFU a changed certificate is refused */
@@ -422,9 +425,9 @@ test_connection_refused (void)
 {
   /* a port that was just free */
   TestServer *server = test_server_start (NULL, MODE_NORMAL);
-  guint16 port = server->port;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrmConnection) conn = NULL;
+  guint16     port = server->port;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrmConnection) conn = NULL;
   g_autofree char *expected = g_strdup_printf ("127.0.0.1:%u", port);
 
   test_server_stop (server);
@@ -438,9 +441,9 @@ static void
 test_connection_version_error (void)
 {
   TestServer *server = test_server_start ("1", MODE_VERSION_ERROR);
-  g_autoptr(CrmTrustStore) trust = crm_trust_store_new (NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrmConnection) conn = NULL;
+  g_autoptr (CrmTrustStore) trust = crm_trust_store_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrmConnection) conn = NULL;
 
   conn = crm_connection_new_sync ("127.0.0.1", server->port, trust, TRUE, "zh_CN", NULL, &error);
   g_assert_null (conn);
@@ -448,39 +451,37 @@ test_connection_version_error (void)
   test_server_stop (server);
 }
 
-typedef struct {
-  guint     done;
-  GPtrArray *order;   /* ids in completion order */
+typedef struct
+{
+  guint      done;
+  GPtrArray *order; /* ids in completion order */
 } Collect;
 
 static void
-on_get_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+on_get_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Collect *c = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_connection_call_finish (CRM_CONNECTION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_connection_call_finish (CRM_CONNECTION (source), result, &error);
   gint64 id = -1;
 
   g_assert_no_error (error);
   g_assert_true (g_variant_lookup (reply, "id", "x", &id));
-  g_ptr_array_add (c->order, GINT_TO_POINTER ((int) id));
+  g_ptr_array_add (c->order, GINT_TO_POINTER ((int)id));
   c->done++;
 }
 
 static void
-pipeline (ServerMode mode,
-          guint      n)
+pipeline (ServerMode mode, guint n)
 {
   TestServer *server = test_server_start ("1", mode);
-  g_autoptr(CrmConnection) conn = connect_client (server);
-  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr (CrmConnection) conn = connect_client (server);
+  g_autoptr (GPtrArray) order = g_ptr_array_new ();
   Collect c = { 0, order };
 
   for (guint i = 0; i < n; i++)
-    crm_connection_call_async (conn, CRM_MSG_CUSTOMER_GET,
-                               g_variant_new ("(x)", (gint64) (100 + i)), NULL, on_get_done, &c);
+    crm_connection_call_async (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64)(100 + i)),
+                               NULL, on_get_done, &c);
   while (c.done < n)
     g_main_context_iteration (NULL, TRUE);
 
@@ -508,17 +509,15 @@ test_connection_out_of_order (void)
   pipeline (MODE_REVERSE, 5);
 }
 
-typedef struct {
+typedef struct
+{
   guint     count;
   guint     last_id;
   GVariant *last_body;
 } PushLog;
 
 static void
-on_push (CrmConnection *conn,
-         guint          message_id,
-         GVariant      *body,
-         gpointer       user_data)
+on_push (CrmConnection *conn, guint message_id, GVariant *body, gpointer user_data)
 {
   PushLog *log = user_data;
 
@@ -532,13 +531,17 @@ static void
 test_connection_push (void)
 {
   TestServer *server = test_server_start ("1", MODE_NORMAL);
-  g_autoptr(CrmConnection) conn = connect_client (server);
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  PushLog log = { 0, };
-  PushLog detailed = { 0, };
+  g_autoptr (CrmConnection) conn = connect_client (server);
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+  PushLog log = {
+    0,
+  };
+  PushLog detailed = {
+    0,
+  };
   const char *entity;
-  gint64 id;
+  gint64      id;
 
   g_signal_connect (conn, "push", G_CALLBACK (on_push), &log);
   g_signal_connect (conn, "push::push.record_changed", G_CALLBACK (on_push), &detailed);
@@ -563,11 +566,11 @@ static void
 test_connection_error_frames (void)
 {
   TestServer *server = test_server_start ("1", MODE_NORMAL);
-  g_autoptr(CrmConnection) conn = connect_client (server);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (CrmConnection) conn = connect_client (server);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
 
-  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64) 404),
+  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64)404),
                                     NULL, &error);
   g_assert_null (reply);
   g_assert_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND);
@@ -576,14 +579,14 @@ test_connection_error_frames (void)
   g_clear_error (&error);
 
   /* a reply of the wrong type fails that call only */
-  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64) 777),
+  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64)777),
                                     NULL, &error);
   g_assert_null (reply);
   g_assert_error (error, CRM_ERROR, CRM_ERROR_BAD_PAYLOAD);
   g_clear_error (&error);
 
   /* and the connection still works */
-  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64) 1),
+  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64)1),
                                     NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (reply);
@@ -596,12 +599,13 @@ static void
 test_connection_local_checks (void)
 {
   TestServer *server = test_server_start ("1", MODE_NORMAL);
-  g_autoptr(CrmConnection) conn = connect_client (server);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (CrmConnection) conn = connect_client (server);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
   g_autofree char *big = g_strnfill (CRM_FRAME_MAX_BODY_PREAUTH + 10, 'x');
 
-  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(s)", "1"), NULL, &error);
+  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(s)", "1"), NULL,
+                                    &error);
   g_assert_null (reply);
   g_assert_error (error, CRM_ERROR, CRM_ERROR_BAD_PAYLOAD);
   g_clear_error (&error);
@@ -620,7 +624,8 @@ test_connection_local_checks (void)
   g_clear_error (&error);
 
   /* still usable */
-  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64) 2), NULL, &error);
+  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64)2),
+                                    NULL, &error);
   g_assert_no_error (error);
 
   crm_connection_close (conn);
@@ -628,9 +633,7 @@ test_connection_local_checks (void)
 }
 
 static void
-on_closed (CrmConnection *conn,
-           const GError  *reason,
-           gpointer       user_data)
+on_closed (CrmConnection *conn, const GError *reason, gpointer user_data)
 {
   guint *count = user_data;
 
@@ -639,13 +642,11 @@ on_closed (CrmConnection *conn,
 }
 
 static void
-on_expect_closed (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+on_expect_closed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   guint *failed = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_connection_call_finish (CRM_CONNECTION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_connection_call_finish (CRM_CONNECTION (source), result, &error);
 
   g_assert_null (reply);
   g_assert_error (error, CRM_ERROR, CRM_ERROR_CLOSED);
@@ -656,17 +657,17 @@ static void
 closed_mid_frame (gint64 trigger)
 {
   TestServer *server = test_server_start ("1", MODE_REVERSE);
-  g_autoptr(CrmConnection) conn = connect_client (server);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (CrmConnection) conn = connect_client (server);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
   guint closed = 0, failed = 0;
 
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed), &closed);
   /* two requests held by the server, then one that makes it hang up */
-  crm_connection_call_async (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64) 1),
-                             NULL, on_expect_closed, &failed);
-  crm_connection_call_async (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64) 2),
-                             NULL, on_expect_closed, &failed);
+  crm_connection_call_async (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64)1), NULL,
+                             on_expect_closed, &failed);
+  crm_connection_call_async (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64)2), NULL,
+                             on_expect_closed, &failed);
   reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", trigger),
                                     NULL, &error);
   g_assert_null (reply);
@@ -703,11 +704,11 @@ static void
 test_connection_unexpected_reply (void)
 {
   TestServer *server = test_server_start ("1", MODE_NORMAL);
-  g_autoptr(CrmConnection) conn = connect_client (server);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (CrmConnection) conn = connect_client (server);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
 
-  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64) 888),
+  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64)888),
                                     NULL, &error);
   g_assert_null (reply);
   g_assert_error (error, CRM_ERROR, CRM_ERROR_CLOSED);
@@ -719,10 +720,10 @@ static void
 test_connection_login (void)
 {
   TestServer *server = test_server_start ("1", MODE_NORMAL);
-  g_autoptr(CrmConnection) conn = connect_client (server);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GVariant) count = NULL;
+  g_autoptr (CrmConnection) conn = connect_client (server);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariant) count = NULL;
 
   g_assert_false (crm_connection_has_permission (conn, "customer.view"));
   reply = crm_connection_login_sync (conn, "admin", "wrong", NULL, &error);
@@ -756,9 +757,7 @@ test_connection_login (void)
 }
 
 static void
-on_state_notify (GObject    *object,
-                 GParamSpec *pspec,
-                 gpointer    user_data)
+on_state_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
 {
   guint *count = user_data;
 
@@ -769,10 +768,10 @@ static void
 test_connection_resume (void)
 {
   TestServer *server = test_server_start ("1", MODE_NORMAL);
-  g_autoptr(CrmConnection) conn = connect_client (server);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  guint notified = 0;
+  g_autoptr (CrmConnection) conn = connect_client (server);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  guint              notified = 0;
   CrmConnectionState state;
 
   g_signal_connect (conn, "notify::state", G_CALLBACK (on_state_notify), &notified);
@@ -796,19 +795,18 @@ test_connection_resume (void)
   test_server_stop (server);
 }
 
-typedef struct {
-  CrmConnection *conn;   /* the only reference */
+typedef struct
+{
+  CrmConnection *conn; /* the only reference */
   gboolean       done;
   guint          failed;
 } Owner;
 
 static void
-on_reply_drop_connection (GObject      *source,
-                          GAsyncResult *result,
-                          gpointer      user_data)
+on_reply_drop_connection (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Owner *owner = user_data;
-  g_autoptr(GVariant) reply = crm_connection_call_finish (CRM_CONNECTION (source), result, NULL);
+  g_autoptr (GVariant) reply = crm_connection_call_finish (CRM_CONNECTION (source), result, NULL);
 
   g_assert_nonnull (reply);
   /* close and drop the last reference from inside the connection's own
@@ -819,23 +817,18 @@ on_reply_drop_connection (GObject      *source,
 }
 
 static void
-on_pending_failed (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+on_pending_failed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Owner *owner = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_connection_call_finish (CRM_CONNECTION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_connection_call_finish (CRM_CONNECTION (source), result, &error);
 
   g_assert_error (error, CRM_ERROR, CRM_ERROR_CLOSED);
   owner->failed++;
 }
 
 static void
-on_push_drop_connection (CrmConnection *conn,
-                         guint          message_id,
-                         GVariant      *body,
-                         gpointer       user_data)
+on_push_drop_connection (CrmConnection *conn, guint message_id, GVariant *body, gpointer user_data)
 {
   Owner *owner = user_data;
 
@@ -848,16 +841,17 @@ static void
 test_connection_close_in_callback (void)
 {
   TestServer *server = test_server_start ("1", MODE_REVERSE);
-  Owner owner = { connect_client (server), FALSE, 0 };
-  Owner pushed = { NULL, FALSE, 0 };
-  gpointer weak = owner.conn;
+  Owner       owner = { connect_client (server), FALSE, 0 };
+  Owner       pushed = { NULL, FALSE, 0 };
+  gpointer    weak = owner.conn;
 
   g_object_add_weak_pointer (G_OBJECT (owner.conn), &weak);
   /* held by the server (reverse mode) until it has 5: they stay pending */
   for (guint i = 0; i < 3; i++)
-    crm_connection_call_async (owner.conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64) i),
+    crm_connection_call_async (owner.conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64)i),
                                NULL, on_pending_failed, &owner);
-  crm_connection_call_async (owner.conn, CRM_MSG_PING, NULL, NULL, on_reply_drop_connection, &owner);
+  crm_connection_call_async (owner.conn, CRM_MSG_PING, NULL, NULL, on_reply_drop_connection,
+                             &owner);
   spin_until (&owner.done);
   while (owner.failed < 3)
     g_main_context_iteration (NULL, TRUE);
@@ -879,18 +873,18 @@ test_connection_close_in_callback (void)
   test_server_stop (server);
 }
 
-typedef struct {
+typedef struct
+{
   gboolean done;
   GError  *error;
 } Cancelled;
 
 static void
-on_cancelled_call (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+on_cancelled_call (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Cancelled *c = user_data;
-  g_autoptr(GVariant) reply = crm_connection_call_finish (CRM_CONNECTION (source), result, &c->error);
+  g_autoptr (GVariant) reply
+      = crm_connection_call_finish (CRM_CONNECTION (source), result, &c->error);
 
   g_assert_null (reply);
   c->done = TRUE;
@@ -900,14 +894,14 @@ static void
 test_connection_cancel (void)
 {
   TestServer *server = test_server_start ("1", MODE_REVERSE);
-  g_autoptr(CrmConnection) conn = connect_client (server);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr (CrmConnection) conn = connect_client (server);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GPtrArray) order = g_ptr_array_new ();
   Cancelled c = { FALSE, NULL };
-  Collect rest = { 0, order };
+  Collect   rest = { 0, order };
 
   /* the server holds this request until 4 more arrive */
-  crm_connection_call_async (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64) 50),
+  crm_connection_call_async (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64)50),
                              cancellable, on_cancelled_call, &c);
   g_cancellable_cancel (cancellable);
   spin_until (&c.done);
@@ -916,7 +910,7 @@ test_connection_cancel (void)
 
   /* its late reply is dropped; the others are delivered */
   for (guint i = 0; i < 4; i++)
-    crm_connection_call_async (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64) (60 + i)),
+    crm_connection_call_async (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64)(60 + i)),
                                NULL, on_get_done, &rest);
   while (rest.done < 4)
     g_main_context_iteration (NULL, TRUE);
@@ -939,14 +933,14 @@ test_connection_cancel_handshake (void)
 {
   /* a listener nobody accepts from: TCP connects (backlog), TLS never
    * answers; the caller's cancellable ends the attempt */
-  g_autoptr(GSocketListener) silent = g_socket_listener_new ();
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) effective = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(CrmTrustStore) trust = crm_trust_store_new (NULL);
-  g_autoptr(CrmConnection) conn = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GSocketListener) silent = g_socket_listener_new ();
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) effective = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (CrmTrustStore) trust = crm_trust_store_new (NULL);
+  g_autoptr (CrmConnection) conn = NULL;
+  g_autoptr (GError) error = NULL;
   guint16 port;
 
   g_assert_true (g_socket_listener_add_address (silent, address, G_SOCKET_TYPE_STREAM,
@@ -964,13 +958,14 @@ static void
 test_connection_plain_tcp (void)
 {
   TestServer *server = test_server_start (NULL, MODE_NORMAL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrmConnection) conn = crm_connection_new_sync ("127.0.0.1", server->port, NULL, FALSE,
-                                                           NULL, NULL, &error);
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrmConnection) conn
+      = crm_connection_new_sync ("127.0.0.1", server->port, NULL, FALSE, NULL, NULL, &error);
+  g_autoptr (GVariant) reply = NULL;
 
   g_assert_no_error (error);
-  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64) 9), NULL, &error);
+  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64)9),
+                                    NULL, &error);
   g_assert_no_error (error);
   crm_connection_close (conn);
   test_server_stop (server);

@@ -18,14 +18,14 @@ body_of (GBytes *frame)
 static void
 test_frame_round_trip (void)
 {
-  g_autoptr(GVariant) body = g_variant_ref_sink (g_variant_new ("(x)", G_GINT64_CONSTANT (42)));
-  g_autoptr(GBytes) frame = crm_frame_encode (CRM_MSG_CUSTOMER_GET, CRM_FRAME_FLAG_NONE,
-                                              0x01020304u, g_variant_ref (body));
-  const guint8 *data = g_bytes_get_data (frame, NULL);
+  g_autoptr (GVariant) body = g_variant_ref_sink (g_variant_new ("(x)", G_GINT64_CONSTANT (42)));
+  g_autoptr (GBytes) frame = crm_frame_encode (CRM_MSG_CUSTOMER_GET, CRM_FRAME_FLAG_NONE,
+                                               0x01020304u, g_variant_ref (body));
+  const guint8  *data = g_bytes_get_data (frame, NULL);
   CrmFrameHeader header;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) payload = NULL;
-  g_autoptr(GVariant) decoded = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) payload = NULL;
+  g_autoptr (GVariant) decoded = NULL;
 
   /* Byte layout is fixed: check it literally. */
   g_assert_cmpmem (data, 4, "CRMP", 4);
@@ -40,8 +40,8 @@ test_frame_round_trip (void)
   g_assert_cmpuint (data[20], ==, 42);
   g_assert_cmpuint (data[27], ==, 0);
 
-  g_assert_true (crm_frame_header_parse (data, g_bytes_get_size (frame), CRM_FRAME_MAX_BODY,
-                                         &header, &error));
+  g_assert_true (
+      crm_frame_header_parse (data, g_bytes_get_size (frame), CRM_FRAME_MAX_BODY, &header, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (header.version, ==, CRM_PROTOCOL_VERSION_MAX);
   g_assert_cmpuint (header.type, ==, CRM_MSG_CUSTOMER_GET);
@@ -61,11 +61,12 @@ test_frame_header_write_parse (void)
   CrmFrameHeader in = { CRM_PROTOCOL_VERSION_MIN, 0xBEEF,
                         CRM_FRAME_FLAG_REPLY | CRM_FRAME_FLAG_ERROR, 0xFFFFFFFFu, 4096 };
   CrmFrameHeader out;
-  guint8 buf[CRM_FRAME_HEADER_SIZE];
-  g_autoptr(GError) error = NULL;
+  guint8         buf[CRM_FRAME_HEADER_SIZE];
+  g_autoptr (GError) error = NULL;
 
   crm_frame_header_write (&in, buf);
-  g_assert_true (crm_frame_header_parse (buf, sizeof buf, CRM_FRAME_MAX_BODY_PREAUTH, &out, &error));
+  g_assert_true (
+      crm_frame_header_parse (buf, sizeof buf, CRM_FRAME_MAX_BODY_PREAUTH, &out, &error));
   g_assert_no_error (error);
   g_assert_cmpmem (&in, sizeof in, &out, sizeof out);
 }
@@ -73,9 +74,9 @@ test_frame_header_write_parse (void)
 static void
 test_frame_truncated (void)
 {
-  g_autoptr(GBytes) frame = crm_frame_encode (CRM_MSG_HELLO, 0, 1,
-                                              g_variant_new ("(qqss)", 1, 1, "t", "zh_CN"));
-  gsize size;
+  g_autoptr (GBytes) frame
+      = crm_frame_encode (CRM_MSG_HELLO, 0, 1, g_variant_new ("(qqss)", 1, 1, "t", "zh_CN"));
+  gsize         size;
   const guint8 *data = g_bytes_get_data (frame, &size);
 
   /* Every prefix shorter than the header is refused by the header parser;
@@ -83,7 +84,7 @@ test_frame_truncated (void)
    * decode. */
   for (gsize n = 0; n < size; n++)
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
       CrmFrameHeader header;
 
       if (n < CRM_FRAME_HEADER_SIZE)
@@ -93,9 +94,9 @@ test_frame_truncated (void)
         }
       else
         {
-          g_autoptr(GBytes) part = g_bytes_new (data + CRM_FRAME_HEADER_SIZE,
-                                                n - CRM_FRAME_HEADER_SIZE);
-          g_autoptr(GVariant) v = NULL;
+          g_autoptr (GBytes) part
+              = g_bytes_new (data + CRM_FRAME_HEADER_SIZE, n - CRM_FRAME_HEADER_SIZE);
+          g_autoptr (GVariant) v = NULL;
 
           g_assert_true (crm_frame_header_parse (data, n, CRM_FRAME_MAX_BODY, &header, &error));
           g_assert_cmpuint (header.body_length, >, n - CRM_FRAME_HEADER_SIZE);
@@ -107,17 +108,15 @@ test_frame_truncated (void)
 }
 
 static void
-expect_bad_header (const CrmFrameHeader *h,
-                   gsize                 max_body,
-                   CrmErrorCode          code)
+expect_bad_header (const CrmFrameHeader *h, gsize max_body, CrmErrorCode code)
 {
-  guint8 buf[CRM_FRAME_HEADER_SIZE];
+  guint8         buf[CRM_FRAME_HEADER_SIZE];
   CrmFrameHeader out;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   crm_frame_header_write (h, buf);
   g_assert_false (crm_frame_header_parse (buf, sizeof buf, max_body, &out, &error));
-  g_assert_error (error, CRM_ERROR, (gint) code);
+  g_assert_error (error, CRM_ERROR, (gint)code);
   g_assert_nonnull (error->message);
 }
 
@@ -125,13 +124,13 @@ static void
 test_frame_bad_magic (void)
 {
   CrmFrameHeader h = { 1, CRM_MSG_PING, 0, 1, 1 };
-  guint8 buf[CRM_FRAME_HEADER_SIZE];
+  guint8         buf[CRM_FRAME_HEADER_SIZE];
   CrmFrameHeader out;
 
   crm_frame_header_write (&h, buf);
   for (gsize i = 0; i < 4; i++)
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
       guint8 copy[CRM_FRAME_HEADER_SIZE];
 
       memcpy (copy, buf, sizeof copy);
@@ -141,10 +140,10 @@ test_frame_bad_magic (void)
     }
   /* HTTP or TLS spoken to the protocol port */
   {
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GError) error = NULL;
     const char *http = "GET / HTTP/1.1\r\nHost: x\r\n";
-    g_assert_false (crm_frame_header_parse ((const guint8 *) http, strlen (http),
-                                            CRM_FRAME_MAX_BODY, &out, &error));
+    g_assert_false (crm_frame_header_parse ((const guint8 *)http, strlen (http), CRM_FRAME_MAX_BODY,
+                                            &out, &error));
     g_assert_error (error, CRM_ERROR, CRM_ERROR_BAD_FRAME);
   }
 }
@@ -162,9 +161,11 @@ test_frame_bad_flags (void)
       expect_bad_header (&h, CRM_FRAME_MAX_BODY, CRM_ERROR_BAD_FRAME);
     }
   {
-    CrmFrameHeader reply_push = { 1, CRM_MSG_PING, CRM_FRAME_FLAG_REPLY | CRM_FRAME_FLAG_PUSH, 0, 1 };
+    CrmFrameHeader reply_push
+        = { 1, CRM_MSG_PING, CRM_FRAME_FLAG_REPLY | CRM_FRAME_FLAG_PUSH, 0, 1 };
     CrmFrameHeader error_only = { 1, CRM_MSG_PING, CRM_FRAME_FLAG_ERROR, 3, 1 };
-    CrmFrameHeader error_push = { 1, CRM_MSG_PING, CRM_FRAME_FLAG_ERROR | CRM_FRAME_FLAG_PUSH, 0, 1 };
+    CrmFrameHeader error_push
+        = { 1, CRM_MSG_PING, CRM_FRAME_FLAG_ERROR | CRM_FRAME_FLAG_PUSH, 0, 1 };
     CrmFrameHeader push_with_id = { 1, CRM_MSG_PUSH_REMINDER, CRM_FRAME_FLAG_PUSH, 7, 1 };
 
     expect_bad_header (&reply_push, CRM_FRAME_MAX_BODY, CRM_ERROR_BAD_FRAME);
@@ -179,9 +180,9 @@ test_frame_bad_flags (void)
     for (gsize i = 0; i < G_N_ELEMENTS (ok); i++)
       {
         CrmFrameHeader h = { 1, CRM_MSG_PING, ok[i], ok[i] == CRM_FRAME_FLAG_PUSH ? 0 : 5, 1 };
-        guint8 buf[CRM_FRAME_HEADER_SIZE];
+        guint8         buf[CRM_FRAME_HEADER_SIZE];
         CrmFrameHeader out;
-        g_autoptr(GError) error = NULL;
+        g_autoptr (GError) error = NULL;
 
         crm_frame_header_write (&h, buf);
         g_assert_true (crm_frame_header_parse (buf, sizeof buf, CRM_FRAME_MAX_BODY, &out, &error));
@@ -208,12 +209,13 @@ test_frame_oversized (void)
   CrmFrameHeader at_max = { 1, CRM_MSG_CUSTOMER_IMPORT, 0, 1, CRM_FRAME_MAX_BODY };
   CrmFrameHeader over_max = { 1, CRM_MSG_CUSTOMER_IMPORT, 0, 1, CRM_FRAME_MAX_BODY + 1 };
   CrmFrameHeader huge = { 1, CRM_MSG_CUSTOMER_IMPORT, 0, 1, G_MAXUINT32 };
-  guint8 buf[CRM_FRAME_HEADER_SIZE];
+  guint8         buf[CRM_FRAME_HEADER_SIZE];
   CrmFrameHeader out;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   crm_frame_header_write (&at_pre, buf);
-  g_assert_true (crm_frame_header_parse (buf, sizeof buf, CRM_FRAME_MAX_BODY_PREAUTH, &out, &error));
+  g_assert_true (
+      crm_frame_header_parse (buf, sizeof buf, CRM_FRAME_MAX_BODY_PREAUTH, &out, &error));
   g_assert_no_error (error);
   crm_frame_header_write (&at_max, buf);
   g_assert_true (crm_frame_header_parse (buf, sizeof buf, CRM_FRAME_MAX_BODY, &out, &error));
@@ -230,16 +232,16 @@ test_frame_oversized (void)
 static void
 test_frame_unit_body (void)
 {
-  g_autoptr(GBytes) frame = crm_frame_encode (CRM_MSG_PING, 0, 9, NULL);
-  g_autoptr(GBytes) body = body_of (frame);
-  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
-  g_autoptr(GVariant) v1 = NULL;
-  g_autoptr(GVariant) v2 = NULL;
-  g_autoptr(GVariant) v3 = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) frame = crm_frame_encode (CRM_MSG_PING, 0, 9, NULL);
+  g_autoptr (GBytes) body = body_of (frame);
+  g_autoptr (GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr (GVariant) v1 = NULL;
+  g_autoptr (GVariant) v2 = NULL;
+  g_autoptr (GVariant) v3 = NULL;
+  g_autoptr (GError) error = NULL;
   CrmFrameHeader h = { 1, CRM_MSG_PING, 0, 9, 0 };
   CrmFrameHeader out;
-  guint8 buf[CRM_FRAME_HEADER_SIZE];
+  guint8         buf[CRM_FRAME_HEADER_SIZE];
 
   /* The encoder writes the normal form of "()": one zero byte. */
   g_assert_cmpuint (g_bytes_get_size (body), ==, 1);
@@ -249,7 +251,8 @@ test_frame_unit_body (void)
 
   /* A zero-length body is accepted for "()" (and only for it). */
   crm_frame_header_write (&h, buf);
-  g_assert_true (crm_frame_header_parse (buf, sizeof buf, CRM_FRAME_MAX_BODY_PREAUTH, &out, &error));
+  g_assert_true (
+      crm_frame_header_parse (buf, sizeof buf, CRM_FRAME_MAX_BODY_PREAUTH, &out, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (out.body_length, ==, 0);
   v2 = crm_payload_decode (empty, G_VARIANT_TYPE_UNIT, &error);

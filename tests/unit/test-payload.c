@@ -10,23 +10,18 @@
 #include "test-sample.h"
 
 static GVariant *
-decode_raw (const void         *data,
-            gsize               size,
-            const char         *type,
-            GError            **error)
+decode_raw (const void *data, gsize size, const char *type, GError **error)
 {
-  g_autoptr(GBytes) bytes = g_bytes_new (data, size);
+  g_autoptr (GBytes) bytes = g_bytes_new (data, size);
 
   return crm_payload_decode (bytes, G_VARIANT_TYPE (type), error);
 }
 
 static void
-expect_rejected (const void *data,
-                 gsize       size,
-                 const char *type)
+expect_rejected (const void *data, gsize size, const char *type)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) v = decode_raw (data, size, type, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) v = decode_raw (data, size, type, &error);
 
   g_assert_null (v);
   g_assert_error (error, CRM_ERROR, CRM_ERROR_BAD_PAYLOAD);
@@ -35,7 +30,7 @@ expect_rejected (const void *data,
 static GBytes *
 serialize (GVariant *value)
 {
-  g_autoptr(GVariant) owned = g_variant_ref_sink (value);
+  g_autoptr (GVariant) owned = g_variant_ref_sink (value);
 
   return g_variant_get_data_as_bytes (owned);
 }
@@ -43,11 +38,11 @@ serialize (GVariant *value)
 static void
 test_payload_wrong_type (void)
 {
-  g_autoptr(GBytes) x = serialize (g_variant_new ("(x)", G_GINT64_CONSTANT (42)));
-  g_autoptr(GBytes) ss = serialize (g_variant_new ("(ss)", "abc", "def"));
-  g_autoptr(GBytes) dict = serialize (g_variant_new_parsed ("{'a': <1>}"));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) v = NULL;
+  g_autoptr (GBytes) x = serialize (g_variant_new ("(x)", G_GINT64_CONSTANT (42)));
+  g_autoptr (GBytes) ss = serialize (g_variant_new ("(ss)", "abc", "def"));
+  g_autoptr (GBytes) dict = serialize (g_variant_new_parsed ("{'a': <1>}"));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) v = NULL;
 
   expect_rejected (g_bytes_get_data (x, NULL), g_bytes_get_size (x), "(s)");
   expect_rejected (g_bytes_get_data (x, NULL), g_bytes_get_size (x), "(xx)");
@@ -91,9 +86,9 @@ test_payload_non_normal (void)
 
   /* the normal form of the same values is accepted */
   {
-    g_autoptr(GBytes) ok = serialize (g_variant_new_parsed ("['a', 'b']"));
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GVariant) v = crm_payload_decode (ok, G_VARIANT_TYPE ("as"), &error);
+    g_autoptr (GBytes) ok = serialize (g_variant_new_parsed ("['a', 'b']"));
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GVariant) v = crm_payload_decode (ok, G_VARIANT_TYPE ("as"), &error);
 
     g_assert_no_error (error);
     g_assert_cmpuint (g_variant_n_children (v), ==, 2);
@@ -116,10 +111,10 @@ test_payload_deep_nesting (void)
   for (guint depth = 0; depth < 40; depth++)
     {
       /* a{sv} → {sv} → v → (depth more variants) */
-      g_auto(GVariantBuilder) b = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
-      g_autoptr(GBytes) bytes = NULL;
-      g_autoptr(GVariant) v = NULL;
-      g_autoptr(GError) error = NULL;
+      g_auto (GVariantBuilder) b = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+      g_autoptr (GBytes) bytes = NULL;
+      g_autoptr (GVariant) v = NULL;
+      g_autoptr (GError) error = NULL;
       guint containers = 3 + depth;
 
       g_variant_builder_add (&b, "{sv}", "deep", nest_variants (depth));
@@ -146,11 +141,11 @@ test_payload_bad_utf8 (void)
   const guint8 surrogate[] = { 0xED, 0xA0, 0x80, 0 };
   /* "a{sv}" with one entry whose key is invalid UTF-8: built by patching
    * a valid serialization */
-  g_autoptr(GBytes) dict = serialize (g_variant_new_parsed ("{'ab': <'cd'>}"));
+  g_autoptr (GBytes) dict = serialize (g_variant_new_parsed ("{'ab': <'cd'>}"));
   g_autofree guint8 *patched = g_memdup2 (g_bytes_get_data (dict, NULL), g_bytes_get_size (dict));
-  const char *good = "中文";
-  g_autoptr(GVariant) ok = NULL;
-  g_autoptr(GError) error = NULL;
+  const char        *good = "中文";
+  g_autoptr (GVariant) ok = NULL;
+  g_autoptr (GError) error = NULL;
 
   expect_rejected (bad, sizeof bad, "s");
   expect_rejected (bad, sizeof bad, "(s)");
@@ -170,10 +165,10 @@ test_payload_oversize (void)
 {
   g_autofree char *at = g_strnfill (CRM_MAX_STRING_LENGTH, 'x');
   g_autofree char *over = g_strnfill (CRM_MAX_STRING_LENGTH + 1, 'x');
-  g_autoptr(GBytes) b_at = serialize (g_variant_new ("(s)", at));
-  g_autoptr(GBytes) b_over = serialize (g_variant_new ("(s)", over));
-  g_autoptr(GVariant) v = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) b_at = serialize (g_variant_new ("(s)", at));
+  g_autoptr (GBytes) b_over = serialize (g_variant_new ("(s)", over));
+  g_autoptr (GVariant) v = NULL;
+  g_autoptr (GError) error = NULL;
 
   v = crm_payload_decode (b_at, G_VARIANT_TYPE ("(s)"), &error);
   g_assert_no_error (error);
@@ -189,21 +184,22 @@ test_payload_oversize (void)
       for (guint extra = 0; extra < 2; extra++)
         {
           guint n = CRM_MAX_ARRAY_LENGTH + extra;
-          g_auto(GVariantBuilder) b = G_VARIANT_BUILDER_INIT (pass == 0 ? G_VARIANT_TYPE ("ax")
-                                                                        : G_VARIANT_TYPE ("as"));
-          g_autoptr(GBytes) bytes = NULL;
-          g_autoptr(GVariant) decoded = NULL;
-          g_autoptr(GError) e = NULL;
+          g_auto (GVariantBuilder) b
+              = G_VARIANT_BUILDER_INIT (pass == 0 ? G_VARIANT_TYPE ("ax") : G_VARIANT_TYPE ("as"));
+          g_autoptr (GBytes) bytes = NULL;
+          g_autoptr (GVariant) decoded = NULL;
+          g_autoptr (GError) e = NULL;
 
           for (guint i = 0; i < n; i++)
             {
               if (pass == 0)
-                g_variant_builder_add (&b, "x", (gint64) i);
+                g_variant_builder_add (&b, "x", (gint64)i);
               else
                 g_variant_builder_add (&b, "s", "");
             }
           bytes = serialize (g_variant_builder_end (&b));
-          decoded = crm_payload_decode (bytes, pass == 0 ? G_VARIANT_TYPE ("ax") : G_VARIANT_TYPE ("as"), &e);
+          decoded = crm_payload_decode (
+              bytes, pass == 0 ? G_VARIANT_TYPE ("ax") : G_VARIANT_TYPE ("as"), &e);
           if (extra == 0)
             {
               g_assert_no_error (e);
@@ -220,9 +216,9 @@ test_payload_oversize (void)
   /* a body above the hard cap is refused before it is looked at */
   {
     g_autofree guint8 *big = g_malloc0 (CRM_FRAME_MAX_BODY + 1);
-    g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&big), CRM_FRAME_MAX_BODY + 1);
-    g_autoptr(GError) e = NULL;
-    g_autoptr(GVariant) decoded = crm_payload_decode (bytes, G_VARIANT_TYPE ("ay"), &e);
+    g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&big), CRM_FRAME_MAX_BODY + 1);
+    g_autoptr (GError) e = NULL;
+    g_autoptr (GVariant) decoded = crm_payload_decode (bytes, G_VARIANT_TYPE ("ay"), &e);
 
     g_assert_null (decoded);
     g_assert_error (e, CRM_ERROR, CRM_ERROR_FRAME_TOO_LARGE);
@@ -233,17 +229,17 @@ static void
 check_prefixes (const char *type_string)
 {
   const GVariantType *type = G_VARIANT_TYPE (type_string);
-  g_autoptr(GVariant) sample = g_variant_ref_sink (test_sample_value (type, 0));
-  g_autoptr(GBytes) full = g_variant_get_data_as_bytes (sample);
-  gsize size;
+  g_autoptr (GVariant) sample = g_variant_ref_sink (test_sample_value (type, 0));
+  g_autoptr (GBytes) full = g_variant_get_data_as_bytes (sample);
+  gsize         size;
   const guint8 *data = g_bytes_get_data (full, &size);
-  guint rejected = 0;
+  guint         rejected = 0;
 
   for (gsize n = 0; n < size; n++)
     {
-      g_autoptr(GBytes) part = g_bytes_new (data, n);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GVariant) v = crm_payload_decode (part, type, &error);
+      g_autoptr (GBytes) part = g_bytes_new (data, n);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GVariant) v = crm_payload_decode (part, type, &error);
 
       if (v == NULL)
         {
@@ -267,7 +263,7 @@ check_prefixes (const char *type_string)
 static void
 test_payload_truncated_requests (void)
 {
-  gsize n;
+  gsize                 n;
   const CrmMessageInfo *all = crm_messages_all (&n);
 
   for (gsize i = 0; i < n; i++)
@@ -283,7 +279,7 @@ test_payload_truncated_requests (void)
 static void
 test_payload_trusted_rewrap (void)
 {
-  gsize n;
+  gsize                 n;
   const CrmMessageInfo *all = crm_messages_all (&n);
 
   for (gsize i = 0; i < n; i++)
@@ -292,10 +288,10 @@ test_payload_trusted_rewrap (void)
 
       for (guint k = 0; k < 2; k++)
         {
-          g_autoptr(GVariant) sample = NULL;
-          g_autoptr(GBytes) bytes = NULL;
-          g_autoptr(GVariant) decoded = NULL;
-          g_autoptr(GError) error = NULL;
+          g_autoptr (GVariant) sample = NULL;
+          g_autoptr (GBytes) bytes = NULL;
+          g_autoptr (GVariant) decoded = NULL;
+          g_autoptr (GError) error = NULL;
 
           if (types[k] == NULL)
             continue;
@@ -316,10 +312,10 @@ test_payload_large_array_fast_path (void)
 {
   /* 100 000 records of a{sv}: the re-wrapped trusted value is walked; this
    * must simply work (the benchmark measures the time). */
-  g_auto(GVariantBuilder) rows = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("aa{sv}"));
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GVariant) decoded = NULL;
-  g_autoptr(GError) error = NULL;
+  g_auto (GVariantBuilder) rows = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("aa{sv}"));
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GVariant) decoded = NULL;
+  g_autoptr (GError) error = NULL;
 
   for (guint i = 0; i < 20000; i++)
     {

@@ -16,12 +16,12 @@
 static void
 test_error_field (void)
 {
-  g_autoptr(GError) e = crm_error_new_field (CRM_ERROR_INVALID_FIELD, "phones[1]",
-                                             "Bad phone %d", 2);
-  g_autoptr(GError) copy = NULL;
-  g_autoptr(GError) none = crm_error_new_field (CRM_ERROR_CONFLICT, NULL, "stale");
-  g_autoptr(GError) empty = crm_error_new_field (CRM_ERROR_CONFLICT, "", "stale");
-  g_autoptr(GError) other = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "x");
+  g_autoptr (GError) e
+      = crm_error_new_field (CRM_ERROR_INVALID_FIELD, "phones[1]", "Bad phone %d", 2);
+  g_autoptr (GError) copy = NULL;
+  g_autoptr (GError) none = crm_error_new_field (CRM_ERROR_CONFLICT, NULL, "stale");
+  g_autoptr (GError) empty = crm_error_new_field (CRM_ERROR_CONFLICT, "", "stale");
+  g_autoptr (GError) other = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "x");
 
   g_assert_error (e, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
   g_assert_cmpstr (e->message, ==, "Bad phone 2");
@@ -41,7 +41,7 @@ test_error_field (void)
 
   /* plain g_set_error in the domain works and has no field */
   {
-    g_autoptr(GError) plain = NULL;
+    g_autoptr (GError) plain = NULL;
     g_set_error (&plain, CRM_ERROR, CRM_ERROR_NOT_FOUND, "gone");
     g_assert_null (crm_error_get_field (plain));
   }
@@ -50,11 +50,12 @@ test_error_field (void)
 static void
 test_error_code_names (void)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
   g_assert_cmpstr (crm_error_code_to_string (CRM_ERROR_CONFLICT), ==, "conflict");
   g_assert_cmpstr (crm_error_code_to_string (CRM_ERROR_INTERNAL), ==, "internal");
-  g_assert_cmpstr (crm_error_code_to_string (CRM_ERROR_CERTIFICATE_CHANGED), ==, "certificate-changed");
+  g_assert_cmpstr (crm_error_code_to_string (CRM_ERROR_CERTIFICATE_CHANGED), ==,
+                   "certificate-changed");
   g_assert_cmpstr (crm_error_code_to_string (9999), ==, "unknown");
 
   for (int code = CRM_ERROR_INTERNAL; code <= CRM_ERROR_PASSWORD_CHANGE_REQUIRED; code++)
@@ -63,17 +64,17 @@ test_error_code_names (void)
 
       g_assert_cmpstr (name, !=, "unknown");
       g_assert_false (g_hash_table_contains (seen, name));
-      g_hash_table_add (seen, (gpointer) name);
+      g_hash_table_add (seen, (gpointer)name);
     }
 }
 
 static void
 test_error_variant (void)
 {
-  g_autoptr(GError) e = crm_error_new_field (CRM_ERROR_DUPLICATE, "code", "客户编号已存在");
-  g_autoptr(GVariant) v = g_variant_ref_sink (crm_error_to_variant (e));
-  g_autoptr(GError) back = NULL;
-  guint32 code;
+  g_autoptr (GError) e = crm_error_new_field (CRM_ERROR_DUPLICATE, "code", "客户编号已存在");
+  g_autoptr (GVariant) v = g_variant_ref_sink (crm_error_to_variant (e));
+  g_autoptr (GError) back = NULL;
+  guint32     code;
   const char *msg, *field;
 
   g_assert_cmpstr (g_variant_get_type_string (v), ==, "(uss)");
@@ -89,8 +90,8 @@ test_error_variant (void)
 
   /* non-CRM errors go out as INTERNAL, with no field */
   {
-    g_autoptr(GError) io = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "disk");
-    g_autoptr(GVariant) iv = g_variant_ref_sink (crm_error_to_variant (io));
+    g_autoptr (GError) io = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "disk");
+    g_autoptr (GVariant) iv = g_variant_ref_sink (crm_error_to_variant (io));
     g_variant_get (iv, "(u&s&s)", &code, &msg, &field);
     g_assert_cmpuint (code, ==, CRM_ERROR_INTERNAL);
     g_assert_cmpstr (field, ==, "");
@@ -102,13 +103,18 @@ test_error_from_peer (void)
 {
   /* unknown codes and local-only codes from a peer become INTERNAL; the
    * message is kept; "" field is NULL */
-  const guint32 codes[] = { 0, 20, 99, CRM_ERROR_CLOSED, CRM_ERROR_CERTIFICATE_CHANGED,
-                            CRM_ERROR_CERTIFICATE_UNKNOWN, G_MAXUINT32 };
+  const guint32 codes[] = { 0,
+                            20,
+                            99,
+                            CRM_ERROR_CLOSED,
+                            CRM_ERROR_CERTIFICATE_CHANGED,
+                            CRM_ERROR_CERTIFICATE_UNKNOWN,
+                            G_MAXUINT32 };
 
   for (gsize i = 0; i < G_N_ELEMENTS (codes); i++)
     {
-      g_autoptr(GVariant) v = g_variant_ref_sink (g_variant_new ("(uss)", codes[i], "boom", ""));
-      g_autoptr(GError) e = crm_error_from_variant (v);
+      g_autoptr (GVariant) v = g_variant_ref_sink (g_variant_new ("(uss)", codes[i], "boom", ""));
+      g_autoptr (GError) e = crm_error_from_variant (v);
 
       g_assert_error (e, CRM_ERROR, CRM_ERROR_INTERNAL);
       g_assert_cmpstr (e->message, ==, "boom");
@@ -116,14 +122,15 @@ test_error_from_peer (void)
     }
   /* wrong type */
   {
-    g_autoptr(GVariant) v = g_variant_ref_sink (g_variant_new ("(us)", 3, "x"));
-    g_autoptr(GError) e = crm_error_from_variant (v);
+    g_autoptr (GVariant) v = g_variant_ref_sink (g_variant_new ("(us)", 3, "x"));
+    g_autoptr (GError) e = crm_error_from_variant (v);
     g_assert_error (e, CRM_ERROR, CRM_ERROR_BAD_PAYLOAD);
   }
   /* empty message gets a generic one */
   {
-    g_autoptr(GVariant) v = g_variant_ref_sink (g_variant_new ("(uss)", CRM_ERROR_CONFLICT, "", "version"));
-    g_autoptr(GError) e = crm_error_from_variant (v);
+    g_autoptr (GVariant) v
+        = g_variant_ref_sink (g_variant_new ("(uss)", CRM_ERROR_CONFLICT, "", "version"));
+    g_autoptr (GError) e = crm_error_from_variant (v);
     g_assert_error (e, CRM_ERROR, CRM_ERROR_CONFLICT);
     g_assert_cmpstr (e->message, !=, "");
     g_assert_cmpstr (crm_error_get_field (e), ==, "version");
@@ -135,9 +142,9 @@ test_error_from_peer (void)
 static void
 test_messages_sorted_unique (void)
 {
-  gsize n;
+  gsize                 n;
   const CrmMessageInfo *all = crm_messages_all (&n);
-  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
 
   g_assert_cmpuint (n, >, 0);
   for (gsize i = 0; i < n; i++)
@@ -146,7 +153,7 @@ test_messages_sorted_unique (void)
         g_assert_cmpuint (all[i - 1].id, <, all[i].id);
       g_assert_cmpuint (all[i].id, <=, G_MAXUINT16);
       g_assert_false (g_hash_table_contains (names, all[i].name));
-      g_hash_table_add (names, (gpointer) all[i].name);
+      g_hash_table_add (names, (gpointer)all[i].name);
       g_assert_true (crm_message_lookup (all[i].id) == &all[i]);
       g_assert_true (crm_message_lookup_name (all[i].name) == &all[i]);
       g_assert_nonnull (all[i].summary);
@@ -159,7 +166,7 @@ test_messages_sorted_unique (void)
 static void
 test_messages_types (void)
 {
-  gsize n;
+  gsize                 n;
   const CrmMessageInfo *all = crm_messages_all (&n);
 
   for (gsize i = 0; i < n; i++)
@@ -189,17 +196,17 @@ test_messages_types (void)
 static void
 test_messages_permissions (void)
 {
-  gsize n, np;
-  const CrmMessageInfo *all = crm_messages_all (&n);
+  gsize                    n, np;
+  const CrmMessageInfo    *all = crm_messages_all (&n);
   const CrmPermissionInfo *perms = crm_permissions_all (&np);
-  g_autoptr(GHashTable) catalogue = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) catalogue = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (gsize i = 0; i < np; i++)
     {
       g_autofree char *prefix = g_strconcat (perms[i].module, ".", NULL);
 
       g_assert_false (g_hash_table_contains (catalogue, perms[i].permission));
-      g_hash_table_add (catalogue, (gpointer) perms[i].permission);
+      g_hash_table_add (catalogue, (gpointer)perms[i].permission);
       g_assert_true (g_str_has_prefix (perms[i].permission, prefix));
       g_assert_nonnull (perms[i].label);
     }
@@ -228,8 +235,8 @@ test_messages_readme (void)
 {
   g_autofree char *path = g_build_filename (SOURCE_ROOT, "protocol", "README.md", NULL);
   g_autofree char *readme = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize n;
+  g_autoptr (GError) error = NULL;
+  gsize                 n;
   const CrmMessageInfo *all = crm_messages_all (&n);
 
   g_assert_true (g_file_get_contents (path, &readme, NULL, &error));
@@ -243,8 +250,8 @@ test_messages_readme (void)
     }
   for (int code = CRM_ERROR_INTERNAL; code <= CRM_ERROR_PASSWORD_CHANGE_REQUIRED; code++)
     {
-      g_autofree char *cell = g_strdup_printf ("| %d | `%s` |", code,
-                                               crm_error_code_to_string (code));
+      g_autofree char *cell
+          = g_strdup_printf ("| %d | `%s` |", code, crm_error_code_to_string (code));
       if (strstr (readme, cell) == NULL)
         g_error ("protocol/README.md does not document error %s", cell);
     }
@@ -252,19 +259,21 @@ test_messages_readme (void)
 
 /* ---- /protocol/trust ---- */
 
-static const char *fp_a = "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff";
-static const char *fp_b = "ff:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:00";
+static const char *fp_a = "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:"
+                          "88:99:aa:bb:cc:dd:ee:ff";
+static const char *fp_b = "ff:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:"
+                          "88:99:aa:bb:cc:dd:ee:00";
 
 static void
 test_trust_persist (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("crm-trust-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "sub", "known-servers", NULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GStatBuf st;
 
   {
-    g_autoptr(CrmTrustStore) store = crm_trust_store_new (path);
+    g_autoptr (CrmTrustStore) store = crm_trust_store_new (path);
 
     g_assert_null (crm_trust_store_lookup (store, "crm.example.cn:7400"));
     g_assert_true (crm_trust_store_remember (store, "crm.example.cn:7400", fp_a, &error));
@@ -276,7 +285,7 @@ test_trust_persist (void)
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpuint (st.st_mode & 0777, ==, 0600);
   {
-    g_autoptr(CrmTrustStore) store = crm_trust_store_new (path);
+    g_autoptr (CrmTrustStore) store = crm_trust_store_new (path);
 
     g_assert_cmpstr (crm_trust_store_lookup (store, "crm.example.cn:7400"), ==, fp_a);
     g_assert_cmpstr (crm_trust_store_lookup (store, "[::1]:7400"), ==, fp_b);
@@ -287,7 +296,7 @@ test_trust_persist (void)
     g_assert_no_error (error);
   }
   {
-    g_autoptr(CrmTrustStore) store = crm_trust_store_new (path);
+    g_autoptr (CrmTrustStore) store = crm_trust_store_new (path);
 
     g_assert_null (crm_trust_store_lookup (store, "crm.example.cn:7400"));
     g_assert_cmpstr (crm_trust_store_lookup (store, "[::1]:7400"), ==, fp_b);
@@ -302,8 +311,8 @@ test_trust_persist (void)
 static void
 test_trust_bad_input (void)
 {
-  g_autoptr(CrmTrustStore) store = crm_trust_store_new (NULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (CrmTrustStore) store = crm_trust_store_new (NULL);
+  g_autoptr (GError) error = NULL;
   g_autofree char *upper = g_ascii_strup (fp_a, -1);
 
   g_assert_false (crm_trust_store_remember (store, "h:1", "not-a-fingerprint", &error));
@@ -325,8 +334,8 @@ test_trust_unwritable (void)
   g_autofree char *dir = g_dir_make_tmp ("crm-trust-XXXXXX", NULL);
   g_autofree char *blocker = g_build_filename (dir, "file", NULL);
   g_autofree char *path = g_build_filename (blocker, "known-servers", NULL);
-  g_autoptr(CrmTrustStore) store = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (CrmTrustStore) store = NULL;
+  g_autoptr (GError) error = NULL;
 
   /* the parent "folder" is a regular file: saving must fail cleanly and
    * leave the store unchanged */
@@ -347,7 +356,7 @@ test_trust_corrupt_file (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("crm-trust-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "known-servers", NULL);
-  g_autoptr(CrmTrustStore) store = NULL;
+  g_autoptr (CrmTrustStore) store = NULL;
 
   g_assert_true (g_file_set_contents (path, "\xff\xfe garbage [[[ = \n", -1, NULL));
   g_test_expect_message ("crm-protocol", G_LOG_LEVEL_WARNING, "*known servers*");
@@ -362,14 +371,15 @@ test_trust_corrupt_file (void)
 static void
 test_trust_fingerprint (void)
 {
-  g_autofree char *cert_path = g_build_filename (SOURCE_ROOT, "tests", "unit", "test-cert1.pem", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsCertificate) cert = g_tls_certificate_new_from_file (cert_path, &error);
+  g_autofree char *cert_path
+      = g_build_filename (SOURCE_ROOT, "tests", "unit", "test-cert1.pem", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTlsCertificate) cert = g_tls_certificate_new_from_file (cert_path, &error);
   g_autofree char *fp = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *out = NULL;
   g_autofree char *cmd = NULL;
-  int status;
+  int              status;
 
   g_assert_no_error (error);
   fp = crm_certificate_fingerprint (cert);
