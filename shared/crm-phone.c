@@ -320,3 +320,29 @@ crm_phone_format (const char *text)
     g_string_append_printf (out, " 转 %s", ext);
   return g_string_free (out, FALSE);
 }
+
+char *
+crm_phone_match_key (const char *text, const char *local_area_code)
+{
+  CrmPhoneKind kind;
+  g_autofree char *norm = crm_phone_normalize (text, &kind, NULL);
+  g_autofree char *with_area = NULL;
+  gsize area_len;
+
+  if (norm == NULL)
+    return NULL;
+  if (kind != CRM_PHONE_LANDLINE || norm[0] == '0' || local_area_code == NULL
+      || *local_area_code == '\0')
+    return g_steal_pointer (&norm);
+
+  /* The area code must be one, and the result a valid landline. */
+  area_len = strlen (local_area_code);
+  if (area_len < 3 || area_len > 4 || local_area_code[0] != '0'
+      || !all_digits (local_area_code, 0, area_len))
+    return NULL;
+  with_area = g_strconcat (local_area_code, norm, NULL);
+  if (!is_landline_with_area (with_area, strlen (with_area))
+      || area_code_length (with_area) != area_len)
+    return NULL;
+  return g_steal_pointer (&with_area);
+}

@@ -24,6 +24,15 @@ char *crm_phone_digits (const char *text);
  * Returns NULL (and CRM_PHONE_INVALID) when the text is not a phone number. */
 char *crm_phone_normalize (const char *text, CrmPhoneKind *kind, char **extension);
 
+/* The key under which a number is stored and looked up when a call comes
+ * in: crm_phone_normalize()'s canonical form without the extension, where a
+ * local landline number ("62123456", as caller ID delivers local calls)
+ * gets `local_area_code` ("010"; may be NULL or "" when unknown, then the
+ * local number is the key).  Stored numbers and callers that normalise to
+ * the same key are the same line.  NULL when not a phone number, or when
+ * `local_area_code` is not an area code. */
+char *crm_phone_match_key (const char *text, const char *local_area_code);
+
 /* Display form of a number as Chinese users write it: "138 1234 5678",
  * "010-62123456", "0755-88888888 转 801", "400-810-8888"; foreign numbers
  * in their canonical "+…" form.  NULL when the text is not a phone number. */

@@ -23,6 +23,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   for (const char *p = digits; *p != '\0'; p++)
     g_assert_true (g_ascii_isdigit (*p));
 
+  {
+    /* A match key is a fixed point: keying it again gives itself. */
+    g_autofree char *key = crm_phone_match_key (text, "0755");
+
+    if (key != NULL)
+      {
+        g_autofree char *again = crm_phone_match_key (key, "0755");
+        g_assert_cmpstr (again, ==, key);
+      }
+  }
+
   norm = crm_phone_normalize (text, &kind, &ext);
   g_assert_true (crm_validate_phone (text, "phone", &error) == (norm != NULL));
   g_assert_true ((error == NULL) == (norm != NULL));

@@ -194,6 +194,50 @@ test_phone_format (void)
   g_assert_null (crm_phone_format (NULL));
 }
 
+static void
+test_phone_match_key (void)
+{
+  static const struct
+  {
+    const char *in, *area, *key;
+  } v[] = {
+    /* The same Beijing line, however it is written or delivered. */
+    { "010-62123456", "010", "01062123456" },
+    { "+86 10 6212 3456", "021", "01062123456" },
+    { "62123456", "010", "01062123456" },
+    { "6212 3456", "010", "01062123456" },
+    { "010-62123456转801", "010", "01062123456" },
+    { "(010)62123456-12", NULL, "01062123456" },
+    /* Mobiles do not take area codes. */
+    { "+86 138 1234 5678", "010", "13812345678" },
+    { "013812345678", "0755", "13812345678" },
+    /* Four-digit area codes; 7-digit local numbers. */
+    { "88888888", "0755", "075588888888" },
+    { "5123456", "0592", "05925123456" },
+    /* Unknown area: the local number is the key. */
+    { "62123456", NULL, "62123456" },
+    { "62123456", "", "62123456" },
+    /* Service and foreign numbers as they are. */
+    { "400-810-8888", "010", "4008108888" },
+    { "+1 650 253 0000", "010", "+16502530000" },
+    /* Bad input or a bad area code. */
+    { "abc", "010", NULL },
+    { "62123456", "10", NULL },
+    { "62123456", "0a0", NULL },
+    { "62123456", "01234", NULL },
+    { "6212345", "010", NULL }, /* Beijing numbers have eight digits */
+    { "62123456", "0100", NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (v); i++)
+    {
+      g_autofree char *key = crm_phone_match_key (v[i].in, v[i].area);
+
+      g_test_message ("vector %" G_GSIZE_FORMAT, i);
+      g_assert_cmpstr (key, ==, v[i].key);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -203,5 +247,6 @@ main (int argc, char **argv)
   g_test_add_func ("/shared/phone/normalize/oversized", test_phone_normalize_oversized);
   g_test_add_func ("/shared/phone/digits", test_phone_digits);
   g_test_add_func ("/shared/phone/format", test_phone_format);
+  g_test_add_func ("/shared/phone/match-key", test_phone_match_key);
   return g_test_run ();
 }
