@@ -263,6 +263,31 @@ test_frame_unit_body (void)
   g_assert_error (error, CRM_ERROR, CRM_ERROR_BAD_PAYLOAD);
 }
 
+static void
+test_frame_encode_normalizes (void)
+{
+  /* "(yx)" with garbage in the padding: a value built from untrusted
+   * bytes is sent in normal form */
+  const guint8 raw[16] = { 1, 0xAA, 0xBB, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0 };
+  g_autoptr (GBytes) bytes = g_bytes_new (raw, sizeof raw);
+  GVariant *odd = g_variant_new_from_bytes (G_VARIANT_TYPE ("(yx)"), bytes, FALSE);
+  g_autoptr (GBytes) frame = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GVariant) decoded = NULL;
+  g_autoptr (GError) error = NULL;
+  guchar y;
+  gint64 x;
+
+  g_assert_false (g_variant_is_normal_form (odd));
+  frame = crm_frame_encode (CRM_MSG_PING, CRM_FRAME_FLAG_REPLY, 3, odd);
+  body = body_of (frame);
+  decoded = crm_payload_decode (body, G_VARIANT_TYPE ("(yx)"), &error);
+  g_assert_no_error (error);
+  g_variant_get (decoded, "(yx)", &y, &x);
+  g_assert_cmpuint (y, ==, 1);
+  g_assert_cmpint (x, ==, 5);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -276,6 +301,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/protocol/frame/bad-version", test_frame_bad_version);
   g_test_add_func ("/protocol/frame/oversized", test_frame_oversized);
   g_test_add_func ("/protocol/frame/unit-body", test_frame_unit_body);
+  g_test_add_func ("/protocol/frame/encode-normalizes", test_frame_encode_normalizes);
 
   return g_test_run ();
 }
