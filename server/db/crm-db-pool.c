@@ -304,7 +304,6 @@ runs_without_transaction (CrmMessageId id)
     {
     case CRM_MSG_CUSTOMER_GET:
     case CRM_MSG_CUSTOMER_LIST:
-    case CRM_MSG_CUSTOMER_SEARCH:
     case CRM_MSG_CUSTOMER_COUNT:
     case CRM_MSG_CUSTOMER_EXPORT:
     case CRM_MSG_USER_LIST:
