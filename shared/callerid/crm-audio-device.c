@@ -114,6 +114,8 @@ static gboolean
 bus_cb (GstBus *bus, GstMessage *message, gpointer user_data)
 {
   CrmAudioDevice *self = user_data;
+  /* A handler of DEVICE_LOST may drop the last reference. */
+  g_autoptr (CrmAudioDevice) keep = g_object_ref (self);
 
   switch (GST_MESSAGE_TYPE (message))
     {

@@ -322,6 +322,8 @@ static gboolean
 command_timeout_cb (gpointer user_data)
 {
   CrmSerialDevice *self = user_data;
+  /* Handlers of the events below may drop the last reference. */
+  g_autoptr (CrmSerialDevice) keep = g_object_ref (self);
 
   self->command_timeout_id = 0;
   g_debug ("%s: no reply to %s", self->path, self->current ? self->current->text : "?");
@@ -351,6 +353,7 @@ static gboolean
 reject_pause_cb (gpointer user_data)
 {
   CrmSerialDevice *self = user_data;
+  g_autoptr (CrmSerialDevice) keep = g_object_ref (self);
 
   self->pause_id = 0;
   send_next_command (self);

@@ -280,6 +280,36 @@ test_ring_stopped (Fixture *fx, gconstpointer data)
 }
 
 static void
+drop_on_lost (CrmPhoneDevice *device, CrmCallEvent *event, gpointer user_data)
+{
+  /* The application closes the device from inside its own event. */
+  if (event->kind == CRM_CALL_EVENT_DEVICE_LOST)
+    g_object_unref (device);
+}
+
+static void
+test_unref_in_handler (Fixture *fx, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrmModemSimulator) sim = crm_modem_simulator_new ("", &error);
+  CrmSerialDevice *device = crm_serial_device_new (crm_modem_simulator_get_path (sim), 115200);
+  gboolean         expired = FALSE;
+  guint            guard;
+
+  g_object_add_weak_pointer (G_OBJECT (device), (gpointer *)&device);
+  g_signal_connect (device, "event", G_CALLBACK (drop_on_lost), NULL);
+  g_assert_true (crm_phone_device_start (CRM_PHONE_DEVICE (device), &error));
+  wait_for_command (sim, "AT+VCID=1", 1);
+  crm_modem_simulator_unplug (sim);
+  guard = g_timeout_add_seconds (30, guard_cb, &expired);
+  while (device != NULL && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (guard);
+  g_assert_null (device);
+}
+
+static void
 test_open_errors (Fixture *fx, gconstpointer data)
 {
   static const struct
@@ -338,6 +368,7 @@ main (int argc, char **argv)
   ADD ("/callerid/serial/reject", test_reject);
   ADD ("/callerid/serial/unplug-replug", test_unplug_replug);
   ADD ("/callerid/serial/ring-stopped", test_ring_stopped);
+  ADD ("/callerid/serial/unref-in-handler", test_unref_in_handler);
   ADD ("/callerid/serial/open-errors", test_open_errors);
   return g_test_run ();
 }
