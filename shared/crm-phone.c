@@ -47,7 +47,7 @@ is_separator (char c)
 static gboolean
 split_extension (char *text, char **extension)
 {
-  static const char *const markers[] = { "转", "分机", "ext.", "ext", "x", "#", "," , ";", "p", "w" };
+  static const char *const markers[] = { "转", "分机", "ext.", "ext", "x", "#", ",", ";", "p", "w" };
   char *best = NULL;
   gsize best_len = 0;
   GString *ext;
@@ -66,15 +66,27 @@ split_extension (char *text, char **extension)
     return TRUE;
 
   ext = g_string_new (NULL);
-  for (const char *p = best + best_len; *p != '\0'; p++)
+  for (const char *p = best + best_len; *p != '\0';)
     {
+      gsize skip = 0;
+
       if (g_ascii_isdigit (*p))
         g_string_append_c (ext, *p);
       else if (!is_separator (*p) && *p != ':')
         {
-          g_string_free (ext, TRUE);
-          return FALSE;
+          /* "转分机 801": a second marker word before the digits. */
+          for (gsize i = 0; i < G_N_ELEMENTS (markers) && skip == 0; i++)
+            if (ext->len == 0 && g_str_has_prefix (p, markers[i]))
+              skip = strlen (markers[i]);
+          if (skip == 0)
+            {
+              g_string_free (ext, TRUE);
+              return FALSE;
+            }
+          p += skip;
+          continue;
         }
+      p++;
     }
   *best = '\0';
   if (ext->len == 0 || ext->len > EXT_MAX_DIGITS)
