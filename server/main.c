@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crm-i18n.h"
 #include "crm-db.h"
 #include "crm-error.h"
 #include "crm-http.h"
@@ -253,6 +254,7 @@ run (Options *o)
   listener = crm_db_listener_new (conninfo);
 
   app.server = crm_server_new (pool, certificate);
+  crm_server_set_request_logging (log_threshold >= G_LOG_LEVEL_DEBUG);
   crm_server_set_db_listener (app.server, listener);
   if (!crm_server_listen (app.server, o->listen, (guint16) o->port, &error))
     goto fail;
@@ -340,8 +342,7 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  crm_i18n_init ();
   textdomain (GETTEXT_PACKAGE);
   g_log_set_writer_func (log_writer, NULL, NULL);
 

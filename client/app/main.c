@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <locale.h>
 
+#include "crm-i18n.h"
 #include "crm-application.h"
 
 int
@@ -12,13 +13,9 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(CrmApplication) app = NULL;
-  const char *localedir = g_getenv ("CRM_LOCALEDIR");
 
-  /* CRM_LOCALEDIR lets the uninstalled demo use the catalogue built in
-   * the build tree. */
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  crm_i18n_init ();
   textdomain (GETTEXT_PACKAGE);
 
   app = crm_application_new (G_APPLICATION_DEFAULT_FLAGS);

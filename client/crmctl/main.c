@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "crm-i18n.h"
 #include "crm-error.h"
 #include "crmctl.h"
 
@@ -105,8 +106,7 @@ main (int argc, char **argv)
             setlocale (LC_MESSAGES, "C.UTF-8");
         }
     }
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  crm_i18n_init ();
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("crmctl");
 
