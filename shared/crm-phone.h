@@ -18,10 +18,15 @@ typedef enum {
 char *crm_phone_digits (const char *text);
 
 /* Canonical national form for matching a caller against stored numbers:
- * strips separators, "+86"/"0086"/"86" prefixes on mobiles, keeps the area
- * code with its leading 0 for landlines, cuts extensions ("转123", "ext 12",
- * "#12", "-ext"), and stores the extension in `extension` (may be NULL).
- * Returns NULL (and CRM_PHONE_INVALID) when the text is not a phone number. */
+ * folds full-width characters (NFKC), strips separators (space, - . / ( )),
+ * "+86"/"0086"/"86" prefixes (restoring the area code's trunk 0 of
+ * "+86 10 …"), a trunk 0 before a mobile; keeps the area code with its
+ * leading 0 for landlines; cuts extensions ("转123", "分机123", "ext 12",
+ * "x12", "#12", "-123" after a complete landline) and stores the extension
+ * (1–6 digits) in `extension` (may be NULL).  Foreign numbers become
+ * "+<digits>" (E.164 length).  Returns NULL (and CRM_PHONE_INVALID) when the
+ * text is not a phone number, including text over 128 bytes, invalid
+ * UTF-8, letters, and extensions on mobiles. */
 char *crm_phone_normalize (const char *text, CrmPhoneKind *kind, char **extension);
 
 /* The key under which a number is stored and looked up when a call comes
