@@ -10,17 +10,43 @@
 #include "crm-http.h"
 #include "crm-messages.h"
 
+/* Like the protocol port, the HTTPS port does its own TLS handshakes, so
+ * that silent or stalled peers cannot hold GLib's few handshake threads
+ * (libsoup would start a handshake on every accepted socket at once): a
+ * handshake starts only once the peer has sent its first bytes, with a
+ * cap on handshakes in progress and deadlines on every phase.  The
+ * finished TLS stream is then handed to libsoup. */
+#define HTTP_MAX_HANDSHAKES     4
+#define HTTP_PHASE_SECONDS      10
+
+typedef struct {
+  CrmHttp *http;               /* owned */
+  GSocketConnection *socket;   /* owned */
+  GIOStream *tls;
+  GSource *wait_source;
+  GCancellable *cancellable;
+  guint deadline_id;
+  gboolean handshaking;
+} Incoming;
+
 struct _CrmHttp {
   GObject parent_instance;
 
   CrmServer *server; /* owned */
   GTlsCertificate *certificate;
   SoupServer *soup;
+  GSocketService *service;
   guint16 port;
   gint64 started_us;
+
+  GPtrArray *incoming;      /* Incoming*, not yet handed to libsoup */
+  guint handshakes;
+  GQueue waiting;           /* Incoming*, readable, waiting for a slot */
 };
 
 G_DEFINE_FINAL_TYPE (CrmHttp, crm_http, G_TYPE_OBJECT)
+
+static void incoming_finish (Incoming *in);
 
 static void
 crm_http_dispose (GObject *object)
@@ -28,6 +54,7 @@ crm_http_dispose (GObject *object)
   CrmHttp *self = CRM_HTTP (object);
 
   crm_http_stop (self);
+  g_clear_object (&self->service);
   g_clear_object (&self->soup);
   g_clear_object (&self->certificate);
   g_clear_object (&self->server);
@@ -35,15 +62,27 @@ crm_http_dispose (GObject *object)
 }
 
 static void
+crm_http_finalize (GObject *object)
+{
+  CrmHttp *self = CRM_HTTP (object);
+
+  g_ptr_array_unref (self->incoming);
+  G_OBJECT_CLASS (crm_http_parent_class)->finalize (object);
+}
+
+static void
 crm_http_class_init (CrmHttpClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = crm_http_dispose;
+  G_OBJECT_CLASS (klass)->finalize = crm_http_finalize;
 }
 
 static void
 crm_http_init (CrmHttp *self)
 {
   self->started_us = g_get_monotonic_time ();
+  self->incoming = g_ptr_array_new ();
+  g_queue_init (&self->waiting);
 }
 
 guint
@@ -193,6 +232,68 @@ handle_metrics (CrmHttp *self, SoupServerMessage *msg)
            g_string_free (g_steal_pointer (&out), FALSE));
 }
 
+/* ---- /session: who the bearer token belongs to ---- */
+
+typedef struct {
+  CrmHttp *http;
+  SoupServerMessage *msg;
+} SessionCheck;
+
+static void
+session_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  SessionCheck *check = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmSession) session = crm_http_authenticate_finish (check->http, result, &error);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  if (session == NULL)
+    {
+      json_builder_set_member_name (b, "error");
+      json_builder_add_string_value (b, error->domain == CRM_ERROR ? crm_error_code_to_string (error->code) : "internal");
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, error->message);
+    }
+  else
+    {
+      json_builder_set_member_name (b, "user_id");
+      json_builder_add_int_value (b, session->user_id);
+      json_builder_set_member_name (b, "login");
+      json_builder_add_string_value (b, session->login);
+      json_builder_set_member_name (b, "display_name");
+      json_builder_add_string_value (b, session->display_name ? session->display_name : "");
+      json_builder_set_member_name (b, "permissions");
+      json_builder_begin_array (b);
+      for (guint i = 0; session->permissions && session->permissions[i]; i++)
+        json_builder_add_string_value (b, session->permissions[i]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  if (session == NULL && crm_http_status_for_error (error) == SOUP_STATUS_UNAUTHORIZED)
+    soup_message_headers_replace (soup_server_message_get_response_headers (check->msg),
+                                  "WWW-Authenticate", "Bearer realm=\"jinke-crm\"");
+  respond (check->msg, session ? SOUP_STATUS_OK : crm_http_status_for_error (error),
+           "application/json", json_to_string (root, FALSE));
+  soup_server_message_unpause (check->msg);
+  g_object_unref (check->msg);
+  g_object_unref (check->http);
+  g_free (check);
+}
+
+static void
+handle_session (CrmHttp *self, SoupServerMessage *msg)
+{
+  SessionCheck *check = g_new0 (SessionCheck, 1);
+
+  check->http = g_object_ref (self);
+  check->msg = g_object_ref (msg);
+  soup_server_message_pause (msg);
+  crm_http_authenticate_async (self, msg, NULL, session_done_cb, check);
+}
+
 static void
 request_cb (SoupServer        *soup,
             SoupServerMessage *msg,
@@ -214,6 +315,8 @@ request_cb (SoupServer        *soup,
     handle_health (self, msg);
   else if (strcmp (path, "/metrics") == 0)
     handle_metrics (self, msg);
+  else if (strcmp (path, "/session") == 0)
+    handle_session (self, msg);
   else
     respond (msg, SOUP_STATUS_NOT_FOUND, "text/plain; charset=utf-8", g_strdup ("not found\n"));
 }
@@ -225,10 +328,164 @@ crm_http_new (CrmServer *server, GTlsCertificate *certificate)
 
   self->server = g_object_ref (server);
   self->certificate = certificate ? g_object_ref (certificate) : NULL;
-  self->soup = soup_server_new ("server-header", PACKAGE_NAME "/" PACKAGE_VERSION,
-                                "tls-certificate", certificate, NULL);
+  self->soup = soup_server_new ("server-header", PACKAGE_NAME "/" PACKAGE_VERSION, NULL);
   soup_server_add_handler (self->soup, NULL, request_cb, self, NULL);
   return self;
+}
+
+/* ---- Accepting, with the handshake gate ---- */
+
+static void start_handshake (Incoming *in);
+
+/* Ends the gate's part: hands the stream to libsoup (`stream` non-NULL)
+ * or drops the connection. */
+static void
+incoming_finish_with (Incoming *in, GIOStream *stream)
+{
+  CrmHttp *self = in->http;
+
+  g_clear_handle_id (&in->deadline_id, g_source_remove);
+  if (in->wait_source)
+    {
+      g_source_destroy (in->wait_source);
+      g_clear_pointer (&in->wait_source, g_source_unref);
+    }
+  g_queue_remove (&self->waiting, in);
+  g_ptr_array_remove_fast (self->incoming, in);
+  if (in->handshaking)
+    {
+      in->handshaking = FALSE;
+      self->handshakes--;
+      /* A slot is free: the next readable peer gets it. */
+      while (self->handshakes < HTTP_MAX_HANDSHAKES && !g_queue_is_empty (&self->waiting))
+        start_handshake (g_queue_pop_head (&self->waiting));
+    }
+
+  if (stream != NULL && self->soup != NULL)
+    {
+      g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (in->socket, NULL);
+      g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (in->socket, NULL);
+      g_autoptr(GError) error = NULL;
+
+      if (!soup_server_accept_iostream (self->soup, stream, local, remote, &error))
+        g_debug ("HTTP connection not accepted: %s", error->message);
+    }
+  else
+    g_io_stream_close (G_IO_STREAM (in->socket), NULL, NULL);
+
+  g_clear_object (&in->tls);
+  g_clear_object (&in->cancellable);
+  g_clear_object (&in->socket);
+  g_clear_object (&in->http);
+  g_free (in);
+}
+
+static void
+incoming_finish (Incoming *in)
+{
+  incoming_finish_with (in, NULL);
+}
+
+static gboolean
+incoming_deadline_cb (gpointer data)
+{
+  Incoming *in = data;
+
+  in->deadline_id = 0;
+  if (in->handshaking)
+    {
+      /* The handshake callback ends it once the cancellation lands. */
+      g_cancellable_cancel (in->cancellable);
+      return G_SOURCE_REMOVE;
+    }
+  incoming_finish (in);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handshake_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Incoming *in = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error))
+    {
+      g_debug ("HTTPS handshake failed: %s", error->message);
+      incoming_finish (in);
+      return;
+    }
+  incoming_finish_with (in, in->tls);
+}
+
+static void
+start_handshake (Incoming *in)
+{
+  g_autoptr(GError) error = NULL;
+
+  in->tls = g_tls_server_connection_new (G_IO_STREAM (in->socket), in->http->certificate, &error);
+  if (in->tls == NULL)
+    {
+      g_warning ("Cannot start TLS: %s", error->message);
+      incoming_finish (in);
+      return;
+    }
+  in->handshaking = TRUE;
+  in->http->handshakes++;
+  g_clear_handle_id (&in->deadline_id, g_source_remove);
+  in->deadline_id = g_timeout_add_seconds (HTTP_PHASE_SECONDS, incoming_deadline_cb, in);
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (in->tls), G_PRIORITY_DEFAULT, in->cancellable,
+                                    handshake_done_cb, in);
+}
+
+static gboolean
+incoming_readable_cb (GSocket *socket, GIOCondition condition, gpointer data)
+{
+  Incoming *in = data;
+
+  g_clear_pointer (&in->wait_source, g_source_unref);
+  if (!(condition & G_IO_IN))
+    {
+      incoming_finish (in);
+      return G_SOURCE_REMOVE;
+    }
+  g_clear_handle_id (&in->deadline_id, g_source_remove);
+  in->deadline_id = g_timeout_add_seconds (HTTP_PHASE_SECONDS, incoming_deadline_cb, in);
+  if (in->http->handshakes < HTTP_MAX_HANDSHAKES)
+    start_handshake (in);
+  else
+    g_queue_push_tail (&in->http->waiting, in);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+http_incoming_cb (GSocketService    *service,
+                  GSocketConnection *socket,
+                  GObject           *source_object,
+                  gpointer           data)
+{
+  CrmHttp *self = data;
+  Incoming *in;
+
+  if (self->certificate == NULL)
+    {
+      g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (socket, NULL);
+      g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (socket, NULL);
+
+      soup_server_accept_iostream (self->soup, G_IO_STREAM (socket), local, remote, NULL);
+      return TRUE;
+    }
+
+  in = g_new0 (Incoming, 1);
+  in->http = g_object_ref (self);
+  in->socket = g_object_ref (socket);
+  in->cancellable = g_cancellable_new ();
+  g_ptr_array_add (self->incoming, in);
+  in->deadline_id = g_timeout_add_seconds (HTTP_PHASE_SECONDS, incoming_deadline_cb, in);
+  in->wait_source = g_socket_create_source (g_socket_connection_get_socket (socket),
+                                            G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (in->wait_source, G_SOURCE_FUNC (incoming_readable_cb), in, NULL);
+  g_source_attach (in->wait_source, g_main_context_get_thread_default ());
+  return TRUE;
 }
 
 gboolean
@@ -236,8 +493,10 @@ crm_http_listen (CrmHttp *self, const char *address, guint16 port, GError **erro
 {
   g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
   g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocketAddress) effective = NULL;
   g_autoptr(GError) local_error = NULL;
-  GSList *uris;
+
+  g_return_val_if_fail (self->service == NULL, FALSE);
 
   if (inet == NULL)
     {
@@ -246,17 +505,19 @@ crm_http_listen (CrmHttp *self, const char *address, guint16 port, GError **erro
       return FALSE;
     }
   socket_address = g_inet_socket_address_new (inet, port);
-  if (!soup_server_listen (self->soup, socket_address,
-                           self->certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, &local_error))
+  self->service = g_socket_service_new ();
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), socket_address,
+                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                      NULL, &effective, &local_error))
     {
       g_set_error (error, CRM_ERROR, CRM_ERROR_INTERNAL,
                    _("Cannot listen for HTTPS on %s port %u: %s"), address, port, local_error->message);
+      g_clear_object (&self->service);
       return FALSE;
     }
-  uris = soup_server_get_uris (self->soup);
-  if (uris != NULL)
-    self->port = (guint16) g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  g_signal_connect (self->service, "incoming", G_CALLBACK (http_incoming_cb), self);
+  g_socket_service_start (self->service);
   g_message ("HTTP%s on %s port %u", self->certificate ? "S" : "", address, self->port);
   return TRUE;
 }
@@ -276,6 +537,24 @@ crm_http_get_soup_server (CrmHttp *self)
 void
 crm_http_stop (CrmHttp *self)
 {
+  if (self->service)
+    {
+      g_socket_service_stop (self->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+    }
+  /* Handshakes in flight end through their cancelled callbacks. */
+  while (self->incoming != NULL && self->incoming->len > 0)
+    {
+      Incoming *in = self->incoming->pdata[self->incoming->len - 1];
+
+      if (in->handshaking)
+        {
+          g_ptr_array_remove_index_fast (self->incoming, self->incoming->len - 1);
+          g_cancellable_cancel (in->cancellable);
+        }
+      else
+        incoming_finish (in);
+    }
   if (self->soup)
     soup_server_disconnect (self->soup);
 }

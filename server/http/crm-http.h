@@ -13,6 +13,8 @@ G_BEGIN_DECLS
  * same certificate as the protocol port.
  *   GET /health   JSON: status, version, database reachable, uptime
  *   GET /metrics  Prometheus text format
+ *   GET /session  JSON: the user of "Authorization: Bearer <token>"
+ *                 (401 without a valid one)
  * Later handlers (recordings, attachments, calendar feed) authenticate
  * with crm_http_authenticate_async(): "Authorization: Bearer <token>",
  * the session token a client got from auth.login.

@@ -67,6 +67,8 @@ struct _CrmServerConnection {
 
 G_DEFINE_FINAL_TYPE (CrmServerConnection, crm_server_connection, G_TYPE_OBJECT)
 
+gboolean crm_server_request_logging = FALSE;
+
 static void start_reading (CrmServerConnection *self);
 static void flush_writes (CrmServerConnection *self);
 static void maybe_finish_draining (CrmServerConnection *self);
@@ -403,6 +405,35 @@ crm_server_connection_set_session (CrmServerConnection *self, CrmSession *sessio
 
 /* ---- Requests ---- */
 
+/* A debug line with the connection and request ids as structured fields
+ * (journald can filter on CRM_CONNECTION / CRM_REQUEST). */
+G_GNUC_PRINTF (3, 4)
+static void
+log_request (CrmServerConnection *self, guint32 request_id, const char *format, ...)
+{
+  char conn_id[24], req_id[16];
+  g_autofree char *text = NULL;
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_snprintf (conn_id, sizeof conn_id, "%" G_GUINT64_FORMAT, self->id);
+  g_snprintf (req_id, sizeof req_id, "%u", request_id);
+  message = g_strdup_printf ("conn %s req %s: %s", conn_id, req_id, text);
+  {
+    const GLogField fields[] = {
+      { "GLIB_DOMAIN", G_LOG_DOMAIN, -1 },
+      { "PRIORITY", "7", -1 },
+      { "CRM_CONNECTION", conn_id, -1 },
+      { "CRM_REQUEST", req_id, -1 },
+      { "MESSAGE", message, -1 },
+    };
+    g_log_structured_array (G_LOG_LEVEL_DEBUG, fields, G_N_ELEMENTS (fields));
+  }
+}
+
 typedef struct {
   CrmServerConnection *conn; /* owned */
   const CrmMessageInfo *message;
@@ -453,8 +484,9 @@ request_done_cb (GObject *source, GAsyncResult *result, gpointer data)
   was_paused = self->in_flight >= CRM_SERVER_MAX_IN_FLIGHT;
   self->in_flight--;
 
-  g_debug ("conn %" G_GUINT64_FORMAT " req %u: %s → %s", self->id, pending->request_id,
-           pending->message->name, error ? error->message : "ok");
+  if (crm_server_request_logging)
+    log_request (self, pending->request_id, "%s → %s (%" G_GINT64_FORMAT " µs)", pending->message->name,
+                 error ? error->message : "ok", g_get_monotonic_time () - pending->start_us);
 
   if (self->state == CRM_SERVER_CONNECTION_CLOSED || self->state == CRM_SERVER_CONNECTION_CLOSING)
     {
@@ -630,7 +662,8 @@ dispatch (CrmServerConnection *self, GBytes *body_bytes)
   pending->start_us = start_us;
   self->in_flight++;
 
-  g_debug ("conn %" G_GUINT64_FORMAT " req %u: %s", self->id, h->request_id, message->name);
+  if (crm_server_request_logging)
+    log_request (self, h->request_id, "%s", message->name);
   /* No cancellable: a write that reached the database finishes even if the
    * peer went away, so its idempotency record is complete for the retry. */
   crm_db_pool_run_async (crm_server_get_pool (self->server), ctx, request, NULL,

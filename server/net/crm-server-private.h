@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 #define CRM_SERVER_PREAUTH_IDLE_SECONDS 30
 #define CRM_SERVER_MAX_IN_FLIGHT      64
 
+/* Per-request debug lines cost a formatted string each; only built when
+ * the log level is debug (crm_server_set_request_logging). */
+extern gboolean crm_server_request_logging;
+
 /* Called by connections. */
 gboolean crm_server_is_stopping            (CrmServer *self);
 /* TRUE: start the handshake now; FALSE: queued, started later through

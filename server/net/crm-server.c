@@ -148,6 +148,12 @@ crm_server_get_port (CrmServer *self)
   return self->port;
 }
 
+void
+crm_server_set_request_logging (gboolean enabled)
+{
+  crm_server_request_logging = enabled;
+}
+
 gboolean
 crm_server_is_stopping (CrmServer *self)
 {

@@ -47,4 +47,8 @@ gboolean crm_server_shutdown_finish (CrmServer           *self,
                                      GAsyncResult        *result,
                                      GError             **error);
 
+/* Logs every request (connection id, request id, message, result) at
+ * debug level; off by default because each line costs formatting. */
+void crm_server_set_request_logging (gboolean enabled);
+
 G_END_DECLS

@@ -600,7 +600,7 @@ accept_any_cert (SoupMessage *msg, GTlsCertificate *cert, GTlsCertificateFlags e
 }
 
 static char *
-https_get (const char *path, guint *status)
+https_get_with (const char *path, const char *bearer, guint *status)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *uri = g_strdup_printf ("https://127.0.0.1:%u%s",
@@ -610,10 +610,21 @@ https_get (const char *path, guint *status)
   g_autoptr(GBytes) body = NULL;
 
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_cert), NULL);
+  if (bearer != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", bearer, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
   body = soup_session_send_and_read (session, msg, NULL, &error);
   g_assert_no_error (error);
   *status = soup_message_get_status (msg);
   return g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+}
+
+static char *
+https_get (const char *path, guint *status)
+{
+  return https_get_with (path, NULL, status);
 }
 
 static void
@@ -657,6 +668,75 @@ test_https_metrics (void)
   g_assert_cmpuint (status, ==, 404);
 }
 
+
+/* Later file transfers authenticate with the session token over HTTPS. */
+static void
+test_https_session (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmConnection) conn =
+    crm_test_server_connect (get_server (), "admin", crm_test_server_get_admin_password (get_server ()), &error);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *text = NULL;
+  guint status = 0;
+  JsonObject *obj;
+
+  g_assert_no_error (error);
+  g_free (text);
+  text = https_get_with ("/session", NULL, &status);
+  g_assert_cmpuint (status, ==, 401);
+  g_free (text);
+  text = https_get_with ("/session", "not-a-real-token", &status);
+  g_assert_cmpuint (status, ==, 401);
+
+  g_free (text);
+  text = https_get_with ("/session", crm_connection_get_session_token (conn), &status);
+  g_assert_cmpuint (status, ==, 200);
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  obj = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (obj, "login"), ==, "admin");
+  g_assert_cmpint (json_object_get_int_member (obj, "user_id"), ==, crm_connection_get_user_id (conn));
+  crm_connection_close (conn);
+}
+
+/* Silent and stalled sockets on the HTTPS port do not starve it, nor the
+ * protocol port (both share GLib's handshake threads). */
+static void
+test_https_silent_connections (void)
+{
+  g_autoptr(GPtrArray) silent = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  guint16 port = crm_test_server_get_http_port (get_server ());
+  g_autofree char *text = NULL;
+  guint status = 0;
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      GSocketConnection *c = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (silent, c);
+    }
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      GSocketConnection *c = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+      static const guint8 fragment[] = { 0x16, 0x03, 0x01, 0x02, 0x00, 0x01 };
+
+      g_assert_no_error (error);
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (c)), fragment,
+                                 sizeof fragment, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (silent, c);
+    }
+
+  text = https_get ("/health", &status);
+  g_assert_cmpuint (status, ==, 200);
+  assert_server_serves ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -682,6 +762,8 @@ main (int argc, char **argv)
   g_test_add_func ("/server/push/signed-out", test_push_signed_out);
   g_test_add_func ("/server/https/health", test_https_health);
   g_test_add_func ("/server/https/metrics", test_https_metrics);
+  g_test_add_func ("/server/https/session", test_https_session);
+  g_test_add_func ("/server/https/silent-connections", test_https_silent_connections);
 
   status = g_test_run ();
   crm_test_server_stop (g_steal_pointer (&server));

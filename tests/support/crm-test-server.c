@@ -26,6 +26,7 @@ struct _CrmTestServer {
   char *data_dir;
   char *port_file;
   GStrv extra_argv;
+  GStrv env_argv;   /* $CRM_TEST_SERVER_ARGS, e.g. "--log-level debug" */
   GSubprocess *process;
   guint16 port;
   guint16 http_port;
@@ -115,6 +116,8 @@ launch (CrmTestServer *self, GError **error)
   g_ptr_array_add (argv, self->port_file);
   for (guint i = 0; self->extra_argv && self->extra_argv[i]; i++)
     g_ptr_array_add (argv, self->extra_argv[i]);
+  for (guint i = 0; self->env_argv && self->env_argv[i]; i++)
+    g_ptr_array_add (argv, self->env_argv[i]);
   g_ptr_array_add (argv, NULL);
 
   /* stdout carries "ready …", which would confuse a TAP-reading harness;
@@ -198,6 +201,10 @@ crm_test_server_start (const char *extra_args, GError **error)
   if (extra_args != NULL && *extra_args != '\0' &&
       !g_shell_parse_argv (extra_args, NULL, &self->extra_argv, error))
     return NULL;
+
+  if (g_getenv ("CRM_TEST_SERVER_ARGS") != NULL &&
+      !g_shell_parse_argv (g_getenv ("CRM_TEST_SERVER_ARGS"), NULL, &self->env_argv, NULL))
+    self->env_argv = NULL;
 
   self->data_dir = g_dir_make_tmp ("crm-test-XXXXXX", error);
   if (self->data_dir == NULL)
@@ -403,6 +410,7 @@ crm_test_server_stop (CrmTestServer *self)
   g_free (self->data_dir);
   g_free (self->port_file);
   g_strfreev (self->extra_argv);
+  g_strfreev (self->env_argv);
   g_free (self->admin_password);
   g_free (self);
 }

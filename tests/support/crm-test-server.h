@@ -7,7 +7,9 @@
  * administrator "admin" created first with --create-admin.
  *
  * The binary is $CRM_SERVER_BINARY when set, else the one in the build
- * tree.  Every call blocks; none needs a running main loop.
+ * tree.  $CRM_TEST_SERVER_ARGS adds flags to every run (e.g.
+ * "--log-level debug" when chasing a failure).  Every call blocks; none
+ * needs a running main loop.
  */
 
 #include <gio/gio.h>
