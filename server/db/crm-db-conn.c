@@ -10,9 +10,23 @@
 
 G_DEFINE_QUARK (crm-db-error-quark, crm_db_error)
 
+typedef struct {
+  char *owners;       /* NULL = everyone */
+  char *generation;
+} ScopeEntry;
+
+static void
+scope_entry_free (ScopeEntry *e)
+{
+  g_free (e->owners);
+  g_free (e->generation);
+  g_free (e);
+}
+
 struct _CrmDb {
   PGconn     *conn;
   GHashTable *prepared;   /* statement name → SQL it was prepared with */
+  GHashTable *scopes;     /* "user permission" → ScopeEntry */
   char        sqlstate[6];
   gboolean    commit_on_error;
 };
@@ -24,6 +38,8 @@ crm_db_new_for_conn (PGconn *conn)
 
   db->conn = conn;
   db->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  db->scopes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify) scope_entry_free);
   return db;
 }
 
@@ -34,6 +50,7 @@ crm_db_free (CrmDb *db)
     return;
   g_clear_pointer (&db->conn, PQfinish);
   g_hash_table_unref (db->prepared);
+  g_hash_table_unref (db->scopes);
   g_free (db);
 }
 
@@ -300,6 +317,41 @@ crm_db_scope_owners (CrmDb       *db,
   if (res == NULL)
     return FALSE;
   *owners_literal = PQgetisnull (res, 0, 0) ? NULL : g_strdup (PQgetvalue (res, 0, 0));
+  return TRUE;
+}
+
+gboolean
+crm_db_scope_owners_cached (CrmDb       *db,
+                            gint64       user_id,
+                            const char  *permission,
+                            gboolean     refresh,
+                            const char **owners_literal,
+                            const char **generation,
+                            GError     **error)
+{
+  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT " %s", user_id, permission);
+  ScopeEntry *e = refresh ? NULL : g_hash_table_lookup (db->scopes, key);
+
+  if (e == NULL)
+    {
+      g_autofree char *uid = crm_db_int64_to_string (user_id);
+      const char *params[] = { uid, permission };
+      g_autoptr(PGresult) res =
+        crm_db_exec (db, "scope_owners_tagged",
+                     "SELECT crm_scope_owners ($1, $2), (SELECT n FROM scope_generation)",
+                     2, params, error);
+
+      if (res == NULL)
+        return FALSE;
+      if (g_hash_table_size (db->scopes) > 4096)
+        g_hash_table_remove_all (db->scopes);
+      e = g_new0 (ScopeEntry, 1);
+      e->owners = PQgetisnull (res, 0, 0) ? NULL : g_strdup (PQgetvalue (res, 0, 0));
+      e->generation = g_strdup (crm_db_get_string (res, 0, 1));
+      g_hash_table_replace (db->scopes, g_steal_pointer (&key), e);
+    }
+  *owners_literal = e->owners;
+  *generation = e->generation;
   return TRUE;
 }
 

@@ -99,6 +99,18 @@ gboolean crm_db_scope_owners (CrmDb       *db,
                               char       **owners_literal,
                               GError     **error);
 
+/* The same, cached on this connection and tagged with the scope generation
+ * (migration 0003); `refresh` forces a lookup.  A read that passes the tag
+ * as "$n::bigint = (SELECT n FROM scope_generation)" matches nothing when
+ * the scope changed meanwhile, and is then retried with refresh = TRUE. */
+gboolean crm_db_scope_owners_cached (CrmDb       *db,
+                                     gint64       user_id,
+                                     const char  *permission,
+                                     gboolean     refresh,
+                                     const char **owners_literal,
+                                     const char **generation,
+                                     GError     **error);
+
 /* Writes an audit row (before/after as JSON text, may be NULL). */
 gboolean crm_db_audit (CrmDb             *db,
                        CrmRequestContext *ctx,

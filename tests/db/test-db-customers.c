@@ -484,6 +484,43 @@ test_scope (Fixture *f, gconstpointer data)
   }
 }
 
+static void
+test_scope_change (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  g_autoptr(CrmSession) sb = crm_test_db_login ("sb");
+  g_autoptr(CrmSession) lead1 = crm_test_db_login ("lead1");
+  gint64 a = crm_test_db_create_customer (sa, "甲方变动测试有限公司", NULL);
+  gint64 b = crm_test_db_create_customer (sb, "乙方变动测试有限公司", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) r = NULL;
+
+  /* Warm the cached scopes of every worker. */
+  for (int i = 0; i < 16; i++)
+    {
+      g_autoptr(GVariant) ok = get_customer (lead1, a, &error);
+      g_assert_no_error (error);
+      g_autoptr(GVariant) hidden = get_customer (lead1, b, &error);
+      g_assert_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND);
+      g_clear_error (&error);
+    }
+  /* sa moves to another team, sb joins lead1's: the next reads follow. */
+  crm_test_db_exec ("UPDATE users SET leader_id = (SELECT id FROM users WHERE login = 'manager')"
+                    " WHERE login = 'sa'");
+  crm_test_db_exec ("UPDATE users SET leader_id = (SELECT id FROM users WHERE login = 'lead1')"
+                    " WHERE login = 'sb'");
+  for (int i = 0; i < 16; i++)
+    {
+      g_autoptr(GVariant) gone = get_customer (lead1, a, &error);
+      g_assert_null (gone);
+      g_assert_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND);
+      g_clear_error (&error);
+      r = get_customer (lead1, b, &error);
+      g_assert_no_error (error);
+      g_clear_pointer (&r, g_variant_unref);
+    }
+}
+
 /* ---- search ---- */
 
 static void
@@ -770,6 +807,7 @@ main (int argc, char **argv)
   ADD ("/db/customers/idempotent-retry", test_idempotent_retry);
   ADD ("/db/customers/idempotent-concurrent", test_idempotent_concurrent);
   ADD ("/db/customers/scope", test_scope);
+  ADD ("/db/customers/scope-change", test_scope_change);
   ADD ("/db/customers/search", test_search);
   ADD ("/db/customers/keyset-pages", test_keyset_pages);
   ADD ("/db/customers/import", test_import);

@@ -76,30 +76,34 @@ crm_customer_get (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError *
 {
   gint64 id;
   g_autofree char *sid = NULL;
-  g_autofree char *uid = NULL;
-  g_autoptr(PGresult) res = NULL;
 
   g_variant_get (request, "(x)", &id);
   sid = crm_db_int64_to_string (id);
-  uid = crm_db_int64_to_string (ctx->session->user_id);
-  {
-    /* One statement: the most frequent request, scope computed inline. */
-    const char *params[] = { sid, uid };
-    res = crm_db_exec (db, "customer_get",
-                       "SELECT " CRM_CUSTOMER_COLUMNS " FROM customers c,"
-                       " (SELECT crm_scope_owners ($2, 'customer.view') AS o) s"
-                       " WHERE c.id = $1 AND c.deleted_at IS NULL"
-                       " AND (s.o IS NULL OR c.owner_id = ANY (s.o))",
-                       2, params, error);
-  }
-  if (res == NULL)
-    return NULL;
-  if (PQntuples (res) != 1)
+  /* The most frequent request: one statement with the cached scope; a
+   * miss is retried once with a fresh scope in case it changed. */
+  for (int attempt = 0; attempt < 2; attempt++)
     {
-      g_propagate_error (error, not_found ());
-      return NULL;
+      const char *owners, *generation;
+      g_autoptr(PGresult) res = NULL;
+
+      if (!crm_db_scope_owners_cached (db, ctx->session->user_id, "customer.view",
+                                       attempt > 0, &owners, &generation, error))
+        return NULL;
+      {
+        const char *params[] = { sid, owners, generation };
+        res = crm_db_exec (db, "customer_get",
+                           "SELECT " CRM_CUSTOMER_COLUMNS " FROM customers c"
+                           " WHERE c.id = $1 AND c.deleted_at IS NULL AND " SCOPE_SQL
+                           " AND $3::bigint = (SELECT n FROM scope_generation)",
+                           3, params, error);
+      }
+      if (res == NULL)
+        return NULL;
+      if (PQntuples (res) == 1)
+        return crm_customer_row_to_variant (res, 0, 0);
     }
-  return crm_customer_row_to_variant (res, 0, 0);
+  g_propagate_error (error, not_found ());
+  return NULL;
 }
 
 #define INSERT_SQL \
