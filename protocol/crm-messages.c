@@ -84,6 +84,45 @@ static const CrmMessageInfo messages[] = {
   { CRM_MSG_DEPARTMENT_CREATE, "department.create", "(ssx)", "(x)", "team.manage", CRM_MSG_FLAG_MUTATES,
     N_("Manage departments") },
 
+  /* key, id, changed fields (display_name, department_id, leader_id, branch,
+   * status, roles as, grants as, denials as, device_binding b) */
+  { CRM_MSG_USER_UPDATE, "user.update", "(sxa{sv})", "()", "user.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage user accounts") },
+  /* key, id, disabled */
+  { CRM_MSG_USER_SET_DISABLED, "user.set_disabled", "(sxb)", "()", "user.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage user accounts") },
+  /* key, id → temporary password (must be changed at next sign-in) */
+  { CRM_MSG_USER_RESET_PASSWORD, "user.reset_password", "(sx)", "(s)", "user.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage user accounts") },
+  /* user id (0 = everyone), limit → entries (user_id, login, at, peer, success, reason) */
+  { CRM_MSG_USER_LOGIN_HISTORY, "user.login_history", "(xi)", "aa{sv}", "user.view", CRM_MSG_FLAG_NONE,
+    N_("View user accounts") },
+  /* user id (0 = everyone) → sessions (id, user_id, login, created_at, last_seen, peer, client) */
+  { CRM_MSG_SESSION_LIST, "session.list", "(x)", "aa{sv}", "user.view", CRM_MSG_FLAG_NONE,
+    N_("View user accounts") },
+  /* key, session id → (); the session's clients get push.signed_out */
+  { CRM_MSG_SESSION_REVOKE, "session.revoke", "(ss)", "()", "user.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage user accounts") },
+  /* → enrolled client installations (id, user_id, login, client_key, name, approved, first_seen, last_seen) */
+  { CRM_MSG_DEVICE_LIST, "device.list", "()", "aa{sv}", "user.view", CRM_MSG_FLAG_NONE,
+    N_("View user accounts") },
+  /* key, device id, approved */
+  { CRM_MSG_DEVICE_APPROVE, "device.approve", "(sxb)", "()", "user.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage user accounts") },
+  /* key, fields (name, display_name, grants a(su): permission, scope 0–3) → id */
+  { CRM_MSG_ROLE_CREATE, "role.create", "(sa{sv})", "(x)", "role.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage roles and permissions") },
+  { CRM_MSG_ROLE_UPDATE, "role.update", "(sxa{sv})", "()", "role.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage roles and permissions") },
+  { CRM_MSG_ROLE_DELETE, "role.delete", "(sx)", "()", "role.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage roles and permissions") },
+  /* key, id, changed fields (name, parent_id, kind "department"|"group", leader_id, branch, sort) */
+  { CRM_MSG_DEPARTMENT_UPDATE, "department.update", "(sxa{sv})", "()", "team.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage departments") },
+  /* key, id: refused while it has people or sub-departments */
+  { CRM_MSG_DEPARTMENT_DELETE, "department.delete", "(sx)", "()", "team.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage departments") },
+
   /* entity, id, version, action ("create" | "update" | "delete" | "restore") */
   { CRM_MSG_PUSH_RECORD_CHANGED, "push.record_changed", NULL, "(sxxs)", NULL, CRM_MSG_FLAG_PUSH,
     N_("A record changed") },
@@ -95,6 +134,81 @@ static const CrmMessageInfo messages[] = {
   /* the session's new permission list */
   { CRM_MSG_PUSH_PERMISSIONS, "push.permissions", NULL, "(as)", NULL, CRM_MSG_FLAG_PUSH,
     N_("Permissions changed") },
+
+  /* caller number → match (customer_id, customer_name, owner_name,
+   * contact_name, primary_contact, recent_followups aa{sv}, blacklisted b,
+   * whitelisted b, normalized s); empty dict fields when unknown */
+  { CRM_MSG_CALL_LOOKUP, "call.lookup", "(s)", "a{sv}", "call.view", CRM_MSG_FLAG_NONE,
+    N_("View call history") },
+  /* key, call (direction in|out, status answered|missed|rejected|blocked|fax,
+   * number, started_at, answered_at, ended_at x, device s, recording_sha256 s,
+   * client_call_id s) → id */
+  { CRM_MSG_CALL_LOG, "call.log", "(sa{sv})", "(x)", "call.log", CRM_MSG_FLAG_MUTATES,
+    N_("Log calls") },
+  /* filters (direction, status, user_id, customer_id, number, from, to), before id (0 = newest), limit → rows, next before id */
+  { CRM_MSG_CALL_LIST, "call.list", "(a{sv}xi)", "(aa{sv}x)", "call.view", CRM_MSG_FLAG_NONE,
+    N_("View call history") },
+  /* filters, group by ("user"|"day"|"hour") → (label, calls, answered, missed, seconds) */
+  { CRM_MSG_CALL_STATS, "call.stats", "(a{sv}s)", "a(sxxxx)", "call.view", CRM_MSG_FLAG_NONE,
+    N_("View call history") },
+  { CRM_MSG_CALL_DELETE_RECORDING, "call.delete_recording", "(sx)", "()", "call.recording.delete", CRM_MSG_FLAG_MUTATES,
+    N_("Delete call recordings") },
+  { CRM_MSG_BLACKLIST_LIST, "blacklist.list", "()", "aa{sv}", "call.view", CRM_MSG_FLAG_NONE,
+    N_("View call history") },
+  /* key, entry (id x: 0 = new, pattern s: number or prefix "0755*", kind "block"|"allow", reason s) → id */
+  { CRM_MSG_BLACKLIST_SAVE, "blacklist.save", "(sa{sv})", "(x)", "blacklist.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage the blacklist") },
+  { CRM_MSG_BLACKLIST_DELETE, "blacklist.delete", "(sx)", "()", "blacklist.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage the blacklist") },
+  /* number → blocked?, reason */
+  { CRM_MSG_BLACKLIST_CHECK, "blacklist.check", "(s)", "(bs)", "call.view", CRM_MSG_FLAG_NONE,
+    N_("View call history") },
+  { CRM_MSG_CALL_SETTINGS_GET, "call.settings_get", "()", "a{sv}", "call.view", CRM_MSG_FLAG_NONE,
+    N_("View call history") },
+  /* key, settings (retention_days i, …) */
+  { CRM_MSG_CALL_SETTINGS_SET, "call.settings_set", "(sa{sv})", "()", "settings.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage settings") },
+
+  /* list name ("industry", "category", "source", "region", "value", "urgency", …)
+   * → items (id, label, sort, retired) */
+  { CRM_MSG_CHOICE_LIST, "choice.list", "(s)", "aa{sv}", NULL, CRM_MSG_FLAG_NONE,
+    N_("Read choice lists") },
+  /* key, list name, items (id 0 = new, label, sort, retired): renames keep records */
+  { CRM_MSG_CHOICE_SAVE, "choice.save", "(ssaa{sv})", "()", "settings.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage settings") },
+  /* entity → fields (id, key, label, type, required, choices as, retired, sort) */
+  { CRM_MSG_CUSTOM_FIELD_LIST, "custom_field.list", "(s)", "aa{sv}", NULL, CRM_MSG_FLAG_NONE,
+    N_("Read custom fields") },
+  /* key, field (id 0 = new, entity, key, label, type, required, choices) → id */
+  { CRM_MSG_CUSTOM_FIELD_SAVE, "custom_field.save", "(sa{sv})", "(x)", "settings.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage settings") },
+  { CRM_MSG_CUSTOM_FIELD_RETIRE, "custom_field.retire", "(sx)", "()", "settings.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage settings") },
+  /* entity → rule (prefix, date_pattern, width, reset "never"|"daily"|"monthly"|"yearly", next preview) */
+  { CRM_MSG_NUMBERING_GET, "numbering.get", "(s)", "a{sv}", "settings.manage", CRM_MSG_FLAG_NONE,
+    N_("Manage settings") },
+  { CRM_MSG_NUMBERING_SAVE, "numbering.save", "(ssa{sv})", "()", "settings.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage settings") },
+  /* entity → rules (required as, formats a{ss}, duplicate_name "allow"|"warn"|"forbid") */
+  { CRM_MSG_ENTRY_RULE_GET, "entry_rule.get", "(s)", "a{sv}", NULL, CRM_MSG_FLAG_NONE,
+    N_("Read entry rules") },
+  { CRM_MSG_ENTRY_RULE_SAVE, "entry_rule.save", "(ssa{sv})", "()", "settings.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage settings") },
+  /* → global switches (points_enabled b, …) */
+  { CRM_MSG_SETTING_GET, "setting.get", "()", "a{sv}", NULL, CRM_MSG_FLAG_NONE,
+    N_("Read settings") },
+  { CRM_MSG_SETTING_SET, "setting.set", "(sa{sv})", "()", "settings.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage settings") },
+  /* filters (user_id, entity, action, from, to), before id (0 = newest), limit → rows (with before/after JSON), next */
+  { CRM_MSG_AUDIT_LIST, "audit.list", "(a{sv}xi)", "(aa{sv}x)", "audit.view", CRM_MSG_FLAG_NONE,
+    N_("View the audit log") },
+  /* entity ("" = all), before id, limit → deleted records (entity, id, title, deleted_by, deleted_at), next */
+  { CRM_MSG_RECYCLE_LIST, "recycle.list", "(sxi)", "(aa{sv}x)", "recycle.manage", CRM_MSG_FLAG_NONE,
+    N_("Manage the recycle bin") },
+  { CRM_MSG_RECYCLE_RESTORE, "recycle.restore", "(ssx)", "()", "recycle.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage the recycle bin") },
+  { CRM_MSG_RECYCLE_PURGE, "recycle.purge", "(ssx)", "()", "recycle.manage", CRM_MSG_FLAG_MUTATES,
+    N_("Manage the recycle bin") },
 };
 
 static const CrmPermissionInfo permissions[] = {
@@ -107,6 +221,16 @@ static const CrmPermissionInfo permissions[] = {
   { "user.view",       "user",     N_("View user accounts") },
   { "user.manage",     "user",     N_("Manage user accounts") },
   { "team.manage",     "team",     N_("Manage departments") },
+  { "role.manage",     "role",     N_("Manage roles and permissions") },
+  { "settings.manage", "settings", N_("Manage settings") },
+  { "audit.view",      "audit",    N_("View the audit log") },
+  { "recycle.manage",  "recycle",  N_("Manage the recycle bin") },
+  { "call.view",       "call",     N_("View call history") },
+  { "call.view_all",   "call",     N_("View everyone's call history") },
+  { "call.log",        "call",     N_("Log calls") },
+  { "call.recording.listen", "call", N_("Listen to call recordings") },
+  { "call.recording.delete", "call", N_("Delete call recordings") },
+  { "blacklist.manage", "call",    N_("Manage the blacklist") },
 };
 
 const CrmMessageInfo *

@@ -39,11 +39,56 @@ typedef enum {
   CRM_MSG_DEPARTMENT_LIST       = 54,
   CRM_MSG_DEPARTMENT_CREATE     = 55,  /* mutates */
 
+  /* Team, accounts, roles (issue 4). */
+  CRM_MSG_USER_UPDATE           = 56,  /* mutates */
+  CRM_MSG_USER_SET_DISABLED     = 57,  /* mutates */
+  CRM_MSG_USER_RESET_PASSWORD   = 58,  /* mutates */
+  CRM_MSG_USER_LOGIN_HISTORY    = 59,
+  CRM_MSG_SESSION_LIST          = 60,
+  CRM_MSG_SESSION_REVOKE        = 61,  /* mutates */
+  CRM_MSG_DEVICE_LIST           = 62,
+  CRM_MSG_DEVICE_APPROVE        = 63,  /* mutates */
+  CRM_MSG_ROLE_CREATE           = 64,  /* mutates */
+  CRM_MSG_ROLE_UPDATE           = 65,  /* mutates */
+  CRM_MSG_ROLE_DELETE           = 66,  /* mutates */
+  CRM_MSG_DEPARTMENT_UPDATE     = 67,  /* mutates */
+  CRM_MSG_DEPARTMENT_DELETE     = 68,  /* mutates */
+
   /* Push frames (server → client, request id 0). */
   CRM_MSG_PUSH_RECORD_CHANGED   = 80,
   CRM_MSG_PUSH_SIGNED_OUT       = 81,
   CRM_MSG_PUSH_REMINDER         = 82,
   CRM_MSG_PUSH_PERMISSIONS      = 83,
+
+  /* Call center (issue 5). */
+  CRM_MSG_CALL_LOOKUP           = 100, /* caller number → customer/contact for the pop-up */
+  CRM_MSG_CALL_LOG              = 101, /* mutates */
+  CRM_MSG_CALL_LIST             = 102,
+  CRM_MSG_CALL_STATS            = 103,
+  CRM_MSG_CALL_DELETE_RECORDING = 104, /* mutates */
+  CRM_MSG_BLACKLIST_LIST        = 105,
+  CRM_MSG_BLACKLIST_SAVE        = 106, /* mutates */
+  CRM_MSG_BLACKLIST_DELETE      = 107, /* mutates */
+  CRM_MSG_BLACKLIST_CHECK       = 108,
+  CRM_MSG_CALL_SETTINGS_GET     = 109,
+  CRM_MSG_CALL_SETTINGS_SET     = 110, /* mutates */
+
+  /* Settings, audit, recycle bin (issue 4). */
+  CRM_MSG_CHOICE_LIST           = 140,
+  CRM_MSG_CHOICE_SAVE           = 141, /* mutates */
+  CRM_MSG_CUSTOM_FIELD_LIST     = 142,
+  CRM_MSG_CUSTOM_FIELD_SAVE     = 143, /* mutates */
+  CRM_MSG_CUSTOM_FIELD_RETIRE   = 144, /* mutates */
+  CRM_MSG_NUMBERING_GET         = 145,
+  CRM_MSG_NUMBERING_SAVE        = 146, /* mutates */
+  CRM_MSG_ENTRY_RULE_GET        = 147,
+  CRM_MSG_ENTRY_RULE_SAVE       = 148, /* mutates */
+  CRM_MSG_SETTING_GET           = 149,
+  CRM_MSG_SETTING_SET           = 150, /* mutates */
+  CRM_MSG_AUDIT_LIST            = 151,
+  CRM_MSG_RECYCLE_LIST          = 152,
+  CRM_MSG_RECYCLE_RESTORE       = 153, /* mutates */
+  CRM_MSG_RECYCLE_PURGE         = 154, /* mutates */
 } CrmMessageId;
 
 typedef enum {
