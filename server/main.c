@@ -21,6 +21,7 @@
 #define DEFAULT_PORT      7420
 #define DEFAULT_HTTP_PORT 7421
 #define STOP_DEADLINE_MS  15000
+#define PORT_UNSET        G_MININT
 
 typedef struct {
   char *config_file;
@@ -116,7 +117,7 @@ load_config (Options *o, GError **error)
     {
       int *field = G_STRUCT_MEMBER_P (o, ints[i].offset);
 
-      if (*field < 0 && g_key_file_has_key (kf, "server", ints[i].key, NULL))
+      if (*field == PORT_UNSET && g_key_file_has_key (kf, "server", ints[i].key, NULL))
         {
           *field = g_key_file_get_integer (kf, "server", ints[i].key, &local_error);
           if (local_error != NULL)
@@ -302,7 +303,7 @@ out:
 int
 main (int argc, char **argv)
 {
-  Options o = { .port = -1, .http_port = -1 };
+  Options o = { .port = PORT_UNSET, .http_port = PORT_UNSET };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) args = NULL;
@@ -373,9 +374,9 @@ main (int argc, char **argv)
     }
   if (o.listen == NULL)
     o.listen = g_strdup ("0.0.0.0");
-  if (o.port < 0)
+  if (o.port == PORT_UNSET)
     o.port = DEFAULT_PORT;
-  if (o.http_port < 0)
+  if (o.http_port == PORT_UNSET)
     o.http_port = DEFAULT_HTTP_PORT;
   if (o.data_dir == NULL)
     o.data_dir = g_build_filename (g_get_user_data_dir (), "jinke-crm", "server", NULL);
