@@ -319,9 +319,11 @@ runs_without_transaction (CrmMessageId id)
 }
 
 
+/* `state_out` receives the SQLSTATE of the failure (before any ROLLBACK
+ * clears it), "" when none. */
 static GVariant *
 run_once (Worker *w, CrmRequestContext *ctx, GVariant *request, CrmHandlerFunc handler,
-          GError **error)
+          char state_out[6], GError **error)
 {
   CrmDb *db = w->db;
   gboolean mutates = (ctx->message->flags & CRM_MSG_FLAG_MUTATES) != 0;
@@ -334,8 +336,12 @@ run_once (Worker *w, CrmRequestContext *ctx, GVariant *request, CrmHandlerFunc h
   crm_db_take_commit_on_error (db);
 
   in_transaction = !runs_without_transaction (ctx->message->id);
+  state_out[0] = '\0';
   if (in_transaction && !crm_db_command (db, "BEGIN", error))
-    return NULL;
+    {
+      g_strlcpy (state_out, crm_db_last_sqlstate (db), 6);
+      return NULL;
+    }
   if (ctx->session != NULL && !session_touch (db, ctx, &local))
     goto failed;
   if (mutates && ctx->session != NULL && ctx->idempotency_key != NULL)
@@ -369,15 +375,20 @@ run_once (Worker *w, CrmRequestContext *ctx, GVariant *request, CrmHandlerFunc h
       !idempotency_store (db, ctx, reply, &local))
     goto failed;
   if (in_transaction && !crm_db_command (db, "COMMIT", error))
-    return NULL;
+    {
+      g_strlcpy (state_out, crm_db_last_sqlstate (db), 6);
+      return NULL;
+    }
   return g_steal_pointer (&reply);
 
 failed:
+  g_strlcpy (state_out, crm_db_last_sqlstate (db), 6);
   if (in_transaction && crm_db_take_commit_on_error (db))
     {
       g_autoptr(GError) commit_error = NULL;
       if (!crm_db_command (db, "COMMIT", &commit_error))
         {
+          g_strlcpy (state_out, crm_db_last_sqlstate (db), 6);
           g_propagate_error (error, g_steal_pointer (&commit_error));
           return NULL;
         }
@@ -431,15 +442,14 @@ worker_run (Worker *w, CrmRequestContext *ctx, GVariant *request, GError **error
   for (guint attempt = 1; attempt <= MAX_ATTEMPTS; attempt++)
     {
       GVariant *reply;
-      const char *state;
+      char state[6];
 
       g_clear_error (&local);
       if (!worker_ensure_connection (w, error))
         return NULL;
-      reply = run_once (w, ctx, request, handler, &local);
+      reply = run_once (w, ctx, request, handler, state, &local);
       if (reply != NULL)
         return reply;
-      state = crm_db_last_sqlstate (w->db);
       if (strcmp (state, "40001") == 0 || strcmp (state, "40P01") == 0)
         {
           g_debug ("%s: retrying after %s (attempt %u)", ctx->message->name, state, attempt);

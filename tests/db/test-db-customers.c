@@ -521,6 +521,94 @@ test_scope_change (Fixture *f, gconstpointer data)
     }
 }
 
+/* ---- retry after a deadlock ---- */
+
+typedef struct {
+  GVariant *reply;
+  GError   *error;
+  gboolean  done;
+} One;
+
+static void
+one_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  One *o = user_data;
+
+  o->reply = crm_db_pool_run_finish (crm_test_db->pool, result, NULL, &o->error);
+  o->done = TRUE;
+}
+
+static gboolean
+flag_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_deadlock_retried (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  gint64 a = crm_test_db_create_customer (sa, "死锁重试有限公司", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) other = crm_db_connect (crm_test_db->conninfo, &error);
+  g_autofree char *key = crm_test_db_key ();
+  g_autofree char *sql = NULL;
+  CrmRequestContext *ctx = g_new0 (CrmRequestContext, 1);
+  One o = { 0 };
+  gboolean waited = FALSE, other_done = FALSE;
+  gint64 version;
+
+  g_assert_no_error (error);
+  PQclear (PQexec (other, "SET deadlock_timeout = '10s'"));
+  PQclear (PQexec (other, "BEGIN"));
+  sql = g_strdup_printf ("SELECT 1 FROM customers WHERE id = %" G_GINT64_FORMAT " FOR UPDATE", a);
+  PQclear (PQexec (other, sql));
+
+  /* The update claims its idempotency key, then waits for the row lock. */
+  ctx->message = crm_message_lookup (CRM_MSG_CUSTOMER_UPDATE);
+  ctx->session = crm_session_ref (sa);
+  ctx->locale = g_strdup ("C");
+  ctx->idempotency_key = g_strdup (key);
+  crm_db_pool_run_async (crm_test_db->pool, ctx,
+                         g_variant_new_parsed ("(%s, %x, int64 1, {'notes': <'改过'>})", key, a),
+                         NULL, one_done, &o);
+  g_timeout_add (300, flag_cb, &waited);
+  while (!waited)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* The other transaction now wants the same key: a deadlock, which
+   * PostgreSQL breaks by aborting the update (its timeout is shorter);
+   * the pool retries it. */
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO idempotency (user_id, key, message) VALUES"
+                         " (%" G_GINT64_FORMAT ", '%s', 34)", sa->user_id, key);
+  g_assert_cmpint (PQsendQuery (other, sql), ==, 1);
+  while (!o.done)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      if (!other_done)
+        {
+          PQconsumeInput (other);
+          if (!PQisBusy (other))
+            {
+              PGresult *res;
+              while ((res = PQgetResult (other)) != NULL)
+                PQclear (res);
+              PQclear (PQexec (other, "ROLLBACK"));
+              other_done = TRUE;
+            }
+        }
+      g_usleep (2000);
+    }
+  g_assert_no_error (o.error);
+  g_variant_get (o.reply, "(x)", &version);
+  g_assert_cmpint (version, ==, 2);
+  g_variant_unref (o.reply);
+  g_assert_true (other_done);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM audit_log WHERE action = 'update'"), ==, 1);
+}
+
 /* ---- search ---- */
 
 static void
@@ -808,6 +896,7 @@ main (int argc, char **argv)
   ADD ("/db/customers/idempotent-concurrent", test_idempotent_concurrent);
   ADD ("/db/customers/scope", test_scope);
   ADD ("/db/customers/scope-change", test_scope_change);
+  ADD ("/db/customers/deadlock-retried", test_deadlock_retried);
   ADD ("/db/customers/search", test_search);
   ADD ("/db/customers/keyset-pages", test_keyset_pages);
   ADD ("/db/customers/import", test_import);
