@@ -230,7 +230,7 @@ static const CrmPermissionInfo permissions[] = {
   { "call.log",        "call",     N_("Log calls") },
   { "call.recording.listen", "call", N_("Listen to call recordings") },
   { "call.recording.delete", "call", N_("Delete call recordings") },
-  { "blacklist.manage", "call",    N_("Manage the blacklist") },
+  { "blacklist.manage", "blacklist", N_("Manage the blacklist") },
 };
 
 const CrmMessageInfo *
