@@ -62,6 +62,7 @@ struct _CrmServerConnection {
   /* Writing */
   GQueue write_queue; /* GBytes */
   GBytes *writing;
+  gsize queued_bytes; /* in write_queue and writing */
   gboolean close_after_write;
 };
 
@@ -70,6 +71,11 @@ G_DEFINE_FINAL_TYPE (CrmServerConnection, crm_server_connection, G_TYPE_OBJECT)
 gboolean crm_server_request_logging = FALSE;
 
 static void start_reading (CrmServerConnection *self);
+
+/* A peer that sends requests but does not read the replies would make the
+ * write queue grow without bound; above this, reading stops until the
+ * peer has taken its replies. */
+#define WRITE_QUEUE_HIGH (1024 * 1024)
 static void flush_writes (CrmServerConnection *self);
 static void maybe_finish_draining (CrmServerConnection *self);
 
@@ -270,7 +276,10 @@ write_done_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr(CrmServerConnection) self = data;
   g_autoptr(GError) error = NULL;
+  gboolean was_full = self->queued_bytes > WRITE_QUEUE_HIGH;
 
+  if (self->writing != NULL)
+    self->queued_bytes -= g_bytes_get_size (self->writing);
   g_clear_pointer (&self->writing, g_bytes_unref);
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
     {
@@ -287,6 +296,8 @@ write_done_cb (GObject *source, GAsyncResult *result, gpointer data)
     crm_server_connection_close (self);
   else if (self->state == CRM_SERVER_CONNECTION_DRAINING)
     maybe_finish_draining (self);
+  if (was_full && self->queued_bytes <= WRITE_QUEUE_HIGH)
+    start_reading (self);
 }
 
 #define COALESCE_LIMIT (256 * 1024)
@@ -335,6 +346,7 @@ queue_frame (CrmServerConnection *self, GBytes *frame /* owned */)
       g_bytes_unref (frame);
       return;
     }
+  self->queued_bytes += g_bytes_get_size (frame);
   g_queue_push_tail (&self->write_queue, frame);
   flush_writes (self);
 }
@@ -774,6 +786,8 @@ start_reading (CrmServerConnection *self)
     return;
   if (self->in_flight >= CRM_SERVER_MAX_IN_FLIGHT)
     return; /* resumed by request_done_cb */
+  if (self->queued_bytes > WRITE_QUEUE_HIGH)
+    return; /* resumed by write_done_cb */
   self->reading = TRUE;
   g_input_stream_read_all_async (g_io_stream_get_input_stream (self->stream),
                                  self->header_bytes, CRM_FRAME_HEADER_SIZE,
