@@ -63,6 +63,68 @@ test_collation_available (Fixture *f, gconstpointer data)
   g_assert_cmpstr (first, ==, "安徽");
 }
 
+static GError *login_error (const char *login, const char *password, const char *locale);
+
+static gpointer
+apply_thread (gpointer conninfo)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = crm_migrations_apply (conninfo, &error);
+
+  if (!ok)
+    g_printerr ("migration thread: %s\n", error->message);
+  return GINT_TO_POINTER (ok);
+}
+
+static void
+test_migrations_concurrent (Fixture *f, gconstpointer data)
+{
+  g_autofree char *conninfo = NULL;
+  GThread *threads[3];
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = NULL;
+
+  /* Three servers starting at once on an empty database. */
+  crm_test_db_exec ("DROP DATABASE IF EXISTS crm_race");
+  crm_test_db_exec ("CREATE DATABASE crm_race");
+  conninfo = g_strdup_printf ("%s dbname=crm_race", crm_test_db->conninfo);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("migrate", apply_thread, conninfo);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_assert_true (GPOINTER_TO_INT (g_thread_join (threads[i])));
+  conn = crm_db_connect (conninfo, &error);
+  g_assert_no_error (error);
+  res = PQexec (conn, "SELECT (SELECT count(*) FROM schema_migrations) = (SELECT count(DISTINCT version)"
+                      " FROM schema_migrations), (SELECT count(*) FROM roles)");
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_TUPLES_OK);
+  g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, "t");
+  g_assert_cmpstr (PQgetvalue (res, 0, 1), ==, "7");
+  g_clear_pointer (&conn, PQfinish);
+  crm_test_db_exec ("DROP DATABASE crm_race");
+}
+
+static void
+test_peer_throttled (Fixture *f, gconstpointer data)
+{
+  /* Many recent failures from one address (as login_history records
+   * them): further attempts from there are refused before any password
+   * check; another address is not affected. */
+  crm_test_db_exec ("INSERT INTO login_history (login, peer, success, reason)"
+                    " SELECT 'x' || i, '127.0.0.1', false, 'wrong password'"
+                    " FROM generate_series (1, 30) i");
+  {
+    g_autoptr(GError) e = login_error ("sa", TEST_PASSWORD, NULL);
+    g_assert_error (e, CRM_ERROR, CRM_ERROR_RATE_LIMITED);
+  }
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM sessions"), ==, 0);
+  crm_test_db_exec ("UPDATE login_history SET peer = '10.9.8.7'");
+  {
+    g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+    g_assert_nonnull (sa);
+  }
+}
+
 /* ---- sign-in ---- */
 
 static GError *
@@ -717,9 +779,11 @@ main (int argc, char **argv)
   ADD ("/db/migrations/idempotent", test_migrations_idempotent);
   ADD ("/db/migrations/newer-refused", test_migrations_newer_refused);
   ADD ("/db/migrations/pinyin-collation", test_collation_available);
+  ADD ("/db/migrations/concurrent", test_migrations_concurrent);
   ADD ("/db/auth/login/success", test_login_success);
   ADD ("/db/auth/login/wrong", test_login_wrong);
   ADD ("/db/auth/lockout", test_lockout);
+  ADD ("/db/auth/peer-throttled", test_peer_throttled);
   ADD ("/db/auth/unlock-needs-permission", test_unlock_needs_permission);
   ADD ("/db/auth/logout", test_logout);
   ADD ("/db/auth/change-password", test_change_password);
