@@ -41,6 +41,7 @@ static gint64 opt_deep_row = 500000;
 static int opt_server_pid = 0;
 static int opt_silent = 300;
 static char *opt_label = NULL;
+static int opt_budget = 60;
 
 static char *session_token = NULL;
 
@@ -423,8 +424,11 @@ run_search (void)
     {
       g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
       gint64 failures = 0;
+      /* Slow searches would make the run endless: stop at the budget and
+       * report over the queries measured so far. */
+      gint64 stop_at = g_get_monotonic_time () + (gint64) opt_budget * G_USEC_PER_SEC;
 
-      for (int q = 0; q < opt_count + 10; q++)
+      for (int q = 0; q < opt_count + 10 && g_get_monotonic_time () < stop_at; q++)
         {
           g_autofree char *query = make_query (rows->pdata[q % rows->len], kinds[k], rand);
           g_autoptr(GVariant) reply = NULL;
@@ -455,6 +459,7 @@ run_search (void)
           fprintf (stderr, "crm-bench: no %s query succeeded\n", kinds[k]);
           continue;
         }
+      fprintf (stderr, "crm-bench: %u %s queries measured\n", ms->len, kinds[k]);
       printf ("search_p50_%s_ms %.2f ms\n", kinds[k], percentile (ms, 0.50));
       printf ("search_p95_%s_ms %.2f ms\n", kinds[k], percentile (ms, 0.95));
     }
@@ -709,6 +714,7 @@ main (int argc, char **argv)
     { "server-pid", 0, 0, G_OPTION_ARG_INT, &opt_server_pid, "Server process (idle)", "PID" },
     { "silent", 0, 0, G_OPTION_ARG_INT, &opt_silent, "Silent TCP connections", "N" },
     { "label", 0, 0, G_OPTION_ARG_STRING, &opt_label, "Name of the printed figure (rpc)", "NAME" },
+    { "budget", 0, 0, G_OPTION_ARG_INT, &opt_budget, "Seconds at most per query kind (search)", "S" },
     { NULL }
   };
 
