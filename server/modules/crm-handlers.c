@@ -38,6 +38,53 @@ crm_handlers_lookup (CrmMessageId id)
     case CRM_MSG_DEPARTMENT_LIST:      return crm_department_list;
     case CRM_MSG_DEPARTMENT_CREATE:    return crm_department_create;
 #endif
+#ifdef CRM_HAVE_TEAM
+    case CRM_MSG_DEPARTMENT_UPDATE:    return crm_department_update;
+    case CRM_MSG_DEPARTMENT_DELETE:    return crm_department_delete;
+    case CRM_MSG_USER_UPDATE:          return crm_user_update;
+    case CRM_MSG_USER_SET_DISABLED:    return crm_user_set_disabled;
+    case CRM_MSG_USER_RESET_PASSWORD:  return crm_user_reset_password;
+    case CRM_MSG_USER_LOGIN_HISTORY:   return crm_user_login_history;
+    case CRM_MSG_SESSION_LIST:         return crm_session_list;
+    case CRM_MSG_SESSION_REVOKE:       return crm_session_revoke;
+    case CRM_MSG_DEVICE_LIST:          return crm_device_list;
+    case CRM_MSG_DEVICE_APPROVE:       return crm_device_approve;
+    case CRM_MSG_ROLE_CREATE:          return crm_role_create;
+    case CRM_MSG_ROLE_UPDATE:          return crm_role_update;
+    case CRM_MSG_ROLE_DELETE:          return crm_role_delete;
+#endif
+#ifdef CRM_HAVE_SETTINGS
+    case CRM_MSG_CHOICE_LIST:          return crm_choice_list;
+    case CRM_MSG_CHOICE_SAVE:          return crm_choice_save;
+    case CRM_MSG_CUSTOM_FIELD_LIST:    return crm_custom_field_list;
+    case CRM_MSG_CUSTOM_FIELD_SAVE:    return crm_custom_field_save;
+    case CRM_MSG_CUSTOM_FIELD_RETIRE:  return crm_custom_field_retire;
+    case CRM_MSG_NUMBERING_GET:        return crm_numbering_get;
+    case CRM_MSG_NUMBERING_SAVE:       return crm_numbering_save;
+    case CRM_MSG_ENTRY_RULE_GET:       return crm_entry_rule_get;
+    case CRM_MSG_ENTRY_RULE_SAVE:      return crm_entry_rule_save;
+    case CRM_MSG_SETTING_GET:          return crm_setting_get;
+    case CRM_MSG_SETTING_SET:          return crm_setting_set;
+#endif
+#ifdef CRM_HAVE_AUDIT
+    case CRM_MSG_AUDIT_LIST:           return crm_audit_list;
+    case CRM_MSG_RECYCLE_LIST:         return crm_recycle_list;
+    case CRM_MSG_RECYCLE_RESTORE:      return crm_recycle_restore;
+    case CRM_MSG_RECYCLE_PURGE:        return crm_recycle_purge;
+#endif
+#ifdef CRM_HAVE_CALLS
+    case CRM_MSG_CALL_LOOKUP:           return crm_call_lookup;
+    case CRM_MSG_CALL_LOG:              return crm_call_log;
+    case CRM_MSG_CALL_LIST:             return crm_call_list;
+    case CRM_MSG_CALL_STATS:            return crm_call_stats;
+    case CRM_MSG_CALL_DELETE_RECORDING: return crm_call_delete_recording;
+    case CRM_MSG_CALL_SETTINGS_GET:     return crm_call_settings_get;
+    case CRM_MSG_CALL_SETTINGS_SET:     return crm_call_settings_set;
+    case CRM_MSG_BLACKLIST_LIST:        return crm_blacklist_list;
+    case CRM_MSG_BLACKLIST_SAVE:        return crm_blacklist_save;
+    case CRM_MSG_BLACKLIST_DELETE:      return crm_blacklist_delete;
+    case CRM_MSG_BLACKLIST_CHECK:       return crm_blacklist_check;
+#endif
     default:
       return NULL;
     }

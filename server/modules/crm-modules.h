@@ -38,6 +38,53 @@ CRM_DECLARE_HANDLER (crm_role_list);
 CRM_DECLARE_HANDLER (crm_department_list);
 CRM_DECLARE_HANDLER (crm_department_create);
 
+/* team/ (issue 4) */
+CRM_DECLARE_HANDLER (crm_department_update);
+CRM_DECLARE_HANDLER (crm_department_delete);
+CRM_DECLARE_HANDLER (crm_user_update);
+CRM_DECLARE_HANDLER (crm_user_set_disabled);
+CRM_DECLARE_HANDLER (crm_user_reset_password);
+CRM_DECLARE_HANDLER (crm_user_login_history);
+CRM_DECLARE_HANDLER (crm_session_list);
+CRM_DECLARE_HANDLER (crm_session_revoke);
+CRM_DECLARE_HANDLER (crm_device_list);
+CRM_DECLARE_HANDLER (crm_device_approve);
+CRM_DECLARE_HANDLER (crm_role_create);
+CRM_DECLARE_HANDLER (crm_role_update);
+CRM_DECLARE_HANDLER (crm_role_delete);
+
+/* settings/ (issue 4) */
+CRM_DECLARE_HANDLER (crm_choice_list);
+CRM_DECLARE_HANDLER (crm_choice_save);
+CRM_DECLARE_HANDLER (crm_custom_field_list);
+CRM_DECLARE_HANDLER (crm_custom_field_save);
+CRM_DECLARE_HANDLER (crm_custom_field_retire);
+CRM_DECLARE_HANDLER (crm_numbering_get);
+CRM_DECLARE_HANDLER (crm_numbering_save);
+CRM_DECLARE_HANDLER (crm_entry_rule_get);
+CRM_DECLARE_HANDLER (crm_entry_rule_save);
+CRM_DECLARE_HANDLER (crm_setting_get);
+CRM_DECLARE_HANDLER (crm_setting_set);
+
+/* audit/ (issue 4) */
+CRM_DECLARE_HANDLER (crm_audit_list);
+CRM_DECLARE_HANDLER (crm_recycle_list);
+CRM_DECLARE_HANDLER (crm_recycle_restore);
+CRM_DECLARE_HANDLER (crm_recycle_purge);
+
+/* calls/ */
+CRM_DECLARE_HANDLER (crm_call_lookup);
+CRM_DECLARE_HANDLER (crm_call_log);
+CRM_DECLARE_HANDLER (crm_call_list);
+CRM_DECLARE_HANDLER (crm_call_stats);
+CRM_DECLARE_HANDLER (crm_call_delete_recording);
+CRM_DECLARE_HANDLER (crm_call_settings_get);
+CRM_DECLARE_HANDLER (crm_call_settings_set);
+CRM_DECLARE_HANDLER (crm_blacklist_list);
+CRM_DECLARE_HANDLER (crm_blacklist_save);
+CRM_DECLARE_HANDLER (crm_blacklist_delete);
+CRM_DECLARE_HANDLER (crm_blacklist_check);
+
 /* Password hashing shared by auth, users and accounts (Argon2id,
  * interactive limits, at most two at once). NULL on failure. */
 char    *crm_password_hash   (const char *password);

@@ -75,9 +75,9 @@ crm_auth_load_permissions (CrmDb *db, gint64 user_id, GError **error)
   const char *params[] = { uid };
   g_autoptr(PGresult) res =
     crm_db_exec (db, "auth_permissions",
-                 "SELECT DISTINCT rp.permission FROM user_roles ur"
-                 " JOIN role_permissions rp ON rp.role_id = ur.role_id"
-                 " WHERE ur.user_id = $1 ORDER BY 1", 1, params, error);
+                 /* roles ∪ grants − denials (migration 0010) */
+                 "SELECT permission FROM crm_user_permissions ($1) ORDER BY 1",
+                 1, params, error);
   g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
 
   if (res == NULL)
@@ -352,10 +352,48 @@ crm_auth_logout (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
   return g_variant_new ("()");
 }
 
+/* Re-reads the session's user and permissions, so that whoami (and the
+ * server's push.permissions refresh, which runs it) reflect role, grant
+ * and account changes made since sign-in. */
 GVariant *
 crm_auth_whoami (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  return session_reply ("", ctx->new_session ? ctx->new_session : ctx->session);
+  CrmSession *s = ctx->new_session ? ctx->new_session : ctx->session;
+  g_autofree char *uid = crm_db_int64_to_string (s->user_id);
+  const char *params[] = { s->token_hash, uid };
+  g_autoptr(PGresult) res =
+    crm_db_exec (db, "auth_whoami",
+                 "SELECT u.disabled, u.must_change_password, coalesce (u.department_id, 0),"
+                 " u.display_name, EXISTS (SELECT 1 FROM sessions WHERE token_hash = $1"
+                 "  AND NOT revoked AND expires > now ())"
+                 " FROM users u WHERE u.id = $2", 2, params, error);
+  GStrv perms;
+
+  if (res == NULL)
+    return NULL;
+  if (PQntuples (res) != 1 || !crm_db_get_bool (res, 0, 4))
+    {
+      g_set_error (error, CRM_ERROR, CRM_ERROR_SESSION_EXPIRED,
+                   _("Your session has expired; please sign in again"));
+      return NULL;
+    }
+  if (crm_db_get_bool (res, 0, 0))
+    {
+      g_set_error (error, CRM_ERROR, CRM_ERROR_ACCOUNT_DISABLED,
+                   _("This account is disabled; ask your administrator"));
+      return NULL;
+    }
+  perms = crm_auth_load_permissions (db, s->user_id, error);
+  if (perms == NULL)
+    return NULL;
+  {
+    CrmSession *fresh = crm_session_new (s->token_hash, s->user_id, crm_db_get_int64 (res, 0, 2),
+                                         s->login, crm_db_get_string (res, 0, 3), perms,
+                                         s->expires_us, crm_db_get_bool (res, 0, 1));
+    g_clear_pointer (&ctx->new_session, crm_session_unref);
+    ctx->new_session = fresh;
+  }
+  return session_reply ("", ctx->new_session);
 }
 
 /* Shared with user.create. */

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-admin"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "crm-admin-util.h"
+
+static gboolean
+wrong_type (const char *key, GError **error)
+{
+  g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, key,
+                                                 _("This field has the wrong type")));
+  return FALSE;
+}
+
+static GVariant *
+lookup (GVariantDict *d, const char *key, const GVariantType *type, gboolean *present,
+        gboolean *ok, GError **error)
+{
+  GVariant *v = g_variant_dict_lookup_value (d, key, NULL);
+
+  *ok = TRUE;
+  if (present)
+    *present = v != NULL;
+  if (v == NULL)
+    return NULL;
+  if (!g_variant_is_of_type (v, type))
+    {
+      g_variant_unref (v);
+      *ok = wrong_type (key, error);
+      return NULL;
+    }
+  return v;
+}
+
+gboolean
+crm_admin_dict_string (GVariantDict *d, const char *key, const char **out,
+                       gboolean *present, GError **error)
+{
+  gboolean ok;
+  GVariant *v = lookup (d, key, G_VARIANT_TYPE_STRING, present, &ok, error);
+
+  if (v != NULL)
+    {
+      *out = g_variant_get_string (v, NULL);
+      /* The dictionary holds its own reference to the value. */
+      g_variant_unref (v);
+    }
+  return ok;
+}
+
+gboolean
+crm_admin_dict_int64 (GVariantDict *d, const char *key, gint64 *out,
+                      gboolean *present, GError **error)
+{
+  gboolean ok;
+  GVariant *v = lookup (d, key, G_VARIANT_TYPE_INT64, present, &ok, error);
+
+  if (v != NULL)
+    {
+      *out = g_variant_get_int64 (v);
+      g_variant_unref (v);
+    }
+  return ok;
+}
+
+gboolean
+crm_admin_dict_bool (GVariantDict *d, const char *key, gboolean *out,
+                     gboolean *present, GError **error)
+{
+  gboolean ok;
+  GVariant *v = lookup (d, key, G_VARIANT_TYPE_BOOLEAN, present, &ok, error);
+
+  if (v != NULL)
+    {
+      *out = g_variant_get_boolean (v);
+      g_variant_unref (v);
+    }
+  return ok;
+}
+
+gboolean
+crm_admin_dict_strv (GVariantDict *d, const char *key, GStrv *out, GError **error)
+{
+  gboolean ok;
+  GVariant *v = lookup (d, key, G_VARIANT_TYPE_STRING_ARRAY, NULL, &ok, error);
+
+  *out = NULL;
+  if (v != NULL)
+    {
+      *out = g_variant_dup_strv (v, NULL);
+      g_variant_unref (v);
+    }
+  return ok;
+}
+
+gboolean
+crm_admin_dict_only (GVariant *dict, const char * const *allowed, GError **error)
+{
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_variant_iter_init (&iter, dict);
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+    if (!g_strv_contains (allowed, key))
+      {
+        g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, key,
+                                                       _("Unknown field")));
+        return FALSE;
+      }
+  return TRUE;
+}
+
+gboolean
+crm_admin_permission_known (const char *permission)
+{
+  gsize n;
+  const CrmPermissionInfo *all = crm_permissions_all (&n);
+
+  for (gsize i = 0; i < n; i++)
+    if (strcmp (all[i].permission, permission) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+char *
+crm_admin_snapshot (CrmDb *db, const char *name, const char *sql, gint64 id,
+                    const char *not_found, GError **error)
+{
+  g_autofree char *sid = crm_db_int64_to_string (id);
+  const char *params[] = { sid };
+  g_autoptr(PGresult) res = crm_db_exec (db, name, sql, 1, params, error);
+
+  if (res == NULL)
+    return NULL;
+  if (PQntuples (res) != 1 || PQgetisnull (res, 0, 0))
+    {
+      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND, not_found);
+      return NULL;
+    }
+  return g_strdup (crm_db_get_string (res, 0, 0));
+}
+
+gboolean
+crm_admin_user_in_scope (CrmDb *db, CrmRequestContext *ctx, const char *permission,
+                         gint64 user_id, GError **error)
+{
+  g_autofree char *owners = NULL;
+  g_autofree char *sid = crm_db_int64_to_string (user_id);
+  g_autoptr(PGresult) res = NULL;
+
+  if (!crm_db_scope_owners (db, ctx->session->user_id, permission, &owners, error))
+    return FALSE;
+  {
+    const char *params[] = { sid, owners };
+    res = crm_db_exec (db, "admin_user_in_scope",
+                       "SELECT 1 FROM users WHERE id = $1"
+                       " AND ($2::bigint[] IS NULL OR id = ANY ($2::bigint[]))",
+                       2, params, error);
+  }
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) != 1)
+    {
+      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND, _("No such user"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+crm_admin_revoke_sessions (CrmDb *db, gint64 user_id, const char *only_hash,
+                           const char *reason, GError **error)
+{
+  g_autofree char *uid = crm_db_int64_to_string (user_id);
+  const char *params[] = { uid, only_hash, reason };
+  g_autoptr(PGresult) res =
+    crm_db_exec (db, "admin_revoke",
+                 "WITH r AS (UPDATE sessions SET revoked = true"
+                 "  WHERE user_id = $1 AND NOT revoked"
+                 "  AND ($2::text IS NULL OR token_hash = $2) RETURNING token_hash)"
+                 " SELECT pg_notify ('crm_sessions', 'revoke ' || token_hash || ' ' || $3) FROM r",
+                 3, params, error);
+
+  return res != NULL;
+}
+
+int
+crm_admin_clamp_limit (int limit, int dflt, int max)
+{
+  if (limit <= 0)
+    return dflt;
+  return MIN (limit, max);
+}

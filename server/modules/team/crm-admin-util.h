@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * Helpers shared by the admin console's handlers (team/, settings/,
+ * audit/): typed lookups in request dictionaries with translated errors,
+ * record snapshots for the audit log, scope checks on users.
+ */
+
+#include "crm-modules.h"
+
+G_BEGIN_DECLS
+
+/* Each returns FALSE with CRM_ERROR_INVALID_FIELD naming `key` when the
+ * value has the wrong type; `*present` (may be NULL) tells whether the key
+ * was there.  Strings point into the dictionary's value. */
+gboolean crm_admin_dict_string (GVariantDict *d, const char *key, const char **out,
+                                gboolean *present, GError **error);
+gboolean crm_admin_dict_int64  (GVariantDict *d, const char *key, gint64 *out,
+                                gboolean *present, GError **error);
+gboolean crm_admin_dict_bool   (GVariantDict *d, const char *key, gboolean *out,
+                                gboolean *present, GError **error);
+/* An "as" value; `*out` is NULL when absent (free with g_strfreev). */
+gboolean crm_admin_dict_strv   (GVariantDict *d, const char *key, GStrv *out,
+                                GError **error);
+/* Refuses keys outside `allowed` (NULL-terminated) with INVALID_FIELD. */
+gboolean crm_admin_dict_only   (GVariant *dict, const char * const *allowed, GError **error);
+
+/* TRUE when `permission` is in the server's catalogue. */
+gboolean crm_admin_permission_known (const char *permission);
+
+/* Runs `sql` (one row, one jsonb column; $1 = id) and returns the JSON
+ * text, or NULL with NOT_FOUND (`not_found` translated) when no row. */
+char *crm_admin_snapshot (CrmDb *db, const char *name, const char *sql, gint64 id,
+                          const char *not_found, GError **error);
+
+/* NOT_FOUND unless `user_id` exists and is within what the session reaches
+ * with `permission` (data scope). */
+gboolean crm_admin_user_in_scope (CrmDb *db, CrmRequestContext *ctx, const char *permission,
+                                  gint64 user_id, GError **error);
+
+/* Marks sessions of `user_id` revoked (all when `only_hash` is NULL) and
+ * notifies the server so their connections get push.signed_out with
+ * `reason` ("disabled", "password-changed", "revoked"). */
+gboolean crm_admin_revoke_sessions (CrmDb *db, gint64 user_id, const char *only_hash,
+                                    const char *reason, GError **error);
+
+/* A limit argument clamped into 1…max (≤ 0 → default). */
+int crm_admin_clamp_limit (int limit, int dflt, int max);
+
+
+G_END_DECLS
