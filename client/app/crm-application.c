@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "crm-admin-window.h"
 #include "crm-application.h"
 #include "crm-error.h"
 #include "crm-sign-in-window.h"
@@ -185,6 +186,7 @@ crm_application_startup (GApplication *app)
   locale = crm_application_dup_locale ();
   self->session = crm_session_new (trust, locale);
   g_signal_connect (self->session, "signed-out", G_CALLBACK (on_session_signed_out), self);
+  crm_admin_window_install_action (GTK_APPLICATION (self), self->session);
 }
 
 static void

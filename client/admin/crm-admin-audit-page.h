@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "crm-session.h"
+
+G_BEGIN_DECLS
+
+#define CRM_TYPE_ADMIN_AUDIT_PAGE (crm_admin_audit_page_get_type ())
+G_DECLARE_FINAL_TYPE (CrmAdminAuditPage, crm_admin_audit_page, CRM, ADMIN_AUDIT_PAGE, GtkBox)
+
+GtkWidget *crm_admin_audit_page_new (CrmSession *session);
+
+G_END_DECLS

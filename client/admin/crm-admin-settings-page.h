@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "crm-session.h"
+
+G_BEGIN_DECLS
+
+#define CRM_TYPE_ADMIN_SETTINGS_PAGE (crm_admin_settings_page_get_type ())
+G_DECLARE_FINAL_TYPE (CrmAdminSettingsPage, crm_admin_settings_page, CRM, ADMIN_SETTINGS_PAGE, GtkBox)
+
+GtkWidget *crm_admin_settings_page_new (CrmSession *session);
+
+G_END_DECLS

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-admin"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "crm-admin-util.h"
+#include "crm-admin-window.h"
+
+typedef struct {
+  char               *key;
+  CrmAdminCellFormat  format;
+  gpointer            data;
+} Column;
+
+static void
+column_free (gpointer data)
+{
+  Column *column = data;
+
+  g_free (column->key);
+  g_free (column);
+}
+
+static char *
+column_text (Column         *column,
+             CrmAdminRecord *record)
+{
+  if (column->format)
+    return column->format (record, column->key, column->data);
+  return crm_admin_record_dup_text (record, column->key);
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            Column                   *column)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           Column                   *column)
+{
+  CrmAdminRecord *record = gtk_list_item_get_item (item);
+  g_autofree char *text = column_text (column, record);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+  gtk_widget_set_tooltip_text (gtk_list_item_get_child (item), text);
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             Column                   *column)
+{
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), "");
+  gtk_widget_set_tooltip_text (gtk_list_item_get_child (item), NULL);
+}
+
+static int
+compare_cells (gconstpointer a,
+               gconstpointer b,
+               gpointer      data)
+{
+  g_autofree char *ta = column_text (data, CRM_ADMIN_RECORD ((gpointer) a));
+  g_autofree char *tb = column_text (data, CRM_ADMIN_RECORD ((gpointer) b));
+
+  return g_utf8_collate (ta, tb);
+}
+
+GtkColumnViewColumn *
+crm_admin_column_add (GtkColumnView      *view,
+                      const char         *title,
+                      const char         *key,
+                      CrmAdminCellFormat  format,
+                      gpointer            data)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+  GtkSorter *sorter;
+  Column *c = g_new0 (Column, 1);
+
+  c->key = g_strdup (key);
+  c->format = format;
+  c->data = data;
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), c);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), c);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), c);
+  column = gtk_column_view_column_new (title, factory);
+  g_object_set_data_full (G_OBJECT (column), "crm-admin-column", c, column_free);
+  g_object_set_data_full (G_OBJECT (column), "crm-key", g_strdup (key), g_free);
+  sorter = GTK_SORTER (gtk_custom_sorter_new (compare_cells, c, NULL));
+  gtk_column_view_column_set_sorter (column, sorter);
+  g_object_unref (sorter);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_append_column (view, column);
+  g_object_unref (column);
+  return column;
+}
+
+GtkSingleSelection *
+crm_admin_column_view_set_model (GtkColumnView *view,
+                                 GListModel    *model)
+{
+  GtkSorter *sorter = gtk_column_view_get_sorter (view);
+  GtkSortListModel *sorted;
+  GtkSingleSelection *selection;
+
+  sorted = gtk_sort_list_model_new (g_object_ref (model),
+                                    sorter ? g_object_ref (sorter) : NULL);
+  selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_column_view_set_model (view, GTK_SELECTION_MODEL (selection));
+  g_object_unref (selection);
+  return selection;
+}
+
+CrmAdminRecord *
+crm_admin_selection_get (GtkSingleSelection *selection)
+{
+  gpointer item = selection ? gtk_single_selection_get_selected_item (selection) : NULL;
+
+  return item ? CRM_ADMIN_RECORD (item) : NULL;
+}
+
+void
+crm_admin_report_error (GtkWidget    *widget,
+                        const GError *error)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (widget, CRM_TYPE_ADMIN_WINDOW);
+
+  if (error == NULL || crm_admin_error_is_cancelled (error))
+    return;
+  g_debug ("admin: %s", error->message);
+  if (window)
+    crm_admin_window_show_message (CRM_ADMIN_WINDOW (window), error->message, TRUE);
+}
+
+void
+crm_admin_report_notice (GtkWidget  *widget,
+                         const char *message)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (widget, CRM_TYPE_ADMIN_WINDOW);
+
+  if (window)
+    crm_admin_window_show_message (CRM_ADMIN_WINDOW (window), message, FALSE);
+}
+
+gboolean
+crm_admin_error_is_cancelled (const GError *error)
+{
+  return error && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+typedef struct {
+  GtkWidget         *widget;
+  CrmAdminConfirmed  callback;
+  gpointer           data;
+} Confirm;
+
+static GtkWindow *confirm_dialog; /* weak */
+
+static void
+on_confirm_response (GtkDialog *dialog,
+                     int        response,
+                     Confirm   *confirm)
+{
+  confirm_dialog = NULL;
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (response == GTK_RESPONSE_ACCEPT)
+    confirm->callback (confirm->widget, confirm->data);
+  g_object_unref (confirm->widget);
+  g_free (confirm);
+}
+
+void
+crm_admin_confirm (GtkWidget         *widget,
+                   const char        *question,
+                   const char        *detail,
+                   const char        *accept_label,
+                   CrmAdminConfirmed  callback,
+                   gpointer           data)
+{
+  GtkWidget *dialog;
+  GtkWidget *accept;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  Confirm *confirm = g_new0 (Confirm, 1);
+
+  confirm->widget = g_object_ref (widget);
+  confirm->callback = callback;
+  confirm->data = data;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", question);
+  if (detail)
+    gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", detail);
+  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  accept = gtk_dialog_add_button (GTK_DIALOG (dialog), accept_label, GTK_RESPONSE_ACCEPT);
+  gtk_widget_add_css_class (accept, "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_signal_connect (dialog, "response", G_CALLBACK (on_confirm_response), confirm);
+  confirm_dialog = GTK_WINDOW (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+GtkWindow *
+crm_admin_get_confirm_dialog (void)
+{
+  return confirm_dialog;
+}
