@@ -429,6 +429,8 @@ start_handshake (Incoming *in)
       incoming_finish (in);
       return;
     }
+  /* No client certificates: no CA list (see crm-server-connection.c). */
+  g_tls_connection_set_database (G_TLS_CONNECTION (in->tls), NULL);
   in->handshaking = TRUE;
   in->http->handshakes++;
   g_clear_handle_id (&in->deadline_id, g_source_remove);

@@ -870,6 +870,10 @@ crm_server_connection_start_handshake (CrmServerConnection *self)
       return;
     }
   g_tls_connection_set_require_close_notify (G_TLS_CONNECTION (tls), FALSE);
+  /* No client certificates are asked for, so no CA list is needed; the
+   * default (system) database would otherwise be copied into every
+   * connection's credentials, megabytes per connection. */
+  g_tls_connection_set_database (G_TLS_CONNECTION (tls), NULL);
   g_clear_object (&self->stream);
   self->stream = tls;
   self->state = CRM_SERVER_CONNECTION_HANDSHAKING;
