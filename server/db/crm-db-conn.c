@@ -109,7 +109,8 @@ crm_db_error_from_result (PGconn *conn, const PGresult *res)
       return g_error_new (CRM_ERROR, CRM_ERROR_DUPLICATE,
                           _("This value is already used by another record"));
     }
-  if (strcmp (state, "40001") == 0 || strcmp (state, "40P01") == 0)
+  if (strcmp (state, "40001") == 0 || strcmp (state, "40P01") == 0 ||
+      strcmp (state, "57014") == 0 /* statement_timeout */)
     return g_error_new (CRM_ERROR, CRM_ERROR_UNAVAILABLE,
                         _("The database is busy; please try again"));
   if (g_str_has_prefix (state, "08") || g_str_has_prefix (state, "57P"))

@@ -147,6 +147,8 @@ worker_ensure_connection (Worker *w, GError **error)
       conn = crm_db_connect (w->pool->conninfo, &local);
       if (conn != NULL)
         {
+          /* A runaway statement must not hold a worker forever. */
+          PQclear (PQexec (conn, "SET statement_timeout = '60s'"));
           w->db = crm_db_new_for_conn (conn);
           return TRUE;
         }
@@ -554,7 +556,10 @@ crm_db_pool_new (const char *conninfo, guint n_connections, GError **error)
       w->pool = pool;
       w->locales = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_locale);
       if (i == 0)
-        w->db = crm_db_new_for_conn (g_steal_pointer (&probe));
+        {
+          PQclear (PQexec (probe, "SET statement_timeout = '60s'"));
+          w->db = crm_db_new_for_conn (g_steal_pointer (&probe));
+        }
       g_ptr_array_add (pool->threads, g_thread_new (name, worker_thread, w));
     }
   return pool;
