@@ -316,6 +316,15 @@ sync_action (CrmSession    *session,
                                crm_admin_window_session_allowed (session));
 }
 
+/* "notify::state" handlers receive the GParamSpec before the user data. */
+static void
+on_session_state_for_action (CrmSession    *session,
+                             GParamSpec    *pspec,
+                             GSimpleAction *action)
+{
+  sync_action (session, action);
+}
+
 static void
 on_session_push_for_action (CrmSession    *session,
                             guint          message_id,
@@ -354,7 +363,7 @@ crm_admin_window_install_action (GtkApplication *application,
   g_object_set_data_full (G_OBJECT (action), "crm-session", g_object_ref (session),
                           g_object_unref);
   g_signal_connect (action, "activate", G_CALLBACK (admin_console_activated), application);
-  g_signal_connect_object (session, "notify::state", G_CALLBACK (sync_action), action, 0);
+  g_signal_connect_object (session, "notify::state", G_CALLBACK (on_session_state_for_action), action, 0);
   g_signal_connect_object (session, "push", G_CALLBACK (on_session_push_for_action), action, 0);
   sync_action (session, action);
   g_action_map_add_action (G_ACTION_MAP (application), G_ACTION (action));
