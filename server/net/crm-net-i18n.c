@@ -175,8 +175,7 @@ crm_net_translate (const char *locale, const char *msgid)
   len = strcspn (locale, ".@");
   if (!language_is_sane (locale, len))
     return msgid;
-  if (len == 1 || (len >= 1 && locale[0] == 'C' && len == 1) ||
-      (len == 5 && strncmp (locale, "POSIX", 5) == 0))
+  if ((len == 1 && locale[0] == 'C') || (len == 5 && strncmp (locale, "POSIX", 5) == 0))
     return msgid;
 
   full = g_strndup (locale, len);
