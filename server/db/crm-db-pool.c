@@ -559,6 +559,9 @@ crm_db_pool_new (const char *conninfo, guint n_connections, GError **error)
         {
           PQclear (PQexec (probe, "SET statement_timeout = '60s'"));
           w->db = crm_db_new_for_conn (g_steal_pointer (&probe));
+          /* Old idempotency keys and sessions go at start, then every
+           * 1000 writes of each worker. */
+          worker_purge (w);
         }
       g_ptr_array_add (pool->threads, g_thread_new (name, worker_thread, w));
     }

@@ -335,6 +335,27 @@ test_idempotent_concurrent (Fixture *f, gconstpointer data)
   g_variant_unref (p.replies[1]);
 }
 
+static void
+test_idempotency_purged (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  g_autoptr(GError) error = NULL;
+  CrmDbPool *pool;
+
+  crm_test_db_create_customer (sa, "清理测试有限公司", NULL);
+  crm_test_db_create_customer (sa, "清理测试二有限公司", NULL);
+  crm_test_db_exec ("UPDATE idempotency SET created_at = now () - interval '25 hours'"
+                    " WHERE ctid = (SELECT min (ctid) FROM idempotency)");
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM idempotency"), ==, 2);
+  /* A server starting (a new pool) drops keys older than 24 hours. */
+  pool = crm_db_pool_new (crm_test_db->conninfo, 1, &error);
+  g_assert_no_error (error);
+  crm_db_pool_free (pool);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM idempotency"), ==, 1);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM idempotency"
+                                          " WHERE created_at < now () - interval '24 hours'"), ==, 0);
+}
+
 /* ---- data scope ---- */
 
 static void
@@ -894,6 +915,7 @@ main (int argc, char **argv)
   ADD ("/db/customers/version-conflict", test_version_conflict);
   ADD ("/db/customers/idempotent-retry", test_idempotent_retry);
   ADD ("/db/customers/idempotent-concurrent", test_idempotent_concurrent);
+  ADD ("/db/customers/idempotency-purged", test_idempotency_purged);
   ADD ("/db/customers/scope", test_scope);
   ADD ("/db/customers/scope-change", test_scope_change);
   ADD ("/db/customers/deadlock-retried", test_deadlock_retried);
