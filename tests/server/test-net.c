@@ -292,6 +292,24 @@ test_bad_idempotency_key (void)
   crm_connection_close (conn);
 }
 
+
+/* A peer that starts a TLS handshake and stalls is cut off at the
+ * handshake deadline, freeing its slot (the socket timeout of 30 s is
+ * only a guard: the server closes first). */
+static void
+test_stalled_handshake_closed (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RawClient) raw = raw_client_connect (crm_test_server_get_port (get_server ()), FALSE, &error);
+  static const guint8 fragment[] = { 0x16, 0x03, 0x01, 0x02, 0x00, 0x01 };
+
+  g_assert_no_error (error);
+  raw_client_send (raw, fragment, sizeof fragment, &error);
+  g_assert_no_error (error);
+  g_assert_true (raw_client_at_eof (raw));
+  assert_server_serves ();
+}
+
 /* ---- Concurrency ---- */
 
 typedef struct {
@@ -755,6 +773,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server/net/truncated-then-close", test_truncated_then_close);
   g_test_add_func ("/server/net/not-signed-in", test_not_signed_in_keeps_connection);
   g_test_add_func ("/server/net/bad-idempotency-key", test_bad_idempotency_key);
+  g_test_add_func ("/server/net/stalled-handshake-closed", test_stalled_handshake_closed);
   g_test_add_func ("/server/net/concurrent-clients", test_concurrent_clients);
   g_test_add_func ("/server/net/silent-connections", test_silent_connections);
   g_test_add_func ("/server/net/errors-in-client-language", test_errors_in_client_language);
