@@ -15,6 +15,7 @@
 #include "crm-db.h"
 #include "crm-error.h"
 #include "crm-http.h"
+#include "crm-http-recordings.h"
 #include "crm-server.h"
 #include "crm-tls-cert.h"
 
@@ -260,6 +261,7 @@ run (Options *o)
   if (!crm_server_listen (app.server, o->listen, (guint16) o->port, &error))
     goto fail;
   app.http = crm_http_new (app.server, certificate);
+  crm_http_recordings_register (app.http, pool, o->data_dir);
   if (!crm_http_listen (app.http, o->listen, (guint16) o->http_port, &error))
     goto fail;
 

@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+#define G_LOG_DOMAIN "crm-http-recordings"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "crm-error.h"
+#include "crm-http-recordings.h"
+#include "crm-messages.h"
+#include "crm-server.h"
+
+/* A recording is Opus in Ogg: about 1 MB per ten minutes.  The caps leave
+ * room for very long calls and bound what one request holds in memory. */
+#define MAX_RECORDING_BYTES (G_GINT64_CONSTANT (512) * 1024 * 1024)
+#define MAX_PIECE_BYTES     (16 * 1024 * 1024)
+#define PREFIX              "/recordings/"
+
+typedef struct {
+  CrmHttp *http;   /* not owned: the handler lives as long as the server */
+  CrmDbPool *pool; /* not owned, outlives the server */
+  char *root;      /* data_dir/recordings */
+} Recordings;
+
+typedef struct {
+  Recordings *rec;
+  SoupServerMessage *msg;
+  char sha[65];
+  CrmSession *session;
+} Request;
+
+static void
+request_free (Request *r)
+{
+  g_clear_object (&r->msg);
+  g_clear_pointer (&r->session, crm_session_unref);
+  g_free (r);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
+
+static void
+respond_json (SoupServerMessage *msg, guint status, const char *code, const char *message)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  char *body;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, code ? "error" : "status");
+  json_builder_add_string_value (b, code ? code : "ok");
+  if (message != NULL)
+    {
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, message);
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  body = json_to_string (root, FALSE);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control", "no-store");
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, strlen (body));
+}
+
+static void
+respond_error (SoupServerMessage *msg, const GError *error)
+{
+  guint status = crm_http_status_for_error (error);
+
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "WWW-Authenticate", "Bearer realm=\"jinke-crm\"");
+  respond_json (msg, status,
+                error->domain == CRM_ERROR ? crm_error_code_to_string (error->code) : "internal",
+                error->message);
+}
+
+static gboolean
+parse_sha (const char *path, char out[65])
+{
+  const char *hex;
+
+  if (!g_str_has_prefix (path, PREFIX))
+    return FALSE;
+  hex = path + strlen (PREFIX);
+  if (strlen (hex) != 64)
+    return FALSE;
+  for (int i = 0; i < 64; i++)
+    if (!g_ascii_isdigit (hex[i]) && !(hex[i] >= 'a' && hex[i] <= 'f'))
+      return FALSE;
+  memcpy (out, hex, 65);
+  return TRUE;
+}
+
+static char *
+final_path (Recordings *rec, const char *sha)
+{
+  char dir[3] = { sha[0], sha[1], 0 };
+  g_autofree char *name = g_strconcat (sha, ".ogg", NULL);
+
+  return g_build_filename (rec->root, dir, name, NULL);
+}
+
+static char *
+partial_path (Recordings *rec, gint64 user_id, const char *sha)
+{
+  g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT "-%s.part", user_id, sha);
+
+  return g_build_filename (rec->root, "partial", name, NULL);
+}
+
+static gint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    return -1;
+  return st.st_size;
+}
+
+static void
+set_offset_header (SoupServerMessage *msg, gint64 offset)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (offset, 0));
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Upload-Offset", text);
+}
+
+static char *
+file_sha256 (const char *path, GError **error)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, error);
+  guchar buf[65536];
+  gssize n;
+
+  if (in == NULL)
+    return NULL;
+  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buf, sizeof buf, NULL, error)) > 0)
+    g_checksum_update (sum, buf, n);
+  if (n < 0)
+    return NULL;
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* ---- PUT ---- */
+
+static void
+handle_put (Request *r)
+{
+  SoupServerMessage *msg = r->msg;
+  SoupMessageHeaders *req_headers = soup_server_message_get_request_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) data = soup_message_body_flatten (body);
+  gsize length = g_bytes_get_size (data);
+  g_autofree char *final = final_path (r->rec, r->sha);
+  g_autofree char *part = partial_path (r->rec, r->session->user_id, r->sha);
+  goffset start = 0, end = -1, total = -1;
+  gint64 have;
+  g_autoptr(GError) error = NULL;
+
+  if (!crm_session_has_permission (r->session, "call.log"))
+    {
+      respond_json (msg, SOUP_STATUS_FORBIDDEN, "permission_denied", _("You do not have permission to do this"));
+      return;
+    }
+  if (g_file_test (final, G_FILE_TEST_EXISTS))
+    {
+      respond_json (msg, SOUP_STATUS_OK, NULL, NULL);
+      return;
+    }
+  if (soup_message_headers_get_one (req_headers, "Content-Range") != NULL)
+    {
+      if (!soup_message_headers_get_content_range (req_headers, &start, &end, &total) ||
+          total <= 0 || start < 0 || end < start || end >= total ||
+          (gsize) (end - start + 1) != length)
+        {
+          respond_json (msg, SOUP_STATUS_BAD_REQUEST, "bad_range", _("The Content-Range header does not match the data"));
+          return;
+        }
+    }
+  else
+    {
+      start = 0;
+      end = (goffset) length - 1;
+      total = (goffset) length;
+    }
+  if (total > MAX_RECORDING_BYTES || length > MAX_PIECE_BYTES)
+    {
+      respond_json (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", _("The recording is too large"));
+      return;
+    }
+  if (total == 0 || length == 0)
+    {
+      respond_json (msg, SOUP_STATUS_BAD_REQUEST, "empty", _("The recording is empty"));
+      return;
+    }
+
+  have = file_size (part);
+  if (start == 0 && have > 0)
+    {
+      g_unlink (part);
+      have = 0;
+    }
+  if (have < 0)
+    have = 0;
+  if (start != have)
+    {
+      set_offset_header (msg, have);
+      respond_json (msg, SOUP_STATUS_CONFLICT, "offset", _("The upload must continue where it stopped"));
+      return;
+    }
+
+  {
+    g_autofree char *dir = g_path_get_dirname (part);
+    g_autoptr(GFile) file = g_file_new_for_path (part);
+    g_autoptr(GFileOutputStream) out = NULL;
+
+    if (g_mkdir_with_parents (dir, 0700) != 0 ||
+        (out = g_file_append_to (file, G_FILE_CREATE_PRIVATE, NULL, &error)) == NULL ||
+        !g_output_stream_write_all (G_OUTPUT_STREAM (out), g_bytes_get_data (data, NULL), length,
+                                    NULL, NULL, &error) ||
+        !g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error))
+      {
+        g_warning ("cannot store part of recording %s: %s", r->sha,
+                   error ? error->message : g_strerror (errno));
+        respond_json (msg, SOUP_STATUS_INSUFFICIENT_STORAGE, "storage", _("The server cannot store the recording"));
+        return;
+      }
+  }
+
+  if (end + 1 < total)
+    {
+      set_offset_header (msg, end + 1);
+      respond_json (msg, SOUP_STATUS_ACCEPTED, NULL, NULL);
+      return;
+    }
+
+  /* Complete: the checksum decides. */
+  {
+    g_autofree char *sum = file_sha256 (part, &error);
+    g_autofree char *dir = g_path_get_dirname (final);
+
+    if (sum == NULL)
+      {
+        g_warning ("cannot read back recording %s: %s", r->sha, error->message);
+        respond_json (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal", _("Internal server error"));
+        return;
+      }
+    if (strcmp (sum, r->sha) != 0 || file_size (part) != total)
+      {
+        g_unlink (part);
+        respond_json (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "checksum",
+                      _("The recording does not match its checksum; upload it again"));
+        return;
+      }
+    if (g_mkdir_with_parents (dir, 0700) != 0 || g_rename (part, final) != 0)
+      {
+        g_warning ("cannot store recording %s: %s", r->sha, g_strerror (errno));
+        respond_json (msg, SOUP_STATUS_INSUFFICIENT_STORAGE, "storage", _("The server cannot store the recording"));
+        return;
+      }
+  }
+  respond_json (msg, SOUP_STATUS_CREATED, NULL, NULL);
+}
+
+/* ---- HEAD ---- */
+
+static void
+handle_head (Request *r)
+{
+  g_autofree char *final = final_path (r->rec, r->sha);
+  g_autofree char *part = partial_path (r->rec, r->session->user_id, r->sha);
+  gint64 size = file_size (final);
+
+  if (!crm_session_has_permission (r->session, "call.log") &&
+      !crm_session_has_permission (r->session, "call.recording.listen"))
+    {
+      soup_server_message_set_status (r->msg, SOUP_STATUS_FORBIDDEN, NULL);
+      return;
+    }
+  if (size >= 0)
+    {
+      soup_server_message_set_status (r->msg, SOUP_STATUS_OK, NULL);
+      soup_message_headers_set_content_length (soup_server_message_get_response_headers (r->msg), size);
+      return;
+    }
+  set_offset_header (r->msg, file_size (part));
+  soup_server_message_set_status (r->msg, SOUP_STATUS_NOT_FOUND, NULL);
+}
+
+/* ---- GET ---- */
+
+static void
+serve_file (Request *r)
+{
+  SoupServerMessage *msg = r->msg;
+  SoupMessageHeaders *req_headers = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *resp_headers = soup_server_message_get_response_headers (msg);
+  g_autofree char *final = final_path (r->rec, r->sha);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMappedFile) mapped = g_mapped_file_new (final, FALSE, &error);
+  g_autoptr(GBytes) bytes = NULL;
+  gsize total;
+  SoupRange *ranges = NULL;
+  int n_ranges = 0;
+
+  if (mapped == NULL)
+    {
+      respond_json (msg, SOUP_STATUS_NOT_FOUND, "not_found", _("The recording has not been uploaded yet"));
+      return;
+    }
+  bytes = g_mapped_file_get_bytes (mapped);
+  total = g_bytes_get_size (bytes);
+  soup_message_headers_replace (resp_headers, "Accept-Ranges", "bytes");
+  soup_message_headers_replace (resp_headers, "Cache-Control", "private, max-age=0");
+  soup_message_headers_replace (resp_headers, "ETag", r->sha);
+  if (soup_message_headers_get_one (req_headers, "Range") != NULL)
+    {
+      if (!soup_message_headers_get_ranges (req_headers, total, &ranges, &n_ranges) || n_ranges < 1)
+        {
+          g_autofree char *cr = g_strdup_printf ("bytes */%" G_GSIZE_FORMAT, total);
+
+          soup_message_headers_replace (resp_headers, "Content-Range", cr);
+          soup_server_message_set_status (msg, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE, NULL);
+          return;
+        }
+      {
+        /* One range (the first) is all a player asks for. */
+        goffset s = ranges[0].start, e = ranges[0].end;
+        g_autoptr(GBytes) slice = g_bytes_new_from_bytes (bytes, s, e - s + 1);
+
+        soup_message_headers_free_ranges (req_headers, ranges);
+        soup_message_headers_set_content_range (resp_headers, s, e, total);
+        soup_server_message_set_status (msg, SOUP_STATUS_PARTIAL_CONTENT, NULL);
+        soup_message_headers_set_content_type (resp_headers, "audio/ogg", NULL);
+        soup_message_body_append_bytes (soup_server_message_get_response_body (msg), slice);
+        return;
+      }
+    }
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_content_type (resp_headers, "audio/ogg", NULL);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
+}
+
+static void
+visible_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(Request) r = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_db_pool_run_finish (r->rec->pool, result, NULL, &error);
+  g_autoptr(GVariant) rows = NULL;
+  gboolean available = FALSE;
+
+  if (reply == NULL)
+    respond_error (r->msg, error);
+  else
+    {
+      rows = g_variant_get_child_value (reply, 0);
+      for (gsize i = 0; i < g_variant_n_children (rows) && !available; i++)
+        {
+          g_autoptr(GVariant) row = g_variant_get_child_value (rows, i);
+          gboolean a = FALSE;
+
+          if (g_variant_lookup (row, "recording_available", "b", &a) && a)
+            available = TRUE;
+        }
+      if (available)
+        serve_file (r);
+      else
+        respond_json (r->msg, SOUP_STATUS_NOT_FOUND, "not_found", _("No such recording"));
+    }
+  soup_server_message_unpause (r->msg);
+}
+
+/* The recording must belong to a call this user may see. */
+static void
+check_visible (Request *r)
+{
+  CrmRequestContext *ctx = g_new0 (CrmRequestContext, 1);
+  g_auto(GVariantDict) filters = G_VARIANT_DICT_INIT (NULL);
+  const char *language = soup_message_headers_get_one (soup_server_message_get_request_headers (r->msg),
+                                                       "Accept-Language");
+
+  ctx->message = crm_message_lookup (CRM_MSG_CALL_LIST);
+  ctx->session = crm_session_ref (r->session);
+  ctx->locale = g_strdup (language != NULL && g_str_has_prefix (language, "zh") ? "zh_CN" : "C");
+  ctx->peer_address = g_strdup (soup_server_message_get_remote_host (r->msg));
+  g_variant_dict_insert (&filters, "recording_sha256", "s", r->sha);
+  crm_db_pool_run_async (r->rec->pool, ctx,
+                         g_variant_new ("(@a{sv}xi)", g_variant_dict_end (&filters), (gint64) 0, 20),
+                         NULL, visible_done_cb, r);
+}
+
+static void
+authenticated_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(Request) r = data;
+  g_autoptr(GError) error = NULL;
+  const char *method = soup_server_message_get_method (r->msg);
+
+  r->session = crm_http_authenticate_finish (CRM_HTTP (source), result, &error);
+  if (r->session == NULL)
+    {
+      if (strcmp (method, "HEAD") == 0)
+        soup_server_message_set_status (r->msg, crm_http_status_for_error (error), NULL);
+      else
+        respond_error (r->msg, error);
+    }
+  else if (strcmp (method, "PUT") == 0)
+    handle_put (r);
+  else if (strcmp (method, "HEAD") == 0)
+    handle_head (r);
+  else if (!crm_session_has_permission (r->session, "call.recording.listen"))
+    respond_json (r->msg, SOUP_STATUS_FORBIDDEN, "permission_denied", _("You do not have permission to do this"));
+  else
+    {
+      check_visible (g_steal_pointer (&r));
+      return;
+    }
+  soup_server_message_unpause (r->msg);
+}
+
+static void
+recordings_cb (SoupServer        *soup,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           data)
+{
+  Recordings *rec = data;
+  const char *method = soup_server_message_get_method (msg);
+  Request *r;
+
+  if (strcmp (method, "GET") != 0 && strcmp (method, "HEAD") != 0 && strcmp (method, "PUT") != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "GET, HEAD, PUT");
+      respond_json (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method", NULL);
+      return;
+    }
+  r = g_new0 (Request, 1);
+  if (!parse_sha (path, r->sha))
+    {
+      g_free (r);
+      respond_json (msg, SOUP_STATUS_NOT_FOUND, "not_found", _("No such recording"));
+      return;
+    }
+  r->rec = rec;
+  r->msg = g_object_ref (msg);
+  soup_server_message_pause (msg);
+  crm_http_authenticate_async (rec->http, msg, NULL, authenticated_cb, r);
+}
+
+/* Refuses oversized pieces before their body is read. */
+static void
+early_cb (SoupServer        *soup,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (strcmp (soup_server_message_get_method (msg), "PUT") != 0)
+    return;
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH ||
+      soup_message_headers_get_content_length (headers) > MAX_PIECE_BYTES)
+    respond_json (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                  _("Send the recording in pieces of at most 16 MiB with Content-Length"));
+}
+
+static void
+recordings_free (gpointer data)
+{
+  Recordings *rec = data;
+
+  g_free (rec->root);
+  g_free (rec);
+}
+
+void
+crm_http_recordings_register (CrmHttp *http, CrmDbPool *pool, const char *data_dir)
+{
+  Recordings *rec = g_new0 (Recordings, 1);
+  SoupServer *soup = crm_http_get_soup_server (http);
+
+  rec->http = http;
+  rec->pool = pool;
+  rec->root = g_build_filename (data_dir, "recordings", NULL);
+  if (g_mkdir_with_parents (rec->root, 0700) != 0)
+    g_warning ("cannot create %s: %s", rec->root, g_strerror (errno));
+  soup_server_add_early_handler (soup, "/recordings", early_cb, rec, NULL);
+  soup_server_add_handler (soup, "/recordings", recordings_cb, rec, recordings_free);
+}

@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-calls-http"
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <string.h>
+
+#include "crm-connection.h"
+#include "crm-error.h"
+#include "crm-messages.h"
+#include "crm-test-server.h"
+
+/* Recordings over HTTPS against a real crm-server process: resumable
+ * upload with SHA-256 verification, idempotent retries, download with
+ * Range, permissions and scope, and an upload interrupted by a server
+ * restart. */
+
+#define USER_PASSWORD "Secret-pass-2024"
+
+static CrmTestServer *server;
+
+typedef struct {
+  guint status;
+  GBytes *body;
+  SoupMessageHeaders *headers;
+} Response;
+
+static void
+response_clear (Response *r)
+{
+  g_clear_pointer (&r->body, g_bytes_unref);
+  g_clear_pointer (&r->headers, soup_message_headers_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Response, response_clear)
+
+static gboolean
+accept_any_cert (SoupMessage *msg, GTlsCertificate *cert, GTlsCertificateFlags errors, gpointer data)
+{
+  return TRUE;
+}
+
+/* One request; `range` is a Content-Range (PUT) or Range (GET) value. */
+static void
+http (Response *out, const char *method, const char *sha, const char *token,
+      GBytes *body, const char *range)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strdup_printf ("https://127.0.0.1:%u/recordings/%s",
+                                          crm_test_server_get_http_port (server), sha);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  g_autoptr(GError) error = NULL;
+
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_cert), NULL);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (headers, "Authorization", value);
+    }
+  if (range != NULL)
+    soup_message_headers_replace (headers, strcmp (method, "PUT") == 0 ? "Content-Range" : "Range", range);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, "audio/ogg", body);
+  out->body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  out->status = soup_message_get_status (msg);
+  out->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+}
+
+static gint64
+upload_offset (Response *r)
+{
+  const char *v = soup_message_headers_get_one (r->headers, "Upload-Offset");
+
+  g_assert_nonnull (v);
+  return g_ascii_strtoll (v, NULL, 10);
+}
+
+static CrmConnection *
+connect_as (const char *login, const char *password)
+{
+  g_autoptr(GError) error = NULL;
+  CrmConnection *conn = crm_test_server_connect (server, login, password, &error);
+
+  g_assert_no_error (error);
+  return conn;
+}
+
+static void
+create_salesperson (CrmConnection *admin, const char *login)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = g_uuid_string_random ();
+  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  const char *roles[] = { "salesperson", NULL };
+  g_autoptr(GVariant) reply = NULL;
+
+  g_variant_dict_insert (&d, "login", "s", login);
+  g_variant_dict_insert (&d, "display_name", "s", login);
+  g_variant_dict_insert (&d, "password", "s", USER_PASSWORD);
+  g_variant_dict_insert (&d, "must_change_password", "b", FALSE);
+  g_variant_dict_insert (&d, "roles", "^as", roles);
+  reply = crm_connection_call_sync (admin, CRM_MSG_USER_CREATE,
+                                    g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)), NULL, &error);
+  g_assert_no_error (error);
+}
+
+static gint64
+log_call (CrmConnection *conn, const char *call_id, const char *sha)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = g_uuid_string_random ();
+  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  g_autoptr(GVariant) reply = NULL;
+  gint64 t = g_get_real_time () - G_GINT64_CONSTANT (60) * G_USEC_PER_SEC, id = 0;
+
+  g_variant_dict_insert (&d, "client_call_id", "s", call_id);
+  g_variant_dict_insert (&d, "direction", "s", "in");
+  g_variant_dict_insert (&d, "status", "s", "answered");
+  g_variant_dict_insert (&d, "number", "s", "13812345678");
+  g_variant_dict_insert (&d, "started_at", "x", t);
+  g_variant_dict_insert (&d, "answered_at", "x", t + 1000000);
+  g_variant_dict_insert (&d, "ended_at", "x", t + 30000000);
+  g_variant_dict_insert (&d, "recording_sha256", "s", sha);
+  reply = crm_connection_call_sync (conn, CRM_MSG_CALL_LOG,
+                                    g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)), NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(x)", &id);
+  return id;
+}
+
+static GBytes *
+random_recording (gsize size, char **sha_out)
+{
+  guint8 *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guint8) g_random_int ();
+  memcpy (data, "OggS", 4);
+  *sha_out = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, size);
+  return g_bytes_new_take (data, size);
+}
+
+static char *
+content_range (gsize start, gsize end, gsize total)
+{
+  return g_strdup_printf ("bytes %" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT "/%" G_GSIZE_FORMAT, start, end, total);
+}
+
+static guint
+count_stored_files (void)
+{
+  g_autofree char *cmd = g_strdup_printf ("find '%s/recordings' -name '*.ogg' -type f",
+                                          crm_test_server_get_data_dir (server));
+  g_autofree char *out = NULL;
+  guint n = 0;
+
+  g_assert_true (g_spawn_command_line_sync (cmd, &out, NULL, NULL, NULL));
+  for (const char *p = out; *p; p++)
+    n += *p == '\n';
+  return n;
+}
+
+static void
+test_upload_resume_download (void)
+{
+  g_autoptr(CrmConnection) admin = connect_as ("admin", crm_test_server_get_admin_password (server));
+  g_autoptr(CrmConnection) ua = NULL, ub = NULL;
+  g_autofree char *sha = NULL;
+  g_autoptr(GBytes) data = random_recording (300000, &sha);
+  g_autoptr(GBytes) first = g_bytes_new_from_bytes (data, 0, 100000);
+  g_autoptr(GBytes) rest = g_bytes_new_from_bytes (data, 100000, 200000);
+  g_autofree char *r1 = content_range (0, 99999, 300000);
+  g_autofree char *r2 = content_range (100000, 299999, 300000);
+  g_autofree char *r_wrong = content_range (200000, 299999, 300000);
+  gint64 call_id;
+
+  create_salesperson (admin, "ua");
+  create_salesperson (admin, "ub");
+  ua = connect_as ("ua", USER_PASSWORD);
+  ub = connect_as ("ub", USER_PASSWORD);
+  call_id = log_call (ua, "rec-1", sha);
+
+  {
+    g_auto(Response) r = { 0, };
+    http (&r, "PUT", sha, NULL, first, r1);
+    g_assert_cmpuint (r.status, ==, 401);
+  }
+  {
+    g_auto(Response) r = { 0, };
+    http (&r, "PUT", "not-a-checksum", crm_connection_get_session_token (ua), first, r1);
+    g_assert_cmpuint (r.status, ==, 404);
+  }
+  {
+    g_auto(Response) r = { 0, };
+    http (&r, "PUT", sha, crm_connection_get_session_token (ua), first, r1);
+    g_assert_cmpuint (r.status, ==, 202);
+    g_assert_cmpint (upload_offset (&r), ==, 100000);
+  }
+  {
+    g_auto(Response) r = { 0, };
+    http (&r, "HEAD", sha, crm_connection_get_session_token (ua), NULL, NULL);
+    g_assert_cmpuint (r.status, ==, 404);
+    g_assert_cmpint (upload_offset (&r), ==, 100000);
+  }
+  {
+    /* A gap is refused with where to continue. */
+    g_autoptr(GBytes) piece = g_bytes_new_from_bytes (data, 200000, 100000);
+    g_auto(Response) r = { 0, };
+    http (&r, "PUT", sha, crm_connection_get_session_token (ua), piece, r_wrong);
+    g_assert_cmpuint (r.status, ==, 409);
+    g_assert_cmpint (upload_offset (&r), ==, 100000);
+  }
+  {
+    /* A Content-Range that does not match the body. */
+    g_auto(Response) r = { 0, };
+    http (&r, "PUT", sha, crm_connection_get_session_token (ua), first, r2);
+    g_assert_cmpuint (r.status, ==, 400);
+  }
+  {
+    g_auto(Response) r = { 0, };
+    http (&r, "PUT", sha, crm_connection_get_session_token (ua), rest, r2);
+    g_assert_cmpuint (r.status, ==, 201);
+  }
+  {
+    /* Retrying the whole upload changes nothing. */
+    g_auto(Response) r = { 0, };
+    http (&r, "PUT", sha, crm_connection_get_session_token (ua), data, NULL);
+    g_assert_cmpuint (r.status, ==, 200);
+    g_assert_cmpuint (count_stored_files (), ==, 1);
+  }
+  {
+    g_auto(Response) r = { 0, };
+    g_autofree char *got = NULL;
+
+    http (&r, "GET", sha, crm_connection_get_session_token (ua), NULL, NULL);
+    g_assert_cmpuint (r.status, ==, 200);
+    got = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, r.body);
+    g_assert_cmpstr (got, ==, sha);
+  }
+  {
+    g_auto(Response) r = { 0, };
+    g_autoptr(GBytes) expected = g_bytes_new_from_bytes (data, 1000, 24);
+
+    http (&r, "GET", sha, crm_connection_get_session_token (ua), NULL, "bytes=1000-1023");
+    g_assert_cmpuint (r.status, ==, 206);
+    g_assert_true (g_bytes_equal (r.body, expected));
+  }
+  {
+    /* Another salesperson's call: as if it did not exist. */
+    g_auto(Response) r = { 0, };
+    http (&r, "GET", sha, crm_connection_get_session_token (ub), NULL, NULL);
+    g_assert_cmpuint (r.status, ==, 404);
+  }
+  {
+    g_auto(Response) r = { 0, };
+    http (&r, "GET", sha, crm_connection_get_session_token (admin), NULL, NULL);
+    g_assert_cmpuint (r.status, ==, 200);
+    g_assert_cmpuint (g_bytes_get_size (r.body), ==, 300000);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *key = g_uuid_string_random ();
+    g_autoptr(GVariant) reply = crm_connection_call_sync (admin, CRM_MSG_CALL_DELETE_RECORDING,
+                                                          g_variant_new ("(sx)", key, call_id), NULL, &error);
+    g_auto(Response) r = { 0, };
+
+    g_assert_no_error (error);
+    http (&r, "GET", sha, crm_connection_get_session_token (ua), NULL, NULL);
+    g_assert_cmpuint (r.status, ==, 404);
+  }
+}
+
+static void
+test_checksum_mismatch (void)
+{
+  g_autoptr(CrmConnection) admin = connect_as ("admin", crm_test_server_get_admin_password (server));
+  g_autofree char *sha = NULL, *other_sha = NULL;
+  g_autoptr(GBytes) data = random_recording (5000, &sha);
+  g_autoptr(GBytes) other = random_recording (5000, &other_sha);
+  g_auto(Response) r = { 0, };
+  g_auto(Response) h = { 0, };
+
+  http (&r, "PUT", sha, crm_connection_get_session_token (admin), other, NULL);
+  g_assert_cmpuint (r.status, ==, 422);
+  http (&h, "HEAD", sha, crm_connection_get_session_token (admin), NULL, NULL);
+  g_assert_cmpuint (h.status, ==, 404);
+  g_assert_cmpint (upload_offset (&h), ==, 0);
+}
+
+/* Pieces over the cap are refused before their body is read. */
+static void
+test_oversized_piece (void)
+{
+  g_autoptr(CrmConnection) admin = connect_as ("admin", crm_test_server_get_admin_password (server));
+  g_autofree char *sha = NULL;
+  g_autoptr(GBytes) data = random_recording (17 * 1024 * 1024, &sha);
+  g_auto(Response) r = { 0, };
+
+  http (&r, "PUT", sha, crm_connection_get_session_token (admin), data, NULL);
+  g_assert_cmpuint (r.status, ==, 413);
+  g_assert_cmpuint (count_stored_files (), ==, 1);
+}
+
+/* The server stops in the middle of an upload; after it is back the
+ * client asks where to continue and finishes. */
+static void
+test_resume_after_restart (void)
+{
+  g_autoptr(CrmConnection) admin = connect_as ("admin", crm_test_server_get_admin_password (server));
+  g_autofree char *token = g_strdup (crm_connection_get_session_token (admin));
+  g_autofree char *sha = NULL;
+  g_autoptr(GBytes) data = random_recording (64000, &sha);
+  g_autoptr(GBytes) first = g_bytes_new_from_bytes (data, 0, 20000);
+  g_autofree char *r1 = content_range (0, 19999, 64000);
+  g_autoptr(GError) error = NULL;
+  gint64 offset;
+
+  log_call (admin, "restart-1", sha);
+  {
+    g_auto(Response) r = { 0, };
+    http (&r, "PUT", sha, token, first, r1);
+    g_assert_cmpuint (r.status, ==, 202);
+  }
+  crm_connection_close (admin);
+  crm_test_server_kill (server, SIGKILL);
+  g_assert_true (crm_test_server_restart (server, &error));
+  g_assert_no_error (error);
+  {
+    g_auto(Response) r = { 0, };
+    http (&r, "HEAD", sha, token, NULL, NULL);
+    g_assert_cmpuint (r.status, ==, 404);
+    offset = upload_offset (&r);
+    g_assert_cmpint (offset, ==, 20000);
+  }
+  {
+    g_autoptr(GBytes) rest = g_bytes_new_from_bytes (data, offset, 64000 - offset);
+    g_autofree char *r2 = content_range (offset, 63999, 64000);
+    g_auto(Response) r = { 0, };
+    g_auto(Response) g = { 0, };
+    g_autofree char *got = NULL;
+
+    http (&r, "PUT", sha, token, rest, r2);
+    g_assert_cmpuint (r.status, ==, 201);
+    http (&g, "GET", sha, token, NULL, NULL);
+    g_assert_cmpuint (g.status, ==, 200);
+    got = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, g.body);
+    g_assert_cmpstr (got, ==, sha);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  server = crm_test_server_start (NULL, &error);
+  g_assert_no_error (error);
+  g_test_add_func ("/calls/http/upload-resume-download", test_upload_resume_download);
+  g_test_add_func ("/calls/http/checksum-mismatch", test_checksum_mismatch);
+  g_test_add_func ("/calls/http/oversized-piece", test_oversized_piece);
+  g_test_add_func ("/calls/http/resume-after-restart", test_resume_after_restart);
+  status = g_test_run ();
+  crm_test_server_stop (server);
+  return status;
+}
