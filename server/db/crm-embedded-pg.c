@@ -205,6 +205,36 @@ ensure_database (const char *sockdir, GError **error)
   return TRUE;
 }
 
+/* Every folder above the data directory must let the database user pass
+ * (as root the data directory may well be under /root, which does not). */
+static gboolean
+ancestors_searchable (CrmEmbeddedPg *pg, const char *dir, GError **error)
+{
+  g_autofree char *path = g_path_get_dirname (dir);
+
+  for (;;)
+    {
+      GStatBuf st;
+      g_autofree char *parent = NULL;
+
+      if (g_stat (path, &st) == 0 &&
+          !((st.st_mode & 0001) ||
+            (st.st_uid == pg->uid && (st.st_mode & 0100)) ||
+            (st.st_gid == pg->gid && (st.st_mode & 0010))))
+        {
+          g_set_error (error, CRM_DB_ERROR, CRM_DB_ERROR_FAILED,
+                       _("The database runs as the system user “postgres”, which cannot enter %s; allow it (chmod o+x %s) or choose a data directory elsewhere"),
+                       path, path);
+          return FALSE;
+        }
+      parent = g_path_get_dirname (path);
+      if (strcmp (parent, path) == 0)
+        return TRUE;
+      g_free (path);
+      path = g_steal_pointer (&parent);
+    }
+}
+
 CrmEmbeddedPg *
 crm_embedded_pg_start (const char *data_dir, char **conninfo_out, GError **error)
 {
@@ -259,6 +289,8 @@ crm_embedded_pg_start (const char *data_dir, char **conninfo_out, GError **error
       goto fail;
     }
   /* The database user must be able to reach its directories (search only). */
+  if (pg->run_as_other && !ancestors_searchable (pg, abs_dir, error))
+    goto fail;
   if (pg->run_as_other)
     {
       GStatBuf st;
