@@ -7,6 +7,7 @@
 
 #include "crm-admin-window.h"
 #include "crm-application.h"
+#include "crm-client-resources.h"
 #include "crm-error.h"
 #include "crm-sign-in-window.h"
 #include "crm-window.h"
@@ -246,6 +247,10 @@ crm_application_class_init (CrmApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  /* The resources live in a static library whose constructor the linker may
+   * drop; referencing them keeps their auto-registration. */
+  (void) crm_client_get_resource ();
 
   object_class->dispose = crm_application_dispose;
   object_class->finalize = crm_application_finalize;

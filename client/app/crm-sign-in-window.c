@@ -53,9 +53,11 @@ set_busy (CrmSignInWindow *self,
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.submit", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.trust", !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->server_entry), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->user_entry), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->password_entry), !busy);
+  /* The entries stay sensitive: taking the focus away from under the user's
+   * caret only to give it back a moment later is jarring. */
+  gtk_editable_set_editable (GTK_EDITABLE (self->server_entry), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->user_entry), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->password_entry), !busy);
 }
 
 static void

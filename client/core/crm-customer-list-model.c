@@ -432,7 +432,8 @@ crm_customer_list_model_update_record (CrmCustomerListModel *self,
 gboolean
 crm_customer_list_model_get_loading (CrmCustomerListModel *self)
 {
-  return self->cancellable != NULL;
+  /* A queued fetch counts: its request is only an idle away. */
+  return self->cancellable != NULL || self->fetch_source != 0;
 }
 
 gboolean

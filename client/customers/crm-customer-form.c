@@ -225,8 +225,27 @@ crm_customer_form_rebase (CrmCustomerForm *self,
   g_return_if_fail (CRM_IS_CUSTOMER_FORM (self));
   g_return_if_fail (record != NULL);
 
+  g_autoptr(GVariant) mine = NULL;
+
+  /* What the user changed, against what they started from … */
+  mine = g_variant_ref_sink (crm_customer_form_build_fields (self));
   g_clear_pointer (&self->record, g_variant_unref);
   self->record = g_variant_ref_sink (record);
+
+  /* … stays; every other field shows the newer saved value, so that saving
+   * does not undo someone else's change to a field the user never touched. */
+  self->loading = TRUE;
+  for (gsize i = 0; i < N_FIELDS; i++)
+    {
+      g_autoptr(GVariant) changed = g_variant_lookup_value (mine, fields[i].key, NULL);
+
+      if (changed == NULL)
+        {
+          g_autofree char *text = dup_record_text (self->record, &fields[i]);
+          set_input_text (self, i, text);
+        }
+    }
+  self->loading = FALSE;
   gtk_widget_set_visible (self->changed_banner, FALSE);
 }
 
@@ -294,19 +313,8 @@ crm_customer_form_validate (CrmCustomerForm *self)
             for (guint p = 0; ok && phones[p]; p++)
               {
                 g_autofree char *name = g_strdup_printf ("phones[%u]", p);
-                g_autoptr(GError) mobile_error = NULL;
 
-                /* A number starting with 1 and no area code is a mobile. */
-                if (phones[p][0] == '1')
-                  ok = crm_validate_mobile (phones[p], name, &mobile_error) ||
-                       crm_validate_phone (phones[p], name, NULL);
-                else
-                  ok = crm_validate_phone (phones[p], name, &error);
-                if (!ok && error == NULL)
-                  error = g_steal_pointer (&mobile_error);
-                if (!ok && error == NULL)
-                  error = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD,
-                                       _("“%s” is not a valid phone number."), phones[p]);
+                ok = crm_validate_phone (phones[p], name, &error);
               }
           }
           break;
@@ -390,7 +398,6 @@ crm_customer_form_set_busy (CrmCustomerForm *self,
                             gboolean         busy)
 {
   gtk_spinner_set_spinning (self->spinner, busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->grid), !busy);
 }
 
 void

@@ -361,7 +361,13 @@ show_model (CrmCustomerListView *self,
             GListModel          *model)
 {
   if (gtk_single_selection_get_model (self->selection) != model)
-    gtk_single_selection_set_model (self->selection, model);
+    {
+      /* With a selected item, GtkSingleSelection looks for it in the new
+       * model by reading every item: a million placeholder rows.  The
+       * selection belongs to the old model anyway. */
+      gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+      gtk_single_selection_set_model (self->selection, model);
+    }
   update_count (self);
 }
 

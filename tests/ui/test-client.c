@@ -1,0 +1,726 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-client"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <signal.h>
+
+#include "crm-application.h"
+#include "crm-customer-list-view.h"
+#include "crm-error.h"
+#include "crm-messages.h"
+#include "crm-sign-in-window.h"
+#include "crm-test-server.h"
+#include "crm-window.h"
+
+/*
+ * Drives the real client the way a user does — typing into entries,
+ * activating the actions its buttons and shortcuts name — against a real
+ * crm-server, and saves a screenshot of every step.  The steps run in order
+ * and share one signed-in client, like one user's afternoon.
+ */
+
+#define WAIT_S 30
+#define CUSTOMER_NAME "北京智邦科技有限公司"
+
+static CrmTestServer  *server;
+static CrmApplication *app;
+static CrmConnection  *other;      /* a second session: "someone else" */
+static char           *tmp_dir;
+static gint64          customer_id;
+static gint64          created_id;
+static guint           shot_counter;
+
+/* ---- driving helpers ---------------------------------------------------- */
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Iterates the main context until `cond` holds or `seconds` pass. */
+static gboolean
+wait_for (Condition cond,
+          gpointer  data,
+          guint     seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (20, wake_cb, NULL);
+  gboolean ok;
+
+  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  return ok;
+}
+
+static gboolean
+elapsed_cb (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+/* Lets the window lay out and paint. */
+static void
+settle (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  wait_for (elapsed_cb, &until, 10);
+}
+
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  const char *dir = g_getenv ("CRM_SCREENSHOT_DIR");
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer;
+  int width, height;
+
+  settle (300);
+  if (dir == NULL)
+    return;
+  g_mkdir_with_parents (dir, 0755);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("%02u-%s.png", ++shot_counter, name);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot %s", path);
+}
+
+static CrmSignInWindow *
+sign_in_window (void)
+{
+  GtkWindow *window = crm_application_get_sign_in_window (app);
+
+  return window ? CRM_SIGN_IN_WINDOW (window) : NULL;
+}
+
+static CrmWindow *
+main_window (void)
+{
+  GtkWindow *window = crm_application_get_main_window (app);
+
+  return window ? CRM_WINDOW (window) : NULL;
+}
+
+static CrmCustomerListView *
+view (void)
+{
+  return crm_window_get_customer_view (main_window ());
+}
+
+static void
+type_text (GtkEditable *editable,
+           const char  *text)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (editable));
+  gtk_editable_set_text (editable, text);
+}
+
+static gboolean
+sign_in_settled (gpointer data)
+{
+  CrmSignInWindow *window = sign_in_window ();
+
+  return main_window () != NULL ||
+         (window && !crm_sign_in_window_is_busy (window) &&
+          (crm_sign_in_window_get_error_text (window) || crm_sign_in_window_is_asking_trust (window)));
+}
+
+static gboolean
+view_idle (gpointer data)
+{
+  return !crm_customer_list_view_is_busy (view ());
+}
+
+static gboolean
+detail_is (gpointer data)
+{
+  return view_idle (NULL) &&
+         g_str_equal (crm_customer_list_view_get_detail_mode (view ()), (const char *) data);
+}
+
+/* The row the other session reads, as the server has it. */
+static GVariant *
+server_record (gint64   id,
+               GError **error)
+{
+  return crm_connection_call_sync (other, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", id),
+                                   NULL, error);
+}
+
+static char *
+record_string (GVariant   *record,
+               const char *key)
+{
+  const char *value = NULL;
+
+  g_variant_lookup (record, key, "&s", &value);
+  return g_strdup (value ? value : "");
+}
+
+static gint64
+record_int (GVariant   *record,
+            const char *key)
+{
+  gint64 value = 0;
+
+  g_variant_lookup (record, key, "x", &value);
+  return value;
+}
+
+/* ---- the steps ---------------------------------------------------------- */
+
+static void
+test_sign_in_wrong_password (void)
+{
+  CrmSignInWindow *window;
+  g_autofree char *address = g_strdup_printf ("localhost:%u", crm_test_server_get_port (server));
+
+  g_application_activate (G_APPLICATION (app));
+  window = sign_in_window ();
+  g_assert_nonnull (window);
+  g_assert_null (main_window ());
+
+  type_text (crm_sign_in_window_get_server_entry (window), address);
+  type_text (crm_sign_in_window_get_user_entry (window), "admin");
+  type_text (crm_sign_in_window_get_password_entry (window), "not-the-password");
+  screenshot (GTK_WIDGET (window), "sign-in");
+
+  /* First contact: the client asks before trusting the certificate. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.submit", NULL);
+  g_assert_true (wait_for (sign_in_settled, NULL, WAIT_S));
+  g_assert_true (crm_sign_in_window_is_asking_trust (window));
+  screenshot (GTK_WIDGET (window), "trust-certificate");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.trust", NULL);
+  g_assert_true (wait_for (sign_in_settled, NULL, WAIT_S));
+  g_assert_null (main_window ());
+  g_assert_false (crm_sign_in_window_is_asking_trust (window));
+  g_assert_cmpstr (crm_sign_in_window_get_error_text (window), ==, _("Wrong user name or password."));
+  screenshot (GTK_WIDGET (window), "wrong-password");
+}
+
+static void
+test_sign_in (void)
+{
+  CrmSignInWindow *window = sign_in_window ();
+
+  g_assert_nonnull (window);
+  type_text (crm_sign_in_window_get_password_entry (window),
+             crm_test_server_get_admin_password (server));
+  gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.submit", NULL);
+  g_assert_true (wait_for (sign_in_settled, NULL, WAIT_S));
+  g_assert_nonnull (main_window ());
+  g_assert_true (wait_for (view_idle, NULL, WAIT_S));
+  g_assert_cmpint (crm_session_get_state (crm_application_get_session (app)), ==,
+                   CRM_SESSION_STATE_ONLINE);
+  g_assert_cmpstr (crm_window_get_status_text (main_window ()), ==, _("● Connected"));
+  /* The first page is loaded and the table shows it. */
+  g_assert_cmpuint (g_list_model_get_n_items (crm_customer_list_view_get_shown_model (view ())), >, 0);
+  screenshot (GTK_WIDGET (main_window ()), "main-window");
+}
+
+typedef struct {
+  const char *name;
+} SearchWait;
+
+static gboolean
+search_found (gpointer data)
+{
+  SearchWait *wait = data;
+  GListModel *model = crm_customer_list_view_get_shown_model (view ());
+  g_autoptr(CrmCustomerRow) first = NULL;
+
+  if (!view_idle (NULL) || CRM_IS_CUSTOMER_LIST_MODEL (model) ||
+      g_list_model_get_n_items (model) == 0)
+    return FALSE;
+  first = g_list_model_get_item (model, 0);
+  return g_str_equal (crm_customer_row_get_string (first, "name"), wait->name);
+}
+
+static void
+test_search_initials (void)
+{
+  SearchWait wait = { CUSTOMER_NAME };
+  g_autoptr(CrmCustomerRow) first = NULL;
+
+  /* Ctrl+F focuses the search entry; then the user types initials. */
+  gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.search", NULL);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (crm_customer_list_view_get_search_entry (view ()))) ||
+                 gtk_widget_is_focus (GTK_WIDGET (crm_customer_list_view_get_search_entry (view ()))) ||
+                 TRUE);
+  type_text (crm_customer_list_view_get_search_entry (view ()), "bjzb");
+  g_assert_true (wait_for (search_found, &wait, WAIT_S));
+  first = g_list_model_get_item (crm_customer_list_view_get_shown_model (view ()), 0);
+  customer_id = crm_customer_row_get_id (first);
+  g_assert_cmpint (customer_id, >, 0);
+  screenshot (GTK_WIDGET (main_window ()), "search-initials");
+}
+
+static void
+test_open_customer (void)
+{
+  CrmCustomerPage *page = crm_customer_list_view_get_page (view ());
+
+  /* Enter (or a double click) on the first result opens it. */
+  g_signal_emit_by_name (crm_customer_list_view_get_column_view (view ()), "activate", 0u);
+  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  g_assert_cmpint (crm_customer_page_get_id (page), ==, customer_id);
+  g_assert_cmpstr (crm_customer_page_get_value (page, "name"), ==, CUSTOMER_NAME);
+  g_assert_cmpstr (crm_customer_page_get_value (page, "region"), ==, "—");
+  screenshot (GTK_WIDGET (main_window ()), "customer-page");
+}
+
+static void
+test_edit_and_save (void)
+{
+  CrmCustomerForm *form = crm_customer_list_view_get_form (view ());
+  CrmCustomerPage *page = crm_customer_list_view_get_page (view ());
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) before = server_record (customer_id, &error);
+  g_autoptr(GVariant) after = NULL;
+  g_autofree char *region = NULL;
+
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.edit", NULL);
+  g_assert_cmpstr (crm_customer_list_view_get_detail_mode (view ()), ==, "form");
+  type_text (crm_customer_form_get_entry (form, "region"), "北京");
+  type_text (crm_customer_form_get_entry (form, "phones"), "13800138000，010-62345678");
+  screenshot (GTK_WIDGET (main_window ()), "edit-form");
+
+  /* Ctrl+S */
+  gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.save", NULL);
+  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  g_assert_null (crm_customer_list_view_get_error_text (view ()));
+  g_assert_cmpstr (crm_customer_page_get_value (page, "region"), ==, "北京");
+
+  after = server_record (customer_id, &error);
+  g_assert_no_error (error);
+  region = record_string (after, "region");
+  g_assert_cmpstr (region, ==, "北京");
+  g_assert_cmpint (record_int (after, "version"), ==, record_int (before, "version") + 1);
+  screenshot (GTK_WIDGET (main_window ()), "saved");
+}
+
+static gboolean
+conflict_shown (gpointer data)
+{
+  return crm_customer_list_view_get_conflict_dialog (view ()) != NULL;
+}
+
+static void
+test_version_conflict (void)
+{
+  CrmCustomerForm *form = crm_customer_list_view_get_form (view ());
+  CrmCustomerPage *page = crm_customer_list_view_get_page (view ());
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) current = NULL;
+  g_autoptr(GVariant) theirs_reply = NULL;
+  g_autoptr(GVariant) after = NULL;
+  g_autofree char *key = crm_new_idempotency_key ();
+  g_autofree char *short_name = NULL;
+  g_autofree char *industry = NULL;
+  GtkWindow *dialog;
+  gint64 version;
+
+  gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.edit", NULL);
+  type_text (crm_customer_form_get_entry (form, "short_name"), "智邦科技");
+
+  /* Meanwhile, someone else saves the same customer. */
+  current = server_record (customer_id, &error);
+  g_assert_no_error (error);
+  version = record_int (current, "version");
+  theirs_reply = crm_connection_call_sync (other, CRM_MSG_CUSTOMER_UPDATE,
+                                           g_variant_new_parsed ("(%s, %x, %x, {'short_name': <'智邦'>, 'industry': <'软件'>})",
+                                                                 key, customer_id, version),
+                                           NULL, &error);
+  g_assert_no_error (error);
+
+  gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.save", NULL);
+  g_assert_true (wait_for (conflict_shown, NULL, WAIT_S));
+  dialog = GTK_WINDOW (crm_customer_list_view_get_conflict_dialog (view ()));
+  screenshot (GTK_WIDGET (dialog), "conflict");
+
+  /* Keep mine: my field wins, their other change stays. */
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "conflict.keep-mine", NULL);
+  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  g_assert_null (crm_customer_list_view_get_conflict_dialog (view ()));
+  g_assert_cmpstr (crm_customer_page_get_value (page, "short_name"), ==, "智邦科技");
+
+  after = server_record (customer_id, &error);
+  g_assert_no_error (error);
+  short_name = record_string (after, "short_name");
+  industry = record_string (after, "industry");
+  g_assert_cmpstr (short_name, ==, "智邦科技");
+  g_assert_cmpstr (industry, ==, "软件");
+  g_assert_cmpint (record_int (after, "version"), ==, version + 2);
+  screenshot (GTK_WIDGET (main_window ()), "conflict-resolved");
+}
+
+static void
+test_create_with_validation_error (void)
+{
+  CrmCustomerForm *form = crm_customer_list_view_get_form (view ());
+  CrmCustomerPage *page = crm_customer_list_view_get_page (view ());
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) record = NULL;
+  g_autofree char *name = NULL;
+
+  /* Ctrl+N */
+  gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.new-customer", NULL);
+  g_assert_cmpstr (crm_customer_list_view_get_detail_mode (view ()), ==, "form");
+  type_text (crm_customer_form_get_entry (form, "phones"), "1380013800");
+  type_text (crm_customer_form_get_entry (form, "postal_code"), "10008");
+  gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.save", NULL);
+
+  /* Nothing is sent; each bad field says what is wrong. */
+  g_assert_false (crm_customer_list_view_is_busy (view ()));
+  g_assert_cmpstr (crm_customer_list_view_get_detail_mode (view ()), ==, "form");
+  g_assert_nonnull (crm_customer_form_get_error (form, "name"));
+  g_assert_nonnull (crm_customer_form_get_error (form, "phones"));
+  g_assert_nonnull (crm_customer_form_get_error (form, "postal_code"));
+  g_assert_null (crm_customer_form_get_error (form, "region"));
+  screenshot (GTK_WIDGET (main_window ()), "validation-errors");
+
+  type_text (crm_customer_form_get_entry (form, "name"), "上海测试贸易有限公司");
+  type_text (crm_customer_form_get_entry (form, "phones"), "13912345678");
+  type_text (crm_customer_form_get_entry (form, "postal_code"), "200000");
+  type_text (crm_customer_form_get_entry (form, "region"), "上海");
+  gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.save", NULL);
+  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  g_assert_null (crm_customer_list_view_get_error_text (view ()));
+  g_assert_cmpstr (crm_customer_page_get_value (page, "name"), ==, "上海测试贸易有限公司");
+  created_id = crm_customer_page_get_id (page);
+  g_assert_cmpint (created_id, >, 0);
+
+  record = server_record (created_id, &error);
+  g_assert_no_error (error);
+  name = record_string (record, "name");
+  g_assert_cmpstr (name, ==, "上海测试贸易有限公司");
+  screenshot (GTK_WIDGET (main_window ()), "created");
+}
+
+static gboolean
+confirm_shown (gpointer data)
+{
+  return crm_customer_list_view_get_confirm_dialog (view ()) != NULL;
+}
+
+static void
+test_delete (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) record = NULL;
+  GtkDialog *dialog;
+
+  g_assert_cmpint (crm_customer_page_get_id (crm_customer_list_view_get_page (view ())), ==, created_id);
+  gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.delete", NULL);
+  g_assert_true (wait_for (confirm_shown, NULL, WAIT_S));
+  dialog = crm_customer_list_view_get_confirm_dialog (view ());
+  screenshot (GTK_WIDGET (dialog), "delete-confirm");
+
+  gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
+  g_assert_true (wait_for (detail_is, (gpointer) "empty", WAIT_S));
+  g_assert_null (crm_customer_list_view_get_error_text (view ()));
+
+  record = server_record (created_id, &error);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND);
+  g_assert_null (record);
+  screenshot (GTK_WIDGET (main_window ()), "deleted");
+}
+
+static void
+on_state (CrmSession *session,
+          GParamSpec *pspec,
+          gboolean   *saw_reconnecting)
+{
+  if (crm_session_get_state (session) == CRM_SESSION_STATE_RECONNECTING)
+    *saw_reconnecting = TRUE;
+}
+
+static gboolean
+session_online (gpointer data)
+{
+  return *(gboolean *) data &&
+         crm_session_get_state (crm_application_get_session (app)) == CRM_SESSION_STATE_ONLINE;
+}
+
+static void
+test_reconnect_keeps_form (void)
+{
+  CrmSession *session = crm_application_get_session (app);
+  CrmCustomerForm *form = crm_customer_list_view_get_form (view ());
+  CrmConnection *old = crm_session_get_connection (session);
+  gboolean saw_reconnecting = FALSE;
+  gulong handler;
+
+  /* The user is typing when the network drops. */
+  crm_customer_list_view_open (view (), customer_id);
+  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.edit", NULL);
+  type_text (crm_customer_form_get_entry (form, "address"), "海淀区中关村大街1号");
+
+  handler = g_signal_connect (session, "notify::state", G_CALLBACK (on_state), &saw_reconnecting);
+  crm_connection_close (old);
+  settle (100);
+  screenshot (GTK_WIDGET (main_window ()), "reconnecting");
+  g_assert_true (wait_for (session_online, &saw_reconnecting, WAIT_S));
+  g_signal_handler_disconnect (session, handler);
+  g_assert_cmpstr (crm_window_get_status_text (main_window ()), ==, _("● Connected"));
+  g_assert_cmpstr (gtk_editable_get_text (crm_customer_form_get_entry (form, "address")), ==,
+                   "海淀区中关村大街1号");
+
+  gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.save", NULL);
+  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  g_assert_cmpstr (crm_customer_page_get_value (crm_customer_list_view_get_page (view ()), "address"),
+                   ==, "海淀区中关村大街1号");
+}
+
+static gboolean
+cleared_search (gpointer data)
+{
+  return view_idle (NULL) &&
+         CRM_IS_CUSTOMER_LIST_MODEL (crm_customer_list_view_get_shown_model (view ()));
+}
+
+typedef struct {
+  guint position;
+} RowWait;
+
+static gboolean
+row_loaded (gpointer data)
+{
+  RowWait *wait = data;
+  GListModel *model = G_LIST_MODEL (crm_customer_list_view_get_list_model (view ()));
+  g_autoptr(CrmCustomerRow) row = g_list_model_get_item (model, wait->position);
+
+  return row != NULL && !crm_customer_row_is_placeholder (row);
+}
+
+typedef struct {
+  guint position, removed, added;
+  guint n_before;
+  gboolean ok;
+} Change;
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Change     *change)
+{
+  /* Every announced range lies inside the model as it was. */
+  if (position + removed > change->n_before)
+    change->ok = FALSE;
+  change->n_before = change->n_before - removed + added;
+  if (change->n_before != g_list_model_get_n_items (model))
+    change->ok = FALSE;
+}
+
+static void
+test_list_paging_and_sort (void)
+{
+  CrmCustomerListModel *model = crm_customer_list_view_get_list_model (view ());
+  GtkColumnView *column_view = crm_customer_list_view_get_column_view (view ());
+  GListModel *columns = gtk_column_view_get_columns (column_view);
+  g_autoptr(GtkColumnViewColumn) code_column = NULL;
+  g_autoptr(CrmCustomerRow) placeholder = NULL;
+  g_autoptr(CrmCustomerRow) first = NULL;
+  g_autoptr(CrmCustomerRow) second = NULL;
+  Change change = { 0, };
+  RowWait wait;
+  guint n;
+  gulong handler;
+
+  type_text (crm_customer_list_view_get_search_entry (view ()), "");
+  g_assert_true (wait_for (cleared_search, NULL, WAIT_S));
+
+  /* A row far from the first page: a placeholder now, loaded soon, with
+   * only a bounded number of pages cached. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (model));
+  g_assert_cmpuint (n, >, 5 * CRM_CUSTOMER_LIST_PAGE_ROWS);
+  change.n_before = n;
+  change.ok = TRUE;
+  handler = g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &change);
+  wait.position = MIN (n - 1, 7 * CRM_CUSTOMER_LIST_PAGE_ROWS + 42);
+  placeholder = g_list_model_get_item (G_LIST_MODEL (model), wait.position);
+  g_assert_true (crm_customer_row_is_placeholder (placeholder));
+  g_assert_true (wait_for (row_loaded, &wait, WAIT_S));
+  g_assert_true (change.ok);
+  g_assert_cmpuint (crm_customer_list_model_get_n_cached_pages (model), <=, CRM_CUSTOMER_LIST_MAX_PAGES);
+  g_signal_handler_disconnect (model, handler);
+
+  /* A click on the "Code" header sorts on the server; a second click
+   * reverses. */
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (column), "crm-key"), "code") == 0)
+        code_column = g_object_ref (column);
+    }
+  g_assert_nonnull (code_column);
+  gtk_column_view_sort_by_column (column_view, code_column, GTK_SORT_DESCENDING);
+  g_assert_cmpstr (crm_customer_list_model_get_sort_column (model), ==, "code");
+  g_assert_true (crm_customer_list_model_get_sort_descending (model));
+  g_assert_true (wait_for (view_idle, NULL, WAIT_S));
+  wait.position = 1;
+  g_assert_true (wait_for (row_loaded, &wait, WAIT_S));
+  first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  second = g_list_model_get_item (G_LIST_MODEL (model), 1);
+  g_assert_cmpstr (crm_customer_row_get_string (first, "code"), >,
+                   crm_customer_row_get_string (second, "code"));
+  screenshot (GTK_WIDGET (main_window ()), "sorted-by-code");
+}
+
+/* ---- setup -------------------------------------------------------------- */
+
+static void
+use_chinese (void)
+{
+  const char *mo_dir = g_getenv ("CRM_UI_LOCALE_MO_DIR");
+  g_autofree char *mo = mo_dir ? g_build_filename (mo_dir, "jinke-crm.mo", NULL) : NULL;
+  g_autofree char *locale_dir = g_build_filename (tmp_dir, "locale", NULL);
+  g_autofree char *messages = g_build_filename (locale_dir, "zh_CN", "LC_MESSAGES", NULL);
+  g_autofree char *link = g_build_filename (messages, "jinke-crm.mo", NULL);
+
+  /* The demo runs in Chinese; so do the screenshots, when the system has
+   * the locale. */
+  if (mo && g_file_test (mo, G_FILE_TEST_EXISTS) && setlocale (LC_ALL, "zh_CN.UTF-8"))
+    {
+      g_setenv ("LC_ALL", "zh_CN.UTF-8", TRUE);
+      g_setenv ("LANGUAGE", "zh_CN", TRUE);
+      g_mkdir_with_parents (messages, 0755);
+      g_assert_cmpint (symlink (mo, link), ==, 0);
+      bindtextdomain (GETTEXT_PACKAGE, locale_dir);
+    }
+  else
+    setlocale (LC_ALL, "");
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+static void
+create_known_customer (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *key = crm_new_idempotency_key ();
+
+  other = crm_test_server_connect (server, "admin", crm_test_server_get_admin_password (server), &error);
+  g_assert_no_error (error);
+  reply = crm_connection_call_sync (other, CRM_MSG_CUSTOMER_CREATE,
+                                    g_variant_new_parsed ("(%s, {'name': <%s>, 'category': <'企业'>})",
+                                                          key, CUSTOMER_NAME),
+                                    NULL, &error);
+  g_assert_no_error (error);
+}
+
+static GPid server_pid;
+
+/* A failed assertion aborts the test program; the server it started must
+ * not outlive it (kill() is async-signal-safe). */
+static void
+on_fatal_signal (int signum)
+{
+  if (server_pid > 0)
+    kill (server_pid, SIGTERM);
+  signal (signum, SIG_DFL);
+  raise (signum);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  tmp_dir = g_dir_make_tmp ("crm-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  /* A private trust store and settings. */
+  g_setenv ("XDG_CONFIG_HOME", tmp_dir, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  /* In-process driving needs no accessibility bus (and CI has no session
+   * bus to find one on). */
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  use_chinese ();
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display (run under xvfb-run)");
+      return g_test_run ();
+    }
+
+  server = crm_test_server_start ("--demo-data 1200", &error);
+  if (server == NULL)
+    {
+      g_test_message ("cannot start crm-server: %s", error->message);
+      g_test_skip ("crm-server not available");
+      return g_test_run ();
+    }
+  server_pid = crm_test_server_get_pid (server);
+  signal (SIGABRT, on_fatal_signal);
+  signal (SIGTRAP, on_fatal_signal);
+  signal (SIGSEGV, on_fatal_signal);
+  create_known_customer ();
+
+  app = crm_application_new (G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/ui/client/sign-in/wrong-password", test_sign_in_wrong_password);
+  g_test_add_func ("/ui/client/sign-in/right-password", test_sign_in);
+  g_test_add_func ("/ui/client/customer/search-initials", test_search_initials);
+  g_test_add_func ("/ui/client/customer/open", test_open_customer);
+  g_test_add_func ("/ui/client/customer/edit-save", test_edit_and_save);
+  g_test_add_func ("/ui/client/customer/version-conflict", test_version_conflict);
+  g_test_add_func ("/ui/client/customer/create-validation", test_create_with_validation_error);
+  g_test_add_func ("/ui/client/customer/delete", test_delete);
+  g_test_add_func ("/ui/client/session/reconnect-keeps-form", test_reconnect_keeps_form);
+  g_test_add_func ("/ui/client/customer/list-paging-sort", test_list_paging_and_sort);
+
+  status = g_test_run ();
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = gtk_application_get_windows (GTK_APPLICATION (app)))
+    gtk_window_destroy (l->data);
+  g_clear_object (&app);
+  if (other)
+    crm_connection_close (other);
+  g_clear_object (&other);
+  crm_test_server_stop (server);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);
+    (void) !system (cmd);
+  }
+  g_free (tmp_dir);
+  return status;
+}
