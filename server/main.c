@@ -357,22 +357,26 @@ main (int argc, char **argv)
   if (!g_option_context_parse_strv (context, &args, &error))
     {
       g_printerr ("crm-server: %s\n", error->message);
-      return 2;
+      status = 2;
+      goto out;
     }
   if (o.version)
     {
       g_print ("crm-server %s\n", PACKAGE_VERSION);
-      return EXIT_SUCCESS;
+      status = EXIT_SUCCESS;
+      goto out;
     }
   if (g_strv_length (args) > 1)
     {
       g_printerr (_("crm-server: unexpected argument “%s” (see --help)\n"), args[1]);
-      return 2;
+      status = 2;
+      goto out;
     }
   if (o.config_file != NULL && !load_config (&o, &error))
     {
       g_printerr ("crm-server: %s\n", error->message);
-      return 2;
+      status = 2;
+      goto out;
     }
   if (o.listen == NULL)
     o.listen = g_strdup ("0.0.0.0");
@@ -386,21 +390,25 @@ main (int argc, char **argv)
       (o.log_level != NULL && !set_log_level (o.log_level, &error)))
     {
       g_printerr ("crm-server: %s\n", error->message);
-      return 2;
+      status = 2;
+      goto out;
     }
   if (o.demo_data < 0)
     {
       g_printerr (_("crm-server: --demo-data needs a number of customers, 0 or more\n"));
-      return 2;
+      status = 2;
+      goto out;
     }
   if (o.create_admin != NULL && o.create_admin[0] == '\0')
     {
       g_printerr (_("crm-server: --create-admin needs a user name\n"));
-      return 2;
+      status = 2;
+      goto out;
     }
 
   status = run (&o);
 
+out:
   g_free (o.config_file);
   g_free (o.listen);
   g_free (o.data_dir);

@@ -45,6 +45,7 @@ struct _CrmServerConnection {
   GIOStream *stream; /* socket_connection, or the TLS connection over it */
   GSource *wait_source;
   guint deadline_id;
+  gboolean handshake_pending; /* a glib-networking thread uses the socket */
 
   char *peer;
   char *locale;
@@ -261,9 +262,17 @@ crm_server_connection_close (CrmServerConnection *self)
   g_queue_clear_full (&self->write_queue, (GDestroyNotify) g_bytes_unref);
 
   /* The socket itself is closed at once (not a TLS close_notify, which
-   * could wait on a peer that stopped reading). */
-  stream = G_IO_STREAM (self->socket_connection);
-  g_io_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, stream_closed_cb, g_object_ref (self));
+   * could wait on a peer that stopped reading) -- unless a handshake
+   * thread is still using it: closing would free the descriptor number
+   * for the next accepted connection while that thread still polls and
+   * reads it.  shutdown() wakes the thread instead; handshake_cb closes. */
+  if (self->handshake_pending)
+    g_socket_shutdown (g_socket_connection_get_socket (self->socket_connection), TRUE, TRUE, NULL);
+  else
+    {
+      stream = G_IO_STREAM (self->socket_connection);
+      g_io_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, stream_closed_cb, g_object_ref (self));
+    }
 
   g_debug ("conn %" G_GUINT64_FORMAT ": closed", self->id);
   crm_server_connection_finished (self->server, self);
@@ -837,8 +846,15 @@ handshake_cb (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(GError) error = NULL;
   gboolean ok = g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error);
 
+  self->handshake_pending = FALSE;
   if (self->state != CRM_SERVER_CONNECTION_HANDSHAKING)
-    return; /* closed meanwhile (deadline or shutdown) */
+    {
+      /* Closed meanwhile (deadline or shutdown): the socket waited for
+       * the handshake thread to let go of it. */
+      g_io_stream_close_async (G_IO_STREAM (self->socket_connection), G_PRIORITY_DEFAULT, NULL,
+                               stream_closed_cb, g_object_ref (self));
+      return;
+    }
   crm_server_release_handshake (self->server, self);
   if (!ok)
     {
@@ -878,6 +894,7 @@ crm_server_connection_start_handshake (CrmServerConnection *self)
   self->stream = tls;
   self->state = CRM_SERVER_CONNECTION_HANDSHAKING;
   set_deadline (self, CRM_SERVER_HANDSHAKE_SECONDS);
+  self->handshake_pending = TRUE;
   g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT, self->cancellable,
                                     handshake_cb, g_object_ref (self));
 }
