@@ -84,8 +84,9 @@ crm_customer_row_get_version (CrmCustomerRow *self)
   return crm_customer_row_get_int64 (self, "version");
 }
 
-char *
-crm_format_timestamp (gint64 unix_us)
+static char *
+format_local (gint64      unix_us,
+              const char *format)
 {
   g_autoptr(GDateTime) utc = NULL;
   g_autoptr(GDateTime) local = NULL;
@@ -96,8 +97,20 @@ crm_format_timestamp (gint64 unix_us)
   if (utc == NULL)
     return g_strdup ("");
   local = g_date_time_to_local (utc);
-  /* %x %R: the locale's date ("2026/11/27" in zh_CN) and 24-hour time. */
-  return g_date_time_format (local, "%x %R");
+  return g_date_time_format (local, format);
+}
+
+char *
+crm_format_timestamp (gint64 unix_us)
+{
+  /* The locale's date ("2026年11月27日" in zh_CN) and 24-hour time. */
+  return format_local (unix_us, "%x %R");
+}
+
+char *
+crm_format_date (gint64 unix_us)
+{
+  return format_local (unix_us, "%x");
 }
 
 char *

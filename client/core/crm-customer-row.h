@@ -34,5 +34,7 @@ char       *crm_customer_row_dup_display    (CrmCustomerRow *self,
 
 /* Local date and time for a unix-µs timestamp, formatted for the locale. */
 char       *crm_format_timestamp            (gint64 unix_us);
+/* The local date only, formatted for the locale. */
+char       *crm_format_date                 (gint64 unix_us);
 
 G_END_DECLS

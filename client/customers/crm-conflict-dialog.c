@@ -89,7 +89,6 @@ cell (const char *text,
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   if (css_class)
     gtk_widget_add_css_class (label, css_class);
   return label;

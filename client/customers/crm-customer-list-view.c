@@ -15,19 +15,19 @@ typedef struct {
   const char *key;
   const char *title;  /* N_() */
   const char *sort;   /* server sort column, NULL = not sortable */
-  gboolean    expand;
+  int         width;  /* default width in pixels */
 } Column;
 
 static const Column columns[] = {
-  { "name",       N_("Name"),        "name",       TRUE },
-  { "code",       N_("Code"),        "code",       FALSE },
-  { "category",   N_("Category"),    "category",   FALSE },
-  { "industry",   N_("Industry"),    "industry",   FALSE },
-  { "region",     N_("Region"),      "region",     FALSE },
-  { "value",      N_("Value level"), "value",      FALSE },
-  { "phones",     N_("Phones"),      NULL,         FALSE },
-  { "owner",      N_("Owner"),       "owner",      FALSE },
-  { "updated_at", N_("Updated"),     "updated_at", FALSE },
+  { "name",       N_("Name"),        "name",       240 },
+  { "code",       N_("Code"),        "code",       150 },
+  { "category",   N_("Category"),    "category",   90 },
+  { "industry",   N_("Industry"),    "industry",   90 },
+  { "region",     N_("Region"),      "region",     90 },
+  { "value",      N_("Value level"), "value",      80 },
+  { "phones",     N_("Phones"),      NULL,         130 },
+  { "owner",      N_("Owner"),       "owner",      80 },
+  { "updated_at", N_("Updated"),     "updated_at", 120 },
 };
 
 static const char * const filter_keys[] = { "category", "industry", "source", "region", "value" };
@@ -146,8 +146,13 @@ cell_bind (GtkSignalListItemFactory *factory,
     }
   else
     {
-      g_autofree char *text = crm_customer_row_dup_display (row, column->key);
+      g_autofree char *text = NULL;
 
+      /* A table cell has room for the date only; the page shows the time. */
+      if (g_str_equal (column->key, "updated_at"))
+        text = crm_format_date (crm_customer_row_get_int64 (row, column->key));
+      else
+        text = crm_customer_row_dup_display (row, column->key);
       gtk_label_set_text (label, text);
     }
 }
@@ -187,9 +192,13 @@ probe_compare (gconstpointer a,
 static void
 on_sorter_changed (CrmCustomerListView *self)
 {
-  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
+  GtkSorter *sorter;
   GtkOrdering order;
 
+  /* Removing the columns while disposing changes the sorter too. */
+  if (self->column_view == NULL || self->list_model == NULL)
+    return;
+  sorter = gtk_column_view_get_sorter (self->column_view);
   self->probe_hit = NULL;
   order = gtk_sorter_compare (sorter, self->probe_a, self->probe_b);
   if (self->probe_hit == NULL)
@@ -231,9 +240,9 @@ add_column (CrmCustomerListView *self,
   column = gtk_column_view_column_new (_(def->title), factory);
   g_object_set_data (G_OBJECT (column), "crm-key", (gpointer) def->key);
   gtk_column_view_column_set_resizable (column, TRUE);
-  gtk_column_view_column_set_expand (column, def->expand);
-  if (g_variant_lookup (widths, def->key, "i", &width) && width > 16 && width < 4000)
-    gtk_column_view_column_set_fixed_width (column, width);
+  if (!g_variant_lookup (widths, def->key, "i", &width) || width < 16 || width > 4000)
+    width = def->width;
+  gtk_column_view_column_set_fixed_width (column, width);
   if (def->sort)
     {
       Probe *probe = g_new0 (Probe, 1);
@@ -1203,6 +1212,8 @@ crm_customer_list_view_dispose (GObject *object)
   g_clear_weak_pointer (&self->conflict_dialog);
   g_clear_weak_pointer (&self->confirm_dialog);
 
+  if (self->column_view)
+    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CUSTOMER_LIST_VIEW);
 
   g_clear_object (&self->selection);
