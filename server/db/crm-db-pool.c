@@ -396,7 +396,11 @@ failed:
         }
     }
   else if (in_transaction)
-    crm_db_command (db, "ROLLBACK", NULL);
+    {
+      crm_db_command (db, "ROLLBACK", NULL);
+      /* A sliding extension made in this transaction was undone too. */
+      g_clear_pointer (&ctx->new_session, crm_session_unref);
+    }
   g_propagate_error (error, g_steal_pointer (&local));
   return NULL;
 }
