@@ -766,6 +766,119 @@ test_keyset_pages (Fixture *f, gconstpointer data)
   }
 }
 
+/* ---- hostile input ---- */
+
+static GError *
+list_error (CrmSession *s, const char *sort, GVariant *filters, const char *cursor, gint32 limit)
+{
+  GError *error = NULL;
+  g_autoptr(GVariant) r =
+    crm_test_db_run (s, CRM_MSG_CUSTOMER_LIST,
+                     g_variant_new ("(sb@a{sv}si)", sort, FALSE, filters, cursor, limit),
+                     NULL, NULL, NULL, &error);
+  return error;
+}
+
+static void
+test_hostile_input (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  gint64 id = crm_test_db_create_customer (admin, "百分号_测试%公司", "13912345678");
+
+  /* Random cursors: refused or harmless, never a crash or a SQL error. */
+  for (int i = 0; i < 200; i++)
+    {
+      guchar raw[40];
+      gsize n = g_rand_int_range (rand, 0, sizeof raw);
+      g_autofree char *b64 = NULL;
+      g_autoptr(GError) e = NULL;
+
+      for (gsize k = 0; k < n; k++)
+        raw[k] = (guchar) g_rand_int_range (rand, 0, 256);
+      b64 = g_base64_encode (raw, n);
+      g_strdelimit (b64, "+", '-');
+      g_strdelimit (b64, "/", '_');
+      e = list_error (admin, i % 2 ? "created_at" : "name", empty_filters (), b64, 10);
+      if (e != NULL)
+        {
+          g_assert_error (e, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+          g_assert_true (g_strcmp0 (crm_error_get_field (e), "cursor") == 0 ||
+                         crm_error_get_field (e) == NULL);
+        }
+    }
+  {
+    g_autoptr(GError) e = list_error (admin, "name; DROP TABLE customers", empty_filters (), "", 10);
+    g_assert_error (e, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+  }
+  {
+    g_autoptr(GError) e = list_error (admin, "name", empty_filters (), "", 0);
+    g_assert_error (e, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+    g_assert_cmpstr (crm_error_get_field (e), ==, "limit");
+  }
+  {
+    g_autoptr(GError) e = list_error (admin, "name", empty_filters (), "", 100000);
+    g_assert_error (e, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+  }
+  {
+    g_autoptr(GError) e = list_error (admin, "name", g_variant_new_parsed ("{'owner_id': <'1 OR 1=1'>}"), "", 10);
+    g_assert_error (e, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+    g_assert_cmpstr (crm_error_get_field (e), ==, "filters.owner_id");
+  }
+  {
+    g_autoptr(GError) e = list_error (admin, "name", g_variant_new_parsed ("{'password_hash': <'x'>}"), "", 10);
+    g_assert_error (e, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+  }
+  /* LIKE wildcards are data, not patterns. */
+  {
+    g_autoptr(GError) e = NULL;
+    g_autoptr(GVariant) rows = search (admin, "%_", &e);
+    g_assert_no_error (e);
+    g_assert_cmpuint (g_variant_n_children (rows), ==, 0);
+    g_clear_pointer (&rows, g_variant_unref);
+    rows = search (admin, "号_", &e);
+    g_assert_no_error (e);
+    g_assert_true (rows_contain (rows, id));
+  }
+  {
+    g_autoptr(GString) longq = g_string_new (NULL);
+    g_autoptr(GError) e = NULL;
+    g_autoptr(GVariant) rows = NULL;
+
+    for (int i = 0; i < 300; i++)
+      g_string_append (longq, "长");
+    rows = search (admin, longq->str, &e);
+    g_assert_error (e, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+    g_assert_cmpstr (crm_error_get_field (e), ==, "query");
+  }
+  /* Imports of no rows or too many rows. */
+  {
+    g_autoptr(GError) e = NULL;
+    g_autofree char *key = crm_test_db_key ();
+    g_autoptr(GVariant) r =
+      crm_test_db_run (admin, CRM_MSG_CUSTOMER_IMPORT,
+                       g_variant_new ("(s@aa{sv})", key, g_variant_new_array (G_VARIANT_TYPE ("a{sv}"), NULL, 0)),
+                       NULL, NULL, NULL, &e);
+    g_assert_error (e, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+    g_assert_cmpstr (crm_error_get_field (e), ==, "rows");
+  }
+  {
+    GVariantBuilder b;
+    g_autoptr(GError) e = NULL;
+    g_autofree char *key = crm_test_db_key ();
+    g_autoptr(GVariant) r = NULL;
+
+    g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
+    for (int i = 0; i < 5001; i++)
+      g_variant_builder_add_value (&b, g_variant_new_parsed ("{'name': <'多余'>}"));
+    r = crm_test_db_run (admin, CRM_MSG_CUSTOMER_IMPORT,
+                         g_variant_new ("(s@aa{sv})", key, g_variant_builder_end (&b)),
+                         NULL, NULL, NULL, &e);
+    g_assert_error (e, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+  }
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customers"), ==, 1);
+}
+
 /* ---- import ---- */
 
 static GVariant *
@@ -922,6 +1035,7 @@ main (int argc, char **argv)
   ADD ("/db/customers/search", test_search);
   ADD ("/db/customers/keyset-pages", test_keyset_pages);
   ADD ("/db/customers/import", test_import);
+  ADD ("/db/customers/hostile-input", test_hostile_input);
   ADD ("/db/customers/numbering-concurrent", test_numbering_concurrent);
 #undef ADD
 
