@@ -216,6 +216,27 @@ test_unknown_certificate (Fixture *f, gconstpointer data)
   /* Once trusted, no flag is needed any more. */
   g_assert_cmpint (run (f, "--server", f->server_arg, "--user", "admin",
                         "--password-file", f->password_file, "login"), ==, 0);
+
+  /* A different certificate under the same address is refused, even with
+   * --trust-new-server: that flag only covers servers never seen. */
+  {
+    g_autoptr(GKeyFile) keys = g_key_file_new ();
+    g_autoptr(GError) error = NULL;
+    g_auto(GStrv) names = NULL;
+
+    g_key_file_load_from_file (keys, known, G_KEY_FILE_NONE, &error);
+    g_assert_no_error (error);
+    names = g_key_file_get_keys (keys, "known-servers", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_strv_length (names), ==, 1);
+    g_key_file_set_string (keys, "known-servers", names[0],
+                           "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:"
+                           "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff");
+    g_key_file_save_to_file (keys, known, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (run (f, "--trust-new-server", "whoami"), ==, 3);
+    g_assert_nonnull (strstr (f->err, "changed"));
+  }
 }
 
 static gint64
