@@ -4,7 +4,9 @@
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "crm-error.h"
 #include "crm-http.h"
@@ -336,6 +338,7 @@ crm_http_new (CrmServer *server, GTlsCertificate *certificate)
 /* ---- Accepting, with the handshake gate ---- */
 
 static void start_handshake (Incoming *in);
+static gboolean peek_client_hello (Incoming *in);
 
 /* Ends the gate's part: hands the stream to libsoup (`stream` non-NULL)
  * or drops the connection. */
@@ -358,7 +361,14 @@ incoming_finish_with (Incoming *in, GIOStream *stream)
       self->handshakes--;
       /* A slot is free: the next readable peer gets it. */
       while (self->handshakes < HTTP_MAX_HANDSHAKES && !g_queue_is_empty (&self->waiting))
-        start_handshake (g_queue_pop_head (&self->waiting));
+        {
+          Incoming *next = g_queue_pop_head (&self->waiting);
+
+          if (peek_client_hello (next))
+            start_handshake (next);
+          else
+            incoming_finish (next); /* hung up while it waited */
+        }
     }
 
   if (stream != NULL && self->soup != NULL)
@@ -439,13 +449,28 @@ start_handshake (Incoming *in)
                                     handshake_done_cb, in);
 }
 
+/* A peer that hung up, or does not start with a TLS handshake record, is
+ * not worth a handshake slot (see crm-server-connection.c). */
+static gboolean
+peek_client_hello (Incoming *in)
+{
+  guint8 first = 0;
+  gssize n;
+
+  do
+    n = recv (g_socket_get_fd (g_socket_connection_get_socket (in->socket)), &first, 1,
+              MSG_PEEK | MSG_DONTWAIT);
+  while (n < 0 && errno == EINTR);
+  return n == 1 && first == 0x16;
+}
+
 static gboolean
 incoming_readable_cb (GSocket *socket, GIOCondition condition, gpointer data)
 {
   Incoming *in = data;
 
   g_clear_pointer (&in->wait_source, g_source_unref);
-  if (!(condition & G_IO_IN))
+  if (!(condition & G_IO_IN) || !peek_client_hello (in))
     {
       incoming_finish (in);
       return G_SOURCE_REMOVE;

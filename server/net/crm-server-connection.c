@@ -3,7 +3,9 @@
 #define G_LOG_DOMAIN "crm-conn"
 
 #include <glib/gi18n-lib.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <netinet/tcp.h>
 #include <string.h>
 
@@ -902,6 +904,29 @@ crm_server_connection_start_handshake (CrmServerConnection *self)
 /* The first bytes (the ClientHello) arrived: only now does the connection
  * compete for a handshake slot, so silent sockets never hold one, nor one
  * of the few threads glib-networking runs handshakes on. */
+/* TRUE when the first byte waiting on the socket can start a TLS
+ * handshake record (0x16).  A peer that already hung up, or speaks
+ * something else (plain protocol frames, HTTP) to the TLS port, is not
+ * worth a handshake slot -- a flood of those must not queue ahead of a
+ * real client. */
+gboolean
+crm_server_connection_peek_client_hello (CrmServerConnection *self)
+{
+  guint8 first = 0;
+  gssize n;
+
+  if (self->state == CRM_SERVER_CONNECTION_CLOSED)
+    return FALSE;
+  do
+    n = recv (g_socket_get_fd (g_socket_connection_get_socket (self->socket_connection)),
+              &first, 1, MSG_PEEK | MSG_DONTWAIT);
+  while (n < 0 && errno == EINTR);
+  return n == 1 && first == 0x16;
+}
+
+/* The first bytes (the ClientHello) arrived: only now does the connection
+ * compete for a handshake slot, so silent sockets never hold one, nor one
+ * of the few threads glib-networking runs handshakes on. */
 static gboolean
 readable_cb (GSocket *socket, GIOCondition condition, gpointer data)
 {
@@ -910,8 +935,10 @@ readable_cb (GSocket *socket, GIOCondition condition, gpointer data)
   g_clear_pointer (&self->wait_source, g_source_unref);
   if (self->state != CRM_SERVER_CONNECTION_WAITING_DATA)
     return G_SOURCE_REMOVE;
-  if (condition & (G_IO_ERR | G_IO_HUP | G_IO_NVAL) && !(condition & G_IO_IN))
+  if (!crm_server_connection_peek_client_hello (self))
     {
+      if (condition & G_IO_IN)
+        g_debug ("conn %" G_GUINT64_FORMAT ": closed before or instead of a TLS handshake", self->id);
       crm_server_connection_close (self);
       return G_SOURCE_REMOVE;
     }

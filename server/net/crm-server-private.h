@@ -19,6 +19,9 @@ G_BEGIN_DECLS
  * the log level is debug (crm_server_set_request_logging). */
 extern gboolean crm_server_request_logging;
 
+/* Peeks at the socket: TRUE when a TLS handshake record is waiting. */
+gboolean crm_server_connection_peek_client_hello (CrmServerConnection *conn);
+
 /* Called by connections. */
 gboolean crm_server_is_stopping            (CrmServer *self);
 /* TRUE: start the handshake now; FALSE: queued, started later through

@@ -263,6 +263,12 @@ crm_server_release_handshake (CrmServer *self, CrmServerConnection *conn)
 
       if (crm_server_connection_get_state (next) != CRM_SERVER_CONNECTION_WAITING_SLOT)
         continue;
+      /* Gone while it waited (its peer hung up): skip it. */
+      if (!crm_server_connection_peek_client_hello (next))
+        {
+          crm_server_connection_close (next);
+          continue;
+        }
       g_hash_table_add (self->handshaking, next);
       crm_server_connection_start_handshake (next);
     }

@@ -310,6 +310,24 @@ test_stalled_handshake_closed (void)
   assert_server_serves ();
 }
 
+
+/* A client speaking plain frames to the TLS port is refused at once, before
+ * any handshake work. */
+static void
+test_plain_frames_on_tls_port (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RawClient) raw = raw_client_connect (crm_test_server_get_port (get_server ()), FALSE, &error);
+
+  g_assert_no_error (error);
+  raw_client_send_frame (raw, CRM_MSG_HELLO, 0, 1,
+                         g_variant_new ("(qqss)", CRM_PROTOCOL_VERSION_MIN, CRM_PROTOCOL_VERSION_MAX,
+                                        "plain", "en_US"), &error);
+  g_assert_no_error (error);
+  g_assert_true (raw_client_at_eof (raw));
+  assert_server_serves ();
+}
+
 /* ---- Concurrency ---- */
 
 typedef struct {
@@ -774,6 +792,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server/net/not-signed-in", test_not_signed_in_keeps_connection);
   g_test_add_func ("/server/net/bad-idempotency-key", test_bad_idempotency_key);
   g_test_add_func ("/server/net/stalled-handshake-closed", test_stalled_handshake_closed);
+  g_test_add_func ("/server/net/plain-frames-on-tls-port", test_plain_frames_on_tls_port);
   g_test_add_func ("/server/net/concurrent-clients", test_concurrent_clients);
   g_test_add_func ("/server/net/silent-connections", test_silent_connections);
   g_test_add_func ("/server/net/errors-in-client-language", test_errors_in_client_language);
