@@ -8,7 +8,8 @@
 #include "crm-error.h"
 #include "crm-messages.h"
 
-#define SEARCH_LIMIT 200
+#define SEARCH_LIMIT 50
+#define SEARCH_CLEAR_DELAY_MS 300
 #define PUSH_RELOAD_DELAY_MS 1500
 
 typedef struct {
@@ -71,6 +72,7 @@ struct _CrmCustomerListView
   gboolean              searching;
   gboolean              list_stale;       /* pushed creates/deletes not yet shown */
   guint                 push_reload_source;
+  guint                 clear_search_source;
 
   CrmConflictDialog    *conflict_dialog;  /* weak */
   GtkWidget            *confirm_dialog;   /* weak */
@@ -403,6 +405,8 @@ search_cb (GObject      *source,
   reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  g_debug ("search: reply %.1f ms after the request",
+           (g_get_monotonic_time () - self->search_sent_at) / 1000.0);
   g_clear_object (&self->search_cancellable);
   update_busy (self);
   if (reply == NULL)
@@ -427,6 +431,8 @@ search_cb (GObject      *source,
                        rows->pdata, rows->len);
   self->search_results_for_query = TRUE;
   show_model (self, G_LIST_MODEL (self->search_results));
+  g_debug ("search: %u rows, %.1f ms after the request", rows->len,
+           (g_get_monotonic_time () - self->search_sent_at) / 1000.0);
 }
 
 static void
@@ -458,9 +464,30 @@ run_search (CrmCustomerListView *self)
                           self->search_cancellable, search_cb, g_object_ref (self));
 }
 
+static gboolean
+clear_search_cb (gpointer user_data)
+{
+  CrmCustomerListView *self = user_data;
+
+  self->clear_search_source = 0;
+  run_search (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_search_changed (CrmCustomerListView *self)
 {
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  g_clear_handle_id (&self->clear_search_source, g_source_remove);
+  /* GtkSearchEntry reports an emptied entry at once, also when the user
+   * types over a selected query (delete, then insert): wait a moment
+   * before flashing the whole list between two searches. */
+  if (*text == '\0' && self->searching)
+    {
+      self->clear_search_source = g_timeout_add (SEARCH_CLEAR_DELAY_MS, clear_search_cb, self);
+      return;
+    }
   run_search (self);
 }
 
@@ -1138,9 +1165,16 @@ crm_customer_list_view_get_detail_mode (CrmCustomerListView *self)
 }
 
 gboolean
+crm_customer_list_view_is_searching (CrmCustomerListView *self)
+{
+  return self->search_cancellable != NULL || self->clear_search_source != 0;
+}
+
+gboolean
 crm_customer_list_view_is_busy (CrmCustomerListView *self)
 {
-  return self->search_cancellable != NULL || self->get_cancellable != NULL ||
+  return self->search_cancellable != NULL || self->clear_search_source != 0 ||
+         self->get_cancellable != NULL ||
          self->save_cancellable != NULL || self->delete_cancellable != NULL ||
          crm_customer_list_model_get_loading (self->list_model);
 }
@@ -1207,6 +1241,7 @@ crm_customer_list_view_dispose (GObject *object)
       g_clear_object (slots[i]);
     }
   g_clear_handle_id (&self->push_reload_source, g_source_remove);
+  g_clear_handle_id (&self->clear_search_source, g_source_remove);
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_weak_pointer (&self->conflict_dialog);

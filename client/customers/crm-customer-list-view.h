@@ -45,6 +45,8 @@ CrmCustomerForm      *crm_customer_list_view_get_form         (CrmCustomerListVi
 const char           *crm_customer_list_view_get_detail_mode  (CrmCustomerListView *self);
 /* TRUE while any request of this view is in flight. */
 gboolean              crm_customer_list_view_is_busy          (CrmCustomerListView *self);
+/* TRUE while a quick search is pending or in flight. */
+gboolean              crm_customer_list_view_is_searching     (CrmCustomerListView *self);
 /* The error banner's text, or NULL. */
 const char           *crm_customer_list_view_get_error_text   (CrmCustomerListView *self);
 const char           *crm_customer_list_view_get_count_text   (CrmCustomerListView *self);
