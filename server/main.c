@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "crm-i18n.h"
 #include "crm-db.h"
@@ -182,6 +183,31 @@ signal_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Every connection is a file descriptor: raise the soft limit to the hard
+ * one (Debian's default soft limit of 1024 would cap an office at a few
+ * hundred clients), and return how many connections fit, keeping room for
+ * the database pool, the HTTPS side and log files. */
+static guint
+raise_fd_limit (void)
+{
+  struct rlimit rl;
+  const rlim_t reserve = 128;
+
+  if (getrlimit (RLIMIT_NOFILE, &rl) != 0)
+    return 0;
+  if (rl.rlim_cur < rl.rlim_max)
+    {
+      rlim_t wanted = rl.rlim_max == RLIM_INFINITY ? 65536 : rl.rlim_max;
+      struct rlimit raised = { wanted, rl.rlim_max };
+
+      if (setrlimit (RLIMIT_NOFILE, &raised) == 0)
+        rl.rlim_cur = wanted;
+    }
+  if (rl.rlim_cur == RLIM_INFINITY)
+    return 0;
+  return rl.rlim_cur > reserve * 2 ? (guint) MIN (rl.rlim_cur - reserve, G_MAXUINT) : (guint) (rl.rlim_cur / 2);
+}
+
 static gboolean
 write_port_file (const char *path, guint16 port, guint16 http_port, GError **error)
 {
@@ -256,6 +282,7 @@ run (Options *o)
   listener = crm_db_listener_new (conninfo);
 
   app.server = crm_server_new (pool, certificate);
+  crm_server_set_max_connections (app.server, raise_fd_limit ());
   crm_server_set_request_logging (log_threshold >= G_LOG_LEVEL_DEBUG);
   crm_server_set_db_listener (app.server, listener);
   if (!crm_server_listen (app.server, o->listen, (guint16) o->port, &error))

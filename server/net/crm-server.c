@@ -22,6 +22,8 @@ struct _CrmServer {
   GPtrArray *finished;      /* closed, dropped from an idle */
   guint finished_idle_id;
   guint64 next_id;
+  guint max_connections;    /* 0 = no cap */
+  gint64 last_cap_warning;
 
   GHashTable *handshaking;  /* connections holding a handshake slot */
   GQueue handshake_queue;   /* waiting for one (owned refs) */
@@ -149,6 +151,12 @@ crm_server_get_port (CrmServer *self)
 }
 
 void
+crm_server_set_max_connections (CrmServer *self, guint max_connections)
+{
+  self->max_connections = max_connections;
+}
+
+void
 crm_server_set_request_logging (gboolean enabled)
 {
   crm_server_request_logging = enabled;
@@ -173,6 +181,20 @@ incoming_cb (GSocketService    *service,
 
   if (self->stopping)
     return FALSE;
+  if (self->max_connections > 0 && g_hash_table_size (self->connections) >= self->max_connections)
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      /* Refused (closed by the service) rather than accepted into a file
+       * descriptor table that is full. */
+      if (now - self->last_cap_warning > 10 * G_USEC_PER_SEC)
+        {
+          g_warning ("%u connections open: refusing new ones", self->max_connections);
+          self->last_cap_warning = now;
+        }
+      crm_server_metrics_record_violation (self->metrics, "over-connection-cap");
+      return FALSE;
+    }
   conn = crm_server_connection_new (self, socket_connection, self->certificate, ++self->next_id);
   g_hash_table_add (self->connections, conn);
   crm_server_metrics_connection_opened (self->metrics);

@@ -47,6 +47,10 @@ gboolean crm_server_shutdown_finish (CrmServer           *self,
                                      GAsyncResult        *result,
                                      GError             **error);
 
+/* Connections beyond this are refused at once (0 = no cap); main.c
+ * derives it from the file descriptor limit. */
+void crm_server_set_max_connections (CrmServer *self, guint max_connections);
+
 /* Logs every request (connection id, request id, message, result) at
  * debug level; off by default because each line costs formatting. */
 void crm_server_set_request_logging (gboolean enabled);
