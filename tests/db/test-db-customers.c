@@ -228,6 +228,45 @@ test_validation (Fixture *f, gconstpointer data)
 }
 
 static void
+test_update_partial (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  gint64 id = crm_test_db_create_customer (sa, "北京部分更新有限公司", "13800000000");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) r = NULL;
+  g_autoptr(GVariant) row = NULL;
+  g_autofree char *initials = NULL;
+
+  /* Data stored under older, looser rules (or loaded in bulk) stays
+   * editable: only the fields sent are checked. */
+  crm_test_db_exec ("UPDATE customers SET phones = '{\"分机 8001\"}', postal_code = '1234'");
+  r = update_customer (sa, id, 1, "notes", "只改备注", &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&r, g_variant_unref);
+  {
+    g_autofree char *phones = crm_test_db_query_string ("SELECT phones::text FROM customers");
+    g_assert_cmpstr (phones, ==, "{\"分机 8001\"}");
+  }
+  /* A changed name re-derives the search columns. */
+  r = update_customer (sa, id, 2, "name", "上海新名有限公司", &error);
+  g_assert_no_error (error);
+  initials = crm_test_db_query_string ("SELECT name_initials FROM customers");
+  g_assert_true (g_str_has_prefix (initials, "shxm"));
+  row = search (sa, "新名", &error);
+  g_assert_no_error (error);
+  g_assert_true (rows_contain (row, id));
+  g_clear_pointer (&r, g_variant_unref);
+  /* What is sent is still validated. */
+  r = update_customer (sa, id, 3, "postal_code", "12", &error);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+  g_assert_cmpstr (crm_error_get_field (error), ==, "postal_code");
+  g_clear_error (&error);
+  r = update_customer (sa, id, 3, "name", "", &error);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+  g_assert_cmpstr (crm_error_get_field (error), ==, "name");
+}
+
+static void
 test_version_conflict (Fixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
@@ -1026,6 +1065,7 @@ main (int argc, char **argv)
   ADD ("/db/customers/crud", test_crud);
   ADD ("/db/customers/validation", test_validation);
   ADD ("/db/customers/version-conflict", test_version_conflict);
+  ADD ("/db/customers/update-partial", test_update_partial);
   ADD ("/db/customers/idempotent-retry", test_idempotent_retry);
   ADD ("/db/customers/idempotent-concurrent", test_idempotent_concurrent);
   ADD ("/db/customers/idempotency-purged", test_idempotency_purged);

@@ -199,23 +199,20 @@ crm_customer_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
   gint64 id, expected, owner_id;
   g_autoptr(GVariant) changes = NULL;
   g_autoptr(GVariant) current = NULL;
-  g_autoptr(GVariantDict) merged = NULL;
   CrmCustomerFields f;
   CrmCustomerDerived der = { 0 };
   g_autofree char *owners = NULL;
   g_autofree char *sid = NULL, *sver = NULL, *phones = NULL, *owner = NULL;
   g_autoptr(PGresult) cur = NULL;
   g_autoptr(PGresult) res = NULL;
-  GVariantIter iter;
-  const char *k;
-  GVariant *v;
 
   g_variant_get (request, "(&sxx@a{sv})", &key, &id, &expected, &changes);
+  /* Only what changes is validated: stored values stay editable even if a
+   * later version of the rules would refuse them. */
   if (!crm_customer_fields_parse (changes, FALSE, &f, error))
     return NULL;
-  crm_customer_fields_clear (&f);
   if (!crm_db_scope_owners (db, ctx->session->user_id, "customer.edit", &owners, error))
-    return NULL;
+    goto out;
   sid = crm_db_int64_to_string (id);
   sver = crm_db_int64_to_string (expected);
   {
@@ -226,41 +223,33 @@ crm_customer_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
                        SCOPE_SQL " FOR UPDATE", 2, params, error);
   }
   if (cur == NULL)
-    return NULL;
+    goto out;
   if (PQntuples (cur) != 1)
     {
       g_propagate_error (error, not_found ());
-      return NULL;
+      goto out;
     }
   if (crm_db_get_int64 (cur, 0, 1) != expected)
     {
       g_propagate_error (error, g_error_new (CRM_ERROR, CRM_ERROR_CONFLICT,
                          _("Someone else changed this customer meanwhile; reload it and try again")));
-      return NULL;
+      goto out;
     }
 
-  /* Merge: the stored record with the changes on top, validated as a whole. */
+  /* Merge: the stored record under the changes. */
   current = g_variant_ref_sink (crm_customer_row_to_variant (cur, 0, 0));
-  merged = g_variant_dict_new (NULL);
   for (guint i = 0; i < CF_N_TEXT; i++)
+    if ((f.present & (1u << i)) == 0)
+      {
+        g_free (f.text[i]);
+        g_variant_lookup (current, crm_customer_text_keys[i], "s", &f.text[i]);
+      }
+  if ((f.present & CF_PRESENT_PHONES) == 0)
     {
-      g_autoptr(GVariant) val = g_variant_lookup_value (current, crm_customer_text_keys[i], NULL);
-      g_variant_dict_insert_value (merged, crm_customer_text_keys[i], val);
+      g_strfreev (f.phones);
+      g_variant_lookup (current, "phones", "^as", &f.phones);
     }
-  {
-    g_autoptr(GVariant) val = g_variant_lookup_value (current, "phones", NULL);
-    g_variant_dict_insert_value (merged, "phones", val);
-  }
-  g_variant_dict_insert (merged, "owner_id", "x", crm_db_get_int64 (cur, 0, 14));
-  g_variant_iter_init (&iter, changes);
-  while (g_variant_iter_loop (&iter, "{&sv}", &k, &v))
-    g_variant_dict_insert_value (merged, k, v);
-  {
-    g_autoptr(GVariant) all = g_variant_ref_sink (g_variant_dict_end (merged));
-    if (!crm_customer_fields_parse (all, TRUE, &f, error))
-      return NULL;
-  }
-  owner_id = f.owner_id;
+  owner_id = (f.present & CF_PRESENT_OWNER) ? f.owner_id : crm_db_get_int64 (cur, 0, 14);
   if (owner_id != crm_db_get_int64 (cur, 0, 14) && !check_owner (db, owners, owner_id, error))
     goto out;
 
