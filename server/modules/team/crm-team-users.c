@@ -84,9 +84,9 @@ crm_user_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
   g_autofree char *uid = NULL, *sdept = NULL, *sleader = NULL, *trimmed = NULL;
 
   g_variant_get (request, "(&sx@a{sv})", &key, &id, &fields);
+  g_variant_dict_init (&d, fields);
   if (!crm_admin_dict_only (fields, user_keys, error))
     return NULL;
-  g_variant_dict_init (&d, fields);
   if (!crm_admin_dict_string (&d, "display_name", &display_name, &has_name, error) ||
       !crm_admin_dict_int64 (&d, "department_id", &department, &has_dept, error) ||
       !crm_admin_dict_int64 (&d, "leader_id", &leader, &has_leader, error) ||

@@ -38,9 +38,9 @@ crm_department_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
   g_autofree char *trimmed = NULL;
 
   g_variant_get (request, "(&sx@a{sv})", &key, &id, &fields);
+  g_variant_dict_init (&d, fields);
   if (!crm_admin_dict_only (fields, department_keys, error))
     return NULL;
-  g_variant_dict_init (&d, fields);
   if (!crm_admin_dict_string (&d, "name", &name, &has_name, error) ||
       !crm_admin_dict_int64 (&d, "parent_id", &parent, &has_parent, error) ||
       !crm_admin_dict_string (&d, "kind", &kind, &has_kind, error) ||
