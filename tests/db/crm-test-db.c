@@ -4,8 +4,12 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <fcntl.h>
 #include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crm-test-db.h"
 #include "crm-modules.h"
@@ -36,6 +40,61 @@ remove_tree (GFile *file)
   return g_file_delete (file, NULL, NULL);
 }
 
+/* A failed assertion aborts the test program before crm_test_db_stop: a
+ * watchdog process, forked while the program is still single-threaded,
+ * waits for it to exit (end of file on a pipe) and then shuts the cluster
+ * down (SIGQUIT to the postmaster) and removes the directory. */
+static void
+start_watchdog (const char *data_dir)
+{
+  int fds[2];
+  pid_t child;
+
+  if (pipe (fds) != 0)
+    return;
+  child = fork ();
+  if (child < 0)
+    {
+      close (fds[0]);
+      close (fds[1]);
+      return;
+    }
+  if (child == 0)
+    {
+      char c;
+      g_autofree char *pidfile = g_build_filename (data_dir, "pg", "postmaster.pid", NULL);
+      g_autofree char *contents = NULL;
+      g_autoptr(GFile) dir = g_file_new_for_path (data_dir);
+
+      int null_fd = open ("/dev/null", O_RDWR);
+
+      close (fds[1]);
+      /* Do not hold the test's output open for the harness. */
+      if (null_fd >= 0)
+        {
+          dup2 (null_fd, 0);
+          dup2 (null_fd, 1);
+          dup2 (null_fd, 2);
+          close (null_fd);
+        }
+      setsid ();
+      while (read (fds[0], &c, 1) != 0)
+        ;
+      if (g_file_get_contents (pidfile, &contents, NULL, NULL))
+        {
+          pid_t pg = (pid_t) strtol (contents, NULL, 10);
+          if (pg > 1 && kill (pg, SIGQUIT) == 0)
+            for (int i = 0; i < 100 && kill (pg, 0) == 0; i++)
+              g_usleep (50000);
+        }
+      if (g_file_test (data_dir, G_FILE_TEST_IS_DIR))
+        remove_tree (dir);
+      _exit (0);
+    }
+  close (fds[0]);
+  /* The write end stays open until this process ends, however it ends. */
+}
+
 void
 crm_test_db_start (void)
 {
@@ -47,6 +106,7 @@ crm_test_db_start (void)
 
   t->data_dir = g_dir_make_tmp ("crm-test-db-XXXXXX", &error);
   g_assert_no_error (error);
+  start_watchdog (t->data_dir);
   t->pg = crm_embedded_pg_start (t->data_dir, &t->conninfo, &error);
   g_assert_no_error (error);
   g_assert_nonnull (t->pg);
