@@ -755,10 +755,15 @@ header_read_cb (GObject *source, GAsyncResult *result, gpointer data)
     {
       /* The request id is echoed when the header got that far, so a client
        * can tell which request broke the connection. */
-      guint32 request_id = GUINT32_FROM_BE (*(guint32 *) (self->header_bytes + 12));
-      guint16 type = GUINT16_FROM_BE (*(guint16 *) (self->header_bytes + 6));
-      gboolean too_large = g_error_matches (error, CRM_ERROR, CRM_ERROR_FRAME_TOO_LARGE);
+      guint32 request_id;
+      guint16 type;
+      gboolean too_large;
 
+      memcpy (&request_id, self->header_bytes + 12, sizeof request_id);
+      memcpy (&type, self->header_bytes + 6, sizeof type);
+      request_id = GUINT32_FROM_BE (request_id);
+      type = GUINT16_FROM_BE (type);
+      too_large = g_error_matches (error, CRM_ERROR, CRM_ERROR_FRAME_TOO_LARGE);
       violation (self, too_large ? "too-large" : "bad-header", type, request_id,
                  too_large ? CRM_ERROR_FRAME_TOO_LARGE : CRM_ERROR_BAD_FRAME,
                  too_large ? (cap == CRM_FRAME_MAX_BODY_PREAUTH
