@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <pwd.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,15 @@ read_ports (CrmTestServer *self)
   return TRUE;
 }
 
+/* In the child before exec: a test that dies on a failed assertion takes
+ * its server with it (SIGTERM: the server stops its PostgreSQL too),
+ * instead of leaving both running on the machine. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static gboolean
 launch (CrmTestServer *self, GError **error)
 {
@@ -123,6 +133,7 @@ launch (CrmTestServer *self, GError **error)
   /* stdout carries "ready …", which would confuse a TAP-reading harness;
    * stderr (the server log) stays visible for failures. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
   if (self->process == NULL)
     return FALSE;
