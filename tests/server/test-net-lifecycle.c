@@ -2,6 +2,8 @@
 #include "config.h"
 #define G_LOG_DOMAIN "test-net-lifecycle"
 
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
 
@@ -421,6 +423,74 @@ test_database_restart_under_load (void)
     }
 }
 
+
+static gboolean
+accept_any_cert (SoupMessage *msg, GTlsCertificate *cert, GTlsCertificateFlags errors, gpointer data)
+{
+  return TRUE;
+}
+
+/* GET /health: the status code, and whether the database was reached. */
+static guint
+health (gboolean *reachable)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strdup_printf ("https://127.0.0.1:%u/health",
+                                          crm_test_server_get_http_port (get_server ()));
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_cert), NULL);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), &error);
+  g_assert_no_error (error);
+  *reachable = json_object_get_boolean_member (json_node_get_object (json_parser_get_root (parser)),
+                                               "database_reachable");
+  return soup_message_get_status (msg);
+}
+
+/* With PostgreSQL down the server stays up: requests fail with
+ * UNAVAILABLE on connections that stay open, /health says so; once the
+ * database is back, everything works again. */
+static void
+test_database_down (void)
+{
+  g_autoptr(CrmConnection) conn = connect_admin ();
+  g_autoptr(GError) error = NULL;
+  gboolean reachable = TRUE;
+  gint64 deadline;
+
+  crm_test_server_stop_database (get_server (), &error);
+  g_assert_no_error (error);
+
+  /* The pool may retry a little before giving up; it must give up. */
+  deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(GVariant) reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET,
+                                                            g_variant_new ("(x)", (gint64) 1), NULL, &error);
+      if (reply == NULL && g_error_matches (error, CRM_ERROR, CRM_ERROR_UNAVAILABLE))
+        break;
+      g_clear_error (&error);
+    }
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+  g_assert_cmpint (crm_connection_get_state (conn), ==, CRM_CONNECTION_STATE_SIGNED_IN);
+
+  g_assert_cmpuint (health (&reachable), ==, 503);
+  g_assert_false (reachable);
+  crm_connection_close (conn);
+
+  /* A restart brings the embedded database back with it. */
+  crm_test_server_restart (get_server (), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (health (&reachable), ==, 200);
+  g_assert_true (reachable);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -431,6 +501,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server/lifecycle/database-restart-under-load", test_database_restart_under_load);
   g_test_add_func ("/server/lifecycle/sigterm-answers-in-flight", test_sigterm_answers_in_flight);
   g_test_add_func ("/server/lifecycle/sigkill-during-writes", test_sigkill_during_writes);
+  g_test_add_func ("/server/lifecycle/database-down", test_database_down);
 
   status = g_test_run ();
   crm_test_server_stop (g_steal_pointer (&server));

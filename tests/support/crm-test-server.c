@@ -351,17 +351,17 @@ become_postgres (gpointer data)
     _exit (126);
 }
 
-gboolean
-crm_test_server_restart_database (CrmTestServer *self, GError **error)
+static gboolean
+run_pg_ctl (CrmTestServer *self, const char *action, GError **error)
 {
   g_autofree char *pg_ctl = find_pg_ctl ();
   g_autofree char *pgdata = g_build_filename (self->data_dir, "pg", NULL);
   g_autofree char *logfile = g_build_filename (self->data_dir, "pg.log", NULL);
   g_autofree char *out = NULL, *err = NULL;
   struct passwd *pw = geteuid () == 0 ? getpwnam ("postgres") : NULL;
-  /* -l: the new postmaster must not inherit our output pipes, or reading
+  /* -l: a new postmaster must not inherit our output pipes, or reading
    * them would wait for it to exit. */
-  const char *argv[] = { pg_ctl, "restart", "-D", pgdata, "-m", "fast", "-w", "-t", "60",
+  const char *argv[] = { pg_ctl, action, "-D", pgdata, "-m", "fast", "-w", "-t", "60",
                          "-l", logfile, NULL };
   int status = 0;
 
@@ -375,10 +375,22 @@ crm_test_server_restart_database (CrmTestServer *self, GError **error)
     return FALSE;
   if (!g_spawn_check_wait_status (status, NULL))
     {
-      g_set_error (error, CRM_ERROR, CRM_ERROR_INTERNAL, "pg_ctl restart failed: %s%s", out, err);
+      g_set_error (error, CRM_ERROR, CRM_ERROR_INTERNAL, "pg_ctl %s failed: %s%s", action, out, err);
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+crm_test_server_restart_database (CrmTestServer *self, GError **error)
+{
+  return run_pg_ctl (self, "restart", error);
+}
+
+gboolean
+crm_test_server_stop_database (CrmTestServer *self, GError **error)
+{
+  return run_pg_ctl (self, "stop", error);
 }
 
 /* After a SIGKILL the postmaster outlives the server: stop it (fast

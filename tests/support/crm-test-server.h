@@ -50,6 +50,9 @@ int      crm_test_server_get_exit_status (CrmTestServer *self);
 /* Restarts the embedded PostgreSQL under the running server
  * (pg_ctl restart -m fast), as an administrator might. */
 gboolean crm_test_server_restart_database (CrmTestServer *self, GError **error);
+/* Stops it (pg_ctl stop -m fast) under the running server; the next
+ * crm_test_server_restart() starts it again. */
+gboolean crm_test_server_stop_database    (CrmTestServer *self, GError **error);
 
 /* SIGTERM, wait (then SIGKILL after 30 s), stop a leftover PostgreSQL,
  * delete the data directory, free.  NULL-safe. */
