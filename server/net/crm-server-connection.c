@@ -527,6 +527,15 @@ request_done_cb (GObject *source, GAsyncResult *result, gpointer data)
       else if (ctx->signed_out)
         crm_server_connection_set_session (self, NULL);
     }
+  else if (self->session != NULL && pending->message->id != CRM_MSG_AUTH_LOGIN &&
+           pending->message->id != CRM_MSG_AUTH_RESUME &&
+           (g_error_matches (error, CRM_ERROR, CRM_ERROR_SESSION_EXPIRED) ||
+            g_error_matches (error, CRM_ERROR, CRM_ERROR_ACCOUNT_DISABLED)))
+    {
+      /* The database no longer honours this session: the connection is
+       * back to pre-auth (and its caps) until the user signs in again. */
+      crm_server_connection_set_session (self, NULL);
+    }
 
   reply (self, pending->message, pending->request_id, body, error, pending->start_us);
 
