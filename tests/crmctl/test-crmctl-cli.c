@@ -328,6 +328,21 @@ test_list (Fixture *f, gconstpointer data)
   g_assert_cmpint (run (f, "customer", "list", "--all", "--sort", "name", "--desc"), ==, 0);
   g_assert_nonnull (strstr (f->out, "列表测试公司2"));
   g_assert_cmpint (run (f, "customer", "list", "--limit", "0"), ==, 2);
+
+  /* Filters reach the server: only the customer of that region. */
+  {
+    g_autoptr(JsonNode) filtered = NULL;
+    JsonArray *rows;
+
+    g_assert_cmpint (run (f, "customer", "add", "--name", "过滤测试有限公司", "--region", "过滤测试区"), ==, 0);
+    g_assert_cmpint (run (f, "--json", "customer", "list", "--filter", "region=过滤测试区"), ==, 0);
+    filtered = parse_json (f->out);
+    rows = json_node_get_array (filtered);
+    g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rows, 0), "name"), ==,
+                     "过滤测试有限公司");
+    g_assert_cmpint (run (f, "customer", "list", "--filter", "region"), ==, 2);
+  }
 }
 
 static void
