@@ -484,6 +484,35 @@ test_import_export (Fixture *f, gconstpointer data)
   g_assert_cmpuint (matched, ==, 3);
 }
 
+/* More rows than one request carries: several batches in flight at once,
+ * and a bad row in the last batch still stops the whole file. */
+static void
+test_import_batches (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->home, "many.csv", NULL);
+  g_autoptr(GString) csv = g_string_new ("客户名称,电话\r\n");
+  g_autoptr(GError) error = NULL;
+  const guint n = 12000;
+  gint64 before = customer_count (f);
+
+  for (guint i = 1; i <= n; i++)
+    g_string_append_printf (csv, "批量导入测试有限公司%05u,139%08u\r\n", i, i);
+  /* Line n + 1 is the last data row: make it bad. */
+  g_string_append (csv, "批量导入坏行有限公司,not-a-phone\r\n");
+  g_file_set_contents (path, csv->str, csv->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run (f, "customer", "import", path), ==, 8);
+  g_assert_nonnull (strstr (f->err, "Line 12002"));
+  g_assert_cmpint (customer_count (f), ==, before);
+
+  /* Without the bad row: every row, across three batches. */
+  g_string_truncate (csv, csv->len - strlen ("批量导入坏行有限公司,not-a-phone\r\n"));
+  g_file_set_contents (path, csv->str, csv->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run (f, "customer", "import", path), ==, 0);
+  g_assert_cmpint (customer_count (f), ==, before + n);
+}
+
 static void
 test_sessions (Fixture *f, gconstpointer data)
 {
@@ -546,6 +575,7 @@ main (int argc, char **argv)
   ADD ("/crmctl/cli/list", test_list, TRUE);
   ADD ("/crmctl/cli/call", test_call, TRUE);
   ADD ("/crmctl/cli/import-export", test_import_export, TRUE);
+  ADD ("/crmctl/cli/import-batches", test_import_batches, TRUE);
 #undef ADD
 
   status = g_test_run ();
