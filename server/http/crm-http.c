@@ -323,6 +323,35 @@ request_cb (SoupServer        *soup,
     respond (msg, SOUP_STATUS_NOT_FOUND, "text/plain; charset=utf-8", g_strdup ("not found\n"));
 }
 
+/* Runs once the headers are in, before any body is read: the handlers of
+ * this file take no body, so a request carrying one (a 10 GB POST to
+ * /health) is answered at once instead of being buffered in memory.
+ * Handlers that take bodies register their own early handler for their
+ * path, which libsoup prefers to this catch-all one. */
+static void
+early_cb (SoupServer        *soup,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *method = soup_server_message_get_method (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+
+  if (strcmp (method, "GET") != 0 && strcmp (method, "HEAD") != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "GET, HEAD");
+      respond (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
+               g_strdup ("method not allowed\n"));
+      return;
+    }
+  if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF ||
+      (encoding == SOUP_ENCODING_CONTENT_LENGTH && soup_message_headers_get_content_length (headers) > 0))
+    respond (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "text/plain; charset=utf-8",
+             g_strdup ("this request takes no body\n"));
+}
+
 CrmHttp *
 crm_http_new (CrmServer *server, GTlsCertificate *certificate)
 {
@@ -331,6 +360,7 @@ crm_http_new (CrmServer *server, GTlsCertificate *certificate)
   self->server = g_object_ref (server);
   self->certificate = certificate ? g_object_ref (certificate) : NULL;
   self->soup = soup_server_new ("server-header", PACKAGE_NAME "/" PACKAGE_VERSION, NULL);
+  soup_server_add_early_handler (self->soup, NULL, early_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, request_cb, self, NULL);
   return self;
 }
