@@ -137,7 +137,7 @@ crmctl_cmd_health (CrmctlContext *ctx, int argc, char **argv)
         g_ptr_array_add (keys, g_strdup (key));
       for (guint i = 0; i < keys->len; i++)
         {
-          g_autofree char *value = crmctl_record_dup_text (reply, keys->pdata[i]);
+          g_autofree char *value = crmctl_record_dup_display_text (reply, keys->pdata[i]);
           const char *row[] = { keys->pdata[i], value };
 
           crmctl_table_add_row (table, row);

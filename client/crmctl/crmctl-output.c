@@ -185,13 +185,14 @@ static const struct {
   { "created_by", N_("Created by (user ID)") },
 };
 
-/* Times travel as Unix microseconds ("…_at" keys); people read dates. */
-static char *
-dup_display_text (GVariant *record, const char *key)
+/* Times travel as Unix microseconds ("…_at" and "time" keys); people
+ * read dates. */
+char *
+crmctl_record_dup_display_text (GVariant *record, const char *key)
 {
   g_autoptr(GVariant) value = g_variant_lookup_value (record, key, G_VARIANT_TYPE_INT64);
 
-  if (value != NULL && g_str_has_suffix (key, "_at"))
+  if (value != NULL && (g_str_has_suffix (key, "_at") || strcmp (key, "time") == 0))
     {
       gint64 us = g_variant_get_int64 (value);
       g_autoptr(GDateTime) when = NULL;
@@ -271,7 +272,7 @@ crmctl_print_record (GVariant *record, FILE *out)
   for (guint i = 0; i < keys->len; i++)
     {
       const char *label = label_for_key (keys->pdata[i]);
-      g_autofree char *text = dup_display_text (record, keys->pdata[i]);
+      g_autofree char *text = crmctl_record_dup_display_text (record, keys->pdata[i]);
       gsize pad = width - crmctl_display_width (label) + 2;
 
       fprintf (out, "%s%*s%s\n", label, (int) pad, "", text);

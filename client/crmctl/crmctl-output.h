@@ -26,6 +26,10 @@ char *crmctl_value_to_text (GVariant *value);
 /* The value of `key` in an "a{sv}" record as display text ("" if absent). */
 char *crmctl_record_dup_text (GVariant *record, const char *key);
 
+/* Like crmctl_record_dup_text(), but times (Unix µs under "…_at" and
+ * "time" keys) as local dates. */
+char *crmctl_record_dup_display_text (GVariant *record, const char *key);
+
 /* Prints `value` (sunk if floating) as pretty JSON (json-glib's GVariant
  * mapping) on `out`. */
 void crmctl_print_json (GVariant *value, FILE *out);

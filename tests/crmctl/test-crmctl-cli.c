@@ -174,6 +174,16 @@ test_login_whoami (Fixture *f, gconstpointer data)
 
   g_assert_cmpint (run (f, "whoami"), ==, 0);
   g_assert_nonnull (strstr (f->out, "admin"));
+
+  g_assert_cmpint (run (f, "health"), ==, 0);
+  g_assert_nonnull (strstr (f->out, "status"));
+  g_assert_cmpint (run (f, "--json", "health"), ==, 0);
+  {
+    g_autoptr(JsonNode) health = parse_json (f->out);
+
+    g_assert_true (JSON_NODE_HOLDS_OBJECT (health));
+    g_assert_true (json_object_has_member (json_node_get_object (health), "status"));
+  }
 }
 
 static void
