@@ -2,9 +2,764 @@
 #define G_LOG_DOMAIN "test-admin"
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "admin-test-util.h"
+
+/*
+ * Settings, audit and recycle bin through a real server: choice renames
+ * that keep records, custom fields end to end, numbering under 32
+ * concurrent creators, entry rules, switches, the audit viewer's filters
+ * and paging, restore and purge.
+ */
+
+static GVariant *
+empty_dict (void)
+{
+  return g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0);
+}
+
+static gint64
+create_customer (CrmConnection *conn, GVariant *fields)
+{
+  g_autofree char *key = admin_key ();
+  g_autoptr(GVariant) reply = admin_call (conn, CRM_MSG_CUSTOMER_CREATE,
+                                          g_variant_new ("(s@a{sv})", key, fields));
+  gint64 id;
+
+  g_variant_get (reply, "(xx)", &id, NULL);
+  return id;
+}
+
+static GVariant *
+get_customer (CrmConnection *conn, gint64 id)
+{
+  return admin_call (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", id));
+}
+
+static GVariant *
+dict_new (const char *first_key, ...)
+{
+  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  va_list ap;
+
+  va_start (ap, first_key);
+  for (const char *k = first_key; k != NULL; k = va_arg (ap, const char *))
+    g_variant_dict_insert_value (&d, k, va_arg (ap, GVariant *));
+  va_end (ap);
+  return g_variant_dict_end (&d);
+}
+
+static gint64
+choice_id (CrmConnection *admin, const char *list, const char *label)
+{
+  g_autoptr(GVariant) items = admin_call (admin, CRM_MSG_CHOICE_LIST, g_variant_new ("(s)", list));
+  GVariantIter iter;
+  GVariant *row;
+
+  g_variant_iter_init (&iter, items);
+  while ((row = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_autoptr(GVariant) owned = row;
+      const char *l = NULL;
+      gint64 id = 0;
+
+      g_variant_lookup (row, "label", "&s", &l);
+      g_variant_lookup (row, "id", "x", &id);
+      if (g_strcmp0 (l, label) == 0)
+        return id;
+    }
+  return 0;
+}
+
+static void
+save_choices (CrmConnection *admin, const char *list, GVariant *item, CrmErrorCode fails_with)
+{
+  g_autofree char *key = admin_key ();
+  GVariant *items = g_variant_new_array (G_VARIANT_TYPE ("a{sv}"), &item, 1);
+  GVariant *body = g_variant_new ("(ss@aa{sv})", key, list, items);
+
+  if (fails_with == 0)
+    g_variant_unref (admin_call (admin, CRM_MSG_CHOICE_SAVE, body));
+  else
+    g_free (admin_call_fails (admin, CRM_MSG_CHOICE_SAVE, body, fails_with));
+}
+
+static void
+test_choices (void)
+{
+  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr(CrmConnection) sales = admin_test_connect ("sales1", "demo1234");
+  gint64 item = choice_id (admin, "industry", "能源环保");
+  gint64 customer;
+  g_autoptr(GVariant) row = NULL;
+  const char *industry = NULL;
+
+  g_assert_cmpint (item, >, 0);
+  g_assert_cmpint (choice_id (admin, "source", "展会"), >, 0);
+  customer = create_customer (admin, dict_new ("name", g_variant_new_string ("绿能环保科技有限公司"),
+                                               "industry", g_variant_new_string ("能源环保"), NULL));
+  /* Renamed: the item keeps its id and records follow. */
+  save_choices (admin, "industry", dict_new ("id", g_variant_new_int64 (item),
+                                             "label", g_variant_new_string ("新能源与环保"), NULL), 0);
+  g_assert_cmpint (choice_id (admin, "industry", "新能源与环保"), ==, item);
+  g_assert_cmpint (choice_id (admin, "industry", "能源环保"), ==, 0);
+  row = get_customer (admin, customer);
+  g_assert_true (g_variant_lookup (row, "industry", "&s", &industry));
+  g_assert_cmpstr (industry, ==, "新能源与环保");
+
+  /* New, duplicate, blank; read by anyone signed in, saved by admins only. */
+  save_choices (admin, "industry", dict_new ("label", g_variant_new_string ("航空航天"),
+                                             "sort", g_variant_new_int32 (99), NULL), 0);
+  g_assert_cmpint (choice_id (sales, "industry", "航空航天"), >, 0);
+  save_choices (admin, "industry", dict_new ("label", g_variant_new_string ("航空航天"), NULL),
+                CRM_ERROR_DUPLICATE);
+  save_choices (admin, "industry", dict_new ("label", g_variant_new_string ("  "), NULL),
+                CRM_ERROR_INVALID_FIELD);
+  save_choices (admin, "industry", dict_new ("id", g_variant_new_int64 (item),
+                                             "label", g_variant_new_string ("航空航天"), NULL),
+                CRM_ERROR_DUPLICATE);
+  save_choices (admin, "Bad List", dict_new ("label", g_variant_new_string ("x"), NULL),
+                CRM_ERROR_INVALID_FIELD);
+  save_choices (sales, "industry", dict_new ("label", g_variant_new_string ("x"), NULL),
+                CRM_ERROR_PERMISSION_DENIED);
+  /* Retired items stay listed, flagged. */
+  save_choices (admin, "industry", dict_new ("id", g_variant_new_int64 (item),
+                                             "retired", g_variant_new_boolean (TRUE), NULL), 0);
+}
+
+static gint64
+save_field (CrmConnection *admin, GVariant *fields, CrmErrorCode fails_with, const char *field)
+{
+  g_autofree char *key = admin_key ();
+  GVariant *body = g_variant_new ("(s@a{sv})", key, fields);
+  gint64 id = 0;
+
+  if (fails_with == 0)
+    {
+      g_autoptr(GVariant) reply = admin_call (admin, CRM_MSG_CUSTOM_FIELD_SAVE, body);
+      g_variant_get (reply, "(x)", &id);
+    }
+  else
+    {
+      g_autofree char *f = admin_call_fails (admin, CRM_MSG_CUSTOM_FIELD_SAVE, body, fails_with);
+      g_assert_cmpstr (f, ==, field);
+    }
+  return id;
+}
+
+static void
+create_fails (CrmConnection *conn, GVariant *fields, CrmErrorCode code, const char *field)
+{
+  g_autofree char *key = admin_key ();
+  g_autofree char *f = admin_call_fails (conn, CRM_MSG_CUSTOMER_CREATE,
+                                         g_variant_new ("(s@a{sv})", key, fields), code);
+
+  g_assert_cmpstr (f, ==, field);
+}
+
+static gsize
+count_rows_with (GVariant *rows, const char *key, const char *value)
+{
+  GVariantIter iter;
+  GVariant *row;
+  gsize n = 0;
+
+  g_variant_iter_init (&iter, rows);
+  while ((row = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      const char *v = NULL;
+
+      if (g_variant_lookup (row, key, "&s", &v) && g_strcmp0 (v, value) == 0)
+        n++;
+      g_variant_unref (row);
+    }
+  return n;
+}
+
+static void
+test_custom_fields (void)
+{
+  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  const char *levels[] = { "金牌", "银牌", "铜牌", NULL };
+  const char *tags[] = { "外贸", "政府", "上市", NULL };
+  gint64 level, budget, tags_id, first, second;
+  g_autoptr(GVariant) row = NULL;
+  g_autoptr(GVariant) list = NULL;
+  g_autoptr(GVariant) fields = NULL;
+  const char *s = NULL;
+  gint64 fen = 0;
+  g_autofree char *key = NULL;
+
+  level = save_field (admin, dict_new ("entity", g_variant_new_string ("customer"),
+                                       "key", g_variant_new_string ("level"),
+                                       "label", g_variant_new_string ("客户等级"),
+                                       "type", g_variant_new_string ("choice"),
+                                       "required", g_variant_new_boolean (TRUE),
+                                       "choices", g_variant_new_strv (levels, -1), NULL), 0, NULL);
+  budget = save_field (admin, dict_new ("entity", g_variant_new_string ("customer"),
+                                        "key", g_variant_new_string ("budget"),
+                                        "label", g_variant_new_string ("年度预算"),
+                                        "type", g_variant_new_string ("money"), NULL), 0, NULL);
+  tags_id = save_field (admin, dict_new ("entity", g_variant_new_string ("customer"),
+                                         "key", g_variant_new_string ("tags"),
+                                         "label", g_variant_new_string ("标签"),
+                                         "type", g_variant_new_string ("multi_choice"),
+                                         "choices", g_variant_new_strv (tags, -1), NULL), 0, NULL);
+  save_field (admin, dict_new ("entity", g_variant_new_string ("customer"),
+                               "key", g_variant_new_string ("signed_on"),
+                               "label", g_variant_new_string ("签约日期"),
+                               "type", g_variant_new_string ("date"), NULL), 0, NULL);
+  g_assert_cmpint (level, >, 0);
+  g_assert_cmpint (budget, >, 0);
+  g_assert_cmpint (tags_id, >, 0);
+
+  /* Definitions are checked. */
+  save_field (admin, dict_new ("entity", g_variant_new_string ("customer"),
+                               "key", g_variant_new_string ("level"),
+                               "label", g_variant_new_string ("重复"),
+                               "type", g_variant_new_string ("text"), NULL),
+              CRM_ERROR_DUPLICATE, "key");
+  save_field (admin, dict_new ("entity", g_variant_new_string ("customer"),
+                               "key", g_variant_new_string ("Bad-Key"),
+                               "label", g_variant_new_string ("x"),
+                               "type", g_variant_new_string ("text"), NULL),
+              CRM_ERROR_INVALID_FIELD, "key");
+  save_field (admin, dict_new ("entity", g_variant_new_string ("customer"),
+                               "key", g_variant_new_string ("colour"),
+                               "label", g_variant_new_string ("x"),
+                               "type", g_variant_new_string ("colour"), NULL),
+              CRM_ERROR_INVALID_FIELD, "type");
+  save_field (admin, dict_new ("entity", g_variant_new_string ("customer"),
+                               "key", g_variant_new_string ("pick"),
+                               "label", g_variant_new_string ("x"),
+                               "type", g_variant_new_string ("choice"), NULL),
+              CRM_ERROR_INVALID_FIELD, "choices");
+  save_field (admin, dict_new ("id", g_variant_new_int64 (budget),
+                               "type", g_variant_new_string ("text"), NULL),
+              CRM_ERROR_INVALID_FIELD, "type");
+
+  /* Filled, validated by type, required enforced. */
+  create_fails (admin, dict_new ("name", g_variant_new_string ("缺等级有限公司"), NULL),
+                CRM_ERROR_INVALID_FIELD, "cf.level");
+  create_fails (admin, dict_new ("name", g_variant_new_string ("错等级有限公司"),
+                                 "cf.level", g_variant_new_string ("钻石"), NULL),
+                CRM_ERROR_INVALID_FIELD, "cf.level");
+  create_fails (admin, dict_new ("name", g_variant_new_string ("错预算有限公司"),
+                                 "cf.level", g_variant_new_string ("金牌"),
+                                 "cf.budget", g_variant_new_string ("一百万"), NULL),
+                CRM_ERROR_INVALID_FIELD, "cf.budget");
+  create_fails (admin, dict_new ("name", g_variant_new_string ("错日期有限公司"),
+                                 "cf.level", g_variant_new_string ("金牌"),
+                                 "cf.signed_on", g_variant_new_string ("2026-02-30"), NULL),
+                CRM_ERROR_INVALID_FIELD, "cf.signed_on");
+  create_fails (admin, dict_new ("name", g_variant_new_string ("未知字段有限公司"),
+                                 "cf.level", g_variant_new_string ("金牌"),
+                                 "cf.nothing", g_variant_new_string ("x"), NULL),
+                CRM_ERROR_INVALID_FIELD, "cf.nothing");
+  create_fails (admin, dict_new ("name", g_variant_new_string ("错类型有限公司"),
+                                 "cf.level", g_variant_new_int64 (1), NULL),
+                CRM_ERROR_INVALID_FIELD, "cf.level");
+
+  first = create_customer (admin, dict_new ("name", g_variant_new_string ("金牌自定义有限公司"),
+                                            "cf.level", g_variant_new_string ("金牌"),
+                                            "cf.budget", g_variant_new_string ("¥1,234.50"),
+                                            "cf.tags", g_variant_new_strv ((const char *[]) { "外贸", "上市" }, 2),
+                                            "cf.signed_on", g_variant_new_string ("2026-11-01"), NULL));
+  second = create_customer (admin, dict_new ("name", g_variant_new_string ("银牌自定义有限公司"),
+                                             "cf.level", g_variant_new_string ("银牌"), NULL));
+  row = get_customer (admin, first);
+  g_assert_true (g_variant_lookup (row, "cf.level", "&s", &s));
+  g_assert_cmpstr (s, ==, "金牌");
+  g_assert_true (g_variant_lookup (row, "cf.budget", "x", &fen));
+  g_assert_cmpint (fen, ==, 123450);
+  g_assert_true (g_variant_lookup (row, "cf.signed_on", "&s", &s));
+  g_assert_cmpstr (s, ==, "2026-11-01");
+
+  /* An update changes one value and keeps the others; "" clears. */
+  {
+    gint64 version = 0;
+    g_autoptr(GVariant) again = NULL;
+
+    g_variant_lookup (row, "version", "x", &version);
+    key = admin_key ();
+    g_variant_unref (admin_call (admin, CRM_MSG_CUSTOMER_UPDATE,
+                                 g_variant_new ("(sxx@a{sv})", key, first, version,
+                                                dict_new ("cf.budget", g_variant_new_int64 (500000),
+                                                          "cf.signed_on", g_variant_new_string (""), NULL))));
+    again = get_customer (admin, first);
+    g_assert_true (g_variant_lookup (again, "cf.budget", "x", &fen));
+    g_assert_cmpint (fen, ==, 500000);
+    g_assert_true (g_variant_lookup (again, "cf.level", "&s", &s));
+    g_assert_cmpstr (s, ==, "金牌");
+    g_assert_false (g_variant_lookup (again, "cf.signed_on", "&s", &s));
+  }
+
+  /* Filters: list, count, export and search by a custom field. */
+  {
+    GVariant *filter = dict_new ("cf.level", g_variant_new_string ("金牌"), NULL);
+    g_autoptr(GVariant) reply = admin_call (admin, CRM_MSG_CUSTOMER_LIST,
+                                            g_variant_new ("(sb@a{sv}si)", "name", FALSE, filter, "", 100));
+    g_autoptr(GVariant) rows = g_variant_get_child_value (reply, 0);
+    g_autoptr(GVariant) count = NULL;
+    g_autoptr(GVariant) exported = NULL;
+    g_autoptr(GVariant) exported_rows = NULL;
+    g_autoptr(GVariant) found = NULL;
+    gint64 n = 0;
+
+    g_assert_cmpuint (g_variant_n_children (rows), ==, 1);
+    g_assert_cmpuint (count_rows_with (rows, "name", "金牌自定义有限公司"), ==, 1);
+    count = admin_call (admin, CRM_MSG_CUSTOMER_COUNT,
+                        g_variant_new ("(@a{sv})", dict_new ("cf.level", g_variant_new_string ("银牌"), NULL)));
+    g_variant_get (count, "(xb)", &n, NULL);
+    g_assert_cmpint (n, ==, 1);
+    exported = admin_call (admin, CRM_MSG_CUSTOMER_EXPORT,
+                           g_variant_new ("(@a{sv}xi)",
+                                          dict_new ("cf.tags", g_variant_new_strv ((const char *[]) { "上市" }, 1), NULL),
+                                          (gint64) 0, 100));
+    exported_rows = g_variant_get_child_value (exported, 0);
+    g_assert_cmpuint (g_variant_n_children (exported_rows), ==, 1);
+    g_assert_cmpuint (count_rows_with (exported_rows, "cf.level", "金牌"), ==, 1);
+    found = admin_call (admin, CRM_MSG_CUSTOMER_SEARCH,
+                        g_variant_new ("(s@a{sv}i)", "自定义",
+                                       dict_new ("cf.level", g_variant_new_string ("银牌"), NULL), 20));
+    g_assert_cmpuint (g_variant_n_children (found), ==, 1);
+    g_assert_cmpuint (count_rows_with (found, "name", "银牌自定义有限公司"), ==, 1);
+    g_free (admin_call_fails (admin, CRM_MSG_CUSTOMER_COUNT,
+                              g_variant_new ("(@a{sv})", dict_new ("cf.level", g_variant_new_boolean (TRUE), NULL)),
+                              CRM_ERROR_INVALID_FIELD));
+  }
+
+  /* Renamed: the label changes, values stay. */
+  save_field (admin, dict_new ("id", g_variant_new_int64 (level),
+                               "label", g_variant_new_string ("会员等级"), NULL), 0, NULL);
+  list = admin_call (admin, CRM_MSG_CUSTOM_FIELD_LIST, g_variant_new ("(s)", "customer"));
+  g_assert_cmpuint (count_rows_with (list, "label", "会员等级"), ==, 1);
+  g_clear_pointer (&row, g_variant_unref);
+  row = get_customer (admin, second);
+  g_assert_true (g_variant_lookup (row, "cf.level", "&s", &s));
+  g_assert_cmpstr (s, ==, "银牌");
+
+  /* Retired: hidden from forms (flagged), no longer required or accepted,
+   * its data kept. */
+  g_free (key);
+  key = admin_key ();
+  g_variant_unref (admin_call (admin, CRM_MSG_CUSTOM_FIELD_RETIRE, g_variant_new ("(sx)", key, level)));
+  g_clear_pointer (&list, g_variant_unref);
+  list = admin_call (admin, CRM_MSG_CUSTOM_FIELD_LIST, g_variant_new ("(s)", "customer"));
+  {
+    GVariantIter iter;
+    GVariant *f;
+    gboolean seen = FALSE;
+
+    g_variant_iter_init (&iter, list);
+    while ((f = g_variant_iter_next_value (&iter)) != NULL)
+      {
+        gint64 id = 0;
+        gboolean retired = FALSE;
+
+        g_variant_lookup (f, "id", "x", &id);
+        g_variant_lookup (f, "retired", "b", &retired);
+        if (id == level)
+          {
+            seen = TRUE;
+            g_assert_true (retired);
+          }
+        g_variant_unref (f);
+      }
+    g_assert_true (seen);
+  }
+  create_customer (admin, dict_new ("name", g_variant_new_string ("等级退役后有限公司"), NULL));
+  create_fails (admin, dict_new ("name", g_variant_new_string ("退役字段有限公司"),
+                                 "cf.level", g_variant_new_string ("金牌"), NULL),
+                CRM_ERROR_INVALID_FIELD, "cf.level");
+  g_clear_pointer (&row, g_variant_unref);
+  row = get_customer (admin, second);
+  g_assert_true (g_variant_lookup (row, "cf.level", "&s", &s));
+  g_assert_cmpstr (s, ==, "银牌");
+  (void) fields;
+}
+
+/* ---- Numbering ---- */
+
+static void
+save_numbering (CrmConnection *admin, GVariant *rule, CrmErrorCode fails_with, const char *field)
+{
+  g_autofree char *key = admin_key ();
+  GVariant *body = g_variant_new ("(ss@a{sv})", key, "customer", rule);
+
+  if (fails_with == 0)
+    g_variant_unref (admin_call (admin, CRM_MSG_NUMBERING_SAVE, body));
+  else
+    {
+      g_autofree char *f = admin_call_fails (admin, CRM_MSG_NUMBERING_SAVE, body, fails_with);
+      g_assert_cmpstr (f, ==, field);
+    }
+}
+
+#define CREATORS 32
+#define PER_CREATOR 4
+
+typedef struct {
+  guint pending;
+  guint failed;
+  GPtrArray *ids;
+} Creations;
+
+static void
+created_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Creations *c = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_connection_call_finish (CRM_CONNECTION (source), result, &error);
+
+  if (reply == NULL)
+    {
+      g_test_message ("create failed: %s", error->message);
+      c->failed++;
+    }
+  else
+    {
+      gint64 id;
+      g_variant_get (reply, "(xx)", &id, NULL);
+      g_ptr_array_add (c->ids, g_memdup2 (&id, sizeof id));
+    }
+  c->pending--;
+}
+
+static int
+compare_int (gconstpointer a, gconstpointer b)
+{
+  return *(const int *) a - *(const int *) b;
+}
+
+static void
+test_numbering_concurrent (void)
+{
+  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  CrmConnection *creators[CREATORS];
+  Creations c = { 0, 0, g_ptr_array_new_with_free_func (g_free) };
+  g_autoptr(GVariant) preview = NULL;
+  g_autoptr(GHashTable) codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  int numbers[CREATORS * PER_CREATOR];
+  const char *next = NULL;
+
+  /* Rules that would repeat numbers are refused. */
+  save_numbering (admin, dict_new ("prefix", g_variant_new_string ("T"),
+                                   "date_pattern", g_variant_new_string (""),
+                                   "reset", g_variant_new_string ("daily"), NULL),
+                  CRM_ERROR_INVALID_FIELD, "reset");
+  save_numbering (admin, dict_new ("width", g_variant_new_int32 (40), NULL),
+                  CRM_ERROR_INVALID_FIELD, "width");
+  save_numbering (admin, dict_new ("prefix", g_variant_new_string ("BINGF"),
+                                   "date_pattern", g_variant_new_string (""),
+                                   "separator", g_variant_new_string ("-"),
+                                   "width", g_variant_new_int32 (5),
+                                   "reset", g_variant_new_string ("never"), NULL), 0, NULL);
+  preview = admin_call (admin, CRM_MSG_NUMBERING_GET, g_variant_new ("(s)", "customer"));
+  g_assert_true (g_variant_lookup (preview, "next", "&s", &next));
+  g_assert_cmpstr (next, ==, "BINGF-00001");
+
+  for (guint i = 0; i < CREATORS; i++)
+    creators[i] = admin_test_connect_admin ();
+  for (guint r = 0; r < PER_CREATOR; r++)
+    for (guint i = 0; i < CREATORS; i++)
+      {
+        g_autofree char *key = admin_key ();
+        g_autofree char *name = g_strdup_printf ("并发编号%02u-%u有限公司", i, r);
+
+        c.pending++;
+        crm_connection_call_async (creators[i], CRM_MSG_CUSTOMER_CREATE,
+                                   g_variant_new ("(s@a{sv})", key,
+                                                  dict_new ("name", g_variant_new_string (name), NULL)),
+                                   NULL, created_cb, &c);
+      }
+  {
+    gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+    while (c.pending > 0 && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_cmpuint (c.pending, ==, 0);
+  g_assert_cmpuint (c.failed, ==, 0);
+  g_assert_cmpuint (c.ids->len, ==, CREATORS * PER_CREATOR);
+
+  /* Unique and without gaps: exactly 1 … 128. */
+  for (guint i = 0; i < c.ids->len; i++)
+    {
+      g_autoptr(GVariant) row = get_customer (admin, *(gint64 *) c.ids->pdata[i]);
+      const char *code = NULL;
+
+      g_assert_true (g_variant_lookup (row, "code", "&s", &code));
+      g_assert_true (g_str_has_prefix (code, "BINGF-"));
+      g_assert_cmpuint (strlen (code), ==, strlen ("BINGF-00001"));
+      g_assert_true (g_hash_table_add (codes, g_strdup (code)));
+      numbers[i] = atoi (code + strlen ("BINGF-"));
+    }
+  qsort (numbers, G_N_ELEMENTS (numbers), sizeof numbers[0], compare_int);
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    g_assert_cmpint (numbers[i], ==, (int) i + 1);
+
+  for (guint i = 0; i < CREATORS; i++)
+    g_object_unref (creators[i]);
+  g_ptr_array_unref (c.ids);
+  /* Back to the usual rule for the other tests. */
+  save_numbering (admin, dict_new ("prefix", g_variant_new_string ("KH"),
+                                   "date_pattern", g_variant_new_string ("yyyyMMdd"),
+                                   "separator", g_variant_new_string ("-"),
+                                   "width", g_variant_new_int32 (4),
+                                   "reset", g_variant_new_string ("daily"), NULL), 0, NULL);
+}
+
+/* ---- Entry rules and switches ---- */
+
+static void
+save_entry_rule (CrmConnection *admin, GVariant *rule, CrmErrorCode fails_with)
+{
+  g_autofree char *key = admin_key ();
+  GVariant *body = g_variant_new ("(ss@a{sv})", key, "customer", rule);
+
+  if (fails_with == 0)
+    g_variant_unref (admin_call (admin, CRM_MSG_ENTRY_RULE_SAVE, body));
+  else
+    g_free (admin_call_fails (admin, CRM_MSG_ENTRY_RULE_SAVE, body, fails_with));
+}
+
+static void
+test_entry_rules (void)
+{
+  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr(GVariant) rule = NULL;
+  const char *dup = NULL;
+  GVariantBuilder formats;
+
+  create_customer (admin, dict_new ("name", g_variant_new_string ("重名测试有限公司"), NULL));
+  /* warn (the default) accepts a second one: the client warns. */
+  create_customer (admin, dict_new ("name", g_variant_new_string ("重名测试有限公司"), NULL));
+
+  g_variant_builder_init (&formats, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_builder_add (&formats, "{ss}", "phones", "mobile");
+  save_entry_rule (admin, dict_new ("duplicate_name", g_variant_new_string ("forbid"),
+                                    "required", g_variant_new_strv ((const char *[]) { "source" }, 1),
+                                    "formats", g_variant_builder_end (&formats), NULL), 0);
+  rule = admin_call (admin, CRM_MSG_ENTRY_RULE_GET, g_variant_new ("(s)", "customer"));
+  g_assert_true (g_variant_lookup (rule, "duplicate_name", "&s", &dup));
+  g_assert_cmpstr (dup, ==, "forbid");
+
+  create_fails (admin, dict_new ("name", g_variant_new_string ("规则测试有限公司"), NULL),
+                CRM_ERROR_INVALID_FIELD, "source");
+  create_fails (admin, dict_new ("name", g_variant_new_string ("重名测试有限公司"),
+                                 "source", g_variant_new_string ("展会"), NULL),
+                CRM_ERROR_DUPLICATE, "name");
+  create_fails (admin, dict_new ("name", g_variant_new_string ("规则测试有限公司"),
+                                 "source", g_variant_new_string ("展会"),
+                                 "phones", g_variant_new_strv ((const char *[]) { "010-62345678" }, 1), NULL),
+                CRM_ERROR_INVALID_FIELD, "phones");
+  create_customer (admin, dict_new ("name", g_variant_new_string ("规则测试有限公司"),
+                                    "source", g_variant_new_string ("展会"),
+                                    "phones", g_variant_new_strv ((const char *[]) { "13812345678" }, 1), NULL));
+
+  save_entry_rule (admin, dict_new ("duplicate_name", g_variant_new_string ("sometimes"), NULL),
+                   CRM_ERROR_INVALID_FIELD);
+  save_entry_rule (admin, dict_new ("required", g_variant_new_strv ((const char *[]) { "shoe_size" }, 1), NULL),
+                   CRM_ERROR_INVALID_FIELD);
+  /* Back to the defaults. */
+  g_variant_builder_init (&formats, G_VARIANT_TYPE ("a{ss}"));
+  save_entry_rule (admin, dict_new ("duplicate_name", g_variant_new_string ("warn"),
+                                    "required", g_variant_new_strv (NULL, 0),
+                                    "formats", g_variant_builder_end (&formats), NULL), 0);
+}
+
+static void
+test_switches (void)
+{
+  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr(CrmConnection) sales = admin_test_connect ("sales2", "demo1234");
+  g_autoptr(GVariant) before = admin_call (sales, CRM_MSG_SETTING_GET, NULL);
+  g_autoptr(GVariant) after = NULL;
+  g_autofree char *key = admin_key ();
+  gboolean points = TRUE;
+  const char *company = NULL;
+
+  g_assert_true (g_variant_lookup (before, "points_enabled", "b", &points));
+  g_assert_false (points);
+  g_variant_unref (admin_call (admin, CRM_MSG_SETTING_SET,
+                               g_variant_new ("(s@a{sv})", key,
+                                              dict_new ("points_enabled", g_variant_new_boolean (TRUE),
+                                                        "company_name", g_variant_new_string ("金客\"测试\"公司"), NULL))));
+  after = admin_call (sales, CRM_MSG_SETTING_GET, NULL);
+  g_assert_true (g_variant_lookup (after, "points_enabled", "b", &points));
+  g_assert_true (points);
+  g_assert_true (g_variant_lookup (after, "company_name", "&s", &company));
+  g_assert_cmpstr (company, ==, "金客\"测试\"公司");
+  g_free (key);
+  key = admin_key ();
+  g_free (admin_call_fails (admin, CRM_MSG_SETTING_SET,
+                            g_variant_new ("(s@a{sv})", key, dict_new ("Bad Key", g_variant_new_boolean (TRUE), NULL)),
+                            CRM_ERROR_INVALID_FIELD));
+  g_free (key);
+  key = admin_key ();
+  g_free (admin_call_fails (sales, CRM_MSG_SETTING_SET,
+                            g_variant_new ("(s@a{sv})", key, empty_dict ()),
+                            CRM_ERROR_PERMISSION_DENIED));
+}
+
+/* ---- Audit and recycle bin ---- */
+
+static void
+test_audit_list (void)
+{
+  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  gint64 first = admin_create_department (admin, "审计一部", 0);
+  gint64 second = admin_create_department (admin, "审计二部", 0);
+  g_autoptr(GVariant) page1 = NULL, page2 = NULL, rows = NULL, row = NULL;
+  gint64 next = 0, entity_id = 0, user_id = 0;
+  const char *after = NULL;
+  GVariant *filter = dict_new ("entity", g_variant_new_string ("department"),
+                               "action", g_variant_new_string ("create"),
+                               "user_id", g_variant_new_int64 (crm_connection_get_user_id (admin)), NULL);
+
+  page1 = admin_call (admin, CRM_MSG_AUDIT_LIST, g_variant_new ("(@a{sv}xi)", filter, (gint64) 0, 1));
+  g_variant_get (page1, "(@aa{sv}x)", &rows, &next);
+  g_assert_cmpuint (g_variant_n_children (rows), ==, 1);
+  g_assert_cmpint (next, >, 0);
+  row = g_variant_get_child_value (rows, 0);
+  g_assert_true (g_variant_lookup (row, "entity_id", "x", &entity_id));
+  g_assert_cmpint (entity_id, ==, second);
+  g_assert_true (g_variant_lookup (row, "user_id", "x", &user_id));
+  g_assert_cmpint (user_id, ==, crm_connection_get_user_id (admin));
+  g_assert_true (g_variant_lookup (row, "after", "&s", &after));
+  g_assert_nonnull (strstr (after, "审计二部"));
+  g_clear_pointer (&rows, g_variant_unref);
+  g_clear_pointer (&row, g_variant_unref);
+
+  filter = dict_new ("entity", g_variant_new_string ("department"),
+                     "action", g_variant_new_string ("create"), NULL);
+  page2 = admin_call (admin, CRM_MSG_AUDIT_LIST, g_variant_new ("(@a{sv}xi)", filter, next, 1));
+  g_variant_get (page2, "(@aa{sv}x)", &rows, &next);
+  row = g_variant_get_child_value (rows, 0);
+  g_assert_true (g_variant_lookup (row, "entity_id", "x", &entity_id));
+  g_assert_cmpint (entity_id, ==, first);
+
+  /* Time window in the future: nothing.  Bad filters: refused. */
+  {
+    g_autoptr(GVariant) none = NULL;
+    g_autoptr(GVariant) none_rows = NULL;
+    gint64 now = g_get_real_time ();
+
+    none = admin_call (admin, CRM_MSG_AUDIT_LIST,
+                       g_variant_new ("(@a{sv}xi)",
+                                      dict_new ("from", g_variant_new_int64 (now + (gint64) 3600 * G_USEC_PER_SEC), NULL),
+                                      (gint64) 0, 10));
+    none_rows = g_variant_get_child_value (none, 0);
+    g_assert_cmpuint (g_variant_n_children (none_rows), ==, 0);
+    g_free (admin_call_fails (admin, CRM_MSG_AUDIT_LIST,
+                              g_variant_new ("(@a{sv}xi)", dict_new ("who", g_variant_new_string ("x"), NULL),
+                                             (gint64) 0, 10), CRM_ERROR_INVALID_FIELD));
+  }
+}
+
+static gboolean
+in_recycle_bin (CrmConnection *conn, gint64 id)
+{
+  g_autoptr(GVariant) reply = admin_call (conn, CRM_MSG_RECYCLE_LIST, g_variant_new ("(sxi)", "", (gint64) 0, 500));
+  g_autoptr(GVariant) rows = g_variant_get_child_value (reply, 0);
+  GVariantIter iter;
+  GVariant *row;
+  gboolean found = FALSE;
+
+  g_variant_iter_init (&iter, rows);
+  while ((row = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      gint64 v = 0;
+
+      g_variant_lookup (row, "id", "x", &v);
+      if (v == id)
+        {
+          gint64 by = 0;
+          g_assert_true (g_variant_lookup (row, "deleted_by", "x", &by));
+          g_assert_cmpint (by, ==, crm_connection_get_user_id (conn));
+          found = TRUE;
+        }
+      g_variant_unref (row);
+    }
+  return found;
+}
+
+static void
+delete_customer (CrmConnection *conn, gint64 id)
+{
+  g_autoptr(GVariant) row = get_customer (conn, id);
+  g_autofree char *key = admin_key ();
+  gint64 version = 0;
+
+  g_variant_lookup (row, "version", "x", &version);
+  g_variant_unref (admin_call (conn, CRM_MSG_CUSTOMER_DELETE, g_variant_new ("(sxx)", key, id, version)));
+}
+
+static void
+test_recycle (void)
+{
+  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr(CrmConnection) sales = admin_test_connect ("sales3", "demo1234");
+  gint64 id = create_customer (admin, dict_new ("name", g_variant_new_string ("回收站测试有限公司"), NULL));
+  g_autofree char *key = NULL;
+
+  delete_customer (admin, id);
+  g_free (admin_call_fails (admin, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", id), CRM_ERROR_NOT_FOUND));
+  g_assert_true (in_recycle_bin (admin, id));
+  g_free (admin_call_fails (sales, CRM_MSG_RECYCLE_LIST, g_variant_new ("(sxi)", "", (gint64) 0, 10),
+                            CRM_ERROR_PERMISSION_DENIED));
+
+  key = admin_key ();
+  g_variant_unref (admin_call (admin, CRM_MSG_RECYCLE_RESTORE, g_variant_new ("(ssx)", key, "customer", id)));
+  g_variant_unref (get_customer (admin, id));
+  g_assert_false (in_recycle_bin (admin, id));
+  g_free (key);
+  key = admin_key ();
+  g_free (admin_call_fails (admin, CRM_MSG_RECYCLE_RESTORE, g_variant_new ("(ssx)", key, "customer", id),
+                            CRM_ERROR_NOT_FOUND));
+  g_free (key);
+  key = admin_key ();
+  g_free (admin_call_fails (admin, CRM_MSG_RECYCLE_PURGE, g_variant_new ("(ssx)", key, "customer", id),
+                            CRM_ERROR_NOT_FOUND));
+  g_free (key);
+  key = admin_key ();
+  g_free (admin_call_fails (admin, CRM_MSG_RECYCLE_PURGE, g_variant_new ("(ssx)", key, "spaceship", id),
+                            CRM_ERROR_INVALID_FIELD));
+
+  /* Purged: gone for good, and the purge is in the audit log. */
+  delete_customer (admin, id);
+  g_free (key);
+  key = admin_key ();
+  g_variant_unref (admin_call (admin, CRM_MSG_RECYCLE_PURGE, g_variant_new ("(ssx)", key, "customer", id)));
+  g_assert_false (in_recycle_bin (admin, id));
+  {
+    g_autoptr(GVariant) audit = admin_call (admin, CRM_MSG_AUDIT_LIST,
+                                            g_variant_new ("(@a{sv}xi)",
+                                                           dict_new ("entity", g_variant_new_string ("customer"),
+                                                                     "entity_id", g_variant_new_int64 (id),
+                                                                     "action", g_variant_new_string ("purge"), NULL),
+                                                           (gint64) 0, 10));
+    g_autoptr(GVariant) rows = g_variant_get_child_value (audit, 0);
+    g_autoptr(GVariant) row = NULL;
+    const char *before = NULL;
+
+    g_assert_cmpuint (g_variant_n_children (rows), ==, 1);
+    row = g_variant_get_child_value (rows, 0);
+    g_assert_true (g_variant_lookup (row, "before", "&s", &before));
+    g_assert_nonnull (strstr (before, "回收站测试有限公司"));
+  }
+}
 
 void
 admin_add_settings_tests (void)
 {
+  g_test_add_func ("/admin/settings/choices", test_choices);
+  g_test_add_func ("/admin/settings/custom-fields", test_custom_fields);
+  g_test_add_func ("/admin/settings/numbering-concurrent", test_numbering_concurrent);
+  g_test_add_func ("/admin/settings/entry-rules", test_entry_rules);
+  g_test_add_func ("/admin/settings/switches", test_switches);
+  g_test_add_func ("/admin/audit/list", test_audit_list);
+  g_test_add_func ("/admin/recycle/restore-purge", test_recycle);
 }

@@ -201,7 +201,8 @@ void
 crm_test_db_reset (void)
 {
   crm_test_db_exec ("TRUNCATE customers, audit_log, idempotency, sessions, login_history,"
-                    " customer_code_counters, user_roles, users, departments RESTART IDENTITY CASCADE");
+                    " customer_code_counters, numbering_counters, user_roles, users, departments"
+                    " RESTART IDENTITY CASCADE");
   crm_test_db_exec ("INSERT INTO departments (name) VALUES ('销售部'), ('其他部')");
   crm_test_db_exec ("INSERT INTO departments (name, parent_id)"
                     " SELECT n, (SELECT id FROM departments WHERE name = '销售部')"

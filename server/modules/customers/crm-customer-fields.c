@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crm-customer-fields.h"
+#include "settings/crm-settings.h"
 #include "crm-phone.h"
 #include "crm-pinyin.h"
 #include "crm-validate.h"
@@ -125,6 +126,10 @@ crm_customer_fields_parse (GVariant           *dict,
           out->present |= CF_PRESENT_OWNER;
           continue;
         }
+      /* Custom fields are checked against their definitions by the
+       * handler (crm_settings_custom_parse), which needs the database. */
+      if (crm_settings_is_custom_key (key))
+        continue;
       for (guint i = 0; i < G_N_ELEMENTS (read_only_keys); i++)
         if (strcmp (key, read_only_keys[i]) == 0)
           {
@@ -247,5 +252,7 @@ crm_customer_row_to_variant (const PGresult *res, int r, int c)
   g_variant_dict_insert (&d, "created_at", "x", crm_db_get_epoch_us (res, r, c + 17));
   g_variant_dict_insert (&d, "updated_at", "x", crm_db_get_epoch_us (res, r, c + 18));
   g_variant_dict_insert (&d, "deleted_at", "x", crm_db_get_epoch_us (res, r, c + 19));
+  /* Custom fields as "cf.<key>" (issue 4, settings/crm-settings.h). */
+  crm_settings_custom_to_dict (&d, crm_db_get_string (res, r, c + 20));
   return g_variant_dict_end (&d);
 }

@@ -53,8 +53,8 @@ GPtrArray *crm_customer_bigrams (const char *text, GPtrArray *into);
   " c.region, c.value, c.phones, c.address, c.postal_code, c.notes, c.owner_id," \
   " coalesce ((SELECT display_name FROM users WHERE id = c.owner_id), '')," \
   " c.created_by, extract (epoch FROM c.created_at), extract (epoch FROM c.updated_at)," \
-  " extract (epoch FROM c.deleted_at)"
-#define CRM_CUSTOMER_N_COLUMNS 20
+  " extract (epoch FROM c.deleted_at), c.custom::text"
+#define CRM_CUSTOMER_N_COLUMNS 21
 
 GVariant *crm_customer_row_to_variant (const PGresult *res, int row, int first_col);
 

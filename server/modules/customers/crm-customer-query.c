@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crm-customer-fields.h"
+#include "settings/crm-settings.h"
 
 /*
  * Customer reads over many rows: list (keyset pages by any column),
@@ -132,6 +133,19 @@ query_begin (CrmDb *db, CrmRequestContext *ctx, const char *permission, GVariant
           if (!g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
             goto bad_filter;
           q->deleted = g_variant_get_boolean (value);
+          continue;
+        }
+      /* Custom fields (issue 4): containment, served by the GIN index. */
+      if (crm_settings_is_custom_key (key))
+        {
+          char *json = crm_settings_custom_filter_json (key, value, NULL);
+          guint n;
+
+          if (json == NULL)
+            goto bad_filter;
+          n = query_param (q, json);
+          g_string_append_printf (conds, " AND c.custom @> $%u::jsonb", n);
+          q->filtered = TRUE;
           continue;
         }
       goto bad_filter;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crm-customer-fields.h"
+#include "settings/crm-settings.h"
 
 /*
  * Customer writes and single reads.  The data scope is a WHERE clause on
@@ -45,31 +46,9 @@ check_owner (CrmDb *db, const char *owners, gint64 owner_id, GError **error)
   return TRUE;
 }
 
-/* Reserves `n` consecutive numbers of today's sequence; the counter row is
- * updated in the request's transaction, so a rollback leaves no gap. */
-static gboolean
-reserve_codes (CrmDb *db, guint n, char **day_out, gint64 *first_out, GError **error)
-{
-  g_autofree char *count = g_strdup_printf ("%u", n);
-  const char *params[] = { count };
-  g_autoptr(PGresult) res =
-    crm_db_exec (db, "customer_codes",
-                 "INSERT INTO customer_code_counters AS k (day, last) VALUES (current_date, $1)"
-                 " ON CONFLICT (day) DO UPDATE SET last = k.last + $1"
-                 " RETURNING to_char (day, 'YYYYMMDD'), last", 1, params, error);
-
-  if (res == NULL)
-    return FALSE;
-  *day_out = g_strdup (crm_db_get_string (res, 0, 0));
-  *first_out = crm_db_get_int64 (res, 0, 1) - n + 1;
-  return TRUE;
-}
-
-static char *
-format_code (const char *day, gint64 number)
-{
-  return g_strdup_printf ("KH-%s-%04" G_GINT64_FORMAT, day, number);
-}
+/* Customer codes come from the numbering rule of settings
+ * (crm_settings_reserve_numbers): one counter row per period, locked in the
+ * request's transaction, so a rollback leaves no gap. */
 
 GVariant *
 crm_customer_get (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
@@ -109,7 +88,7 @@ crm_customer_get (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError *
 #define INSERT_SQL \
   "INSERT INTO customers AS c (code, name, short_name, category, industry, source, region," \
   " value, phones, address, postal_code, notes, owner_id, created_by, name_pinyin," \
-  " name_initials, phone_digits, search_bigrams)"
+  " name_initials, phone_digits, search_bigrams, custom)"
 
 GVariant *
 crm_customer_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
@@ -119,25 +98,32 @@ crm_customer_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
   CrmCustomerFields f;
   CrmCustomerDerived der = { 0 };
   g_autofree char *owners = NULL;
-  g_autofree char *day = NULL;
+  g_auto(GStrv) codes = NULL;
+  g_autofree char *custom = NULL;
   g_autofree char *code = NULL;
   g_autofree char *phones = NULL;
   g_autofree char *owner = NULL;
   g_autofree char *creator = NULL;
   g_autoptr(PGresult) res = NULL;
-  gint64 number, owner_id, id, version;
+  gint64 owner_id, id, version;
 
   g_variant_get (request, "(&s@a{sv})", &key, &fields);
   if (!crm_customer_fields_parse (fields, TRUE, &f, error))
     return NULL;
+  /* Custom fields and entry rules (issue 4). */
+  if (!crm_settings_custom_parse (db, "customer", fields, TRUE, &custom, error) ||
+      !crm_settings_entry_check (db, "customer", fields, 0, FALSE, error))
+    goto out;
   owner_id = (f.present & CF_PRESENT_OWNER) ? f.owner_id : ctx->session->user_id;
   if (owner_id != ctx->session->user_id &&
       (!crm_db_scope_owners (db, ctx->session->user_id, "customer.add", &owners, error) ||
        !check_owner (db, owners, owner_id, error)))
     goto out;
-  if (!reserve_codes (db, 1, &day, &number, error))
+  /* The numbering rule of settings (numbering.save); gap-free. */
+  codes = crm_settings_reserve_numbers (db, "customer", 1, error);
+  if (codes == NULL)
     goto out;
-  code = format_code (day, number);
+  code = g_strdup (codes[0]);
   crm_customer_derive (&f, &der);
   phones = crm_db_text_array ((const char * const *) f.phones, -1);
   owner = crm_db_int64_to_string (owner_id);
@@ -147,13 +133,13 @@ crm_customer_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
       code, f.text[CF_NAME], f.text[CF_SHORT_NAME], f.text[CF_CATEGORY],
       f.text[CF_INDUSTRY], f.text[CF_SOURCE], f.text[CF_REGION], f.text[CF_VALUE],
       phones, f.text[CF_ADDRESS], f.text[CF_POSTAL_CODE], f.text[CF_NOTES], owner, creator,
-      der.pinyin, der.initials, der.phone_digits, der.bigrams,
+      der.pinyin, der.initials, der.phone_digits, der.bigrams, custom,
     };
     res = crm_db_exec (db, "customer_insert",
                        INSERT_SQL " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-                       " $13, $14, $15, $16, $17, $18)"
+                       " $13, $14, $15, $16, $17, $18, jsonb_strip_nulls ($19::jsonb))"
                        " RETURNING c.id, c.version, " CRM_CUSTOMER_AUDIT_JSON,
-                       18, params, error);
+                       19, params, error);
   }
   if (res == NULL)
     goto out;
@@ -203,6 +189,7 @@ crm_customer_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
   CrmCustomerDerived der = { 0 };
   g_autofree char *owners = NULL;
   g_autofree char *sid = NULL, *sver = NULL, *phones = NULL, *owner = NULL;
+  g_autofree char *custom = NULL;
   g_autoptr(PGresult) cur = NULL;
   g_autoptr(PGresult) res = NULL;
 
@@ -211,6 +198,9 @@ crm_customer_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
    * later version of the rules would refuse them. */
   if (!crm_customer_fields_parse (changes, FALSE, &f, error))
     return NULL;
+  if (!crm_settings_custom_parse (db, "customer", changes, FALSE, &custom, error) ||
+      !crm_settings_entry_check (db, "customer", changes, id, TRUE, error))
+    goto out;
   if (!crm_db_scope_owners (db, ctx->session->user_id, "customer.edit", &owners, error))
     goto out;
   sid = crm_db_int64_to_string (id);
@@ -261,17 +251,18 @@ crm_customer_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
       sid, sver, f.text[CF_NAME], f.text[CF_SHORT_NAME], f.text[CF_CATEGORY],
       f.text[CF_INDUSTRY], f.text[CF_SOURCE], f.text[CF_REGION], f.text[CF_VALUE],
       phones, f.text[CF_ADDRESS], f.text[CF_POSTAL_CODE], f.text[CF_NOTES], owner,
-      der.pinyin, der.initials, der.phone_digits, der.bigrams,
+      der.pinyin, der.initials, der.phone_digits, der.bigrams, custom,
     };
     res = crm_db_exec (db, "customer_update",
                        "UPDATE customers c SET version = version + 1, updated_at = now (),"
                        " name = $3, short_name = $4, category = $5, industry = $6, source = $7,"
                        " region = $8, value = $9, phones = $10, address = $11, postal_code = $12,"
                        " notes = $13, owner_id = $14, name_pinyin = $15, name_initials = $16,"
-                       " phone_digits = $17, search_bigrams = $18"
+                       " phone_digits = $17, search_bigrams = $18,"
+                       " custom = " CRM_SETTINGS_CUSTOM_MERGE ("c.custom", "$19")
                        " WHERE c.id = $1 AND c.version = $2 AND c.deleted_at IS NULL"
                        " RETURNING c.version, " CRM_CUSTOMER_AUDIT_JSON,
-                       18, params, error);
+                       19, params, error);
   }
   if (res == NULL)
     goto out;
@@ -358,11 +349,11 @@ crm_customer_import (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
   GVariantBuilder errors;
   gboolean any_error = FALSE;
   g_autofree char *owners = NULL;
-  g_autofree char *day = NULL;
-  GPtrArray *cols[17] = { NULL };
+  g_auto(GStrv) codes = NULL;
+  /* 0–9 texts, 10 phones, 11 owner, 12–15 derived, 16 code, 17 custom fields */
+  GPtrArray *cols[18] = { NULL };
   g_autoptr(PGresult) res = NULL;
-  gint64 first;
-  char *literals[17] = { NULL };
+  char *literals[18] = { NULL };
   gboolean ok = FALSE;
 
   g_variant_get (request, "(&s@aa{sv})", &key, &rows);
@@ -410,6 +401,28 @@ crm_customer_import (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
           crm_customer_fields_clear (&f);
           continue;
         }
+      {
+        char *custom = NULL;
+
+        if (!crm_settings_custom_parse (db, "customer", row, TRUE, &custom, &row_error) ||
+            !crm_settings_entry_check (db, "customer", row, 0, FALSE, &row_error))
+          {
+            const char *field = crm_error_get_field (row_error);
+
+            crm_customer_fields_clear (&f);
+            if (!g_error_matches (row_error, CRM_ERROR, CRM_ERROR_INVALID_FIELD) &&
+                !g_error_matches (row_error, CRM_ERROR, CRM_ERROR_DUPLICATE))
+              {
+                g_propagate_error (error, g_steal_pointer (&row_error));
+                goto out;
+              }
+            g_variant_builder_add (&errors, "(uss)", (guint32) r, field ? field : "",
+                                   row_error->message);
+            any_error = TRUE;
+            continue;
+          }
+        g_ptr_array_add (cols[17], custom);
+      }
       if (any_error)
         {
           crm_customer_fields_clear (&f);
@@ -440,19 +453,21 @@ crm_customer_import (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
       goto out;
     }
 
-  if (!reserve_codes (db, n, &day, &first, error))
+  codes = crm_settings_reserve_numbers (db, "customer", n, error);
+  if (codes == NULL)
     goto out;
   for (gsize r = 0; r < n; r++)
-    g_ptr_array_add (cols[16], format_code (day, first + r));
+    g_ptr_array_add (cols[16], g_strdup (codes[r]));
   for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
     literals[c] = crm_db_text_array ((const char * const *) cols[c]->pdata, cols[c]->len);
   {
     g_autofree char *creator = crm_db_int64_to_string (ctx->session->user_id);
-    const char *params[18];
+    const char *params[19];
 
     for (guint c = 0; c < 17; c++)
       params[c] = literals[c];
     params[17] = creator;
+    params[18] = literals[17];
     res = crm_db_exec (db, "customer_import",
                        INSERT_SQL
                        " SELECT t.code, t.name, t.short_name, t.category, t.industry, t.source,"
@@ -462,15 +477,16 @@ crm_customer_import (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
                        "  t.address, t.postal_code, t.notes, t.owner_id::bigint, $18,"
                        "  t.pinyin, t.initials, t.digits,"
                        "  CASE WHEN t.grams = '' THEN '{}'::text[]"
-                       "   ELSE string_to_array (t.grams, chr (31)) END"
+                       "   ELSE string_to_array (t.grams, chr (31)) END,"
+                       "  jsonb_strip_nulls (t.custom::jsonb)"
                        " FROM unnest ($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
                        "  $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],"
                        "  $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],"
-                       "  $17::text[])"
+                       "  $17::text[], $19::text[])"
                        "  AS t (name, short_name, category, industry, source, region, value,"
                        "   address, postal_code, notes, phones, owner_id, pinyin, initials,"
-                       "   digits, grams, code)"
-                       " RETURNING c.id", 18, params, error);
+                       "   digits, grams, code, custom)"
+                       " RETURNING c.id", 19, params, error);
   }
   if (res == NULL)
     goto out;
