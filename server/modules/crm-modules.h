@@ -52,6 +52,13 @@ CRM_DECLARE_HANDLER (crm_device_approve);
 CRM_DECLARE_HANDLER (crm_role_create);
 CRM_DECLARE_HANDLER (crm_role_update);
 CRM_DECLARE_HANDLER (crm_role_delete);
+/* Device binding and the session's client label, used by auth.login
+ * (team/crm-devices.c). */
+void     crm_team_split_client       (const char *client, char **name, char **key);
+gboolean crm_team_device_check       (CrmDb *db, gint64 user_id, const char *client,
+                                      GError **error);
+gboolean crm_team_session_set_client (CrmDb *db, const char *token_hash, const char *client,
+                                      const char *client_version, GError **error);
 
 /* settings/ (issue 4) */
 CRM_DECLARE_HANDLER (crm_choice_list);

@@ -384,6 +384,105 @@ test_reset_password (void)
   }
 }
 
+/* ---- Device binding ---- */
+
+static GVariant *
+login_with_client (CrmConnection *conn, const char *login, const char *client, GError **error)
+{
+  return crm_connection_call_sync (conn, CRM_MSG_AUTH_LOGIN,
+                                   g_variant_new ("(ssss)", login, ADMIN_PASSWORD, client, "9.9"),
+                                   NULL, error);
+}
+
+static gint64
+device_of (CrmConnection *admin, gint64 user_id, gboolean *approved)
+{
+  g_autoptr(GVariant) list = admin_call (admin, CRM_MSG_DEVICE_LIST, NULL);
+  GVariantIter iter;
+  GVariant *row;
+  gint64 found = 0;
+
+  g_variant_iter_init (&iter, list);
+  while ((row = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      gint64 uid = 0, id = 0;
+
+      g_variant_lookup (row, "user_id", "x", &uid);
+      g_variant_lookup (row, "id", "x", &id);
+      if (uid == user_id)
+        {
+          const char *key = NULL;
+          g_assert_true (g_variant_lookup (row, "client_key", "&s", &key));
+          g_assert_cmpstr (key, ==, "office-pc-0123456789");
+          g_variant_lookup (row, "approved", "b", approved);
+          found = id;
+        }
+      g_variant_unref (row);
+    }
+  return found;
+}
+
+static void
+test_device_binding (void)
+{
+  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  gint64 id = admin_create_user (admin, "bound.user", "salesperson", 0, 0);
+  g_autoptr(CrmConnection) conn = admin_test_connect (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *key = admin_key ();
+  gboolean approved = TRUE;
+  gint64 device;
+
+  update_user (admin, id, fields_new ("device_binding", g_variant_new_boolean (TRUE), NULL), 0, NULL);
+
+  /* A client that does not name its installation is refused. */
+  reply = login_with_client (conn, "bound.user", "jinke-crm", &error);
+  g_assert_null (reply);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+
+  /* The first sign-in enrols the installation, unapproved. */
+  reply = login_with_client (conn, "bound.user", "jinke-crm#office-pc-0123456789", &error);
+  g_assert_null (reply);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  device = device_of (admin, id, &approved);
+  g_assert_cmpint (device, >, 0);
+  g_assert_false (approved);
+
+  g_variant_unref (admin_call (admin, CRM_MSG_DEVICE_APPROVE, g_variant_new ("(sxb)", key, device, TRUE)));
+  device_of (admin, id, &approved);
+  g_assert_true (approved);
+  reply = login_with_client (conn, "bound.user", "jinke-crm#office-pc-0123456789", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (reply);
+
+  /* The session shows which program signed in, without the key. */
+  {
+    g_autoptr(GVariant) sessions = admin_call (admin, CRM_MSG_SESSION_LIST, g_variant_new ("(x)", id));
+    g_autoptr(GVariant) first = NULL;
+    const char *client = NULL;
+
+    g_assert_cmpuint (g_variant_n_children (sessions), ==, 1);
+    first = g_variant_get_child_value (sessions, 0);
+    g_assert_true (g_variant_lookup (first, "client", "&s", &client));
+    g_assert_cmpstr (client, ==, "jinke-crm 9.9");
+  }
+  /* Another computer is still refused. */
+  g_clear_pointer (&reply, g_variant_unref);
+  {
+    g_autoptr(CrmConnection) other = admin_test_connect (NULL, NULL);
+    reply = login_with_client (other, "bound.user", "jinke-crm#home-laptop-0123456789", &error);
+    g_assert_null (reply);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_PERMISSION_DENIED);
+  }
+  g_free (key);
+  key = admin_key ();
+  g_free (admin_call_fails (admin, CRM_MSG_DEVICE_APPROVE, g_variant_new ("(sxb)", key, (gint64) 999999, TRUE),
+                            CRM_ERROR_NOT_FOUND));
+}
+
 /* ---- Roles ---- */
 
 static gint64
@@ -506,6 +605,7 @@ main (int argc, char **argv)
   g_test_add_func ("/admin/push/session-revoke", test_session_revoke);
   g_test_add_func ("/admin/accounts/disable", test_disable);
   g_test_add_func ("/admin/accounts/reset-password", test_reset_password);
+  g_test_add_func ("/admin/accounts/device-binding", test_device_binding);
   g_test_add_func ("/admin/roles/rules", test_roles);
   admin_add_settings_tests ();
   admin_add_matrix_tests ();

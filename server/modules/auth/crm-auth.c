@@ -259,6 +259,15 @@ crm_auth_login (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **e
       return NULL;
     }
 
+#ifdef CRM_HAVE_TEAM
+  /* Device binding (team/crm-devices.c): enrols the installation, refuses
+   * it until an administrator approves. */
+  if (!crm_team_device_check (db, user_id, client, error))
+    {
+      record_attempt (db, login, user_id, ctx->peer_address, FALSE, "device not approved");
+      return NULL;
+    }
+#endif
   {
     g_autofree char *uid = crm_db_int64_to_string (user_id);
     const char *params[] = { uid };
@@ -272,6 +281,13 @@ crm_auth_login (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **e
   session = open_session (db, ctx, user_id, &token, error);
   if (session == NULL)
     return NULL;
+#ifdef CRM_HAVE_TEAM
+  if (!crm_team_session_set_client (db, session->token_hash, client, client_version, error))
+    {
+      crm_session_unref (session);
+      return NULL;
+    }
+#endif
   record_attempt (db, login, user_id, ctx->peer_address, TRUE, client);
   g_clear_pointer (&ctx->new_session, crm_session_unref);
   ctx->new_session = session;
