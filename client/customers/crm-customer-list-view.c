@@ -68,6 +68,7 @@ struct _CrmCustomerListView
   GCancellable         *save_cancellable;
   GCancellable         *delete_cancellable;
   gint64                search_sent_at;
+  gint64                search_reply_at;
   guint                 search_results_for_query; /* TRUE once a search reply arrived */
   gboolean              searching;
   gboolean              list_stale;       /* pushed creates/deletes not yet shown */
@@ -405,6 +406,7 @@ search_cb (GObject      *source,
   reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  self->search_reply_at = g_get_monotonic_time ();
   g_debug ("search: reply %.1f ms after the request",
            (g_get_monotonic_time () - self->search_sent_at) / 1000.0);
   g_clear_object (&self->search_cancellable);
@@ -1207,6 +1209,12 @@ gint64
 crm_customer_list_view_get_search_sent_at (CrmCustomerListView *self)
 {
   return self->search_sent_at;
+}
+
+gint64
+crm_customer_list_view_get_search_reply_at (CrmCustomerListView *self)
+{
+  return self->search_reply_at;
 }
 
 GtkPopover *
