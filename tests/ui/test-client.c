@@ -502,6 +502,40 @@ test_reconnect_keeps_form (void)
 }
 
 static gboolean
+page_shows (gpointer data)
+{
+  const char *region = crm_customer_page_get_value (crm_customer_list_view_get_page (view ()), "region");
+
+  return g_strcmp0 (region, data) == 0;
+}
+
+static void
+test_push_refreshes_page (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) current = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *key = crm_new_idempotency_key ();
+
+  crm_customer_list_view_open (view (), customer_id);
+  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  g_assert_cmpstr (crm_customer_page_get_value (crm_customer_list_view_get_page (view ()), "region"),
+                   ==, "北京");
+
+  /* Someone else moves the customer to another region: the open page
+   * follows without the user doing anything. */
+  current = server_record (customer_id, &error);
+  g_assert_no_error (error);
+  reply = crm_connection_call_sync (other, CRM_MSG_CUSTOMER_UPDATE,
+                                    g_variant_new_parsed ("(%s, %x, %x, {'region': <'天津'>})", key,
+                                                          customer_id, record_int (current, "version")),
+                                    NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for (page_shows, (gpointer) "天津", WAIT_S));
+  screenshot (GTK_WIDGET (main_window ()), "pushed-change");
+}
+
+static gboolean
 cleared_search (gpointer data)
 {
   return view_idle (NULL) &&
@@ -705,6 +739,7 @@ main (int   argc,
   g_test_add_func ("/ui/client/customer/version-conflict", test_version_conflict);
   g_test_add_func ("/ui/client/customer/create-validation", test_create_with_validation_error);
   g_test_add_func ("/ui/client/customer/delete", test_delete);
+  g_test_add_func ("/ui/client/customer/push-refreshes-page", test_push_refreshes_page);
   g_test_add_func ("/ui/client/session/reconnect-keeps-form", test_reconnect_keeps_form);
   g_test_add_func ("/ui/client/customer/list-paging-sort", test_list_paging_and_sort);
 
