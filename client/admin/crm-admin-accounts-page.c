@@ -4,24 +4,881 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "crm-admin-page.h"
 #include "crm-admin-accounts-page.h"
+#include "crm-admin-page.h"
+#include "crm-admin-record.h"
+#include "crm-admin-util.h"
+#include "crm-connection.h"
+#include "crm-error.h"
+#include "crm-messages.h"
+
+#define HISTORY_LIMIT 100
 
 struct _CrmAdminAccountsPage
 {
-  GtkBox parent_instance;
+  GtkBox              parent_instance;
+
+  CrmSession         *session;
+  GCancellable       *cancellable;
+  GCancellable       *detail_cancellable; /* history and sessions of one user */
+  guint               busy;
+
+  GListStore         *users;
+  GListStore         *departments;
+  GListStore         *roles;
+  GListStore         *history;
+  GListStore         *sessions;
+  GListStore         *devices;
+
+  GtkColumnView      *user_view;
+  GtkSingleSelection *user_selection;
+  GtkSingleSelection *session_selection;
+  GtkSingleSelection *device_selection;
+  GtkNotebook        *notebook;
+  GtkLabel           *detail_title;
+
+  CrmAdminUserDialog *dialog;           /* weak */
+  GtkWindow          *password_dialog;  /* weak */
+  char               *temporary_password;
+  gboolean            reselecting;
 };
 
-static void iface_init (CrmAdminPageInterface *iface) { }
+static void crm_admin_accounts_page_iface_init (CrmAdminPageInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (CrmAdminAccountsPage, crm_admin_accounts_page, GTK_TYPE_BOX,
-                               G_IMPLEMENT_INTERFACE (CRM_TYPE_ADMIN_PAGE, iface_init))
+                               G_IMPLEMENT_INTERFACE (CRM_TYPE_ADMIN_PAGE,
+                                                      crm_admin_accounts_page_iface_init))
 
-static void crm_admin_accounts_page_class_init (CrmAdminAccountsPageClass *klass) { }
-static void crm_admin_accounts_page_init (CrmAdminAccountsPage *self) { }
+static CrmAdminRecord *
+find_record (GListModel *model,
+             gint64      id)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CrmAdminRecord) record = g_list_model_get_item (model, i);
+
+      if (crm_admin_record_get_id (record) == id)
+        return record; /* the model keeps it alive */
+    }
+  return NULL;
+}
+
+static void
+replace_all (GListStore *store,
+             GVariant   *rows)
+{
+  g_autoptr(GListStore) fresh = crm_admin_records_from_variant (rows);
+  guint m = g_list_model_get_n_items (G_LIST_MODEL (fresh));
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < m; i++)
+    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (fresh), i));
+  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)),
+                       items->pdata, items->len);
+}
+
+static CrmAdminRecord *
+selected_user (CrmAdminAccountsPage *self)
+{
+  return crm_admin_selection_get (self->user_selection);
+}
+
+static void
+set_busy (CrmAdminAccountsPage *self,
+          gboolean              busy)
+{
+  if (busy)
+    self->busy++;
+  else if (self->busy > 0)
+    self->busy--;
+}
+
+/* ---- formatting ------------------------------------------------------------ */
+
+static char *
+format_department (CrmAdminRecord *record,
+                   const char     *key,
+                   gpointer        data)
+{
+  CrmAdminAccountsPage *self = data;
+  CrmAdminRecord *department = find_record (G_LIST_MODEL (self->departments),
+                                            crm_admin_record_get_int (record, key));
+
+  return g_strdup (department ? crm_admin_record_get_string (department, "name") : "");
+}
+
+static char *
+format_leader (CrmAdminRecord *record,
+               const char     *key,
+               gpointer        data)
+{
+  CrmAdminAccountsPage *self = data;
+  CrmAdminRecord *leader = find_record (G_LIST_MODEL (self->users),
+                                        crm_admin_record_get_int (record, key));
+
+  return g_strdup (leader ? crm_admin_record_get_string (leader, "display_name") : "");
+}
+
+static char *
+format_roles (CrmAdminRecord *record,
+              const char     *key,
+              gpointer        data)
+{
+  CrmAdminAccountsPage *self = data;
+  g_auto(GStrv) names = crm_admin_record_dup_strv (record, key);
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->roles));
+
+  for (guint i = 0; names[i]; i++)
+    {
+      const char *label = names[i];
+
+      for (guint r = 0; r < n; r++)
+        {
+          g_autoptr(CrmAdminRecord) role = g_list_model_get_item (G_LIST_MODEL (self->roles), r);
+
+          if (g_str_equal (crm_admin_record_get_string (role, "name"), names[i]))
+            label = crm_admin_record_get_string (role, "display_name");
+        }
+      if (text->len)
+        g_string_append (text, "、");
+      g_string_append (text, label);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static char *
+format_status (CrmAdminRecord *record,
+               const char     *key,
+               gpointer        data)
+{
+  const char *status = crm_admin_record_get_string (record, "status");
+
+  if (crm_admin_record_get_boolean (record, "disabled"))
+    return g_strdup (_("Disabled"));
+  if (crm_admin_record_get_boolean (record, "locked"))
+    return g_strdup (_("Locked"));
+  if (g_str_equal (status, "probation"))
+    return g_strdup (_("Probation"));
+  if (g_str_equal (status, "on_leave"))
+    return g_strdup (_("On leave"));
+  if (g_str_equal (status, "resigned"))
+    return g_strdup (_("Resigned"));
+  if (crm_admin_record_get_boolean (record, "must_change_password"))
+    return g_strdup (_("Active (must change password)"));
+  return g_strdup (_("Active"));
+}
+
+static char *
+format_success (CrmAdminRecord *record,
+                const char     *key,
+                gpointer        data)
+{
+  const char *reason = crm_admin_record_get_string (record, "reason");
+
+  if (crm_admin_record_get_boolean (record, "success"))
+    return g_strdup (_("Signed in"));
+  return *reason ? g_strdup_printf (_("Refused: %s"), reason) : g_strdup (_("Refused"));
+}
+
+static char *
+format_current (CrmAdminRecord *record,
+                const char     *key,
+                gpointer        data)
+{
+  return g_strdup (crm_admin_record_get_boolean (record, "current") ? _("This window") : "");
+}
+
+static char *
+format_approved (CrmAdminRecord *record,
+                 const char     *key,
+                 gpointer        data)
+{
+  return g_strdup (crm_admin_record_get_boolean (record, "approved") ? _("Approved")
+                                                                     : _("Waiting for approval"));
+}
+
+/* ---- loading ------------------------------------------------------------------ */
+
+static void load_details (CrmAdminAccountsPage *self);
+static void update_actions (CrmAdminAccountsPage *self);
+
+static void
+reselect (CrmAdminAccountsPage *self,
+          gint64                id)
+{
+  GListModel *model = G_LIST_MODEL (self->user_selection);
+  guint n = g_list_model_get_n_items (model);
+
+  if (id == 0)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CrmAdminRecord) user = g_list_model_get_item (model, i);
+
+      if (crm_admin_record_get_id (user) == id)
+        {
+          gtk_single_selection_set_selected (self->user_selection, i);
+          return;
+        }
+    }
+}
+
+typedef struct {
+  CrmAdminAccountsPage *self;
+  GListStore           *store;
+} Load;
+
+static void
+on_list_loaded (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Load *load = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  CrmAdminAccountsPage *self = load->self;
+  GListStore *store = load->store;
+  CrmAdminRecord *selected;
+  gint64 selected_id;
+
+  g_free (load);
+  if (crm_admin_error_is_cancelled (error))
+    return;
+  set_busy (self, FALSE);
+  if (reply == NULL)
+    {
+      /* Device binding is optional on older servers. */
+      if (store != self->devices || !g_error_matches (error, CRM_ERROR, CRM_ERROR_UNKNOWN_MESSAGE))
+        crm_admin_report_error (GTK_WIDGET (self), error);
+      return;
+    }
+  selected = selected_user (self);
+  selected_id = selected ? crm_admin_record_get_id (selected) : 0;
+  self->reselecting = TRUE;
+  if (g_variant_is_of_type (reply, G_VARIANT_TYPE ("aa{sv}")))
+    replace_all (store, reply);
+  if (store == self->users)
+    reselect (self, selected_id);
+  else if (store == self->departments || store == self->roles)
+    {
+      /* Department and role names in the user rows depend on these
+       * lists: re-insert the rows so that they are bound again. */
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->users));
+      g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (self->users), i));
+      g_list_store_splice (self->users, 0, n, items->pdata, items->len);
+      reselect (self, selected_id);
+    }
+  self->reselecting = FALSE;
+  selected = selected_user (self);
+  if (selected_id != (selected ? crm_admin_record_get_id (selected) : 0))
+    load_details (self);
+  update_actions (self);
+}
+
+static void
+load_list (CrmAdminAccountsPage *self,
+           guint                 message_id,
+           GVariant             *body,
+           GListStore           *store,
+           GCancellable         *cancellable)
+{
+  Load *load = g_new0 (Load, 1);
+
+  load->self = self;
+  load->store = store;
+  set_busy (self, TRUE);
+  crm_session_call_async (self->session, message_id, body, cancellable, on_list_loaded, load);
+}
+
+static void
+load_details (CrmAdminAccountsPage *self)
+{
+  CrmAdminRecord *user = selected_user (self);
+  gint64 user_id = user ? crm_admin_record_get_id (user) : 0;
+  g_autofree char *title = NULL;
+
+  g_cancellable_cancel (self->detail_cancellable);
+  g_clear_object (&self->detail_cancellable);
+  self->detail_cancellable = g_cancellable_new ();
+  if (user)
+    title = g_strdup_printf (_("Details of %s"), crm_admin_record_get_string (user, "display_name"));
+  gtk_label_set_text (self->detail_title, title ? title : _("Everyone's recent sign-ins and sessions"));
+  load_list (self, CRM_MSG_USER_LOGIN_HISTORY, g_variant_new ("(xi)", user_id, HISTORY_LIMIT),
+             self->history, self->detail_cancellable);
+  load_list (self, CRM_MSG_SESSION_LIST, g_variant_new ("(x)", user_id), self->sessions,
+             self->detail_cancellable);
+}
+
+static void
+accounts_reload (CrmAdminPage *page)
+{
+  CrmAdminAccountsPage *self = CRM_ADMIN_ACCOUNTS_PAGE (page);
+
+  load_list (self, CRM_MSG_DEPARTMENT_LIST, g_variant_new ("()"), self->departments, self->cancellable);
+  load_list (self, CRM_MSG_ROLE_LIST, g_variant_new ("()"), self->roles, self->cancellable);
+  load_list (self, CRM_MSG_USER_LIST, g_variant_new ("()"), self->users, self->cancellable);
+  load_list (self, CRM_MSG_DEVICE_LIST, g_variant_new ("()"), self->devices, self->cancellable);
+  load_details (self);
+}
+
+static gboolean
+accounts_watches_entity (CrmAdminPage *page,
+                         const char   *entity)
+{
+  return g_str_equal (entity, "user") || g_str_equal (entity, "role") ||
+         g_str_equal (entity, "department") || g_str_equal (entity, "device") ||
+         g_str_equal (entity, "session");
+}
+
+static gboolean
+accounts_is_busy (CrmAdminPage *page)
+{
+  CrmAdminAccountsPage *self = CRM_ADMIN_ACCOUNTS_PAGE (page);
+
+  return self->busy > 0 || (self->dialog && crm_admin_user_dialog_is_busy (self->dialog));
+}
+
+static void
+crm_admin_accounts_page_iface_init (CrmAdminPageInterface *iface)
+{
+  iface->reload = accounts_reload;
+  iface->watches_entity = accounts_watches_entity;
+  iface->is_busy = accounts_is_busy;
+}
+
+/* ---- actions --------------------------------------------------------------------- */
+
+static void
+update_actions (CrmAdminAccountsPage *self)
+{
+  CrmAdminRecord *user = selected_user (self);
+  gboolean manage = crm_session_has_permission (self->session, "user.manage");
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "accounts.new", manage);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "accounts.edit", manage && user);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "accounts.toggle-disabled", manage && user);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "accounts.reset-password", manage && user);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "accounts.unlock",
+                                 manage && user && crm_admin_record_get_boolean (user, "locked"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "accounts.revoke-session", manage);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "accounts.approve-device", manage);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "accounts.reject-device", manage);
+}
+
+static void
+on_selection_changed (CrmAdminAccountsPage *self)
+{
+  update_actions (self);
+  /* A refresh that keeps the same row selected needs no new details. */
+  if (!self->reselecting)
+    load_details (self);
+}
+
+static void
+on_changed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  CrmAdminAccountsPage *self;
+
+  if (crm_admin_error_is_cancelled (error))
+    return;
+  self = CRM_ADMIN_ACCOUNTS_PAGE (user_data);
+  set_busy (self, FALSE);
+  if (reply == NULL)
+    crm_admin_report_error (GTK_WIDGET (self), error);
+  else
+    crm_admin_report_notice (GTK_WIDGET (self), _("Saved."));
+  accounts_reload (CRM_ADMIN_PAGE (self));
+}
+
+static void
+call_change (CrmAdminAccountsPage *self,
+             guint                 message_id,
+             GVariant             *body)
+{
+  set_busy (self, TRUE);
+  crm_session_call_async (self->session, message_id, body, self->cancellable, on_changed, self);
+}
+
+static void
+on_dialog_saved (CrmAdminUserDialog   *dialog,
+                 gint64                id,
+                 CrmAdminAccountsPage *self)
+{
+  crm_admin_report_notice (GTK_WIDGET (self), _("The account was saved."));
+  accounts_reload (CRM_ADMIN_PAGE (self));
+}
+
+static void
+open_dialog (CrmAdminAccountsPage *self,
+             CrmAdminRecord       *user)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->dialog)
+    gtk_window_destroy (GTK_WINDOW (self->dialog));
+  self->dialog = crm_admin_user_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                            self->session, user, G_LIST_MODEL (self->users),
+                                            G_LIST_MODEL (self->departments),
+                                            G_LIST_MODEL (self->roles));
+  g_object_add_weak_pointer (G_OBJECT (self->dialog), (gpointer *) &self->dialog);
+  g_signal_connect_object (self->dialog, "saved", G_CALLBACK (on_dialog_saved), self, 0);
+  gtk_window_present (GTK_WINDOW (self->dialog));
+}
+
+static void
+new_activated (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  open_dialog (CRM_ADMIN_ACCOUNTS_PAGE (widget), NULL);
+}
+
+static void
+edit_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CrmAdminAccountsPage *self = CRM_ADMIN_ACCOUNTS_PAGE (widget);
+  CrmAdminRecord *user = selected_user (self);
+
+  if (user)
+    open_dialog (self, user);
+}
+
+static void
+toggle_disabled_activated (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  CrmAdminAccountsPage *self = CRM_ADMIN_ACCOUNTS_PAGE (widget);
+  CrmAdminRecord *user = selected_user (self);
+  g_autofree char *key = crm_new_idempotency_key ();
+
+  if (user == NULL)
+    return;
+  call_change (self, CRM_MSG_USER_SET_DISABLED,
+               g_variant_new ("(sxb)", key, crm_admin_record_get_id (user),
+                              !crm_admin_record_get_boolean (user, "disabled")));
+}
+
+static void
+unlock_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CrmAdminAccountsPage *self = CRM_ADMIN_ACCOUNTS_PAGE (widget);
+  CrmAdminRecord *user = selected_user (self);
+  g_autofree char *key = crm_new_idempotency_key ();
+
+  if (user)
+    call_change (self, CRM_MSG_USER_UNLOCK, g_variant_new ("(sx)", key, crm_admin_record_get_id (user)));
+}
+
+static void
+on_password_dialog_response (GtkDialog *dialog,
+                             int        response,
+                             gpointer   data)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+on_password_reset (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  CrmAdminAccountsPage *self;
+  const char *password;
+  GtkWidget *dialog;
+  GtkRoot *root;
+
+  if (crm_admin_error_is_cancelled (error))
+    return;
+  self = CRM_ADMIN_ACCOUNTS_PAGE (user_data);
+  set_busy (self, FALSE);
+  if (reply == NULL)
+    {
+      crm_admin_report_error (GTK_WIDGET (self), error);
+      return;
+    }
+  g_variant_get (reply, "(&s)", &password);
+  g_free (self->temporary_password);
+  self->temporary_password = g_strdup (password);
+
+  /* Shown once: the server keeps only its hash. */
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_INFO, GTK_BUTTONS_CLOSE,
+                                   _("Temporary password: %s"), password);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
+                                            _("Give it to the user now: it is shown only once. "
+                                              "The user must choose a new password at the next sign-in."));
+  {
+    GtkWidget *area = gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (dialog));
+
+    for (GtkWidget *child = gtk_widget_get_first_child (area); child;
+         child = gtk_widget_get_next_sibling (child))
+      if (GTK_IS_LABEL (child))
+        gtk_label_set_selectable (GTK_LABEL (child), TRUE);
+  }
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_signal_connect (dialog, "response", G_CALLBACK (on_password_dialog_response), NULL);
+  self->password_dialog = GTK_WINDOW (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->password_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  accounts_reload (CRM_ADMIN_PAGE (self));
+}
+
+static void
+reset_confirmed (GtkWidget *widget,
+                 gpointer   data)
+{
+  CrmAdminAccountsPage *self = CRM_ADMIN_ACCOUNTS_PAGE (widget);
+  g_autofree char *key = crm_new_idempotency_key ();
+
+  set_busy (self, TRUE);
+  crm_session_call_async (self->session, CRM_MSG_USER_RESET_PASSWORD,
+                          g_variant_new ("(sx)", key, (gint64) GPOINTER_TO_SIZE (data)),
+                          self->cancellable, on_password_reset, self);
+}
+
+static void
+reset_password_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  CrmAdminAccountsPage *self = CRM_ADMIN_ACCOUNTS_PAGE (widget);
+  CrmAdminRecord *user = selected_user (self);
+  g_autofree char *question = NULL;
+
+  if (user == NULL)
+    return;
+  question = g_strdup_printf (_("Reset the password of %s?"),
+                              crm_admin_record_get_string (user, "display_name"));
+  crm_admin_confirm (widget, question,
+                     _("The current password stops working; a temporary one is shown once."),
+                     _("_Reset Password"), reset_confirmed,
+                     GSIZE_TO_POINTER ((gsize) crm_admin_record_get_id (user)));
+}
+
+static void
+revoke_session_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  CrmAdminAccountsPage *self = CRM_ADMIN_ACCOUNTS_PAGE (widget);
+  CrmAdminRecord *session = crm_admin_selection_get (self->session_selection);
+  g_autofree char *key = crm_new_idempotency_key ();
+
+  if (session == NULL)
+    {
+      crm_admin_report_notice (widget, _("Select a session first."));
+      return;
+    }
+  call_change (self, CRM_MSG_SESSION_REVOKE,
+               g_variant_new ("(ss)", key, crm_admin_record_get_string (session, "id")));
+}
+
+static void
+device_approval (CrmAdminAccountsPage *self,
+                 gboolean              approved)
+{
+  CrmAdminRecord *device = crm_admin_selection_get (self->device_selection);
+  g_autofree char *key = crm_new_idempotency_key ();
+
+  if (device == NULL)
+    {
+      crm_admin_report_notice (GTK_WIDGET (self), _("Select a device first."));
+      return;
+    }
+  call_change (self, CRM_MSG_DEVICE_APPROVE,
+               g_variant_new ("(sxb)", key, crm_admin_record_get_id (device), approved));
+}
+
+static void
+approve_device_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  device_approval (CRM_ADMIN_ACCOUNTS_PAGE (widget), TRUE);
+}
+
+static void
+reject_device_activated (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  device_approval (CRM_ADMIN_ACCOUNTS_PAGE (widget), FALSE);
+}
+
+/* ---- construction ---------------------------------------------------------------- */
+
+static GtkWidget *
+action_button (const char *label,
+               const char *action)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  return button;
+}
+
+static GtkWidget *
+scrolled (GtkWidget *child)
+{
+  GtkWidget *window = gtk_scrolled_window_new ();
+
+  gtk_widget_set_vexpand (window, TRUE);
+  gtk_widget_set_hexpand (window, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (window), child);
+  gtk_widget_add_css_class (window, "frame");
+  return window;
+}
+
+static GtkColumnView *
+new_view (void)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
+
+  gtk_column_view_set_show_row_separators (view, TRUE);
+  return view;
+}
+
+static void
+crm_admin_accounts_page_dispose (GObject *object)
+{
+  CrmAdminAccountsPage *self = CRM_ADMIN_ACCOUNTS_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->detail_cancellable);
+  g_clear_object (&self->detail_cancellable);
+  if (self->dialog)
+    gtk_window_destroy (GTK_WINDOW (self->dialog));
+  if (self->password_dialog)
+    gtk_window_destroy (self->password_dialog);
+  g_clear_object (&self->users);
+  g_clear_object (&self->departments);
+  g_clear_object (&self->roles);
+  g_clear_object (&self->history);
+  g_clear_object (&self->sessions);
+  g_clear_object (&self->devices);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->temporary_password, g_free);
+
+  G_OBJECT_CLASS (crm_admin_accounts_page_parent_class)->dispose (object);
+}
+
+static void
+crm_admin_accounts_page_class_init (CrmAdminAccountsPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = crm_admin_accounts_page_dispose;
+  gtk_widget_class_install_action (widget_class, "accounts.new", NULL, new_activated);
+  gtk_widget_class_install_action (widget_class, "accounts.edit", NULL, edit_activated);
+  gtk_widget_class_install_action (widget_class, "accounts.toggle-disabled", NULL, toggle_disabled_activated);
+  gtk_widget_class_install_action (widget_class, "accounts.reset-password", NULL, reset_password_activated);
+  gtk_widget_class_install_action (widget_class, "accounts.unlock", NULL, unlock_activated);
+  gtk_widget_class_install_action (widget_class, "accounts.revoke-session", NULL, revoke_session_activated);
+  gtk_widget_class_install_action (widget_class, "accounts.approve-device", NULL, approve_device_activated);
+  gtk_widget_class_install_action (widget_class, "accounts.reject-device", NULL, reject_device_activated);
+}
+
+static void
+crm_admin_accounts_page_init (CrmAdminAccountsPage *self)
+{
+  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
+  GtkWidget *lower = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *tab, *buttons;
+  GtkColumnView *view;
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_spacing (GTK_BOX (self), 6);
+  gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
+
+  self->cancellable = g_cancellable_new ();
+  self->users = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
+  self->departments = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
+  self->roles = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
+  self->history = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
+  self->sessions = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
+  self->devices = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
+
+  gtk_box_append (GTK_BOX (toolbar), action_button (_("_New User…"), "accounts.new"));
+  gtk_box_append (GTK_BOX (toolbar), action_button (_("_Edit…"), "accounts.edit"));
+  gtk_box_append (GTK_BOX (toolbar), action_button (_("_Disable / Enable"), "accounts.toggle-disabled"));
+  gtk_box_append (GTK_BOX (toolbar), action_button (_("_Reset Password…"), "accounts.reset-password"));
+  gtk_box_append (GTK_BOX (toolbar), action_button (_("_Unlock"), "accounts.unlock"));
+  gtk_box_append (GTK_BOX (self), toolbar);
+
+  self->user_view = new_view ();
+  crm_admin_column_add (self->user_view, _("Full name"), "display_name", NULL, NULL);
+  crm_admin_column_add (self->user_view, _("Sign-in name"), "login", NULL, NULL);
+  crm_admin_column_add (self->user_view, _("Department"), "department_id", format_department, self);
+  crm_admin_column_add (self->user_view, _("Leader"), "leader_id", format_leader, self);
+  crm_admin_column_add (self->user_view, _("Roles"), "roles", format_roles, self);
+  crm_admin_column_add (self->user_view, _("Status"), "status", format_status, NULL);
+  self->user_selection = crm_admin_column_view_set_model (self->user_view, G_LIST_MODEL (self->users));
+  g_signal_connect_swapped (self->user_selection, "notify::selected",
+                            G_CALLBACK (on_selection_changed), self);
+  g_signal_connect_swapped (self->user_view, "activate", G_CALLBACK (edit_activated), self);
+  gtk_paned_set_start_child (GTK_PANED (paned), scrolled (GTK_WIDGET (self->user_view)));
+  gtk_paned_set_resize_start_child (GTK_PANED (paned), TRUE);
+
+  self->detail_title = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->detail_title, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->detail_title), "admin-section-title");
+  gtk_box_append (GTK_BOX (lower), GTK_WIDGET (self->detail_title));
+  self->notebook = GTK_NOTEBOOK (gtk_notebook_new ());
+  gtk_box_append (GTK_BOX (lower), GTK_WIDGET (self->notebook));
+
+  view = new_view ();
+  crm_admin_column_add (view, _("Time"), "at", NULL, NULL);
+  crm_admin_column_add (view, _("Sign-in name"), "login", NULL, NULL);
+  crm_admin_column_add (view, _("Address"), "peer", NULL, NULL);
+  crm_admin_column_add (view, _("Result"), "success", format_success, NULL);
+  crm_admin_column_view_set_model (view, G_LIST_MODEL (self->history));
+  gtk_notebook_append_page (self->notebook, scrolled (GTK_WIDGET (view)),
+                            gtk_label_new (_("Sign-in history")));
+
+  tab = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  view = new_view ();
+  crm_admin_column_add (view, _("Sign-in name"), "login", NULL, NULL);
+  crm_admin_column_add (view, _("Signed in"), "created_at", NULL, NULL);
+  crm_admin_column_add (view, _("Last active"), "last_seen", NULL, NULL);
+  crm_admin_column_add (view, _("Address"), "peer", NULL, NULL);
+  crm_admin_column_add (view, _("Client"), "client", NULL, NULL);
+  crm_admin_column_add (view, "", "current", format_current, NULL);
+  self->session_selection = crm_admin_column_view_set_model (view, G_LIST_MODEL (self->sessions));
+  gtk_box_append (GTK_BOX (tab), scrolled (GTK_WIDGET (view)));
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (buttons), action_button (_("_Force Sign-Out"), "accounts.revoke-session"));
+  gtk_box_append (GTK_BOX (tab), buttons);
+  gtk_notebook_append_page (self->notebook, tab, gtk_label_new (_("Active sessions")));
+
+  tab = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  view = new_view ();
+  crm_admin_column_add (view, _("Sign-in name"), "login", NULL, NULL);
+  crm_admin_column_add (view, _("Device"), "name", NULL, NULL);
+  crm_admin_column_add (view, _("Key"), "client_key", NULL, NULL);
+  crm_admin_column_add (view, _("First seen"), "first_seen", NULL, NULL);
+  crm_admin_column_add (view, _("Last seen"), "last_seen", NULL, NULL);
+  crm_admin_column_add (view, _("State"), "approved", format_approved, NULL);
+  self->device_selection = crm_admin_column_view_set_model (view, G_LIST_MODEL (self->devices));
+  gtk_box_append (GTK_BOX (tab), scrolled (GTK_WIDGET (view)));
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (buttons), action_button (_("_Approve"), "accounts.approve-device"));
+  gtk_box_append (GTK_BOX (buttons), action_button (_("Re_voke Approval"), "accounts.reject-device"));
+  gtk_box_append (GTK_BOX (tab), buttons);
+  gtk_notebook_append_page (self->notebook, tab, gtk_label_new (_("Devices")));
+
+  gtk_paned_set_end_child (GTK_PANED (paned), lower);
+  gtk_paned_set_position (GTK_PANED (paned), 330);
+  gtk_widget_set_vexpand (paned, TRUE);
+  gtk_box_append (GTK_BOX (self), paned);
+}
 
 GtkWidget *
 crm_admin_accounts_page_new (CrmSession *session)
 {
-  return g_object_new (CRM_TYPE_ADMIN_ACCOUNTS_PAGE, NULL);
+  CrmAdminAccountsPage *self = g_object_new (CRM_TYPE_ADMIN_ACCOUNTS_PAGE, NULL);
+
+  self->session = g_object_ref (session);
+  update_actions (self);
+  accounts_reload (CRM_ADMIN_PAGE (self));
+  return GTK_WIDGET (self);
+}
+
+gint64
+crm_admin_accounts_page_find_login (CrmAdminAccountsPage *self,
+                                    const char           *login)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->users));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CrmAdminRecord) user = g_list_model_get_item (G_LIST_MODEL (self->users), i);
+
+      if (g_str_equal (crm_admin_record_get_string (user, "login"), login))
+        return crm_admin_record_get_id (user);
+    }
+  return 0;
+}
+
+gboolean
+crm_admin_accounts_page_select_login (CrmAdminAccountsPage *self,
+                                      const char           *login)
+{
+  GListModel *model = G_LIST_MODEL (self->user_selection);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CrmAdminRecord) user = g_list_model_get_item (model, i);
+
+      if (g_str_equal (crm_admin_record_get_string (user, "login"), login))
+        {
+          gtk_single_selection_set_selected (self->user_selection, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+CrmAdminUserDialog *
+crm_admin_accounts_page_get_dialog (CrmAdminAccountsPage *self)
+{
+  return self->dialog;
+}
+
+const char *
+crm_admin_accounts_page_get_temporary_password (CrmAdminAccountsPage *self)
+{
+  return self->temporary_password;
+}
+
+GtkWindow *
+crm_admin_accounts_page_get_password_dialog (CrmAdminAccountsPage *self)
+{
+  return self->password_dialog;
+}
+
+guint
+crm_admin_accounts_page_get_n_sessions (CrmAdminAccountsPage *self)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (self->sessions));
+}
+
+guint
+crm_admin_accounts_page_get_n_history (CrmAdminAccountsPage *self)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (self->history));
+}
+
+void
+crm_admin_accounts_page_show_tab (CrmAdminAccountsPage *self,
+                                  const char           *tab)
+{
+  int page = g_str_equal (tab, "sessions") ? 1 : g_str_equal (tab, "devices") ? 2 : 0;
+
+  gtk_notebook_set_current_page (self->notebook, page);
 }

@@ -690,7 +690,7 @@ crm_admin_team_page_init (CrmAdminTeamPage *self)
   gtk_box_append (GTK_BOX (right), GTK_WIDGET (self->people_title));
   self->people_view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
   gtk_column_view_set_show_row_separators (self->people_view, TRUE);
-  crm_admin_column_add (self->people_view, _("Name"), "display_name", NULL, NULL);
+  crm_admin_column_add (self->people_view, _("Full name"), "display_name", NULL, NULL);
   crm_admin_column_add (self->people_view, _("Sign-in name"), "login", NULL, NULL);
   crm_admin_column_add (self->people_view, _("Leader"), "leader_id", format_leader, self);
   crm_admin_column_add (self->people_view, _("Branch"), "branch", NULL, NULL);
@@ -710,6 +710,7 @@ crm_admin_team_page_init (CrmAdminTeamPage *self)
   gtk_box_append (GTK_BOX (right), scrolled);
   gtk_paned_set_end_child (GTK_PANED (paned), right);
   gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
+  gtk_paned_set_position (GTK_PANED (paned), 380);
 }
 
 GtkWidget *

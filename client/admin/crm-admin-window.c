@@ -142,6 +142,17 @@ on_push (CrmSession     *session,
     }
 }
 
+/* A page shown again reads the server again: other administrators (or
+ * this one, on another page) may have changed what it lists. */
+static void
+on_visible_page_changed (CrmAdminWindow *self)
+{
+  GtkWidget *child = gtk_stack_get_visible_child (self->stack);
+
+  if (self->session && CRM_IS_ADMIN_PAGE (child) && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    crm_admin_page_reload (CRM_ADMIN_PAGE (child));
+}
+
 static void
 refresh_activated (GtkWidget  *widget,
                    const char *action_name,
@@ -206,6 +217,8 @@ crm_admin_window_init (CrmAdminWindow *self)
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->stack, "notify::visible-child",
+                            G_CALLBACK (on_visible_page_changed), self);
 
   gtk_css_provider_load_from_resource (css, "/cn/jinke/Crm/admin/admin.css");
   gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),

@@ -1,0 +1,680 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-admin"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+
+#include "crm-admin-accounts-page.h"
+#include "crm-admin-audit-page.h"
+#include "crm-admin-recycle-page.h"
+#include "crm-admin-roles-page.h"
+#include "crm-admin-settings-page.h"
+#include "crm-admin-team-page.h"
+#include "crm-admin-user-dialog.h"
+#include "crm-admin-util.h"
+#include "crm-admin-window.h"
+#include "crm-application.h"
+#include "crm-error.h"
+#include "crm-messages.h"
+#include "crm-sign-in-window.h"
+#include "crm-test-server.h"
+#include "crm-window.h"
+
+/*
+ * Drives the admin console the way an administrator does — typing into
+ * its entries and activating the actions its buttons name — against a real
+ * crm-server, while a second connection, signed in as the person being
+ * edited, watches its permissions change live.  Steps run in order and
+ * share one signed-in client; each saves a screenshot.
+ */
+
+#define WAIT_S 30
+#define DEPARTMENT "华东销售部"
+#define GROUP "华东一组"
+#define GROUP_RENAMED "华东销售一组"
+#define LOGIN "zhangwei"
+#define PASSWORD "Jinke-2026-zw!"
+
+static CrmTestServer  *server;
+static CrmApplication *app;
+static CrmConnection  *admin_conn;  /* checks what the server now holds */
+static CrmConnection  *worker;      /* the edited user's own session */
+static GPtrArray      *worker_pushes; /* GVariant "(as)" of each push.permissions */
+static char           *tmp_dir;
+static gint64          department_id;
+static gint64          group_id;
+static gint64          user_id;
+static guint           shot_counter;
+
+/* ---- driving helpers (the approach of tests/ui/test-client.c) ----------- */
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wait_for (Condition cond,
+          gpointer  data,
+          guint     seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (20, wake_cb, NULL);
+  gboolean ok;
+
+  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  return ok;
+}
+
+static gboolean
+elapsed_cb (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+static void
+settle (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  wait_for (elapsed_cb, &until, 10);
+}
+
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  const char *dir = g_getenv ("CRM_SCREENSHOT_DIR");
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer;
+  int width, height;
+
+  settle (400);
+  if (dir == NULL)
+    return;
+  g_mkdir_with_parents (dir, 0755);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("%02u-%s.png", ++shot_counter, name);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot %s", path);
+}
+
+static void
+type_text (GtkEditable *editable,
+           const char  *text)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (editable));
+  gtk_editable_set_text (editable, text);
+}
+
+static CrmSignInWindow *
+sign_in_window (void)
+{
+  GtkWindow *window = crm_application_get_sign_in_window (app);
+
+  return window ? CRM_SIGN_IN_WINDOW (window) : NULL;
+}
+
+static gboolean
+sign_in_settled (gpointer data)
+{
+  CrmSignInWindow *window = sign_in_window ();
+
+  return crm_application_get_main_window (app) != NULL ||
+         (window && !crm_sign_in_window_is_busy (window) &&
+          (crm_sign_in_window_get_error_text (window) || crm_sign_in_window_is_asking_trust (window)));
+}
+
+static CrmAdminWindow *
+console (void)
+{
+  return crm_admin_window_find (GTK_APPLICATION (app));
+}
+
+static gpointer
+page (const char *name)
+{
+  return crm_admin_window_get_page (console (), name);
+}
+
+static gboolean
+console_idle (gpointer data)
+{
+  return console () && !crm_admin_window_is_busy (console ());
+}
+
+static void
+wait_idle (void)
+{
+  settle (50);
+  g_assert_true (wait_for (console_idle, NULL, WAIT_S));
+}
+
+static void
+assert_no_error_banner (void)
+{
+  if (crm_admin_window_message_is_error (console ()))
+    g_error ("the console shows an error: %s", crm_admin_window_get_message (console ()));
+}
+
+/* A row of an "aa{sv}" list reply, found by a string field. */
+static GVariant *
+find_row (GVariant   *rows,
+          const char *key,
+          const char *value)
+{
+  GVariantIter iter;
+  GVariant *row;
+
+  g_variant_iter_init (&iter, rows);
+  while ((row = g_variant_iter_next_value (&iter)))
+    {
+      const char *v = NULL;
+
+      if (g_variant_lookup (row, key, "&s", &v) && g_strcmp0 (v, value) == 0)
+        return row;
+      g_variant_unref (row);
+    }
+  return NULL;
+}
+
+static GVariant *
+server_list (guint id)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *rows = crm_connection_call_sync (admin_conn, id, g_variant_new ("()"), NULL, &error);
+
+  g_assert_no_error (error);
+  return rows;
+}
+
+static gint64
+row_int (GVariant   *row,
+         const char *key)
+{
+  gint64 value = 0;
+
+  g_variant_lookup (row, key, "x", &value);
+  return value;
+}
+
+/* ---- the steps ---------------------------------------------------------- */
+
+static void
+test_sign_in (void)
+{
+  CrmSignInWindow *window;
+  g_autofree char *address = g_strdup_printf ("localhost:%u", crm_test_server_get_port (server));
+  GAction *action;
+
+  g_application_activate (G_APPLICATION (app));
+  window = sign_in_window ();
+  g_assert_nonnull (window);
+
+  /* Signed out, the console is not offered. */
+  action = g_action_map_lookup_action (G_ACTION_MAP (app), "admin-console");
+  g_assert_nonnull (action);
+  g_assert_false (g_action_get_enabled (action));
+
+  type_text (crm_sign_in_window_get_server_entry (window), address);
+  type_text (crm_sign_in_window_get_user_entry (window), "admin");
+  type_text (crm_sign_in_window_get_password_entry (window),
+             crm_test_server_get_admin_password (server));
+  gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.submit", NULL);
+  g_assert_true (wait_for (sign_in_settled, NULL, WAIT_S));
+  if (crm_sign_in_window_is_asking_trust (window))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.trust", NULL);
+      g_assert_true (wait_for (sign_in_settled, NULL, WAIT_S));
+    }
+  g_assert_nonnull (crm_application_get_main_window (app));
+  g_assert_true (g_action_get_enabled (action));
+}
+
+static void
+test_open_console (void)
+{
+  static const char *names[] = { "team", "accounts", "roles", "settings", "audit", "recycle" };
+
+  g_assert_null (console ());
+  g_action_group_activate_action (G_ACTION_GROUP (app), "admin-console", NULL);
+  g_assert_nonnull (console ());
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (console ())));
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_nonnull (page (names[i]));
+  /* A second activation presents the same window. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "admin-console", NULL);
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 2);
+  wait_idle ();
+  assert_no_error_banner ();
+  crm_admin_window_show_page (console (), "team");
+  screenshot (GTK_WIDGET (console ()), "console-team");
+}
+
+typedef struct {
+  const char *name;
+} NameWait;
+
+static gboolean
+department_listed (gpointer data)
+{
+  return console_idle (NULL) &&
+         crm_admin_team_page_find (page ("team"), ((NameWait *) data)->name) != 0;
+}
+
+static void
+test_create_department (void)
+{
+  CrmAdminTeamPage *team = page ("team");
+  NameWait wait = { DEPARTMENT };
+  g_autoptr(GVariant) rows = NULL;
+  g_autoptr(GVariant) row = NULL;
+  g_autoptr(GVariant) group_row = NULL;
+
+  /* An empty name is refused in the window, nothing is sent. */
+  type_text (crm_admin_team_page_get_name_entry (team), "   ");
+  gtk_widget_activate_action (GTK_WIDGET (team), "team.add", NULL);
+  g_assert_true (crm_admin_window_message_is_error (console ()));
+  gtk_widget_activate_action (GTK_WIDGET (console ()), "admin.dismiss", NULL);
+
+  type_text (crm_admin_team_page_get_name_entry (team), DEPARTMENT);
+  g_assert_true (crm_admin_team_page_set_parent (team, 0));
+  gtk_widget_activate_action (GTK_WIDGET (team), "team.add", NULL);
+  g_assert_true (wait_for (department_listed, &wait, WAIT_S));
+  assert_no_error_banner ();
+  department_id = crm_admin_team_page_find (team, DEPARTMENT);
+
+  /* A group inside it. */
+  g_assert_true (crm_admin_team_page_select (team, department_id));
+  type_text (crm_admin_team_page_get_name_entry (team), GROUP);
+  g_assert_true (crm_admin_team_page_set_parent (team, department_id));
+  gtk_widget_activate_action (GTK_WIDGET (team), "team.add", NULL);
+  wait.name = GROUP;
+  g_assert_true (wait_for (department_listed, &wait, WAIT_S));
+  assert_no_error_banner ();
+  group_id = crm_admin_team_page_find (team, GROUP);
+
+  rows = server_list (CRM_MSG_DEPARTMENT_LIST);
+  row = find_row (rows, "name", DEPARTMENT);
+  g_assert_nonnull (row);
+  g_assert_cmpint (row_int (row, "parent_id"), ==, 0);
+  group_row = find_row (rows, "name", GROUP);
+  g_assert_nonnull (group_row);
+  g_assert_cmpint (row_int (group_row, "parent_id"), ==, department_id);
+  g_assert_true (crm_admin_team_page_select (team, group_id));
+  screenshot (GTK_WIDGET (console ()), "department-created");
+}
+
+static void
+test_rename_department (void)
+{
+  CrmAdminTeamPage *team = page ("team");
+  NameWait wait = { GROUP_RENAMED };
+  g_autoptr(GVariant) rows = NULL;
+  g_autoptr(GVariant) row = NULL;
+  g_autoptr(GVariant) old = NULL;
+
+  g_assert_true (crm_admin_team_page_select (team, group_id));
+  g_assert_cmpint (crm_admin_team_page_get_selected_id (team), ==, group_id);
+  type_text (crm_admin_team_page_get_name_entry (team), GROUP_RENAMED);
+  gtk_widget_activate_action (GTK_WIDGET (team), "team.save", NULL);
+  g_assert_true (wait_for (department_listed, &wait, WAIT_S));
+  assert_no_error_banner ();
+
+  rows = server_list (CRM_MSG_DEPARTMENT_LIST);
+  row = find_row (rows, "name", GROUP_RENAMED);
+  g_assert_nonnull (row);
+  g_assert_cmpint (row_int (row, "id"), ==, group_id);
+  g_assert_cmpint (row_int (row, "parent_id"), ==, department_id);
+  old = find_row (rows, "name", GROUP);
+  g_assert_null (old);
+  /* The selection survived the reload. */
+  g_assert_cmpint (crm_admin_team_page_get_selected_id (team), ==, group_id);
+}
+
+static gboolean
+dialog_closed_and_user_listed (gpointer data)
+{
+  CrmAdminAccountsPage *accounts = page ("accounts");
+
+  return console_idle (NULL) && crm_admin_accounts_page_get_dialog (accounts) == NULL &&
+         crm_admin_accounts_page_find_login (accounts, LOGIN) != 0;
+}
+
+static void
+test_create_user (void)
+{
+  CrmAdminAccountsPage *accounts = page ("accounts");
+  CrmAdminUserDialog *dialog;
+  g_autoptr(GVariant) rows = NULL;
+  g_autoptr(GVariant) row = NULL;
+  g_autofree const char **roles = NULL;
+
+  crm_admin_window_show_page (console (), "accounts");
+  wait_idle ();
+  gtk_widget_activate_action (GTK_WIDGET (accounts), "accounts.new", NULL);
+  dialog = crm_admin_accounts_page_get_dialog (accounts);
+  g_assert_nonnull (dialog);
+
+  /* Missing fields are named before anything is sent. */
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "user.save", NULL);
+  g_assert_nonnull (crm_admin_user_dialog_get_error (dialog));
+  g_assert_false (crm_admin_user_dialog_is_busy (dialog));
+
+  type_text (crm_admin_user_dialog_get_entry (dialog, "login"), LOGIN);
+  type_text (crm_admin_user_dialog_get_entry (dialog, "display_name"), "张伟");
+  type_text (crm_admin_user_dialog_get_entry (dialog, "password"), PASSWORD);
+  g_assert_true (crm_admin_user_dialog_set_department (dialog, group_id));
+  g_assert_true (crm_admin_user_dialog_set_role (dialog, "salesperson", TRUE));
+  screenshot (GTK_WIDGET (dialog), "new-user");
+
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "user.save", NULL);
+  g_assert_true (wait_for (dialog_closed_and_user_listed, NULL, WAIT_S));
+  assert_no_error_banner ();
+  user_id = crm_admin_accounts_page_find_login (accounts, LOGIN);
+
+  rows = server_list (CRM_MSG_USER_LIST);
+  row = find_row (rows, "login", LOGIN);
+  g_assert_nonnull (row);
+  g_assert_cmpint (row_int (row, "department_id"), ==, group_id);
+  g_assert_true (g_variant_lookup (row, "roles", "^a&s", &roles));
+  g_assert_cmpuint (g_strv_length ((char **) roles), ==, 1);
+  g_assert_cmpstr (roles[0], ==, "salesperson");
+
+  g_assert_true (crm_admin_accounts_page_select_login (accounts, LOGIN));
+  wait_idle ();
+  screenshot (GTK_WIDGET (console ()), "user-created");
+
+  /* The team page shows the person in the group. */
+  crm_admin_window_show_page (console (), "team");
+  wait_idle ();
+  g_assert_true (crm_admin_team_page_select (page ("team"), group_id));
+  g_assert_cmpuint (crm_admin_team_page_get_n_people (page ("team")), ==, 1);
+  screenshot (GTK_WIDGET (console ()), "team-people");
+}
+
+static void
+on_worker_push (CrmConnection *connection,
+                guint          message_id,
+                GVariant      *body,
+                gpointer       data)
+{
+  if (message_id == CRM_MSG_PUSH_PERMISSIONS)
+    g_ptr_array_add (worker_pushes, g_variant_ref (body));
+}
+
+static gboolean
+worker_can (gpointer data)
+{
+  g_autofree const char **perms = NULL;
+
+  if (worker_pushes->len == 0)
+    return FALSE;
+  g_variant_get (worker_pushes->pdata[worker_pushes->len - 1], "(^a&s)", &perms);
+  return g_strv_contains (perms, data);
+}
+
+static void
+test_give_role_live (void)
+{
+  CrmAdminAccountsPage *accounts = page ("accounts");
+  CrmAdminUserDialog *dialog;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) whoami = NULL;
+  g_autofree const char **perms = NULL;
+  g_autoptr(GVariant) rows = NULL;
+  g_autoptr(GVariant) row = NULL;
+  g_autofree const char **roles = NULL;
+
+  /* The person signs in elsewhere: a salesperson cannot export. */
+  worker = crm_test_server_connect (server, LOGIN, PASSWORD, &error);
+  g_assert_no_error (error);
+  g_signal_connect (worker, "push", G_CALLBACK (on_worker_push), NULL);
+  whoami = crm_connection_call_sync (worker, CRM_MSG_AUTH_WHOAMI, g_variant_new ("()"), NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (whoami, "(&sx&s&s^a&sx)", NULL, NULL, NULL, NULL, &perms, NULL);
+  g_assert_true (g_strv_contains (perms, "customer.view"));
+  g_assert_false (g_strv_contains (perms, "customer.export"));
+
+  /* The administrator makes them team lead. */
+  crm_admin_window_show_page (console (), "accounts");
+  wait_idle ();
+  g_assert_true (crm_admin_accounts_page_select_login (accounts, LOGIN));
+  gtk_widget_activate_action (GTK_WIDGET (accounts), "accounts.edit", NULL);
+  dialog = crm_admin_accounts_page_get_dialog (accounts);
+  g_assert_nonnull (dialog);
+  g_assert_true (crm_admin_user_dialog_set_role (dialog, "team_lead", TRUE));
+  screenshot (GTK_WIDGET (dialog), "edit-user-role");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "user.save", NULL);
+
+  /* The other session learns it without signing in again. */
+  g_assert_true (wait_for (worker_can, (gpointer) "customer.export", WAIT_S));
+  g_assert_true (wait_for (dialog_closed_and_user_listed, NULL, WAIT_S));
+  assert_no_error_banner ();
+
+  rows = server_list (CRM_MSG_USER_LIST);
+  row = find_row (rows, "login", LOGIN);
+  g_assert_nonnull (row);
+  g_assert_true (g_variant_lookup (row, "roles", "^a&s", &roles));
+  g_assert_true (g_strv_contains (roles, "team_lead"));
+  g_assert_true (g_strv_contains (roles, "salesperson"));
+  screenshot (GTK_WIDGET (console ()), "role-given");
+}
+
+static gboolean
+worker_pushed_since (gpointer data)
+{
+  return worker_pushes->len > GPOINTER_TO_UINT (data) && !worker_can ((gpointer) "customer.export");
+}
+
+static void
+test_deny_live (void)
+{
+  CrmAdminAccountsPage *accounts = page ("accounts");
+  CrmAdminUserDialog *dialog;
+  guint before = worker_pushes->len;
+  g_autofree const char **perms = NULL;
+
+  /* A per-user denial on top of the roles also applies at once. */
+  g_assert_true (crm_admin_accounts_page_select_login (accounts, LOGIN));
+  gtk_widget_activate_action (GTK_WIDGET (accounts), "accounts.edit", NULL);
+  dialog = crm_admin_accounts_page_get_dialog (accounts);
+  g_assert_nonnull (dialog);
+  g_assert_true (crm_admin_user_dialog_set_override (dialog, "customer.export", 2));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "user.save", NULL);
+  g_assert_true (wait_for (dialog_closed_and_user_listed, NULL, WAIT_S));
+  assert_no_error_banner ();
+  g_assert_true (wait_for (worker_pushed_since, GUINT_TO_POINTER (before), WAIT_S));
+  g_variant_get (worker_pushes->pdata[worker_pushes->len - 1], "(^a&s)", &perms);
+  g_assert_false (g_strv_contains (perms, "customer.export"));
+  g_assert_true (g_strv_contains (perms, "customer.view"));
+}
+
+static gboolean
+password_shown (gpointer data)
+{
+  return crm_admin_accounts_page_get_password_dialog (page ("accounts")) != NULL;
+}
+
+static gboolean
+confirm_shown (gpointer data)
+{
+  return crm_admin_get_confirm_dialog () != NULL;
+}
+
+static void
+test_reset_password (void)
+{
+  CrmAdminAccountsPage *accounts = page ("accounts");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CrmConnection) again = NULL;
+  g_autofree char *temporary = NULL;
+  GtkWindow *dialog;
+
+  g_assert_true (crm_admin_accounts_page_select_login (accounts, LOGIN));
+  gtk_widget_activate_action (GTK_WIDGET (accounts), "accounts.reset-password", NULL);
+  g_assert_true (wait_for (confirm_shown, NULL, WAIT_S));
+  screenshot (GTK_WIDGET (crm_admin_get_confirm_dialog ()), "reset-confirm");
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_dialog_response (GTK_DIALOG (crm_admin_get_confirm_dialog ()), GTK_RESPONSE_ACCEPT);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_assert_true (wait_for (password_shown, NULL, WAIT_S));
+  dialog = crm_admin_accounts_page_get_password_dialog (accounts);
+  temporary = g_strdup (crm_admin_accounts_page_get_temporary_password (accounts));
+  g_assert_nonnull (temporary);
+  g_assert_cmpuint (strlen (temporary), >=, 8);
+  screenshot (GTK_WIDGET (dialog), "temporary-password");
+  gtk_window_destroy (dialog);
+  wait_idle ();
+
+  /* The old password no longer works; the temporary one does. */
+  again = crm_test_server_connect (server, LOGIN, PASSWORD, &error);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_AUTH_FAILED);
+  g_assert_null (again);
+  g_clear_error (&error);
+  again = crm_test_server_connect (server, LOGIN, temporary, &error);
+  if (error && g_error_matches (error, CRM_ERROR, CRM_ERROR_PASSWORD_CHANGE_REQUIRED))
+    g_clear_error (&error);
+  g_assert_no_error (error);
+  if (again)
+    crm_connection_close (again);
+}
+
+static gboolean
+sessions_listed (gpointer data)
+{
+  return console_idle (NULL) && crm_admin_accounts_page_get_n_sessions (page ("accounts")) > 0 &&
+         crm_admin_accounts_page_get_n_history (page ("accounts")) > 0;
+}
+
+static void
+test_sessions_and_history (void)
+{
+  CrmAdminAccountsPage *accounts = page ("accounts");
+
+  g_assert_true (crm_admin_accounts_page_select_login (accounts, LOGIN));
+  crm_admin_accounts_page_show_tab (accounts, "history");
+  g_assert_true (wait_for (sessions_listed, NULL, WAIT_S));
+  assert_no_error_banner ();
+  screenshot (GTK_WIDGET (console ()), "sign-in-history");
+  crm_admin_accounts_page_show_tab (accounts, "sessions");
+  screenshot (GTK_WIDGET (console ()), "sessions");
+}
+
+/* ---- setup -------------------------------------------------------------- */
+
+static void
+use_chinese (void)
+{
+  const char *mo_dir = g_getenv ("CRM_UI_LOCALE_MO_DIR");
+  g_autofree char *mo = mo_dir ? g_build_filename (mo_dir, "jinke-crm.mo", NULL) : NULL;
+  g_autofree char *locale_dir = g_build_filename (tmp_dir, "locale", NULL);
+  g_autofree char *messages = g_build_filename (locale_dir, "zh_CN", "LC_MESSAGES", NULL);
+  g_autofree char *link = g_build_filename (messages, "jinke-crm.mo", NULL);
+
+  if (mo && g_file_test (mo, G_FILE_TEST_EXISTS) && setlocale (LC_ALL, "zh_CN.UTF-8"))
+    {
+      g_setenv ("LC_ALL", "zh_CN.UTF-8", TRUE);
+      g_setenv ("LANGUAGE", "zh_CN", TRUE);
+      g_mkdir_with_parents (messages, 0755);
+      g_assert_cmpint (symlink (mo, link), ==, 0);
+      bindtextdomain (GETTEXT_PACKAGE, locale_dir);
+    }
+  else
+    setlocale (LC_ALL, "");
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  tmp_dir = g_dir_make_tmp ("crm-ui-admin-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_CONFIG_HOME", tmp_dir, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  use_chinese ();
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display (run under xvfb-run)");
+      return g_test_run ();
+    }
+
+  server = crm_test_server_start (NULL, &error);
+  if (server == NULL)
+    {
+      g_test_message ("cannot start crm-server: %s", error->message);
+      g_test_skip ("crm-server not available");
+      return g_test_run ();
+    }
+  admin_conn = crm_test_server_connect (server, "admin", crm_test_server_get_admin_password (server),
+                                        &error);
+  g_assert_no_error (error);
+  worker_pushes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+
+  app = crm_application_new (G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/ui/admin/sign-in", test_sign_in);
+  g_test_add_func ("/ui/admin/open-console", test_open_console);
+  g_test_add_func ("/ui/admin/team/create-department", test_create_department);
+  g_test_add_func ("/ui/admin/team/rename", test_rename_department);
+  g_test_add_func ("/ui/admin/accounts/create-user", test_create_user);
+  g_test_add_func ("/ui/admin/accounts/give-role-live", test_give_role_live);
+  g_test_add_func ("/ui/admin/accounts/deny-live", test_deny_live);
+  g_test_add_func ("/ui/admin/accounts/reset-password", test_reset_password);
+  g_test_add_func ("/ui/admin/accounts/sessions-history", test_sessions_and_history);
+
+  status = g_test_run ();
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l;
+       l = gtk_application_get_windows (GTK_APPLICATION (app)))
+    gtk_window_destroy (l->data);
+  g_clear_object (&app);
+  if (worker)
+    crm_connection_close (worker);
+  g_clear_object (&worker);
+  if (admin_conn)
+    crm_connection_close (admin_conn);
+  g_clear_object (&admin_conn);
+  g_clear_pointer (&worker_pushes, g_ptr_array_unref);
+  crm_test_server_stop (server);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);
+    (void) !system (cmd);
+  }
+  g_free (tmp_dir);
+  return status;
+}
