@@ -141,3 +141,9 @@ raw_client_at_eof (RawClient *raw)
     return TRUE;
   return FALSE;
 }
+
+void
+raw_client_set_timeout (RawClient *raw, guint seconds)
+{
+  g_socket_set_timeout (g_socket_connection_get_socket (raw->tcp), seconds);
+}

@@ -28,5 +28,7 @@ gboolean raw_client_hello      (RawClient *raw, GError **error);
 /* TRUE when the server closed the connection (EOF or reset) before
  * sending anything more. */
 gboolean raw_client_at_eof     (RawClient *raw);
+/* Socket timeout in seconds for every later read and write (default 30). */
+void     raw_client_set_timeout (RawClient *raw, guint seconds);
 
 G_END_DECLS

@@ -328,6 +328,52 @@ test_plain_frames_on_tls_port (void)
   assert_server_serves ();
 }
 
+
+static gsize
+server_rss_kb (void)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) crm_test_server_get_pid (get_server ()));
+  g_autofree char *text = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  line = strstr (text, "VmRSS:");
+  g_assert_nonnull (line);
+  return (gsize) g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10);
+}
+
+/* A peer that sends requests but never reads the replies: the server
+ * stops reading it once its replies pile up, so the peer's writes stall
+ * instead of the server's memory growing. */
+static void
+test_unread_replies_backpressure (void)
+{
+  enum { CHUNK = 3200, LIMIT = 256 * 1024 * 1024 };
+  g_autoptr(RawClient) raw = raw_ready ();
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *pings = g_malloc (CHUNK * CRM_FRAME_HEADER_SIZE);
+  gsize rss_before = server_rss_kb ();
+  gsize sent = 0;
+
+  for (guint i = 0; i < CHUNK; i++)
+    put_header (pings + i * CRM_FRAME_HEADER_SIZE, CRM_FRAME_MAGIC, 1, CRM_MSG_PING, 0, 100 + i, 0);
+  raw_client_set_timeout (raw, 3);
+  while (sent < LIMIT)
+    {
+      if (!raw_client_send (raw, pings, CHUNK * CRM_FRAME_HEADER_SIZE, &error))
+        break;
+      sent += CHUNK * CRM_FRAME_HEADER_SIZE;
+    }
+  g_test_message ("the server stopped reading after %zu KiB of pings; RSS %zu -> %zu KiB",
+                  sent / 1024, rss_before, server_rss_kb ());
+  /* The writes stalled (timed out) long before the limit ... */
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpuint (sent, <, LIMIT);
+  /* ... and what the server holds for this peer stays small. */
+  g_assert_cmpuint (server_rss_kb (), <, rss_before + 32 * 1024);
+  assert_server_serves ();
+}
+
 /* ---- Concurrency ---- */
 
 typedef struct {
@@ -830,6 +876,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server/net/bad-idempotency-key", test_bad_idempotency_key);
   g_test_add_func ("/server/net/stalled-handshake-closed", test_stalled_handshake_closed);
   g_test_add_func ("/server/net/plain-frames-on-tls-port", test_plain_frames_on_tls_port);
+  g_test_add_func ("/server/net/unread-replies-backpressure", test_unread_replies_backpressure);
   g_test_add_func ("/server/net/concurrent-clients", test_concurrent_clients);
   g_test_add_func ("/server/net/silent-connections", test_silent_connections);
   g_test_add_func ("/server/net/errors-in-client-language", test_errors_in_client_language);
