@@ -214,7 +214,7 @@ adopt_connection (CrmSession    *self,
   while (self->state == CRM_SESSION_STATE_ONLINE && !g_queue_is_empty (&self->waiting))
     {
       g_autoptr(GTask) task = g_queue_pop_head (&self->waiting);
-      dispatch (self, task);
+      dispatch (self, g_steal_pointer (&task));
     }
 }
 
