@@ -1,0 +1,529 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-calls-ui"
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <string.h>
+
+#include "crm-calls.h"
+#include "crm-client-resources.h"
+#include "crm-customer-form.h"
+#include "crm-customer-list-view.h"
+#include "crm-error.h"
+#include "crm-messages.h"
+#include "crm-phone.h"
+#include "crm-test-server.h"
+
+/*
+ * The call center end to end: a real crm-server (demo data), the client's
+ * session, the simulated caller-ID modem on a pseudo-terminal, GStreamer
+ * recording, and the pop-up on screen (Xvfb in CI).  The steps run in
+ * order, like one afternoon at the phone:
+ *   a demo customer calls → the pop-up shows that customer (screenshot);
+ *   an unknown number → "add customer" opens the form with the number;
+ *   a blacklisted number → rejected on the line and logged as blocked;
+ *   a call is recorded, uploaded and downloaded with the same checksum;
+ *   another while the server is down and the client restarts → sent later.
+ */
+
+#define WAIT_S 60
+#define UNKNOWN_NUMBER "13700001111"
+#define BLOCKED_NUMBER "075523456789"
+
+static CrmTestServer *server;
+static CrmConnection *admin;
+static GtkApplication *app;
+static CrmSession *session;
+static CrmCalls *calls;
+static GtkWindow *main_window;
+static CrmCustomerListView *view;
+static GSettings *settings;
+static char *tmp_dir;
+static char *spool_dir;
+static char *customer_name;
+static char *customer_phone;
+static gint64 customer_id;
+static guint shot_counter;
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wait_for (Condition cond, gpointer data, guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (20, wake_cb, NULL);
+  gboolean ok;
+
+  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  return ok;
+}
+
+static gboolean
+elapsed_cb (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+static void
+settle (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  wait_for (elapsed_cb, &until, 30);
+}
+
+static void
+screenshot (GtkWidget *widget, const char *name)
+{
+  const char *dir = g_getenv ("CRM_SCREENSHOT_DIR");
+  g_autofree char *file = NULL, *path = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width, height;
+
+  settle (300);
+  if (dir == NULL)
+    return;
+  g_mkdir_with_parents (dir, 0755);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("calls-%02u-%s.png", ++shot_counter, name);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot %s", path);
+}
+
+static guint16
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) any = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (any, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, address, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static GVariant *
+admin_call (CrmMessageId id, GVariant *body)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *reply = crm_connection_call_sync (admin, id, body, NULL, &error);
+
+  g_assert_no_error (error);
+  return reply;
+}
+
+/* A demo customer with a mobile number. */
+static void
+pick_customer (void)
+{
+  g_autoptr(GVariant) reply = admin_call (CRM_MSG_CUSTOMER_LIST,
+                                          g_variant_new ("(sb@a{sv}si)", "name", FALSE,
+                                                         g_variant_new ("a{sv}", NULL), "", 200));
+  g_autoptr(GVariant) rows = g_variant_get_child_value (reply, 0);
+
+  for (gsize i = 0; i < g_variant_n_children (rows) && customer_id == 0; i++)
+    {
+      g_autoptr(GVariant) row = g_variant_get_child_value (rows, i);
+      g_autofree const char **phones = NULL;
+      const char *name = NULL;
+
+      if (!g_variant_lookup (row, "phones", "^a&s", &phones) || !g_variant_lookup (row, "name", "&s", &name))
+        continue;
+      for (guint p = 0; phones[p] != NULL; p++)
+        {
+          CrmPhoneKind kind;
+          g_autofree char *n = crm_phone_normalize (phones[p], &kind, NULL);
+
+          if (n != NULL && kind == CRM_PHONE_MOBILE)
+            {
+              g_variant_lookup (row, "id", "x", &customer_id);
+              customer_name = g_strdup (name);
+              customer_phone = g_steal_pointer (&n);
+              break;
+            }
+        }
+    }
+  g_assert_cmpint (customer_id, >, 0);
+  g_test_message ("demo customer %s (%" G_GINT64_FORMAT ") %s", customer_name, customer_id, customer_phone);
+}
+
+static void
+sign_in_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (crm_session_sign_in_finish (CRM_SESSION (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static char *
+http_base (void)
+{
+  return g_strdup_printf ("https://127.0.0.1:%u", crm_test_server_get_http_port (server));
+}
+
+static CrmCalls *
+start_calls (const char *script)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script_path = g_build_filename (tmp_dir, "calls.txt", NULL);
+  g_autofree char *uri = g_strconcat ("sim:", script_path, NULL);
+  g_autofree char *base = http_base ();
+  CrmCalls *c;
+
+  g_assert_true (g_file_set_contents (script_path, script, -1, NULL));
+  c = crm_calls_new (app, session, uri, spool_dir, "audiotestsrc is-live=true wave=ticks", &error);
+  g_assert_no_error (error);
+  crm_call_spool_set_http_base (crm_call_center_get_spool (crm_calls_get_center (c)), base);
+  crm_calls_set_customer_view (c, view);
+  return c;
+}
+
+/* ---- steps ---- */
+
+static gboolean
+popup_shows_customer (gpointer data)
+{
+  CrmCallPopup *popup = crm_calls_get_popup (calls);
+
+  return popup != NULL && crm_call_popup_get_customer_id (popup) == customer_id &&
+         gtk_widget_get_mapped (GTK_WIDGET (popup));
+}
+
+static void
+test_known_caller (void)
+{
+  CrmCallPopup *popup;
+
+  g_assert_true (wait_for (popup_shows_customer, NULL, WAIT_S));
+  popup = crm_calls_get_popup (calls);
+  g_assert_cmpstr (crm_call_popup_get_title_text (popup), ==, customer_name);
+  g_assert_nonnull (strstr (crm_call_popup_get_detail_text (popup), "Owner: "));
+  screenshot (GTK_WIDGET (popup), "known-caller");
+  /* Open customer: the customer view shows that customer. */
+  gtk_widget_activate_action (GTK_WIDGET (popup), "popup.open-customer", NULL);
+  settle (500);
+  g_assert_cmpstr (crm_customer_list_view_get_detail_mode (view), ==, "page");
+}
+
+static gboolean
+popup_shows_unknown (gpointer data)
+{
+  CrmCallPopup *popup = crm_calls_get_popup (calls);
+
+  return popup != NULL && gtk_widget_get_mapped (GTK_WIDGET (popup)) &&
+         g_strcmp0 (crm_call_popup_get_title_text (popup), "Unknown number") == 0;
+}
+
+static void
+test_unknown_caller_quick_add (void)
+{
+  CrmCallPopup *popup;
+  GtkEditable *phones;
+  g_autofree char *digits = NULL;
+
+  g_assert_true (wait_for (popup_shows_unknown, NULL, WAIT_S));
+  popup = crm_calls_get_popup (calls);
+  g_assert_cmpint (crm_call_popup_get_customer_id (popup), ==, 0);
+  screenshot (GTK_WIDGET (popup), "unknown-caller");
+  gtk_widget_activate_action (GTK_WIDGET (popup), "popup.quick-add", NULL);
+  settle (500);
+  g_assert_cmpstr (crm_customer_list_view_get_detail_mode (view), ==, "form");
+  phones = crm_customer_form_get_entry (crm_customer_list_view_get_form (view), "phones");
+  g_assert_nonnull (phones);
+  digits = crm_phone_digits (gtk_editable_get_text (phones));
+  g_assert_cmpstr (digits, ==, UNKNOWN_NUMBER);
+  screenshot (GTK_WIDGET (main_window), "quick-add-form");
+  gtk_widget_activate_action (GTK_WIDGET (view), "customer.cancel", NULL);
+}
+
+/* The server's call history, as the administrator sees it. */
+static GVariant *
+find_call (const char *key, const char *value)
+{
+  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  g_autoptr(GVariant) reply = NULL, rows = NULL;
+
+  g_variant_dict_insert (&d, key, "s", value);
+  reply = admin_call (CRM_MSG_CALL_LIST, g_variant_new ("(@a{sv}xi)", g_variant_dict_end (&d), (gint64) 0, 10));
+  rows = g_variant_get_child_value (reply, 0);
+  return g_variant_n_children (rows) > 0 ? g_variant_get_child_value (rows, 0) : NULL;
+}
+
+static gboolean
+blocked_call_logged (gpointer data)
+{
+  g_autoptr(GVariant) row = find_call ("status", "blocked");
+
+  return row != NULL;
+}
+
+static void
+test_blocked_caller (void)
+{
+  g_autoptr(GVariant) row = NULL;
+  const char *number = NULL, *direction = NULL;
+
+  g_assert_true (wait_for (blocked_call_logged, NULL, WAIT_S));
+  row = find_call ("status", "blocked");
+  g_assert_true (g_variant_lookup (row, "number", "&s", &number));
+  g_assert_cmpstr (number, ==, BLOCKED_NUMBER);
+  g_assert_true (g_variant_lookup (row, "direction", "&s", &direction));
+  g_assert_cmpstr (direction, ==, "in");
+  /* The known and unknown calls were logged (as missed) too. */
+  {
+    g_autoptr(GVariant) missed = find_call ("number", UNKNOWN_NUMBER);
+    g_assert_nonnull (missed);
+  }
+}
+
+static void
+emit (CrmCallEventKind kind)
+{
+  g_autoptr(CrmCallEvent) event = crm_call_event_new (kind);
+
+  event->time_us = g_get_real_time ();
+  crm_phone_device_emit_event (crm_call_center_get_device (crm_calls_get_center (calls)), event);
+}
+
+/* Picks up, talks `ms`, hangs up. */
+static void
+simulate_outgoing_call (guint ms)
+{
+  emit (CRM_CALL_EVENT_OFF_HOOK);
+  settle (ms);
+  emit (CRM_CALL_EVENT_ON_HOOK);
+}
+
+static gboolean
+spool_empty (gpointer data)
+{
+  return crm_call_spool_get_n_pending (crm_call_center_get_spool (crm_calls_get_center (calls))) == 0;
+}
+
+static gboolean
+spool_has (gpointer data)
+{
+  return crm_call_spool_get_n_pending (crm_call_center_get_spool (crm_calls_get_center (calls))) >= 1;
+}
+
+static gboolean
+accept_any_cert (SoupMessage *msg, GTlsCertificate *cert, GTlsCertificateFlags errors, gpointer data)
+{
+  return TRUE;
+}
+
+static GBytes *
+download (const char *sha, guint *status)
+{
+  g_autoptr(SoupSession) soup = soup_session_new ();
+  g_autofree char *base = http_base ();
+  g_autofree char *uri = g_strdup_printf ("%s/recordings/%s", base, sha);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autofree char *bearer = g_strconcat ("Bearer ", crm_connection_get_session_token (admin), NULL);
+  g_autoptr(GError) error = NULL;
+  GBytes *body;
+
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_cert), NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
+  body = soup_session_send_and_read (soup, msg, NULL, &error);
+  g_assert_no_error (error);
+  *status = soup_message_get_status (msg);
+  return body;
+}
+
+/* The newest recorded call downloads with its checksum. */
+static void
+check_latest_recording (void)
+{
+  g_autoptr(GVariant) reply = admin_call (CRM_MSG_CALL_LIST,
+                                          g_variant_new ("(@a{sv}xi)", g_variant_new ("a{sv}", NULL), (gint64) 0, 1));
+  g_autoptr(GVariant) rows = g_variant_get_child_value (reply, 0);
+  g_autoptr(GVariant) row = g_variant_get_child_value (rows, 0);
+  const char *sha = NULL, *direction = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *got = NULL;
+  guint status = 0;
+
+  g_assert_true (g_variant_lookup (row, "recording_sha256", "&s", &sha));
+  g_assert_cmpuint (strlen (sha), ==, 64);
+  g_assert_true (g_variant_lookup (row, "direction", "&s", &direction));
+  g_assert_cmpstr (direction, ==, "out");
+  body = download (sha, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpuint (g_bytes_get_size (body), >, 100);
+  g_assert_cmpmem (g_bytes_get_data (body, NULL), 4, "OggS", 4);
+  got = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, body);
+  g_assert_cmpstr (got, ==, sha);
+}
+
+static void
+test_recording_uploaded (void)
+{
+  g_assert_true (wait_for (spool_empty, NULL, WAIT_S));
+  simulate_outgoing_call (1500);
+  g_assert_true (wait_for (spool_has, NULL, WAIT_S));
+  g_assert_true (wait_for (spool_empty, NULL, WAIT_S));
+  check_latest_recording ();
+}
+
+static gboolean
+spool_has_recording (gpointer data)
+{
+  g_autoptr(GDir) dir = g_dir_open (spool_dir, 0, NULL);
+  const char *name;
+  gboolean call = FALSE, ogg = FALSE;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      call |= g_str_has_suffix (name, ".call");
+      ogg |= g_str_has_suffix (name, ".ogg");
+    }
+  return call && ogg;
+}
+
+static void
+test_recording_survives_outage_and_restart (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  crm_test_server_kill (server, SIGTERM);
+  simulate_outgoing_call (1500);
+  g_assert_true (wait_for (spool_has_recording, NULL, WAIT_S));
+  settle (1000);
+  /* The client quits while the server is away: the spool stays on disk. */
+  g_clear_object (&calls);
+  g_assert_true (spool_has_recording (NULL));
+
+  g_assert_true (crm_test_server_restart (server, &error));
+  g_assert_no_error (error);
+  /* The next start of the client sends what was left. */
+  calls = start_calls ("13800000000,,3600\n");
+  g_assert_true (wait_for (spool_empty, NULL, WAIT_S * 2));
+  g_assert_false (spool_has_recording (NULL));
+  g_clear_object (&admin);
+  admin = crm_test_server_connect (server, "admin", crm_test_server_get_admin_password (server), &error);
+  g_assert_no_error (error);
+  check_latest_recording ();
+}
+
+/* No notification daemon on the test display: GLib's warning about it is
+ * expected, not a failure. */
+static gboolean
+fatal_handler (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+  return strstr (message, "org.freedesktop.Notifications") == NULL;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *args = NULL, *script = NULL, *trust_path = NULL;
+  g_autoptr(CrmTrustStore) trust = NULL;
+  gboolean signed_in = FALSE;
+  guint16 port, http_port;
+  int status;
+
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  /* Links the client's GResource (templates), which registers itself. */
+  (void) crm_client_get_resource ();
+  g_test_log_set_fatal_handler (fatal_handler, NULL);
+
+  tmp_dir = g_dir_make_tmp ("crm-calls-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  spool_dir = g_build_filename (tmp_dir, "spool", NULL);
+  port = free_port ();
+  do
+    http_port = free_port ();
+  while (http_port == port);
+  args = g_strdup_printf ("--demo-data 40 --port %u --http-port %u", port, http_port);
+  server = crm_test_server_start (args, &error);
+  g_assert_no_error (error);
+  admin = crm_test_server_connect (server, "admin", crm_test_server_get_admin_password (server), &error);
+  g_assert_no_error (error);
+  pick_customer ();
+  {
+    g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+    g_autofree char *key = g_uuid_string_random ();
+    g_autoptr(GVariant) reply = NULL;
+
+    g_variant_dict_insert (&d, "pattern", "s", "0755*");
+    g_variant_dict_insert (&d, "kind", "s", "block");
+    g_variant_dict_insert (&d, "reason", "s", "推销电话");
+    reply = admin_call (CRM_MSG_BLACKLIST_SAVE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)));
+  }
+
+  app = gtk_application_new ("cn.jinke.Crm.TestCalls", G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  trust_path = g_build_filename (tmp_dir, "trust.txt", NULL);
+  trust = crm_trust_store_new (trust_path);
+  session = crm_session_new (trust, "en_US");
+  {
+    g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", port);
+    crm_session_sign_in_async (session, address, "admin", crm_test_server_get_admin_password (server),
+                               TRUE, NULL, sign_in_done, &signed_in);
+  }
+  g_assert_true (wait_for (flag_set, &signed_in, WAIT_S));
+
+  settings = g_settings_new ("cn.jinke.Crm");
+  main_window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (main_window, 1100, 700);
+  view = crm_customer_list_view_new (session, settings);
+  gtk_window_set_child (main_window, GTK_WIDGET (view));
+  gtk_window_present (main_window);
+
+  script = g_strdup_printf ("%s,,1\n" UNKNOWN_NUMBER ",,10\n" BLOCKED_NUMBER ",,10\n", customer_phone);
+  calls = start_calls (script);
+
+  g_test_add_func ("/calls/ui/known-caller", test_known_caller);
+  g_test_add_func ("/calls/ui/unknown-caller-quick-add", test_unknown_caller_quick_add);
+  g_test_add_func ("/calls/ui/blocked-caller", test_blocked_caller);
+  g_test_add_func ("/calls/ui/recording-uploaded", test_recording_uploaded);
+  g_test_add_func ("/calls/ui/recording-survives-outage-and-restart", test_recording_survives_outage_and_restart);
+  status = g_test_run ();
+
+  g_clear_object (&calls);
+  gtk_window_destroy (main_window);
+  g_clear_object (&session);
+  g_clear_object (&settings);
+  g_clear_object (&admin);
+  crm_test_server_stop (server);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);
+    g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+  }
+  return status;
+}
