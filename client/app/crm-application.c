@@ -7,6 +7,7 @@
 
 #include "crm-admin-window.h"
 #include "crm-application.h"
+#include "crm-calls.h"
 #include "crm-client-resources.h"
 #include "crm-error.h"
 #include "crm-sign-in-window.h"
@@ -21,6 +22,7 @@ struct _CrmApplication
   CrmWindow      *main_window;      /* weak */
   CrmSignInWindow *sign_in_window;  /* weak */
   char           *server_override;  /* --server */
+  char           *phone_device;     /* --phone-device (call center) */
 };
 
 G_DEFINE_FINAL_TYPE (CrmApplication, crm_application, GTK_TYPE_APPLICATION)
@@ -68,6 +70,9 @@ on_signed_in (CrmSignInWindow *window,
     crm_window_session_restored (self->main_window);
   gtk_window_present (GTK_WINDOW (self->main_window));
   gtk_window_destroy (GTK_WINDOW (window));
+  crm_calls_attach_to_application (GTK_APPLICATION (self), self->session, self->settings,
+                                   self->phone_device,
+                                   crm_window_get_customer_view (self->main_window));
 }
 
 static CrmSignInWindow *
@@ -213,6 +218,11 @@ crm_application_handle_local_options (GApplication *app,
       g_print ("crm-client %s\n", PACKAGE_VERSION);
       return 0;
     }
+  if (g_variant_dict_lookup (options, "phone-device", "&s", &server))
+    {
+      g_free (self->phone_device);
+      self->phone_device = g_strdup (server);
+    }
   if (g_variant_dict_lookup (options, "server", "&s", &server))
     {
       g_free (self->server_override);
@@ -238,6 +248,7 @@ static void
 crm_application_finalize (GObject *object)
 {
   g_free (CRM_APPLICATION (object)->server_override);
+  g_free (CRM_APPLICATION (object)->phone_device);
 
   G_OBJECT_CLASS (crm_application_parent_class)->finalize (object);
 }
@@ -266,6 +277,8 @@ crm_application_init (CrmApplication *self)
   const GOptionEntry options[] = {
     { "server", 's', 0, G_OPTION_ARG_STRING, NULL,
       N_("Server address to sign in to (host:port)"), N_("ADDRESS") },
+    { "phone-device", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Caller-ID device: serial:/dev/ttyACM0, audio:auto or sim:SCRIPT"), N_("URI") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
     { NULL }
   };

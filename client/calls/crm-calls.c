@@ -300,3 +300,47 @@ crm_calls_get_drawn_time (CrmCalls *self)
 {
   return self->drawn_time;
 }
+
+void
+crm_calls_attach_to_application (GtkApplication      *app,
+                                 CrmSession          *session,
+                                 GSettings           *settings,
+                                 const char          *uri_override,
+                                 CrmCustomerListView *view)
+{
+  CrmCalls *calls = g_object_get_data (G_OBJECT (app), "crm-calls");
+  g_autofree char *uri = NULL;
+  g_autofree char *source = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (calls != NULL)
+    {
+      crm_calls_set_customer_view (calls, view);
+      return;
+    }
+  if (settings != NULL)
+    g_object_get (settings, "settings-schema", &schema, NULL);
+  if (uri_override != NULL && *uri_override != '\0')
+    uri = g_strdup (uri_override);
+  else if (schema != NULL && g_settings_schema_has_key (schema, "phone-device"))
+    uri = g_settings_get_string (settings, "phone-device");
+  if (uri == NULL || *uri == '\0')
+    return;
+  if (schema != NULL && g_settings_schema_has_key (schema, "call-recorder-source"))
+    source = g_settings_get_string (settings, "call-recorder-source");
+  /* The simulator has no sound card: record a test tone instead. */
+  if ((source == NULL || *source == '\0') && g_str_has_prefix (uri, "sim:"))
+    {
+      g_free (source);
+      source = g_strdup ("audiotestsrc is-live=true wave=ticks");
+    }
+  calls = crm_calls_new (app, session, uri, NULL, source, &error);
+  if (calls == NULL)
+    {
+      g_warning ("the phone device %s cannot be used: %s", uri, error->message);
+      return;
+    }
+  crm_calls_set_customer_view (calls, view);
+  g_object_set_data_full (G_OBJECT (app), "crm-calls", calls, g_object_unref);
+}

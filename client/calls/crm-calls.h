@@ -37,3 +37,15 @@ gint64         crm_calls_get_event_time (CrmCalls *self);
 gint64         crm_calls_get_drawn_time (CrmCalls *self);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* Starts the call center for the signed-in application once: the device is
+ * `uri_override` (--phone-device) or the GSettings key "phone-device"
+ * ("" = no phone).  Failures are logged, never fatal: the CRM works
+ * without a phone.  The CrmCalls lives as data "crm-calls" on `app`. */
+void crm_calls_attach_to_application (GtkApplication      *app,
+                                      CrmSession          *session,
+                                      GSettings           *settings,
+                                      const char          *uri_override,
+                                      CrmCustomerListView *view);
+G_END_DECLS
