@@ -83,4 +83,9 @@ int crmctl_cmd_customer (CrmctlContext *ctx, int argc, char **argv);
 int crmctl_customer_import (CrmctlContext *ctx, int argc, char **argv);
 int crmctl_customer_export (CrmctlContext *ctx, int argc, char **argv);
 
+/* ---- crmctl-admin.c (admin console: team, accounts, roles, settings,
+ * audit, recycle bin) ---- */
+gboolean crmctl_admin_is_noun (const char *word);
+int      crmctl_cmd_admin     (CrmctlContext *ctx, int argc, char **argv);
+
 G_END_DECLS

@@ -142,6 +142,12 @@ main (int argc, char **argv)
         status = verbs[i].run (&ctx, argc - 1, argv + 1);
         goto out;
       }
+  /* user, role, department, setting, audit, … (crmctl-admin.c) */
+  if (crmctl_admin_is_noun (argv[1]))
+    {
+      status = crmctl_cmd_admin (&ctx, argc - 1, argv + 1);
+      goto out;
+    }
   status = crmctl_usage_error (_("Unknown command “%s”."), argv[1]);
 
 out:

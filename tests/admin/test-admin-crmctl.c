@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-admin-crmctl"
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm-test-server.h"
+
+/*
+ * The admin verbs of the crmctl binary against a real server, as a script
+ * would run them: exit statuses and output.
+ */
+
+static CrmTestServer *server;
+static char *home;
+static char *server_arg;
+static char *out;
+static char *err;
+
+static int
+run_v (const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state = g_build_filename (home, "state", NULL);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+
+  g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", state, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+  g_ptr_array_add (argv, g_strdup (g_getenv ("CRMCTL")));
+  for (gsize i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
+  g_ptr_array_add (argv, NULL);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_test_message ("crmctl %s %s → %d\n%s%s", args[0], args[1] ? args[1] : "",
+                  g_subprocess_get_exit_status (proc), out, err);
+  return g_subprocess_get_exit_status (proc);
+}
+#define run(...) run_v ((const char *[]) { __VA_ARGS__, NULL })
+
+static void
+test_verbs (void)
+{
+  g_autofree char *password_file = g_build_filename (home, "password", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dep_id = NULL;
+
+  g_file_set_contents (password_file, crm_test_server_get_admin_password (server), -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run ("--server", server_arg, "--trust-new-server", "--user", "admin",
+                        "--password-file", password_file, "login"), ==, 0);
+
+  g_assert_cmpint (run ("department", "create", "命令行部"), ==, 0);
+  dep_id = g_strstrip (g_strdup (out));
+  g_assert_cmpint (g_ascii_strtoll (dep_id, NULL, 10), >, 0);
+  g_assert_cmpint (run ("department", "update", dep_id, "kind=group", "branch=深圳"), ==, 0);
+  g_assert_cmpint (run ("department", "list"), ==, 0);
+  g_assert_nonnull (strstr (out, "命令行部"));
+
+  g_assert_cmpint (run ("user", "list"), ==, 0);
+  g_assert_nonnull (strstr (out, "admin"));
+
+  g_assert_cmpint (run ("role", "create", "name=script_role", "display_name=脚本角色",
+                        "grants=audit.view:3,customer.view:0"), ==, 0);
+  g_assert_cmpint (run ("--json", "role", "list"), ==, 0);
+  g_assert_nonnull (strstr (out, "script_role"));
+  g_assert_cmpint (run ("role", "create", "name=script_role", "display_name=again"), ==, 7);
+  g_assert_cmpint (run ("role", "create", "name=x", "display_name=y", "grants=audit.view:9"), ==, 2);
+
+  g_assert_cmpint (run ("setting", "set", "points_enabled=true"), ==, 0);
+  g_assert_cmpint (run ("setting", "get"), ==, 0);
+  g_assert_nonnull (strstr (out, "points_enabled"));
+  g_assert_null (strstr (out, "Postal code"));
+  g_assert_cmpint (run ("--json", "setting", "get"), ==, 0);
+  g_assert_nonnull (strstr (out, "true"));
+
+  g_assert_cmpint (run ("field", "save", "entity=customer", "key=grade", "label=等级",
+                        "type=choice", "choices=甲,乙"), ==, 0);
+  g_assert_cmpint (run ("field", "list", "customer"), ==, 0);
+  g_assert_nonnull (strstr (out, "grade"));
+  g_assert_cmpint (run ("numbering", "get", "customer"), ==, 0);
+  g_assert_nonnull (strstr (out, "KH"));
+
+  g_assert_cmpint (run ("audit", "entity=role", "action=create"), ==, 0);
+  g_assert_nonnull (strstr (out, "script_role"));
+
+  /* Statuses a script relies on. */
+  g_assert_cmpint (run ("user", "disable", "999999"), ==, 6);
+  g_assert_cmpint (run ("user", "disable"), ==, 2);
+  g_assert_cmpint (run ("user", "disable", "abc"), ==, 2);
+  g_assert_cmpint (run ("role", "frobnicate"), ==, 2);
+  g_assert_cmpint (run ("department", "update", dep_id, "parent_id=not-a-number"), ==, 2);
+  g_assert_cmpint (run ("department", "update", dep_id, "parent_id=" "999999"), ==, 8);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+  server = crm_test_server_start (NULL, &error);
+  g_assert_no_error (error);
+  home = g_dir_make_tmp ("crmctl-admin-XXXXXX", &error);
+  g_assert_no_error (error);
+  server_arg = g_strdup_printf ("localhost:%u", crm_test_server_get_port (server));
+  g_test_add_func ("/admin/crmctl/verbs", test_verbs);
+  status = g_test_run ();
+  crm_test_server_stop (server);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", home);
+    (void) system (cmd);
+  }
+  return status;
+}
