@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "test-admin"
 #include "config.h"
 
+#include <libpq-fe.h>
 #include <string.h>
 
 #include "admin-test-util.h"
@@ -151,4 +152,26 @@ admin_wait_for (volatile guint *flag)
   while (*flag == 0 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (tick);
+}
+
+char *
+admin_db_query (const char *sql)
+{
+  g_autofree char *sockdir = g_build_filename (crm_test_server_get_data_dir (admin_test_server ()),
+                                               "pg-socket", NULL);
+  g_autofree char *conninfo = g_strdup_printf ("host='%s' port=5432 dbname=crm user=crm", sockdir);
+  PGconn *conn = PQconnectdb (conninfo);
+  PGresult *res;
+  char *value = NULL;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  res = PQexec (conn, sql);
+  if (PQresultStatus (res) != PGRES_TUPLES_OK)
+    g_test_message ("%s: %s", sql, PQresultErrorMessage (res));
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_TUPLES_OK);
+  if (PQntuples (res) > 0)
+    value = g_strdup (PQgetvalue (res, 0, 0));
+  PQclear (res);
+  PQfinish (conn);
+  return value;
 }

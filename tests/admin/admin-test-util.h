@@ -30,6 +30,10 @@ gint64 admin_user_id (CrmConnection *admin, const char *login);
 /* Iterates the main context until `*flag` is non-zero (30 s at most). */
 void admin_wait_for (volatile guint *flag);
 
+/* Reads the server's database directly (its embedded PostgreSQL's
+ * socket): one text value of `sql`, for facts no message exposes. */
+char *admin_db_query (const char *sql);
+
 #define ADMIN_PASSWORD "secret-pass-1"
 
 void admin_add_settings_tests (void);

@@ -172,6 +172,50 @@ test_leader_cycle (void)
                                      "branch", g_variant_new_string ("北京分公司"), NULL), 0, NULL);
 }
 
+static void
+test_ownership_history (void)
+{
+  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  gint64 east = admin_create_department (admin, "历史东区", 0);
+  gint64 west = admin_create_department (admin, "历史西区", 0);
+  gint64 mover = admin_create_user (admin, "history.mover", "salesperson", east, 0);
+  gint64 heir = admin_create_user (admin, "history.heir", "salesperson", west, 0);
+  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  g_autofree char *key = admin_key ();
+  g_autofree char *history = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  gint64 customer, version;
+
+  g_variant_dict_insert (&d, "name", "s", "归属历史有限公司");
+  g_variant_dict_insert (&d, "owner_id", "x", mover);
+  reply = admin_call (admin, CRM_MSG_CUSTOMER_CREATE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)));
+  g_variant_get (reply, "(xx)", &customer, &version);
+
+  /* The owner moves: the past stays in the old department. */
+  update_user (admin, mover, fields_new ("department_id", g_variant_new_int64 (west), NULL), 0, NULL);
+  /* Then the customer is reassigned. */
+  {
+    g_auto(GVariantDict) c = G_VARIANT_DICT_INIT (NULL);
+    g_autofree char *k = admin_key ();
+
+    g_variant_dict_insert (&c, "owner_id", "x", heir);
+    g_variant_unref (admin_call (admin, CRM_MSG_CUSTOMER_UPDATE,
+                                 g_variant_new ("(sxx@a{sv})", k, customer, version, g_variant_dict_end (&c))));
+  }
+  sql = g_strdup_printf ("SELECT string_agg (owner_id || ':' || coalesce (department_id, 0) || ':' || reason,"
+                         " ',' ORDER BY id) FROM customer_owner_history WHERE customer_id = %" G_GINT64_FORMAT,
+                         customer);
+  history = admin_db_query (sql);
+  {
+    g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":created,"
+                                                 "%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":owner_moved,"
+                                                 "%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":reassigned",
+                                                 mover, east, mover, west, heir, west);
+    g_assert_cmpstr (history, ==, expected);
+  }
+}
+
 /* ---- Pushes ---- */
 
 typedef struct {
@@ -601,6 +645,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/admin/team/department-tree", test_department_tree);
   g_test_add_func ("/admin/team/leader-cycle", test_leader_cycle);
+  g_test_add_func ("/admin/team/ownership-history", test_ownership_history);
   g_test_add_func ("/admin/push/permissions", test_permission_push);
   g_test_add_func ("/admin/push/session-revoke", test_session_revoke);
   g_test_add_func ("/admin/accounts/disable", test_disable);
