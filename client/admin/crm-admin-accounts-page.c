@@ -128,25 +128,8 @@ format_roles (CrmAdminRecord *record,
 {
   CrmAdminAccountsPage *self = data;
   g_auto(GStrv) names = crm_admin_record_dup_strv (record, key);
-  g_autoptr(GString) text = g_string_new (NULL);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->roles));
 
-  for (guint i = 0; names[i]; i++)
-    {
-      const char *label = names[i];
-
-      for (guint r = 0; r < n; r++)
-        {
-          g_autoptr(CrmAdminRecord) role = g_list_model_get_item (G_LIST_MODEL (self->roles), r);
-
-          if (g_str_equal (crm_admin_record_get_string (role, "name"), names[i]))
-            label = crm_admin_record_get_string (role, "display_name");
-        }
-      if (text->len)
-        g_string_append (text, "、");
-      g_string_append (text, label);
-    }
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  return crm_admin_role_names (G_LIST_MODEL (self->roles), (const char * const *) names);
 }
 
 static char *
@@ -881,4 +864,14 @@ crm_admin_accounts_page_show_tab (CrmAdminAccountsPage *self,
   int page = g_str_equal (tab, "sessions") ? 1 : g_str_equal (tab, "devices") ? 2 : 0;
 
   gtk_notebook_set_current_page (self->notebook, page);
+}
+
+gboolean
+crm_admin_accounts_page_select_session (CrmAdminAccountsPage *self,
+                                        guint                 position)
+{
+  if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->session_selection)))
+    return FALSE;
+  gtk_single_selection_set_selected (self->session_selection, position);
+  return TRUE;
 }

@@ -36,3 +36,9 @@ void                crm_admin_accounts_page_show_tab       (CrmAdminAccountsPage
                                                             const char           *tab);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* Selects row `position` of the sessions list (for tests). */
+gboolean crm_admin_accounts_page_select_session (CrmAdminAccountsPage *self,
+                                                 guint                 position);
+G_END_DECLS

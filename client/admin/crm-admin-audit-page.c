@@ -3,25 +3,641 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
 
-#include "crm-admin-page.h"
 #include "crm-admin-audit-page.h"
+#include "crm-admin-page.h"
+#include "crm-admin-record.h"
+#include "crm-admin-util.h"
+#include "crm-error.h"
+#include "crm-messages.h"
+
+#define PAGE_ROWS 100
+
+static const struct { const char *code; const char *label; } entities[] = {
+  { "", N_("Any record") },
+  { "customer", N_("Customer") },
+  { "user", N_("User") },
+  { "department", N_("Department") },
+  { "role", N_("Role") },
+  { "session", N_("Session") },
+  { "device", N_("Device") },
+  { "choice", N_("Choice list") },
+  { "custom_field", N_("Custom field") },
+  { "numbering", N_("Numbering rule") },
+  { "entry_rule", N_("Entry rule") },
+  { "setting", N_("Global switch") },
+  { "call", N_("Call") },
+  { "blacklist", N_("Blacklist entry") },
+};
+
+static const struct { const char *code; const char *label; } actions[] = {
+  { "", N_("Any action") },
+  { "create", N_("Created") },
+  { "update", N_("Changed") },
+  { "delete", N_("Deleted") },
+  { "restore", N_("Restored") },
+  { "purge", N_("Purged") },
+  { "unlock", N_("Unlocked") },
+  { "disable", N_("Disabled") },
+  { "enable", N_("Enabled") },
+  { "reset_password", N_("Password reset") },
+  { "revoke", N_("Signed out by force") },
+  { "approve", N_("Approved") },
+  { "retire", N_("Retired") },
+  { "login", N_("Signed in") },
+};
+
+const char *
+crm_admin_entity_label (const char *entity)
+{
+  for (gsize i = 1; i < G_N_ELEMENTS (entities); i++)
+    if (g_str_equal (entities[i].code, entity))
+      return _(entities[i].label);
+  return entity;
+}
+
+const char *
+crm_admin_action_label (const char *action)
+{
+  for (gsize i = 1; i < G_N_ELEMENTS (actions); i++)
+    if (g_str_equal (actions[i].code, action))
+      return _(actions[i].label);
+  return action;
+}
 
 struct _CrmAdminAuditPage
 {
-  GtkBox parent_instance;
+  GtkBox              parent_instance;
+
+  CrmSession         *session;
+  GCancellable       *cancellable;
+  guint               busy;
+  gint64              next;          /* "before id" of the next page; 0 = end */
+
+  GListStore         *rows;
+  GListStore         *users;
+  GtkSingleSelection *selection;
+  GtkDropDown        *user_dropdown;
+  GArray             *user_ids;
+  GtkDropDown        *entity_dropdown;
+  GtkDropDown        *action_dropdown;
+  GtkEntry           *from_entry;
+  GtkEntry           *to_entry;
+  GtkGrid            *diff;
+  GtkLabel           *diff_title;
+  guint               n_changes;
 };
 
-static void iface_init (CrmAdminPageInterface *iface) { }
+static void crm_admin_audit_page_iface_init (CrmAdminPageInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (CrmAdminAuditPage, crm_admin_audit_page, GTK_TYPE_BOX,
-                               G_IMPLEMENT_INTERFACE (CRM_TYPE_ADMIN_PAGE, iface_init))
+                               G_IMPLEMENT_INTERFACE (CRM_TYPE_ADMIN_PAGE,
+                                                      crm_admin_audit_page_iface_init))
 
-static void crm_admin_audit_page_class_init (CrmAdminAuditPageClass *klass) { }
-static void crm_admin_audit_page_init (CrmAdminAuditPage *self) { }
+static void
+set_busy (CrmAdminAuditPage *self,
+          gboolean           busy)
+{
+  if (busy)
+    self->busy++;
+  else if (self->busy > 0)
+    self->busy--;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.more", self->busy == 0 && self->next > 0);
+}
+
+/* ---- the difference --------------------------------------------------------- */
+
+static JsonObject *
+parse_object (const char *text,
+              JsonParser *parser)
+{
+  JsonNode *root;
+
+  if (text == NULL || *text == '\0' || !json_parser_load_from_data (parser, text, -1, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  return root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+}
+
+static char *
+node_text (JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_strdup ("—");
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  return json_to_string (node, FALSE);
+}
+
+static void
+add_diff_cell (CrmAdminAuditPage *self,
+               const char        *text,
+               const char        *css,
+               int                column,
+               int                row)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  if (css)
+    gtk_widget_add_css_class (label, css);
+  gtk_grid_attach (self->diff, label, column, row, 1, 1);
+}
+
+static void
+show_diff (CrmAdminAuditPage *self)
+{
+  CrmAdminRecord *entry = crm_admin_selection_get (self->selection);
+  g_autoptr(JsonParser) before_parser = json_parser_new ();
+  g_autoptr(JsonParser) after_parser = json_parser_new ();
+  JsonObject *before, *after;
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  GtkWidget *child;
+  int row = 1;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->diff))))
+    gtk_grid_remove (self->diff, child);
+  self->n_changes = 0;
+  if (entry == NULL)
+    {
+      gtk_label_set_text (self->diff_title, _("Select an entry to see what changed"));
+      return;
+    }
+  {
+    g_autofree char *title = g_strdup_printf (_("%s %s #%" G_GINT64_FORMAT " by %s"),
+                                              crm_admin_action_label (crm_admin_record_get_string (entry, "action")),
+                                              crm_admin_entity_label (crm_admin_record_get_string (entry, "entity")),
+                                              crm_admin_record_get_int (entry, "entity_id"),
+                                              crm_admin_record_get_string (entry, "user_name"));
+
+    gtk_label_set_text (self->diff_title, title);
+  }
+  add_diff_cell (self, _("Field"), "dim-label", 0, 0);
+  add_diff_cell (self, _("Before"), "dim-label", 1, 0);
+  add_diff_cell (self, _("After"), "dim-label", 2, 0);
+
+  before = parse_object (crm_admin_record_get_string (entry, "before"), before_parser);
+  after = parse_object (crm_admin_record_get_string (entry, "after"), after_parser);
+  if (before)
+    {
+      g_autoptr(GList) members = json_object_get_members (before);
+
+      for (GList *l = members; l; l = l->next)
+        g_ptr_array_add (keys, g_strdup (l->data));
+    }
+  if (after)
+    {
+      g_autoptr(GList) members = json_object_get_members (after);
+
+      for (GList *l = members; l; l = l->next)
+        if (!before || !json_object_has_member (before, l->data))
+          g_ptr_array_add (keys, g_strdup (l->data));
+    }
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = keys->pdata[i];
+      JsonNode *b = before ? json_object_get_member (before, key) : NULL;
+      JsonNode *a = after ? json_object_get_member (after, key) : NULL;
+      g_autofree char *bt = node_text (b);
+      g_autofree char *at = node_text (a);
+
+      /* Unchanged fields of an update are noise. */
+      if (before && after && g_str_equal (bt, at))
+        continue;
+      add_diff_cell (self, key, NULL, 0, row);
+      add_diff_cell (self, bt, before ? "admin-diff-before" : NULL, 1, row);
+      add_diff_cell (self, at, after ? "admin-diff-after" : NULL, 2, row++);
+      self->n_changes++;
+    }
+  if (self->n_changes == 0)
+    add_diff_cell (self, _("No field values were recorded for this entry."), "dim-label", 0, 1);
+}
+
+/* ---- loading --------------------------------------------------------------- */
+
+static char *
+format_user (CrmAdminRecord *record,
+             const char     *key,
+             gpointer        data)
+{
+  const char *name = crm_admin_record_get_string (record, "user_name");
+
+  return g_strdup (*name ? name : crm_admin_record_get_string (record, "login"));
+}
+
+static char *
+format_action (CrmAdminRecord *record,
+               const char     *key,
+               gpointer        data)
+{
+  return g_strdup (crm_admin_action_label (crm_admin_record_get_string (record, key)));
+}
+
+static char *
+format_entity (CrmAdminRecord *record,
+               const char     *key,
+               gpointer        data)
+{
+  return g_strdup (crm_admin_entity_label (crm_admin_record_get_string (record, key)));
+}
+
+/* "2026-11-27" as local midnight in unix µs; `end` moves to the next day. */
+static gboolean
+parse_day (const char *text,
+           gboolean    end,
+           gint64     *out)
+{
+  int y, m, d;
+  char extra;
+  g_autoptr(GDateTime) day = NULL;
+
+  if (sscanf (text, "%d-%d-%d%c", &y, &m, &d, &extra) != 3)
+    return FALSE;
+  day = g_date_time_new_local (y, m, d, 0, 0, 0);
+  if (day == NULL)
+    return FALSE;
+  if (end)
+    {
+      GDateTime *next = g_date_time_add_days (day, 1);
+
+      g_date_time_unref (day);
+      day = next;
+    }
+  *out = g_date_time_to_unix (day) * G_USEC_PER_SEC;
+  return TRUE;
+}
+
+static gboolean
+build_filters (CrmAdminAuditPage *self,
+               GVariant         **out)
+{
+  GVariantDict filters;
+  guint user_pos = gtk_drop_down_get_selected (self->user_dropdown);
+  guint entity_pos = gtk_drop_down_get_selected (self->entity_dropdown);
+  guint action_pos = gtk_drop_down_get_selected (self->action_dropdown);
+  const char *from = gtk_editable_get_text (GTK_EDITABLE (self->from_entry));
+  const char *to = gtk_editable_get_text (GTK_EDITABLE (self->to_entry));
+  gint64 t;
+
+  g_variant_dict_init (&filters, NULL);
+  if (user_pos > 0 && user_pos < self->user_ids->len)
+    g_variant_dict_insert (&filters, "user_id", "x", g_array_index (self->user_ids, gint64, user_pos));
+  if (entity_pos > 0 && entity_pos < G_N_ELEMENTS (entities))
+    g_variant_dict_insert (&filters, "entity", "s", entities[entity_pos].code);
+  if (action_pos > 0 && action_pos < G_N_ELEMENTS (actions))
+    g_variant_dict_insert (&filters, "action", "s", actions[action_pos].code);
+  if (*from)
+    {
+      if (!parse_day (from, FALSE, &t))
+        goto bad_date;
+      g_variant_dict_insert (&filters, "from", "x", t);
+    }
+  if (*to)
+    {
+      if (!parse_day (to, TRUE, &t))
+        goto bad_date;
+      g_variant_dict_insert (&filters, "to", "x", t);
+    }
+  *out = g_variant_dict_end (&filters);
+  return TRUE;
+
+bad_date:
+  g_variant_dict_clear (&filters);
+  {
+    g_autoptr(GError) error = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
+                                           _("Write dates as 2026-11-27."));
+    crm_admin_report_error (GTK_WIDGET (self), error);
+  }
+  return FALSE;
+}
+
+typedef struct {
+  CrmAdminAuditPage *self;
+  gboolean           append;
+} Load;
+
+static void
+on_audit_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Load *load = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  CrmAdminAuditPage *self = load->self;
+  gboolean append = load->append;
+  g_autoptr(GVariant) rows = NULL;
+  g_autoptr(GListStore) fresh = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_free (load);
+  if (crm_admin_error_is_cancelled (error))
+    return;
+  if (reply == NULL)
+    {
+      set_busy (self, FALSE);
+      crm_admin_report_error (GTK_WIDGET (self), error);
+      return;
+    }
+  g_variant_get (reply, "(@aa{sv}x)", &rows, &self->next);
+  fresh = crm_admin_records_from_variant (rows);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (fresh)); i++)
+    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (fresh), i));
+  if (append)
+    g_list_store_splice (self->rows, g_list_model_get_n_items (G_LIST_MODEL (self->rows)), 0,
+                         items->pdata, items->len);
+  else
+    g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
+                         items->pdata, items->len);
+  set_busy (self, FALSE);
+  show_diff (self);
+}
+
+static void
+load_page (CrmAdminAuditPage *self,
+           gboolean           append)
+{
+  GVariant *filters;
+  Load *load;
+
+  if (!build_filters (self, &filters))
+    return;
+  load = g_new0 (Load, 1);
+  load->self = self;
+  load->append = append;
+  set_busy (self, TRUE);
+  crm_session_call_async (self->session, CRM_MSG_AUDIT_LIST,
+                          g_variant_new ("(@a{sv}xi)", filters, append ? self->next : (gint64) 0,
+                                         PAGE_ROWS),
+                          self->cancellable, on_audit_loaded, load);
+}
+
+static void
+on_users_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  CrmAdminAuditPage *self;
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  gint64 keep = 0, zero = 0;
+  guint pos;
+
+  if (crm_admin_error_is_cancelled (error))
+    return;
+  self = CRM_ADMIN_AUDIT_PAGE (user_data);
+  set_busy (self, FALSE);
+  if (reply == NULL)
+    return; /* without user.view the filter offers "anyone" only */
+  pos = gtk_drop_down_get_selected (self->user_dropdown);
+  if (pos < self->user_ids->len)
+    keep = g_array_index (self->user_ids, gint64, pos);
+  g_clear_object (&self->users);
+  self->users = crm_admin_records_from_variant (reply);
+  g_array_set_size (self->user_ids, 0);
+  gtk_string_list_append (names, _("Anyone"));
+  g_array_append_val (self->user_ids, zero);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->users)); i++)
+    {
+      g_autoptr(CrmAdminRecord) user = g_list_model_get_item (G_LIST_MODEL (self->users), i);
+      gint64 id = crm_admin_record_get_id (user);
+
+      gtk_string_list_append (names, crm_admin_record_get_string (user, "display_name"));
+      g_array_append_val (self->user_ids, id);
+    }
+  gtk_drop_down_set_model (self->user_dropdown, G_LIST_MODEL (names));
+  for (guint i = 0; i < self->user_ids->len; i++)
+    if (g_array_index (self->user_ids, gint64, i) == keep)
+      gtk_drop_down_set_selected (self->user_dropdown, i);
+}
+
+static void
+audit_reload (CrmAdminPage *page)
+{
+  CrmAdminAuditPage *self = CRM_ADMIN_AUDIT_PAGE (page);
+
+  set_busy (self, TRUE);
+  crm_session_call_async (self->session, CRM_MSG_USER_LIST, g_variant_new ("()"),
+                          self->cancellable, on_users_loaded, self);
+  load_page (self, FALSE);
+}
+
+static gboolean
+audit_is_busy (CrmAdminPage *page)
+{
+  return CRM_ADMIN_AUDIT_PAGE (page)->busy > 0;
+}
+
+static void
+crm_admin_audit_page_iface_init (CrmAdminPageInterface *iface)
+{
+  iface->reload = audit_reload;
+  iface->is_busy = audit_is_busy;
+}
+
+static void
+search_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  load_page (CRM_ADMIN_AUDIT_PAGE (widget), FALSE);
+}
+
+static void
+more_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CrmAdminAuditPage *self = CRM_ADMIN_AUDIT_PAGE (widget);
+
+  if (self->next > 0)
+    load_page (self, TRUE);
+}
+
+/* ---- construction -------------------------------------------------------------- */
+
+static void
+crm_admin_audit_page_dispose (GObject *object)
+{
+  CrmAdminAuditPage *self = CRM_ADMIN_AUDIT_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->rows);
+  g_clear_object (&self->users);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->user_ids, g_array_unref);
+
+  G_OBJECT_CLASS (crm_admin_audit_page_parent_class)->dispose (object);
+}
+
+static void
+crm_admin_audit_page_class_init (CrmAdminAuditPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = crm_admin_audit_page_dispose;
+  gtk_widget_class_install_action (widget_class, "audit.search", NULL, search_activated);
+  gtk_widget_class_install_action (widget_class, "audit.more", NULL, more_activated);
+}
+
+static GtkWidget *
+scrolled (GtkWidget *child)
+{
+  GtkWidget *window = gtk_scrolled_window_new ();
+
+  gtk_widget_set_vexpand (window, TRUE);
+  gtk_widget_set_hexpand (window, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (window), child);
+  gtk_widget_add_css_class (window, "frame");
+  return window;
+}
+
+static void
+crm_admin_audit_page_init (CrmAdminAuditPage *self)
+{
+  GtkWidget *filters = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
+  GtkWidget *lower = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *button;
+  GtkColumnView *view;
+  g_autoptr(GtkStringList) entity_names = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) action_names = gtk_string_list_new (NULL);
+  const char *anyone[] = { _("Anyone"), NULL };
+
+  self->cancellable = g_cancellable_new ();
+  self->rows = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
+  self->user_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
+  g_array_set_size (self->user_ids, 1);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_spacing (GTK_BOX (self), 6);
+  gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (entities); i++)
+    gtk_string_list_append (entity_names, _(entities[i].label));
+  for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_string_list_append (action_names, _(actions[i].label));
+  self->user_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (anyone));
+  self->entity_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&entity_names)), NULL));
+  self->action_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&action_names)), NULL));
+  self->from_entry = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (self->from_entry, _("From 2026-11-01"));
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->from_entry), 14);
+  self->to_entry = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (self->to_entry, _("To 2026-11-30"));
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->to_entry), 14);
+  g_signal_connect_swapped (self->from_entry, "activate", G_CALLBACK (load_page), self);
+  g_signal_connect_swapped (self->to_entry, "activate", G_CALLBACK (load_page), self);
+  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->user_dropdown));
+  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->entity_dropdown));
+  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->action_dropdown));
+  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->from_entry));
+  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->to_entry));
+  button = gtk_button_new_with_mnemonic (_("_Search"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "audit.search");
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_box_append (GTK_BOX (filters), button);
+  button = gtk_button_new_with_mnemonic (_("Load _More"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "audit.more");
+  gtk_box_append (GTK_BOX (filters), button);
+  gtk_box_append (GTK_BOX (self), filters);
+
+  view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
+  gtk_column_view_set_show_row_separators (view, TRUE);
+  crm_admin_column_add (view, _("Time"), "at", NULL, NULL);
+  crm_admin_column_add (view, _("User"), "user_name", format_user, NULL);
+  crm_admin_column_add (view, _("Action"), "action", format_action, NULL);
+  crm_admin_column_add (view, _("Record"), "entity", format_entity, NULL);
+  crm_admin_column_add (view, _("Record no."), "entity_id", NULL, NULL);
+  crm_admin_column_add (view, _("Address"), "peer", NULL, NULL);
+  self->selection = crm_admin_column_view_set_model (view, G_LIST_MODEL (self->rows));
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (show_diff), self);
+  gtk_paned_set_start_child (GTK_PANED (paned), scrolled (GTK_WIDGET (view)));
+
+  self->diff_title = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->diff_title, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->diff_title), "admin-section-title");
+  gtk_box_append (GTK_BOX (lower), GTK_WIDGET (self->diff_title));
+  self->diff = GTK_GRID (gtk_grid_new ());
+  gtk_grid_set_column_spacing (self->diff, 24);
+  gtk_grid_set_row_spacing (self->diff, 4);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->diff), 6);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->diff), 6);
+  gtk_box_append (GTK_BOX (lower), scrolled (GTK_WIDGET (self->diff)));
+  gtk_paned_set_end_child (GTK_PANED (paned), lower);
+  gtk_paned_set_position (GTK_PANED (paned), 340);
+  gtk_widget_set_vexpand (paned, TRUE);
+  gtk_box_append (GTK_BOX (self), paned);
+  show_diff (self);
+}
 
 GtkWidget *
 crm_admin_audit_page_new (CrmSession *session)
 {
-  return g_object_new (CRM_TYPE_ADMIN_AUDIT_PAGE, NULL);
+  CrmAdminAuditPage *self = g_object_new (CRM_TYPE_ADMIN_AUDIT_PAGE, NULL);
+
+  self->session = g_object_ref (session);
+  set_busy (self, FALSE);
+  audit_reload (CRM_ADMIN_PAGE (self));
+  return GTK_WIDGET (self);
+}
+
+guint
+crm_admin_audit_page_get_n_rows (CrmAdminAuditPage *self)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+}
+
+gboolean
+crm_admin_audit_page_select_row (CrmAdminAuditPage *self,
+                                 guint              position)
+{
+  if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
+    return FALSE;
+  gtk_single_selection_set_selected (self->selection, position);
+  return TRUE;
+}
+
+guint
+crm_admin_audit_page_get_n_changes (CrmAdminAuditPage *self)
+{
+  return self->n_changes;
+}
+
+gboolean
+crm_admin_audit_page_set_filter (CrmAdminAuditPage *self,
+                                 const char        *entity,
+                                 const char        *action)
+{
+  gboolean found_entity = FALSE, found_action = FALSE;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (entities); i++)
+    if (g_str_equal (entities[i].code, entity))
+      {
+        gtk_drop_down_set_selected (self->entity_dropdown, i);
+        found_entity = TRUE;
+      }
+  for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
+    if (g_str_equal (actions[i].code, action))
+      {
+        gtk_drop_down_set_selected (self->action_dropdown, i);
+        found_action = TRUE;
+      }
+  return found_entity && found_action;
+}
+
+GtkEditable *
+crm_admin_audit_page_get_date_entry (CrmAdminAuditPage *self,
+                                     gboolean           to)
+{
+  return GTK_EDITABLE (to ? self->to_entry : self->from_entry);
 }

@@ -22,6 +22,7 @@ struct _CrmAdminTeamPage
 
   GListStore         *departments;   /* every department, server order */
   GListStore         *users;
+  GListStore         *roles;
   GHashTable         *children;      /* parent id → GPtrArray of records */
   GtkTreeListModel   *tree;
   GtkSingleSelection *tree_selection;
@@ -267,6 +268,17 @@ format_leader (CrmAdminRecord *record,
 }
 
 static char *
+format_roles (CrmAdminRecord *record,
+              const char     *key,
+              gpointer        data)
+{
+  CrmAdminTeamPage *self = data;
+  g_auto(GStrv) names = crm_admin_record_dup_strv (record, key);
+
+  return crm_admin_role_names (G_LIST_MODEL (self->roles), (const char * const *) names);
+}
+
+static char *
 format_status (CrmAdminRecord *record,
                const char     *key,
                gpointer        data)
@@ -326,6 +338,26 @@ on_users_loaded (GObject      *source,
 }
 
 static void
+on_roles_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  CrmAdminTeamPage *self;
+
+  if (crm_admin_error_is_cancelled (error))
+    return;
+  self = CRM_ADMIN_TEAM_PAGE (user_data);
+  set_busy (self, FALSE);
+  /* Without user.view the roles show by their codes. */
+  if (reply == NULL)
+    return;
+  g_clear_object (&self->roles);
+  self->roles = crm_admin_records_from_variant (reply);
+}
+
+static void
 on_departments_loaded (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
@@ -360,6 +392,9 @@ team_reload (CrmAdminPage *page)
   set_busy (self, TRUE);
   crm_session_call_async (self->session, CRM_MSG_DEPARTMENT_LIST, g_variant_new ("()"),
                           self->cancellable, on_departments_loaded, self);
+  set_busy (self, TRUE);
+  crm_session_call_async (self->session, CRM_MSG_ROLE_LIST, g_variant_new ("()"),
+                          self->cancellable, on_roles_loaded, self);
   set_busy (self, TRUE);
   crm_session_call_async (self->session, CRM_MSG_USER_LIST, g_variant_new ("()"),
                           self->cancellable, on_users_loaded, self);
@@ -603,6 +638,7 @@ crm_admin_team_page_dispose (GObject *object)
     gtk_list_view_set_model (self->tree_view, NULL);
   g_clear_object (&self->departments);
   g_clear_object (&self->users);
+  g_clear_object (&self->roles);
   g_clear_object (&self->session);
   g_clear_pointer (&self->children, g_hash_table_unref);
   g_clear_pointer (&self->parent_ids, g_array_unref);
@@ -634,6 +670,7 @@ crm_admin_team_page_init (CrmAdminTeamPage *self)
   self->cancellable = g_cancellable_new ();
   self->departments = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
   self->users = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
+  self->roles = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
   self->children = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   self->parent_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
 
@@ -694,7 +731,7 @@ crm_admin_team_page_init (CrmAdminTeamPage *self)
   crm_admin_column_add (self->people_view, _("Sign-in name"), "login", NULL, NULL);
   crm_admin_column_add (self->people_view, _("Leader"), "leader_id", format_leader, self);
   crm_admin_column_add (self->people_view, _("Branch"), "branch", NULL, NULL);
-  crm_admin_column_add (self->people_view, _("Roles"), "roles", NULL, NULL);
+  crm_admin_column_add (self->people_view, _("Roles"), "roles", format_roles, self);
   crm_admin_column_add (self->people_view, _("Status"), "disabled", format_status, NULL);
   filter = gtk_custom_filter_new (person_in_selected, self, NULL);
   self->people = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->users)),

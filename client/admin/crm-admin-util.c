@@ -218,3 +218,31 @@ crm_admin_get_confirm_dialog (void)
 {
   return confirm_dialog;
 }
+
+char *
+crm_admin_role_names (GListModel         *roles,
+                      const char * const *names)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n = roles ? g_list_model_get_n_items (roles) : 0;
+
+  for (guint i = 0; names && names[i]; i++)
+    {
+      g_autofree char *label = g_strdup (names[i]);
+
+      for (guint r = 0; r < n; r++)
+        {
+          g_autoptr(CrmAdminRecord) role = g_list_model_get_item (roles, r);
+
+          if (g_str_equal (crm_admin_record_get_string (role, "name"), names[i]))
+            {
+              g_free (label);
+              label = g_strdup (crm_admin_record_get_string (role, "display_name"));
+            }
+        }
+      if (text->len)
+        g_string_append (text, "、");
+      g_string_append (text, label);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}

@@ -53,3 +53,10 @@ void                 crm_admin_confirm (GtkWidget         *widget,
 GtkWindow           *crm_admin_get_confirm_dialog (void);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* Role codes ("salesperson") as their display names (业务员), joined with
+ * "、"; `roles` holds role.list rows. */
+char *crm_admin_role_names (GListModel         *roles,
+                            const char * const *names);
+G_END_DECLS

@@ -42,6 +42,8 @@ static CrmApplication *app;
 static CrmConnection  *admin_conn;  /* checks what the server now holds */
 static CrmConnection  *worker;      /* the edited user's own session */
 static GPtrArray      *worker_pushes; /* GVariant "(as)" of each push.permissions */
+static CrmConnection  *worker2;     /* signed in with the temporary password */
+static gboolean        worker2_signed_out;
 static char           *tmp_dir;
 static gint64          department_id;
 static gint64          group_id;
@@ -557,12 +559,9 @@ test_reset_password (void)
   g_assert_error (error, CRM_ERROR, CRM_ERROR_AUTH_FAILED);
   g_assert_null (again);
   g_clear_error (&error);
-  again = crm_test_server_connect (server, LOGIN, temporary, &error);
-  if (error && g_error_matches (error, CRM_ERROR, CRM_ERROR_PASSWORD_CHANGE_REQUIRED))
-    g_clear_error (&error);
+  worker2 = crm_test_server_connect (server, LOGIN, temporary, &error);
   g_assert_no_error (error);
-  if (again)
-    crm_connection_close (again);
+  g_assert_nonnull (worker2);
 }
 
 static gboolean
@@ -573,17 +572,65 @@ sessions_listed (gpointer data)
 }
 
 static void
-test_sessions_and_history (void)
+on_worker2_push (CrmConnection *connection,
+                 guint          message_id,
+                 GVariant      *body,
+                 gpointer       data)
+{
+  if (message_id == CRM_MSG_PUSH_SIGNED_OUT)
+    worker2_signed_out = TRUE;
+}
+
+static void
+on_worker2_closed (CrmConnection *connection,
+                   const GError  *reason,
+                   gpointer       data)
+{
+  worker2_signed_out = TRUE;
+}
+
+static gboolean
+worker2_out (gpointer data)
+{
+  return worker2_signed_out;
+}
+
+static void
+test_sessions_and_force_sign_out (void)
 {
   CrmAdminAccountsPage *accounts = page ("accounts");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
 
+  g_assert_nonnull (worker2);
+  g_signal_connect (worker2, "push", G_CALLBACK (on_worker2_push), NULL);
+  g_signal_connect (worker2, "closed", G_CALLBACK (on_worker2_closed), NULL);
+
+  /* Reselecting reloads the details of the user. */
+  crm_admin_window_show_page (console (), "team");
+  crm_admin_window_show_page (console (), "accounts");
+  wait_idle ();
   g_assert_true (crm_admin_accounts_page_select_login (accounts, LOGIN));
   crm_admin_accounts_page_show_tab (accounts, "history");
   g_assert_true (wait_for (sessions_listed, NULL, WAIT_S));
   assert_no_error_banner ();
   screenshot (GTK_WIDGET (console ()), "sign-in-history");
+
+  /* Only the temporary-password session is left: end it. */
   crm_admin_accounts_page_show_tab (accounts, "sessions");
+  g_assert_cmpuint (crm_admin_accounts_page_get_n_sessions (accounts), ==, 1);
   screenshot (GTK_WIDGET (console ()), "sessions");
+  g_assert_true (crm_admin_accounts_page_select_session (accounts, 0));
+  gtk_widget_activate_action (GTK_WIDGET (accounts), "accounts.revoke-session", NULL);
+  g_assert_true (wait_for (worker2_out, NULL, WAIT_S));
+  wait_idle ();
+  assert_no_error_banner ();
+
+  /* The ended session can do nothing more. */
+  reply = crm_connection_call_sync (worker2, CRM_MSG_AUTH_WHOAMI, g_variant_new ("()"), NULL, &error);
+  g_assert_null (reply);
+  g_assert_nonnull (error);
+  g_assert_cmpuint (crm_admin_accounts_page_get_n_sessions (accounts), ==, 0);
 }
 
 /* ---- setup -------------------------------------------------------------- */
@@ -655,7 +702,7 @@ main (int   argc,
   g_test_add_func ("/ui/admin/accounts/give-role-live", test_give_role_live);
   g_test_add_func ("/ui/admin/accounts/deny-live", test_deny_live);
   g_test_add_func ("/ui/admin/accounts/reset-password", test_reset_password);
-  g_test_add_func ("/ui/admin/accounts/sessions-history", test_sessions_and_history);
+  g_test_add_func ("/ui/admin/accounts/force-sign-out", test_sessions_and_force_sign_out);
 
   status = g_test_run ();
 
@@ -665,6 +712,9 @@ main (int   argc,
   g_clear_object (&app);
   if (worker)
     crm_connection_close (worker);
+  if (worker2)
+    crm_connection_close (worker2);
+  g_clear_object (&worker2);
   g_clear_object (&worker);
   if (admin_conn)
     crm_connection_close (admin_conn);
