@@ -249,7 +249,8 @@ crm_calls_new (GtkApplication *app,
 
   self->app = app;
   self->session = g_object_ref (session);
-  if (g_application_get_dbus_connection (G_APPLICATION (app)) != NULL)
+  if (g_application_get_is_registered (G_APPLICATION (app)) &&
+      g_application_get_dbus_connection (G_APPLICATION (app)) != NULL)
     self->notify_watch = g_bus_watch_name_on_connection (g_application_get_dbus_connection (G_APPLICATION (app)),
                                                          "org.freedesktop.Notifications",
                                                          G_BUS_NAME_WATCHER_FLAGS_NONE,
