@@ -4,6 +4,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "crm-customer-columns.h"
 #include "crm-customer-list-view.h"
 #include "crm-error.h"
 #include "crm-messages.h"
@@ -11,25 +12,6 @@
 #define SEARCH_LIMIT 50
 #define SEARCH_CLEAR_DELAY_MS 300
 #define PUSH_RELOAD_DELAY_MS 1500
-
-typedef struct {
-  const char *key;
-  const char *title;  /* N_() */
-  const char *sort;   /* server sort column, NULL = not sortable */
-  int         width;  /* default width in pixels */
-} Column;
-
-static const Column columns[] = {
-  { "name",       N_("Name"),        "name",       240 },
-  { "code",       N_("Code"),        "code",       150 },
-  { "category",   N_("Category"),    "category",   90 },
-  { "industry",   N_("Industry"),    "industry",   90 },
-  { "region",     N_("Region"),      "region",     90 },
-  { "value",      N_("Value level"), "value",      80 },
-  { "phones",     N_("Phones"),      NULL,         130 },
-  { "owner",      N_("Owner"),       "owner",      80 },
-  { "updated_at", N_("Updated"),     "updated_at", 120 },
-};
 
 static const char * const filter_keys[] = { "category", "industry", "source", "region", "value" };
 #define N_FILTER_KEYS G_N_ELEMENTS (filter_keys)
@@ -77,11 +59,6 @@ struct _CrmCustomerListView
 
   CrmConflictDialog    *conflict_dialog;  /* weak */
   GtkWidget            *confirm_dialog;   /* weak */
-
-  /* column sort probing (see on_sorter_changed) */
-  const char           *probe_hit;
-  CrmCustomerRow       *probe_a;
-  CrmCustomerRow       *probe_b;
 };
 
 G_DEFINE_FINAL_TYPE (CrmCustomerListView, crm_customer_list_view, GTK_TYPE_BOX)
@@ -122,185 +99,22 @@ describe_error (const GError *error)
 /* ---- the table ---------------------------------------------------------- */
 
 static void
-cell_setup (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            gpointer                  user_data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-cell_bind (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           gpointer                  user_data)
-{
-  const Column *column = user_data;
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
-  CrmCustomerRow *row = gtk_list_item_get_item (item);
-
-  if (crm_customer_row_is_placeholder (row))
-    {
-      gtk_label_set_text (label, column == &columns[0] ? "⋯" : "");
-      gtk_widget_add_css_class (GTK_WIDGET (label), "placeholder-cell");
-    }
-  else
-    {
-      g_autofree char *text = NULL;
-
-      /* A table cell has room for the date only; the page shows the time. */
-      if (g_str_equal (column->key, "updated_at"))
-        text = crm_format_date (crm_customer_row_get_int64 (row, column->key));
-      else
-        text = crm_customer_row_dup_display (row, column->key);
-      gtk_label_set_text (label, text);
-    }
-}
-
-static void
-cell_unbind (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             gpointer                  user_data)
-{
-  GtkWidget *label = gtk_list_item_get_child (item);
-
-  gtk_label_set_text (GTK_LABEL (label), "");
-  gtk_widget_remove_css_class (label, "placeholder-cell");
-}
-
-typedef struct {
-  CrmCustomerListView *self;
-  const char          *sort;
-} Probe;
-
-/* GTK 4.8 has no API to ask a GtkColumnView which column sorts and in which
- * direction.  Every column's sorter is a probe that records its column and
- * answers "smaller"; comparing two rows with the view's sorter hits the
- * primary column first, and the sign of the result gives the direction. */
-static int
-probe_compare (gconstpointer a,
-               gconstpointer b,
-               gpointer      user_data)
-{
-  Probe *probe = user_data;
-
-  if (probe->self->probe_hit == NULL)
-    probe->self->probe_hit = probe->sort;
-  return GTK_ORDERING_SMALLER;
-}
-
-static void
 on_sorter_changed (CrmCustomerListView *self)
 {
-  GtkSorter *sorter;
-  GtkOrdering order;
+  const char *sort = "name";
+  gboolean descending = FALSE;
 
   /* Removing the columns while disposing changes the sorter too. */
   if (self->column_view == NULL || self->list_model == NULL)
     return;
-  sorter = gtk_column_view_get_sorter (self->column_view);
-  self->probe_hit = NULL;
-  order = gtk_sorter_compare (sorter, self->probe_a, self->probe_b);
-  if (self->probe_hit == NULL)
-    crm_customer_list_model_set_sort (self->list_model, "name", FALSE);
-  else
-    crm_customer_list_model_set_sort (self->list_model, self->probe_hit,
-                                      order == GTK_ORDERING_LARGER);
-}
-
-static GtkColumnViewColumn *
-find_column (CrmCustomerListView *self,
-             const char          *key)
-{
-  GListModel *list = gtk_column_view_get_columns (self->column_view);
-
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (list, i);
-
-      if (g_strcmp0 (g_object_get_data (G_OBJECT (column), "crm-key"), key) == 0)
-        return column;
-    }
-  return NULL;
-}
-
-static void
-add_column (CrmCustomerListView *self,
-            const Column        *def,
-            GVariant            *widths)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *column;
-  gint32 width;
-
-  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), (gpointer) def);
-  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), (gpointer) def);
-  g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind), (gpointer) def);
-
-  column = gtk_column_view_column_new (_(def->title), factory);
-  g_object_set_data (G_OBJECT (column), "crm-key", (gpointer) def->key);
-  gtk_column_view_column_set_resizable (column, TRUE);
-  if (!g_variant_lookup (widths, def->key, "i", &width) || width < 16 || width > 4000)
-    width = def->width;
-  gtk_column_view_column_set_fixed_width (column, width);
-  if (def->sort)
-    {
-      Probe *probe = g_new0 (Probe, 1);
-      g_autoptr(GtkSorter) sorter = NULL;
-
-      probe->self = self;
-      probe->sort = def->sort;
-      sorter = GTK_SORTER (gtk_custom_sorter_new (probe_compare, probe, g_free));
-      gtk_column_view_column_set_sorter (column, sorter);
-    }
-  gtk_column_view_append_column (self->column_view, column);
-  g_object_unref (column);
-}
-
-static void
-build_columns (CrmCustomerListView *self)
-{
-  g_auto(GStrv) order = g_settings_get_strv (self->settings, "customer-columns");
-  g_autoptr(GVariant) widths = g_settings_get_value (self->settings, "customer-column-widths");
-  gboolean added[G_N_ELEMENTS (columns)] = { FALSE, };
-
-  for (guint i = 0; order[i]; i++)
-    for (gsize c = 0; c < G_N_ELEMENTS (columns); c++)
-      if (!added[c] && g_str_equal (order[i], columns[c].key))
-        {
-          add_column (self, &columns[c], widths);
-          added[c] = TRUE;
-        }
-  /* Columns added by a newer version, or dropped from the setting. */
-  for (gsize c = 0; c < G_N_ELEMENTS (columns); c++)
-    if (!added[c])
-      add_column (self, &columns[c], widths);
+  crm_customer_columns_get_sort (self->column_view, &sort, &descending);
+  crm_customer_list_model_set_sort (self->list_model, sort, descending);
 }
 
 void
 crm_customer_list_view_save_state (CrmCustomerListView *self)
 {
-  GListModel *list = gtk_column_view_get_columns (self->column_view);
-  g_autoptr(GStrvBuilder) order = g_strv_builder_new ();
-  g_auto(GVariantBuilder) widths = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a{si}"));
-  g_auto(GStrv) keys = NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (list, i);
-      const char *key = g_object_get_data (G_OBJECT (column), "crm-key");
-      int width = gtk_column_view_column_get_fixed_width (column);
-
-      g_strv_builder_add (order, key);
-      if (width > 0)
-        g_variant_builder_add (&widths, "{si}", key, width);
-    }
-  keys = g_strv_builder_end (order);
-  g_settings_set_strv (self->settings, "customer-columns", (const char * const *) keys);
-  g_settings_set_value (self->settings, "customer-column-widths", g_variant_builder_end (&widths));
+  crm_customer_columns_save (self->column_view, self->settings);
   g_settings_set (self->settings, "customer-sort", "(sb)",
                   crm_customer_list_model_get_sort_column (self->list_model),
                   crm_customer_list_model_get_sort_descending (self->list_model));
@@ -1264,8 +1078,6 @@ crm_customer_list_view_dispose (GObject *object)
   g_clear_object (&self->search_results);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
-  g_clear_object (&self->probe_a);
-  g_clear_object (&self->probe_b);
   g_clear_pointer (&self->filters, g_variant_unref);
 
   G_OBJECT_CLASS (crm_customer_list_view_parent_class)->dispose (object);
@@ -1340,8 +1152,6 @@ crm_customer_list_view_init (CrmCustomerListView *self)
   gtk_grid_attach (self->filter_grid, GTK_WIDGET (self->owner_dropdown), 1, (int) N_FILTER_KEYS, 1, 1);
 
   self->search_results = g_list_store_new (CRM_TYPE_CUSTOMER_ROW);
-  self->probe_a = crm_customer_row_new_placeholder ();
-  self->probe_b = crm_customer_row_new_placeholder ();
   show_detail (self, "empty");
 }
 
@@ -1361,7 +1171,7 @@ crm_customer_list_view_new (CrmSession *session,
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  build_columns (self);
+  crm_customer_columns_build (self->column_view, settings);
 
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
@@ -1374,10 +1184,7 @@ crm_customer_list_view_new (CrmSession *session,
   g_signal_connect (session, "push", G_CALLBACK (on_push), self);
 
   g_settings_get (settings, "customer-sort", "(sb)", &sort, &descending);
-  sort_column = NULL;
-  for (gsize c = 0; c < G_N_ELEMENTS (columns); c++)
-    if (columns[c].sort && g_str_equal (columns[c].sort, sort))
-      sort_column = find_column (self, columns[c].key);
+  sort_column = crm_customer_columns_find_sort (self->column_view, sort);
   if (sort_column)
     gtk_column_view_sort_by_column (self->column_view, sort_column,
                                     descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
