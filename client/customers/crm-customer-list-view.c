@@ -37,6 +37,8 @@ struct _CrmCustomerListView
 
   GtkEditable          *filter_entries[N_FILTER_KEYS];
   GtkDropDown          *owner_dropdown;
+  GArray               *owner_ids;        /* gint64 per owner choice after the first two */
+  gboolean              owners_loaded;
 
   CrmSession           *session;
   GSettings            *settings;
@@ -777,7 +779,7 @@ apply_filters_action (GtkWidget  *widget,
 {
   CrmCustomerListView *self = CRM_CUSTOMER_LIST_VIEW (widget);
   g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
-  guint n = 0;
+  guint n = 0, owner;
 
   for (gsize i = 0; i < N_FILTER_KEYS; i++)
     {
@@ -789,10 +791,17 @@ apply_filters_action (GtkWidget  *widget,
           n++;
         }
     }
-  if (gtk_drop_down_get_selected (self->owner_dropdown) == 1)
+  owner = gtk_drop_down_get_selected (self->owner_dropdown);
+  if (owner == 1)
     {
       g_variant_builder_add (&builder, "{sv}", "owner_id",
                              g_variant_new_int64 (crm_session_get_user_id (self->session)));
+      n++;
+    }
+  else if (owner >= 2 && owner - 2 < self->owner_ids->len)
+    {
+      g_variant_builder_add (&builder, "{sv}", "owner_id",
+                             g_variant_new_int64 (g_array_index (self->owner_ids, gint64, owner - 2)));
       n++;
     }
 
@@ -812,6 +821,59 @@ apply_filters_action (GtkWidget  *widget,
   if (self->searching)
     run_search (self);
   update_count (self);
+}
+
+static void
+users_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(CrmCustomerListView) self = user_data;
+  g_autoptr(GVariant) users = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantIter iter;
+  GVariant *user;
+
+  users = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  if (users == NULL || self->owner_ids == NULL)
+    {
+      if (error)
+        g_debug ("owners not listed: %s", error->message);
+      self->owners_loaded = FALSE;
+      return;
+    }
+  g_variant_iter_init (&iter, users);
+  while ((user = g_variant_iter_next_value (&iter)))
+    {
+      const char *login = "", *display_name = "";
+      gint64 id = 0;
+      gboolean disabled = FALSE;
+
+      g_variant_lookup (user, "id", "x", &id);
+      g_variant_lookup (user, "login", "&s", &login);
+      g_variant_lookup (user, "display_name", "&s", &display_name);
+      g_variant_lookup (user, "disabled", "b", &disabled);
+      if (id > 0 && !disabled)
+        {
+          g_autofree char *label = g_strdup_printf ("%s (%s)", display_name, login);
+
+          gtk_string_list_append (self->owner_choices, label);
+          g_array_append_val (self->owner_ids, id);
+        }
+      g_variant_unref (user);
+    }
+}
+
+/* Owners to filter by: everyone the user may see, when they may list
+ * accounts; otherwise "anyone" and "only mine". */
+static void
+on_filter_popover_show (CrmCustomerListView *self)
+{
+  if (self->owners_loaded || !crm_session_has_permission (self->session, "user.view"))
+    return;
+  self->owners_loaded = TRUE;
+  crm_session_call_async (self->session, CRM_MSG_USER_LIST, NULL, NULL, users_cb,
+                          g_object_ref (self));
 }
 
 static void
@@ -1079,6 +1141,7 @@ crm_customer_list_view_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->filters, g_variant_unref);
+  g_clear_pointer (&self->owner_ids, g_array_unref);
 
   G_OBJECT_CLASS (crm_customer_list_view_parent_class)->dispose (object);
 }
@@ -1152,6 +1215,8 @@ crm_customer_list_view_init (CrmCustomerListView *self)
   gtk_grid_attach (self->filter_grid, GTK_WIDGET (self->owner_dropdown), 1, (int) N_FILTER_KEYS, 1, 1);
 
   self->search_results = g_list_store_new (CRM_TYPE_CUSTOMER_ROW);
+  self->owner_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_signal_connect_swapped (self->filter_popover, "show", G_CALLBACK (on_filter_popover_show), self);
   show_detail (self, "empty");
 }
 

@@ -535,6 +535,61 @@ test_push_refreshes_page (void)
   screenshot (GTK_WIDGET (main_window ()), "pushed-change");
 }
 
+static gboolean cleared_search (gpointer data);
+
+static gboolean
+cleared_search_pending (gpointer data)
+{
+  return cleared_search (data);
+}
+
+static gboolean
+list_exact (gpointer data)
+{
+  CrmCustomerListModel *model = crm_customer_list_view_get_list_model (view ());
+
+  return view_idle (NULL) && crm_customer_list_model_get_exact (model) &&
+         g_list_model_get_n_items (G_LIST_MODEL (model)) == GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+owners_listed (gpointer data)
+{
+  GtkPopover *popover = crm_customer_list_view_get_filter_popover (view ());
+  GtkWidget *dropdown = gtk_widget_get_last_child (gtk_widget_get_first_child (gtk_popover_get_child (popover)));
+
+  return GTK_IS_DROP_DOWN (dropdown) &&
+         g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown))) > 2;
+}
+
+static void
+test_filters (void)
+{
+  CrmCustomerListModel *model = crm_customer_list_view_get_list_model (view ());
+  GtkPopover *popover = crm_customer_list_view_get_filter_popover (view ());
+  g_autoptr(CrmCustomerRow) row = NULL;
+
+  type_text (crm_customer_list_view_get_search_entry (view ()), "");
+  g_assert_true (wait_for (cleared_search_pending, NULL, WAIT_S));
+
+  /* The filter popover lists the owners the user may see. */
+  gtk_popover_popup (popover);
+  g_assert_true (wait_for (owners_listed, NULL, WAIT_S));
+  type_text (crm_customer_list_view_get_filter_entry (view (), "category"), "企业");
+  screenshot (gtk_popover_get_child (popover), "filters");
+  gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.apply-filters", NULL);
+
+  /* Only the customer created as an enterprise remains, and the count is
+   * exact once the last page is seen. */
+  g_assert_true (wait_for (list_exact, GUINT_TO_POINTER (1), WAIT_S));
+  row = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_cmpint (crm_customer_row_get_id (row), ==, customer_id);
+
+  gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.clear-filters", NULL);
+  g_assert_true (wait_for (view_idle, NULL, WAIT_S));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), >, 1);
+}
+
 static gboolean
 cleared_search (gpointer data)
 {
@@ -740,6 +795,7 @@ main (int   argc,
   g_test_add_func ("/ui/client/customer/create-validation", test_create_with_validation_error);
   g_test_add_func ("/ui/client/customer/delete", test_delete);
   g_test_add_func ("/ui/client/customer/push-refreshes-page", test_push_refreshes_page);
+  g_test_add_func ("/ui/client/customer/filters", test_filters);
   g_test_add_func ("/ui/client/session/reconnect-keeps-form", test_reconnect_keeps_form);
   g_test_add_func ("/ui/client/customer/list-paging-sort", test_list_paging_and_sort);
 
