@@ -119,6 +119,17 @@ test_department_tree (void)
   }
 
   list = admin_call (admin, CRM_MSG_DEPARTMENT_LIST, NULL);
+  {
+    g_autoptr(GVariant) group = find_row (list, "id", low);
+    const char *kind = NULL;
+    gint64 leader = 0;
+
+    g_assert_nonnull (group);
+    g_assert_true (g_variant_lookup (group, "kind", "&s", &kind));
+    g_assert_cmpstr (kind, ==, "group");
+    g_assert_true (g_variant_lookup (group, "leader_id", "x", &leader));
+    g_assert_cmpint (leader, ==, person);
+  }
   row = find_row (list, "id", mid);
   g_assert_nonnull (row);
   {
@@ -169,7 +180,26 @@ test_leader_cycle (void)
   /* Re-pointing c to a is no circle. */
   update_user (admin, c, fields_new ("leader_id", g_variant_new_int64 (a),
                                      "status", g_variant_new_string ("probation"),
-                                     "branch", g_variant_new_string ("北京分公司"), NULL), 0, NULL);
+                                     "branch", g_variant_new_string ("北京分公司"),
+                                     "grants", g_variant_new_strv ((const char *[]) { "customer.export" }, 1),
+                                     NULL), 0, NULL);
+  {
+    g_autoptr(GVariant) users = admin_call (admin, CRM_MSG_USER_LIST, NULL);
+    g_autoptr(GVariant) row = find_row (users, "id", c);
+    g_auto(GStrv) grants = NULL;
+    const char *text = NULL;
+    gint64 leader = 0;
+
+    g_assert_nonnull (row);
+    g_assert_true (g_variant_lookup (row, "leader_id", "x", &leader));
+    g_assert_cmpint (leader, ==, a);
+    g_assert_true (g_variant_lookup (row, "status", "&s", &text));
+    g_assert_cmpstr (text, ==, "probation");
+    g_assert_true (g_variant_lookup (row, "branch", "&s", &text));
+    g_assert_cmpstr (text, ==, "北京分公司");
+    g_assert_true (g_variant_lookup (row, "grants", "^as", &grants));
+    g_assert_cmpstr (grants[0], ==, "customer.export");
+  }
 }
 
 static void

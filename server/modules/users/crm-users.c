@@ -189,6 +189,17 @@ user_row (const PGresult *res, int r)
   g_variant_dict_insert (&d, "locked", "b", crm_db_get_bool (res, r, 6));
   g_variant_dict_insert (&d, "roles", "^as", roles);
   g_variant_dict_insert (&d, "must_change_password", "b", crm_db_get_bool (res, r, 8));
+  /* Issue 4 (migration 0010): place in the team, grants and denials. */
+  {
+    g_auto(GStrv) grants = crm_db_parse_array (crm_db_get_string (res, r, 12));
+    g_auto(GStrv) denials = crm_db_parse_array (crm_db_get_string (res, r, 13));
+
+    g_variant_dict_insert (&d, "branch", "s", crm_db_get_string (res, r, 9));
+    g_variant_dict_insert (&d, "status", "s", crm_db_get_string (res, r, 10));
+    g_variant_dict_insert (&d, "device_binding", "b", crm_db_get_bool (res, r, 11));
+    g_variant_dict_insert (&d, "grants", "^as", grants);
+    g_variant_dict_insert (&d, "denials", "^as", denials);
+  }
   return g_variant_dict_end (&d);
 }
 
@@ -208,7 +219,11 @@ crm_user_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **er
                        " u.disabled, coalesce (u.locked_until > now (), false),"
                        " ARRAY(SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id"
                        "       WHERE ur.user_id = u.id ORDER BY r.name),"
-                       " u.must_change_password"
+                       " u.must_change_password, u.branch, u.status, u.device_binding,"
+                       " ARRAY(SELECT permission FROM user_permission_overrides"
+                       "       WHERE user_id = u.id AND granted ORDER BY 1),"
+                       " ARRAY(SELECT permission FROM user_permission_overrides"
+                       "       WHERE user_id = u.id AND NOT granted ORDER BY 1)"
                        " FROM users u WHERE ($1::bigint[] IS NULL OR u.id = ANY ($1::bigint[]))"
                        " ORDER BY u.login", 1, params, error);
   }
@@ -289,7 +304,8 @@ crm_department_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
 {
   g_autoptr(PGresult) res =
     crm_db_exec (db, "department_list",
-                 "SELECT id, name, parent_id FROM departments ORDER BY parent_id NULLS FIRST,"
+                 "SELECT id, name, parent_id, kind, coalesce (leader_id, 0), branch, sort"
+                 " FROM departments ORDER BY parent_id NULLS FIRST, sort,"
                  " name COLLATE \"zh-x-icu\", id", 0, NULL, error);
   GVariantBuilder b;
 
@@ -303,6 +319,10 @@ crm_department_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
       g_variant_dict_insert (&d, "id", "x", crm_db_get_int64 (res, r, 0));
       g_variant_dict_insert (&d, "name", "s", crm_db_get_string (res, r, 1));
       g_variant_dict_insert (&d, "parent_id", "x", crm_db_get_int64 (res, r, 2));
+      g_variant_dict_insert (&d, "kind", "s", crm_db_get_string (res, r, 3));
+      g_variant_dict_insert (&d, "leader_id", "x", crm_db_get_int64 (res, r, 4));
+      g_variant_dict_insert (&d, "branch", "s", crm_db_get_string (res, r, 5));
+      g_variant_dict_insert (&d, "sort", "i", (gint32) crm_db_get_int64 (res, r, 6));
       g_variant_builder_add_value (&b, g_variant_dict_end (&d));
     }
   return g_variant_builder_end (&b);
