@@ -4,24 +4,360 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "crm-admin-audit-page.h"
 #include "crm-admin-page.h"
+#include "crm-admin-record.h"
 #include "crm-admin-recycle-page.h"
+#include "crm-admin-util.h"
+#include "crm-connection.h"
+#include "crm-messages.h"
+
+#define PAGE_ROWS 100
+
+/* The entities the server keeps in the recycle bin; "" = all. */
+static const char * const entities[] = { "", "customer" };
 
 struct _CrmAdminRecyclePage
 {
-  GtkBox parent_instance;
+  GtkBox              parent_instance;
+
+  CrmSession         *session;
+  GCancellable       *cancellable;
+  guint               busy;
+  gint64              next;
+
+  GListStore         *rows;
+  GtkSingleSelection *selection;
+  GtkDropDown        *entity_dropdown;
+  CrmAdminRecord     *pending_purge;
 };
 
-static void iface_init (CrmAdminPageInterface *iface) { }
+static void crm_admin_recycle_page_iface_init (CrmAdminPageInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (CrmAdminRecyclePage, crm_admin_recycle_page, GTK_TYPE_BOX,
-                               G_IMPLEMENT_INTERFACE (CRM_TYPE_ADMIN_PAGE, iface_init))
+                               G_IMPLEMENT_INTERFACE (CRM_TYPE_ADMIN_PAGE,
+                                                      crm_admin_recycle_page_iface_init))
 
-static void crm_admin_recycle_page_class_init (CrmAdminRecyclePageClass *klass) { }
-static void crm_admin_recycle_page_init (CrmAdminRecyclePage *self) { }
+static void
+update_actions (CrmAdminRecyclePage *self)
+{
+  gboolean selected = crm_admin_selection_get (self->selection) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "recycle.restore", selected && self->busy == 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "recycle.purge", selected && self->busy == 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "recycle.more", self->next > 0 && self->busy == 0);
+}
+
+static void
+set_busy (CrmAdminRecyclePage *self,
+          gboolean             busy)
+{
+  if (busy)
+    self->busy++;
+  else if (self->busy > 0)
+    self->busy--;
+  update_actions (self);
+}
+
+static const char *
+chosen_entity (CrmAdminRecyclePage *self)
+{
+  guint pos = gtk_drop_down_get_selected (self->entity_dropdown);
+
+  return pos < G_N_ELEMENTS (entities) ? entities[pos] : "";
+}
+
+typedef struct {
+  CrmAdminRecyclePage *self;
+  gboolean             append;
+} Load;
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Load *load = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  CrmAdminRecyclePage *self = load->self;
+  gboolean append = load->append;
+  g_autoptr(GVariant) rows = NULL;
+  g_autoptr(GListStore) fresh = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n;
+
+  g_free (load);
+  if (crm_admin_error_is_cancelled (error))
+    return;
+  if (reply == NULL)
+    {
+      set_busy (self, FALSE);
+      crm_admin_report_error (GTK_WIDGET (self), error);
+      return;
+    }
+  g_variant_get (reply, "(@aa{sv}x)", &rows, &self->next);
+  fresh = crm_admin_records_from_variant (rows);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (fresh)); i++)
+    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (fresh), i));
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+  g_list_store_splice (self->rows, append ? n : 0, append ? 0 : n, items->pdata, items->len);
+  set_busy (self, FALSE);
+}
+
+static void
+load_page (CrmAdminRecyclePage *self,
+           gboolean             append)
+{
+  Load *load = g_new0 (Load, 1);
+
+  load->self = self;
+  load->append = append;
+  set_busy (self, TRUE);
+  crm_session_call_async (self->session, CRM_MSG_RECYCLE_LIST,
+                          g_variant_new ("(sxi)", chosen_entity (self),
+                                         append ? self->next : (gint64) 0, PAGE_ROWS),
+                          self->cancellable, on_loaded, load);
+}
+
+static void
+recycle_reload (CrmAdminPage *page)
+{
+  load_page (CRM_ADMIN_RECYCLE_PAGE (page), FALSE);
+}
+
+static gboolean
+recycle_watches_entity (CrmAdminPage *page,
+                        const char   *entity)
+{
+  return g_str_equal (entity, "customer");
+}
+
+static gboolean
+recycle_is_busy (CrmAdminPage *page)
+{
+  return CRM_ADMIN_RECYCLE_PAGE (page)->busy > 0;
+}
+
+static void
+crm_admin_recycle_page_iface_init (CrmAdminPageInterface *iface)
+{
+  iface->reload = recycle_reload;
+  iface->watches_entity = recycle_watches_entity;
+  iface->is_busy = recycle_is_busy;
+}
+
+static void
+on_changed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  CrmAdminRecyclePage *self;
+
+  if (crm_admin_error_is_cancelled (error))
+    return;
+  self = CRM_ADMIN_RECYCLE_PAGE (user_data);
+  set_busy (self, FALSE);
+  if (reply == NULL)
+    crm_admin_report_error (GTK_WIDGET (self), error);
+  else
+    crm_admin_report_notice (GTK_WIDGET (self), _("Done."));
+  load_page (self, FALSE);
+}
+
+static void
+change (CrmAdminRecyclePage *self,
+        guint                message_id,
+        CrmAdminRecord      *record)
+{
+  g_autofree char *key = crm_new_idempotency_key ();
+
+  set_busy (self, TRUE);
+  crm_session_call_async (self->session, message_id,
+                          g_variant_new ("(ssx)", key, crm_admin_record_get_string (record, "entity"),
+                                         crm_admin_record_get_id (record)),
+                          self->cancellable, on_changed, self);
+}
+
+static void
+restore_activated (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CrmAdminRecyclePage *self = CRM_ADMIN_RECYCLE_PAGE (widget);
+  CrmAdminRecord *record = crm_admin_selection_get (self->selection);
+
+  if (record)
+    change (self, CRM_MSG_RECYCLE_RESTORE, record);
+}
+
+static void
+purge_confirmed (GtkWidget *widget,
+                 gpointer   data)
+{
+  CrmAdminRecyclePage *self = CRM_ADMIN_RECYCLE_PAGE (widget);
+
+  if (self->pending_purge)
+    change (self, CRM_MSG_RECYCLE_PURGE, self->pending_purge);
+  g_clear_object (&self->pending_purge);
+}
+
+static void
+purge_activated (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CrmAdminRecyclePage *self = CRM_ADMIN_RECYCLE_PAGE (widget);
+  CrmAdminRecord *record = crm_admin_selection_get (self->selection);
+  g_autofree char *question = NULL;
+
+  if (record == NULL)
+    return;
+  question = g_strdup_printf (_("Purge “%s” for good?"), crm_admin_record_get_string (record, "title"));
+  /* The row, not its position: a reload may happen while asking. */
+  g_set_object (&self->pending_purge, record);
+  crm_admin_confirm (widget, question,
+                     _("A purged record cannot be restored. The purge is kept in the audit log."),
+                     _("_Purge"), purge_confirmed, NULL);
+}
+
+static void
+more_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CrmAdminRecyclePage *self = CRM_ADMIN_RECYCLE_PAGE (widget);
+
+  if (self->next > 0)
+    load_page (self, TRUE);
+}
+
+static char *
+format_entity (CrmAdminRecord *record,
+               const char     *key,
+               gpointer        data)
+{
+  return g_strdup (crm_admin_entity_label (crm_admin_record_get_string (record, key)));
+}
+
+static char *
+format_deleted_by (CrmAdminRecord *record,
+                   const char     *key,
+                   gpointer        data)
+{
+  return g_strdup (crm_admin_record_get_string (record, "deleted_by_name"));
+}
+
+static void
+crm_admin_recycle_page_dispose (GObject *object)
+{
+  CrmAdminRecyclePage *self = CRM_ADMIN_RECYCLE_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->rows);
+  g_clear_object (&self->pending_purge);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (crm_admin_recycle_page_parent_class)->dispose (object);
+}
+
+static void
+crm_admin_recycle_page_class_init (CrmAdminRecyclePageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = crm_admin_recycle_page_dispose;
+  gtk_widget_class_install_action (widget_class, "recycle.restore", NULL, restore_activated);
+  gtk_widget_class_install_action (widget_class, "recycle.purge", NULL, purge_activated);
+  gtk_widget_class_install_action (widget_class, "recycle.more", NULL, more_activated);
+}
+
+static GtkWidget *
+action_button (const char *label,
+               const char *action)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  return button;
+}
+
+static void
+crm_admin_recycle_page_init (CrmAdminRecyclePage *self)
+{
+  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *purge;
+  GtkColumnView *view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
+  const char *kinds[] = { _("All records"), _("Customers"), NULL };
+
+  self->cancellable = g_cancellable_new ();
+  self->rows = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_spacing (GTK_BOX (self), 6);
+  gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
+
+  self->entity_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (kinds));
+  g_signal_connect_swapped (self->entity_dropdown, "notify::selected",
+                            G_CALLBACK (recycle_reload), self);
+  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->entity_dropdown));
+  gtk_box_append (GTK_BOX (toolbar), action_button (_("_Restore"), "recycle.restore"));
+  purge = action_button (_("_Purge…"), "recycle.purge");
+  gtk_widget_add_css_class (purge, "destructive-action");
+  gtk_box_append (GTK_BOX (toolbar), purge);
+  gtk_box_append (GTK_BOX (toolbar), action_button (_("Load _More"), "recycle.more"));
+  gtk_box_append (GTK_BOX (self), toolbar);
+
+  gtk_column_view_set_show_row_separators (view, TRUE);
+  crm_admin_column_add (view, _("Kind"), "entity", format_entity, NULL);
+  crm_admin_column_add (view, _("Record"), "title", NULL, NULL);
+  crm_admin_column_add (view, _("Deleted by"), "deleted_by", format_deleted_by, NULL);
+  crm_admin_column_add (view, _("Deleted at"), "deleted_at", NULL, NULL);
+  self->selection = crm_admin_column_view_set_model (view, G_LIST_MODEL (self->rows));
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (update_actions), self);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (view));
+  gtk_widget_add_css_class (scrolled, "frame");
+  gtk_box_append (GTK_BOX (self), scrolled);
+}
 
 GtkWidget *
 crm_admin_recycle_page_new (CrmSession *session)
 {
-  return g_object_new (CRM_TYPE_ADMIN_RECYCLE_PAGE, NULL);
+  CrmAdminRecyclePage *self = g_object_new (CRM_TYPE_ADMIN_RECYCLE_PAGE, NULL);
+
+  self->session = g_object_ref (session);
+  load_page (self, FALSE);
+  return GTK_WIDGET (self);
+}
+
+guint
+crm_admin_recycle_page_get_n_rows (CrmAdminRecyclePage *self)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+}
+
+gboolean
+crm_admin_recycle_page_select (CrmAdminRecyclePage *self,
+                               const char          *title)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CrmAdminRecord) record = g_list_model_get_item (model, i);
+
+      if (g_str_equal (crm_admin_record_get_string (record, "title"), title))
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
 }

@@ -5,23 +5,1129 @@
 #include <glib/gi18n-lib.h>
 
 #include "crm-admin-page.h"
+#include "crm-admin-record.h"
 #include "crm-admin-settings-page.h"
+#include "crm-admin-util.h"
+#include "crm-connection.h"
+#include "crm-error.h"
+#include "crm-messages.h"
+#include "crm-numbering.h"
+
+typedef struct { const char *code; const char *label; } Named;
+
+static const Named choice_lists[] = {
+  { "industry", N_("Industry") }, { "category", N_("Category") }, { "source", N_("Source") },
+  { "region", N_("Region") }, { "value", N_("Value") }, { "urgency", N_("Urgency") },
+};
+
+static const Named field_types[] = {
+  { "text", N_("Text") }, { "number", N_("Number") }, { "money", N_("Money") },
+  { "date", N_("Date") }, { "choice", N_("Choice") }, { "multi_choice", N_("Multiple choice") },
+  { "phone", N_("Phone") }, { "email", N_("E-mail") },
+};
+
+static const Named date_patterns[] = {
+  { "", N_("No date") }, { "yyyy", "yyyy" }, { "yy", "yy" }, { "yyyyMM", "yyyyMM" },
+  { "yyMM", "yyMM" }, { "yyyyMMdd", "yyyyMMdd" }, { "yyMMdd", "yyMMdd" },
+};
+
+static const Named separators[] = {
+  { "", N_("None") }, { "-", "-" }, { "_", "_" }, { "/", "/" }, { ".", "." },
+};
+
+static const Named resets[] = {
+  { "never", N_("Never") }, { "daily", N_("Every day") }, { "monthly", N_("Every month") },
+  { "yearly", N_("Every year") },
+};
+
+/* Customer fields an entry rule may require. */
+static const Named rule_fields[] = {
+  { "name", N_("Company name") }, { "short_name", N_("Short name") },
+  { "category", N_("Category") }, { "industry", N_("Industry") }, { "source", N_("Source") },
+  { "region", N_("Region") }, { "value", N_("Value") }, { "address", N_("Address") },
+  { "postal_code", N_("Postal code") }, { "phones", N_("Phone numbers") },
+  { "notes", N_("Notes") },
+};
+
+static const Named duplicates[] = {
+  { "allow", N_("Allow") }, { "warn", N_("Warn") }, { "forbid", N_("Forbid") },
+};
+
+static const Named switches[] = {
+  { "points_enabled", N_("Customer points") },
+  { "approval_enabled", N_("Approval of orders and expenses") },
+};
+
+typedef struct {
+  gint64          id;
+  GtkEntry       *label;
+  GtkCheckButton *retired;
+} ChoiceItem;
 
 struct _CrmAdminSettingsPage
 {
-  GtkBox parent_instance;
+  GtkBox              parent_instance;
+
+  CrmSession         *session;
+  GCancellable       *cancellable;
+  guint               busy;
+  gboolean            loading;    /* filling widgets from a reply */
+  GtkNotebook        *notebook;
+
+  /* choice lists */
+  GtkDropDown        *list_dropdown;
+  GtkListBox         *choice_box;
+  GPtrArray          *choices;    /* ChoiceItem, shown order */
+  GtkEntry           *new_choice;
+
+  /* custom fields */
+  GListStore         *fields;
+  GtkSingleSelection *field_selection;
+  GtkEntry           *field_key;
+  GtkEntry           *field_label;
+  GtkDropDown        *field_type;
+  GtkCheckButton     *field_required;
+  GtkEntry           *field_choices;
+
+  /* numbering */
+  GtkEntry           *prefix;
+  GtkDropDown        *date_pattern;
+  GtkDropDown        *separator;
+  GtkSpinButton      *width;
+  GtkDropDown        *reset;
+  GtkLabel           *preview;
+  GtkLabel           *next_number;
+
+  /* entry rules */
+  GHashTable         *required;   /* field → GtkCheckButton */
+  GtkDropDown        *phone_format;
+  GtkCheckButton     *postal_format;
+  GtkDropDown        *duplicate;
+
+  /* switches */
+  GHashTable         *switch_widgets; /* key → GtkSwitch */
 };
 
-static void iface_init (CrmAdminPageInterface *iface) { }
+static void crm_admin_settings_page_iface_init (CrmAdminPageInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (CrmAdminSettingsPage, crm_admin_settings_page, GTK_TYPE_BOX,
-                               G_IMPLEMENT_INTERFACE (CRM_TYPE_ADMIN_PAGE, iface_init))
+                               G_IMPLEMENT_INTERFACE (CRM_TYPE_ADMIN_PAGE,
+                                                      crm_admin_settings_page_iface_init))
 
-static void crm_admin_settings_page_class_init (CrmAdminSettingsPageClass *klass) { }
-static void crm_admin_settings_page_init (CrmAdminSettingsPage *self) { }
+static GtkStringList *
+named_strings (const Named *named,
+               gsize        n)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  for (gsize i = 0; i < n; i++)
+    gtk_string_list_append (list, *named[i].label ? _(named[i].label) : "");
+  return list;
+}
+
+static GtkDropDown *
+named_dropdown (const Named *named,
+                gsize        n)
+{
+  return GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (named_strings (named, n)), NULL));
+}
+
+static void
+named_select (GtkDropDown *dropdown,
+              const Named *named,
+              gsize        n,
+              const char  *code)
+{
+  for (gsize i = 0; i < n; i++)
+    if (g_str_equal (named[i].code, code))
+      gtk_drop_down_set_selected (dropdown, i);
+}
+
+static const char *
+named_code (GtkDropDown *dropdown,
+            const Named *named,
+            gsize        n)
+{
+  guint pos = gtk_drop_down_get_selected (dropdown);
+
+  return pos < n ? named[pos].code : named[0].code;
+}
+
+static void
+set_busy (CrmAdminSettingsPage *self,
+          gboolean              busy)
+{
+  if (busy)
+    self->busy++;
+  else if (self->busy > 0)
+    self->busy--;
+}
+
+static void reload_all (CrmAdminSettingsPage *self);
+
+/* Every save ends here: report, then read back what the server kept. */
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  CrmAdminSettingsPage *self;
+
+  if (crm_admin_error_is_cancelled (error))
+    return;
+  self = CRM_ADMIN_SETTINGS_PAGE (user_data);
+  set_busy (self, FALSE);
+  if (reply == NULL)
+    crm_admin_report_error (GTK_WIDGET (self), error);
+  else
+    crm_admin_report_notice (GTK_WIDGET (self), _("Saved."));
+  reload_all (self);
+}
+
+static void
+save (CrmAdminSettingsPage *self,
+      guint                 message_id,
+      GVariant             *body)
+{
+  set_busy (self, TRUE);
+  crm_session_call_async (self->session, message_id, body, self->cancellable, on_saved, self);
+}
+
+/* Calls `message_id` and hands the reply to `apply`. */
+typedef void (*Apply) (CrmAdminSettingsPage *self, GVariant *reply);
+
+typedef struct {
+  CrmAdminSettingsPage *self;
+  Apply                 apply;
+} Load;
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Load *load = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  CrmAdminSettingsPage *self = load->self;
+  Apply apply = load->apply;
+
+  g_free (load);
+  if (crm_admin_error_is_cancelled (error))
+    return;
+  set_busy (self, FALSE);
+  if (reply == NULL)
+    {
+      crm_admin_report_error (GTK_WIDGET (self), error);
+      return;
+    }
+  self->loading = TRUE;
+  apply (self, reply);
+  self->loading = FALSE;
+}
+
+static void
+load (CrmAdminSettingsPage *self,
+      guint                 message_id,
+      GVariant             *body,
+      Apply                 apply)
+{
+  Load *l = g_new0 (Load, 1);
+
+  l->self = self;
+  l->apply = apply;
+  set_busy (self, TRUE);
+  crm_session_call_async (self->session, message_id, body, self->cancellable, on_loaded, l);
+}
+
+/* ---- choice lists ------------------------------------------------------------ */
+
+static void move_choice (GtkButton *button, CrmAdminSettingsPage *self);
+
+static void
+rebuild_choice_box (CrmAdminSettingsPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->choice_box))))
+    {
+      /* The entries live on in self->choices; detach them first. */
+      GtkWidget *row_box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (child));
+
+      if (row_box)
+        for (GtkWidget *w = gtk_widget_get_first_child (row_box); w;)
+          {
+            GtkWidget *next = gtk_widget_get_next_sibling (w);
+
+            if (GTK_IS_ENTRY (w) || GTK_IS_CHECK_BUTTON (w))
+              gtk_box_remove (GTK_BOX (row_box), w);
+            w = next;
+          }
+      gtk_list_box_remove (self->choice_box, child);
+    }
+  for (guint i = 0; i < self->choices->len; i++)
+    {
+      ChoiceItem *item = self->choices->pdata[i];
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *up = gtk_button_new_from_icon_name ("go-up-symbolic");
+      GtkWidget *down = gtk_button_new_from_icon_name ("go-down-symbolic");
+
+      gtk_widget_set_tooltip_text (up, _("Move up"));
+      gtk_widget_set_tooltip_text (down, _("Move down"));
+      gtk_widget_set_sensitive (up, i > 0);
+      gtk_widget_set_sensitive (down, i + 1 < self->choices->len);
+      g_object_set_data (G_OBJECT (up), "crm-delta", GINT_TO_POINTER (-1));
+      g_object_set_data (G_OBJECT (down), "crm-delta", GINT_TO_POINTER (1));
+      g_object_set_data (G_OBJECT (up), "crm-item", item);
+      g_object_set_data (G_OBJECT (down), "crm-item", item);
+      g_signal_connect (up, "clicked", G_CALLBACK (move_choice), self);
+      g_signal_connect (down, "clicked", G_CALLBACK (move_choice), self);
+      gtk_widget_set_hexpand (GTK_WIDGET (item->label), TRUE);
+      gtk_box_append (GTK_BOX (row), GTK_WIDGET (item->label));
+      gtk_box_append (GTK_BOX (row), GTK_WIDGET (item->retired));
+      gtk_box_append (GTK_BOX (row), up);
+      gtk_box_append (GTK_BOX (row), down);
+      gtk_widget_set_margin_start (row, 6);
+      gtk_widget_set_margin_end (row, 6);
+      gtk_widget_set_margin_top (row, 2);
+      gtk_widget_set_margin_bottom (row, 2);
+      gtk_list_box_append (self->choice_box, row);
+    }
+}
+
+static void
+choice_item_free (gpointer data)
+{
+  ChoiceItem *item = data;
+
+  g_object_unref (item->label);
+  g_object_unref (item->retired);
+  g_free (item);
+}
+
+static ChoiceItem *
+choice_item_new (gint64      id,
+                 const char *label,
+                 gboolean    retired)
+{
+  ChoiceItem *item = g_new0 (ChoiceItem, 1);
+
+  item->id = id;
+  item->label = g_object_ref_sink (GTK_ENTRY (gtk_entry_new ()));
+  gtk_entry_set_max_length (item->label, 50);
+  gtk_editable_set_text (GTK_EDITABLE (item->label), label);
+  item->retired = g_object_ref_sink (GTK_CHECK_BUTTON (gtk_check_button_new_with_label (_("Retired"))));
+  gtk_check_button_set_active (item->retired, retired);
+  return item;
+}
+
+static void
+move_choice (GtkButton            *button,
+             CrmAdminSettingsPage *self)
+{
+  ChoiceItem *item = g_object_get_data (G_OBJECT (button), "crm-item");
+  int delta = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "crm-delta"));
+  guint index;
+
+  if (!g_ptr_array_find (self->choices, item, &index))
+    return;
+  if ((delta < 0 && index == 0) || (delta > 0 && index + 1 >= self->choices->len))
+    return;
+  self->choices->pdata[index] = self->choices->pdata[index + delta];
+  self->choices->pdata[index + delta] = item;
+  rebuild_choice_box (self);
+}
+
+static void
+apply_choices (CrmAdminSettingsPage *self,
+               GVariant             *reply)
+{
+  g_autoptr(GListStore) items = crm_admin_records_from_variant (reply);
+
+  g_ptr_array_set_size (self->choices, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (items)); i++)
+    {
+      g_autoptr(CrmAdminRecord) record = g_list_model_get_item (G_LIST_MODEL (items), i);
+
+      g_ptr_array_add (self->choices,
+                       choice_item_new (crm_admin_record_get_id (record),
+                                        crm_admin_record_get_string (record, "label"),
+                                        crm_admin_record_get_boolean (record, "retired")));
+    }
+  rebuild_choice_box (self);
+}
+
+static const char *
+chosen_list (CrmAdminSettingsPage *self)
+{
+  return named_code (self->list_dropdown, choice_lists, G_N_ELEMENTS (choice_lists));
+}
+
+static void
+load_choices (CrmAdminSettingsPage *self)
+{
+  load (self, CRM_MSG_CHOICE_LIST, g_variant_new ("(s)", chosen_list (self)), apply_choices);
+}
+
+static void
+add_choice_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CrmAdminSettingsPage *self = CRM_ADMIN_SETTINGS_PAGE (widget);
+  g_autofree char *label = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->new_choice))));
+
+  if (*label == '\0')
+    return;
+  g_ptr_array_add (self->choices, choice_item_new (0, label, FALSE));
+  gtk_editable_set_text (GTK_EDITABLE (self->new_choice), "");
+  rebuild_choice_box (self);
+}
+
+static void
+save_choices_activated (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  CrmAdminSettingsPage *self = CRM_ADMIN_SETTINGS_PAGE (widget);
+  g_autofree char *key = crm_new_idempotency_key ();
+  GVariantBuilder items;
+
+  g_variant_builder_init (&items, G_VARIANT_TYPE ("aa{sv}"));
+  for (guint i = 0; i < self->choices->len; i++)
+    {
+      ChoiceItem *item = self->choices->pdata[i];
+      g_autofree char *label = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (item->label))));
+      GVariantDict d;
+
+      if (*label == '\0')
+        {
+          g_autoptr(GError) error = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
+                                                 _("A choice cannot be empty; retire it instead."));
+          g_variant_builder_clear (&items);
+          crm_admin_report_error (widget, error);
+          gtk_widget_grab_focus (GTK_WIDGET (item->label));
+          return;
+        }
+      g_variant_dict_init (&d, NULL);
+      g_variant_dict_insert (&d, "id", "x", item->id);
+      g_variant_dict_insert (&d, "label", "s", label);
+      g_variant_dict_insert (&d, "sort", "i", (gint32) (i + 1));
+      g_variant_dict_insert (&d, "retired", "b", gtk_check_button_get_active (item->retired));
+      g_variant_builder_add_value (&items, g_variant_dict_end (&d));
+    }
+  save (self, CRM_MSG_CHOICE_SAVE,
+        g_variant_new ("(ss@aa{sv})", key, chosen_list (self), g_variant_builder_end (&items)));
+}
+
+/* ---- custom fields -------------------------------------------------------------- */
+
+static void
+apply_fields (CrmAdminSettingsPage *self,
+              GVariant             *reply)
+{
+  g_autoptr(GListStore) fresh = crm_admin_records_from_variant (reply);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (fresh)); i++)
+    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (fresh), i));
+  g_list_store_splice (self->fields, 0, g_list_model_get_n_items (G_LIST_MODEL (self->fields)),
+                       items->pdata, items->len);
+}
+
+static void
+on_field_selected (CrmAdminSettingsPage *self)
+{
+  CrmAdminRecord *field = crm_admin_selection_get (self->field_selection);
+  g_auto(GStrv) choices = NULL;
+  g_autofree char *joined = NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.save-field", field != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.retire-field", field != NULL);
+  if (field == NULL)
+    return;
+  choices = crm_admin_record_dup_strv (field, "choices");
+  joined = g_strjoinv ("，", choices);
+  gtk_editable_set_text (GTK_EDITABLE (self->field_key), crm_admin_record_get_string (field, "key"));
+  gtk_editable_set_text (GTK_EDITABLE (self->field_label), crm_admin_record_get_string (field, "label"));
+  named_select (self->field_type, field_types, G_N_ELEMENTS (field_types),
+                crm_admin_record_get_string (field, "type"));
+  gtk_check_button_set_active (self->field_required, crm_admin_record_get_boolean (field, "required"));
+  gtk_editable_set_text (GTK_EDITABLE (self->field_choices), joined);
+}
+
+/* "甲，乙, 丙、丁" → items; empty parts dropped. */
+static GStrv
+split_choices (const char *text)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GString) s = g_string_new (text);
+
+  g_string_replace (s, "，", ",", 0);
+  g_string_replace (s, "、", ",", 0);
+  g_string_replace (s, "；", ",", 0);
+  g_string_replace (s, ";", ",", 0);
+  parts = g_strsplit (s->str, ",", -1);
+  for (guint i = 0; parts[i]; i++)
+    {
+      g_strstrip (parts[i]);
+      if (*parts[i])
+        g_strv_builder_add (builder, parts[i]);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static void
+send_field (CrmAdminSettingsPage *self,
+            gint64                id)
+{
+  g_autofree char *key = crm_new_idempotency_key ();
+  g_autofree char *field_key = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->field_key))));
+  g_autofree char *label = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->field_label))));
+  g_auto(GStrv) choices = split_choices (gtk_editable_get_text (GTK_EDITABLE (self->field_choices)));
+  const char *type = named_code (self->field_type, field_types, G_N_ELEMENTS (field_types));
+  GVariantDict d;
+
+  if (*label == '\0' || (id == 0 && *field_key == '\0'))
+    {
+      g_autoptr(GError) error = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
+                                             _("Enter the field's code and label."));
+      crm_admin_report_error (GTK_WIDGET (self), error);
+      return;
+    }
+  if ((g_str_equal (type, "choice") || g_str_equal (type, "multi_choice")) && choices[0] == NULL)
+    {
+      g_autoptr(GError) error = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
+                                             _("A choice field needs its choices, separated by commas."));
+      crm_admin_report_error (GTK_WIDGET (self), error);
+      return;
+    }
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "id", "x", id);
+  g_variant_dict_insert (&d, "entity", "s", "customer");
+  if (id == 0)
+    g_variant_dict_insert (&d, "key", "s", field_key);
+  g_variant_dict_insert (&d, "label", "s", label);
+  g_variant_dict_insert (&d, "type", "s", type);
+  g_variant_dict_insert (&d, "required", "b", gtk_check_button_get_active (self->field_required));
+  g_variant_dict_insert (&d, "choices", "^as", choices);
+  save (self, CRM_MSG_CUSTOM_FIELD_SAVE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)));
+}
+
+static void
+add_field_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  send_field (CRM_ADMIN_SETTINGS_PAGE (widget), 0);
+}
+
+static void
+save_field_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CrmAdminSettingsPage *self = CRM_ADMIN_SETTINGS_PAGE (widget);
+  CrmAdminRecord *field = crm_admin_selection_get (self->field_selection);
+
+  if (field)
+    send_field (self, crm_admin_record_get_id (field));
+}
+
+static void
+retire_confirmed (GtkWidget *widget,
+                  gpointer   data)
+{
+  CrmAdminSettingsPage *self = CRM_ADMIN_SETTINGS_PAGE (widget);
+  g_autofree char *key = crm_new_idempotency_key ();
+
+  save (self, CRM_MSG_CUSTOM_FIELD_RETIRE, g_variant_new ("(sx)", key, (gint64) GPOINTER_TO_SIZE (data)));
+}
+
+static void
+retire_field_activated (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  CrmAdminSettingsPage *self = CRM_ADMIN_SETTINGS_PAGE (widget);
+  CrmAdminRecord *field = crm_admin_selection_get (self->field_selection);
+  g_autofree char *question = NULL;
+
+  if (field == NULL)
+    return;
+  question = g_strdup_printf (_("Retire the field “%s”?"), crm_admin_record_get_string (field, "label"));
+  crm_admin_confirm (widget, question,
+                     _("Forms stop offering it; values already entered are kept."),
+                     _("_Retire"), retire_confirmed,
+                     GSIZE_TO_POINTER ((gsize) crm_admin_record_get_id (field)));
+}
+
+static char *
+format_type (CrmAdminRecord *record,
+             const char     *key,
+             gpointer        data)
+{
+  const char *type = crm_admin_record_get_string (record, key);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (field_types); i++)
+    if (g_str_equal (field_types[i].code, type))
+      return g_strdup (_(field_types[i].label));
+  return g_strdup (type);
+}
+
+/* ---- numbering ---------------------------------------------------------------- */
+
+static void
+update_preview (CrmAdminSettingsPage *self)
+{
+  g_autofree char *prefix = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->prefix)));
+  CrmNumberingRule rule = {
+    .prefix = g_strstrip (prefix),
+    .date_pattern = named_code (self->date_pattern, date_patterns, G_N_ELEMENTS (date_patterns)),
+    .separator = named_code (self->separator, separators, G_N_ELEMENTS (separators)),
+    .width = (guint) gtk_spin_button_get_value_as_int (self->width),
+    .reset = (CrmNumberingReset) MIN (gtk_drop_down_get_selected (self->reset), G_N_ELEMENTS (resets) - 1),
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  if (!crm_numbering_rule_check (&rule, &error))
+    {
+      gtk_label_set_text (self->preview, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->preview), "error");
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.save-numbering", FALSE);
+      return;
+    }
+  {
+    g_autofree char *first = crm_numbering_format (&rule, now, 1);
+    g_autofree char *text = g_strdup_printf (_("First number of a period: %s"), first);
+
+    gtk_label_set_text (self->preview, text);
+  }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->preview), "error");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.save-numbering", TRUE);
+}
+
+static void
+apply_numbering (CrmAdminSettingsPage *self,
+                 GVariant             *reply)
+{
+  g_autoptr(CrmAdminRecord) rule = crm_admin_record_new (reply);
+  g_autofree char *next = NULL;
+
+  gtk_editable_set_text (GTK_EDITABLE (self->prefix), crm_admin_record_get_string (rule, "prefix"));
+  named_select (self->date_pattern, date_patterns, G_N_ELEMENTS (date_patterns),
+                crm_admin_record_get_string (rule, "date_pattern"));
+  named_select (self->separator, separators, G_N_ELEMENTS (separators),
+                crm_admin_record_get_string (rule, "separator"));
+  gtk_spin_button_set_value (self->width, MAX (1, crm_admin_record_get_int (rule, "width")));
+  named_select (self->reset, resets, G_N_ELEMENTS (resets), crm_admin_record_get_string (rule, "reset"));
+  next = g_strdup_printf (_("Next number the server gives: %s"), crm_admin_record_get_string (rule, "next"));
+  gtk_label_set_text (self->next_number, next);
+  update_preview (self);
+}
+
+static void
+save_numbering_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  CrmAdminSettingsPage *self = CRM_ADMIN_SETTINGS_PAGE (widget);
+  g_autofree char *key = crm_new_idempotency_key ();
+  g_autofree char *prefix = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->prefix))));
+  GVariantDict d;
+
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "prefix", "s", prefix);
+  g_variant_dict_insert (&d, "date_pattern", "s",
+                         named_code (self->date_pattern, date_patterns, G_N_ELEMENTS (date_patterns)));
+  g_variant_dict_insert (&d, "separator", "s",
+                         named_code (self->separator, separators, G_N_ELEMENTS (separators)));
+  g_variant_dict_insert (&d, "width", "i", (gint32) gtk_spin_button_get_value_as_int (self->width));
+  g_variant_dict_insert (&d, "reset", "s", named_code (self->reset, resets, G_N_ELEMENTS (resets)));
+  save (self, CRM_MSG_NUMBERING_SAVE,
+        g_variant_new ("(ss@a{sv})", key, "customer", g_variant_dict_end (&d)));
+}
+
+/* ---- entry rules ---------------------------------------------------------------- */
+
+static void
+apply_entry_rule (CrmAdminSettingsPage *self,
+                  GVariant             *reply)
+{
+  g_autoptr(CrmAdminRecord) rule = crm_admin_record_new (reply);
+  g_auto(GStrv) required = crm_admin_record_dup_strv (rule, "required");
+  g_autoptr(GVariant) formats = g_variant_lookup_value (reply, "formats", G_VARIANT_TYPE ("a{ss}"));
+  const char *phone = NULL, *postal = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->required);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    gtk_check_button_set_active (value, g_strv_contains ((const char * const *) required, key));
+  if (formats)
+    {
+      g_variant_lookup (formats, "phones", "&s", &phone);
+      g_variant_lookup (formats, "postal_code", "&s", &postal);
+    }
+  gtk_drop_down_set_selected (self->phone_format,
+                              g_strcmp0 (phone, "mobile") == 0 ? 1 : g_strcmp0 (phone, "phone") == 0 ? 2 : 0);
+  gtk_check_button_set_active (self->postal_format, g_strcmp0 (postal, "postal_code") == 0);
+  named_select (self->duplicate, duplicates, G_N_ELEMENTS (duplicates),
+                crm_admin_record_get_string (rule, "duplicate_name"));
+}
+
+static void
+save_entry_rule_activated (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  CrmAdminSettingsPage *self = CRM_ADMIN_SETTINGS_PAGE (widget);
+  g_autofree char *key = crm_new_idempotency_key ();
+  g_autoptr(GStrvBuilder) required = g_strv_builder_new ();
+  g_auto(GStrv) fields = NULL;
+  GVariantBuilder formats;
+  GVariantDict d;
+  guint phone = gtk_drop_down_get_selected (self->phone_format);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (rule_fields); i++)
+    if (gtk_check_button_get_active (g_hash_table_lookup (self->required, rule_fields[i].code)))
+      g_strv_builder_add (required, rule_fields[i].code);
+  fields = g_strv_builder_end (required);
+  g_variant_builder_init (&formats, G_VARIANT_TYPE ("a{ss}"));
+  if (phone == 1 || phone == 2)
+    g_variant_builder_add (&formats, "{ss}", "phones", phone == 1 ? "mobile" : "phone");
+  if (gtk_check_button_get_active (self->postal_format))
+    g_variant_builder_add (&formats, "{ss}", "postal_code", "postal_code");
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "required", "^as", fields);
+  g_variant_dict_insert_value (&d, "formats", g_variant_builder_end (&formats));
+  g_variant_dict_insert (&d, "duplicate_name", "s",
+                         named_code (self->duplicate, duplicates, G_N_ELEMENTS (duplicates)));
+  save (self, CRM_MSG_ENTRY_RULE_SAVE, g_variant_new ("(ss@a{sv})", key, "customer", g_variant_dict_end (&d)));
+}
+
+/* ---- switches ------------------------------------------------------------------ */
+
+static void
+apply_switches (CrmAdminSettingsPage *self,
+                GVariant             *reply)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->switch_widgets);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gboolean on = FALSE;
+
+      g_variant_lookup (reply, key, "b", &on);
+      gtk_switch_set_active (value, on);
+    }
+}
+
+static gboolean
+on_switch_set (GtkSwitch            *widget,
+               gboolean              state,
+               CrmAdminSettingsPage *self)
+{
+  g_autofree char *key = NULL;
+  GVariantDict d;
+
+  if (self->loading)
+    return FALSE;
+  key = crm_new_idempotency_key ();
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, g_object_get_data (G_OBJECT (widget), "crm-key"), "b", state);
+  save (self, CRM_MSG_SETTING_SET, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)));
+  return FALSE;
+}
+
+/* ---- page ------------------------------------------------------------------------ */
+
+static void
+reload_all (CrmAdminSettingsPage *self)
+{
+  load_choices (self);
+  load (self, CRM_MSG_CUSTOM_FIELD_LIST, g_variant_new ("(s)", "customer"), apply_fields);
+  load (self, CRM_MSG_NUMBERING_GET, g_variant_new ("(s)", "customer"), apply_numbering);
+  load (self, CRM_MSG_ENTRY_RULE_GET, g_variant_new ("(s)", "customer"), apply_entry_rule);
+  load (self, CRM_MSG_SETTING_GET, g_variant_new ("()"), apply_switches);
+}
+
+static void
+settings_reload (CrmAdminPage *page)
+{
+  reload_all (CRM_ADMIN_SETTINGS_PAGE (page));
+}
+
+static gboolean
+settings_watches_entity (CrmAdminPage *page,
+                         const char   *entity)
+{
+  return g_str_equal (entity, "choice") || g_str_equal (entity, "custom_field") ||
+         g_str_equal (entity, "setting");
+}
+
+static gboolean
+settings_is_busy (CrmAdminPage *page)
+{
+  return CRM_ADMIN_SETTINGS_PAGE (page)->busy > 0;
+}
+
+static void
+crm_admin_settings_page_iface_init (CrmAdminPageInterface *iface)
+{
+  iface->reload = settings_reload;
+  iface->watches_entity = settings_watches_entity;
+  iface->is_busy = settings_is_busy;
+}
+
+static void
+crm_admin_settings_page_dispose (GObject *object)
+{
+  CrmAdminSettingsPage *self = CRM_ADMIN_SETTINGS_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->choices, g_ptr_array_unref);
+  g_clear_pointer (&self->required, g_hash_table_unref);
+  g_clear_pointer (&self->switch_widgets, g_hash_table_unref);
+  g_clear_object (&self->fields);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (crm_admin_settings_page_parent_class)->dispose (object);
+}
+
+static void
+crm_admin_settings_page_class_init (CrmAdminSettingsPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = crm_admin_settings_page_dispose;
+  gtk_widget_class_install_action (widget_class, "settings.add-choice", NULL, add_choice_activated);
+  gtk_widget_class_install_action (widget_class, "settings.save-choices", NULL, save_choices_activated);
+  gtk_widget_class_install_action (widget_class, "settings.add-field", NULL, add_field_activated);
+  gtk_widget_class_install_action (widget_class, "settings.save-field", NULL, save_field_activated);
+  gtk_widget_class_install_action (widget_class, "settings.retire-field", NULL, retire_field_activated);
+  gtk_widget_class_install_action (widget_class, "settings.save-numbering", NULL, save_numbering_activated);
+  gtk_widget_class_install_action (widget_class, "settings.save-entry-rule", NULL, save_entry_rule_activated);
+}
+
+static GtkWidget *
+action_button (const char *label,
+               const char *action)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  return button;
+}
+
+static GtkWidget *
+tab_box (void)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 12);
+  return box;
+}
+
+static GtkWidget *
+row_of (const char *label_text,
+        GtkWidget  *child)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new_with_mnemonic (label_text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), child);
+  gtk_widget_set_size_request (label, 140, -1);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), child);
+  return box;
+}
+
+static void
+on_new_choice_activate (CrmAdminSettingsPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "settings.add-choice", NULL);
+}
+
+static GtkWidget *
+build_choices_tab (CrmAdminSettingsPage *self)
+{
+  GtkWidget *box = tab_box ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *add = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *button;
+  GtkWidget *hint = gtk_label_new (_("Renaming a choice also renames it in every record; a retired "
+                                     "choice stays on old records but is no longer offered."));
+
+  self->list_dropdown = named_dropdown (choice_lists, G_N_ELEMENTS (choice_lists));
+  g_signal_connect_swapped (self->list_dropdown, "notify::selected", G_CALLBACK (load_choices), self);
+  gtk_box_append (GTK_BOX (box), row_of (_("_List"), GTK_WIDGET (self->list_dropdown)));
+  gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (hint), 0);
+  gtk_widget_add_css_class (hint, "dim-label");
+  gtk_box_append (GTK_BOX (box), hint);
+  self->choice_box = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->choice_box, GTK_SELECTION_NONE);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->choice_box));
+  gtk_widget_add_css_class (scrolled, "frame");
+  gtk_box_append (GTK_BOX (box), scrolled);
+  self->new_choice = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (self->new_choice, _("New choice"));
+  gtk_entry_set_max_length (self->new_choice, 50);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->new_choice), TRUE);
+  g_signal_connect_swapped (self->new_choice, "activate", G_CALLBACK (on_new_choice_activate), self);
+  gtk_box_append (GTK_BOX (add), GTK_WIDGET (self->new_choice));
+  gtk_box_append (GTK_BOX (add), action_button (_("_Add"), "settings.add-choice"));
+  button = action_button (_("_Save List"), "settings.save-choices");
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_box_append (GTK_BOX (add), button);
+  gtk_box_append (GTK_BOX (box), add);
+  return box;
+}
+
+static GtkWidget *
+build_fields_tab (CrmAdminSettingsPage *self)
+{
+  GtkWidget *box = tab_box ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkColumnView *view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
+  GtkWidget *hint = gtk_label_new (_("Custom fields of customers appear in forms, lists, search, "
+                                     "filters, import and export."));
+
+  gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (hint), 0);
+  gtk_widget_add_css_class (hint, "dim-label");
+  gtk_box_append (GTK_BOX (box), hint);
+  self->fields = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
+  gtk_column_view_set_show_row_separators (view, TRUE);
+  crm_admin_column_add (view, _("Label"), "label", NULL, NULL);
+  crm_admin_column_add (view, _("Code"), "key", NULL, NULL);
+  crm_admin_column_add (view, _("Type"), "type", format_type, NULL);
+  crm_admin_column_add (view, _("Required"), "required", NULL, NULL);
+  crm_admin_column_add (view, _("Choices"), "choices", NULL, NULL);
+  crm_admin_column_add (view, _("Retired"), "retired", NULL, NULL);
+  self->field_selection = crm_admin_column_view_set_model (view, G_LIST_MODEL (self->fields));
+  g_signal_connect_swapped (self->field_selection, "notify::selected", G_CALLBACK (on_field_selected), self);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (view));
+  gtk_widget_add_css_class (scrolled, "frame");
+  gtk_box_append (GTK_BOX (box), scrolled);
+
+  self->field_label = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_max_length (self->field_label, 50);
+  gtk_box_append (GTK_BOX (box), row_of (_("_Label"), GTK_WIDGET (self->field_label)));
+  self->field_key = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_max_length (self->field_key, 32);
+  gtk_entry_set_placeholder_text (self->field_key, _("e.g. wechat (letters, digits, _)"));
+  gtk_box_append (GTK_BOX (box), row_of (_("C_ode"), GTK_WIDGET (self->field_key)));
+  self->field_type = named_dropdown (field_types, G_N_ELEMENTS (field_types));
+  gtk_box_append (GTK_BOX (box), row_of (_("_Type"), GTK_WIDGET (self->field_type)));
+  self->field_required = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("Must be _filled in")));
+  gtk_box_append (GTK_BOX (box), row_of ("", GTK_WIDGET (self->field_required)));
+  self->field_choices = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (self->field_choices, _("For choice fields: 甲，乙，丙"));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->field_choices), TRUE);
+  gtk_box_append (GTK_BOX (box), row_of (_("C_hoices"), GTK_WIDGET (self->field_choices)));
+  gtk_box_append (GTK_BOX (buttons), action_button (_("Add as _New Field"), "settings.add-field"));
+  gtk_box_append (GTK_BOX (buttons), action_button (_("_Save Field"), "settings.save-field"));
+  gtk_box_append (GTK_BOX (buttons), action_button (_("_Retire Field…"), "settings.retire-field"));
+  gtk_box_append (GTK_BOX (box), buttons);
+  return box;
+}
+
+static GtkWidget *
+build_numbering_tab (CrmAdminSettingsPage *self)
+{
+  GtkWidget *box = tab_box ();
+  GtkWidget *button;
+  GtkWidget *hint = gtk_label_new (_("Customer numbers: unique and without gaps, even when many "
+                                     "people add customers at the same moment."));
+
+  gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (hint), 0);
+  gtk_widget_add_css_class (hint, "dim-label");
+  gtk_box_append (GTK_BOX (box), hint);
+  self->prefix = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_max_length (self->prefix, 16);
+  g_signal_connect_swapped (self->prefix, "changed", G_CALLBACK (update_preview), self);
+  gtk_box_append (GTK_BOX (box), row_of (_("_Prefix"), GTK_WIDGET (self->prefix)));
+  self->date_pattern = named_dropdown (date_patterns, G_N_ELEMENTS (date_patterns));
+  g_signal_connect_swapped (self->date_pattern, "notify::selected", G_CALLBACK (update_preview), self);
+  gtk_box_append (GTK_BOX (box), row_of (_("_Date part"), GTK_WIDGET (self->date_pattern)));
+  self->separator = named_dropdown (separators, G_N_ELEMENTS (separators));
+  g_signal_connect_swapped (self->separator, "notify::selected", G_CALLBACK (update_preview), self);
+  gtk_box_append (GTK_BOX (box), row_of (_("_Separator"), GTK_WIDGET (self->separator)));
+  self->width = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 12, 1));
+  g_signal_connect_swapped (self->width, "value-changed", G_CALLBACK (update_preview), self);
+  gtk_box_append (GTK_BOX (box), row_of (_("Sequence _digits"), GTK_WIDGET (self->width)));
+  self->reset = named_dropdown (resets, G_N_ELEMENTS (resets));
+  g_signal_connect_swapped (self->reset, "notify::selected", G_CALLBACK (update_preview), self);
+  gtk_box_append (GTK_BOX (box), row_of (_("_Restart counting"), GTK_WIDGET (self->reset)));
+  self->preview = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->preview, 0);
+  gtk_label_set_selectable (self->preview, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->preview), "admin-big-number");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->preview));
+  self->next_number = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->next_number, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->next_number), "dim-label");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->next_number));
+  button = action_button (_("_Save Rule"), "settings.save-numbering");
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  gtk_box_append (GTK_BOX (box), button);
+  return box;
+}
+
+static GtkWidget *
+build_entry_tab (CrmAdminSettingsPage *self)
+{
+  GtkWidget *box = tab_box ();
+  GtkWidget *flow = gtk_flow_box_new ();
+  GtkWidget *title = gtk_label_new (_("Required customer fields"));
+  GtkWidget *button;
+  const char *phone_formats[] = { _("Any"), _("Mobile numbers only"), _("Mobile or landline"), NULL };
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "admin-section-title");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 4);
+  for (gsize i = 0; i < G_N_ELEMENTS (rule_fields); i++)
+    {
+      GtkWidget *check = gtk_check_button_new_with_label (_(rule_fields[i].label));
+
+      g_hash_table_insert (self->required, (gpointer) rule_fields[i].code, check);
+      gtk_flow_box_append (GTK_FLOW_BOX (flow), check);
+    }
+  gtk_box_append (GTK_BOX (box), flow);
+  title = gtk_label_new (_("Formats"));
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "admin-section-title");
+  gtk_box_append (GTK_BOX (box), title);
+  self->phone_format = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (phone_formats));
+  gtk_box_append (GTK_BOX (box), row_of (_("_Phone numbers"), GTK_WIDGET (self->phone_format)));
+  self->postal_format = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("Postal code must have _6 digits")));
+  gtk_box_append (GTK_BOX (box), row_of ("", GTK_WIDGET (self->postal_format)));
+  self->duplicate = named_dropdown (duplicates, G_N_ELEMENTS (duplicates));
+  gtk_box_append (GTK_BOX (box), row_of (_("Duplicate _names"), GTK_WIDGET (self->duplicate)));
+  button = action_button (_("_Save Rules"), "settings.save-entry-rule");
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  gtk_box_append (GTK_BOX (box), button);
+  return box;
+}
+
+static GtkWidget *
+build_switches_tab (CrmAdminSettingsPage *self)
+{
+  GtkWidget *box = tab_box ();
+
+  for (gsize i = 0; i < G_N_ELEMENTS (switches); i++)
+    {
+      GtkWidget *widget = gtk_switch_new ();
+
+      gtk_widget_set_halign (widget, GTK_ALIGN_START);
+      g_object_set_data (G_OBJECT (widget), "crm-key", (gpointer) switches[i].code);
+      g_signal_connect (widget, "state-set", G_CALLBACK (on_switch_set), self);
+      g_hash_table_insert (self->switch_widgets, (gpointer) switches[i].code, widget);
+      gtk_box_append (GTK_BOX (box), row_of (_(switches[i].label), widget));
+    }
+  return box;
+}
+
+static void
+crm_admin_settings_page_init (CrmAdminSettingsPage *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->choices = g_ptr_array_new_with_free_func (choice_item_free);
+  self->required = g_hash_table_new (g_str_hash, g_str_equal);
+  self->switch_widgets = g_hash_table_new (g_str_hash, g_str_equal);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+  gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
+
+  self->notebook = GTK_NOTEBOOK (gtk_notebook_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->notebook), TRUE);
+  gtk_notebook_append_page (self->notebook, build_choices_tab (self), gtk_label_new (_("Choice lists")));
+  gtk_notebook_append_page (self->notebook, build_fields_tab (self), gtk_label_new (_("Custom fields")));
+  gtk_notebook_append_page (self->notebook, build_numbering_tab (self), gtk_label_new (_("Numbering")));
+  gtk_notebook_append_page (self->notebook, build_entry_tab (self), gtk_label_new (_("Entry rules")));
+  gtk_notebook_append_page (self->notebook, build_switches_tab (self), gtk_label_new (_("Global switches")));
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->notebook));
+  on_field_selected (self);
+}
 
 GtkWidget *
 crm_admin_settings_page_new (CrmSession *session)
 {
-  return g_object_new (CRM_TYPE_ADMIN_SETTINGS_PAGE, NULL);
+  CrmAdminSettingsPage *self = g_object_new (CRM_TYPE_ADMIN_SETTINGS_PAGE, NULL);
+
+  self->session = g_object_ref (session);
+  reload_all (self);
+  return GTK_WIDGET (self);
+}
+
+void
+crm_admin_settings_page_show_tab (CrmAdminSettingsPage *self,
+                                  const char           *tab)
+{
+  static const char *tabs[] = { "choices", "fields", "numbering", "entry", "switches" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (tabs); i++)
+    if (g_str_equal (tabs[i], tab))
+      gtk_notebook_set_current_page (self->notebook, i);
+}
+
+guint
+crm_admin_settings_page_get_n_choices (CrmAdminSettingsPage *self)
+{
+  return self->choices->len;
+}
+
+GtkEditable *
+crm_admin_settings_page_get_choice_entry (CrmAdminSettingsPage *self,
+                                          guint                 position)
+{
+  if (position >= self->choices->len)
+    return NULL;
+  return GTK_EDITABLE (((ChoiceItem *) self->choices->pdata[position])->label);
+}
+
+GtkEditable *
+crm_admin_settings_page_get_entry (CrmAdminSettingsPage *self,
+                                   const char           *field)
+{
+  if (g_str_equal (field, "prefix"))
+    return GTK_EDITABLE (self->prefix);
+  if (g_str_equal (field, "new_choice"))
+    return GTK_EDITABLE (self->new_choice);
+  if (g_str_equal (field, "field_key"))
+    return GTK_EDITABLE (self->field_key);
+  if (g_str_equal (field, "field_label"))
+    return GTK_EDITABLE (self->field_label);
+  if (g_str_equal (field, "field_choices"))
+    return GTK_EDITABLE (self->field_choices);
+  return NULL;
+}
+
+const char *
+crm_admin_settings_page_get_preview (CrmAdminSettingsPage *self)
+{
+  return gtk_label_get_text (self->preview);
 }

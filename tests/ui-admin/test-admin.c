@@ -44,6 +44,8 @@ static CrmConnection  *worker;      /* the edited user's own session */
 static GPtrArray      *worker_pushes; /* GVariant "(as)" of each push.permissions */
 static CrmConnection  *worker2;     /* signed in with the temporary password */
 static gboolean        worker2_signed_out;
+static CrmConnection  *worker3;     /* signed in again after the forced sign-out */
+static char           *temporary_password;
 static char           *tmp_dir;
 static gint64          department_id;
 static gint64          group_id;
@@ -559,6 +561,7 @@ test_reset_password (void)
   g_assert_error (error, CRM_ERROR, CRM_ERROR_AUTH_FAILED);
   g_assert_null (again);
   g_clear_error (&error);
+  temporary_password = g_strdup (temporary);
   worker2 = crm_test_server_connect (server, LOGIN, temporary, &error);
   g_assert_no_error (error);
   g_assert_nonnull (worker2);
@@ -633,6 +636,227 @@ test_sessions_and_force_sign_out (void)
   g_assert_cmpuint (crm_admin_accounts_page_get_n_sessions (accounts), ==, 0);
 }
 
+static void
+on_worker3_push (CrmConnection *connection,
+                 guint          message_id,
+                 GVariant      *body,
+                 gpointer       data)
+{
+  on_worker_push (connection, message_id, body, data);
+}
+
+static gboolean
+roles_loaded (gpointer data)
+{
+  return console_idle (NULL) && crm_admin_roles_page_select (page ("roles"), data);
+}
+
+static void
+test_role_matrix_live (void)
+{
+  CrmAdminRolesPage *roles = page ("roles");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) rows = NULL;
+  g_autoptr(GVariant) row = NULL;
+  g_autoptr(GVariant) grants = NULL;
+  guint32 scope = 99;
+  guint before;
+
+  /* The person signs in again; the role change reaches that session. */
+  worker3 = crm_test_server_connect (server, LOGIN, temporary_password, &error);
+  g_assert_no_error (error);
+  g_signal_connect (worker3, "push", G_CALLBACK (on_worker3_push), NULL);
+  before = worker_pushes->len;
+
+  crm_admin_window_show_page (console (), "roles");
+  g_assert_true (wait_for (roles_loaded, (gpointer) "salesperson", WAIT_S));
+  /* The template's grants are shown as the server has them. */
+  g_assert_true (crm_admin_roles_page_get_grant (roles, "customer.view", NULL));
+  g_assert_false (crm_admin_roles_page_get_grant (roles, "customer.import", NULL));
+  g_assert_true (crm_admin_roles_page_set_grant (roles, "customer.import", TRUE, 0));
+  screenshot (GTK_WIDGET (console ()), "role-matrix");
+  gtk_widget_activate_action (GTK_WIDGET (roles), "roles.save", NULL);
+  g_assert_true (wait_for (worker_pushed_since, GUINT_TO_POINTER (before), WAIT_S));
+  g_assert_true (worker_can ((gpointer) "customer.import"));
+  wait_idle ();
+  assert_no_error_banner ();
+
+  rows = server_list (CRM_MSG_ROLE_LIST);
+  row = find_row (rows, "name", "salesperson");
+  g_assert_nonnull (row);
+  grants = g_variant_lookup_value (row, "permissions", G_VARIANT_TYPE ("a(su)"));
+  g_assert_nonnull (grants);
+  {
+    GVariantIter iter;
+    const char *permission;
+    guint32 s;
+
+    g_variant_iter_init (&iter, grants);
+    while (g_variant_iter_next (&iter, "(&su)", &permission, &s))
+      if (g_str_equal (permission, "customer.import"))
+        scope = s;
+  }
+  g_assert_cmpuint (scope, ==, 0);
+}
+
+static void
+test_numbering_preview (void)
+{
+  CrmAdminSettingsPage *settings = page ("settings");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) rule = NULL;
+  const char *prefix = NULL;
+
+  crm_admin_window_show_page (console (), "settings");
+  wait_idle ();
+  crm_admin_settings_page_show_tab (settings, "numbering");
+  type_text (crm_admin_settings_page_get_entry (settings, "prefix"), "JK");
+  /* The preview follows the typing, before anything is saved. */
+  g_assert_nonnull (strstr (crm_admin_settings_page_get_preview (settings), "JK-"));
+  screenshot (GTK_WIDGET (console ()), "numbering-preview");
+  /* A bad prefix is explained and cannot be saved. */
+  type_text (crm_admin_settings_page_get_entry (settings, "prefix"), "J K!");
+  g_assert_null (strstr (crm_admin_settings_page_get_preview (settings), "J K!-"));
+  type_text (crm_admin_settings_page_get_entry (settings, "prefix"), "JK");
+  gtk_widget_activate_action (GTK_WIDGET (settings), "settings.save-numbering", NULL);
+  wait_idle ();
+  assert_no_error_banner ();
+
+  rule = crm_connection_call_sync (admin_conn, CRM_MSG_NUMBERING_GET, g_variant_new ("(s)", "customer"),
+                                   NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_variant_lookup (rule, "prefix", "&s", &prefix));
+  g_assert_cmpstr (prefix, ==, "JK");
+}
+
+static void
+test_rename_choice (void)
+{
+  CrmAdminSettingsPage *settings = page ("settings");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) items = NULL;
+  g_autoptr(GVariant) renamed = NULL;
+  g_autofree char *old = NULL;
+
+  crm_admin_settings_page_show_tab (settings, "choices");
+  wait_idle ();
+  g_assert_cmpuint (crm_admin_settings_page_get_n_choices (settings), >, 0);
+  old = g_strdup (gtk_editable_get_text (crm_admin_settings_page_get_choice_entry (settings, 0)));
+  type_text (crm_admin_settings_page_get_choice_entry (settings, 0), "智能制造");
+  screenshot (GTK_WIDGET (console ()), "choice-list");
+  gtk_widget_activate_action (GTK_WIDGET (settings), "settings.save-choices", NULL);
+  wait_idle ();
+  assert_no_error_banner ();
+
+  items = crm_connection_call_sync (admin_conn, CRM_MSG_CHOICE_LIST, g_variant_new ("(s)", "industry"),
+                                    NULL, &error);
+  g_assert_no_error (error);
+  renamed = find_row (items, "label", "智能制造");
+  g_assert_nonnull (renamed);
+  g_assert_null (find_row (items, "label", old));
+}
+
+static gboolean
+audit_has_rows (gpointer data)
+{
+  return console_idle (NULL) && crm_admin_audit_page_get_n_rows (page ("audit")) > 0;
+}
+
+static void
+test_audit_diff (void)
+{
+  CrmAdminAuditPage *audit = page ("audit");
+
+  crm_admin_window_show_page (console (), "audit");
+  g_assert_true (wait_for (audit_has_rows, NULL, WAIT_S));
+  /* Only updates of users: the role given to 张伟 is among them. */
+  g_assert_true (crm_admin_audit_page_set_filter (audit, "user", "update"));
+  gtk_widget_activate_action (GTK_WIDGET (audit), "audit.search", NULL);
+  g_assert_true (wait_for (audit_has_rows, NULL, WAIT_S));
+  assert_no_error_banner ();
+  g_assert_true (crm_admin_audit_page_select_row (audit, 0));
+  g_assert_cmpuint (crm_admin_audit_page_get_n_changes (audit), >, 0);
+  screenshot (GTK_WIDGET (console ()), "audit-diff");
+
+  /* A malformed date is refused in the window. */
+  type_text (crm_admin_audit_page_get_date_entry (audit, FALSE), "2026-13-45");
+  gtk_widget_activate_action (GTK_WIDGET (audit), "audit.search", NULL);
+  g_assert_true (crm_admin_window_message_is_error (console ()));
+  type_text (crm_admin_audit_page_get_date_entry (audit, FALSE), "");
+  gtk_widget_activate_action (GTK_WIDGET (console ()), "admin.dismiss", NULL);
+}
+
+static gboolean
+recycled (gpointer data)
+{
+  return console_idle (NULL) && crm_admin_recycle_page_select (page ("recycle"), data);
+}
+
+static gboolean
+not_recycled (gpointer data)
+{
+  return console_idle (NULL) && !crm_admin_recycle_page_select (page ("recycle"), data);
+}
+
+static gint64
+create_and_delete_customer (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) created = NULL;
+  g_autoptr(GVariant) deleted = NULL;
+  g_autofree char *key = crm_new_idempotency_key ();
+  g_autofree char *key2 = crm_new_idempotency_key ();
+  gint64 id, version;
+
+  created = crm_connection_call_sync (admin_conn, CRM_MSG_CUSTOMER_CREATE,
+                                      g_variant_new_parsed ("(%s, {'name': <%s>})", key, name),
+                                      NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (created, "(xx)", &id, &version);
+  deleted = crm_connection_call_sync (admin_conn, CRM_MSG_CUSTOMER_DELETE,
+                                      g_variant_new ("(sxx)", key2, id, version), NULL, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+test_recycle_restore_purge (void)
+{
+  CrmAdminRecyclePage *recycle = page ("recycle");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) record = NULL;
+  g_autoptr(GVariant) gone = NULL;
+  gint64 restored_id = create_and_delete_customer ("杭州回收测试有限公司");
+  gint64 purged_id = create_and_delete_customer ("苏州清除测试有限公司");
+  g_autofree char *key = crm_new_idempotency_key ();
+
+  crm_admin_window_show_page (console (), "recycle");
+  g_assert_true (wait_for (recycled, (gpointer) "杭州回收测试有限公司", WAIT_S));
+  screenshot (GTK_WIDGET (console ()), "recycle-bin");
+  gtk_widget_activate_action (GTK_WIDGET (recycle), "recycle.restore", NULL);
+  g_assert_true (wait_for (not_recycled, (gpointer) "杭州回收测试有限公司", WAIT_S));
+  assert_no_error_banner ();
+  record = crm_connection_call_sync (admin_conn, CRM_MSG_CUSTOMER_GET,
+                                     g_variant_new ("(x)", restored_id), NULL, &error);
+  g_assert_no_error (error);
+
+  /* Purge asks first. */
+  g_assert_true (crm_admin_recycle_page_select (recycle, "苏州清除测试有限公司"));
+  gtk_widget_activate_action (GTK_WIDGET (recycle), "recycle.purge", NULL);
+  g_assert_true (wait_for (confirm_shown, NULL, WAIT_S));
+  screenshot (GTK_WIDGET (crm_admin_get_confirm_dialog ()), "purge-confirm");
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_dialog_response (GTK_DIALOG (crm_admin_get_confirm_dialog ()), GTK_RESPONSE_ACCEPT);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_assert_true (wait_for (not_recycled, (gpointer) "苏州清除测试有限公司", WAIT_S));
+  assert_no_error_banner ();
+  gone = crm_connection_call_sync (admin_conn, CRM_MSG_RECYCLE_RESTORE,
+                                   g_variant_new ("(ssx)", key, "customer", purged_id),
+                                   NULL, &error);
+  g_assert_null (gone);
+  g_assert_nonnull (error);
+}
+
 /* ---- setup -------------------------------------------------------------- */
 
 static void
@@ -703,6 +927,11 @@ main (int   argc,
   g_test_add_func ("/ui/admin/accounts/deny-live", test_deny_live);
   g_test_add_func ("/ui/admin/accounts/reset-password", test_reset_password);
   g_test_add_func ("/ui/admin/accounts/force-sign-out", test_sessions_and_force_sign_out);
+  g_test_add_func ("/ui/admin/roles/matrix-live", test_role_matrix_live);
+  g_test_add_func ("/ui/admin/settings/numbering-preview", test_numbering_preview);
+  g_test_add_func ("/ui/admin/settings/rename-choice", test_rename_choice);
+  g_test_add_func ("/ui/admin/audit/diff", test_audit_diff);
+  g_test_add_func ("/ui/admin/recycle/restore-purge", test_recycle_restore_purge);
 
   status = g_test_run ();
 
@@ -715,6 +944,10 @@ main (int   argc,
   if (worker2)
     crm_connection_close (worker2);
   g_clear_object (&worker2);
+  if (worker3)
+    crm_connection_close (worker3);
+  g_clear_object (&worker3);
+  g_free (temporary_password);
   g_clear_object (&worker);
   if (admin_conn)
     crm_connection_close (admin_conn);
