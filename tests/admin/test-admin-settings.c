@@ -444,6 +444,7 @@ test_numbering_concurrent (void)
   g_autoptr(GHashTable) codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   int numbers[CREATORS * PER_CREATOR];
   const char *next = NULL;
+  gint64 started;
 
   /* Rules that would repeat numbers are refused. */
   save_numbering (admin, dict_new ("prefix", g_variant_new_string ("T"),
@@ -463,6 +464,7 @@ test_numbering_concurrent (void)
 
   for (guint i = 0; i < CREATORS; i++)
     creators[i] = admin_test_connect_admin ();
+  started = g_get_monotonic_time ();
   for (guint r = 0; r < PER_CREATOR; r++)
     for (guint i = 0; i < CREATORS; i++)
       {
@@ -480,6 +482,10 @@ test_numbering_concurrent (void)
     while (c.pending > 0 && g_get_monotonic_time () < deadline)
       g_main_context_iteration (NULL, TRUE);
   }
+  /* Informational only (no timing assertion): see the report. */
+  g_test_message ("numbering: %u creates from %u connections in %.2f s",
+                  CREATORS * PER_CREATOR, CREATORS,
+                  (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
   g_assert_cmpuint (c.pending, ==, 0);
   g_assert_cmpuint (c.failed, ==, 0);
   g_assert_cmpuint (c.ids->len, ==, CREATORS * PER_CREATOR);
@@ -752,9 +758,110 @@ test_recycle (void)
   }
 }
 
+/* ---- Hostile input ---- */
+
+static void
+expect_refused (CrmConnection *conn, guint id, GVariant *body)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_connection_call_sync (conn, id, body, NULL, &error);
+
+  if (reply != NULL || !g_error_matches (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD))
+    g_test_message ("%s: %s", crm_message_lookup (id)->name, error ? error->message : "accepted");
+  g_assert_null (reply);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+  g_assert_cmpstr (error->message, !=, "");
+}
+
+static void
+test_hostile_input (void)
+{
+  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  g_autofree char *huge = g_strnfill (10000, 'x');
+  g_autofree char *k = NULL;
+  gint64 self = crm_connection_get_user_id (admin);
+  GVariantBuilder many;
+
+#define KEY() (g_free (k), k = admin_key ())
+  expect_refused (admin, CRM_MSG_USER_UPDATE,
+                  g_variant_new ("(sx@a{sv})", KEY (), self, dict_new ("display_name", g_variant_new_string (huge), NULL)));
+  expect_refused (admin, CRM_MSG_USER_UPDATE,
+                  g_variant_new ("(sx@a{sv})", KEY (), self, dict_new ("display_name", g_variant_new_string ("坏\x01名字"), NULL)));
+  expect_refused (admin, CRM_MSG_USER_UPDATE,
+                  g_variant_new ("(sx@a{sv})", KEY (), self, dict_new ("department_id", g_variant_new_int64 (-5), NULL)));
+  expect_refused (admin, CRM_MSG_USER_UPDATE,
+                  g_variant_new ("(sx@a{sv})", KEY (), self,
+                                 dict_new ("roles", g_variant_new_strv ((const char *[]) { "a'b\"c);--" }, 1), NULL)));
+  expect_refused (admin, CRM_MSG_USER_UPDATE,
+                  g_variant_new ("(sx@a{sv})", KEY (), self, dict_new ("device_binding", g_variant_new_string ("yes"), NULL)));
+  expect_refused (admin, CRM_MSG_DEPARTMENT_UPDATE,
+                  g_variant_new ("(sx@a{sv})", KEY (), (gint64) 1, dict_new ("name", g_variant_new_string ("销售\u202e部"), NULL)));
+  expect_refused (admin, CRM_MSG_DEPARTMENT_UPDATE,
+                  g_variant_new ("(sx@a{sv})", KEY (), (gint64) 1, dict_new ("sort", g_variant_new_int64 (G_GINT64_CONSTANT (1) << 40), NULL)));
+  expect_refused (admin, CRM_MSG_ROLE_CREATE,
+                  g_variant_new ("(s@a{sv})", KEY (), dict_new ("name", g_variant_new_string (huge),
+                                                               "display_name", g_variant_new_string ("x"), NULL)));
+  expect_refused (admin, CRM_MSG_ROLE_CREATE,
+                  g_variant_new ("(s@a{sv})", KEY (), dict_new ("name", g_variant_new_string ("ok_name"),
+                                                               "display_name", g_variant_new_string ("x"),
+                                                               "grants", g_variant_new_strv ((const char *[]) { "customer.view" }, 1),
+                                                               NULL)));
+  g_variant_builder_init (&many, G_VARIANT_TYPE_STRING_ARRAY);
+  for (int i = 0; i < 300; i++)
+    g_variant_builder_add (&many, "s", "选项");
+  expect_refused (admin, CRM_MSG_CUSTOM_FIELD_SAVE,
+                  g_variant_new ("(s@a{sv})", KEY (), dict_new ("entity", g_variant_new_string ("customer"),
+                                                               "key", g_variant_new_string ("many"),
+                                                               "label", g_variant_new_string ("多"),
+                                                               "type", g_variant_new_string ("choice"),
+                                                               "choices", g_variant_builder_end (&many), NULL)));
+  expect_refused (admin, CRM_MSG_CUSTOM_FIELD_SAVE,
+                  g_variant_new ("(s@a{sv})", KEY (), dict_new ("entity", g_variant_new_string ("customer; drop"),
+                                                               "key", g_variant_new_string ("k"),
+                                                               "label", g_variant_new_string ("k"),
+                                                               "type", g_variant_new_string ("text"), NULL)));
+  expect_refused (admin, CRM_MSG_SETTING_SET,
+                  g_variant_new ("(s@a{sv})", KEY (), dict_new ("ratio", g_variant_new_double (0.5), NULL)));
+  expect_refused (admin, CRM_MSG_SETTING_SET,
+                  g_variant_new ("(s@a{sv})", KEY (), dict_new ("company_name", g_variant_new_string (huge), NULL)));
+  expect_refused (admin, CRM_MSG_AUDIT_LIST,
+                  g_variant_new ("(@a{sv}xi)", dict_new ("entity", g_variant_new_string (huge), NULL), (gint64) 0, 10));
+  expect_refused (admin, CRM_MSG_AUDIT_LIST,
+                  g_variant_new ("(@a{sv}xi)", dict_new ("from", g_variant_new_int64 (2000),
+                                                        "to", g_variant_new_int64 (1000), NULL), (gint64) 0, 10));
+  expect_refused (admin, CRM_MSG_RECYCLE_RESTORE,
+                  g_variant_new ("(ssx)", KEY (), "customers; DROP TABLE users", (gint64) 1));
+  expect_refused (admin, CRM_MSG_RECYCLE_LIST, g_variant_new ("(sxi)", huge, (gint64) 0, 10));
+  expect_refused (admin, CRM_MSG_NUMBERING_SAVE,
+                  g_variant_new ("(ss@a{sv})", KEY (), "customer", dict_new ("prefix", g_variant_new_string ("../../"), NULL)));
+  expect_refused (admin, CRM_MSG_NUMBERING_SAVE,
+                  g_variant_new ("(ss@a{sv})", KEY (), "customer", dict_new ("date_pattern", g_variant_new_string ("yyyy%n"), NULL)));
+  {
+    GVariantBuilder f;
+
+    g_variant_builder_init (&f, G_VARIANT_TYPE ("a{ss}"));
+    g_variant_builder_add (&f, "{ss}", "name", "regex(.*)");
+    expect_refused (admin, CRM_MSG_ENTRY_RULE_SAVE,
+                    g_variant_new ("(ss@a{sv})", KEY (), "customer", dict_new ("formats", g_variant_builder_end (&f), NULL)));
+  }
+  expect_refused (admin, CRM_MSG_CUSTOMER_COUNT,
+                  g_variant_new ("(@a{sv})", dict_new ("cf.Bad Key", g_variant_new_string ("x"), NULL)));
+  expect_refused (admin, CRM_MSG_CUSTOMER_COUNT,
+                  g_variant_new ("(@a{sv})", dict_new ("cf.level", g_variant_new_string (huge), NULL)));
+  expect_refused (admin, CRM_MSG_CHOICE_SAVE,
+                  g_variant_new ("(ss@aa{sv})", KEY (), "industry",
+                                 g_variant_new_array (G_VARIANT_TYPE_VARDICT,
+                                                      (GVariant *[]) { dict_new ("label", g_variant_new_string (huge), NULL) }, 1)));
+#undef KEY
+
+  /* Still serving. */
+  g_variant_unref (admin_call (admin, CRM_MSG_USER_LIST, NULL));
+}
+
 void
 admin_add_settings_tests (void)
 {
+  g_test_add_func ("/admin/hostile-input", test_hostile_input);
   g_test_add_func ("/admin/settings/choices", test_choices);
   g_test_add_func ("/admin/settings/custom-fields", test_custom_fields);
   g_test_add_func ("/admin/settings/numbering-concurrent", test_numbering_concurrent);
