@@ -51,6 +51,7 @@ struct _CrmCustomerListView
   GCancellable         *get_cancellable;
   GCancellable         *save_cancellable;
   GCancellable         *delete_cancellable;
+  GCancellable         *cancellable;      /* everything else; cancelled in dispose */
   gint64                search_sent_at;
   gint64                search_reply_at;
   guint                 search_results_for_query; /* TRUE once a search reply arrived */
@@ -872,7 +873,7 @@ on_filter_popover_show (CrmCustomerListView *self)
   if (self->owners_loaded || !crm_session_has_permission (self->session, "user.view"))
     return;
   self->owners_loaded = TRUE;
-  crm_session_call_async (self->session, CRM_MSG_USER_LIST, NULL, NULL, users_cb,
+  crm_session_call_async (self->session, CRM_MSG_USER_LIST, NULL, self->cancellable, users_cb,
                           g_object_ref (self));
 }
 
@@ -975,7 +976,7 @@ on_push (CrmSession          *session,
       if (shown_version >= version && shown_version != 0)
         return;   /* our own save, already shown */
       crm_session_call_async (self->session, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", id),
-                              NULL, pushed_get_cb, g_object_ref (self));
+                              self->cancellable, pushed_get_cb, g_object_ref (self));
       return;
     }
 
@@ -1116,7 +1117,8 @@ crm_customer_list_view_dispose (GObject *object)
 {
   CrmCustomerListView *self = CRM_CUSTOMER_LIST_VIEW (object);
   GCancellable **slots[] = { &self->search_cancellable, &self->get_cancellable,
-                             &self->save_cancellable, &self->delete_cancellable };
+                             &self->save_cancellable, &self->delete_cancellable,
+                             &self->cancellable };
 
   for (gsize i = 0; i < G_N_ELEMENTS (slots); i++)
     {
@@ -1216,6 +1218,7 @@ crm_customer_list_view_init (CrmCustomerListView *self)
 
   self->search_results = g_list_store_new (CRM_TYPE_CUSTOMER_ROW);
   self->owner_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->filter_popover, "show", G_CALLBACK (on_filter_popover_show), self);
   show_detail (self, "empty");
 }
