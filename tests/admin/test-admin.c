@@ -543,6 +543,15 @@ test_device_binding (void)
     g_assert_true (g_variant_lookup (first, "client", "&s", &client));
     g_assert_cmpstr (client, ==, "jinke-crm 9.9");
   }
+  /* The sign-in history names the program, never the device key. */
+  {
+    g_autoptr(GVariant) history = admin_call (admin, CRM_MSG_USER_LOGIN_HISTORY, g_variant_new ("(xi)", id, 1));
+    g_autoptr(GVariant) newest = g_variant_get_child_value (history, 0);
+    const char *reason = NULL;
+
+    g_assert_true (g_variant_lookup (newest, "reason", "&s", &reason));
+    g_assert_cmpstr (reason, ==, "jinke-crm");
+  }
   /* Another computer is still refused. */
   g_clear_pointer (&reply, g_variant_unref);
   {

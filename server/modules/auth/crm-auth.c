@@ -288,7 +288,17 @@ crm_auth_login (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **e
       return NULL;
     }
 #endif
+#ifdef CRM_HAVE_TEAM
+  {
+    /* The history names the program, not its device key. */
+    g_autofree char *program = NULL, *device_key = NULL;
+
+    crm_team_split_client (client, &program, &device_key);
+    record_attempt (db, login, user_id, ctx->peer_address, TRUE, program);
+  }
+#else
   record_attempt (db, login, user_id, ctx->peer_address, TRUE, client);
+#endif
   g_clear_pointer (&ctx->new_session, crm_session_unref);
   ctx->new_session = session;
   return session_reply (token, session);
