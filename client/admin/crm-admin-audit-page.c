@@ -32,20 +32,20 @@ static const struct { const char *code; const char *label; } entities[] = {
 };
 
 static const struct { const char *code; const char *label; } actions[] = {
-  { "", N_("Any action") },
-  { "create", N_("Created") },
-  { "update", N_("Changed") },
-  { "delete", N_("Deleted") },
-  { "restore", N_("Restored") },
-  { "purge", N_("Purged") },
-  { "unlock", N_("Unlocked") },
-  { "disable", N_("Disabled") },
-  { "enable", N_("Enabled") },
-  { "reset_password", N_("Password reset") },
-  { "revoke", N_("Signed out by force") },
-  { "approve", N_("Approved") },
-  { "retire", N_("Retired") },
-  { "login", N_("Signed in") },
+  { "", NC_("audit action", "Any action") },
+  { "create", NC_("audit action", "Created") },
+  { "update", NC_("audit action", "Changed") },
+  { "delete", NC_("audit action", "Deleted") },
+  { "restore", NC_("audit action", "Restored") },
+  { "purge", NC_("audit action", "Purged") },
+  { "unlock", NC_("audit action", "Unlocked") },
+  { "disable", NC_("audit action", "Disabled") },
+  { "enable", NC_("audit action", "Enabled") },
+  { "reset_password", NC_("audit action", "Password reset") },
+  { "revoke", NC_("audit action", "Signed out by force") },
+  { "approve", NC_("audit action", "Approved") },
+  { "retire", NC_("audit action", "Retired") },
+  { "login", NC_("audit action", "Signed in") },
 };
 
 const char *
@@ -62,7 +62,7 @@ crm_admin_action_label (const char *action)
 {
   for (gsize i = 1; i < G_N_ELEMENTS (actions); i++)
     if (g_str_equal (actions[i].code, action))
-      return _(actions[i].label);
+      return g_dpgettext2 (GETTEXT_PACKAGE, "audit action", actions[i].label);
   return action;
 }
 
@@ -149,6 +149,27 @@ add_diff_cell (CrmAdminAuditPage *self,
   gtk_grid_attach (self->diff, label, column, row, 1, 1);
 }
 
+/* Record keys as a reader knows them; unknown keys show as they are. */
+static const char *
+field_label (const char *key)
+{
+  static const struct { const char *key; const char *label; } labels[] = {
+    { "name", NC_("record field", "Name") }, { "display_name", NC_("record field", "Full name") }, { "login", NC_("record field", "Sign-in name") },
+    { "department_id", NC_("record field", "Department") }, { "leader_id", NC_("record field", "Leader") },
+    { "branch", NC_("record field", "Branch") }, { "status", NC_("record field", "Status") }, { "roles", NC_("record field", "Roles") },
+    { "grants", NC_("record field", "Extra permissions") }, { "denials", NC_("record field", "Denied permissions") },
+    { "disabled", NC_("record field", "Disabled") }, { "parent_id", NC_("record field", "Parent") }, { "kind", NC_("record field", "Kind") },
+    { "permissions", NC_("record field", "Permissions") }, { "label", NC_("record field", "Label") }, { "retired", NC_("record field", "Retired") },
+    { "required", NC_("record field", "Required") }, { "choices", NC_("record field", "Choices") }, { "type", NC_("record field", "Type") },
+    { "prefix", NC_("record field", "Prefix") }, { "owner_id", NC_("record field", "Owner") }, { "phones", NC_("record field", "Phone numbers") },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_str_equal (labels[i].key, key))
+      return g_dpgettext2 (GETTEXT_PACKAGE, "record field", labels[i].label);
+  return key;
+}
+
 static void
 show_diff (CrmAdminAuditPage *self)
 {
@@ -169,11 +190,12 @@ show_diff (CrmAdminAuditPage *self)
       return;
     }
   {
-    g_autofree char *title = g_strdup_printf (_("%s %s #%" G_GINT64_FORMAT " by %s"),
+    g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, crm_admin_record_get_int (entry, "entity_id"));
+    /* Translators: "<action> <kind of record> no. <number> by <person>" */
+    g_autofree char *title = g_strdup_printf (_("%s %s no. %s by %s"),
                                               crm_admin_action_label (crm_admin_record_get_string (entry, "action")),
                                               crm_admin_entity_label (crm_admin_record_get_string (entry, "entity")),
-                                              crm_admin_record_get_int (entry, "entity_id"),
-                                              crm_admin_record_get_string (entry, "user_name"));
+                                              number, crm_admin_record_get_string (entry, "user_name"));
 
     gtk_label_set_text (self->diff_title, title);
   }
@@ -209,7 +231,7 @@ show_diff (CrmAdminAuditPage *self)
       /* Unchanged fields of an update are noise. */
       if (before && after && g_str_equal (bt, at))
         continue;
-      add_diff_cell (self, key, NULL, 0, row);
+      add_diff_cell (self, field_label (key), NULL, 0, row);
       add_diff_cell (self, bt, before ? "admin-diff-before" : NULL, 1, row);
       add_diff_cell (self, at, after ? "admin-diff-after" : NULL, 2, row++);
       self->n_changes++;
@@ -525,7 +547,7 @@ crm_admin_audit_page_init (CrmAdminAuditPage *self)
   for (gsize i = 0; i < G_N_ELEMENTS (entities); i++)
     gtk_string_list_append (entity_names, _(entities[i].label));
   for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
-    gtk_string_list_append (action_names, _(actions[i].label));
+    gtk_string_list_append (action_names, g_dpgettext2 (GETTEXT_PACKAGE, "audit action", actions[i].label));
   self->user_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (anyone));
   self->entity_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&entity_names)), NULL));
   self->action_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&action_names)), NULL));

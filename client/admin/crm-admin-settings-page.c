@@ -914,7 +914,7 @@ build_fields_tab (CrmAdminSettingsPage *self)
   self->fields = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
   gtk_column_view_set_show_row_separators (view, TRUE);
   crm_admin_column_add (view, _("Label"), "label", NULL, NULL);
-  crm_admin_column_add (view, _("Code"), "key", NULL, NULL);
+  crm_admin_column_add (view, C_("custom field", "Code"), "key", NULL, NULL);
   crm_admin_column_add (view, _("Type"), "type", format_type, NULL);
   crm_admin_column_add (view, _("Required"), "required", NULL, NULL);
   crm_admin_column_add (view, _("Choices"), "choices", NULL, NULL);

@@ -27,6 +27,7 @@ struct _CrmAdminWindow
   CrmSession *session;
   gulong      push_handler;
   gboolean    message_is_error;
+  guint       hide_source;
 };
 
 G_DEFINE_FINAL_TYPE (CrmAdminWindow, crm_admin_window, GTK_TYPE_WINDOW)
@@ -177,6 +178,7 @@ crm_admin_window_dispose (GObject *object)
 {
   CrmAdminWindow *self = CRM_ADMIN_WINDOW (object);
 
+  g_clear_handle_id (&self->hide_source, g_source_remove);
   if (self->session)
     g_clear_signal_handler (&self->push_handler, self->session);
   g_clear_object (&self->session);
@@ -277,11 +279,25 @@ crm_admin_window_is_busy (CrmAdminWindow *self)
   return FALSE;
 }
 
+static gboolean
+hide_notice_cb (gpointer data)
+{
+  CrmAdminWindow *self = data;
+
+  self->hide_source = 0;
+  gtk_revealer_set_reveal_child (self->banner, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Errors stay until dismissed; notices go after a few seconds. */
 void
 crm_admin_window_show_message (CrmAdminWindow *self,
                                const char     *text,
                                gboolean        is_error)
 {
+  g_clear_handle_id (&self->hide_source, g_source_remove);
+  if (!is_error)
+    self->hide_source = g_timeout_add_seconds (6, hide_notice_cb, self);
   self->message_is_error = is_error;
   gtk_label_set_text (self->banner_label, text);
   if (is_error)
