@@ -49,6 +49,7 @@ struct _CrmConnection
   CrmTrustStore *trust;
   gboolean       trust_on_first_use;
   char          *locale;
+  char          *client_key; /* device binding; NULL = none */
 
   /* Connect phase */
   GTask        *connect_task;
@@ -214,6 +215,7 @@ crm_connection_finalize (GObject *object)
   g_clear_pointer (&self->host, g_free);
   g_clear_pointer (&self->host_port, g_free);
   g_clear_pointer (&self->locale, g_free);
+  g_clear_pointer (&self->client_key, g_free);
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->server_name, g_free);
   g_clear_pointer (&self->permissions, g_ptr_array_unref);
@@ -856,9 +858,23 @@ crm_connection_call_sync (CrmConnection *self, guint message_id, GVariant *body,
 /* Login */
 
 static GVariant *
-login_body (const char *user, const char *password)
+login_body (CrmConnection *self, const char *user, const char *password)
 {
-  return g_variant_new ("(ssss)", user, password, PACKAGE_NAME, PACKAGE_VERSION);
+  g_autofree char *client = NULL;
+
+  /* Device binding: "<program>#<key>" (README §4). */
+  if (self->client_key != NULL)
+    client = g_strconcat (PACKAGE_NAME, "#", self->client_key, NULL);
+  return g_variant_new ("(ssss)", user, password, client ? client : PACKAGE_NAME, PACKAGE_VERSION);
+}
+
+void
+crm_connection_set_client_key (CrmConnection *self, const char *key)
+{
+  g_return_if_fail (CRM_IS_CONNECTION (self));
+
+  g_free (self->client_key);
+  self->client_key = g_strdup (key);
 }
 
 void
@@ -877,7 +893,7 @@ crm_connection_login_async (CrmConnection *self, const char *user, const char *p
                                _ ("The user name or password is not valid text"));
       return;
     }
-  crm_connection_call_async (self, CRM_MSG_AUTH_LOGIN, login_body (user, password), cancellable,
+  crm_connection_call_async (self, CRM_MSG_AUTH_LOGIN, login_body (self, user, password), cancellable,
                              callback, user_data);
 }
 

@@ -99,6 +99,12 @@ GVariant *crm_connection_login_finish (CrmConnection  *self,
                                        GAsyncResult   *result,
                                        GError        **error);
 
+/* Device binding: the key naming this client installation (16–128
+ * characters of [A-Za-z0-9_-], generated once and kept by the program),
+ * sent with every later sign-in.  NULL = none. */
+void      crm_connection_set_client_key (CrmConnection *self,
+                                         const char    *key);
+
 /* Resumes a session with a token from an earlier sign-in (auth.resume);
  * returns the reply "(sxssasx)" and records the session like login. */
 GVariant *crm_connection_resume_sync   (CrmConnection  *self,

@@ -552,6 +552,17 @@ test_device_binding (void)
     g_assert_true (g_variant_lookup (newest, "reason", "&s", &reason));
     g_assert_cmpstr (reason, ==, "jinke-crm");
   }
+  /* The same installation through the connection API. */
+  {
+    g_autoptr(CrmConnection) again = admin_test_connect (NULL, NULL);
+    g_autoptr(GVariant) session = NULL;
+    g_autoptr(GError) local = NULL;
+
+    crm_connection_set_client_key (again, "office-pc-0123456789");
+    session = crm_connection_login_sync (again, "bound.user", ADMIN_PASSWORD, NULL, &local);
+    g_assert_no_error (local);
+    g_assert_nonnull (session);
+  }
   /* Another computer is still refused. */
   g_clear_pointer (&reply, g_variant_unref);
   {
