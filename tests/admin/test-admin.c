@@ -673,6 +673,20 @@ test_roles (void)
   g_free (admin_call_fails (admin, CRM_MSG_ROLE_DELETE, g_variant_new ("(sx)", key, role_id (admin, "cashier")),
                             CRM_ERROR_CONFLICT));
 
+  /* Nobody locks themselves out of the console. */
+  g_free (key);
+  key = admin_key ();
+  g_free (admin_call_fails (admin, CRM_MSG_ROLE_UPDATE,
+                            g_variant_new ("(sx@a{sv})", key, role_id (admin, "administrator"),
+                                           fields_new ("grants", grants_new ("customer.view", 3), NULL)),
+                            CRM_ERROR_CONFLICT));
+  g_free (key);
+  key = admin_key ();
+  g_free (admin_call_fails (admin, CRM_MSG_USER_UPDATE,
+                            g_variant_new ("(sx@a{sv})", key, crm_connection_get_user_id (admin),
+                                           fields_new ("denials", g_variant_new_strv ((const char *[]) { "role.manage" }, 1), NULL)),
+                            CRM_ERROR_CONFLICT));
+
   /* In use: deleted only after reassignment. */
   user = admin_create_user (admin, "role.holder", "auditor", 0, 0);
   g_free (key);

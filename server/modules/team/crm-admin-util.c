@@ -188,6 +188,27 @@ crm_admin_revoke_sessions (CrmDb *db, gint64 user_id, const char *only_hash,
   return res != NULL;
 }
 
+gboolean
+crm_admin_keeps_own_admin (CrmDb *db, CrmRequestContext *ctx, GError **error)
+{
+  g_autofree char *uid = crm_db_int64_to_string (ctx->session->user_id);
+  const char *params[] = { uid };
+  g_autoptr(PGresult) res =
+    crm_db_exec (db, "admin_keeps_own",
+                 "SELECT count(*) FROM crm_user_permissions ($1)"
+                 " WHERE permission IN ('user.manage', 'role.manage')", 1, params, error);
+
+  if (res == NULL)
+    return FALSE;
+  if (crm_db_get_int64 (res, 0, 0) < 2)
+    {
+      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_CONFLICT,
+                           _("This would take away your own right to manage accounts and roles"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 int
 crm_admin_clamp_limit (int limit, int dflt, int max)
 {

@@ -45,6 +45,11 @@ gboolean crm_admin_user_in_scope (CrmDb *db, CrmRequestContext *ctx, const char 
 gboolean crm_admin_revoke_sessions (CrmDb *db, gint64 user_id, const char *only_hash,
                                     const char *reason, GError **error);
 
+/* After a change to roles or grants: CONFLICT when the acting user would
+ * no longer hold user.manage and role.manage (nobody locks themselves out
+ * of the console).  Call inside the changing transaction. */
+gboolean crm_admin_keeps_own_admin (CrmDb *db, CrmRequestContext *ctx, GError **error);
+
 /* A limit argument clamped into 1…max (≤ 0 → default). */
 int crm_admin_clamp_limit (int limit, int dflt, int max);
 

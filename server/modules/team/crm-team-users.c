@@ -224,6 +224,8 @@ crm_user_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
   if ((grants != NULL && !replace_overrides (db, uid, grants, TRUE, error)) ||
       (denials != NULL && !replace_overrides (db, uid, denials, FALSE, error)))
     return NULL;
+  if (id == ctx->session->user_id && !crm_admin_keeps_own_admin (db, ctx, error))
+    return NULL;
 
   after = crm_admin_snapshot (db, "team_user_snapshot", USER_SNAPSHOT, id,
                               _("No such user"), error);
