@@ -10,7 +10,7 @@
 #include "crm-call-spool.h"
 #include "crm-error.h"
 #include "crm-messages.h"
-#include "crm-trust-store.h"
+#include "crm-recording-http.h"
 
 #define PIECE_BYTES      (256 * 1024)
 #define RETRY_MIN_S      2
@@ -120,62 +120,12 @@ entry_done (CrmCallSpool *self)
 
 /* ---- HTTPS ---- */
 
-static gboolean
-accept_certificate_cb (SoupMessage *msg, GTlsCertificate *cert, GTlsCertificateFlags errors, gpointer data)
-{
-  CrmCallSpool *self = data;
-  CrmTrustStore *trust = crm_session_get_trust_store (self->session);
-  const char *address = crm_session_get_address (self->session);
-  const char *pinned = (trust && address) ? crm_trust_store_lookup (trust, address) : NULL;
-  g_autofree char *fingerprint = crm_certificate_fingerprint (cert);
-
-  /* The HTTPS port presents the protocol port's certificate. */
-  return pinned != NULL && fingerprint != NULL && g_ascii_strcasecmp (pinned, fingerprint) == 0;
-}
-
-static char *
-effective_base (CrmCallSpool *self)
-{
-  g_autofree char *host = NULL;
-  guint16 port = 0;
-  const char *address = crm_session_get_address (self->session);
-
-  if (self->http_base != NULL)
-    return g_strdup (self->http_base);
-  if (address == NULL || !crm_session_parse_address (address, &host, &port, NULL))
-    return NULL;
-  if (strchr (host, ':') != NULL)
-    return g_strdup_printf ("https://[%s]:%u", host, port + 1);
-  return g_strdup_printf ("https://%s:%u", host, port + 1);
-}
-
 static SoupMessage *
 new_message (CrmCallSpool *self, const char *method, GError **error)
 {
-  g_autofree char *base = effective_base (self);
-  g_autofree char *uri = NULL;
-  CrmConnection *conn = crm_session_get_connection (self->session);
-  const char *token = conn ? crm_connection_get_session_token (conn) : NULL;
-  SoupMessage *msg;
+  g_autofree char *base = crm_recording_http_base (self->session, self->http_base);
 
-  if (base == NULL || token == NULL)
-    {
-      g_set_error (error, CRM_ERROR, CRM_ERROR_UNAVAILABLE, _("The server cannot be reached; the call will be sent later"));
-      return NULL;
-    }
-  uri = g_strdup_printf ("%s/recordings/%s", base, self->sha);
-  msg = soup_message_new (method, uri);
-  if (msg == NULL)
-    {
-      g_set_error (error, CRM_ERROR, CRM_ERROR_INTERNAL, _("Invalid server address"));
-      return NULL;
-    }
-  {
-    g_autofree char *bearer = g_strconcat ("Bearer ", token, NULL);
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
-  }
-  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), self);
-  return msg;
+  return crm_recording_http_message (self->session, base, method, self->sha, error);
 }
 
 static void send_piece (CrmCallSpool *self);

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "crm-calls.h"
+#include "crm-calls-window.h"
 #include "crm-customer-form.h"
 #include "crm-phone.h"
 
@@ -302,6 +303,39 @@ crm_calls_get_drawn_time (CrmCalls *self)
   return self->drawn_time;
 }
 
+static void
+call_history_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  GtkApplication *app = data;
+  CrmSession *session = g_object_get_data (G_OBJECT (action), "session");
+  const char *http_base = g_object_get_data (G_OBJECT (action), "http-base");
+  CrmCallsWindow *window = NULL;
+
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    if (CRM_IS_CALLS_WINDOW (l->data))
+      window = l->data;
+  if (window == NULL)
+    window = crm_calls_window_new (app, session, http_base);
+  else
+    crm_call_history_page_refresh (crm_calls_window_get_history (window));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+void
+crm_calls_install_actions (GtkApplication *app, CrmSession *session, const char *http_base)
+{
+  g_autoptr(GSimpleAction) action = NULL;
+
+  if (g_action_map_lookup_action (G_ACTION_MAP (app), "call-history") != NULL)
+    return;
+  action = g_simple_action_new ("call-history", NULL);
+  g_object_set_data_full (G_OBJECT (action), "session", g_object_ref (session), g_object_unref);
+  g_object_set_data_full (G_OBJECT (action), "http-base", g_strdup (http_base), g_free);
+  g_signal_connect (action, "activate", G_CALLBACK (call_history_activated), app);
+  g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (action));
+  gtk_application_set_accels_for_action (app, "app.call-history", (const char *[]) { "<Control><Shift>h", NULL });
+}
+
 void
 crm_calls_attach_to_application (GtkApplication      *app,
                                  CrmSession          *session,
@@ -315,6 +349,7 @@ crm_calls_attach_to_application (GtkApplication      *app,
   g_autoptr(GSettingsSchema) schema = NULL;
   g_autoptr(GError) error = NULL;
 
+  crm_calls_install_actions (app, session, NULL);
   if (calls != NULL)
     {
       crm_calls_set_customer_view (calls, view);

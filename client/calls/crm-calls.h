@@ -48,4 +48,7 @@ void crm_calls_attach_to_application (GtkApplication      *app,
                                       GSettings           *settings,
                                       const char          *uri_override,
                                       CrmCustomerListView *view);
+/* "app.call-history" (Ctrl+Shift+H): the call history and blacklist window.
+ * `http_base`: see crm_recording_http_base() (NULL = the default). */
+void crm_calls_install_actions (GtkApplication *app, CrmSession *session, const char *http_base);
 G_END_DECLS

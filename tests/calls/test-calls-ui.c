@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "crm-calls.h"
+#include "crm-calls-window.h"
+#include "crm-call-row.h"
 #include "crm-client-resources.h"
 #include "crm-customer-form.h"
 #include "crm-customer-list-view.h"
@@ -446,6 +448,103 @@ fatal_handler (const char *domain, GLogLevelFlags level, const char *message, gp
   return strstr (message, "org.freedesktop.Notifications") == NULL;
 }
 
+static CrmCallsWindow *
+calls_window (void)
+{
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    if (CRM_IS_CALLS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+history_has_rows (gpointer data)
+{
+  CrmCallsWindow *w = calls_window ();
+
+  return w != NULL && g_list_model_get_n_items (
+           crm_call_history_page_get_model (crm_calls_window_get_history (w))) >= GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+stream_ready (gpointer data)
+{
+  return crm_call_history_page_get_stream (data) != NULL;
+}
+
+/* The history lists every call of the afternoon; a recording plays from
+ * a download whose checksum was verified. */
+static void
+test_history_and_playback (void)
+{
+  CrmCallsWindow *w;
+  CrmCallHistoryPage *history;
+  GListModel *model;
+  g_autofree char *sha = NULL;
+  g_autofree char *cached = NULL, *cached_name = NULL, *got = NULL;
+
+  {
+    g_autofree char *base = http_base ();
+    crm_calls_install_actions (app, session, base);
+  }
+  g_action_group_activate_action (G_ACTION_GROUP (app), "call-history", NULL);
+  g_assert_true (wait_for (history_has_rows, GUINT_TO_POINTER (5), WAIT_S));
+  w = calls_window ();
+  history = crm_calls_window_get_history (w);
+  model = crm_call_history_page_get_model (history);
+  for (guint i = 0; i < g_list_model_get_n_items (model) && sha == NULL; i++)
+    {
+      g_autoptr(CrmCallRow) row = g_list_model_get_item (model, i);
+
+      if (crm_call_row_get_bool (row, "recording_available"))
+        sha = g_strdup (crm_call_row_get_string (row, "recording_sha256"));
+    }
+  g_assert_nonnull (sha);
+  screenshot (GTK_WIDGET (w), "call-history");
+  gtk_widget_activate_action (GTK_WIDGET (history), "calls.play", "s", sha);
+  if (!wait_for (stream_ready, history, WAIT_S))
+    g_error ("no playback: %s", crm_call_history_page_get_status (history));
+  cached_name = g_strconcat (sha, ".ogg", NULL);
+  cached = g_build_filename (g_get_user_cache_dir (), "jinke-crm", "recordings", cached_name, NULL);
+  {
+    g_autofree char *data = NULL;
+    gsize length = 0;
+
+    g_assert_true (g_file_get_contents (cached, &data, &length, NULL));
+    got = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, length);
+  }
+  g_assert_cmpstr (got, ==, sha);
+}
+
+static gboolean
+blacklist_has (gpointer data)
+{
+  CrmBlacklistPage *page = crm_calls_window_get_blacklist (calls_window ());
+
+  return g_list_model_get_n_items (crm_blacklist_page_get_model (page)) >= GPOINTER_TO_UINT (data);
+}
+
+static void
+test_blacklist_page (void)
+{
+  CrmCallsWindow *w = calls_window ();
+  CrmBlacklistPage *page = crm_calls_window_get_blacklist (w);
+
+  crm_calls_window_show_page (w, "blacklist");
+  g_assert_true (wait_for (blacklist_has, GUINT_TO_POINTER (1), WAIT_S));
+  gtk_editable_set_text (crm_blacklist_page_get_pattern_entry (page), "139-1111-2222");
+  gtk_editable_set_text (crm_blacklist_page_get_reason_entry (page), "推销保险");
+  gtk_widget_activate_action (GTK_WIDGET (page), "blacklist.add", NULL);
+  g_assert_true (wait_for (blacklist_has, GUINT_TO_POINTER (2), WAIT_S));
+  screenshot (GTK_WIDGET (w), "blacklist");
+  /* Garbage is refused with the server's explanation. */
+  gtk_editable_set_text (crm_blacklist_page_get_pattern_entry (page), "hello");
+  gtk_widget_activate_action (GTK_WIDGET (page), "blacklist.add", NULL);
+  settle (1500);
+  g_assert_cmpstr (crm_blacklist_page_get_status (page), ==, "Enter a phone number, or a prefix followed by “*”");
+  g_assert_cmpuint (g_list_model_get_n_items (crm_blacklist_page_get_model (page)), ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -465,6 +564,10 @@ main (int argc, char **argv)
   tmp_dir = g_dir_make_tmp ("crm-calls-ui-XXXXXX", &error);
   g_assert_no_error (error);
   spool_dir = g_build_filename (tmp_dir, "spool", NULL);
+  {
+    g_autofree char *cache = g_build_filename (tmp_dir, "cache", NULL);
+    g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  }
   port = free_port ();
   do
     http_port = free_port ();
@@ -513,9 +616,13 @@ main (int argc, char **argv)
   g_test_add_func ("/calls/ui/blocked-caller", test_blocked_caller);
   g_test_add_func ("/calls/ui/recording-uploaded", test_recording_uploaded);
   g_test_add_func ("/calls/ui/recording-survives-outage-and-restart", test_recording_survives_outage_and_restart);
+  g_test_add_func ("/calls/ui/history-and-playback", test_history_and_playback);
+  g_test_add_func ("/calls/ui/blacklist-page", test_blacklist_page);
   status = g_test_run ();
 
   g_clear_object (&calls);
+  if (calls_window () != NULL)
+    gtk_window_destroy (GTK_WINDOW (calls_window ()));
   gtk_window_destroy (main_window);
   g_clear_object (&session);
   g_clear_object (&settings);

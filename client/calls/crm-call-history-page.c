@@ -1,0 +1,529 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-call-history"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "crm-call-history-page.h"
+#include "crm-call-row.h"
+#include "crm-error.h"
+#include "crm-messages.h"
+#include "crm-phone.h"
+#include "crm-recording-http.h"
+
+#define PAGE_SIZE 200
+
+struct _CrmCallHistoryPage {
+  GtkBox parent_instance;
+
+  CrmSession *session;
+  char *http_base;
+  GCancellable *cancellable;   /* the list request in flight */
+  GCancellable *life;          /* cancelled in dispose */
+  SoupSession *soup;
+  GListStore *store;
+  gint64 next_before;
+
+  GtkDropDown *direction;
+  GtkDropDown *status_filter;
+  GtkSearchEntry *number;
+  GtkColumnView *view;
+  GtkLabel *status;
+  GtkWidget *more_button;
+  GtkMediaControls *controls;
+  GtkMediaStream *stream;
+};
+
+G_DEFINE_FINAL_TYPE (CrmCallHistoryPage, crm_call_history_page, GTK_TYPE_BOX)
+
+static const char * const direction_values[] = { "", "in", "out", NULL };
+static const char * const status_values[] = { "", "answered", "missed", "rejected", "blocked", "fax", NULL };
+
+static const char *
+direction_label (const char *direction)
+{
+  return strcmp (direction, "in") == 0 ? _("Incoming") : _("Outgoing");
+}
+
+static const char *
+status_label (const char *status)
+{
+  if (strcmp (status, "answered") == 0) return _("Answered");
+  if (strcmp (status, "missed") == 0) return _("Missed");
+  if (strcmp (status, "rejected") == 0) return _("Rejected");
+  if (strcmp (status, "blocked") == 0) return _("Blocked");
+  if (strcmp (status, "fax") == 0) return _("Fax");
+  return status;
+}
+
+static void
+set_status (CrmCallHistoryPage *self, const char *text)
+{
+  gtk_label_set_text (self->status, text);
+}
+
+/* ---- loading ---- */
+
+static GVariant *
+build_filters (CrmCallHistoryPage *self)
+{
+  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  guint dir = gtk_drop_down_get_selected (self->direction);
+  guint st = gtk_drop_down_get_selected (self->status_filter);
+  const char *number = gtk_editable_get_text (GTK_EDITABLE (self->number));
+
+  if (dir > 0 && dir < G_N_ELEMENTS (direction_values) - 1)
+    g_variant_dict_insert (&d, "direction", "s", direction_values[dir]);
+  if (st > 0 && st < G_N_ELEMENTS (status_values) - 1)
+    g_variant_dict_insert (&d, "status", "s", status_values[st]);
+  if (*number != '\0')
+    g_variant_dict_insert (&d, "number", "s", number);
+  return g_variant_dict_end (&d);
+}
+
+static void
+list_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(CrmCallHistoryPage) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr(GVariant) rows = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (reply == NULL)
+    {
+      set_status (self, error->message);
+      return;
+    }
+  g_variant_get (reply, "(@aa{sv}x)", &rows, &self->next_before);
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  for (gsize i = 0; i < g_variant_n_children (rows); i++)
+    g_ptr_array_add (items, crm_call_row_new (g_variant_get_child_value (rows, i)));
+  /* One exact items-changed for the appended page. */
+  g_list_store_splice (self->store, g_list_model_get_n_items (G_LIST_MODEL (self->store)), 0,
+                       items->pdata, items->len);
+  gtk_widget_set_visible (self->more_button, self->next_before != 0);
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u call", "%u calls",
+                                       g_list_model_get_n_items (G_LIST_MODEL (self->store))),
+                          g_list_model_get_n_items (G_LIST_MODEL (self->store)));
+  set_status (self, text);
+}
+
+static void
+load (CrmCallHistoryPage *self, gboolean from_start)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  if (from_start)
+    {
+      g_list_store_remove_all (self->store);
+      self->next_before = 0;
+    }
+  set_status (self, _("Loading…"));
+  crm_session_call_async (self->session, CRM_MSG_CALL_LIST,
+                          g_variant_new ("(@a{sv}xi)", build_filters (self), self->next_before, PAGE_SIZE),
+                          self->cancellable, list_done_cb, g_object_ref (self));
+}
+
+void
+crm_call_history_page_refresh (CrmCallHistoryPage *self)
+{
+  load (self, TRUE);
+}
+
+/* ---- playback ---- */
+
+typedef struct {
+  CrmCallHistoryPage *self;
+  char *sha;
+} Download;
+
+static void
+play_file (CrmCallHistoryPage *self, const char *path)
+{
+  g_clear_object (&self->stream);
+  self->stream = gtk_media_file_new_for_filename (path);
+  gtk_media_controls_set_media_stream (self->controls, self->stream);
+  gtk_widget_set_visible (GTK_WIDGET (self->controls), TRUE);
+  gtk_media_stream_play (self->stream);
+}
+
+static char *
+cache_path (const char *sha)
+{
+  g_autofree char *name = g_strconcat (sha, ".ogg", NULL);
+
+  return g_build_filename (g_get_user_cache_dir (), "jinke-crm", "recordings", name, NULL);
+}
+
+static void
+downloaded_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Download *dl = data;
+  g_autoptr(CrmCallHistoryPage) self = dl->self;
+  g_autofree char *sha = dl->sha;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autofree char *got = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+
+  g_free (dl);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (body == NULL)
+    {
+      set_status (self, error->message);
+      return;
+    }
+  if (soup_message_get_status (msg) != SOUP_STATUS_OK)
+    {
+      set_status (self, soup_message_get_status (msg) == SOUP_STATUS_NOT_FOUND
+                          ? _("This recording is not available")
+                          : _("The recording could not be downloaded"));
+      return;
+    }
+  got = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, body);
+  if (strcmp (got, sha) != 0)
+    {
+      set_status (self, _("The downloaded recording is damaged"));
+      return;
+    }
+  path = cache_path (sha);
+  dir = g_path_get_dirname (path);
+  g_mkdir_with_parents (dir, 0700);
+  if (!g_file_set_contents_full (path, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    {
+      set_status (self, error->message);
+      return;
+    }
+  set_status (self, "");
+  play_file (self, path);
+}
+
+static void
+play_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  CrmCallHistoryPage *self = CRM_CALL_HISTORY_PAGE (widget);
+  const char *sha = g_variant_get_string (param, NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *base = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GError) error = NULL;
+  Download *dl;
+
+  if (strlen (sha) != 64)
+    return;
+  path = cache_path (sha);
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      play_file (self, path);
+      return;
+    }
+  base = crm_recording_http_base (self->session, self->http_base);
+  msg = crm_recording_http_message (self->session, base, "GET", sha, &error);
+  if (msg == NULL)
+    {
+      set_status (self, error->message);
+      return;
+    }
+  set_status (self, _("Downloading the recording…"));
+  dl = g_new0 (Download, 1);
+  dl->self = g_object_ref (self);
+  dl->sha = g_strdup (sha);
+  soup_session_send_and_read_async (self->soup, msg, G_PRIORITY_DEFAULT, self->life, downloaded_cb, dl);
+}
+
+static void
+refresh_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  load (CRM_CALL_HISTORY_PAGE (widget), TRUE);
+}
+
+static void
+load_more_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  CrmCallHistoryPage *self = CRM_CALL_HISTORY_PAGE (widget);
+
+  if (self->next_before != 0)
+    load (self, FALSE);
+}
+
+/* ---- columns ---- */
+
+typedef char *(*CellText) (CrmCallRow *row);
+
+static char *
+format_time (gint64 us)
+{
+  g_autoptr(GDateTime) t = us ? g_date_time_new_from_unix_local (us / G_USEC_PER_SEC) : NULL;
+
+  return t ? g_date_time_format (t, "%Y-%m-%d %H:%M:%S") : g_strdup ("");
+}
+
+static char *text_started (CrmCallRow *r) { return format_time (crm_call_row_get_int64 (r, "started_at")); }
+static char *text_direction (CrmCallRow *r) { return g_strdup (direction_label (crm_call_row_get_string (r, "direction"))); }
+static char *text_status (CrmCallRow *r) { return g_strdup (status_label (crm_call_row_get_string (r, "status"))); }
+static char *text_customer (CrmCallRow *r) { return g_strdup (crm_call_row_get_string (r, "customer_name")); }
+static char *text_user (CrmCallRow *r) { return g_strdup (crm_call_row_get_string (r, "user_name")); }
+
+static char *
+text_number (CrmCallRow *r)
+{
+  const char *number = crm_call_row_get_string (r, "number");
+  char *display = *number ? crm_phone_format (number) : NULL;
+
+  if (display != NULL)
+    return display;
+  if (*number != '\0')
+    return g_strdup (number);
+  /* Picked up and dialled on the handset: the box did not tell the number. */
+  return g_strdup (strcmp (crm_call_row_get_string (r, "direction"), "in") == 0 ? _("Withheld") : "");
+}
+
+static char *
+text_duration (CrmCallRow *r)
+{
+  gint64 s = crm_call_row_get_int64 (r, "duration");
+
+  if (crm_call_row_get_int64 (r, "answered_at") == 0)
+    return g_strdup ("");
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d", s / 60, (int) (s % 60));
+}
+
+static void
+label_setup (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+label_bind (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
+{
+  CellText text = data;
+  g_autofree char *value = text (gtk_list_item_get_item (item));
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), value);
+}
+
+static void
+label_unbind (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
+{
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), "");
+}
+
+static void
+add_text_column (CrmCallHistoryPage *self, const char *title, CellText text, gboolean expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) column = NULL;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (label_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (label_bind), text);
+  g_signal_connect (factory, "unbind", G_CALLBACK (label_unbind), NULL);
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (column, expand);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_append_column (self->view, column);
+}
+
+static void
+play_setup (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("media-playback-start-symbolic");
+
+  gtk_widget_set_tooltip_text (button, _("Play the recording"));
+  gtk_widget_add_css_class (button, "flat");
+  /* A target of the right type from the start; "" plays nothing. */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", "");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "calls.play");
+  gtk_list_item_set_child (item, button);
+}
+
+static void
+play_bind (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
+{
+  CrmCallHistoryPage *self = data;
+  CrmCallRow *row = gtk_list_item_get_item (item);
+  GtkWidget *button = gtk_list_item_get_child (item);
+  gboolean available = crm_call_row_get_bool (row, "recording_available") &&
+                       crm_session_has_permission (self->session, "call.recording.listen");
+
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", crm_call_row_get_string (row, "recording_sha256"));
+  gtk_widget_set_visible (button, available);
+}
+
+static void
+play_unbind (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
+{
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (gtk_list_item_get_child (item)), "s", "");
+}
+
+static void
+filter_changed (CrmCallHistoryPage *self)
+{
+  load (self, TRUE);
+}
+
+static GtkDropDown *
+new_drop_down (const char * const *labels)
+{
+  return GTK_DROP_DOWN (gtk_drop_down_new_from_strings (labels));
+}
+
+static void
+crm_call_history_page_dispose (GObject *object)
+{
+  CrmCallHistoryPage *self = CRM_CALL_HISTORY_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->life);
+  if (self->stream != NULL)
+    gtk_media_stream_pause (self->stream);
+  g_clear_object (&self->stream);
+  g_clear_object (&self->store);
+  g_clear_object (&self->soup);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (crm_call_history_page_parent_class)->dispose (object);
+}
+
+static void
+crm_call_history_page_finalize (GObject *object)
+{
+  CrmCallHistoryPage *self = CRM_CALL_HISTORY_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->life);
+  g_free (self->http_base);
+  G_OBJECT_CLASS (crm_call_history_page_parent_class)->finalize (object);
+}
+
+static void
+crm_call_history_page_class_init (CrmCallHistoryPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = crm_call_history_page_dispose;
+  object_class->finalize = crm_call_history_page_finalize;
+  gtk_widget_class_install_action (widget_class, "calls.refresh", NULL, refresh_activated);
+  gtk_widget_class_install_action (widget_class, "calls.load-more", NULL, load_more_activated);
+  gtk_widget_class_install_action (widget_class, "calls.play", "s", play_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "calls.refresh", NULL);
+}
+
+static void
+crm_call_history_page_init (CrmCallHistoryPage *self)
+{
+  const char *directions[] = { _("All directions"), _("Incoming"), _("Outgoing"), NULL };
+  const char *statuses[] = { _("Any status"), _("Answered"), _("Missed"), _("Rejected"), _("Blocked"), _("Fax"), NULL };
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *refresh = gtk_button_new_from_icon_name ("view-refresh-symbolic");
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *bottom = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkListItemFactory *play_factory;
+  g_autoptr(GtkColumnViewColumn) play_column = NULL;
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_spacing (GTK_BOX (self), 6);
+  self->cancellable = g_cancellable_new ();
+  self->life = g_cancellable_new ();
+  self->soup = soup_session_new_with_options ("timeout", 60, NULL);
+  self->store = g_list_store_new (CRM_TYPE_CALL_ROW);
+
+  gtk_widget_set_margin_start (bar, 6);
+  gtk_widget_set_margin_end (bar, 6);
+  gtk_widget_set_margin_top (bar, 6);
+  self->direction = new_drop_down (directions);
+  self->status_filter = new_drop_down (statuses);
+  self->number = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
+  gtk_editable_set_max_width_chars (GTK_EDITABLE (self->number), 20);
+  g_object_set (self->number, "placeholder-text", _("Number"), NULL);
+  gtk_widget_set_tooltip_text (refresh, _("Refresh"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (refresh), "calls.refresh");
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->direction));
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->status_filter));
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->number));
+  gtk_box_append (GTK_BOX (bar), refresh);
+  gtk_box_append (GTK_BOX (self), bar);
+  g_signal_connect_swapped (self->direction, "notify::selected", G_CALLBACK (filter_changed), self);
+  g_signal_connect_swapped (self->status_filter, "notify::selected", G_CALLBACK (filter_changed), self);
+  g_signal_connect_swapped (self->number, "search-changed", G_CALLBACK (filter_changed), self);
+
+  self->view = GTK_COLUMN_VIEW (gtk_column_view_new (
+      GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->store))))));
+  gtk_column_view_set_show_column_separators (self->view, TRUE);
+  add_text_column (self, _("Time"), text_started, FALSE);
+  add_text_column (self, _("Direction"), text_direction, FALSE);
+  add_text_column (self, _("Status"), text_status, FALSE);
+  add_text_column (self, _("Number"), text_number, FALSE);
+  add_text_column (self, _("Customer"), text_customer, TRUE);
+  add_text_column (self, _("User"), text_user, FALSE);
+  add_text_column (self, _("Duration"), text_duration, FALSE);
+  play_factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (play_factory, "setup", G_CALLBACK (play_setup), self);
+  g_signal_connect (play_factory, "bind", G_CALLBACK (play_bind), self);
+  g_signal_connect (play_factory, "unbind", G_CALLBACK (play_unbind), self);
+  play_column = gtk_column_view_column_new (_("Recording"), play_factory);
+  gtk_column_view_append_column (self->view, play_column);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->view));
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (self), scrolled);
+
+  self->controls = GTK_MEDIA_CONTROLS (gtk_media_controls_new (NULL));
+  gtk_widget_set_visible (GTK_WIDGET (self->controls), FALSE);
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->controls));
+
+  gtk_widget_set_margin_start (bottom, 6);
+  gtk_widget_set_margin_end (bottom, 6);
+  gtk_widget_set_margin_bottom (bottom, 6);
+  self->status = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->status, 0);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->status), TRUE);
+  gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (self->status));
+  self->more_button = gtk_button_new_with_mnemonic (_("Load _More"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->more_button), "calls.load-more");
+  gtk_widget_set_visible (self->more_button, FALSE);
+  gtk_box_append (GTK_BOX (bottom), self->more_button);
+  gtk_box_append (GTK_BOX (self), bottom);
+}
+
+CrmCallHistoryPage *
+crm_call_history_page_new (CrmSession *session, const char *http_base)
+{
+  CrmCallHistoryPage *self = g_object_new (CRM_TYPE_CALL_HISTORY_PAGE, NULL);
+
+  self->session = g_object_ref (session);
+  self->http_base = g_strdup (http_base);
+  load (self, TRUE);
+  return self;
+}
+
+GListModel *
+crm_call_history_page_get_model (CrmCallHistoryPage *self)
+{
+  return G_LIST_MODEL (self->store);
+}
+
+const char *
+crm_call_history_page_get_status (CrmCallHistoryPage *self)
+{
+  return gtk_label_get_text (self->status);
+}
+
+GtkMediaStream *
+crm_call_history_page_get_stream (CrmCallHistoryPage *self)
+{
+  return self->stream;
+}
