@@ -188,8 +188,8 @@ crm_admin_revoke_sessions (CrmDb *db, gint64 user_id, const char *only_hash,
   return res != NULL;
 }
 
-gboolean
-crm_admin_keeps_own_admin (CrmDb *db, CrmRequestContext *ctx, GError **error)
+int
+crm_admin_own_admin_count (CrmDb *db, CrmRequestContext *ctx, GError **error)
 {
   g_autofree char *uid = crm_db_int64_to_string (ctx->session->user_id);
   const char *params[] = { uid };
@@ -198,9 +198,17 @@ crm_admin_keeps_own_admin (CrmDb *db, CrmRequestContext *ctx, GError **error)
                  "SELECT count(*) FROM crm_user_permissions ($1)"
                  " WHERE permission IN ('user.manage', 'role.manage')", 1, params, error);
 
-  if (res == NULL)
+  return res ? (int) crm_db_get_int64 (res, 0, 0) : -1;
+}
+
+gboolean
+crm_admin_keeps_own_admin (CrmDb *db, CrmRequestContext *ctx, int before, GError **error)
+{
+  int after = crm_admin_own_admin_count (db, ctx, error);
+
+  if (after < 0)
     return FALSE;
-  if (crm_db_get_int64 (res, 0, 0) < 2)
+  if (after < before)
     {
       g_set_error_literal (error, CRM_ERROR, CRM_ERROR_CONFLICT,
                            _("This would take away your own right to manage accounts and roles"));

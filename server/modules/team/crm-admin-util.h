@@ -45,10 +45,13 @@ gboolean crm_admin_user_in_scope (CrmDb *db, CrmRequestContext *ctx, const char 
 gboolean crm_admin_revoke_sessions (CrmDb *db, gint64 user_id, const char *only_hash,
                                     const char *reason, GError **error);
 
-/* After a change to roles or grants: CONFLICT when the acting user would
- * no longer hold user.manage and role.manage (nobody locks themselves out
- * of the console).  Call inside the changing transaction. */
-gboolean crm_admin_keeps_own_admin (CrmDb *db, CrmRequestContext *ctx, GError **error);
+/* How many of user.manage and role.manage the acting user holds (0–2),
+ * or -1 on error.  Checked before and after a change to roles or grants:
+ * crm_admin_keeps_own_admin() answers CONFLICT when the change took one
+ * away (nobody locks themselves out of the console). */
+int      crm_admin_own_admin_count (CrmDb *db, CrmRequestContext *ctx, GError **error);
+gboolean crm_admin_keeps_own_admin (CrmDb *db, CrmRequestContext *ctx, int before,
+                                    GError **error);
 
 /* A limit argument clamped into 1…max (≤ 0 → default). */
 int crm_admin_clamp_limit (int limit, int dflt, int max);

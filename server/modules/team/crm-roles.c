@@ -233,9 +233,14 @@ crm_role_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
     if (res == NULL)
       return NULL;
   }
-  if (has_grants && (!replace_grants (db, rid, perms, scopes, error) ||
-                     !crm_admin_keeps_own_admin (db, ctx, error)))
-    return NULL;
+  if (has_grants)
+    {
+      int own_admin = crm_admin_own_admin_count (db, ctx, error);
+
+      if (own_admin < 0 || !replace_grants (db, rid, perms, scopes, error) ||
+          !crm_admin_keeps_own_admin (db, ctx, own_admin, error))
+        return NULL;
+    }
   after = crm_admin_snapshot (db, "role_snapshot", ROLE_SNAPSHOT, id, _("No such role"), error);
   if (after == NULL || !crm_db_audit (db, ctx, "update", "role", id, before, after, error))
     return NULL;

@@ -82,6 +82,7 @@ crm_user_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
   g_auto(GStrv) roles = NULL, grants = NULL, denials = NULL;
   g_autofree char *before = NULL, *after = NULL;
   g_autofree char *uid = NULL, *sdept = NULL, *sleader = NULL, *trimmed = NULL;
+  int own_admin = -1;
 
   g_variant_get (request, "(&sx@a{sv})", &key, &id, &fields);
   g_variant_dict_init (&d, fields);
@@ -138,6 +139,12 @@ crm_user_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
   if (before == NULL)
     return NULL;
 
+  if (id == ctx->session->user_id && (roles != NULL || grants != NULL || denials != NULL))
+    {
+      own_admin = crm_admin_own_admin_count (db, ctx, error);
+      if (own_admin < 0)
+        return NULL;
+    }
   uid = crm_db_int64_to_string (id);
   sdept = department ? crm_db_int64_to_string (department) : NULL;
   sleader = leader ? crm_db_int64_to_string (leader) : NULL;
@@ -224,7 +231,7 @@ crm_user_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
   if ((grants != NULL && !replace_overrides (db, uid, grants, TRUE, error)) ||
       (denials != NULL && !replace_overrides (db, uid, denials, FALSE, error)))
     return NULL;
-  if (id == ctx->session->user_id && !crm_admin_keeps_own_admin (db, ctx, error))
+  if (own_admin >= 0 && !crm_admin_keeps_own_admin (db, ctx, own_admin, error))
     return NULL;
 
   after = crm_admin_snapshot (db, "team_user_snapshot", USER_SNAPSHOT, id,
