@@ -893,8 +893,8 @@ crm_connection_login_async (CrmConnection *self, const char *user, const char *p
                                _ ("The user name or password is not valid text"));
       return;
     }
-  crm_connection_call_async (self, CRM_MSG_AUTH_LOGIN, login_body (self, user, password), cancellable,
-                             callback, user_data);
+  crm_connection_call_async (self, CRM_MSG_AUTH_LOGIN, login_body (self, user, password),
+                             cancellable, callback, user_data);
 }
 
 GVariant *
