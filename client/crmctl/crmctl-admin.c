@@ -27,7 +27,8 @@
  * field:format.  `crmctl call` reaches every message with GVariant text.
  */
 
-typedef struct {
+typedef struct
+{
   const char  *noun;
   const char  *action;
   CrmMessageId id;
@@ -38,26 +39,30 @@ typedef struct {
    *   T / F    the constant true / false
    *   D        a{sv} of the KEY=VALUE pairs
    *   L        aa{sv}: one item of the KEY=VALUE pairs */
-  const char  *members;
-  const char  *usage;    /* arguments, for help */
-  const char  *columns;  /* keys shown as a table for record lists */
+  const char *members;
+  const char *usage;   /* arguments, for help */
+  const char *columns; /* keys shown as a table for record lists */
 } AdminCommand;
 
 static const AdminCommand commands[] = {
-  { "user", "list", CRM_MSG_USER_LIST, "", "", "id,login,display_name,department_id,leader_id,roles,disabled,locked" },
+  { "user", "list", CRM_MSG_USER_LIST, "", "",
+    "id,login,display_name,department_id,leader_id,roles,disabled,locked" },
   { "user", "update", CRM_MSG_USER_UPDATE, "x D", "ID KEY=VALUE…", NULL },
   { "user", "disable", CRM_MSG_USER_SET_DISABLED, "x T", "ID", NULL },
   { "user", "enable", CRM_MSG_USER_SET_DISABLED, "x F", "ID", NULL },
   { "user", "unlock", CRM_MSG_USER_UNLOCK, "x", "ID", NULL },
   { "user", "reset-password", CRM_MSG_USER_RESET_PASSWORD, "x", "ID", NULL },
-  { "user", "history", CRM_MSG_USER_LOGIN_HISTORY, "x? i?", "[USER_ID [LIMIT]]", "at,login,peer,success,reason" },
-  { "session", "list", CRM_MSG_SESSION_LIST, "x?", "[USER_ID]", "id,login,created_at,last_seen,peer,client" },
+  { "user", "history", CRM_MSG_USER_LOGIN_HISTORY, "x? i?", "[USER_ID [LIMIT]]",
+    "at,login,peer,success,reason" },
+  { "session", "list", CRM_MSG_SESSION_LIST, "x?", "[USER_ID]",
+    "id,login,created_at,last_seen,peer,client" },
   { "session", "revoke", CRM_MSG_SESSION_REVOKE, "s", "SESSION_ID", NULL },
   { "device", "list", CRM_MSG_DEVICE_LIST, "", "", "id,login,name,client_key,approved,last_seen" },
   { "device", "approve", CRM_MSG_DEVICE_APPROVE, "x T", "ID", NULL },
   { "device", "reject", CRM_MSG_DEVICE_APPROVE, "x F", "ID", NULL },
   { "role", "list", CRM_MSG_ROLE_LIST, "", "", "id,name,display_name,is_template,permissions" },
-  { "role", "create", CRM_MSG_ROLE_CREATE, "D", "name=… display_name=… [grants=PERM:SCOPE,…]", NULL },
+  { "role", "create", CRM_MSG_ROLE_CREATE, "D", "name=… display_name=… [grants=PERM:SCOPE,…]",
+    NULL },
   { "role", "update", CRM_MSG_ROLE_UPDATE, "x D", "ID KEY=VALUE…", NULL },
   { "role", "delete", CRM_MSG_ROLE_DELETE, "x", "ID", NULL },
   { "department", "list", CRM_MSG_DEPARTMENT_LIST, "", "", "id,name,parent_id" },
@@ -65,18 +70,26 @@ static const AdminCommand commands[] = {
   { "department", "update", CRM_MSG_DEPARTMENT_UPDATE, "x D", "ID KEY=VALUE…", NULL },
   { "department", "delete", CRM_MSG_DEPARTMENT_DELETE, "x", "ID", NULL },
   { "choice", "list", CRM_MSG_CHOICE_LIST, "s", "LIST", "id,label,sort,retired" },
-  { "choice", "save", CRM_MSG_CHOICE_SAVE, "s L", "LIST [id=ID] label=… [sort=N] [retired=true]", NULL },
-  { "field", "list", CRM_MSG_CUSTOM_FIELD_LIST, "s", "ENTITY", "id,key,label,type,required,choices,retired" },
-  { "field", "save", CRM_MSG_CUSTOM_FIELD_SAVE, "D", "[id=ID] entity=… key=… label=… type=… [required=true] [choices=A,B]", NULL },
+  { "choice", "save", CRM_MSG_CHOICE_SAVE, "s L", "LIST [id=ID] label=… [sort=N] [retired=true]",
+    NULL },
+  { "field", "list", CRM_MSG_CUSTOM_FIELD_LIST, "s", "ENTITY",
+    "id,key,label,type,required,choices,retired" },
+  { "field", "save", CRM_MSG_CUSTOM_FIELD_SAVE, "D",
+    "[id=ID] entity=… key=… label=… type=… [required=true] [choices=A,B]", NULL },
   { "field", "retire", CRM_MSG_CUSTOM_FIELD_RETIRE, "x", "ID", NULL },
   { "numbering", "get", CRM_MSG_NUMBERING_GET, "s", "ENTITY", NULL },
-  { "numbering", "set", CRM_MSG_NUMBERING_SAVE, "s D", "ENTITY [prefix=…] [date_pattern=…] [separator=…] [width=N] [reset=…]", NULL },
+  { "numbering", "set", CRM_MSG_NUMBERING_SAVE, "s D",
+    "ENTITY [prefix=…] [date_pattern=…] [separator=…] [width=N] [reset=…]", NULL },
   { "entry-rule", "get", CRM_MSG_ENTRY_RULE_GET, "s", "ENTITY", NULL },
-  { "entry-rule", "set", CRM_MSG_ENTRY_RULE_SAVE, "s D", "ENTITY [required=A,B] [formats=FIELD:FORMAT,…] [duplicate_name=allow|warn|forbid]", NULL },
+  { "entry-rule", "set", CRM_MSG_ENTRY_RULE_SAVE, "s D",
+    "ENTITY [required=A,B] [formats=FIELD:FORMAT,…] [duplicate_name=allow|warn|forbid]", NULL },
   { "setting", "get", CRM_MSG_SETTING_GET, "", "", NULL },
   { "setting", "set", CRM_MSG_SETTING_SET, "D", "KEY=VALUE…", NULL },
-  { "audit", "list", CRM_MSG_AUDIT_LIST, "D x? i?", "[user_id=… entity=… action=… entity_id=… from=… to=…] [BEFORE_ID [LIMIT]]", "id,at,login,action,entity,entity_id,after" },
-  { "recycle", "list", CRM_MSG_RECYCLE_LIST, "s? x? i?", "[ENTITY [BEFORE_ID [LIMIT]]]", "entity,id,title,deleted_by_name,deleted_at" },
+  { "audit", "list", CRM_MSG_AUDIT_LIST, "D x? i?",
+    "[user_id=… entity=… action=… entity_id=… from=… to=…] [BEFORE_ID [LIMIT]]",
+    "id,at,login,action,entity,entity_id,after" },
+  { "recycle", "list", CRM_MSG_RECYCLE_LIST, "s? x? i?", "[ENTITY [BEFORE_ID [LIMIT]]]",
+    "entity,id,title,deleted_by_name,deleted_at" },
   { "recycle", "restore", CRM_MSG_RECYCLE_RESTORE, "s x", "ENTITY ID", NULL },
   { "recycle", "purge", CRM_MSG_RECYCLE_PURGE, "s x", "ENTITY ID", NULL },
 };
@@ -84,11 +97,11 @@ static const AdminCommand commands[] = {
 static gboolean
 parse_bool (const char *text, gboolean *out)
 {
-  if (g_ascii_strcasecmp (text, "true") == 0 || g_ascii_strcasecmp (text, "yes") == 0 ||
-      strcmp (text, "1") == 0)
+  if (g_ascii_strcasecmp (text, "true") == 0 || g_ascii_strcasecmp (text, "yes") == 0
+      || strcmp (text, "1") == 0)
     *out = TRUE;
-  else if (g_ascii_strcasecmp (text, "false") == 0 || g_ascii_strcasecmp (text, "no") == 0 ||
-           strcmp (text, "0") == 0)
+  else if (g_ascii_strcasecmp (text, "false") == 0 || g_ascii_strcasecmp (text, "no") == 0
+           || strcmp (text, "0") == 0)
     *out = FALSE;
   else
     return FALSE;
@@ -98,14 +111,14 @@ parse_bool (const char *text, gboolean *out)
 static gboolean
 parse_time (const char *text, gint64 *out)
 {
-  int y, m, d;
+  int  y, m, d;
   char tail;
 
   if (g_ascii_string_to_signed (text, 10, 0, G_MAXINT64, out, NULL))
     return TRUE;
   if (sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && g_date_valid_dmy (d, m, y))
     {
-      g_autoptr(GDateTime) dt = g_date_time_new_local (y, m, d, 0, 0, 0);
+      g_autoptr (GDateTime) dt = g_date_time_new_local (y, m, d, 0, 0, 0);
       *out = g_date_time_to_unix (dt) * G_USEC_PER_SEC;
       return TRUE;
     }
@@ -115,11 +128,11 @@ parse_time (const char *text, gint64 *out)
 static GVariant *
 split_list (const char *text)
 {
-  g_auto(GStrv) parts = text[0] ? g_strsplit (text, ",", -1) : g_new0 (char *, 1);
+  g_auto (GStrv) parts = text[0] ? g_strsplit (text, ",", -1) : g_new0 (char *, 1);
 
   for (guint i = 0; parts[i] != NULL; i++)
     g_strstrip (parts[i]);
-  return g_variant_new_strv ((const char * const *) parts, -1);
+  return g_variant_new_strv ((const char *const *)parts, -1);
 }
 
 /* One KEY=VALUE pair as a dictionary value, typed by key and command. */
@@ -127,7 +140,7 @@ static GVariant *
 typed_value (const AdminCommand *cmd, const char *key, const char *text, GError **error)
 {
   gboolean b;
-  gint64 n;
+  gint64   n;
 
   if (strcmp (cmd->noun, "setting") == 0)
     {
@@ -139,44 +152,45 @@ typed_value (const AdminCommand *cmd, const char *key, const char *text, GError 
     }
   if (strcmp (key, "grants") == 0 && strcmp (cmd->noun, "role") == 0)
     {
-      g_auto(GStrv) parts = text[0] ? g_strsplit (text, ",", -1) : g_new0 (char *, 1);
+      g_auto (GStrv) parts = text[0] ? g_strsplit (text, ",", -1) : g_new0 (char *, 1);
       GVariantBuilder bld;
 
       g_variant_builder_init (&bld, G_VARIANT_TYPE ("a(su)"));
       for (guint i = 0; parts[i] != NULL; i++)
         {
-          const char *colon = strrchr (parts[i], ':');
-          guint64 scope = 0;
+          const char      *colon = strrchr (parts[i], ':');
+          guint64          scope = 0;
           g_autofree char *perm = NULL;
 
           if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 3, &scope, NULL))
             {
               g_variant_builder_clear (&bld);
               g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           _("A grant is PERMISSION:SCOPE with a scope of 0–3, not “%s”."), parts[i]);
+                           _ ("A grant is PERMISSION:SCOPE with a scope of 0–3, not “%s”."),
+                           parts[i]);
               return NULL;
             }
           perm = g_strstrip (g_strndup (parts[i], colon - parts[i]));
-          g_variant_builder_add (&bld, "(su)", perm, (guint32) scope);
+          g_variant_builder_add (&bld, "(su)", perm, (guint32)scope);
         }
       return g_variant_builder_end (&bld);
     }
   if (strcmp (key, "formats") == 0)
     {
-      g_auto(GStrv) parts = text[0] ? g_strsplit (text, ",", -1) : g_new0 (char *, 1);
+      g_auto (GStrv) parts = text[0] ? g_strsplit (text, ",", -1) : g_new0 (char *, 1);
       GVariantBuilder bld;
 
       g_variant_builder_init (&bld, G_VARIANT_TYPE ("a{ss}"));
       for (guint i = 0; parts[i] != NULL; i++)
         {
-          const char *colon = strchr (parts[i], ':');
+          const char      *colon = strchr (parts[i], ':');
           g_autofree char *field = NULL;
 
           if (colon == NULL)
             {
               g_variant_builder_clear (&bld);
               g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           _("A format is FIELD:FORMAT, not “%s”."), parts[i]);
+                           _ ("A format is FIELD:FORMAT, not “%s”."), parts[i]);
               return NULL;
             }
           field = g_strstrip (g_strndup (parts[i], colon - parts[i]));
@@ -184,15 +198,15 @@ typed_value (const AdminCommand *cmd, const char *key, const char *text, GError 
         }
       return g_variant_builder_end (&bld);
     }
-  if (g_strv_contains ((const char * const[]) { "roles", "grants", "denials", "choices", NULL }, key) ||
-      (strcmp (key, "required") == 0 && strcmp (cmd->noun, "entry-rule") == 0))
+  if (g_strv_contains ((const char *const[]){ "roles", "grants", "denials", "choices", NULL }, key)
+      || (strcmp (key, "required") == 0 && strcmp (cmd->noun, "entry-rule") == 0))
     return split_list (text);
-  if (g_strv_contains ((const char * const[]) { "required", "retired", "device_binding", NULL }, key))
+  if (g_strv_contains ((const char *const[]){ "required", "retired", "device_binding", NULL }, key))
     {
       if (!parse_bool (text, &b))
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("%s needs true or false, not “%s”."), key, text);
+                       _ ("%s needs true or false, not “%s”."), key, text);
           return NULL;
         }
       return g_variant_new_boolean (b);
@@ -201,14 +215,15 @@ typed_value (const AdminCommand *cmd, const char *key, const char *text, GError 
     {
       if (!g_ascii_string_to_signed (text, 10, 0, G_MAXINT32, &n, NULL))
         goto not_a_number;
-      return g_variant_new_int32 ((gint32) n);
+      return g_variant_new_int32 ((gint32)n);
     }
   if (strcmp (key, "from") == 0 || strcmp (key, "to") == 0)
     {
       if (!parse_time (text, &n))
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("%s needs a date (YYYY-MM-DD) or Unix microseconds, not “%s”."), key, text);
+                       _ ("%s needs a date (YYYY-MM-DD) or Unix microseconds, not “%s”."), key,
+                       text);
           return NULL;
         }
       return g_variant_new_int64 (n);
@@ -223,7 +238,7 @@ typed_value (const AdminCommand *cmd, const char *key, const char *text, GError 
 
 not_a_number:
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               _("%s needs a whole number, not “%s”."), key, text);
+               _ ("%s needs a whole number, not “%s”."), key, text);
   return NULL;
 }
 
@@ -235,10 +250,10 @@ pairs_to_dict (const AdminCommand *cmd, GPtrArray *pairs, GError **error)
   g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
   for (guint i = 0; i < pairs->len; i++)
     {
-      const char *pair = pairs->pdata[i];
-      const char *eq = strchr (pair, '=');
+      const char      *pair = pairs->pdata[i];
+      const char      *eq = strchr (pair, '=');
       g_autofree char *key = g_strndup (pair, eq - pair);
-      GVariant *value = typed_value (cmd, key, eq + 1, error);
+      GVariant        *value = typed_value (cmd, key, eq + 1, error);
 
       if (value == NULL)
         {
@@ -254,10 +269,10 @@ static GVariant *
 build_request (const AdminCommand *cmd, int argc, char **argv, GError **error)
 {
   const CrmMessageInfo *info = crm_message_lookup (cmd->id);
-  g_autoptr(GPtrArray) pairs = g_ptr_array_new ();
-  g_autoptr(GPtrArray) positional = g_ptr_array_new ();
-  g_auto(GStrv) tokens = g_strsplit (cmd->members, " ", -1);
-  g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  g_autoptr (GPtrArray) pairs = g_ptr_array_new ();
+  g_autoptr (GPtrArray) positional = g_ptr_array_new ();
+  g_auto (GStrv) tokens = g_strsplit (cmd->members, " ", -1);
+  g_autoptr (GPtrArray) members = g_ptr_array_new_with_free_func ((GDestroyNotify)g_variant_unref);
   guint next = 0;
 
   for (int i = 0; i < argc; i++)
@@ -268,7 +283,7 @@ build_request (const AdminCommand *cmd, int argc, char **argv, GError **error)
   if (pairs->len > 0 && strchr (cmd->members, 'D') == NULL && strchr (cmd->members, 'L') == NULL)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("“%s %s” takes no KEY=VALUE arguments."), cmd->noun, cmd->action);
+                   _ ("“%s %s” takes no KEY=VALUE arguments."), cmd->noun, cmd->action);
       return NULL;
     }
   if ((info->flags & CRM_MSG_FLAG_MUTATES) != 0)
@@ -279,9 +294,9 @@ build_request (const AdminCommand *cmd, int argc, char **argv, GError **error)
   for (guint t = 0; tokens[t] != NULL; t++)
     {
       const char *tok = tokens[t];
-      gboolean optional = tok[0] != '\0' && tok[1] == '?';
+      gboolean    optional = tok[0] != '\0' && tok[1] == '?';
       const char *arg = next < positional->len ? positional->pdata[next] : NULL;
-      GVariant *v = NULL;
+      GVariant   *v = NULL;
 
       if (tok[0] == '\0')
         continue;
@@ -290,7 +305,8 @@ build_request (const AdminCommand *cmd, int argc, char **argv, GError **error)
           if (arg == NULL && !optional)
             {
               g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           _("Missing arguments; usage: crmctl %s %s %s"), cmd->noun, cmd->action, cmd->usage);
+                           _ ("Missing arguments; usage: crmctl %s %s %s"), cmd->noun, cmd->action,
+                           cmd->usage);
               return NULL;
             }
           if (arg != NULL)
@@ -304,7 +320,7 @@ build_request (const AdminCommand *cmd, int argc, char **argv, GError **error)
             if (arg != NULL && !g_ascii_string_to_signed (arg, 10, 0, G_MAXINT64, &n, NULL))
               {
                 g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                             _("“%s” is not an ID (a whole number)."), arg);
+                             _ ("“%s” is not an ID (a whole number)."), arg);
                 return NULL;
               }
             v = g_variant_new_int64 (n);
@@ -316,10 +332,10 @@ build_request (const AdminCommand *cmd, int argc, char **argv, GError **error)
             if (arg != NULL && !g_ascii_string_to_signed (arg, 10, 1, 5000, &n, NULL))
               {
                 g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                             _("“%s” is not a limit (1–5000)."), arg);
+                             _ ("“%s” is not a limit (1–5000)."), arg);
                 return NULL;
               }
-            v = g_variant_new_int32 ((gint32) n);
+            v = g_variant_new_int32 ((gint32)n);
           }
           break;
         case 's':
@@ -348,28 +364,28 @@ build_request (const AdminCommand *cmd, int argc, char **argv, GError **error)
   if (next < positional->len)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("Unexpected argument “%s”; usage: crmctl %s %s %s"),
-                   (char *) positional->pdata[next], cmd->noun, cmd->action, cmd->usage);
+                   _ ("Unexpected argument “%s”; usage: crmctl %s %s %s"),
+                   (char *)positional->pdata[next], cmd->noun, cmd->action, cmd->usage);
       return NULL;
     }
-  return g_variant_new_tuple ((GVariant * const *) members->pdata, members->len);
+  return g_variant_new_tuple ((GVariant *const *)members->pdata, members->len);
 }
 
 static void
 print_table (GVariant *rows, const char *columns)
 {
-  g_auto(GStrv) keys = g_strsplit (columns, ",", -1);
+  g_auto (GStrv) keys = g_strsplit (columns, ",", -1);
   guint n = g_strv_length (keys);
-  g_autoptr(CrmctlTable) table = crmctl_table_new (n, (const char * const *) keys);
+  g_autoptr (CrmctlTable) table = crmctl_table_new (n, (const char *const *)keys);
 
   for (gsize r = 0; r < g_variant_n_children (rows); r++)
     {
-      g_autoptr(GVariant) row = g_variant_get_child_value (rows, r);
-      g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (GVariant) row = g_variant_get_child_value (rows, r);
+      g_autoptr (GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
 
       for (guint c = 0; c < n; c++)
         g_ptr_array_add (cells, crmctl_record_dup_display_text (row, keys[c]));
-      crmctl_table_add_row (table, (const char * const *) cells->pdata);
+      crmctl_table_add_row (table, (const char *const *)cells->pdata);
     }
   crmctl_table_print (table, stdout);
 }
@@ -377,17 +393,17 @@ print_table (GVariant *rows, const char *columns)
 static int
 compare_strp (gconstpointer a, gconstpointer b)
 {
-  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+  return g_strcmp0 (*(char *const *)a, *(char *const *)b);
 }
 
 /* "key  value" lines in key order, aligned. */
 static void
 print_dict (GVariant *dict)
 {
-  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   GVariantIter iter;
-  const char *key;
-  gsize width = 0;
+  const char  *key;
+  gsize        width = 0;
 
   g_variant_iter_init (&iter, dict);
   while (g_variant_iter_next (&iter, "{&sv}", &key, NULL))
@@ -399,7 +415,7 @@ print_dict (GVariant *dict)
   for (guint i = 0; i < keys->len; i++)
     {
       g_autofree char *text = crmctl_record_dup_display_text (dict, keys->pdata[i]);
-      printf ("%-*s  %s\n", (int) width, (char *) keys->pdata[i], text);
+      printf ("%-*s  %s\n", (int)width, (char *)keys->pdata[i], text);
     }
 }
 
@@ -415,7 +431,7 @@ print_reply (CrmctlContext *ctx, const AdminCommand *cmd, GVariant *reply)
     print_table (reply, cmd->columns);
   else if (g_variant_is_of_type (reply, G_VARIANT_TYPE ("(aa{sv}x)")) && cmd->columns)
     {
-      g_autoptr(GVariant) rows = g_variant_get_child_value (reply, 0);
+      g_autoptr (GVariant) rows = g_variant_get_child_value (reply, 0);
       gint64 next = 0;
 
       g_variant_get_child (reply, 1, "x", &next);
@@ -424,7 +440,7 @@ print_reply (CrmctlContext *ctx, const AdminCommand *cmd, GVariant *reply)
         {
           g_autofree char *before = g_strdup_printf ("%" G_GINT64_FORMAT, next);
           /* TRANSLATORS: %s is a record id to pass as BEFORE_ID */
-          printf (_("More rows: repeat with BEFORE_ID %s\n"), before);
+          printf (_ ("More rows: repeat with BEFORE_ID %s\n"), before);
         }
     }
   else if (g_variant_is_of_type (reply, G_VARIANT_TYPE_VARDICT))
@@ -451,7 +467,7 @@ print_reply (CrmctlContext *ctx, const AdminCommand *cmd, GVariant *reply)
 static void
 print_usage (const char *noun)
 {
-  g_printerr (_("Usage:\n"));
+  g_printerr (_ ("Usage:\n"));
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     if (noun == NULL || strcmp (commands[i].noun, noun) == 0)
       g_printerr ("  crmctl %s %s %s\n", commands[i].noun, commands[i].action, commands[i].usage);
@@ -469,12 +485,12 @@ crmctl_admin_is_noun (const char *word)
 int
 crmctl_cmd_admin (CrmctlContext *ctx, int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) request = NULL;
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) request = NULL;
+  g_autoptr (GVariant) reply = NULL;
   const AdminCommand *cmd = NULL;
-  const char *action;
-  int first = 2;
+  const char         *action;
+  int                 first = 2;
 
   /* "crmctl audit user_id=3" reads as "audit list". */
   action = argc >= 2 ? argv[1] : "list";
@@ -491,14 +507,15 @@ crmctl_cmd_admin (CrmctlContext *ctx, int argc, char **argv)
   if (cmd == NULL)
     {
       print_usage (argv[0]);
-      return crmctl_usage_error (_("Unknown command “%s %s”."), argv[0], action);
+      return crmctl_usage_error (_ ("Unknown command “%s %s”."), argv[0], action);
     }
   request = build_request (cmd, argc - first, argv + first, &error);
   if (request == NULL)
     return crmctl_usage_error ("%s", error->message);
   if (!crmctl_connect_resumed (ctx, &error))
     return crmctl_report_error (ctx, error);
-  reply = crm_connection_call_sync (ctx->connection, cmd->id, g_steal_pointer (&request), NULL, &error);
+  reply = crm_connection_call_sync (ctx->connection, cmd->id, g_steal_pointer (&request), NULL,
+                                    &error);
   if (reply == NULL)
     return crmctl_report_error (ctx, error);
   print_reply (ctx, cmd, reply);

@@ -12,7 +12,7 @@ static CrmTestServer *server;
 CrmTestServer *
 admin_test_server (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (server == NULL)
     {
@@ -26,7 +26,7 @@ admin_test_server (void)
 CrmConnection *
 admin_test_connect (const char *login, const char *password)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   CrmConnection *conn = crm_test_server_connect (admin_test_server (), login, password, &error);
 
   g_assert_no_error (error);
@@ -43,7 +43,7 @@ admin_test_connect_admin (void)
 GVariant *
 admin_call (CrmConnection *conn, guint id, GVariant *body)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GVariant *reply = crm_connection_call_sync (conn, id, body, NULL, &error);
 
   if (error != NULL)
@@ -57,14 +57,14 @@ admin_call (CrmConnection *conn, guint id, GVariant *body)
 char *
 admin_call_fails (CrmConnection *conn, guint id, GVariant *body, CrmErrorCode code)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_connection_call_sync (conn, id, body, NULL, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_connection_call_sync (conn, id, body, NULL, &error);
 
   g_assert_null (reply);
-  if (!g_error_matches (error, CRM_ERROR, (int) code))
+  if (!g_error_matches (error, CRM_ERROR, (int)code))
     g_test_message ("%s: expected error %d, got %s", crm_message_lookup (id)->name, code,
                     error ? error->message : "success");
-  g_assert_error (error, CRM_ERROR, (int) code);
+  g_assert_error (error, CRM_ERROR, (int)code);
   g_assert_cmpstr (error->message, !=, "");
   return g_strdup (crm_error_get_field (error));
 }
@@ -76,20 +76,20 @@ admin_key (void)
 }
 
 gint64
-admin_create_user (CrmConnection *admin, const char *login, const char *role,
-                   gint64 department_id, gint64 leader_id)
+admin_create_user (CrmConnection *admin, const char *login, const char *role, gint64 department_id,
+                   gint64 leader_id)
 {
-  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
-  const char *roles[] = { role, NULL };
+  g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  const char      *roles[] = { role, NULL };
   g_autofree char *key = admin_key ();
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (GVariant) reply = NULL;
   gint64 id;
 
   g_variant_dict_insert (&d, "login", "s", login);
   g_variant_dict_insert (&d, "display_name", "s", login);
   g_variant_dict_insert (&d, "password", "s", ADMIN_PASSWORD);
   g_variant_dict_insert (&d, "must_change_password", "b", FALSE);
-  g_variant_dict_insert (&d, "roles", "^as", role ? roles : (const char *[]) { NULL });
+  g_variant_dict_insert (&d, "roles", "^as", role ? roles : (const char *[]){ NULL });
   if (department_id)
     g_variant_dict_insert (&d, "department_id", "x", department_id);
   if (leader_id)
@@ -105,8 +105,8 @@ gint64
 admin_create_department (CrmConnection *admin, const char *name, gint64 parent_id)
 {
   g_autofree char *key = admin_key ();
-  g_autoptr(GVariant) reply = admin_call (admin, CRM_MSG_DEPARTMENT_CREATE,
-                                          g_variant_new ("(ssx)", key, name, parent_id));
+  g_autoptr (GVariant) reply = admin_call (admin, CRM_MSG_DEPARTMENT_CREATE,
+                                           g_variant_new ("(ssx)", key, name, parent_id));
   gint64 id;
 
   g_variant_get (reply, "(x)", &id);
@@ -116,16 +116,16 @@ admin_create_department (CrmConnection *admin, const char *name, gint64 parent_i
 gint64
 admin_user_id (CrmConnection *admin, const char *login)
 {
-  g_autoptr(GVariant) users = admin_call (admin, CRM_MSG_USER_LIST, NULL);
+  g_autoptr (GVariant) users = admin_call (admin, CRM_MSG_USER_LIST, NULL);
   GVariantIter iter;
-  GVariant *row;
+  GVariant    *row;
 
   g_variant_iter_init (&iter, users);
   while ((row = g_variant_iter_next_value (&iter)) != NULL)
     {
-      g_autoptr(GVariant) owned = row;
+      g_autoptr (GVariant) owned = row;
       const char *l = NULL;
-      gint64 id = 0;
+      gint64      id = 0;
 
       g_variant_lookup (row, "login", "&s", &l);
       g_variant_lookup (row, "id", "x", &id);
@@ -157,12 +157,12 @@ admin_wait_for (volatile guint *flag)
 char *
 admin_db_query (const char *sql)
 {
-  g_autofree char *sockdir = g_build_filename (crm_test_server_get_data_dir (admin_test_server ()),
-                                               "pg-socket", NULL);
+  g_autofree char *sockdir
+      = g_build_filename (crm_test_server_get_data_dir (admin_test_server ()), "pg-socket", NULL);
   g_autofree char *conninfo = g_strdup_printf ("host='%s' port=5432 dbname=crm user=crm", sockdir);
-  PGconn *conn = PQconnectdb (conninfo);
-  PGresult *res;
-  char *value = NULL;
+  PGconn          *conn = PQconnectdb (conninfo);
+  PGresult        *res;
+  char            *value = NULL;
 
   g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
   res = PQexec (conn, sql);

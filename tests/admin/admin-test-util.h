@@ -19,7 +19,7 @@ GVariant *admin_call (CrmConnection *conn, guint id, GVariant *body);
 /* Calls and asserts failure with `code`; returns the field named. */
 char *admin_call_fails (CrmConnection *conn, guint id, GVariant *body, CrmErrorCode code);
 
-char *admin_key (void);  /* a fresh idempotency key */
+char *admin_key (void); /* a fresh idempotency key */
 
 /* user.create with a password and one role; no forced password change. */
 gint64 admin_create_user (CrmConnection *admin, const char *login, const char *role,

@@ -15,19 +15,19 @@
  */
 
 static CrmTestServer *server;
-static char *home;
-static char *server_arg;
-static char *out;
-static char *err;
+static char          *home;
+static char          *server_arg;
+static char          *out;
+static char          *err;
 
 static int
-run_v (const char * const *args)
+run_v (const char *const *args)
 {
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *state = g_build_filename (home, "state", NULL);
   g_autofree char *config = g_build_filename (home, "config", NULL);
 
@@ -41,7 +41,7 @@ run_v (const char * const *args)
   g_ptr_array_add (argv, NULL);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
   g_assert_no_error (error);
@@ -50,19 +50,20 @@ run_v (const char * const *args)
                   g_subprocess_get_exit_status (proc), out, err);
   return g_subprocess_get_exit_status (proc);
 }
-#define run(...) run_v ((const char *[]) { __VA_ARGS__, NULL })
+#define run(...) run_v ((const char *[]){ __VA_ARGS__, NULL })
 
 static void
 test_verbs (void)
 {
   g_autofree char *password_file = g_build_filename (home, "password", NULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *dep_id = NULL;
 
   g_file_set_contents (password_file, crm_test_server_get_admin_password (server), -1, &error);
   g_assert_no_error (error);
   g_assert_cmpint (run ("--server", server_arg, "--trust-new-server", "--user", "admin",
-                        "--password-file", password_file, "login"), ==, 0);
+                        "--password-file", password_file, "login"),
+                   ==, 0);
 
   g_assert_cmpint (run ("department", "create", "命令行部"), ==, 0);
   dep_id = g_strstrip (g_strdup (out));
@@ -75,11 +76,13 @@ test_verbs (void)
   g_assert_nonnull (strstr (out, "admin"));
 
   g_assert_cmpint (run ("role", "create", "name=script_role", "display_name=脚本角色",
-                        "grants=audit.view:3,customer.view:0"), ==, 0);
+                        "grants=audit.view:3,customer.view:0"),
+                   ==, 0);
   g_assert_cmpint (run ("--json", "role", "list"), ==, 0);
   g_assert_nonnull (strstr (out, "script_role"));
   g_assert_cmpint (run ("role", "create", "name=script_role", "display_name=again"), ==, 7);
-  g_assert_cmpint (run ("role", "create", "name=x", "display_name=y", "grants=audit.view:9"), ==, 2);
+  g_assert_cmpint (run ("role", "create", "name=x", "display_name=y", "grants=audit.view:9"), ==,
+                   2);
 
   g_assert_cmpint (run ("setting", "set", "points_enabled=true"), ==, 0);
   g_assert_cmpint (run ("setting", "get"), ==, 0);
@@ -89,7 +92,8 @@ test_verbs (void)
   g_assert_nonnull (strstr (out, "true"));
 
   g_assert_cmpint (run ("field", "save", "entity=customer", "key=grade", "label=等级",
-                        "type=choice", "choices=甲,乙"), ==, 0);
+                        "type=choice", "choices=甲,乙"),
+                   ==, 0);
   g_assert_cmpint (run ("field", "list", "customer"), ==, 0);
   g_assert_nonnull (strstr (out, "grade"));
   g_assert_cmpint (run ("numbering", "get", "customer"), ==, 0);
@@ -104,13 +108,16 @@ test_verbs (void)
   g_assert_cmpint (run ("user", "disable", "abc"), ==, 2);
   g_assert_cmpint (run ("role", "frobnicate"), ==, 2);
   g_assert_cmpint (run ("department", "update", dep_id, "parent_id=not-a-number"), ==, 2);
-  g_assert_cmpint (run ("department", "update", dep_id, "parent_id=" "999999"), ==, 8);
+  g_assert_cmpint (run ("department", "update", dep_id,
+                        "parent_id="
+                        "999999"),
+                   ==, 8);
 }
 
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   int status;
 
   setlocale (LC_ALL, "");
@@ -125,7 +132,7 @@ main (int argc, char **argv)
   crm_test_server_stop (server);
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", home);
-    (void) system (cmd);
+    (void)system (cmd);
   }
   return status;
 }

@@ -15,9 +15,9 @@
  * search, count and export.
  */
 
-static const char * const templates[] = {
-  "salesperson", "team_lead", "department_manager", "accountant", "cashier", "after_sales",
-  "administrator",
+static const char *const templates[] = {
+  "salesperson", "team_lead",   "department_manager", "accountant",
+  "cashier",     "after_sales", "administrator",
 };
 
 /* A value of `type` with empty/zero members. */
@@ -29,7 +29,8 @@ default_value (const GVariantType *type)
       GVariantBuilder b;
 
       g_variant_builder_init (&b, type);
-      for (const GVariantType *t = g_variant_type_first (type); t != NULL; t = g_variant_type_next (t))
+      for (const GVariantType *t = g_variant_type_first (type); t != NULL;
+           t = g_variant_type_next (t))
         g_variant_builder_add_value (&b, default_value (t));
       return g_variant_builder_end (&b);
     }
@@ -64,8 +65,8 @@ static GVariant *
 request_for (const CrmMessageInfo *m)
 {
   const GVariantType *type = G_VARIANT_TYPE (m->request_type);
-  GVariantBuilder b;
-  gboolean first = TRUE;
+  GVariantBuilder     b;
+  gboolean            first = TRUE;
 
   if ((m->flags & CRM_MSG_FLAG_MUTATES) == 0)
     return default_value (type);
@@ -88,22 +89,22 @@ request_for (const CrmMessageInfo *m)
 static GHashTable *
 role_permissions (CrmConnection *admin)
 {
-  g_autoptr(GVariant) roles = admin_call (admin, CRM_MSG_ROLE_LIST, NULL);
-  GHashTable *map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify) g_hash_table_unref);
+  g_autoptr (GVariant) roles = admin_call (admin, CRM_MSG_ROLE_LIST, NULL);
+  GHashTable *map
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_hash_table_unref);
   GVariantIter iter;
-  GVariant *row;
+  GVariant    *row;
 
   g_variant_iter_init (&iter, roles);
   while ((row = g_variant_iter_next_value (&iter)) != NULL)
     {
-      g_autoptr(GVariant) owned = row;
-      g_autoptr(GVariant) perms = NULL;
-      const char *name = NULL;
-      GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_autoptr (GVariant) owned = row;
+      g_autoptr (GVariant) perms = NULL;
+      const char  *name = NULL;
+      GHashTable  *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       GVariantIter pi;
-      const char *p;
-      guint32 scope;
+      const char  *p;
+      guint32      scope;
 
       g_variant_lookup (row, "name", "&s", &name);
       perms = g_variant_lookup_value (row, "permissions", G_VARIANT_TYPE ("a(su)"));
@@ -119,17 +120,17 @@ role_permissions (CrmConnection *admin)
 static void
 test_matrix (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
-  g_autoptr(GHashTable) grants = role_permissions (admin);
-  gsize n_messages;
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (GHashTable) grants = role_permissions (admin);
+  gsize                 n_messages;
   const CrmMessageInfo *messages = crm_messages_all (&n_messages);
-  guint checked = 0, allowed = 0, refused = 0;
+  guint                 checked = 0, allowed = 0, refused = 0;
 
   for (guint r = 0; r < G_N_ELEMENTS (templates); r++)
     {
       g_autofree char *login = g_strdup_printf ("matrix.%s", templates[r]);
-      GHashTable *set = g_hash_table_lookup (grants, templates[r]);
-      g_autoptr(CrmConnection) conn = NULL;
+      GHashTable      *set = g_hash_table_lookup (grants, templates[r]);
+      g_autoptr (CrmConnection) conn = NULL;
 
       g_assert_nonnull (set);
       admin_create_user (admin, login, templates[r], 0, 0);
@@ -137,14 +138,14 @@ test_matrix (void)
       for (gsize i = 0; i < n_messages; i++)
         {
           const CrmMessageInfo *m = &messages[i];
-          g_autoptr(GError) error = NULL;
-          g_autoptr(GVariant) reply = NULL;
+          g_autoptr (GError) error = NULL;
+          g_autoptr (GVariant) reply = NULL;
           gboolean expect_allowed;
 
           /* Pushes are not requests; sign-in messages are covered elsewhere
            * (and auth.logout would end this session). */
-          if ((m->flags & (CRM_MSG_FLAG_PUSH | CRM_MSG_FLAG_PREAUTH)) != 0 ||
-              g_str_has_prefix (m->name, "auth."))
+          if ((m->flags & (CRM_MSG_FLAG_PUSH | CRM_MSG_FLAG_PREAUTH)) != 0
+              || g_str_has_prefix (m->name, "auth."))
             continue;
           expect_allowed = m->permission == NULL || g_hash_table_contains (set, m->permission);
           reply = crm_connection_call_sync (conn, m->id, request_for (m), NULL, &error);
@@ -169,14 +170,16 @@ test_matrix (void)
           checked++;
         }
     }
-  g_test_message ("permission matrix: %u checks, %u allowed, %u refused", checked, allowed, refused);
+  g_test_message ("permission matrix: %u checks, %u allowed, %u refused", checked, allowed,
+                  refused);
   g_assert_cmpuint (allowed, >, 0);
   g_assert_cmpuint (refused, >, 0);
 }
 
 /* ---- Data scope across the demo tree ---- */
 
-typedef struct {
+typedef struct
+{
   gint64 id;
   gint64 leader;
   gint64 department;
@@ -185,16 +188,16 @@ typedef struct {
 static GHashTable *
 people (CrmConnection *admin)
 {
-  g_autoptr(GVariant) users = admin_call (admin, CRM_MSG_USER_LIST, NULL);
-  GHashTable *map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GVariant) users = admin_call (admin, CRM_MSG_USER_LIST, NULL);
+  GHashTable  *map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   GVariantIter iter;
-  GVariant *row;
+  GVariant    *row;
 
   g_variant_iter_init (&iter, users);
   while ((row = g_variant_iter_next_value (&iter)) != NULL)
     {
       Person *p = g_new0 (Person, 1);
-      char *login = NULL;
+      char   *login = NULL;
 
       g_variant_lookup (row, "login", "s", &login);
       g_variant_lookup (row, "id", "x", &p->id);
@@ -211,11 +214,11 @@ people (CrmConnection *admin)
 static GHashTable *
 expected_owners (GHashTable *all, CrmConnection *admin, const char *login, int scope)
 {
-  GHashTable *set = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  Person *me = g_hash_table_lookup (all, login);
+  GHashTable    *set = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  Person        *me = g_hash_table_lookup (all, login);
   GHashTableIter iter;
-  Person *p;
-  gboolean grew = TRUE;
+  Person        *p;
+  gboolean       grew = TRUE;
 
   g_assert_nonnull (me);
   g_hash_table_add (set, g_memdup2 (&me->id, sizeof me->id));
@@ -224,9 +227,9 @@ expected_owners (GHashTable *all, CrmConnection *admin, const char *login, int s
       {
         grew = FALSE;
         g_hash_table_iter_init (&iter, all);
-        while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &p))
-          if (p->leader != 0 && g_hash_table_contains (set, &p->leader) &&
-              !g_hash_table_contains (set, &p->id))
+        while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&p))
+          if (p->leader != 0 && g_hash_table_contains (set, &p->leader)
+              && !g_hash_table_contains (set, &p->id))
             {
               g_hash_table_add (set, g_memdup2 (&p->id, sizeof p->id));
               grew = TRUE;
@@ -234,14 +237,15 @@ expected_owners (GHashTable *all, CrmConnection *admin, const char *login, int s
       }
   else if (scope == 2)
     {
-      g_autoptr(GVariant) deps = admin_call (admin, CRM_MSG_DEPARTMENT_LIST, NULL);
-      g_autoptr(GHashTable) tree = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+      g_autoptr (GVariant) deps = admin_call (admin, CRM_MSG_DEPARTMENT_LIST, NULL);
+      g_autoptr (GHashTable) tree
+          = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
       g_hash_table_add (tree, g_memdup2 (&me->department, sizeof me->department));
       while (grew)
         {
           GVariantIter di;
-          GVariant *d;
+          GVariant    *d;
 
           grew = FALSE;
           g_variant_iter_init (&di, deps);
@@ -251,7 +255,8 @@ expected_owners (GHashTable *all, CrmConnection *admin, const char *login, int s
 
               g_variant_lookup (d, "id", "x", &id);
               g_variant_lookup (d, "parent_id", "x", &parent);
-              if (parent != 0 && g_hash_table_contains (tree, &parent) && !g_hash_table_contains (tree, &id))
+              if (parent != 0 && g_hash_table_contains (tree, &parent)
+                  && !g_hash_table_contains (tree, &id))
                 {
                   g_hash_table_add (tree, g_memdup2 (&id, sizeof id));
                   grew = TRUE;
@@ -260,7 +265,7 @@ expected_owners (GHashTable *all, CrmConnection *admin, const char *login, int s
             }
         }
       g_hash_table_iter_init (&iter, all);
-      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &p))
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&p))
         if (p->department != 0 && g_hash_table_contains (tree, &p->department))
           g_hash_table_add (set, g_memdup2 (&p->id, sizeof p->id));
     }
@@ -283,15 +288,15 @@ static GHashTable *
 all_customers (CrmConnection *admin)
 {
   GHashTable *map = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  gint64 after = 0;
+  gint64      after = 0;
 
   do
     {
-      g_autoptr(GVariant) reply = admin_call (admin, CRM_MSG_CUSTOMER_EXPORT,
-                                              g_variant_new ("(@a{sv}xi)", no_filters (), after, 5000));
-      g_autoptr(GVariant) rows = NULL;
+      g_autoptr (GVariant) reply = admin_call (
+          admin, CRM_MSG_CUSTOMER_EXPORT, g_variant_new ("(@a{sv}xi)", no_filters (), after, 5000));
+      g_autoptr (GVariant) rows = NULL;
       GVariantIter iter;
-      GVariant *row;
+      GVariant    *row;
 
       g_variant_get (reply, "(@aa{sv}x)", &rows, &after);
       g_variant_iter_init (&iter, rows);
@@ -313,7 +318,7 @@ static void
 assert_rows_in_scope (GVariant *rows, GHashTable *owners)
 {
   GVariantIter iter;
-  GVariant *row;
+  GVariant    *row;
 
   g_variant_iter_init (&iter, rows);
   while ((row = g_variant_iter_next_value (&iter)) != NULL)
@@ -331,15 +336,15 @@ static void
 check_scope (CrmConnection *admin, GHashTable *all, GHashTable *customers, const char *login,
              const char *password, int scope)
 {
-  g_autoptr(CrmConnection) conn = admin_test_connect (login, password);
-  g_autoptr(GHashTable) owners = expected_owners (all, admin, login, scope);
+  g_autoptr (CrmConnection) conn = admin_test_connect (login, password);
+  g_autoptr (GHashTable) owners = expected_owners (all, admin, login, scope);
   GHashTableIter iter;
-  gint64 *id, *owner;
-  gint64 expected = 0, visible_id = 0, hidden_id = 0;
-  gboolean can_export = crm_connection_has_permission (conn, "customer.export");
+  gint64        *id, *owner;
+  gint64         expected = 0, visible_id = 0, hidden_id = 0;
+  gboolean       can_export = crm_connection_has_permission (conn, "customer.export");
 
   g_hash_table_iter_init (&iter, customers);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &owner))
+  while (g_hash_table_iter_next (&iter, (gpointer *)&id, (gpointer *)&owner))
     if (owners == NULL || g_hash_table_contains (owners, owner))
       {
         expected++;
@@ -353,8 +358,9 @@ check_scope (CrmConnection *admin, GHashTable *all, GHashTable *customers, const
 
   /* count */
   {
-    g_autoptr(GVariant) reply = admin_call (conn, CRM_MSG_CUSTOMER_COUNT, g_variant_new ("(@a{sv})", no_filters ()));
-    gint64 n = 0;
+    g_autoptr (GVariant) reply
+        = admin_call (conn, CRM_MSG_CUSTOMER_COUNT, g_variant_new ("(@a{sv})", no_filters ()));
+    gint64   n = 0;
     gboolean estimated = TRUE;
 
     g_variant_get (reply, "(xb)", &n, &estimated);
@@ -364,14 +370,14 @@ check_scope (CrmConnection *admin, GHashTable *all, GHashTable *customers, const
   /* list, every page */
   {
     g_autofree char *cursor = g_strdup ("");
-    gint64 seen = 0;
+    gint64           seen = 0;
 
     do
       {
-        g_autoptr(GVariant) reply = admin_call (conn, CRM_MSG_CUSTOMER_LIST,
-                                                g_variant_new ("(sb@a{sv}si)", "name", FALSE, no_filters (),
-                                                               cursor, 500));
-        g_autoptr(GVariant) rows = NULL;
+        g_autoptr (GVariant) reply = admin_call (
+            conn, CRM_MSG_CUSTOMER_LIST,
+            g_variant_new ("(sb@a{sv}si)", "name", FALSE, no_filters (), cursor, 500));
+        g_autoptr (GVariant) rows = NULL;
 
         g_free (cursor);
         g_variant_get (reply, "(@aa{sv}sx)", &rows, &cursor, NULL);
@@ -383,16 +389,17 @@ check_scope (CrmConnection *admin, GHashTable *all, GHashTable *customers, const
   }
   /* search */
   {
-    g_autoptr(GVariant) rows = admin_call (conn, CRM_MSG_CUSTOMER_SEARCH,
-                                           g_variant_new ("(s@a{sv}i)", "公司", no_filters (), 200));
+    g_autoptr (GVariant) rows = admin_call (
+        conn, CRM_MSG_CUSTOMER_SEARCH, g_variant_new ("(s@a{sv}i)", "公司", no_filters (), 200));
     assert_rows_in_scope (rows, owners);
   }
   /* export, when the role may */
   if (can_export)
     {
-      g_autoptr(GVariant) reply = admin_call (conn, CRM_MSG_CUSTOMER_EXPORT,
-                                              g_variant_new ("(@a{sv}xi)", no_filters (), (gint64) 0, 5000));
-      g_autoptr(GVariant) rows = g_variant_get_child_value (reply, 0);
+      g_autoptr (GVariant) reply
+          = admin_call (conn, CRM_MSG_CUSTOMER_EXPORT,
+                        g_variant_new ("(@a{sv}xi)", no_filters (), (gint64)0, 5000));
+      g_autoptr (GVariant) rows = g_variant_get_child_value (reply, 0);
 
       assert_rows_in_scope (rows, owners);
       g_assert_cmpint (g_variant_n_children (rows), ==, expected);
@@ -407,15 +414,15 @@ check_scope (CrmConnection *admin, GHashTable *all, GHashTable *customers, const
 static void
 test_scope_tree (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
-  g_autoptr(GHashTable) all = NULL;
-  g_autoptr(GHashTable) customers = NULL;
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (GHashTable) all = NULL;
+  g_autoptr (GHashTable) customers = NULL;
   gint64 elsewhere = admin_create_department (admin, "外地办事处", 0);
   gint64 outsider = admin_create_user (admin, "scope.outsider", "salesperson", elsewhere, 0);
 
   /* A customer outside the sales tree, so every scope leaves something out. */
   {
-    g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+    g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
     g_autofree char *key = admin_key ();
 
     g_variant_dict_insert (&d, "name", "s", "外地办事处客户有限公司");
@@ -429,7 +436,8 @@ test_scope_tree (void)
   check_scope (admin, all, customers, "sales1", "demo1234", 0);
   check_scope (admin, all, customers, "lead1", "demo1234", 1);
   check_scope (admin, all, customers, "manager", "demo1234", 2);
-  check_scope (admin, all, customers, "admin", crm_test_server_get_admin_password (admin_test_server ()), 3);
+  check_scope (admin, all, customers, "admin",
+               crm_test_server_get_admin_password (admin_test_server ()), 3);
 }
 
 void

@@ -24,8 +24,8 @@ static gint64
 create_customer (CrmConnection *conn, GVariant *fields)
 {
   g_autofree char *key = admin_key ();
-  g_autoptr(GVariant) reply = admin_call (conn, CRM_MSG_CUSTOMER_CREATE,
-                                          g_variant_new ("(s@a{sv})", key, fields));
+  g_autoptr (GVariant) reply
+      = admin_call (conn, CRM_MSG_CUSTOMER_CREATE, g_variant_new ("(s@a{sv})", key, fields));
   gint64 id;
 
   g_variant_get (reply, "(xx)", &id, NULL);
@@ -41,7 +41,7 @@ get_customer (CrmConnection *conn, gint64 id)
 static GVariant *
 dict_new (const char *first_key, ...)
 {
-  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
   va_list ap;
 
   va_start (ap, first_key);
@@ -54,16 +54,16 @@ dict_new (const char *first_key, ...)
 static gint64
 choice_id (CrmConnection *admin, const char *list, const char *label)
 {
-  g_autoptr(GVariant) items = admin_call (admin, CRM_MSG_CHOICE_LIST, g_variant_new ("(s)", list));
+  g_autoptr (GVariant) items = admin_call (admin, CRM_MSG_CHOICE_LIST, g_variant_new ("(s)", list));
   GVariantIter iter;
-  GVariant *row;
+  GVariant    *row;
 
   g_variant_iter_init (&iter, items);
   while ((row = g_variant_iter_next_value (&iter)) != NULL)
     {
-      g_autoptr(GVariant) owned = row;
+      g_autoptr (GVariant) owned = row;
       const char *l = NULL;
-      gint64 id = 0;
+      gint64      id = 0;
 
       g_variant_lookup (row, "label", "&s", &l);
       g_variant_lookup (row, "id", "x", &id);
@@ -77,8 +77,8 @@ static void
 save_choices (CrmConnection *admin, const char *list, GVariant *item, CrmErrorCode fails_with)
 {
   g_autofree char *key = admin_key ();
-  GVariant *items = g_variant_new_array (G_VARIANT_TYPE ("a{sv}"), &item, 1);
-  GVariant *body = g_variant_new ("(ss@aa{sv})", key, list, items);
+  GVariant        *items = g_variant_new_array (G_VARIANT_TYPE ("a{sv}"), &item, 1);
+  GVariant        *body = g_variant_new ("(ss@aa{sv})", key, list, items);
 
   if (fails_with == 0)
     g_variant_unref (admin_call (admin, CRM_MSG_CHOICE_SAVE, body));
@@ -89,20 +89,23 @@ save_choices (CrmConnection *admin, const char *list, GVariant *item, CrmErrorCo
 static void
 test_choices (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
-  g_autoptr(CrmConnection) sales = admin_test_connect ("sales1", "demo1234");
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (CrmConnection) sales = admin_test_connect ("sales1", "demo1234");
   gint64 item = choice_id (admin, "industry", "能源环保");
   gint64 customer;
-  g_autoptr(GVariant) row = NULL;
+  g_autoptr (GVariant) row = NULL;
   const char *industry = NULL;
 
   g_assert_cmpint (item, >, 0);
   g_assert_cmpint (choice_id (admin, "source", "展会"), >, 0);
-  customer = create_customer (admin, dict_new ("name", g_variant_new_string ("绿能环保科技有限公司"),
-                                               "industry", g_variant_new_string ("能源环保"), NULL));
+  customer
+      = create_customer (admin, dict_new ("name", g_variant_new_string ("绿能环保科技有限公司"),
+                                          "industry", g_variant_new_string ("能源环保"), NULL));
   /* Renamed: the item keeps its id and records follow. */
-  save_choices (admin, "industry", dict_new ("id", g_variant_new_int64 (item),
-                                             "label", g_variant_new_string ("新能源与环保"), NULL), 0);
+  save_choices (admin, "industry",
+                dict_new ("id", g_variant_new_int64 (item), "label",
+                          g_variant_new_string ("新能源与环保"), NULL),
+                0);
   g_assert_cmpint (choice_id (admin, "industry", "新能源与环保"), ==, item);
   g_assert_cmpint (choice_id (admin, "industry", "能源环保"), ==, 0);
   row = get_customer (admin, customer);
@@ -110,35 +113,40 @@ test_choices (void)
   g_assert_cmpstr (industry, ==, "新能源与环保");
 
   /* New, duplicate, blank; read by anyone signed in, saved by admins only. */
-  save_choices (admin, "industry", dict_new ("label", g_variant_new_string ("航空航天"),
-                                             "sort", g_variant_new_int32 (99), NULL), 0);
+  save_choices (
+      admin, "industry",
+      dict_new ("label", g_variant_new_string ("航空航天"), "sort", g_variant_new_int32 (99), NULL),
+      0);
   g_assert_cmpint (choice_id (sales, "industry", "航空航天"), >, 0);
   save_choices (admin, "industry", dict_new ("label", g_variant_new_string ("航空航天"), NULL),
                 CRM_ERROR_DUPLICATE);
   save_choices (admin, "industry", dict_new ("label", g_variant_new_string ("  "), NULL),
                 CRM_ERROR_INVALID_FIELD);
-  save_choices (admin, "industry", dict_new ("id", g_variant_new_int64 (item),
-                                             "label", g_variant_new_string ("航空航天"), NULL),
-                CRM_ERROR_DUPLICATE);
+  save_choices (
+      admin, "industry",
+      dict_new ("id", g_variant_new_int64 (item), "label", g_variant_new_string ("航空航天"), NULL),
+      CRM_ERROR_DUPLICATE);
   save_choices (admin, "Bad List", dict_new ("label", g_variant_new_string ("x"), NULL),
                 CRM_ERROR_INVALID_FIELD);
   save_choices (sales, "industry", dict_new ("label", g_variant_new_string ("x"), NULL),
                 CRM_ERROR_PERMISSION_DENIED);
   /* Retired items stay listed, flagged. */
-  save_choices (admin, "industry", dict_new ("id", g_variant_new_int64 (item),
-                                             "retired", g_variant_new_boolean (TRUE), NULL), 0);
+  save_choices (
+      admin, "industry",
+      dict_new ("id", g_variant_new_int64 (item), "retired", g_variant_new_boolean (TRUE), NULL),
+      0);
 }
 
 static gint64
 save_field (CrmConnection *admin, GVariant *fields, CrmErrorCode fails_with, const char *field)
 {
   g_autofree char *key = admin_key ();
-  GVariant *body = g_variant_new ("(s@a{sv})", key, fields);
-  gint64 id = 0;
+  GVariant        *body = g_variant_new ("(s@a{sv})", key, fields);
+  gint64           id = 0;
 
   if (fails_with == 0)
     {
-      g_autoptr(GVariant) reply = admin_call (admin, CRM_MSG_CUSTOM_FIELD_SAVE, body);
+      g_autoptr (GVariant) reply = admin_call (admin, CRM_MSG_CUSTOM_FIELD_SAVE, body);
       g_variant_get (reply, "(x)", &id);
     }
   else
@@ -163,8 +171,8 @@ static gsize
 count_rows_with (GVariant *rows, const char *key, const char *value)
 {
   GVariantIter iter;
-  GVariant *row;
-  gsize n = 0;
+  GVariant    *row;
+  gsize        n = 0;
 
   g_variant_iter_init (&iter, rows);
   while ((row = g_variant_iter_next_value (&iter)) != NULL)
@@ -181,92 +189,106 @@ count_rows_with (GVariant *rows, const char *key, const char *value)
 static void
 test_custom_fields (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
   const char *levels[] = { "金牌", "银牌", "铜牌", NULL };
   const char *tags[] = { "外贸", "政府", "上市", NULL };
-  gint64 level, budget, tags_id, first, second;
-  g_autoptr(GVariant) row = NULL;
-  g_autoptr(GVariant) list = NULL;
-  g_autoptr(GVariant) fields = NULL;
-  const char *s = NULL;
-  gint64 fen = 0;
+  gint64      level, budget, tags_id, first, second;
+  g_autoptr (GVariant) row = NULL;
+  g_autoptr (GVariant) list = NULL;
+  g_autoptr (GVariant) fields = NULL;
+  const char      *s = NULL;
+  gint64           fen = 0;
   g_autofree char *key = NULL;
 
-  level = save_field (admin, dict_new ("entity", g_variant_new_string ("customer"),
-                                       "key", g_variant_new_string ("level"),
-                                       "label", g_variant_new_string ("客户等级"),
-                                       "type", g_variant_new_string ("choice"),
-                                       "required", g_variant_new_boolean (TRUE),
-                                       "choices", g_variant_new_strv (levels, -1), NULL), 0, NULL);
-  budget = save_field (admin, dict_new ("entity", g_variant_new_string ("customer"),
-                                        "key", g_variant_new_string ("budget"),
-                                        "label", g_variant_new_string ("年度预算"),
-                                        "type", g_variant_new_string ("money"), NULL), 0, NULL);
-  tags_id = save_field (admin, dict_new ("entity", g_variant_new_string ("customer"),
-                                         "key", g_variant_new_string ("tags"),
-                                         "label", g_variant_new_string ("标签"),
-                                         "type", g_variant_new_string ("multi_choice"),
-                                         "choices", g_variant_new_strv (tags, -1), NULL), 0, NULL);
-  save_field (admin, dict_new ("entity", g_variant_new_string ("customer"),
-                               "key", g_variant_new_string ("signed_on"),
-                               "label", g_variant_new_string ("签约日期"),
-                               "type", g_variant_new_string ("date"), NULL), 0, NULL);
+  level = save_field (
+      admin,
+      dict_new ("entity", g_variant_new_string ("customer"), "key", g_variant_new_string ("level"),
+                "label", g_variant_new_string ("客户等级"), "type", g_variant_new_string ("choice"),
+                "required", g_variant_new_boolean (TRUE), "choices",
+                g_variant_new_strv (levels, -1), NULL),
+      0, NULL);
+  budget = save_field (admin,
+                       dict_new ("entity", g_variant_new_string ("customer"), "key",
+                                 g_variant_new_string ("budget"), "label",
+                                 g_variant_new_string ("年度预算"), "type",
+                                 g_variant_new_string ("money"), NULL),
+                       0, NULL);
+  tags_id
+      = save_field (admin,
+                    dict_new ("entity", g_variant_new_string ("customer"), "key",
+                              g_variant_new_string ("tags"), "label", g_variant_new_string ("标签"),
+                              "type", g_variant_new_string ("multi_choice"), "choices",
+                              g_variant_new_strv (tags, -1), NULL),
+                    0, NULL);
+  save_field (admin,
+              dict_new ("entity", g_variant_new_string ("customer"), "key",
+                        g_variant_new_string ("signed_on"), "label",
+                        g_variant_new_string ("签约日期"), "type", g_variant_new_string ("date"),
+                        NULL),
+              0, NULL);
   g_assert_cmpint (level, >, 0);
   g_assert_cmpint (budget, >, 0);
   g_assert_cmpint (tags_id, >, 0);
 
   /* Definitions are checked. */
-  save_field (admin, dict_new ("entity", g_variant_new_string ("customer"),
-                               "key", g_variant_new_string ("level"),
-                               "label", g_variant_new_string ("重复"),
-                               "type", g_variant_new_string ("text"), NULL),
+  save_field (admin,
+              dict_new ("entity", g_variant_new_string ("customer"), "key",
+                        g_variant_new_string ("level"), "label", g_variant_new_string ("重复"),
+                        "type", g_variant_new_string ("text"), NULL),
               CRM_ERROR_DUPLICATE, "key");
-  save_field (admin, dict_new ("entity", g_variant_new_string ("customer"),
-                               "key", g_variant_new_string ("Bad-Key"),
-                               "label", g_variant_new_string ("x"),
-                               "type", g_variant_new_string ("text"), NULL),
+  save_field (admin,
+              dict_new ("entity", g_variant_new_string ("customer"), "key",
+                        g_variant_new_string ("Bad-Key"), "label", g_variant_new_string ("x"),
+                        "type", g_variant_new_string ("text"), NULL),
               CRM_ERROR_INVALID_FIELD, "key");
-  save_field (admin, dict_new ("entity", g_variant_new_string ("customer"),
-                               "key", g_variant_new_string ("colour"),
-                               "label", g_variant_new_string ("x"),
-                               "type", g_variant_new_string ("colour"), NULL),
+  save_field (admin,
+              dict_new ("entity", g_variant_new_string ("customer"), "key",
+                        g_variant_new_string ("colour"), "label", g_variant_new_string ("x"),
+                        "type", g_variant_new_string ("colour"), NULL),
               CRM_ERROR_INVALID_FIELD, "type");
-  save_field (admin, dict_new ("entity", g_variant_new_string ("customer"),
-                               "key", g_variant_new_string ("pick"),
-                               "label", g_variant_new_string ("x"),
-                               "type", g_variant_new_string ("choice"), NULL),
+  save_field (admin,
+              dict_new ("entity", g_variant_new_string ("customer"), "key",
+                        g_variant_new_string ("pick"), "label", g_variant_new_string ("x"), "type",
+                        g_variant_new_string ("choice"), NULL),
               CRM_ERROR_INVALID_FIELD, "choices");
-  save_field (admin, dict_new ("id", g_variant_new_int64 (budget),
-                               "type", g_variant_new_string ("text"), NULL),
-              CRM_ERROR_INVALID_FIELD, "type");
+  save_field (
+      admin,
+      dict_new ("id", g_variant_new_int64 (budget), "type", g_variant_new_string ("text"), NULL),
+      CRM_ERROR_INVALID_FIELD, "type");
 
   /* Filled, validated by type, required enforced. */
   create_fails (admin, dict_new ("name", g_variant_new_string ("缺等级有限公司"), NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.level");
-  create_fails (admin, dict_new ("name", g_variant_new_string ("错等级有限公司"),
-                                 "cf.level", g_variant_new_string ("钻石"), NULL),
+  create_fails (admin,
+                dict_new ("name", g_variant_new_string ("错等级有限公司"), "cf.level",
+                          g_variant_new_string ("钻石"), NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.level");
-  create_fails (admin, dict_new ("name", g_variant_new_string ("错预算有限公司"),
-                                 "cf.level", g_variant_new_string ("金牌"),
-                                 "cf.budget", g_variant_new_string ("一百万"), NULL),
+  create_fails (admin,
+                dict_new ("name", g_variant_new_string ("错预算有限公司"), "cf.level",
+                          g_variant_new_string ("金牌"), "cf.budget",
+                          g_variant_new_string ("一百万"), NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.budget");
-  create_fails (admin, dict_new ("name", g_variant_new_string ("错日期有限公司"),
-                                 "cf.level", g_variant_new_string ("金牌"),
-                                 "cf.signed_on", g_variant_new_string ("2026-02-30"), NULL),
+  create_fails (admin,
+                dict_new ("name", g_variant_new_string ("错日期有限公司"), "cf.level",
+                          g_variant_new_string ("金牌"), "cf.signed_on",
+                          g_variant_new_string ("2026-02-30"), NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.signed_on");
-  create_fails (admin, dict_new ("name", g_variant_new_string ("未知字段有限公司"),
-                                 "cf.level", g_variant_new_string ("金牌"),
-                                 "cf.nothing", g_variant_new_string ("x"), NULL),
+  create_fails (admin,
+                dict_new ("name", g_variant_new_string ("未知字段有限公司"), "cf.level",
+                          g_variant_new_string ("金牌"), "cf.nothing", g_variant_new_string ("x"),
+                          NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.nothing");
-  create_fails (admin, dict_new ("name", g_variant_new_string ("错类型有限公司"),
-                                 "cf.level", g_variant_new_int64 (1), NULL),
+  create_fails (admin,
+                dict_new ("name", g_variant_new_string ("错类型有限公司"), "cf.level",
+                          g_variant_new_int64 (1), NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.level");
 
-  first = create_customer (admin, dict_new ("name", g_variant_new_string ("金牌自定义有限公司"),
-                                            "cf.level", g_variant_new_string ("金牌"),
-                                            "cf.budget", g_variant_new_string ("¥1,234.50"),
-                                            "cf.tags", g_variant_new_strv ((const char *[]) { "外贸", "上市" }, 2),
-                                            "cf.signed_on", g_variant_new_string ("2026-11-01"), NULL));
+  first = create_customer (admin,
+                           dict_new ("name", g_variant_new_string ("金牌自定义有限公司"),
+                                     "cf.level", g_variant_new_string ("金牌"), "cf.budget",
+                                     g_variant_new_string ("¥1,234.50"), "cf.tags",
+                                     g_variant_new_strv ((const char *[]){ "外贸", "上市" }, 2),
+                                     "cf.signed_on", g_variant_new_string ("2026-11-01"), NULL));
   second = create_customer (admin, dict_new ("name", g_variant_new_string ("银牌自定义有限公司"),
                                              "cf.level", g_variant_new_string ("银牌"), NULL));
   row = get_customer (admin, first);
@@ -280,14 +302,15 @@ test_custom_fields (void)
   /* An update changes one value and keeps the others; "" clears. */
   {
     gint64 version = 0;
-    g_autoptr(GVariant) again = NULL;
+    g_autoptr (GVariant) again = NULL;
 
     g_variant_lookup (row, "version", "x", &version);
     key = admin_key ();
-    g_variant_unref (admin_call (admin, CRM_MSG_CUSTOMER_UPDATE,
-                                 g_variant_new ("(sxx@a{sv})", key, first, version,
-                                                dict_new ("cf.budget", g_variant_new_int64 (500000),
-                                                          "cf.signed_on", g_variant_new_string (""), NULL))));
+    g_variant_unref (
+        admin_call (admin, CRM_MSG_CUSTOMER_UPDATE,
+                    g_variant_new ("(sxx@a{sv})", key, first, version,
+                                   dict_new ("cf.budget", g_variant_new_int64 (500000),
+                                             "cf.signed_on", g_variant_new_string (""), NULL))));
     again = get_customer (admin, first);
     g_assert_true (g_variant_lookup (again, "cf.budget", "x", &fen));
     g_assert_cmpint (fen, ==, 500000);
@@ -299,41 +322,49 @@ test_custom_fields (void)
   /* Filters: list, count, export and search by a custom field. */
   {
     GVariant *filter = dict_new ("cf.level", g_variant_new_string ("金牌"), NULL);
-    g_autoptr(GVariant) reply = admin_call (admin, CRM_MSG_CUSTOMER_LIST,
-                                            g_variant_new ("(sb@a{sv}si)", "name", FALSE, filter, "", 100));
-    g_autoptr(GVariant) rows = g_variant_get_child_value (reply, 0);
-    g_autoptr(GVariant) count = NULL;
-    g_autoptr(GVariant) exported = NULL;
-    g_autoptr(GVariant) exported_rows = NULL;
-    g_autoptr(GVariant) found = NULL;
+    g_autoptr (GVariant) reply
+        = admin_call (admin, CRM_MSG_CUSTOMER_LIST,
+                      g_variant_new ("(sb@a{sv}si)", "name", FALSE, filter, "", 100));
+    g_autoptr (GVariant) rows = g_variant_get_child_value (reply, 0);
+    g_autoptr (GVariant) count = NULL;
+    g_autoptr (GVariant) exported = NULL;
+    g_autoptr (GVariant) exported_rows = NULL;
+    g_autoptr (GVariant) found = NULL;
     gint64 n = 0;
 
     g_assert_cmpuint (g_variant_n_children (rows), ==, 1);
     g_assert_cmpuint (count_rows_with (rows, "name", "金牌自定义有限公司"), ==, 1);
-    count = admin_call (admin, CRM_MSG_CUSTOMER_COUNT,
-                        g_variant_new ("(@a{sv})", dict_new ("cf.level", g_variant_new_string ("银牌"), NULL)));
+    count = admin_call (
+        admin, CRM_MSG_CUSTOMER_COUNT,
+        g_variant_new ("(@a{sv})", dict_new ("cf.level", g_variant_new_string ("银牌"), NULL)));
     g_variant_get (count, "(xb)", &n, NULL);
     g_assert_cmpint (n, ==, 1);
-    exported = admin_call (admin, CRM_MSG_CUSTOMER_EXPORT,
-                           g_variant_new ("(@a{sv}xi)",
-                                          dict_new ("cf.tags", g_variant_new_strv ((const char *[]) { "上市" }, 1), NULL),
-                                          (gint64) 0, 100));
+    exported = admin_call (
+        admin, CRM_MSG_CUSTOMER_EXPORT,
+        g_variant_new (
+            "(@a{sv}xi)",
+            dict_new ("cf.tags", g_variant_new_strv ((const char *[]){ "上市" }, 1), NULL),
+            (gint64)0, 100));
     exported_rows = g_variant_get_child_value (exported, 0);
     g_assert_cmpuint (g_variant_n_children (exported_rows), ==, 1);
     g_assert_cmpuint (count_rows_with (exported_rows, "cf.level", "金牌"), ==, 1);
     found = admin_call (admin, CRM_MSG_CUSTOMER_SEARCH,
                         g_variant_new ("(s@a{sv}i)", "自定义",
-                                       dict_new ("cf.level", g_variant_new_string ("银牌"), NULL), 20));
+                                       dict_new ("cf.level", g_variant_new_string ("银牌"), NULL),
+                                       20));
     g_assert_cmpuint (g_variant_n_children (found), ==, 1);
     g_assert_cmpuint (count_rows_with (found, "name", "银牌自定义有限公司"), ==, 1);
-    g_free (admin_call_fails (admin, CRM_MSG_CUSTOMER_COUNT,
-                              g_variant_new ("(@a{sv})", dict_new ("cf.level", g_variant_new_boolean (TRUE), NULL)),
-                              CRM_ERROR_INVALID_FIELD));
+    g_free (admin_call_fails (
+        admin, CRM_MSG_CUSTOMER_COUNT,
+        g_variant_new ("(@a{sv})", dict_new ("cf.level", g_variant_new_boolean (TRUE), NULL)),
+        CRM_ERROR_INVALID_FIELD));
   }
 
   /* Renamed: the label changes, values stay. */
-  save_field (admin, dict_new ("id", g_variant_new_int64 (level),
-                               "label", g_variant_new_string ("会员等级"), NULL), 0, NULL);
+  save_field (admin,
+              dict_new ("id", g_variant_new_int64 (level), "label",
+                        g_variant_new_string ("会员等级"), NULL),
+              0, NULL);
   list = admin_call (admin, CRM_MSG_CUSTOM_FIELD_LIST, g_variant_new ("(s)", "customer"));
   g_assert_cmpuint (count_rows_with (list, "label", "会员等级"), ==, 1);
   g_clear_pointer (&row, g_variant_unref);
@@ -345,18 +376,19 @@ test_custom_fields (void)
    * its data kept. */
   g_free (key);
   key = admin_key ();
-  g_variant_unref (admin_call (admin, CRM_MSG_CUSTOM_FIELD_RETIRE, g_variant_new ("(sx)", key, level)));
+  g_variant_unref (
+      admin_call (admin, CRM_MSG_CUSTOM_FIELD_RETIRE, g_variant_new ("(sx)", key, level)));
   g_clear_pointer (&list, g_variant_unref);
   list = admin_call (admin, CRM_MSG_CUSTOM_FIELD_LIST, g_variant_new ("(s)", "customer"));
   {
     GVariantIter iter;
-    GVariant *f;
-    gboolean seen = FALSE;
+    GVariant    *f;
+    gboolean     seen = FALSE;
 
     g_variant_iter_init (&iter, list);
     while ((f = g_variant_iter_next_value (&iter)) != NULL)
       {
-        gint64 id = 0;
+        gint64   id = 0;
         gboolean retired = FALSE;
 
         g_variant_lookup (f, "id", "x", &id);
@@ -371,14 +403,15 @@ test_custom_fields (void)
     g_assert_true (seen);
   }
   create_customer (admin, dict_new ("name", g_variant_new_string ("等级退役后有限公司"), NULL));
-  create_fails (admin, dict_new ("name", g_variant_new_string ("退役字段有限公司"),
-                                 "cf.level", g_variant_new_string ("金牌"), NULL),
+  create_fails (admin,
+                dict_new ("name", g_variant_new_string ("退役字段有限公司"), "cf.level",
+                          g_variant_new_string ("金牌"), NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.level");
   g_clear_pointer (&row, g_variant_unref);
   row = get_customer (admin, second);
   g_assert_true (g_variant_lookup (row, "cf.level", "&s", &s));
   g_assert_cmpstr (s, ==, "银牌");
-  (void) fields;
+  (void)fields;
 }
 
 /* ---- Numbering ---- */
@@ -387,7 +420,7 @@ static void
 save_numbering (CrmConnection *admin, GVariant *rule, CrmErrorCode fails_with, const char *field)
 {
   g_autofree char *key = admin_key ();
-  GVariant *body = g_variant_new ("(ss@a{sv})", key, "customer", rule);
+  GVariant        *body = g_variant_new ("(ss@a{sv})", key, "customer", rule);
 
   if (fails_with == 0)
     g_variant_unref (admin_call (admin, CRM_MSG_NUMBERING_SAVE, body));
@@ -401,9 +434,10 @@ save_numbering (CrmConnection *admin, GVariant *rule, CrmErrorCode fails_with, c
 #define CREATORS 32
 #define PER_CREATOR 4
 
-typedef struct {
-  guint pending;
-  guint failed;
+typedef struct
+{
+  guint      pending;
+  guint      failed;
   GPtrArray *ids;
 } Creations;
 
@@ -411,8 +445,8 @@ static void
 created_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   Creations *c = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_connection_call_finish (CRM_CONNECTION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_connection_call_finish (CRM_CONNECTION (source), result, &error);
 
   if (reply == NULL)
     {
@@ -431,33 +465,35 @@ created_cb (GObject *source, GAsyncResult *result, gpointer data)
 static int
 compare_int (gconstpointer a, gconstpointer b)
 {
-  return *(const int *) a - *(const int *) b;
+  return *(const int *)a - *(const int *)b;
 }
 
 static void
 test_numbering_concurrent (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
   CrmConnection *creators[CREATORS];
-  Creations c = { 0, 0, g_ptr_array_new_with_free_func (g_free) };
-  g_autoptr(GVariant) preview = NULL;
-  g_autoptr(GHashTable) codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  int numbers[CREATORS * PER_CREATOR];
+  Creations      c = { 0, 0, g_ptr_array_new_with_free_func (g_free) };
+  g_autoptr (GVariant) preview = NULL;
+  g_autoptr (GHashTable) codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  int         numbers[CREATORS * PER_CREATOR];
   const char *next = NULL;
-  gint64 started;
+  gint64      started;
 
   /* Rules that would repeat numbers are refused. */
-  save_numbering (admin, dict_new ("prefix", g_variant_new_string ("T"),
-                                   "date_pattern", g_variant_new_string (""),
-                                   "reset", g_variant_new_string ("daily"), NULL),
+  save_numbering (admin,
+                  dict_new ("prefix", g_variant_new_string ("T"), "date_pattern",
+                            g_variant_new_string (""), "reset", g_variant_new_string ("daily"),
+                            NULL),
                   CRM_ERROR_INVALID_FIELD, "reset");
   save_numbering (admin, dict_new ("width", g_variant_new_int32 (40), NULL),
                   CRM_ERROR_INVALID_FIELD, "width");
-  save_numbering (admin, dict_new ("prefix", g_variant_new_string ("BINGF"),
-                                   "date_pattern", g_variant_new_string (""),
-                                   "separator", g_variant_new_string ("-"),
-                                   "width", g_variant_new_int32 (5),
-                                   "reset", g_variant_new_string ("never"), NULL), 0, NULL);
+  save_numbering (admin,
+                  dict_new ("prefix", g_variant_new_string ("BINGF"), "date_pattern",
+                            g_variant_new_string (""), "separator", g_variant_new_string ("-"),
+                            "width", g_variant_new_int32 (5), "reset",
+                            g_variant_new_string ("never"), NULL),
+                  0, NULL);
   preview = admin_call (admin, CRM_MSG_NUMBERING_GET, g_variant_new ("(s)", "customer"));
   g_assert_true (g_variant_lookup (preview, "next", "&s", &next));
   g_assert_cmpstr (next, ==, "BINGF-00001");
@@ -472,10 +508,10 @@ test_numbering_concurrent (void)
         g_autofree char *name = g_strdup_printf ("并发编号%02u-%u有限公司", i, r);
 
         c.pending++;
-        crm_connection_call_async (creators[i], CRM_MSG_CUSTOMER_CREATE,
-                                   g_variant_new ("(s@a{sv})", key,
-                                                  dict_new ("name", g_variant_new_string (name), NULL)),
-                                   NULL, created_cb, &c);
+        crm_connection_call_async (
+            creators[i], CRM_MSG_CUSTOMER_CREATE,
+            g_variant_new ("(s@a{sv})", key, dict_new ("name", g_variant_new_string (name), NULL)),
+            NULL, created_cb, &c);
       }
   {
     gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
@@ -483,9 +519,8 @@ test_numbering_concurrent (void)
       g_main_context_iteration (NULL, TRUE);
   }
   /* Informational only (no timing assertion): see the report. */
-  g_test_message ("numbering: %u creates from %u connections in %.2f s",
-                  CREATORS * PER_CREATOR, CREATORS,
-                  (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
+  g_test_message ("numbering: %u creates from %u connections in %.2f s", CREATORS * PER_CREATOR,
+                  CREATORS, (g_get_monotonic_time () - started) / (double)G_USEC_PER_SEC);
   g_assert_cmpuint (c.pending, ==, 0);
   g_assert_cmpuint (c.failed, ==, 0);
   g_assert_cmpuint (c.ids->len, ==, CREATORS * PER_CREATOR);
@@ -493,7 +528,7 @@ test_numbering_concurrent (void)
   /* Unique and without gaps: exactly 1 … 128. */
   for (guint i = 0; i < c.ids->len; i++)
     {
-      g_autoptr(GVariant) row = get_customer (admin, *(gint64 *) c.ids->pdata[i]);
+      g_autoptr (GVariant) row = get_customer (admin, *(gint64 *)c.ids->pdata[i]);
       const char *code = NULL;
 
       g_assert_true (g_variant_lookup (row, "code", "&s", &code));
@@ -504,17 +539,18 @@ test_numbering_concurrent (void)
     }
   qsort (numbers, G_N_ELEMENTS (numbers), sizeof numbers[0], compare_int);
   for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
-    g_assert_cmpint (numbers[i], ==, (int) i + 1);
+    g_assert_cmpint (numbers[i], ==, (int)i + 1);
 
   for (guint i = 0; i < CREATORS; i++)
     g_object_unref (creators[i]);
   g_ptr_array_unref (c.ids);
   /* Back to the usual rule for the other tests. */
-  save_numbering (admin, dict_new ("prefix", g_variant_new_string ("KH"),
-                                   "date_pattern", g_variant_new_string ("yyyyMMdd"),
-                                   "separator", g_variant_new_string ("-"),
-                                   "width", g_variant_new_int32 (4),
-                                   "reset", g_variant_new_string ("daily"), NULL), 0, NULL);
+  save_numbering (admin,
+                  dict_new ("prefix", g_variant_new_string ("KH"), "date_pattern",
+                            g_variant_new_string ("yyyyMMdd"), "separator",
+                            g_variant_new_string ("-"), "width", g_variant_new_int32 (4), "reset",
+                            g_variant_new_string ("daily"), NULL),
+                  0, NULL);
 }
 
 /* ---- Entry rules and switches ---- */
@@ -523,7 +559,7 @@ static void
 save_entry_rule (CrmConnection *admin, GVariant *rule, CrmErrorCode fails_with)
 {
   g_autofree char *key = admin_key ();
-  GVariant *body = g_variant_new ("(ss@a{sv})", key, "customer", rule);
+  GVariant        *body = g_variant_new ("(ss@a{sv})", key, "customer", rule);
 
   if (fails_with == 0)
     g_variant_unref (admin_call (admin, CRM_MSG_ENTRY_RULE_SAVE, body));
@@ -534,9 +570,9 @@ save_entry_rule (CrmConnection *admin, GVariant *rule, CrmErrorCode fails_with)
 static void
 test_entry_rules (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
-  g_autoptr(GVariant) rule = NULL;
-  const char *dup = NULL;
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (GVariant) rule = NULL;
+  const char     *dup = NULL;
   GVariantBuilder formats;
 
   create_customer (admin, dict_new ("name", g_variant_new_string ("重名测试有限公司"), NULL));
@@ -545,54 +581,63 @@ test_entry_rules (void)
 
   g_variant_builder_init (&formats, G_VARIANT_TYPE ("a{ss}"));
   g_variant_builder_add (&formats, "{ss}", "phones", "mobile");
-  save_entry_rule (admin, dict_new ("duplicate_name", g_variant_new_string ("forbid"),
-                                    "required", g_variant_new_strv ((const char *[]) { "source" }, 1),
-                                    "formats", g_variant_builder_end (&formats), NULL), 0);
+  save_entry_rule (admin,
+                   dict_new ("duplicate_name", g_variant_new_string ("forbid"), "required",
+                             g_variant_new_strv ((const char *[]){ "source" }, 1), "formats",
+                             g_variant_builder_end (&formats), NULL),
+                   0);
   rule = admin_call (admin, CRM_MSG_ENTRY_RULE_GET, g_variant_new ("(s)", "customer"));
   g_assert_true (g_variant_lookup (rule, "duplicate_name", "&s", &dup));
   g_assert_cmpstr (dup, ==, "forbid");
 
   create_fails (admin, dict_new ("name", g_variant_new_string ("规则测试有限公司"), NULL),
                 CRM_ERROR_INVALID_FIELD, "source");
-  create_fails (admin, dict_new ("name", g_variant_new_string ("重名测试有限公司"),
-                                 "source", g_variant_new_string ("展会"), NULL),
+  create_fails (admin,
+                dict_new ("name", g_variant_new_string ("重名测试有限公司"), "source",
+                          g_variant_new_string ("展会"), NULL),
                 CRM_ERROR_DUPLICATE, "name");
-  create_fails (admin, dict_new ("name", g_variant_new_string ("规则测试有限公司"),
-                                 "source", g_variant_new_string ("展会"),
-                                 "phones", g_variant_new_strv ((const char *[]) { "010-62345678" }, 1), NULL),
+  create_fails (admin,
+                dict_new ("name", g_variant_new_string ("规则测试有限公司"), "source",
+                          g_variant_new_string ("展会"), "phones",
+                          g_variant_new_strv ((const char *[]){ "010-62345678" }, 1), NULL),
                 CRM_ERROR_INVALID_FIELD, "phones");
-  create_customer (admin, dict_new ("name", g_variant_new_string ("规则测试有限公司"),
-                                    "source", g_variant_new_string ("展会"),
-                                    "phones", g_variant_new_strv ((const char *[]) { "13812345678" }, 1), NULL));
+  create_customer (admin,
+                   dict_new ("name", g_variant_new_string ("规则测试有限公司"), "source",
+                             g_variant_new_string ("展会"), "phones",
+                             g_variant_new_strv ((const char *[]){ "13812345678" }, 1), NULL));
 
   save_entry_rule (admin, dict_new ("duplicate_name", g_variant_new_string ("sometimes"), NULL),
                    CRM_ERROR_INVALID_FIELD);
-  save_entry_rule (admin, dict_new ("required", g_variant_new_strv ((const char *[]) { "shoe_size" }, 1), NULL),
-                   CRM_ERROR_INVALID_FIELD);
+  save_entry_rule (
+      admin, dict_new ("required", g_variant_new_strv ((const char *[]){ "shoe_size" }, 1), NULL),
+      CRM_ERROR_INVALID_FIELD);
   /* Back to the defaults. */
   g_variant_builder_init (&formats, G_VARIANT_TYPE ("a{ss}"));
-  save_entry_rule (admin, dict_new ("duplicate_name", g_variant_new_string ("warn"),
-                                    "required", g_variant_new_strv (NULL, 0),
-                                    "formats", g_variant_builder_end (&formats), NULL), 0);
+  save_entry_rule (admin,
+                   dict_new ("duplicate_name", g_variant_new_string ("warn"), "required",
+                             g_variant_new_strv (NULL, 0), "formats",
+                             g_variant_builder_end (&formats), NULL),
+                   0);
 }
 
 static void
 test_switches (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
-  g_autoptr(CrmConnection) sales = admin_test_connect ("sales2", "demo1234");
-  g_autoptr(GVariant) before = admin_call (sales, CRM_MSG_SETTING_GET, NULL);
-  g_autoptr(GVariant) after = NULL;
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (CrmConnection) sales = admin_test_connect ("sales2", "demo1234");
+  g_autoptr (GVariant) before = admin_call (sales, CRM_MSG_SETTING_GET, NULL);
+  g_autoptr (GVariant) after = NULL;
   g_autofree char *key = admin_key ();
-  gboolean points = TRUE;
-  const char *company = NULL;
+  gboolean         points = TRUE;
+  const char      *company = NULL;
 
   g_assert_true (g_variant_lookup (before, "points_enabled", "b", &points));
   g_assert_false (points);
-  g_variant_unref (admin_call (admin, CRM_MSG_SETTING_SET,
-                               g_variant_new ("(s@a{sv})", key,
-                                              dict_new ("points_enabled", g_variant_new_boolean (TRUE),
-                                                        "company_name", g_variant_new_string ("金客\"测试\"公司"), NULL))));
+  g_variant_unref (admin_call (
+      admin, CRM_MSG_SETTING_SET,
+      g_variant_new ("(s@a{sv})", key,
+                     dict_new ("points_enabled", g_variant_new_boolean (TRUE), "company_name",
+                               g_variant_new_string ("金客\"测试\"公司"), NULL))));
   after = admin_call (sales, CRM_MSG_SETTING_GET, NULL);
   g_assert_true (g_variant_lookup (after, "points_enabled", "b", &points));
   g_assert_true (points);
@@ -600,9 +645,10 @@ test_switches (void)
   g_assert_cmpstr (company, ==, "金客\"测试\"公司");
   g_free (key);
   key = admin_key ();
-  g_free (admin_call_fails (admin, CRM_MSG_SETTING_SET,
-                            g_variant_new ("(s@a{sv})", key, dict_new ("Bad Key", g_variant_new_boolean (TRUE), NULL)),
-                            CRM_ERROR_INVALID_FIELD));
+  g_free (admin_call_fails (
+      admin, CRM_MSG_SETTING_SET,
+      g_variant_new ("(s@a{sv})", key, dict_new ("Bad Key", g_variant_new_boolean (TRUE), NULL)),
+      CRM_ERROR_INVALID_FIELD));
   g_free (key);
   key = admin_key ();
   g_free (admin_call_fails (sales, CRM_MSG_SETTING_SET,
@@ -615,17 +661,18 @@ test_switches (void)
 static void
 test_audit_list (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
   gint64 first = admin_create_department (admin, "审计一部", 0);
   gint64 second = admin_create_department (admin, "审计二部", 0);
-  g_autoptr(GVariant) page1 = NULL, page2 = NULL, rows = NULL, row = NULL;
-  gint64 next = 0, entity_id = 0, user_id = 0;
+  g_autoptr (GVariant) page1 = NULL, page2 = NULL, rows = NULL, row = NULL;
+  gint64      next = 0, entity_id = 0, user_id = 0;
   const char *after = NULL;
-  GVariant *filter = dict_new ("entity", g_variant_new_string ("department"),
-                               "action", g_variant_new_string ("create"),
-                               "user_id", g_variant_new_int64 (crm_connection_get_user_id (admin)), NULL);
+  GVariant   *filter = dict_new ("entity", g_variant_new_string ("department"), "action",
+                                 g_variant_new_string ("create"), "user_id",
+                                 g_variant_new_int64 (crm_connection_get_user_id (admin)), NULL);
 
-  page1 = admin_call (admin, CRM_MSG_AUDIT_LIST, g_variant_new ("(@a{sv}xi)", filter, (gint64) 0, 1));
+  page1
+      = admin_call (admin, CRM_MSG_AUDIT_LIST, g_variant_new ("(@a{sv}xi)", filter, (gint64)0, 1));
   g_variant_get (page1, "(@aa{sv}x)", &rows, &next);
   g_assert_cmpuint (g_variant_n_children (rows), ==, 1);
   g_assert_cmpint (next, >, 0);
@@ -639,8 +686,8 @@ test_audit_list (void)
   g_clear_pointer (&rows, g_variant_unref);
   g_clear_pointer (&row, g_variant_unref);
 
-  filter = dict_new ("entity", g_variant_new_string ("department"),
-                     "action", g_variant_new_string ("create"), NULL);
+  filter = dict_new ("entity", g_variant_new_string ("department"), "action",
+                     g_variant_new_string ("create"), NULL);
   page2 = admin_call (admin, CRM_MSG_AUDIT_LIST, g_variant_new ("(@a{sv}xi)", filter, next, 1));
   g_variant_get (page2, "(@aa{sv}x)", &rows, &next);
   row = g_variant_get_child_value (rows, 0);
@@ -649,30 +696,35 @@ test_audit_list (void)
 
   /* Time window in the future: nothing.  Bad filters: refused. */
   {
-    g_autoptr(GVariant) none = NULL;
-    g_autoptr(GVariant) none_rows = NULL;
+    g_autoptr (GVariant) none = NULL;
+    g_autoptr (GVariant) none_rows = NULL;
     gint64 now = g_get_real_time ();
 
-    none = admin_call (admin, CRM_MSG_AUDIT_LIST,
-                       g_variant_new ("(@a{sv}xi)",
-                                      dict_new ("from", g_variant_new_int64 (now + (gint64) 3600 * G_USEC_PER_SEC), NULL),
-                                      (gint64) 0, 10));
+    none = admin_call (
+        admin, CRM_MSG_AUDIT_LIST,
+        g_variant_new (
+            "(@a{sv}xi)",
+            dict_new ("from", g_variant_new_int64 (now + (gint64)3600 * G_USEC_PER_SEC), NULL),
+            (gint64)0, 10));
     none_rows = g_variant_get_child_value (none, 0);
     g_assert_cmpuint (g_variant_n_children (none_rows), ==, 0);
     g_free (admin_call_fails (admin, CRM_MSG_AUDIT_LIST,
-                              g_variant_new ("(@a{sv}xi)", dict_new ("who", g_variant_new_string ("x"), NULL),
-                                             (gint64) 0, 10), CRM_ERROR_INVALID_FIELD));
+                              g_variant_new ("(@a{sv}xi)",
+                                             dict_new ("who", g_variant_new_string ("x"), NULL),
+                                             (gint64)0, 10),
+                              CRM_ERROR_INVALID_FIELD));
   }
 }
 
 static gboolean
 in_recycle_bin (CrmConnection *conn, gint64 id)
 {
-  g_autoptr(GVariant) reply = admin_call (conn, CRM_MSG_RECYCLE_LIST, g_variant_new ("(sxi)", "", (gint64) 0, 500));
-  g_autoptr(GVariant) rows = g_variant_get_child_value (reply, 0);
+  g_autoptr (GVariant) reply
+      = admin_call (conn, CRM_MSG_RECYCLE_LIST, g_variant_new ("(sxi)", "", (gint64)0, 500));
+  g_autoptr (GVariant) rows = g_variant_get_child_value (reply, 0);
   GVariantIter iter;
-  GVariant *row;
-  gboolean found = FALSE;
+  GVariant    *row;
+  gboolean     found = FALSE;
 
   g_variant_iter_init (&iter, rows);
   while ((row = g_variant_iter_next_value (&iter)) != NULL)
@@ -695,60 +747,67 @@ in_recycle_bin (CrmConnection *conn, gint64 id)
 static void
 delete_customer (CrmConnection *conn, gint64 id)
 {
-  g_autoptr(GVariant) row = get_customer (conn, id);
+  g_autoptr (GVariant) row = get_customer (conn, id);
   g_autofree char *key = admin_key ();
-  gint64 version = 0;
+  gint64           version = 0;
 
   g_variant_lookup (row, "version", "x", &version);
-  g_variant_unref (admin_call (conn, CRM_MSG_CUSTOMER_DELETE, g_variant_new ("(sxx)", key, id, version)));
+  g_variant_unref (
+      admin_call (conn, CRM_MSG_CUSTOMER_DELETE, g_variant_new ("(sxx)", key, id, version)));
 }
 
 static void
 test_recycle (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
-  g_autoptr(CrmConnection) sales = admin_test_connect ("sales3", "demo1234");
-  gint64 id = create_customer (admin, dict_new ("name", g_variant_new_string ("回收站测试有限公司"), NULL));
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (CrmConnection) sales = admin_test_connect ("sales3", "demo1234");
+  gint64 id = create_customer (
+      admin, dict_new ("name", g_variant_new_string ("回收站测试有限公司"), NULL));
   g_autofree char *key = NULL;
 
   delete_customer (admin, id);
-  g_free (admin_call_fails (admin, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", id), CRM_ERROR_NOT_FOUND));
+  g_free (admin_call_fails (admin, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", id),
+                            CRM_ERROR_NOT_FOUND));
   g_assert_true (in_recycle_bin (admin, id));
-  g_free (admin_call_fails (sales, CRM_MSG_RECYCLE_LIST, g_variant_new ("(sxi)", "", (gint64) 0, 10),
+  g_free (admin_call_fails (sales, CRM_MSG_RECYCLE_LIST, g_variant_new ("(sxi)", "", (gint64)0, 10),
                             CRM_ERROR_PERMISSION_DENIED));
 
   key = admin_key ();
-  g_variant_unref (admin_call (admin, CRM_MSG_RECYCLE_RESTORE, g_variant_new ("(ssx)", key, "customer", id)));
+  g_variant_unref (
+      admin_call (admin, CRM_MSG_RECYCLE_RESTORE, g_variant_new ("(ssx)", key, "customer", id)));
   g_variant_unref (get_customer (admin, id));
   g_assert_false (in_recycle_bin (admin, id));
   g_free (key);
   key = admin_key ();
-  g_free (admin_call_fails (admin, CRM_MSG_RECYCLE_RESTORE, g_variant_new ("(ssx)", key, "customer", id),
-                            CRM_ERROR_NOT_FOUND));
+  g_free (admin_call_fails (admin, CRM_MSG_RECYCLE_RESTORE,
+                            g_variant_new ("(ssx)", key, "customer", id), CRM_ERROR_NOT_FOUND));
   g_free (key);
   key = admin_key ();
-  g_free (admin_call_fails (admin, CRM_MSG_RECYCLE_PURGE, g_variant_new ("(ssx)", key, "customer", id),
-                            CRM_ERROR_NOT_FOUND));
+  g_free (admin_call_fails (admin, CRM_MSG_RECYCLE_PURGE,
+                            g_variant_new ("(ssx)", key, "customer", id), CRM_ERROR_NOT_FOUND));
   g_free (key);
   key = admin_key ();
-  g_free (admin_call_fails (admin, CRM_MSG_RECYCLE_PURGE, g_variant_new ("(ssx)", key, "spaceship", id),
+  g_free (admin_call_fails (admin, CRM_MSG_RECYCLE_PURGE,
+                            g_variant_new ("(ssx)", key, "spaceship", id),
                             CRM_ERROR_INVALID_FIELD));
 
   /* Purged: gone for good, and the purge is in the audit log. */
   delete_customer (admin, id);
   g_free (key);
   key = admin_key ();
-  g_variant_unref (admin_call (admin, CRM_MSG_RECYCLE_PURGE, g_variant_new ("(ssx)", key, "customer", id)));
+  g_variant_unref (
+      admin_call (admin, CRM_MSG_RECYCLE_PURGE, g_variant_new ("(ssx)", key, "customer", id)));
   g_assert_false (in_recycle_bin (admin, id));
   {
-    g_autoptr(GVariant) audit = admin_call (admin, CRM_MSG_AUDIT_LIST,
-                                            g_variant_new ("(@a{sv}xi)",
-                                                           dict_new ("entity", g_variant_new_string ("customer"),
-                                                                     "entity_id", g_variant_new_int64 (id),
-                                                                     "action", g_variant_new_string ("purge"), NULL),
-                                                           (gint64) 0, 10));
-    g_autoptr(GVariant) rows = g_variant_get_child_value (audit, 0);
-    g_autoptr(GVariant) row = NULL;
+    g_autoptr (GVariant) audit
+        = admin_call (admin, CRM_MSG_AUDIT_LIST,
+                      g_variant_new ("(@a{sv}xi)",
+                                     dict_new ("entity", g_variant_new_string ("customer"),
+                                               "entity_id", g_variant_new_int64 (id), "action",
+                                               g_variant_new_string ("purge"), NULL),
+                                     (gint64)0, 10));
+    g_autoptr (GVariant) rows = g_variant_get_child_value (audit, 0);
+    g_autoptr (GVariant) row = NULL;
     const char *before = NULL;
 
     g_assert_cmpuint (g_variant_n_children (rows), ==, 1);
@@ -763,8 +822,8 @@ test_recycle (void)
 static void
 expect_refused (CrmConnection *conn, guint id, GVariant *body)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_connection_call_sync (conn, id, body, NULL, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_connection_call_sync (conn, id, body, NULL, &error);
 
   if (reply != NULL || !g_error_matches (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD))
     g_test_message ("%s: %s", crm_message_lookup (id)->name, error ? error->message : "accepted");
@@ -776,82 +835,110 @@ expect_refused (CrmConnection *conn, guint id, GVariant *body)
 static void
 test_hostile_input (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
   g_autofree char *huge = g_strnfill (10000, 'x');
   g_autofree char *k = NULL;
-  gint64 self = crm_connection_get_user_id (admin);
-  GVariantBuilder many;
+  gint64           self = crm_connection_get_user_id (admin);
+  GVariantBuilder  many;
 
 #define KEY() (g_free (k), k = admin_key ())
   expect_refused (admin, CRM_MSG_USER_UPDATE,
-                  g_variant_new ("(sx@a{sv})", KEY (), self, dict_new ("display_name", g_variant_new_string (huge), NULL)));
-  expect_refused (admin, CRM_MSG_USER_UPDATE,
-                  g_variant_new ("(sx@a{sv})", KEY (), self, dict_new ("display_name", g_variant_new_string ("坏\x01名字"), NULL)));
-  expect_refused (admin, CRM_MSG_USER_UPDATE,
-                  g_variant_new ("(sx@a{sv})", KEY (), self, dict_new ("department_id", g_variant_new_int64 (-5), NULL)));
+                  g_variant_new ("(sx@a{sv})", KEY (), self,
+                                 dict_new ("display_name", g_variant_new_string (huge), NULL)));
+  expect_refused (
+      admin, CRM_MSG_USER_UPDATE,
+      g_variant_new ("(sx@a{sv})", KEY (), self,
+                     dict_new ("display_name", g_variant_new_string ("坏\x01名字"), NULL)));
   expect_refused (admin, CRM_MSG_USER_UPDATE,
                   g_variant_new ("(sx@a{sv})", KEY (), self,
-                                 dict_new ("roles", g_variant_new_strv ((const char *[]) { "a'b\"c);--" }, 1), NULL)));
+                                 dict_new ("department_id", g_variant_new_int64 (-5), NULL)));
+  expect_refused (
+      admin, CRM_MSG_USER_UPDATE,
+      g_variant_new (
+          "(sx@a{sv})", KEY (), self,
+          dict_new ("roles", g_variant_new_strv ((const char *[]){ "a'b\"c);--" }, 1), NULL)));
   expect_refused (admin, CRM_MSG_USER_UPDATE,
-                  g_variant_new ("(sx@a{sv})", KEY (), self, dict_new ("device_binding", g_variant_new_string ("yes"), NULL)));
+                  g_variant_new ("(sx@a{sv})", KEY (), self,
+                                 dict_new ("device_binding", g_variant_new_string ("yes"), NULL)));
   expect_refused (admin, CRM_MSG_DEPARTMENT_UPDATE,
-                  g_variant_new ("(sx@a{sv})", KEY (), (gint64) 1, dict_new ("name", g_variant_new_string ("销售\u202e部"), NULL)));
-  expect_refused (admin, CRM_MSG_DEPARTMENT_UPDATE,
-                  g_variant_new ("(sx@a{sv})", KEY (), (gint64) 1, dict_new ("sort", g_variant_new_int64 (G_GINT64_CONSTANT (1) << 40), NULL)));
+                  g_variant_new ("(sx@a{sv})", KEY (), (gint64)1,
+                                 dict_new ("name", g_variant_new_string ("销售\u202e部"), NULL)));
+  expect_refused (
+      admin, CRM_MSG_DEPARTMENT_UPDATE,
+      g_variant_new ("(sx@a{sv})", KEY (), (gint64)1,
+                     dict_new ("sort", g_variant_new_int64 (G_GINT64_CONSTANT (1) << 40), NULL)));
   expect_refused (admin, CRM_MSG_ROLE_CREATE,
-                  g_variant_new ("(s@a{sv})", KEY (), dict_new ("name", g_variant_new_string (huge),
-                                                               "display_name", g_variant_new_string ("x"), NULL)));
-  expect_refused (admin, CRM_MSG_ROLE_CREATE,
-                  g_variant_new ("(s@a{sv})", KEY (), dict_new ("name", g_variant_new_string ("ok_name"),
-                                                               "display_name", g_variant_new_string ("x"),
-                                                               "grants", g_variant_new_strv ((const char *[]) { "customer.view" }, 1),
-                                                               NULL)));
+                  g_variant_new ("(s@a{sv})", KEY (),
+                                 dict_new ("name", g_variant_new_string (huge), "display_name",
+                                           g_variant_new_string ("x"), NULL)));
+  expect_refused (
+      admin, CRM_MSG_ROLE_CREATE,
+      g_variant_new ("(s@a{sv})", KEY (),
+                     dict_new ("name", g_variant_new_string ("ok_name"), "display_name",
+                               g_variant_new_string ("x"), "grants",
+                               g_variant_new_strv ((const char *[]){ "customer.view" }, 1), NULL)));
   g_variant_builder_init (&many, G_VARIANT_TYPE_STRING_ARRAY);
   for (int i = 0; i < 300; i++)
     g_variant_builder_add (&many, "s", "选项");
-  expect_refused (admin, CRM_MSG_CUSTOM_FIELD_SAVE,
-                  g_variant_new ("(s@a{sv})", KEY (), dict_new ("entity", g_variant_new_string ("customer"),
-                                                               "key", g_variant_new_string ("many"),
-                                                               "label", g_variant_new_string ("多"),
-                                                               "type", g_variant_new_string ("choice"),
-                                                               "choices", g_variant_builder_end (&many), NULL)));
-  expect_refused (admin, CRM_MSG_CUSTOM_FIELD_SAVE,
-                  g_variant_new ("(s@a{sv})", KEY (), dict_new ("entity", g_variant_new_string ("customer; drop"),
-                                                               "key", g_variant_new_string ("k"),
-                                                               "label", g_variant_new_string ("k"),
-                                                               "type", g_variant_new_string ("text"), NULL)));
+  expect_refused (
+      admin, CRM_MSG_CUSTOM_FIELD_SAVE,
+      g_variant_new ("(s@a{sv})", KEY (),
+                     dict_new ("entity", g_variant_new_string ("customer"), "key",
+                               g_variant_new_string ("many"), "label", g_variant_new_string ("多"),
+                               "type", g_variant_new_string ("choice"), "choices",
+                               g_variant_builder_end (&many), NULL)));
+  expect_refused (
+      admin, CRM_MSG_CUSTOM_FIELD_SAVE,
+      g_variant_new ("(s@a{sv})", KEY (),
+                     dict_new ("entity", g_variant_new_string ("customer; drop"), "key",
+                               g_variant_new_string ("k"), "label", g_variant_new_string ("k"),
+                               "type", g_variant_new_string ("text"), NULL)));
+  expect_refused (
+      admin, CRM_MSG_SETTING_SET,
+      g_variant_new ("(s@a{sv})", KEY (), dict_new ("ratio", g_variant_new_double (0.5), NULL)));
   expect_refused (admin, CRM_MSG_SETTING_SET,
-                  g_variant_new ("(s@a{sv})", KEY (), dict_new ("ratio", g_variant_new_double (0.5), NULL)));
-  expect_refused (admin, CRM_MSG_SETTING_SET,
-                  g_variant_new ("(s@a{sv})", KEY (), dict_new ("company_name", g_variant_new_string (huge), NULL)));
+                  g_variant_new ("(s@a{sv})", KEY (),
+                                 dict_new ("company_name", g_variant_new_string (huge), NULL)));
   expect_refused (admin, CRM_MSG_AUDIT_LIST,
-                  g_variant_new ("(@a{sv}xi)", dict_new ("entity", g_variant_new_string (huge), NULL), (gint64) 0, 10));
+                  g_variant_new ("(@a{sv}xi)",
+                                 dict_new ("entity", g_variant_new_string (huge), NULL), (gint64)0,
+                                 10));
   expect_refused (admin, CRM_MSG_AUDIT_LIST,
-                  g_variant_new ("(@a{sv}xi)", dict_new ("from", g_variant_new_int64 (2000),
-                                                        "to", g_variant_new_int64 (1000), NULL), (gint64) 0, 10));
+                  g_variant_new ("(@a{sv}xi)",
+                                 dict_new ("from", g_variant_new_int64 (2000), "to",
+                                           g_variant_new_int64 (1000), NULL),
+                                 (gint64)0, 10));
   expect_refused (admin, CRM_MSG_RECYCLE_RESTORE,
-                  g_variant_new ("(ssx)", KEY (), "customers; DROP TABLE users", (gint64) 1));
-  expect_refused (admin, CRM_MSG_RECYCLE_LIST, g_variant_new ("(sxi)", huge, (gint64) 0, 10));
+                  g_variant_new ("(ssx)", KEY (), "customers; DROP TABLE users", (gint64)1));
+  expect_refused (admin, CRM_MSG_RECYCLE_LIST, g_variant_new ("(sxi)", huge, (gint64)0, 10));
   expect_refused (admin, CRM_MSG_NUMBERING_SAVE,
-                  g_variant_new ("(ss@a{sv})", KEY (), "customer", dict_new ("prefix", g_variant_new_string ("../../"), NULL)));
+                  g_variant_new ("(ss@a{sv})", KEY (), "customer",
+                                 dict_new ("prefix", g_variant_new_string ("../../"), NULL)));
   expect_refused (admin, CRM_MSG_NUMBERING_SAVE,
-                  g_variant_new ("(ss@a{sv})", KEY (), "customer", dict_new ("date_pattern", g_variant_new_string ("yyyy%n"), NULL)));
+                  g_variant_new ("(ss@a{sv})", KEY (), "customer",
+                                 dict_new ("date_pattern", g_variant_new_string ("yyyy%n"), NULL)));
   {
     GVariantBuilder f;
 
     g_variant_builder_init (&f, G_VARIANT_TYPE ("a{ss}"));
     g_variant_builder_add (&f, "{ss}", "name", "regex(.*)");
     expect_refused (admin, CRM_MSG_ENTRY_RULE_SAVE,
-                    g_variant_new ("(ss@a{sv})", KEY (), "customer", dict_new ("formats", g_variant_builder_end (&f), NULL)));
+                    g_variant_new ("(ss@a{sv})", KEY (), "customer",
+                                   dict_new ("formats", g_variant_builder_end (&f), NULL)));
   }
-  expect_refused (admin, CRM_MSG_CUSTOMER_COUNT,
-                  g_variant_new ("(@a{sv})", dict_new ("cf.Bad Key", g_variant_new_string ("x"), NULL)));
-  expect_refused (admin, CRM_MSG_CUSTOMER_COUNT,
-                  g_variant_new ("(@a{sv})", dict_new ("cf.level", g_variant_new_string (huge), NULL)));
-  expect_refused (admin, CRM_MSG_CHOICE_SAVE,
-                  g_variant_new ("(ss@aa{sv})", KEY (), "industry",
-                                 g_variant_new_array (G_VARIANT_TYPE_VARDICT,
-                                                      (GVariant *[]) { dict_new ("label", g_variant_new_string (huge), NULL) }, 1)));
+  expect_refused (
+      admin, CRM_MSG_CUSTOMER_COUNT,
+      g_variant_new ("(@a{sv})", dict_new ("cf.Bad Key", g_variant_new_string ("x"), NULL)));
+  expect_refused (
+      admin, CRM_MSG_CUSTOMER_COUNT,
+      g_variant_new ("(@a{sv})", dict_new ("cf.level", g_variant_new_string (huge), NULL)));
+  expect_refused (
+      admin, CRM_MSG_CHOICE_SAVE,
+      g_variant_new ("(ss@aa{sv})", KEY (), "industry",
+                     g_variant_new_array (
+                         G_VARIANT_TYPE_VARDICT,
+                         (GVariant *[]){ dict_new ("label", g_variant_new_string (huge), NULL) },
+                         1)));
 #undef KEY
 
   /* Still serving. */

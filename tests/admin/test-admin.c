@@ -16,7 +16,7 @@
 static GVariant *
 fields_new (const char *first_key, ...)
 {
-  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
   va_list ap;
 
   va_start (ap, first_key);
@@ -31,7 +31,7 @@ update_department (CrmConnection *admin, gint64 id, GVariant *fields, CrmErrorCo
                    const char *field)
 {
   g_autofree char *key = admin_key ();
-  GVariant *body = g_variant_new ("(sx@a{sv})", key, id, fields);
+  GVariant        *body = g_variant_new ("(sx@a{sv})", key, id, fields);
 
   if (fails_with == 0)
     g_variant_unref (admin_call (admin, CRM_MSG_DEPARTMENT_UPDATE, body));
@@ -47,7 +47,7 @@ update_user (CrmConnection *admin, gint64 id, GVariant *fields, CrmErrorCode fai
              const char *field)
 {
   g_autofree char *key = admin_key ();
-  GVariant *body = g_variant_new ("(sx@a{sv})", key, id, fields);
+  GVariant        *body = g_variant_new ("(sx@a{sv})", key, id, fields);
 
   if (fails_with == 0)
     g_variant_unref (admin_call (admin, CRM_MSG_USER_UPDATE, body));
@@ -62,7 +62,7 @@ static GVariant *
 find_row (GVariant *rows, const char *key, gint64 id)
 {
   GVariantIter iter;
-  GVariant *row;
+  GVariant    *row;
 
   g_variant_iter_init (&iter, rows);
   while ((row = g_variant_iter_next_value (&iter)) != NULL)
@@ -81,14 +81,14 @@ find_row (GVariant *rows, const char *key, gint64 id)
 static void
 test_department_tree (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
   gint64 top = admin_create_department (admin, "华东大区", 0);
   gint64 mid = admin_create_department (admin, "上海分公司", top);
   gint64 low = admin_create_department (admin, "浦东组", mid);
   gint64 other = admin_create_department (admin, "华南大区", 0);
   gint64 person = admin_create_user (admin, "tree.person", "salesperson", low, 0);
-  g_autoptr(GVariant) list = NULL;
-  g_autoptr(GVariant) row = NULL;
+  g_autoptr (GVariant) list = NULL;
+  g_autoptr (GVariant) row = NULL;
   g_autofree char *key = NULL;
   g_autofree char *field = NULL;
 
@@ -107,10 +107,13 @@ test_department_tree (void)
                      CRM_ERROR_INVALID_FIELD, "name");
 
   /* A real move, a group with its leader and branch. */
-  update_department (admin, mid, fields_new ("parent_id", g_variant_new_int64 (other), NULL), 0, NULL);
-  update_department (admin, low, fields_new ("kind", g_variant_new_string ("group"),
-                                             "leader_id", g_variant_new_int64 (person),
-                                             "branch", g_variant_new_string ("上海"), NULL), 0, NULL);
+  update_department (admin, mid, fields_new ("parent_id", g_variant_new_int64 (other), NULL), 0,
+                     NULL);
+  update_department (admin, low,
+                     fields_new ("kind", g_variant_new_string ("group"), "leader_id",
+                                 g_variant_new_int64 (person), "branch",
+                                 g_variant_new_string ("上海"), NULL),
+                     0, NULL);
   /* Siblings keep distinct names. */
   {
     gint64 twin = admin_create_department (admin, "浦西组", mid);
@@ -120,9 +123,9 @@ test_department_tree (void)
 
   list = admin_call (admin, CRM_MSG_DEPARTMENT_LIST, NULL);
   {
-    g_autoptr(GVariant) group = find_row (list, "id", low);
+    g_autoptr (GVariant) group = find_row (list, "id", low);
     const char *kind = NULL;
-    gint64 leader = 0;
+    gint64      leader = 0;
 
     g_assert_nonnull (group);
     g_assert_true (g_variant_lookup (group, "kind", "&s", &kind));
@@ -154,13 +157,13 @@ test_department_tree (void)
   key = admin_key ();
   g_free (admin_call_fails (admin, CRM_MSG_DEPARTMENT_DELETE, g_variant_new ("(sx)", key, low),
                             CRM_ERROR_NOT_FOUND));
-  (void) field;
+  (void)field;
 }
 
 static void
 test_leader_cycle (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
   gint64 a = admin_create_user (admin, "cycle.a", "team_lead", 0, 0);
   gint64 b = admin_create_user (admin, "cycle.b", "team_lead", 0, a);
   gint64 c = admin_create_user (admin, "cycle.c", "salesperson", 0, b);
@@ -169,26 +172,29 @@ test_leader_cycle (void)
                CRM_ERROR_INVALID_FIELD, "leader_id");
   update_user (admin, a, fields_new ("leader_id", g_variant_new_int64 (a), NULL),
                CRM_ERROR_INVALID_FIELD, "leader_id");
-  update_user (admin, a, fields_new ("roles", g_variant_new_strv ((const char *[]) { "king" }, 1), NULL),
+  update_user (admin, a,
+               fields_new ("roles", g_variant_new_strv ((const char *[]){ "king" }, 1), NULL),
                CRM_ERROR_INVALID_FIELD, "roles");
-  update_user (admin, a, fields_new ("grants", g_variant_new_strv ((const char *[]) { "fly.away" }, 1), NULL),
+  update_user (admin, a,
+               fields_new ("grants", g_variant_new_strv ((const char *[]){ "fly.away" }, 1), NULL),
                CRM_ERROR_INVALID_FIELD, "grants");
   update_user (admin, a, fields_new ("status", g_variant_new_string ("sleeping"), NULL),
                CRM_ERROR_INVALID_FIELD, "status");
   update_user (admin, 999999, fields_new ("branch", g_variant_new_string ("x"), NULL),
                CRM_ERROR_NOT_FOUND, NULL);
   /* Re-pointing c to a is no circle. */
-  update_user (admin, c, fields_new ("leader_id", g_variant_new_int64 (a),
-                                     "status", g_variant_new_string ("probation"),
-                                     "branch", g_variant_new_string ("北京分公司"),
-                                     "grants", g_variant_new_strv ((const char *[]) { "customer.export" }, 1),
-                                     NULL), 0, NULL);
+  update_user (admin, c,
+               fields_new ("leader_id", g_variant_new_int64 (a), "status",
+                           g_variant_new_string ("probation"), "branch",
+                           g_variant_new_string ("北京分公司"), "grants",
+                           g_variant_new_strv ((const char *[]){ "customer.export" }, 1), NULL),
+               0, NULL);
   {
-    g_autoptr(GVariant) users = admin_call (admin, CRM_MSG_USER_LIST, NULL);
-    g_autoptr(GVariant) row = find_row (users, "id", c);
-    g_auto(GStrv) grants = NULL;
+    g_autoptr (GVariant) users = admin_call (admin, CRM_MSG_USER_LIST, NULL);
+    g_autoptr (GVariant) row = find_row (users, "id", c);
+    g_auto (GStrv) grants = NULL;
     const char *text = NULL;
-    gint64 leader = 0;
+    gint64      leader = 0;
 
     g_assert_nonnull (row);
     g_assert_true (g_variant_lookup (row, "leader_id", "x", &leader));
@@ -205,50 +211,56 @@ test_leader_cycle (void)
 static void
 test_ownership_history (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
   gint64 east = admin_create_department (admin, "历史东区", 0);
   gint64 west = admin_create_department (admin, "历史西区", 0);
   gint64 mover = admin_create_user (admin, "history.mover", "salesperson", east, 0);
   gint64 heir = admin_create_user (admin, "history.heir", "salesperson", west, 0);
-  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
   g_autofree char *key = admin_key ();
   g_autofree char *history = NULL;
   g_autofree char *sql = NULL;
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (GVariant) reply = NULL;
   gint64 customer, version;
 
   g_variant_dict_insert (&d, "name", "s", "归属历史有限公司");
   g_variant_dict_insert (&d, "owner_id", "x", mover);
-  reply = admin_call (admin, CRM_MSG_CUSTOMER_CREATE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)));
+  reply = admin_call (admin, CRM_MSG_CUSTOMER_CREATE,
+                      g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)));
   g_variant_get (reply, "(xx)", &customer, &version);
 
   /* The owner moves: the past stays in the old department. */
-  update_user (admin, mover, fields_new ("department_id", g_variant_new_int64 (west), NULL), 0, NULL);
+  update_user (admin, mover, fields_new ("department_id", g_variant_new_int64 (west), NULL), 0,
+               NULL);
   /* Then the customer is reassigned. */
   {
-    g_auto(GVariantDict) c = G_VARIANT_DICT_INIT (NULL);
+    g_auto (GVariantDict) c = G_VARIANT_DICT_INIT (NULL);
     g_autofree char *k = admin_key ();
 
     g_variant_dict_insert (&c, "owner_id", "x", heir);
-    g_variant_unref (admin_call (admin, CRM_MSG_CUSTOMER_UPDATE,
-                                 g_variant_new ("(sxx@a{sv})", k, customer, version, g_variant_dict_end (&c))));
+    g_variant_unref (
+        admin_call (admin, CRM_MSG_CUSTOMER_UPDATE,
+                    g_variant_new ("(sxx@a{sv})", k, customer, version, g_variant_dict_end (&c))));
   }
-  sql = g_strdup_printf ("SELECT string_agg (owner_id || ':' || coalesce (department_id, 0) || ':' || reason,"
-                         " ',' ORDER BY id) FROM customer_owner_history WHERE customer_id = %" G_GINT64_FORMAT,
-                         customer);
+  sql = g_strdup_printf (
+      "SELECT string_agg (owner_id || ':' || coalesce (department_id, 0) || ':' || reason,"
+      " ',' ORDER BY id) FROM customer_owner_history WHERE customer_id = %" G_GINT64_FORMAT,
+      customer);
   history = admin_db_query (sql);
   {
-    g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":created,"
-                                                 "%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":owner_moved,"
-                                                 "%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":reassigned",
-                                                 mover, east, mover, west, heir, west);
+    g_autofree char *expected
+        = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":created,"
+                           "%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":owner_moved,"
+                           "%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":reassigned",
+                           mover, east, mover, west, heir, west);
     g_assert_cmpstr (history, ==, expected);
   }
 }
 
 /* ---- Pushes ---- */
 
-typedef struct {
+typedef struct
+{
   guint permissions;
   guint signed_out;
   GStrv last;
@@ -284,47 +296,57 @@ pushes_clear (Pushes *p)
 static void
 test_permission_push (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
   gint64 id = admin_create_user (admin, "push.perm", "salesperson", 0, 0);
-  g_autoptr(CrmConnection) user = admin_test_connect ("push.perm", ADMIN_PASSWORD);
+  g_autoptr (CrmConnection) user = admin_test_connect ("push.perm", ADMIN_PASSWORD);
   Pushes p = { 0 };
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (GVariant) reply = NULL;
 
   g_signal_connect (user, "push", G_CALLBACK (push_cb), &p);
-  admin_call_fails (user, CRM_MSG_CUSTOMER_EXPORT, g_variant_new ("(@a{sv}xi)",
-                    g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0), (gint64) 0, 10),
+  admin_call_fails (user, CRM_MSG_CUSTOMER_EXPORT,
+                    g_variant_new ("(@a{sv}xi)",
+                                   g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0),
+                                   (gint64)0, 10),
                     CRM_ERROR_PERMISSION_DENIED);
 
   /* A grant reaches the signed-in session without signing in again. */
-  update_user (admin, id, fields_new ("grants", g_variant_new_strv ((const char *[]) { "customer.export" }, 1), NULL),
-               0, NULL);
+  update_user (
+      admin, id,
+      fields_new ("grants", g_variant_new_strv ((const char *[]){ "customer.export" }, 1), NULL), 0,
+      NULL);
   admin_wait_for (&p.permissions);
   g_assert_cmpuint (p.permissions, >=, 1);
-  g_assert_true (g_strv_contains ((const char * const *) p.last, "customer.export"));
+  g_assert_true (g_strv_contains ((const char *const *)p.last, "customer.export"));
   g_assert_true (crm_connection_has_permission (user, "customer.export"));
-  reply = admin_call (user, CRM_MSG_CUSTOMER_EXPORT, g_variant_new ("(@a{sv}xi)",
-                      g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0), (gint64) 0, 10));
+  reply = admin_call (user, CRM_MSG_CUSTOMER_EXPORT,
+                      g_variant_new ("(@a{sv}xi)",
+                                     g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0),
+                                     (gint64)0, 10));
   g_clear_pointer (&reply, g_variant_unref);
 
   /* A denial removes what the role gives. */
   p.permissions = 0;
-  update_user (admin, id, fields_new ("denials", g_variant_new_strv ((const char *[]) { "customer.view" }, 1), NULL),
-               0, NULL);
+  update_user (
+      admin, id,
+      fields_new ("denials", g_variant_new_strv ((const char *[]){ "customer.view" }, 1), NULL), 0,
+      NULL);
   admin_wait_for (&p.permissions);
   g_assert_cmpuint (p.permissions, >=, 1);
-  g_assert_false (g_strv_contains ((const char * const *) p.last, "customer.view"));
-  g_free (admin_call_fails (user, CRM_MSG_CUSTOMER_COUNT,
-                            g_variant_new ("(@a{sv})", g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0)),
-                            CRM_ERROR_PERMISSION_DENIED));
+  g_assert_false (g_strv_contains ((const char *const *)p.last, "customer.view"));
+  g_free (admin_call_fails (
+      user, CRM_MSG_CUSTOMER_COUNT,
+      g_variant_new ("(@a{sv})", g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0)),
+      CRM_ERROR_PERMISSION_DENIED));
 
   /* A change to a role reaches its holders too. */
   p.permissions = 0;
-  update_user (admin, id, fields_new ("denials", g_variant_new_strv (NULL, 0),
-                                      "roles", g_variant_new_strv ((const char *[]) { "after_sales" }, 1), NULL),
+  update_user (admin, id,
+               fields_new ("denials", g_variant_new_strv (NULL, 0), "roles",
+                           g_variant_new_strv ((const char *[]){ "after_sales" }, 1), NULL),
                0, NULL);
   admin_wait_for (&p.permissions);
-  g_assert_true (g_strv_contains ((const char * const *) p.last, "customer.view"));
-  g_assert_false (g_strv_contains ((const char * const *) p.last, "customer.add"));
+  g_assert_true (g_strv_contains ((const char *const *)p.last, "customer.view"));
+  g_assert_false (g_strv_contains ((const char *const *)p.last, "customer.add"));
 
   g_signal_handlers_disconnect_by_data (user, &p);
   pushes_clear (&p);
@@ -333,10 +355,11 @@ test_permission_push (void)
 static gint64
 session_of (CrmConnection *admin, gint64 user_id, char **session_id)
 {
-  g_autoptr(GVariant) list = admin_call (admin, CRM_MSG_SESSION_LIST, g_variant_new ("(x)", user_id));
+  g_autoptr (GVariant) list
+      = admin_call (admin, CRM_MSG_SESSION_LIST, g_variant_new ("(x)", user_id));
   GVariantIter iter;
-  GVariant *row;
-  gint64 n = 0;
+  GVariant    *row;
+  gint64       n = 0;
 
   g_variant_iter_init (&iter, list);
   while ((row = g_variant_iter_next_value (&iter)) != NULL)
@@ -355,16 +378,17 @@ session_of (CrmConnection *admin, gint64 user_id, char **session_id)
 static void
 test_session_revoke (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
   gint64 id = admin_create_user (admin, "push.revoke", "salesperson", 0, 0);
-  g_autoptr(CrmConnection) user = admin_test_connect ("push.revoke", ADMIN_PASSWORD);
+  g_autoptr (CrmConnection) user = admin_test_connect ("push.revoke", ADMIN_PASSWORD);
   g_autofree char *session_id = NULL;
   g_autofree char *key = admin_key ();
-  Pushes p = { 0 };
+  Pushes           p = { 0 };
 
   g_signal_connect (user, "push", G_CALLBACK (push_cb), &p);
   g_assert_cmpint (session_of (admin, id, &session_id), ==, 1);
-  g_variant_unref (admin_call (admin, CRM_MSG_SESSION_REVOKE, g_variant_new ("(ss)", key, session_id)));
+  g_variant_unref (
+      admin_call (admin, CRM_MSG_SESSION_REVOKE, g_variant_new ("(ss)", key, session_id)));
   admin_wait_for (&p.signed_out);
   g_assert_cmpuint (p.signed_out, ==, 1);
   g_assert_cmpstr (p.reason, !=, "");
@@ -383,16 +407,17 @@ test_session_revoke (void)
 static void
 test_disable (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
   gint64 id = admin_create_user (admin, "push.disable", "salesperson", 0, 0);
-  g_autoptr(CrmConnection) user = admin_test_connect ("push.disable", ADMIN_PASSWORD);
-  g_autoptr(CrmConnection) again = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (CrmConnection) user = admin_test_connect ("push.disable", ADMIN_PASSWORD);
+  g_autoptr (CrmConnection) again = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *key = admin_key ();
-  Pushes p = { 0 };
+  Pushes           p = { 0 };
 
   g_signal_connect (user, "push", G_CALLBACK (push_cb), &p);
-  g_variant_unref (admin_call (admin, CRM_MSG_USER_SET_DISABLED, g_variant_new ("(sxb)", key, id, TRUE)));
+  g_variant_unref (
+      admin_call (admin, CRM_MSG_USER_SET_DISABLED, g_variant_new ("(sxb)", key, id, TRUE)));
   admin_wait_for (&p.signed_out);
   g_assert_cmpuint (p.signed_out, ==, 1);
   again = crm_test_server_connect (admin_test_server (), "push.disable", ADMIN_PASSWORD, &error);
@@ -406,7 +431,8 @@ test_disable (void)
                             CRM_ERROR_CONFLICT));
   g_free (key);
   key = admin_key ();
-  g_variant_unref (admin_call (admin, CRM_MSG_USER_SET_DISABLED, g_variant_new ("(sxb)", key, id, FALSE)));
+  g_variant_unref (
+      admin_call (admin, CRM_MSG_USER_SET_DISABLED, g_variant_new ("(sxb)", key, id, FALSE)));
   g_clear_error (&error);
   again = crm_test_server_connect (admin_test_server (), "push.disable", ADMIN_PASSWORD, &error);
   g_assert_no_error (error);
@@ -417,15 +443,16 @@ test_disable (void)
 static void
 test_reset_password (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
-  gint64 id = admin_create_user (admin, "reset.me", "salesperson", 0, 0);
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
+  gint64           id = admin_create_user (admin, "reset.me", "salesperson", 0, 0);
   g_autofree char *key = admin_key ();
-  g_autoptr(GVariant) reply = admin_call (admin, CRM_MSG_USER_RESET_PASSWORD, g_variant_new ("(sx)", key, id));
-  g_autoptr(CrmConnection) user = NULL;
-  g_autoptr(CrmConnection) old = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GVariant) reply
+      = admin_call (admin, CRM_MSG_USER_RESET_PASSWORD, g_variant_new ("(sx)", key, id));
+  g_autoptr (CrmConnection) user = NULL;
+  g_autoptr (CrmConnection) old = NULL;
+  g_autoptr (GError) error = NULL;
   const char *temporary;
-  GVariant *empty = g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0);
+  GVariant   *empty = g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0);
 
   g_variant_get (reply, "(&s)", &temporary);
   g_assert_cmpuint (strlen (temporary), >=, 8);
@@ -441,14 +468,16 @@ test_reset_password (void)
   key = admin_key ();
   g_variant_unref (admin_call (user, CRM_MSG_AUTH_CHANGE_PASSWORD,
                                g_variant_new ("(sss)", key, temporary, "brand-new-pass")));
-  g_variant_unref (admin_call (user, CRM_MSG_CUSTOMER_COUNT,
-                               g_variant_new ("(@a{sv})", g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0))));
+  g_variant_unref (admin_call (
+      user, CRM_MSG_CUSTOMER_COUNT,
+      g_variant_new ("(@a{sv})", g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0))));
 
   /* The attempts are in the sign-in history. */
   {
-    g_autoptr(GVariant) history = admin_call (admin, CRM_MSG_USER_LOGIN_HISTORY, g_variant_new ("(xi)", id, 10));
+    g_autoptr (GVariant) history
+        = admin_call (admin, CRM_MSG_USER_LOGIN_HISTORY, g_variant_new ("(xi)", id, 10));
     gsize n = g_variant_n_children (history);
-    g_autoptr(GVariant) newest = NULL;
+    g_autoptr (GVariant) newest = NULL;
     gboolean success = FALSE;
 
     g_assert_cmpuint (n, >=, 2);
@@ -471,10 +500,10 @@ login_with_client (CrmConnection *conn, const char *login, const char *client, G
 static gint64
 device_of (CrmConnection *admin, gint64 user_id, gboolean *approved)
 {
-  g_autoptr(GVariant) list = admin_call (admin, CRM_MSG_DEVICE_LIST, NULL);
+  g_autoptr (GVariant) list = admin_call (admin, CRM_MSG_DEVICE_LIST, NULL);
   GVariantIter iter;
-  GVariant *row;
-  gint64 found = 0;
+  GVariant    *row;
+  gint64       found = 0;
 
   g_variant_iter_init (&iter, list);
   while ((row = g_variant_iter_next_value (&iter)) != NULL)
@@ -499,16 +528,17 @@ device_of (CrmConnection *admin, gint64 user_id, gboolean *approved)
 static void
 test_device_binding (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
   gint64 id = admin_create_user (admin, "bound.user", "salesperson", 0, 0);
-  g_autoptr(CrmConnection) conn = admin_test_connect (NULL, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (CrmConnection) conn = admin_test_connect (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
   g_autofree char *key = admin_key ();
-  gboolean approved = TRUE;
-  gint64 device;
+  gboolean         approved = TRUE;
+  gint64           device;
 
-  update_user (admin, id, fields_new ("device_binding", g_variant_new_boolean (TRUE), NULL), 0, NULL);
+  update_user (admin, id, fields_new ("device_binding", g_variant_new_boolean (TRUE), NULL), 0,
+               NULL);
 
   /* A client that does not name its installation is refused. */
   reply = login_with_client (conn, "bound.user", "jinke-crm", &error);
@@ -525,7 +555,8 @@ test_device_binding (void)
   g_assert_cmpint (device, >, 0);
   g_assert_false (approved);
 
-  g_variant_unref (admin_call (admin, CRM_MSG_DEVICE_APPROVE, g_variant_new ("(sxb)", key, device, TRUE)));
+  g_variant_unref (
+      admin_call (admin, CRM_MSG_DEVICE_APPROVE, g_variant_new ("(sxb)", key, device, TRUE)));
   device_of (admin, id, &approved);
   g_assert_true (approved);
   reply = login_with_client (conn, "bound.user", "jinke-crm#office-pc-0123456789", &error);
@@ -534,8 +565,9 @@ test_device_binding (void)
 
   /* The session shows which program signed in, without the key. */
   {
-    g_autoptr(GVariant) sessions = admin_call (admin, CRM_MSG_SESSION_LIST, g_variant_new ("(x)", id));
-    g_autoptr(GVariant) first = NULL;
+    g_autoptr (GVariant) sessions
+        = admin_call (admin, CRM_MSG_SESSION_LIST, g_variant_new ("(x)", id));
+    g_autoptr (GVariant) first = NULL;
     const char *client = NULL;
 
     g_assert_cmpuint (g_variant_n_children (sessions), ==, 1);
@@ -545,8 +577,9 @@ test_device_binding (void)
   }
   /* The sign-in history names the program, never the device key. */
   {
-    g_autoptr(GVariant) history = admin_call (admin, CRM_MSG_USER_LOGIN_HISTORY, g_variant_new ("(xi)", id, 1));
-    g_autoptr(GVariant) newest = g_variant_get_child_value (history, 0);
+    g_autoptr (GVariant) history
+        = admin_call (admin, CRM_MSG_USER_LOGIN_HISTORY, g_variant_new ("(xi)", id, 1));
+    g_autoptr (GVariant) newest = g_variant_get_child_value (history, 0);
     const char *reason = NULL;
 
     g_assert_true (g_variant_lookup (newest, "reason", "&s", &reason));
@@ -554,9 +587,9 @@ test_device_binding (void)
   }
   /* The same installation through the connection API. */
   {
-    g_autoptr(CrmConnection) again = admin_test_connect (NULL, NULL);
-    g_autoptr(GVariant) session = NULL;
-    g_autoptr(GError) local = NULL;
+    g_autoptr (CrmConnection) again = admin_test_connect (NULL, NULL);
+    g_autoptr (GVariant) session = NULL;
+    g_autoptr (GError) local = NULL;
 
     crm_connection_set_client_key (again, "office-pc-0123456789");
     session = crm_connection_login_sync (again, "bound.user", ADMIN_PASSWORD, NULL, &local);
@@ -566,14 +599,15 @@ test_device_binding (void)
   /* Another computer is still refused. */
   g_clear_pointer (&reply, g_variant_unref);
   {
-    g_autoptr(CrmConnection) other = admin_test_connect (NULL, NULL);
+    g_autoptr (CrmConnection) other = admin_test_connect (NULL, NULL);
     reply = login_with_client (other, "bound.user", "jinke-crm#home-laptop-0123456789", &error);
     g_assert_null (reply);
     g_assert_error (error, CRM_ERROR, CRM_ERROR_PERMISSION_DENIED);
   }
   g_free (key);
   key = admin_key ();
-  g_free (admin_call_fails (admin, CRM_MSG_DEVICE_APPROVE, g_variant_new ("(sxb)", key, (gint64) 999999, TRUE),
+  g_free (admin_call_fails (admin, CRM_MSG_DEVICE_APPROVE,
+                            g_variant_new ("(sxb)", key, (gint64)999999, TRUE),
                             CRM_ERROR_NOT_FOUND));
 }
 
@@ -582,16 +616,16 @@ test_device_binding (void)
 static gint64
 role_id (CrmConnection *admin, const char *name)
 {
-  g_autoptr(GVariant) roles = admin_call (admin, CRM_MSG_ROLE_LIST, NULL);
+  g_autoptr (GVariant) roles = admin_call (admin, CRM_MSG_ROLE_LIST, NULL);
   GVariantIter iter;
-  GVariant *row;
+  GVariant    *row;
 
   g_variant_iter_init (&iter, roles);
   while ((row = g_variant_iter_next_value (&iter)) != NULL)
     {
-      g_autoptr(GVariant) owned = row;
+      g_autoptr (GVariant) owned = row;
       const char *n = NULL;
-      gint64 id = 0;
+      gint64      id = 0;
 
       g_variant_lookup (row, "name", "&s", &n);
       g_variant_lookup (row, "id", "x", &id);
@@ -615,9 +649,9 @@ grants_new (const char *permission, guint32 scope)
 static void
 test_roles (void)
 {
-  g_autoptr(CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
   g_autofree char *key = admin_key ();
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (GVariant) reply = NULL;
   gint64 id, user;
 
   reply = admin_call (admin, CRM_MSG_ROLE_CREATE,
@@ -631,69 +665,81 @@ test_roles (void)
   /* Bad names, unknown permissions, bad scopes, duplicates. */
   g_free (key);
   key = admin_key ();
-  g_free (admin_call_fails (admin, CRM_MSG_ROLE_CREATE,
-                            g_variant_new ("(s@a{sv})", key,
-                                           fields_new ("name", g_variant_new_string ("auditor"),
-                                                       "display_name", g_variant_new_string ("又一个"), NULL)),
-                            CRM_ERROR_DUPLICATE));
+  g_free (admin_call_fails (
+      admin, CRM_MSG_ROLE_CREATE,
+      g_variant_new ("(s@a{sv})", key,
+                     fields_new ("name", g_variant_new_string ("auditor"), "display_name",
+                                 g_variant_new_string ("又一个"), NULL)),
+      CRM_ERROR_DUPLICATE));
   g_free (key);
   key = admin_key ();
-  g_free (admin_call_fails (admin, CRM_MSG_ROLE_CREATE,
-                            g_variant_new ("(s@a{sv})", key,
-                                           fields_new ("name", g_variant_new_string ("Bad Name"),
-                                                       "display_name", g_variant_new_string ("x"), NULL)),
-                            CRM_ERROR_INVALID_FIELD));
+  g_free (admin_call_fails (
+      admin, CRM_MSG_ROLE_CREATE,
+      g_variant_new ("(s@a{sv})", key,
+                     fields_new ("name", g_variant_new_string ("Bad Name"), "display_name",
+                                 g_variant_new_string ("x"), NULL)),
+      CRM_ERROR_INVALID_FIELD));
   g_free (key);
   key = admin_key ();
-  g_free (admin_call_fails (admin, CRM_MSG_ROLE_UPDATE,
-                            g_variant_new ("(sx@a{sv})", key, id,
-                                           fields_new ("grants", grants_new ("audit.view", 4), NULL)),
-                            CRM_ERROR_INVALID_FIELD));
+  g_free (
+      admin_call_fails (admin, CRM_MSG_ROLE_UPDATE,
+                        g_variant_new ("(sx@a{sv})", key, id,
+                                       fields_new ("grants", grants_new ("audit.view", 4), NULL)),
+                        CRM_ERROR_INVALID_FIELD));
   g_free (key);
   key = admin_key ();
-  g_free (admin_call_fails (admin, CRM_MSG_ROLE_UPDATE,
-                            g_variant_new ("(sx@a{sv})", key, id,
-                                           fields_new ("grants", grants_new ("nothing.real", 0), NULL)),
-                            CRM_ERROR_INVALID_FIELD));
+  g_free (
+      admin_call_fails (admin, CRM_MSG_ROLE_UPDATE,
+                        g_variant_new ("(sx@a{sv})", key, id,
+                                       fields_new ("grants", grants_new ("nothing.real", 0), NULL)),
+                        CRM_ERROR_INVALID_FIELD));
 
   /* Templates: editable, not renamable, not deletable. */
   g_free (key);
   key = admin_key ();
-  g_variant_unref (admin_call (admin, CRM_MSG_ROLE_UPDATE,
-                               g_variant_new ("(sx@a{sv})", key, role_id (admin, "cashier"),
-                                              fields_new ("display_name", g_variant_new_string ("出纳员"), NULL))));
+  g_variant_unref (admin_call (
+      admin, CRM_MSG_ROLE_UPDATE,
+      g_variant_new ("(sx@a{sv})", key, role_id (admin, "cashier"),
+                     fields_new ("display_name", g_variant_new_string ("出纳员"), NULL))));
   g_free (key);
   key = admin_key ();
-  g_free (admin_call_fails (admin, CRM_MSG_ROLE_UPDATE,
-                            g_variant_new ("(sx@a{sv})", key, role_id (admin, "cashier"),
-                                           fields_new ("name", g_variant_new_string ("teller"), NULL)),
-                            CRM_ERROR_INVALID_FIELD));
+  g_free (
+      admin_call_fails (admin, CRM_MSG_ROLE_UPDATE,
+                        g_variant_new ("(sx@a{sv})", key, role_id (admin, "cashier"),
+                                       fields_new ("name", g_variant_new_string ("teller"), NULL)),
+                        CRM_ERROR_INVALID_FIELD));
   g_free (key);
   key = admin_key ();
-  g_free (admin_call_fails (admin, CRM_MSG_ROLE_DELETE, g_variant_new ("(sx)", key, role_id (admin, "cashier")),
+  g_free (admin_call_fails (admin, CRM_MSG_ROLE_DELETE,
+                            g_variant_new ("(sx)", key, role_id (admin, "cashier")),
                             CRM_ERROR_CONFLICT));
 
   /* Nobody locks themselves out of the console. */
   g_free (key);
   key = admin_key ();
-  g_free (admin_call_fails (admin, CRM_MSG_ROLE_UPDATE,
-                            g_variant_new ("(sx@a{sv})", key, role_id (admin, "administrator"),
-                                           fields_new ("grants", grants_new ("customer.view", 3), NULL)),
-                            CRM_ERROR_CONFLICT));
+  g_free (admin_call_fails (
+      admin, CRM_MSG_ROLE_UPDATE,
+      g_variant_new ("(sx@a{sv})", key, role_id (admin, "administrator"),
+                     fields_new ("grants", grants_new ("customer.view", 3), NULL)),
+      CRM_ERROR_CONFLICT));
   g_free (key);
   key = admin_key ();
-  g_free (admin_call_fails (admin, CRM_MSG_USER_UPDATE,
-                            g_variant_new ("(sx@a{sv})", key, crm_connection_get_user_id (admin),
-                                           fields_new ("denials", g_variant_new_strv ((const char *[]) { "role.manage" }, 1), NULL)),
-                            CRM_ERROR_CONFLICT));
+  g_free (admin_call_fails (
+      admin, CRM_MSG_USER_UPDATE,
+      g_variant_new (
+          "(sx@a{sv})", key, crm_connection_get_user_id (admin),
+          fields_new ("denials", g_variant_new_strv ((const char *[]){ "role.manage" }, 1), NULL)),
+      CRM_ERROR_CONFLICT));
 
   /* In use: deleted only after reassignment. */
   user = admin_create_user (admin, "role.holder", "auditor", 0, 0);
   g_free (key);
   key = admin_key ();
-  g_free (admin_call_fails (admin, CRM_MSG_ROLE_DELETE, g_variant_new ("(sx)", key, id), CRM_ERROR_CONFLICT));
-  update_user (admin, user, fields_new ("roles", g_variant_new_strv ((const char *[]) { "cashier" }, 1), NULL),
-               0, NULL);
+  g_free (admin_call_fails (admin, CRM_MSG_ROLE_DELETE, g_variant_new ("(sx)", key, id),
+                            CRM_ERROR_CONFLICT));
+  update_user (admin, user,
+               fields_new ("roles", g_variant_new_strv ((const char *[]){ "cashier" }, 1), NULL), 0,
+               NULL);
   g_free (key);
   key = admin_key ();
   g_variant_unref (admin_call (admin, CRM_MSG_ROLE_DELETE, g_variant_new ("(sx)", key, id)));

@@ -21,9 +21,8 @@
 #define MAX_CHOICES 200
 #define MAX_TEXT_CHARS 500
 
-static const char * const field_types[] = {
-  "text", "number", "money", "date", "choice", "multi_choice", "phone", "email", NULL
-};
+static const char *const field_types[]
+    = { "text", "number", "money", "date", "choice", "multi_choice", "phone", "email", NULL };
 
 static gboolean
 identifier_is_valid (const char *s)
@@ -44,7 +43,7 @@ entity_check (const char *entity, GError **error)
   if (!identifier_is_valid (entity))
     {
       g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "entity",
-                                                     _("Unknown kind of record")));
+                                                     _ ("Unknown kind of record")));
       return FALSE;
     }
   return TRUE;
@@ -58,14 +57,14 @@ json_append_string (GString *out, const char *s)
   g_string_append_c (out, '"');
   for (const char *p = s; *p; p++)
     {
-      guchar c = (guchar) *p;
+      guchar c = (guchar)*p;
 
       if (c == '"' || c == '\\')
         g_string_append_printf (out, "\\%c", c);
       else if (c < 0x20)
         g_string_append_printf (out, "\\u%04x", c);
       else
-        g_string_append_c (out, (char) c);
+        g_string_append_c (out, (char)c);
     }
   g_string_append_c (out, '"');
 }
@@ -76,12 +75,13 @@ crm_settings_is_custom_key (const char *key)
   return g_str_has_prefix (key, "cf.");
 }
 
-typedef struct {
-  char   *key;
-  char   *type;
+typedef struct
+{
+  char    *key;
+  char    *type;
   gboolean required;
   gboolean retired;
-  GStrv   choices;
+  GStrv    choices;
 } FieldDef;
 
 static void
@@ -97,15 +97,16 @@ static GPtrArray *
 load_fields (CrmDb *db, const char *entity, GError **error)
 {
   const char *params[] = { entity };
-  g_autoptr(PGresult) res =
-    crm_db_exec (db, "settings_custom_defs",
-                 "SELECT key, type, required, retired, choices FROM custom_fields"
-                 " WHERE entity = $1 ORDER BY sort, id", 1, params, error);
+  g_autoptr (PGresult) res
+      = crm_db_exec (db, "settings_custom_defs",
+                     "SELECT key, type, required, retired, choices FROM custom_fields"
+                     " WHERE entity = $1 ORDER BY sort, id",
+                     1, params, error);
   GPtrArray *defs;
 
   if (res == NULL)
     return NULL;
-  defs = g_ptr_array_new_with_free_func ((GDestroyNotify) field_def_free);
+  defs = g_ptr_array_new_with_free_func ((GDestroyNotify)field_def_free);
   for (int r = 0; r < PQntuples (res); r++)
     {
       FieldDef *f = g_new0 (FieldDef, 1);
@@ -124,7 +125,7 @@ static const FieldDef *
 find_def (GPtrArray *defs, const char *key)
 {
   for (guint i = 0; i < defs->len; i++)
-    if (strcmp (((FieldDef *) defs->pdata[i])->key, key) == 0)
+    if (strcmp (((FieldDef *)defs->pdata[i])->key, key) == 0)
       return defs->pdata[i];
   return NULL;
 }
@@ -137,13 +138,13 @@ bad_value (const char *field, const char *message)
 
 /* Appends `"key": value` (or null when cleared); `*empty` tells a clear. */
 static gboolean
-value_to_json (const FieldDef *f, const char *field, GVariant *v, GString *out,
-               gboolean *empty, GError **error)
+value_to_json (const FieldDef *f, const char *field, GVariant *v, GString *out, gboolean *empty,
+               GError **error)
 {
   *empty = FALSE;
   if (strcmp (f->type, "multi_choice") == 0)
     {
-      gsize n;
+      gsize                   n;
       g_autofree const char **items = NULL;
 
       if (!g_variant_is_of_type (v, G_VARIANT_TYPE_STRING_ARRAY))
@@ -158,9 +159,10 @@ value_to_json (const FieldDef *f, const char *field, GVariant *v, GString *out,
       g_string_append_c (out, '[');
       for (gsize i = 0; i < n; i++)
         {
-          if (!g_strv_contains ((const char * const *) f->choices, items[i]))
+          if (!g_strv_contains ((const char *const *)f->choices, items[i]))
             {
-              g_propagate_error (error, bad_value (field, _("This is not one of the field's choices")));
+              g_propagate_error (error,
+                                 bad_value (field, _ ("This is not one of the field's choices")));
               return FALSE;
             }
           if (i > 0)
@@ -173,16 +175,16 @@ value_to_json (const FieldDef *f, const char *field, GVariant *v, GString *out,
   if (strcmp (f->type, "number") == 0)
     {
       double d;
-      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      char   buf[G_ASCII_DTOSTR_BUF_SIZE];
 
       if (g_variant_is_of_type (v, G_VARIANT_TYPE_DOUBLE))
         d = g_variant_get_double (v);
       else if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT64))
-        d = (double) g_variant_get_int64 (v);
+        d = (double)g_variant_get_int64 (v);
       else if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
         {
           const char *s = g_variant_get_string (v, NULL);
-          char *end = NULL;
+          char       *end = NULL;
 
           if (*s == '\0')
             {
@@ -193,7 +195,7 @@ value_to_json (const FieldDef *f, const char *field, GVariant *v, GString *out,
           d = g_ascii_strtod (s, &end);
           if (end == s || *end != '\0')
             {
-              g_propagate_error (error, bad_value (field, _("Enter a number")));
+              g_propagate_error (error, bad_value (field, _ ("Enter a number")));
               return FALSE;
             }
         }
@@ -201,7 +203,7 @@ value_to_json (const FieldDef *f, const char *field, GVariant *v, GString *out,
         goto wrong_type;
       if (!isfinite (d) || d > 1e15 || d < -1e15)
         {
-          g_propagate_error (error, bad_value (field, _("This number is out of range")));
+          g_propagate_error (error, bad_value (field, _ ("This number is out of range")));
           return FALSE;
         }
       g_ascii_dtostr (buf, sizeof buf, d);
@@ -236,7 +238,7 @@ value_to_json (const FieldDef *f, const char *field, GVariant *v, GString *out,
         goto wrong_type;
       if (fen > G_GINT64_CONSTANT (9000000000000000) || fen < -G_GINT64_CONSTANT (9000000000000000))
         {
-          g_propagate_error (error, bad_value (field, _("This number is out of range")));
+          g_propagate_error (error, bad_value (field, _ ("This number is out of range")));
           return FALSE;
         }
       g_string_append_printf (out, "%" G_GINT64_FORMAT, fen);
@@ -245,7 +247,7 @@ value_to_json (const FieldDef *f, const char *field, GVariant *v, GString *out,
 
   /* The string types. */
   {
-    const char *s;
+    const char      *s;
     g_autofree char *trimmed = NULL;
 
     if (!g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
@@ -264,21 +266,21 @@ value_to_json (const FieldDef *f, const char *field, GVariant *v, GString *out,
       return FALSE;
     if (strcmp (f->type, "email") == 0 && !crm_validate_email (trimmed, field, error))
       return FALSE;
-    if (strcmp (f->type, "choice") == 0 &&
-        !g_strv_contains ((const char * const *) f->choices, trimmed))
+    if (strcmp (f->type, "choice") == 0
+        && !g_strv_contains ((const char *const *)f->choices, trimmed))
       {
-        g_propagate_error (error, bad_value (field, _("This is not one of the field's choices")));
+        g_propagate_error (error, bad_value (field, _ ("This is not one of the field's choices")));
         return FALSE;
       }
     if (strcmp (f->type, "date") == 0)
       {
-        int y, m, dd;
+        int  y, m, dd;
         char tail;
 
-        if (strlen (trimmed) != 10 || sscanf (trimmed, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) != 3 ||
-            !g_date_valid_dmy (dd, m, y))
+        if (strlen (trimmed) != 10 || sscanf (trimmed, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) != 3
+            || !g_date_valid_dmy (dd, m, y))
           {
-            g_propagate_error (error, bad_value (field, _("Enter a date as YYYY-MM-DD")));
+            g_propagate_error (error, bad_value (field, _ ("Enter a date as YYYY-MM-DD")));
             return FALSE;
           }
       }
@@ -287,7 +289,7 @@ value_to_json (const FieldDef *f, const char *field, GVariant *v, GString *out,
   }
 
 wrong_type:
-  g_propagate_error (error, bad_value (field, _("This field has the wrong type")));
+  g_propagate_error (error, bad_value (field, _ ("This field has the wrong type")));
   return FALSE;
 }
 
@@ -295,21 +297,21 @@ gboolean
 crm_settings_custom_parse (CrmDb *db, const char *entity, GVariant *fields, gboolean create,
                            char **json_out, GError **error)
 {
-  g_autoptr(GPtrArray) defs = NULL;
-  g_autoptr(GString) out = g_string_new ("{");
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) defs = NULL;
+  g_autoptr (GString) out = g_string_new ("{");
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   GVariantIter iter;
-  const char *key;
-  GVariant *value;
-  gboolean any = FALSE;
+  const char  *key;
+  GVariant    *value;
+  gboolean     any = FALSE;
 
   *json_out = NULL;
   g_variant_iter_init (&iter, fields);
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
     {
-      g_autoptr(GVariant) owned = value;
+      g_autoptr (GVariant) owned = value;
       const FieldDef *f;
-      gboolean empty;
+      gboolean        empty;
 
       if (!crm_settings_is_custom_key (key))
         continue;
@@ -318,7 +320,7 @@ crm_settings_custom_parse (CrmDb *db, const char *entity, GVariant *fields, gboo
       f = find_def (defs, key + 3);
       if (f == NULL || f->retired)
         {
-          g_propagate_error (error, bad_value (key, _("Unknown field")));
+          g_propagate_error (error, bad_value (key, _ ("Unknown field")));
           return FALSE;
         }
       if (any)
@@ -329,10 +331,10 @@ crm_settings_custom_parse (CrmDb *db, const char *entity, GVariant *fields, gboo
         return FALSE;
       if (empty && f->required)
         {
-          g_propagate_error (error, bad_value (key, _("This field is required")));
+          g_propagate_error (error, bad_value (key, _ ("This field is required")));
           return FALSE;
         }
-      g_hash_table_add (seen, (gpointer) f->key);
+      g_hash_table_add (seen, (gpointer)f->key);
       any = TRUE;
     }
   if (create)
@@ -346,7 +348,7 @@ crm_settings_custom_parse (CrmDb *db, const char *entity, GVariant *fields, gboo
           if (f->required && !f->retired && !g_hash_table_contains (seen, f->key))
             {
               g_autofree char *field = g_strconcat ("cf.", f->key, NULL);
-              g_propagate_error (error, bad_value (field, _("This field is required")));
+              g_propagate_error (error, bad_value (field, _ ("This field is required")));
               return FALSE;
             }
         }
@@ -359,12 +361,12 @@ crm_settings_custom_parse (CrmDb *db, const char *entity, GVariant *fields, gboo
 void
 crm_settings_custom_to_dict (GVariantDict *d, const char *json)
 {
-  g_autoptr(JsonParser) parser = NULL;
-  JsonNode *root;
-  JsonObject *obj;
+  g_autoptr (JsonParser) parser = NULL;
+  JsonNode      *root;
+  JsonObject    *obj;
   JsonObjectIter iter;
-  const char *member;
-  JsonNode *node;
+  const char    *member;
+  JsonNode      *node;
 
   if (json == NULL || *json == '\0' || strcmp (json, "{}") == 0)
     return;
@@ -383,8 +385,8 @@ crm_settings_custom_to_dict (GVariantDict *d, const char *json)
       if (JSON_NODE_HOLDS_ARRAY (node))
         {
           JsonArray *a = json_node_get_array (node);
-          g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
-          g_auto(GStrv) items = NULL;
+          g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+          g_auto (GStrv) items = NULL;
 
           for (guint i = 0; i < json_array_get_length (a); i++)
             {
@@ -412,13 +414,13 @@ crm_settings_custom_to_dict (GVariantDict *d, const char *json)
 char *
 crm_settings_custom_filter_json (const char *key, GVariant *value, GError **error)
 {
-  g_autoptr(GString) out = g_string_new ("{");
+  g_autoptr (GString) out = g_string_new ("{");
   g_autofree char *field = g_strdup_printf ("filters.%s", key);
-  const char *name = key + 3;
+  const char      *name = key + 3;
 
   if (!identifier_is_valid (name))
     {
-      g_propagate_error (error, bad_value (field, _("Unknown filter or wrong type")));
+      g_propagate_error (error, bad_value (field, _ ("Unknown filter or wrong type")));
       return NULL;
     }
   json_append_string (out, name);
@@ -429,7 +431,7 @@ crm_settings_custom_filter_json (const char *key, GVariant *value, GError **erro
 
       if (g_utf8_strlen (s, -1) > MAX_TEXT_CHARS || !g_utf8_validate (s, -1, NULL))
         {
-          g_propagate_error (error, bad_value (field, _("Unknown filter or wrong type")));
+          g_propagate_error (error, bad_value (field, _ ("Unknown filter or wrong type")));
           return NULL;
         }
       json_append_string (out, s);
@@ -437,12 +439,12 @@ crm_settings_custom_filter_json (const char *key, GVariant *value, GError **erro
   else if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
     {
       /* Multi-choice: records holding every one of these. */
-      gsize n;
+      gsize                   n;
       g_autofree const char **items = g_variant_get_strv (value, &n);
 
       if (n == 0 || n > MAX_CHOICES)
         {
-          g_propagate_error (error, bad_value (field, _("Unknown filter or wrong type")));
+          g_propagate_error (error, bad_value (field, _ ("Unknown filter or wrong type")));
           return NULL;
         }
       g_string_append_c (out, '[');
@@ -456,8 +458,8 @@ crm_settings_custom_filter_json (const char *key, GVariant *value, GError **erro
     }
   else if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
     g_string_append_printf (out, "%" G_GINT64_FORMAT, g_variant_get_int64 (value));
-  else if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE) &&
-           isfinite (g_variant_get_double (value)))
+  else if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE)
+           && isfinite (g_variant_get_double (value)))
     {
       char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -468,7 +470,7 @@ crm_settings_custom_filter_json (const char *key, GVariant *value, GError **erro
     }
   else
     {
-      g_propagate_error (error, bad_value (field, _("Unknown filter or wrong type")));
+      g_propagate_error (error, bad_value (field, _ ("Unknown filter or wrong type")));
       return NULL;
     }
   g_string_append_c (out, '}');
@@ -481,7 +483,7 @@ GVariant *
 crm_custom_field_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   const char *entity;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) res = NULL;
   GVariantBuilder b;
 
   g_variant_get (request, "(&s)", &entity);
@@ -499,8 +501,8 @@ crm_custom_field_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
   g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
   for (int r = 0; r < PQntuples (res); r++)
     {
-      g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
-      g_auto(GStrv) choices = crm_db_parse_array (crm_db_get_string (res, r, 5));
+      g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+      g_auto (GStrv) choices = crm_db_parse_array (crm_db_get_string (res, r, 5));
 
       g_variant_dict_insert (&d, "id", "x", crm_db_get_int64 (res, r, 0));
       g_variant_dict_insert (&d, "entity", "s", entity);
@@ -510,60 +512,58 @@ crm_custom_field_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
       g_variant_dict_insert (&d, "required", "b", crm_db_get_bool (res, r, 4));
       g_variant_dict_insert (&d, "choices", "^as", choices);
       g_variant_dict_insert (&d, "retired", "b", crm_db_get_bool (res, r, 6));
-      g_variant_dict_insert (&d, "sort", "i", (gint32) crm_db_get_int64 (res, r, 7));
+      g_variant_dict_insert (&d, "sort", "i", (gint32)crm_db_get_int64 (res, r, 7));
       g_variant_builder_add_value (&b, g_variant_dict_end (&d));
     }
   return g_variant_builder_end (&b);
 }
 
-#define FIELD_SNAPSHOT \
-  "SELECT to_jsonb (f) FROM custom_fields f WHERE id = $1"
+#define FIELD_SNAPSHOT "SELECT to_jsonb (f) FROM custom_fields f WHERE id = $1"
 
-static const char * const field_keys[] = {
-  "id", "entity", "key", "label", "type", "required", "choices", "sort", "retired", NULL
-};
+static const char *const field_keys[]
+    = { "id", "entity", "key", "label", "type", "required", "choices", "sort", "retired", NULL };
 
 GVariant *
 crm_custom_field_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   const char *idem;
-  g_autoptr(GVariant) fields = NULL;
-  g_auto(GVariantDict) d;
-  gint64 id = 0, sort = 0;
+  g_autoptr (GVariant) fields = NULL;
+  g_auto (GVariantDict) d;
+  gint64      id = 0, sort = 0;
   const char *entity = NULL, *key = NULL, *label = NULL, *type = NULL;
-  gboolean required = FALSE, retired = FALSE;
-  gboolean has_entity, has_key, has_label, has_type, has_required, has_sort, has_retired;
-  g_auto(GStrv) choices = NULL;
+  gboolean    required = FALSE, retired = FALSE;
+  gboolean    has_entity, has_key, has_label, has_type, has_required, has_sort, has_retired;
+  g_auto (GStrv) choices = NULL;
   g_autofree char *before = NULL, *after = NULL, *choices_literal = NULL, *sid = NULL;
   g_autofree char *ssort = NULL, *trimmed = NULL;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) res = NULL;
 
   g_variant_get (request, "(&s@a{sv})", &idem, &fields);
   g_variant_dict_init (&d, fields);
-  if (!crm_admin_dict_only (fields, field_keys, error) ||
-      !crm_admin_dict_int64 (&d, "id", &id, NULL, error) ||
-      !crm_admin_dict_string (&d, "entity", &entity, &has_entity, error) ||
-      !crm_admin_dict_string (&d, "key", &key, &has_key, error) ||
-      !crm_admin_dict_string (&d, "label", &label, &has_label, error) ||
-      !crm_admin_dict_string (&d, "type", &type, &has_type, error) ||
-      !crm_admin_dict_bool (&d, "required", &required, &has_required, error) ||
-      !crm_admin_dict_bool (&d, "retired", &retired, &has_retired, error) ||
-      !crm_admin_dict_strv (&d, "choices", &choices, error))
+  if (!crm_admin_dict_only (fields, field_keys, error)
+      || !crm_admin_dict_int64 (&d, "id", &id, NULL, error)
+      || !crm_admin_dict_string (&d, "entity", &entity, &has_entity, error)
+      || !crm_admin_dict_string (&d, "key", &key, &has_key, error)
+      || !crm_admin_dict_string (&d, "label", &label, &has_label, error)
+      || !crm_admin_dict_string (&d, "type", &type, &has_type, error)
+      || !crm_admin_dict_bool (&d, "required", &required, &has_required, error)
+      || !crm_admin_dict_bool (&d, "retired", &retired, &has_retired, error)
+      || !crm_admin_dict_strv (&d, "choices", &choices, error))
     return NULL;
   {
-    gint32 s32 = 0;
+    gint32    s32 = 0;
     GVariant *v = g_variant_dict_lookup_value (&d, "sort", NULL);
 
     has_sort = v != NULL;
     if (v != NULL && g_variant_is_of_type (v, G_VARIANT_TYPE_INT32))
       s32 = g_variant_get_int32 (v);
-    else if (v != NULL && g_variant_is_of_type (v, G_VARIANT_TYPE_INT64) &&
-             g_variant_get_int64 (v) >= G_MININT32 && g_variant_get_int64 (v) <= G_MAXINT32)
-      s32 = (gint32) g_variant_get_int64 (v);
+    else if (v != NULL && g_variant_is_of_type (v, G_VARIANT_TYPE_INT64)
+             && g_variant_get_int64 (v) >= G_MININT32 && g_variant_get_int64 (v) <= G_MAXINT32)
+      s32 = (gint32)g_variant_get_int64 (v);
     else if (v != NULL)
       {
         g_variant_unref (v);
-        g_propagate_error (error, bad_value ("sort", _("This field has the wrong type")));
+        g_propagate_error (error, bad_value ("sort", _ ("This field has the wrong type")));
         return NULL;
       }
     g_clear_pointer (&v, g_variant_unref);
@@ -571,14 +571,14 @@ crm_custom_field_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
   }
   if (id < 0)
     {
-      g_propagate_error (error, bad_value ("id", _("This field has the wrong type")));
+      g_propagate_error (error, bad_value ("id", _ ("This field has the wrong type")));
       return NULL;
     }
   if (has_label && !crm_validate_text (label, 50, TRUE, "label", error))
     return NULL;
   if (has_type && !g_strv_contains (field_types, type))
     {
-      g_propagate_error (error, bad_value ("type", _("Unknown field type")));
+      g_propagate_error (error, bad_value ("type", _ ("Unknown field type")));
       return NULL;
     }
   if (choices != NULL)
@@ -587,7 +587,7 @@ crm_custom_field_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
 
       if (n > MAX_CHOICES)
         {
-          g_propagate_error (error, bad_value ("choices", _("Too many choices")));
+          g_propagate_error (error, bad_value ("choices", _ ("Too many choices")));
           return NULL;
         }
       for (guint i = 0; i < n; i++)
@@ -597,11 +597,11 @@ crm_custom_field_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
           for (guint j = 0; j < i; j++)
             if (strcmp (choices[i], choices[j]) == 0)
               {
-                g_propagate_error (error, bad_value ("choices", _("A choice is listed twice")));
+                g_propagate_error (error, bad_value ("choices", _ ("A choice is listed twice")));
                 return NULL;
               }
         }
-      choices_literal = crm_db_text_array ((const char * const *) choices, -1);
+      choices_literal = crm_db_text_array ((const char *const *)choices, -1);
     }
   trimmed = has_label ? g_strstrip (g_strdup (label)) : NULL;
   ssort = crm_db_int64_to_string (sort);
@@ -613,58 +613,69 @@ crm_custom_field_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
       if (!has_entity || !entity_check (entity, error))
         {
           if (!has_entity)
-            g_propagate_error (error, bad_value ("entity", _("This field is required")));
+            g_propagate_error (error, bad_value ("entity", _ ("This field is required")));
           return NULL;
         }
       if (!has_key || !identifier_is_valid (key))
         {
-          g_propagate_error (error, bad_value ("key",
-                             _("A key uses lower-case letters, digits and “_” (at most 32), starting with a letter")));
+          g_propagate_error (error,
+                             bad_value ("key", _ ("A key uses lower-case letters, digits and “_” "
+                                                  "(at most 32), starting with a letter")));
           return NULL;
         }
       if (!has_label || !has_type)
         {
-          g_propagate_error (error, bad_value (has_label ? "type" : "label", _("This field is required")));
+          g_propagate_error (
+              error, bad_value (has_label ? "type" : "label", _ ("This field is required")));
           return NULL;
         }
-      if ((strcmp (type, "choice") == 0 || strcmp (type, "multi_choice") == 0) &&
-          (choices == NULL || choices[0] == NULL))
+      if ((strcmp (type, "choice") == 0 || strcmp (type, "multi_choice") == 0)
+          && (choices == NULL || choices[0] == NULL))
         {
-          g_propagate_error (error, bad_value ("choices", _("A choice field needs at least one choice")));
+          g_propagate_error (error,
+                             bad_value ("choices", _ ("A choice field needs at least one choice")));
           return NULL;
         }
       {
-        const char *params[] = { entity, key, trimmed, type, required ? "t" : "f",
-                                 choices_literal ? choices_literal : "{}", ssort };
-        g_autoptr(PGresult) count =
-          crm_db_exec (db, "settings_custom_count",
-                       "SELECT count(*) FROM custom_fields WHERE entity = $1", 1, params, error);
+        const char *params[] = { entity,
+                                 key,
+                                 trimmed,
+                                 type,
+                                 required ? "t" : "f",
+                                 choices_literal ? choices_literal : "{}",
+                                 ssort };
+        g_autoptr (PGresult) count = crm_db_exec (
+            db, "settings_custom_count", "SELECT count(*) FROM custom_fields WHERE entity = $1", 1,
+            params, error);
         if (count == NULL)
           return NULL;
         if (crm_db_get_int64 (count, 0, 0) >= MAX_FIELDS_PER_ENTITY)
           {
             g_set_error_literal (error, CRM_ERROR, CRM_ERROR_CONFLICT,
-                                 _("This kind of record has too many custom fields"));
+                                 _ ("This kind of record has too many custom fields"));
             return NULL;
           }
-        res = crm_db_exec (db, "settings_custom_insert",
-                           "INSERT INTO custom_fields (entity, key, label, type, required, choices, sort)"
-                           " VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                           " ON CONFLICT (entity, key) DO NOTHING RETURNING id",
-                           7, params, error);
+        res = crm_db_exec (
+            db, "settings_custom_insert",
+            "INSERT INTO custom_fields (entity, key, label, type, required, choices, sort)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            " ON CONFLICT (entity, key) DO NOTHING RETURNING id",
+            7, params, error);
       }
       if (res == NULL)
         return NULL;
       if (PQntuples (res) != 1)
         {
-          g_propagate_error (error, crm_error_new_field (CRM_ERROR_DUPLICATE, "key",
-                             _("A field with this key already exists")));
+          g_propagate_error (error,
+                             crm_error_new_field (CRM_ERROR_DUPLICATE, "key",
+                                                  _ ("A field with this key already exists")));
           return NULL;
         }
       id = crm_db_get_int64 (res, 0, 0);
       after = crm_admin_snapshot (db, "settings_custom_snapshot", FIELD_SNAPSHOT, id,
-                                  _("No such field"), error);
-      if (after == NULL || !crm_db_audit (db, ctx, "create", "custom_field", id, NULL, after, error))
+                                  _ ("No such field"), error);
+      if (after == NULL
+          || !crm_db_audit (db, ctx, "create", "custom_field", id, NULL, after, error))
         return NULL;
       return g_variant_new ("(x)", id);
     }
@@ -672,31 +683,38 @@ crm_custom_field_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
   /* An existing field: the label, required flag, choices and order change;
    * the entity, key and type stay (stored values depend on them). */
   before = crm_admin_snapshot (db, "settings_custom_snapshot", FIELD_SNAPSHOT, id,
-                               _("No such field"), error);
+                               _ ("No such field"), error);
   if (before == NULL)
     return NULL;
   sid = crm_db_int64_to_string (id);
   {
-    const char *params[] = { sid, has_entity ? entity : NULL, has_key ? key : NULL,
-                             has_type ? type : NULL };
-    g_autoptr(PGresult) check =
-      crm_db_exec (db, "settings_custom_fixed",
-                   "SELECT ($2::text IS NULL OR $2 = entity), ($3::text IS NULL OR $3 = key),"
-                   " ($4::text IS NULL OR $4 = type) FROM custom_fields WHERE id = $1",
-                   4, params, error);
+    const char *params[]
+        = { sid, has_entity ? entity : NULL, has_key ? key : NULL, has_type ? type : NULL };
+    g_autoptr (PGresult) check
+        = crm_db_exec (db, "settings_custom_fixed",
+                       "SELECT ($2::text IS NULL OR $2 = entity), ($3::text IS NULL OR $3 = key),"
+                       " ($4::text IS NULL OR $4 = type) FROM custom_fields WHERE id = $1",
+                       4, params, error);
     if (check == NULL)
       return NULL;
     for (int c = 0; c < 3; c++)
       if (!crm_db_get_bool (check, 0, c))
         {
-          g_propagate_error (error, bad_value (c == 0 ? "entity" : c == 1 ? "key" : "type",
-                             _("This cannot change once the field exists; add a new field instead")));
+          g_propagate_error (
+              error,
+              bad_value (c == 0   ? "entity"
+                         : c == 1 ? "key"
+                                  : "type",
+                         _ ("This cannot change once the field exists; add a new field instead")));
           return NULL;
         }
   }
   {
-    const char *params[] = { sid, trimmed, has_required ? (required ? "t" : "f") : NULL,
-                             choices_literal, has_sort ? ssort : NULL,
+    const char *params[] = { sid,
+                             trimmed,
+                             has_required ? (required ? "t" : "f") : NULL,
+                             choices_literal,
+                             has_sort ? ssort : NULL,
                              has_retired ? (retired ? "t" : "f") : NULL };
     res = crm_db_exec (db, "settings_custom_update",
                        "UPDATE custom_fields SET label = coalesce ($2, label),"
@@ -709,7 +727,7 @@ crm_custom_field_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
   if (res == NULL)
     return NULL;
   after = crm_admin_snapshot (db, "settings_custom_snapshot", FIELD_SNAPSHOT, id,
-                              _("No such field"), error);
+                              _ ("No such field"), error);
   if (after == NULL || !crm_db_audit (db, ctx, "update", "custom_field", id, before, after, error))
     return NULL;
   return g_variant_new ("(x)", id);
@@ -718,10 +736,10 @@ crm_custom_field_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
 GVariant *
 crm_custom_field_retire (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  const char *idem;
-  gint64 id;
+  const char      *idem;
+  gint64           id;
   g_autofree char *sid = NULL;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) res = NULL;
 
   g_variant_get (request, "(&sx)", &idem, &id);
   sid = crm_db_int64_to_string (id);
@@ -729,14 +747,14 @@ crm_custom_field_retire (CrmDb *db, CrmRequestContext *ctx, GVariant *request, G
     const char *params[] = { sid };
     /* Retired fields leave forms and lists; their values stay stored. */
     res = crm_db_exec (db, "settings_custom_retire",
-                       "UPDATE custom_fields SET retired = true WHERE id = $1 RETURNING id",
-                       1, params, error);
+                       "UPDATE custom_fields SET retired = true WHERE id = $1 RETURNING id", 1,
+                       params, error);
   }
   if (res == NULL)
     return NULL;
   if (PQntuples (res) != 1)
     {
-      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND, _("No such field"));
+      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND, _ ("No such field"));
       return NULL;
     }
   if (!crm_db_audit (db, ctx, "retire", "custom_field", id, "{\"retired\": false}",

@@ -38,53 +38,55 @@ bad (const char *field, const char *message)
 
 /* Lists whose labels records store in a column: a rename rewrites them in
  * the same transaction.  Statements are fixed text per list. */
-static const struct {
+static const struct
+{
   const char *list;
   const char *rename_sql;
 } stored_lists[] = {
   { "industry", "UPDATE customers SET industry = $2 WHERE industry = $1" },
   { "category", "UPDATE customers SET category = $2 WHERE category = $1" },
-  { "source",   "UPDATE customers SET source = $2 WHERE source = $1" },
-  { "region",   "UPDATE customers SET region = $2 WHERE region = $1" },
-  { "value",    "UPDATE customers SET value = $2 WHERE value = $1" },
+  { "source", "UPDATE customers SET source = $2 WHERE source = $1" },
+  { "region", "UPDATE customers SET region = $2 WHERE region = $1" },
+  { "value", "UPDATE customers SET value = $2 WHERE value = $1" },
 };
 
 GVariant *
 crm_choice_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   const char *list;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) res = NULL;
   GVariantBuilder b;
 
   g_variant_get (request, "(&s)", &list);
   if (!name_is_valid (list, 32))
     {
-      g_propagate_error (error, bad ("list", _("Unknown choice list")));
+      g_propagate_error (error, bad ("list", _ ("Unknown choice list")));
       return NULL;
     }
   {
     const char *params[] = { list };
     res = crm_db_exec (db, "settings_choice_list",
                        "SELECT id, label, sort, retired FROM choice_items WHERE list = $1"
-                       " ORDER BY sort, id", 1, params, error);
+                       " ORDER BY sort, id",
+                       1, params, error);
   }
   if (res == NULL)
     return NULL;
   g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
   for (int r = 0; r < PQntuples (res); r++)
     {
-      g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+      g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
 
       g_variant_dict_insert (&d, "id", "x", crm_db_get_int64 (res, r, 0));
       g_variant_dict_insert (&d, "label", "s", crm_db_get_string (res, r, 1));
-      g_variant_dict_insert (&d, "sort", "i", (gint32) crm_db_get_int64 (res, r, 2));
+      g_variant_dict_insert (&d, "sort", "i", (gint32)crm_db_get_int64 (res, r, 2));
       g_variant_dict_insert (&d, "retired", "b", crm_db_get_bool (res, r, 3));
       g_variant_builder_add_value (&b, g_variant_dict_end (&d));
     }
   return g_variant_builder_end (&b);
 }
 
-static const char * const item_keys[] = { "id", "label", "sort", "retired", NULL };
+static const char *const item_keys[] = { "id", "label", "sort", "retired", NULL };
 
 static gboolean
 dict_sort (GVariantDict *d, gint32 *out, gboolean *present, GError **error)
@@ -96,13 +98,13 @@ dict_sort (GVariantDict *d, gint32 *out, gboolean *present, GError **error)
     return TRUE;
   if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT32))
     *out = g_variant_get_int32 (v);
-  else if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT64) &&
-           g_variant_get_int64 (v) >= G_MININT32 && g_variant_get_int64 (v) <= G_MAXINT32)
-    *out = (gint32) g_variant_get_int64 (v);
+  else if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT64) && g_variant_get_int64 (v) >= G_MININT32
+           && g_variant_get_int64 (v) <= G_MAXINT32)
+    *out = (gint32)g_variant_get_int64 (v);
   else
     {
       g_variant_unref (v);
-      g_propagate_error (error, bad ("sort", _("This field has the wrong type")));
+      g_propagate_error (error, bad ("sort", _ ("This field has the wrong type")));
       return FALSE;
     }
   g_variant_unref (v);
@@ -113,22 +115,22 @@ GVariant *
 crm_choice_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   const char *key, *list;
-  g_autoptr(GVariant) items = NULL;
-  const char *rename_sql = NULL;
+  g_autoptr (GVariant) items = NULL;
+  const char  *rename_sql = NULL;
   GVariantIter iter;
-  GVariant *item;
-  gsize n;
+  GVariant    *item;
+  gsize        n;
 
   g_variant_get (request, "(&s&s@aa{sv})", &key, &list, &items);
   if (!name_is_valid (list, 32))
     {
-      g_propagate_error (error, bad ("list", _("Unknown choice list")));
+      g_propagate_error (error, bad ("list", _ ("Unknown choice list")));
       return NULL;
     }
   n = g_variant_n_children (items);
   if (n > 500)
     {
-      g_propagate_error (error, bad ("items", _("Too many choices")));
+      g_propagate_error (error, bad ("items", _ ("Too many choices")));
       return NULL;
     }
   for (guint i = 0; i < G_N_ELEMENTS (stored_lists); i++)
@@ -138,21 +140,21 @@ crm_choice_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
   g_variant_iter_init (&iter, items);
   while ((item = g_variant_iter_next_value (&iter)) != NULL)
     {
-      g_autoptr(GVariant) owned = item;
-      g_auto(GVariantDict) d;
-      gint64 id = 0;
-      const char *label = NULL;
-      gint32 sort = 0;
-      gboolean retired = FALSE, has_label, has_sort, has_retired;
+      g_autoptr (GVariant) owned = item;
+      g_auto (GVariantDict) d;
+      gint64           id = 0;
+      const char      *label = NULL;
+      gint32           sort = 0;
+      gboolean         retired = FALSE, has_label, has_sort, has_retired;
       g_autofree char *trimmed = NULL, *sid = NULL, *ssort = NULL;
-      g_autoptr(PGresult) res = NULL;
+      g_autoptr (PGresult) res = NULL;
 
       g_variant_dict_init (&d, item);
-      if (!crm_admin_dict_only (item, item_keys, error) ||
-          !crm_admin_dict_int64 (&d, "id", &id, NULL, error) ||
-          !crm_admin_dict_string (&d, "label", &label, &has_label, error) ||
-          !dict_sort (&d, &sort, &has_sort, error) ||
-          !crm_admin_dict_bool (&d, "retired", &retired, &has_retired, error))
+      if (!crm_admin_dict_only (item, item_keys, error)
+          || !crm_admin_dict_int64 (&d, "id", &id, NULL, error)
+          || !crm_admin_dict_string (&d, "label", &label, &has_label, error)
+          || !dict_sort (&d, &sort, &has_sort, error)
+          || !crm_admin_dict_bool (&d, "retired", &retired, &has_retired, error))
         return NULL;
       if (has_label && !crm_validate_text (label, 50, TRUE, "label", error))
         return NULL;
@@ -160,7 +162,7 @@ crm_choice_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
       ssort = g_strdup_printf ("%d", sort);
       if (id < 0)
         {
-          g_propagate_error (error, bad ("id", _("This field has the wrong type")));
+          g_propagate_error (error, bad ("id", _ ("This field has the wrong type")));
           return NULL;
         }
       if (id == 0)
@@ -169,23 +171,24 @@ crm_choice_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
 
           if (!has_label)
             {
-              g_propagate_error (error, bad ("label", _("This field is required")));
+              g_propagate_error (error, bad ("label", _ ("This field is required")));
               return NULL;
             }
           res = crm_db_exec (db, "settings_choice_insert",
                              "INSERT INTO choice_items (list, label, sort, retired)"
                              " VALUES ($1, $2, $3, $4) ON CONFLICT (list, label) DO NOTHING"
-                             " RETURNING id", 4, params, error);
+                             " RETURNING id",
+                             4, params, error);
           if (res == NULL)
             return NULL;
           if (PQntuples (res) != 1)
             {
               g_propagate_error (error, crm_error_new_field (CRM_ERROR_DUPLICATE, "label",
-                                 _("This choice already exists")));
+                                                             _ ("This choice already exists")));
               return NULL;
             }
-          if (!crm_db_audit (db, ctx, "create", "choice", crm_db_get_int64 (res, 0, 0), NULL,
-                             NULL, error))
+          if (!crm_db_audit (db, ctx, "create", "choice", crm_db_get_int64 (res, 0, 0), NULL, NULL,
+                             error))
             return NULL;
           continue;
         }
@@ -194,25 +197,25 @@ crm_choice_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
       {
         const char *params[] = { sid, list, trimmed, has_sort ? ssort : NULL,
                                  has_retired ? (retired ? "t" : "f") : NULL };
-        g_autoptr(PGresult) old =
-          crm_db_exec (db, "settings_choice_lock",
-                       "SELECT label, EXISTS (SELECT 1 FROM choice_items o WHERE o.list = $2"
-                       "  AND o.label = $3 AND o.id <> $1)"
-                       " FROM choice_items WHERE id = $1 AND list = $2 FOR UPDATE",
-                       3, params, error);
+        g_autoptr (PGresult) old
+            = crm_db_exec (db, "settings_choice_lock",
+                           "SELECT label, EXISTS (SELECT 1 FROM choice_items o WHERE o.list = $2"
+                           "  AND o.label = $3 AND o.id <> $1)"
+                           " FROM choice_items WHERE id = $1 AND list = $2 FOR UPDATE",
+                           3, params, error);
         g_autofree char *old_label = NULL;
 
         if (old == NULL)
           return NULL;
         if (PQntuples (old) != 1)
           {
-            g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND, _("No such choice"));
+            g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND, _ ("No such choice"));
             return NULL;
           }
         if (crm_db_get_bool (old, 0, 1))
           {
             g_propagate_error (error, crm_error_new_field (CRM_ERROR_DUPLICATE, "label",
-                               _("This choice already exists")));
+                                                           _ ("This choice already exists")));
             return NULL;
           }
         old_label = g_strdup (crm_db_get_string (old, 0, 0));
@@ -220,7 +223,8 @@ crm_choice_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
                            "UPDATE choice_items SET label = coalesce ($3, label),"
                            " sort = coalesce ($4::integer, sort),"
                            " retired = coalesce ($5::boolean, retired)"
-                           " WHERE id = $1 AND list = $2", 5, params, error);
+                           " WHERE id = $1 AND list = $2",
+                           5, params, error);
         if (res == NULL)
           return NULL;
         /* Records keep pointing at the item: their stored label follows. */
@@ -229,19 +233,20 @@ crm_choice_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
             if (rename_sql != NULL)
               {
                 const char *rp[] = { old_label, trimmed };
-                g_autoptr(PGresult) moved = crm_db_exec_once (db, rename_sql, 2, rp, error);
+                g_autoptr (PGresult) moved = crm_db_exec_once (db, rename_sql, 2, rp, error);
                 if (moved == NULL)
                   return NULL;
               }
             {
               const char *jp[] = { old_label, trimmed };
-              g_autoptr(PGresult) js =
-                crm_db_exec (db, "settings_choice_json",
-                             "SELECT jsonb_build_object ('label', $1::text)::text,"
-                             " jsonb_build_object ('label', $2::text)::text", 2, jp, error);
-              if (js == NULL ||
-                  !crm_db_audit (db, ctx, "rename", "choice", id, crm_db_get_string (js, 0, 0),
-                                 crm_db_get_string (js, 0, 1), error))
+              g_autoptr (PGresult) js
+                  = crm_db_exec (db, "settings_choice_json",
+                                 "SELECT jsonb_build_object ('label', $1::text)::text,"
+                                 " jsonb_build_object ('label', $2::text)::text",
+                                 2, jp, error);
+              if (js == NULL
+                  || !crm_db_audit (db, ctx, "rename", "choice", id, crm_db_get_string (js, 0, 0),
+                                    crm_db_get_string (js, 0, 1), error))
                 return NULL;
             }
           }
@@ -255,12 +260,12 @@ crm_choice_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
 static gboolean
 reset_from_string (const char *s, CrmNumberingReset *out)
 {
-  static const char * const names[] = { "never", "daily", "monthly", "yearly" };
+  static const char *const names[] = { "never", "daily", "monthly", "yearly" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     if (strcmp (s, names[i]) == 0)
       {
-        *out = (CrmNumberingReset) i;
+        *out = (CrmNumberingReset)i;
         return TRUE;
       }
   return FALSE;
@@ -271,9 +276,10 @@ static PGresult *
 load_rule (CrmDb *db, const char *entity, CrmNumberingRule *rule, GError **error)
 {
   const char *params[] = { entity };
-  PGresult *res = crm_db_exec (db, "settings_numbering_rule",
-                               "SELECT prefix, date_pattern, separator, width, reset"
-                               " FROM numbering_rules WHERE entity = $1", 1, params, error);
+  PGresult   *res = crm_db_exec (db, "settings_numbering_rule",
+                                 "SELECT prefix, date_pattern, separator, width, reset"
+                                   " FROM numbering_rules WHERE entity = $1",
+                                 1, params, error);
 
   if (res == NULL)
     return NULL;
@@ -281,13 +287,13 @@ load_rule (CrmDb *db, const char *entity, CrmNumberingRule *rule, GError **error
     {
       PQclear (res);
       g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND,
-                           _("This kind of record has no numbering rule"));
+                           _ ("This kind of record has no numbering rule"));
       return NULL;
     }
   rule->prefix = crm_db_get_string (res, 0, 0);
   rule->date_pattern = crm_db_get_string (res, 0, 1);
   rule->separator = crm_db_get_string (res, 0, 2);
-  rule->width = (guint) crm_db_get_int64 (res, 0, 3);
+  rule->width = (guint)crm_db_get_int64 (res, 0, 3);
   if (!reset_from_string (crm_db_get_string (res, 0, 4), &rule->reset))
     rule->reset = CRM_NUMBERING_RESET_NEVER;
   return res;
@@ -297,12 +303,12 @@ GStrv
 crm_settings_reserve_numbers (CrmDb *db, const char *entity, guint n, GError **error)
 {
   CrmNumberingRule rule = { 0 };
-  g_autoptr(PGresult) rule_res = load_rule (db, entity, &rule, error);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (PGresult) rule_res = load_rule (db, entity, &rule, error);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *period = NULL;
   g_autofree char *count = g_strdup_printf ("%u", n);
-  g_autoptr(PGresult) res = NULL;
-  g_autoptr(GStrvBuilder) b = NULL;
+  g_autoptr (PGresult) res = NULL;
+  g_autoptr (GStrvBuilder) b = NULL;
   gint64 last;
 
   if (rule_res == NULL)
@@ -310,7 +316,7 @@ crm_settings_reserve_numbers (CrmDb *db, const char *entity, guint n, GError **e
   period = crm_numbering_period (&rule, now);
   if (period == NULL)
     {
-      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_INTERNAL, _("Internal server error"));
+      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_INTERNAL, _ ("Internal server error"));
       return NULL;
     }
   {
@@ -329,11 +335,11 @@ crm_settings_reserve_numbers (CrmDb *db, const char *entity, guint n, GError **e
   b = g_strv_builder_new ();
   for (guint i = 0; i < n; i++)
     {
-      char *number = crm_numbering_format (&rule, now, (guint64) (last - n + 1 + i));
+      char *number = crm_numbering_format (&rule, now, (guint64)(last - n + 1 + i));
 
       if (number == NULL)
         {
-          g_set_error_literal (error, CRM_ERROR, CRM_ERROR_INTERNAL, _("Internal server error"));
+          g_set_error_literal (error, CRM_ERROR, CRM_ERROR_INTERNAL, _ ("Internal server error"));
           return NULL;
         }
       g_strv_builder_add (b, number);
@@ -345,19 +351,19 @@ crm_settings_reserve_numbers (CrmDb *db, const char *entity, guint n, GError **e
 GVariant *
 crm_numbering_get (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  const char *entity;
+  const char      *entity;
   CrmNumberingRule rule = { 0 };
-  g_autoptr(PGresult) res = NULL;
-  g_autoptr(PGresult) counter = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (PGresult) res = NULL;
+  g_autoptr (PGresult) counter = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *period = NULL;
   g_autofree char *next = NULL;
-  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
 
   g_variant_get (request, "(&s)", &entity);
   if (!name_is_valid (entity, 32))
     {
-      g_propagate_error (error, bad ("entity", _("Unknown kind of record")));
+      g_propagate_error (error, bad ("entity", _ ("Unknown kind of record")));
       return NULL;
     }
   res = load_rule (db, entity, &rule, error);
@@ -368,42 +374,42 @@ crm_numbering_get (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError 
     const char *params[] = { entity, period ? period : "" };
     counter = crm_db_exec (db, "settings_numbering_peek",
                            "SELECT coalesce ((SELECT last FROM numbering_counters"
-                           " WHERE entity = $1 AND period = $2), 0)", 2, params, error);
+                           " WHERE entity = $1 AND period = $2), 0)",
+                           2, params, error);
   }
   if (counter == NULL)
     return NULL;
-  next = crm_numbering_format (&rule, now, (guint64) crm_db_get_int64 (counter, 0, 0) + 1);
+  next = crm_numbering_format (&rule, now, (guint64)crm_db_get_int64 (counter, 0, 0) + 1);
   g_variant_dict_insert (&d, "prefix", "s", rule.prefix);
   g_variant_dict_insert (&d, "date_pattern", "s", rule.date_pattern);
   g_variant_dict_insert (&d, "separator", "s", rule.separator);
-  g_variant_dict_insert (&d, "width", "i", (gint32) rule.width);
+  g_variant_dict_insert (&d, "width", "i", (gint32)rule.width);
   g_variant_dict_insert (&d, "reset", "s", crm_db_get_string (res, 0, 4));
   g_variant_dict_insert (&d, "next", "s", next ? next : "");
   return g_variant_dict_end (&d);
 }
 
-static const char * const numbering_keys[] = {
-  "prefix", "date_pattern", "separator", "width", "reset", NULL
-};
+static const char *const numbering_keys[]
+    = { "prefix", "date_pattern", "separator", "width", "reset", NULL };
 
 GVariant *
 crm_numbering_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   const char *key, *entity;
-  g_autoptr(GVariant) fields = NULL;
-  g_auto(GVariantDict) d;
+  g_autoptr (GVariant) fields = NULL;
+  g_auto (GVariantDict) d;
   CrmNumberingRule rule = { 0 };
-  g_autoptr(PGresult) current = NULL;
-  const char *prefix, *pattern, *separator, *reset;
-  gint32 width;
+  g_autoptr (PGresult) current = NULL;
+  const char      *prefix, *pattern, *separator, *reset;
+  gint32           width;
   g_autofree char *swidth = NULL;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) res = NULL;
 
   g_variant_get (request, "(&s&s@a{sv})", &key, &entity, &fields);
   g_variant_dict_init (&d, fields);
   if (!name_is_valid (entity, 32))
     {
-      g_propagate_error (error, bad ("entity", _("Unknown kind of record")));
+      g_propagate_error (error, bad ("entity", _ ("Unknown kind of record")));
       return NULL;
     }
   if (!crm_admin_dict_only (fields, numbering_keys, error))
@@ -415,17 +421,17 @@ crm_numbering_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
       if (!g_error_matches (*error, CRM_ERROR, CRM_ERROR_NOT_FOUND))
         return NULL;
       g_clear_error (error);
-      rule = (CrmNumberingRule) { "", "", "", 4, CRM_NUMBERING_RESET_NEVER };
+      rule = (CrmNumberingRule){ "", "", "", 4, CRM_NUMBERING_RESET_NEVER };
     }
   prefix = rule.prefix;
   pattern = rule.date_pattern;
   separator = rule.separator;
   reset = current ? crm_db_get_string (current, 0, 4) : "never";
-  width = (gint32) rule.width;
-  if (!crm_admin_dict_string (&d, "prefix", &prefix, NULL, error) ||
-      !crm_admin_dict_string (&d, "date_pattern", &pattern, NULL, error) ||
-      !crm_admin_dict_string (&d, "separator", &separator, NULL, error) ||
-      !crm_admin_dict_string (&d, "reset", &reset, NULL, error))
+  width = (gint32)rule.width;
+  if (!crm_admin_dict_string (&d, "prefix", &prefix, NULL, error)
+      || !crm_admin_dict_string (&d, "date_pattern", &pattern, NULL, error)
+      || !crm_admin_dict_string (&d, "separator", &separator, NULL, error)
+      || !crm_admin_dict_string (&d, "reset", &reset, NULL, error))
     return NULL;
   {
     GVariant *v = g_variant_dict_lookup_value (&d, "width", NULL);
@@ -437,7 +443,7 @@ crm_numbering_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
         g_variant_unref (v);
         if (!ok || width < 1 || width > 12)
           {
-            g_propagate_error (error, bad ("width", _("The width must be 1 to 12 digits")));
+            g_propagate_error (error, bad ("width", _ ("The width must be 1 to 12 digits")));
             return NULL;
           }
       }
@@ -445,10 +451,11 @@ crm_numbering_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
   rule.prefix = prefix;
   rule.date_pattern = pattern;
   rule.separator = separator;
-  rule.width = (guint) width;
+  rule.width = (guint)width;
   if (!reset_from_string (reset, &rule.reset))
     {
-      g_propagate_error (error, bad ("reset", _("The reset must be never, daily, monthly or yearly")));
+      g_propagate_error (error,
+                         bad ("reset", _ ("The reset must be never, daily, monthly or yearly")));
       return NULL;
     }
   if (!crm_numbering_rule_check (&rule, error))
@@ -456,30 +463,30 @@ crm_numbering_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
   swidth = g_strdup_printf ("%d", width);
   {
     const char *params[] = { entity, prefix, pattern, separator, swidth, reset };
-    res = crm_db_exec (db, "settings_numbering_save",
-                       "WITH old AS (SELECT to_jsonb (r) AS j FROM numbering_rules r WHERE entity = $1),"
-                       " new AS (INSERT INTO numbering_rules AS r (entity, prefix, date_pattern,"
-                       "  separator, width, reset) VALUES ($1, $2, $3, $4, $5, $6)"
-                       "  ON CONFLICT (entity) DO UPDATE SET prefix = $2, date_pattern = $3,"
-                       "  separator = $4, width = $5, reset = $6 RETURNING to_jsonb (r) AS j)"
-                       " SELECT (SELECT j::text FROM old), (SELECT j::text FROM new)",
-                       6, params, error);
+    res = crm_db_exec (
+        db, "settings_numbering_save",
+        "WITH old AS (SELECT to_jsonb (r) AS j FROM numbering_rules r WHERE entity = $1),"
+        " new AS (INSERT INTO numbering_rules AS r (entity, prefix, date_pattern,"
+        "  separator, width, reset) VALUES ($1, $2, $3, $4, $5, $6)"
+        "  ON CONFLICT (entity) DO UPDATE SET prefix = $2, date_pattern = $3,"
+        "  separator = $4, width = $5, reset = $6 RETURNING to_jsonb (r) AS j)"
+        " SELECT (SELECT j::text FROM old), (SELECT j::text FROM new)",
+        6, params, error);
   }
-  if (res == NULL ||
-      !crm_db_audit (db, ctx, "update", "numbering_rule", 0,
-                     PQgetisnull (res, 0, 0) ? NULL : crm_db_get_string (res, 0, 0),
-                     crm_db_get_string (res, 0, 1), error))
+  if (res == NULL
+      || !crm_db_audit (db, ctx, "update", "numbering_rule", 0,
+                        PQgetisnull (res, 0, 0) ? NULL : crm_db_get_string (res, 0, 0),
+                        crm_db_get_string (res, 0, 1), error))
     return NULL;
   return g_variant_new ("()");
 }
 
 /* ---- Entry rules ---- */
 
-static const char * const customer_rule_fields[] = {
-  "name", "short_name", "category", "industry", "source", "region", "value",
-  "address", "postal_code", "notes", "phones", NULL
-};
-static const char * const format_names[] = { "mobile", "phone", "email", "postal_code", NULL };
+static const char *const customer_rule_fields[]
+    = { "name",  "short_name", "category",    "industry", "source", "region",
+        "value", "address",    "postal_code", "notes",    "phones", NULL };
+static const char *const format_names[] = { "mobile", "phone", "email", "postal_code", NULL };
 
 static gboolean
 rule_field_known (const char *entity, const char *field)
@@ -495,15 +502,15 @@ GVariant *
 crm_entry_rule_get (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   const char *entity;
-  g_autoptr(PGresult) res = NULL;
-  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
-  g_auto(GStrv) required = NULL;
+  g_autoptr (PGresult) res = NULL;
+  g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  g_auto (GStrv) required = NULL;
   GVariantBuilder formats;
 
   g_variant_get (request, "(&s)", &entity);
   if (!name_is_valid (entity, 32))
     {
-      g_propagate_error (error, bad ("entity", _("Unknown kind of record")));
+      g_propagate_error (error, bad ("entity", _ ("Unknown kind of record")));
       return NULL;
     }
   {
@@ -512,15 +519,16 @@ crm_entry_rule_get (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
                        "SELECT required, duplicate_name,"
                        " ARRAY(SELECT key FROM jsonb_each_text (formats) ORDER BY key),"
                        " ARRAY(SELECT value FROM jsonb_each_text (formats) ORDER BY key)"
-                       " FROM entry_rules WHERE entity = $1", 1, params, error);
+                       " FROM entry_rules WHERE entity = $1",
+                       1, params, error);
   }
   if (res == NULL)
     return NULL;
   g_variant_builder_init (&formats, G_VARIANT_TYPE ("a{ss}"));
   if (PQntuples (res) == 1)
     {
-      g_auto(GStrv) keys = crm_db_parse_array (crm_db_get_string (res, 0, 2));
-      g_auto(GStrv) values = crm_db_parse_array (crm_db_get_string (res, 0, 3));
+      g_auto (GStrv) keys = crm_db_parse_array (crm_db_get_string (res, 0, 2));
+      g_auto (GStrv) values = crm_db_parse_array (crm_db_get_string (res, 0, 3));
 
       required = crm_db_parse_array (crm_db_get_string (res, 0, 0));
       for (guint i = 0; keys[i] != NULL && values[i] != NULL; i++)
@@ -537,66 +545,66 @@ crm_entry_rule_get (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
   return g_variant_dict_end (&d);
 }
 
-static const char * const entry_keys[] = { "required", "formats", "duplicate_name", NULL };
+static const char *const entry_keys[] = { "required", "formats", "duplicate_name", NULL };
 
 GVariant *
 crm_entry_rule_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   const char *key, *entity;
-  g_autoptr(GVariant) fields = NULL;
-  g_auto(GVariantDict) d;
-  g_auto(GStrv) required = NULL;
+  g_autoptr (GVariant) fields = NULL;
+  g_auto (GVariantDict) d;
+  g_auto (GStrv) required = NULL;
   const char *duplicate = NULL;
-  g_autoptr(GVariant) formats = NULL;
+  g_autoptr (GVariant) formats = NULL;
   g_autofree char *required_literal = NULL;
   g_autofree char *formats_json = NULL;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) res = NULL;
 
   g_variant_get (request, "(&s&s@a{sv})", &key, &entity, &fields);
   g_variant_dict_init (&d, fields);
   if (!name_is_valid (entity, 32))
     {
-      g_propagate_error (error, bad ("entity", _("Unknown kind of record")));
+      g_propagate_error (error, bad ("entity", _ ("Unknown kind of record")));
       return NULL;
     }
-  if (!crm_admin_dict_only (fields, entry_keys, error) ||
-      !crm_admin_dict_strv (&d, "required", &required, error) ||
-      !crm_admin_dict_string (&d, "duplicate_name", &duplicate, NULL, error))
+  if (!crm_admin_dict_only (fields, entry_keys, error)
+      || !crm_admin_dict_strv (&d, "required", &required, error)
+      || !crm_admin_dict_string (&d, "duplicate_name", &duplicate, NULL, error))
     return NULL;
   for (guint i = 0; required != NULL && required[i] != NULL; i++)
     if (!rule_field_known (entity, required[i]))
       {
-        g_propagate_error (error, bad ("required", _("Unknown field")));
+        g_propagate_error (error, bad ("required", _ ("Unknown field")));
         return NULL;
       }
-  if (duplicate != NULL && !g_strv_contains ((const char * const[]) { "allow", "warn", "forbid", NULL },
-                                             duplicate))
+  if (duplicate != NULL
+      && !g_strv_contains ((const char *const[]){ "allow", "warn", "forbid", NULL }, duplicate))
     {
-      g_propagate_error (error, bad ("duplicate_name",
-                                     _("Duplicate handling must be allow, warn or forbid")));
+      g_propagate_error (
+          error, bad ("duplicate_name", _ ("Duplicate handling must be allow, warn or forbid")));
       return NULL;
     }
   formats = g_variant_dict_lookup_value (&d, "formats", NULL);
   if (formats != NULL)
     {
       GVariantIter iter;
-      const char *field, *format;
-      g_autoptr(GString) json = g_string_new ("{");
+      const char  *field, *format;
+      g_autoptr (GString) json = g_string_new ("{");
       gboolean first = TRUE;
 
       if (!g_variant_is_of_type (formats, G_VARIANT_TYPE ("a{ss}")))
         {
-          g_propagate_error (error, bad ("formats", _("This field has the wrong type")));
+          g_propagate_error (error, bad ("formats", _ ("This field has the wrong type")));
           return NULL;
         }
       g_variant_iter_init (&iter, formats);
       while (g_variant_iter_next (&iter, "{&s&s}", &field, &format))
         {
           /* Both are identifiers from fixed sets: no JSON escaping needed. */
-          if (!rule_field_known (entity, field) || crm_settings_is_custom_key (field) ||
-              !g_strv_contains (format_names, format))
+          if (!rule_field_known (entity, field) || crm_settings_is_custom_key (field)
+              || !g_strv_contains (format_names, format))
             {
-              g_propagate_error (error, bad ("formats", _("Unknown field or format")));
+              g_propagate_error (error, bad ("formats", _ ("Unknown field or format")));
               return NULL;
             }
           g_string_append_printf (json, "%s\"%s\": \"%s\"", first ? "" : ", ", field, format);
@@ -605,24 +613,25 @@ crm_entry_rule_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
       g_string_append_c (json, '}');
       formats_json = g_string_free (g_steal_pointer (&json), FALSE);
     }
-  required_literal = required ? crm_db_text_array ((const char * const *) required, -1) : NULL;
+  required_literal = required ? crm_db_text_array ((const char *const *)required, -1) : NULL;
   {
     const char *params[] = { entity, required_literal, formats_json, duplicate };
-    res = crm_db_exec (db, "settings_entry_save",
-                       "WITH old AS (SELECT to_jsonb (e) AS j FROM entry_rules e WHERE entity = $1),"
-                       " new AS (INSERT INTO entry_rules AS e (entity, required, formats, duplicate_name)"
-                       "  VALUES ($1, coalesce ($2::text[], '{}'), coalesce ($3::jsonb, '{}'),"
-                       "  coalesce ($4, 'warn'))"
-                       "  ON CONFLICT (entity) DO UPDATE SET required = coalesce ($2::text[], e.required),"
-                       "  formats = coalesce ($3::jsonb, e.formats),"
-                       "  duplicate_name = coalesce ($4, e.duplicate_name) RETURNING to_jsonb (e) AS j)"
-                       " SELECT (SELECT j::text FROM old), (SELECT j::text FROM new)",
-                       4, params, error);
+    res = crm_db_exec (
+        db, "settings_entry_save",
+        "WITH old AS (SELECT to_jsonb (e) AS j FROM entry_rules e WHERE entity = $1),"
+        " new AS (INSERT INTO entry_rules AS e (entity, required, formats, duplicate_name)"
+        "  VALUES ($1, coalesce ($2::text[], '{}'), coalesce ($3::jsonb, '{}'),"
+        "  coalesce ($4, 'warn'))"
+        "  ON CONFLICT (entity) DO UPDATE SET required = coalesce ($2::text[], e.required),"
+        "  formats = coalesce ($3::jsonb, e.formats),"
+        "  duplicate_name = coalesce ($4, e.duplicate_name) RETURNING to_jsonb (e) AS j)"
+        " SELECT (SELECT j::text FROM old), (SELECT j::text FROM new)",
+        4, params, error);
   }
-  if (res == NULL ||
-      !crm_db_audit (db, ctx, "update", "entry_rule", 0,
-                     PQgetisnull (res, 0, 0) ? NULL : crm_db_get_string (res, 0, 0),
-                     crm_db_get_string (res, 0, 1), error))
+  if (res == NULL
+      || !crm_db_audit (db, ctx, "update", "entry_rule", 0,
+                        PQgetisnull (res, 0, 0) ? NULL : crm_db_get_string (res, 0, 0),
+                        crm_db_get_string (res, 0, 1), error))
     return NULL;
   return g_variant_new ("()");
 }
@@ -647,13 +656,14 @@ crm_settings_entry_check (CrmDb *db, const char *entity, GVariant *values, gint6
                           gboolean partial, GError **error)
 {
   const char *params[] = { entity };
-  g_autoptr(PGresult) res =
-    crm_db_exec (db, "settings_entry_rule",
-                 "SELECT required, duplicate_name,"
-                 " ARRAY(SELECT key FROM jsonb_each_text (formats) ORDER BY key),"
-                 " ARRAY(SELECT value FROM jsonb_each_text (formats) ORDER BY key)"
-                 " FROM entry_rules WHERE entity = $1", 1, params, error);
-  g_auto(GStrv) required = NULL, keys = NULL, formats = NULL;
+  g_autoptr (PGresult) res
+      = crm_db_exec (db, "settings_entry_rule",
+                     "SELECT required, duplicate_name,"
+                     " ARRAY(SELECT key FROM jsonb_each_text (formats) ORDER BY key),"
+                     " ARRAY(SELECT value FROM jsonb_each_text (formats) ORDER BY key)"
+                     " FROM entry_rules WHERE entity = $1",
+                     1, params, error);
+  g_auto (GStrv) required = NULL, keys = NULL, formats = NULL;
   GVariantDict d;
 
   if (res == NULL)
@@ -666,36 +676,36 @@ crm_settings_entry_check (CrmDb *db, const char *entity, GVariant *values, gint6
   g_variant_dict_init (&d, values);
   for (guint i = 0; required[i] != NULL; i++)
     {
-      g_autoptr(GVariant) v = g_variant_dict_lookup_value (&d, required[i], NULL);
+      g_autoptr (GVariant) v = g_variant_dict_lookup_value (&d, required[i], NULL);
 
       if (partial && v == NULL)
         continue;
       if (value_is_empty (v))
         {
           g_variant_dict_clear (&d);
-          g_propagate_error (error, bad (required[i], _("This field is required")));
+          g_propagate_error (error, bad (required[i], _ ("This field is required")));
           return FALSE;
         }
     }
   for (guint i = 0; keys[i] != NULL && formats[i] != NULL; i++)
     {
-      g_autoptr(GVariant) v = g_variant_dict_lookup_value (&d, keys[i], NULL);
-      g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+      g_autoptr (GVariant) v = g_variant_dict_lookup_value (&d, keys[i], NULL);
+      g_autoptr (GPtrArray) texts = g_ptr_array_new ();
 
       if (v == NULL)
         continue;
       if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
-        g_ptr_array_add (texts, (gpointer) g_variant_get_string (v, NULL));
+        g_ptr_array_add (texts, (gpointer)g_variant_get_string (v, NULL));
       else if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING_ARRAY))
         for (gsize k = 0; k < g_variant_n_children (v); k++)
           {
-            g_autoptr(GVariant) e = g_variant_get_child_value (v, k);
-            g_ptr_array_add (texts, (gpointer) g_variant_get_string (e, NULL));
+            g_autoptr (GVariant) e = g_variant_get_child_value (v, k);
+            g_ptr_array_add (texts, (gpointer)g_variant_get_string (e, NULL));
           }
       for (guint k = 0; k < texts->len; k++)
         {
           const char *t = texts->pdata[k];
-          gboolean ok = TRUE;
+          gboolean    ok = TRUE;
 
           if (*t == '\0')
             continue;
@@ -722,11 +732,12 @@ crm_settings_entry_check (CrmDb *db, const char *entity, GVariant *values, gint6
         {
           g_autofree char *sid = crm_db_int64_to_string (exclude_id);
           g_autofree char *trimmed = g_strstrip (g_strdup (name));
-          const char *p[] = { trimmed, sid };
-          g_autoptr(PGresult) dup =
-            crm_db_exec (db, "settings_entry_duplicate",
-                         "SELECT 1 FROM customers WHERE name = $1 AND deleted_at IS NULL"
-                         " AND id <> $2 LIMIT 1", 2, p, error);
+          const char      *p[] = { trimmed, sid };
+          g_autoptr (PGresult) dup
+              = crm_db_exec (db, "settings_entry_duplicate",
+                             "SELECT 1 FROM customers WHERE name = $1 AND deleted_at IS NULL"
+                             " AND id <> $2 LIMIT 1",
+                             2, p, error);
           if (dup == NULL)
             {
               g_variant_dict_clear (&d);
@@ -735,8 +746,9 @@ crm_settings_entry_check (CrmDb *db, const char *entity, GVariant *values, gint6
           if (PQntuples (dup) > 0)
             {
               g_variant_dict_clear (&d);
-              g_propagate_error (error, crm_error_new_field (CRM_ERROR_DUPLICATE, "name",
-                                 _("A customer with this name already exists")));
+              g_propagate_error (
+                  error, crm_error_new_field (CRM_ERROR_DUPLICATE, "name",
+                                              _ ("A customer with this name already exists")));
               return FALSE;
             }
         }
@@ -750,11 +762,11 @@ crm_settings_entry_check (CrmDb *db, const char *entity, GVariant *values, gint6
 GVariant *
 crm_setting_get (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  g_autoptr(PGresult) res =
-    crm_db_exec (db, "settings_get",
-                 "SELECT key, jsonb_typeof (value), value #>> '{}' FROM settings ORDER BY key",
-                 0, NULL, error);
-  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  g_autoptr (PGresult) res
+      = crm_db_exec (db, "settings_get",
+                     "SELECT key, jsonb_typeof (value), value #>> '{}' FROM settings ORDER BY key",
+                     0, NULL, error);
+  g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
 
   if (res == NULL)
     return NULL;
@@ -780,26 +792,26 @@ GVariant *
 crm_setting_set (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   const char *key, *name;
-  g_autoptr(GVariant) values = NULL;
+  g_autoptr (GVariant) values = NULL;
   GVariantIter iter;
-  GVariant *value;
+  GVariant    *value;
 
   g_variant_get (request, "(&s@a{sv})", &key, &values);
   if (g_variant_n_children (values) > 100)
     {
-      g_propagate_error (error, bad ("settings", _("Too many settings at once")));
+      g_propagate_error (error, bad ("settings", _ ("Too many settings at once")));
       return NULL;
     }
   g_variant_iter_init (&iter, values);
   while (g_variant_iter_next (&iter, "{&sv}", &name, &value))
     {
-      g_autoptr(GVariant) owned = value;
+      g_autoptr (GVariant) owned = value;
       g_autofree char *json = NULL;
-      g_autoptr(PGresult) res = NULL;
+      g_autoptr (PGresult) res = NULL;
 
       if (!name_is_valid (name, 64))
         {
-          g_propagate_error (error, bad (name, _("Unknown setting")));
+          g_propagate_error (error, bad (name, _ ("Unknown setting")));
           return NULL;
         }
       if (g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
@@ -813,25 +825,25 @@ crm_setting_set (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
         }
       else
         {
-          g_propagate_error (error, bad (name, _("This field has the wrong type")));
+          g_propagate_error (error, bad (name, _ ("This field has the wrong type")));
           return NULL;
         }
       {
         /* Strings become JSON through to_jsonb: no escaping by hand. */
-        const char *params[] = { name, json,
-                                 json ? NULL : g_variant_get_string (value, NULL) };
-        res = crm_db_exec (db, "settings_set",
-                           "WITH old AS (SELECT value FROM settings WHERE key = $1),"
-                           " new AS (INSERT INTO settings AS s (key, value)"
-                           "  VALUES ($1, coalesce ($2::jsonb, to_jsonb ($3::text)))"
-                           "  ON CONFLICT (key) DO UPDATE SET value = excluded.value RETURNING value)"
-                           " SELECT jsonb_build_object ($1::text, (SELECT value FROM old))::text,"
-                           "  jsonb_build_object ($1::text, (SELECT value FROM new))::text",
-                           3, params, error);
+        const char *params[] = { name, json, json ? NULL : g_variant_get_string (value, NULL) };
+        res = crm_db_exec (
+            db, "settings_set",
+            "WITH old AS (SELECT value FROM settings WHERE key = $1),"
+            " new AS (INSERT INTO settings AS s (key, value)"
+            "  VALUES ($1, coalesce ($2::jsonb, to_jsonb ($3::text)))"
+            "  ON CONFLICT (key) DO UPDATE SET value = excluded.value RETURNING value)"
+            " SELECT jsonb_build_object ($1::text, (SELECT value FROM old))::text,"
+            "  jsonb_build_object ($1::text, (SELECT value FROM new))::text",
+            3, params, error);
       }
-      if (res == NULL ||
-          !crm_db_audit (db, ctx, "update", "setting", 0, crm_db_get_string (res, 0, 0),
-                         crm_db_get_string (res, 0, 1), error))
+      if (res == NULL
+          || !crm_db_audit (db, ctx, "update", "setting", 0, crm_db_get_string (res, 0, 0),
+                            crm_db_get_string (res, 0, 1), error))
         return NULL;
     }
   return g_variant_new ("()");

@@ -29,16 +29,12 @@ gboolean crm_settings_is_custom_key (const char *key);
  * crm_settings_custom_merge_sql).  `create`: required fields must be
  * present.  Retired or unknown keys are refused (INVALID_FIELD naming the
  * key). `*json_out` is "{}" when nothing was sent. */
-gboolean crm_settings_custom_parse (CrmDb       *db,
-                                    const char  *entity,
-                                    GVariant    *fields,
-                                    gboolean     create,
-                                    char       **json_out,
-                                    GError     **error);
+gboolean crm_settings_custom_parse (CrmDb *db, const char *entity, GVariant *fields,
+                                    gboolean create, char **json_out, GError **error);
 
 /* SQL expression merging parameter $n (from crm_settings_custom_parse)
  * into column `column`: jsonb_strip_nulls (column || $n::jsonb). */
-#define CRM_SETTINGS_CUSTOM_MERGE(column, param) \
+#define CRM_SETTINGS_CUSTOM_MERGE(column, param)                                                   \
   "jsonb_strip_nulls (" column " || " param "::jsonb)"
 
 /* Adds the "cf.<key>" entries of a stored "custom" JSON text to `d`. */
@@ -60,11 +56,7 @@ GStrv crm_settings_reserve_numbers (CrmDb *db, const char *entity, guint n, GErr
  * create).  `partial` (updates): only the keys present are checked, so
  * records stored under older rules stay editable.  "warn" is advice the
  * client gives from customer.search before saving; the server accepts. */
-gboolean crm_settings_entry_check (CrmDb       *db,
-                                   const char  *entity,
-                                   GVariant    *values,
-                                   gint64       exclude_id,
-                                   gboolean     partial,
-                                   GError     **error);
+gboolean crm_settings_entry_check (CrmDb *db, const char *entity, GVariant *values,
+                                   gint64 exclude_id, gboolean partial, GError **error);
 
 G_END_DECLS

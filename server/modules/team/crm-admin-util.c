@@ -11,13 +11,13 @@ static gboolean
 wrong_type (const char *key, GError **error)
 {
   g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, key,
-                                                 _("This field has the wrong type")));
+                                                 _ ("This field has the wrong type")));
   return FALSE;
 }
 
 static GVariant *
-lookup (GVariantDict *d, const char *key, const GVariantType *type, gboolean *present,
-        gboolean *ok, GError **error)
+lookup (GVariantDict *d, const char *key, const GVariantType *type, gboolean *present, gboolean *ok,
+        GError **error)
 {
   GVariant *v = g_variant_dict_lookup_value (d, key, NULL);
 
@@ -36,10 +36,10 @@ lookup (GVariantDict *d, const char *key, const GVariantType *type, gboolean *pr
 }
 
 gboolean
-crm_admin_dict_string (GVariantDict *d, const char *key, const char **out,
-                       gboolean *present, GError **error)
+crm_admin_dict_string (GVariantDict *d, const char *key, const char **out, gboolean *present,
+                       GError **error)
 {
-  gboolean ok;
+  gboolean  ok;
   GVariant *v = lookup (d, key, G_VARIANT_TYPE_STRING, present, &ok, error);
 
   if (v != NULL)
@@ -52,10 +52,10 @@ crm_admin_dict_string (GVariantDict *d, const char *key, const char **out,
 }
 
 gboolean
-crm_admin_dict_int64 (GVariantDict *d, const char *key, gint64 *out,
-                      gboolean *present, GError **error)
+crm_admin_dict_int64 (GVariantDict *d, const char *key, gint64 *out, gboolean *present,
+                      GError **error)
 {
-  gboolean ok;
+  gboolean  ok;
   GVariant *v = lookup (d, key, G_VARIANT_TYPE_INT64, present, &ok, error);
 
   if (v != NULL)
@@ -67,10 +67,10 @@ crm_admin_dict_int64 (GVariantDict *d, const char *key, gint64 *out,
 }
 
 gboolean
-crm_admin_dict_bool (GVariantDict *d, const char *key, gboolean *out,
-                     gboolean *present, GError **error)
+crm_admin_dict_bool (GVariantDict *d, const char *key, gboolean *out, gboolean *present,
+                     GError **error)
 {
-  gboolean ok;
+  gboolean  ok;
   GVariant *v = lookup (d, key, G_VARIANT_TYPE_BOOLEAN, present, &ok, error);
 
   if (v != NULL)
@@ -84,7 +84,7 @@ crm_admin_dict_bool (GVariantDict *d, const char *key, gboolean *out,
 gboolean
 crm_admin_dict_strv (GVariantDict *d, const char *key, GStrv *out, GError **error)
 {
-  gboolean ok;
+  gboolean  ok;
   GVariant *v = lookup (d, key, G_VARIANT_TYPE_STRING_ARRAY, NULL, &ok, error);
 
   *out = NULL;
@@ -97,18 +97,18 @@ crm_admin_dict_strv (GVariantDict *d, const char *key, GStrv *out, GError **erro
 }
 
 gboolean
-crm_admin_dict_only (GVariant *dict, const char * const *allowed, GError **error)
+crm_admin_dict_only (GVariant *dict, const char *const *allowed, GError **error)
 {
   GVariantIter iter;
-  const char *key;
-  GVariant *value;
+  const char  *key;
+  GVariant    *value;
 
   g_variant_iter_init (&iter, dict);
   while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
     if (!g_strv_contains (allowed, key))
       {
-        g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, key,
-                                                       _("Unknown field")));
+        g_propagate_error (error,
+                           crm_error_new_field (CRM_ERROR_INVALID_FIELD, key, _ ("Unknown field")));
         return FALSE;
       }
   return TRUE;
@@ -117,7 +117,7 @@ crm_admin_dict_only (GVariant *dict, const char * const *allowed, GError **error
 gboolean
 crm_admin_permission_known (const char *permission)
 {
-  gsize n;
+  gsize                    n;
   const CrmPermissionInfo *all = crm_permissions_all (&n);
 
   for (gsize i = 0; i < n; i++)
@@ -127,12 +127,12 @@ crm_admin_permission_known (const char *permission)
 }
 
 char *
-crm_admin_snapshot (CrmDb *db, const char *name, const char *sql, gint64 id,
-                    const char *not_found, GError **error)
+crm_admin_snapshot (CrmDb *db, const char *name, const char *sql, gint64 id, const char *not_found,
+                    GError **error)
 {
   g_autofree char *sid = crm_db_int64_to_string (id);
-  const char *params[] = { sid };
-  g_autoptr(PGresult) res = crm_db_exec (db, name, sql, 1, params, error);
+  const char      *params[] = { sid };
+  g_autoptr (PGresult) res = crm_db_exec (db, name, sql, 1, params, error);
 
   if (res == NULL)
     return NULL;
@@ -145,12 +145,12 @@ crm_admin_snapshot (CrmDb *db, const char *name, const char *sql, gint64 id,
 }
 
 gboolean
-crm_admin_user_in_scope (CrmDb *db, CrmRequestContext *ctx, const char *permission,
-                         gint64 user_id, GError **error)
+crm_admin_user_in_scope (CrmDb *db, CrmRequestContext *ctx, const char *permission, gint64 user_id,
+                         GError **error)
 {
   g_autofree char *owners = NULL;
   g_autofree char *sid = crm_db_int64_to_string (user_id);
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) res = NULL;
 
   if (!crm_db_scope_owners (db, ctx->session->user_id, permission, &owners, error))
     return FALSE;
@@ -165,25 +165,25 @@ crm_admin_user_in_scope (CrmDb *db, CrmRequestContext *ctx, const char *permissi
     return FALSE;
   if (PQntuples (res) != 1)
     {
-      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND, _("No such user"));
+      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND, _ ("No such user"));
       return FALSE;
     }
   return TRUE;
 }
 
 gboolean
-crm_admin_revoke_sessions (CrmDb *db, gint64 user_id, const char *only_hash,
-                           const char *reason, GError **error)
+crm_admin_revoke_sessions (CrmDb *db, gint64 user_id, const char *only_hash, const char *reason,
+                           GError **error)
 {
   g_autofree char *uid = crm_db_int64_to_string (user_id);
-  const char *params[] = { uid, only_hash, reason };
-  g_autoptr(PGresult) res =
-    crm_db_exec (db, "admin_revoke",
-                 "WITH r AS (UPDATE sessions SET revoked = true"
-                 "  WHERE user_id = $1 AND NOT revoked"
-                 "  AND ($2::text IS NULL OR token_hash = $2) RETURNING token_hash)"
-                 " SELECT pg_notify ('crm_sessions', 'revoke ' || token_hash || ' ' || $3) FROM r",
-                 3, params, error);
+  const char      *params[] = { uid, only_hash, reason };
+  g_autoptr (PGresult) res = crm_db_exec (
+      db, "admin_revoke",
+      "WITH r AS (UPDATE sessions SET revoked = true"
+      "  WHERE user_id = $1 AND NOT revoked"
+      "  AND ($2::text IS NULL OR token_hash = $2) RETURNING token_hash)"
+      " SELECT pg_notify ('crm_sessions', 'revoke ' || token_hash || ' ' || $3) FROM r",
+      3, params, error);
 
   return res != NULL;
 }
@@ -192,13 +192,13 @@ int
 crm_admin_own_admin_count (CrmDb *db, CrmRequestContext *ctx, GError **error)
 {
   g_autofree char *uid = crm_db_int64_to_string (ctx->session->user_id);
-  const char *params[] = { uid };
-  g_autoptr(PGresult) res =
-    crm_db_exec (db, "admin_keeps_own",
-                 "SELECT count(*) FROM crm_user_permissions ($1)"
-                 " WHERE permission IN ('user.manage', 'role.manage')", 1, params, error);
+  const char      *params[] = { uid };
+  g_autoptr (PGresult) res = crm_db_exec (db, "admin_keeps_own",
+                                          "SELECT count(*) FROM crm_user_permissions ($1)"
+                                          " WHERE permission IN ('user.manage', 'role.manage')",
+                                          1, params, error);
 
-  return res ? (int) crm_db_get_int64 (res, 0, 0) : -1;
+  return res ? (int)crm_db_get_int64 (res, 0, 0) : -1;
 }
 
 gboolean
@@ -211,7 +211,7 @@ crm_admin_keeps_own_admin (CrmDb *db, CrmRequestContext *ctx, int before, GError
   if (after < before)
     {
       g_set_error_literal (error, CRM_ERROR, CRM_ERROR_CONFLICT,
-                           _("This would take away your own right to manage accounts and roles"));
+                           _ ("This would take away your own right to manage accounts and roles"));
       return FALSE;
     }
   return TRUE;

@@ -16,15 +16,14 @@ G_BEGIN_DECLS
  * was there.  Strings point into the dictionary's value. */
 gboolean crm_admin_dict_string (GVariantDict *d, const char *key, const char **out,
                                 gboolean *present, GError **error);
-gboolean crm_admin_dict_int64  (GVariantDict *d, const char *key, gint64 *out,
-                                gboolean *present, GError **error);
-gboolean crm_admin_dict_bool   (GVariantDict *d, const char *key, gboolean *out,
-                                gboolean *present, GError **error);
+gboolean crm_admin_dict_int64 (GVariantDict *d, const char *key, gint64 *out, gboolean *present,
+                               GError **error);
+gboolean crm_admin_dict_bool (GVariantDict *d, const char *key, gboolean *out, gboolean *present,
+                              GError **error);
 /* An "as" value; `*out` is NULL when absent (free with g_strfreev). */
-gboolean crm_admin_dict_strv   (GVariantDict *d, const char *key, GStrv *out,
-                                GError **error);
+gboolean crm_admin_dict_strv (GVariantDict *d, const char *key, GStrv *out, GError **error);
 /* Refuses keys outside `allowed` (NULL-terminated) with INVALID_FIELD. */
-gboolean crm_admin_dict_only   (GVariant *dict, const char * const *allowed, GError **error);
+gboolean crm_admin_dict_only (GVariant *dict, const char *const *allowed, GError **error);
 
 /* TRUE when `permission` is in the server's catalogue. */
 gboolean crm_admin_permission_known (const char *permission);
@@ -50,11 +49,9 @@ gboolean crm_admin_revoke_sessions (CrmDb *db, gint64 user_id, const char *only_
  * crm_admin_keeps_own_admin() answers CONFLICT when the change took one
  * away (nobody locks themselves out of the console). */
 int      crm_admin_own_admin_count (CrmDb *db, CrmRequestContext *ctx, GError **error);
-gboolean crm_admin_keeps_own_admin (CrmDb *db, CrmRequestContext *ctx, int before,
-                                    GError **error);
+gboolean crm_admin_keeps_own_admin (CrmDb *db, CrmRequestContext *ctx, int before, GError **error);
 
 /* A limit argument clamped into 1…max (≤ 0 → default). */
 int crm_admin_clamp_limit (int limit, int dflt, int max);
-
 
 G_END_DECLS

@@ -24,7 +24,7 @@ void
 crm_team_split_client (const char *client, char **name, char **key)
 {
   const char *hash = strrchr (client, '#');
-  gsize len;
+  gsize       len;
 
   *key = NULL;
   if (hash == NULL)
@@ -33,9 +33,10 @@ crm_team_split_client (const char *client, char **name, char **key)
       return;
     }
   len = strlen (hash + 1);
-  *name = g_strndup (client, MIN ((gsize) (hash - client), 100));
-  if (len >= MIN_KEY && len <= MAX_KEY &&
-      strspn (hash + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == len)
+  *name = g_strndup (client, MIN ((gsize)(hash - client), 100));
+  if (len >= MIN_KEY && len <= MAX_KEY
+      && strspn (hash + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+             == len)
     *key = g_strdup (hash + 1);
 }
 
@@ -44,8 +45,8 @@ crm_team_device_check (CrmDb *db, gint64 user_id, const char *client, GError **e
 {
   g_autofree char *uid = crm_db_int64_to_string (user_id);
   g_autofree char *name = NULL, *key = NULL;
-  g_autoptr(PGresult) bound = NULL;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) bound = NULL;
+  g_autoptr (PGresult) res = NULL;
 
   {
     const char *params[] = { uid };
@@ -59,8 +60,11 @@ crm_team_device_check (CrmDb *db, gint64 user_id, const char *client, GError **e
   crm_team_split_client (client, &name, &key);
   if (key == NULL)
     {
-      g_propagate_error (error, crm_error_new_field (CRM_ERROR_PERMISSION_DENIED, "client",
-                         _("This account may sign in only from approved computers, and this program does not identify its computer; update the program")));
+      g_propagate_error (
+          error,
+          crm_error_new_field (CRM_ERROR_PERMISSION_DENIED, "client",
+                               _ ("This account may sign in only from approved computers, and this "
+                                  "program does not identify its computer; update the program")));
       return FALSE;
     }
   {
@@ -75,8 +79,10 @@ crm_team_device_check (CrmDb *db, gint64 user_id, const char *client, GError **e
     return FALSE;
   if (!crm_db_get_bool (res, 0, 0))
     {
-      g_propagate_error (error, crm_error_new_field (CRM_ERROR_PERMISSION_DENIED, "client",
-                         _("This computer is not approved for this account yet; ask your administrator to approve it")));
+      g_propagate_error (error,
+                         crm_error_new_field (CRM_ERROR_PERMISSION_DENIED, "client",
+                                              _ ("This computer is not approved for this account "
+                                                 "yet; ask your administrator to approve it")));
       return FALSE;
     }
   return TRUE;
@@ -88,7 +94,7 @@ crm_team_session_set_client (CrmDb *db, const char *token_hash, const char *clie
 {
   g_autofree char *name = NULL, *key = NULL;
   g_autofree char *label = NULL;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) res = NULL;
 
   crm_team_split_client (client, &name, &key);
   label = g_strdup_printf ("%s %.40s", name, client_version);

@@ -15,13 +15,13 @@
  * reaches signed-in users at once (migration 0010's triggers NOTIFY).
  */
 
-#define ROLE_SNAPSHOT \
-  "SELECT jsonb_build_object ('name', r.name, 'display_name', r.display_name," \
-  " 'permissions', coalesce ((SELECT jsonb_object_agg (permission, scope)" \
-  "   FROM role_permissions WHERE role_id = r.id), '{}'::jsonb))" \
+#define ROLE_SNAPSHOT                                                                              \
+  "SELECT jsonb_build_object ('name', r.name, 'display_name', r.display_name,"                     \
+  " 'permissions', coalesce ((SELECT jsonb_object_agg (permission, scope)"                         \
+  "   FROM role_permissions WHERE role_id = r.id), '{}'::jsonb))"                                  \
   " FROM roles r WHERE r.id = $1"
 
-static const char * const role_keys[] = { "name", "display_name", "grants", NULL };
+static const char *const role_keys[] = { "name", "display_name", "grants", NULL };
 
 static gboolean
 role_name_is_valid (const char *name)
@@ -40,13 +40,13 @@ role_name_is_valid (const char *name)
 static gboolean
 parse_grants (GVariantDict *d, gboolean *present, char **perms, char **scopes, GError **error)
 {
-  g_autoptr(GVariant) v = g_variant_dict_lookup_value (d, "grants", NULL);
-  g_autoptr(GPtrArray) p = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) s = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GVariant) v = g_variant_dict_lookup_value (d, "grants", NULL);
+  g_autoptr (GPtrArray) p = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) s = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   GVariantIter iter;
-  const char *permission;
-  guint32 scope;
+  const char  *permission;
+  guint32      scope;
 
   *present = v != NULL;
   if (v == NULL)
@@ -54,7 +54,7 @@ parse_grants (GVariantDict *d, gboolean *present, char **perms, char **scopes, G
   if (!g_variant_is_of_type (v, G_VARIANT_TYPE ("a(su)")))
     {
       g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "grants",
-                                                     _("This field has the wrong type")));
+                                                     _ ("This field has the wrong type")));
       return FALSE;
     }
   g_variant_iter_init (&iter, v);
@@ -62,20 +62,23 @@ parse_grants (GVariantDict *d, gboolean *present, char **perms, char **scopes, G
     {
       if (!crm_admin_permission_known (permission))
         {
-          g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "grants",
-                             _("Unknown permission “%s”"), permission));
+          g_propagate_error (error,
+                             crm_error_new_field (CRM_ERROR_INVALID_FIELD, "grants",
+                                                  _ ("Unknown permission “%s”"), permission));
           return FALSE;
         }
       if (scope > 3)
         {
-          g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "grants",
-                             _("The data scope must be 0 (own), 1 (subordinates), 2 (department) or 3 (all)")));
+          g_propagate_error (error,
+                             crm_error_new_field (CRM_ERROR_INVALID_FIELD, "grants",
+                                                  _ ("The data scope must be 0 (own), 1 "
+                                                     "(subordinates), 2 (department) or 3 (all)")));
           return FALSE;
         }
-      if (!g_hash_table_add (seen, (gpointer) permission))
+      if (!g_hash_table_add (seen, (gpointer)permission))
         {
           g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "grants",
-                             _("“%s” is listed twice"), permission));
+                                                         _ ("“%s” is listed twice"), permission));
           return FALSE;
         }
       g_ptr_array_add (p, g_strdup (permission));
@@ -83,21 +86,20 @@ parse_grants (GVariantDict *d, gboolean *present, char **perms, char **scopes, G
     }
   g_ptr_array_add (p, NULL);
   g_ptr_array_add (s, NULL);
-  *perms = crm_db_text_array ((const char * const *) p->pdata, -1);
-  *scopes = crm_db_text_array ((const char * const *) s->pdata, -1);
+  *perms = crm_db_text_array ((const char *const *)p->pdata, -1);
+  *scopes = crm_db_text_array ((const char *const *)s->pdata, -1);
   return TRUE;
 }
 
 static gboolean
-replace_grants (CrmDb *db, const char *rid, const char *perms, const char *scopes,
-                GError **error)
+replace_grants (CrmDb *db, const char *rid, const char *perms, const char *scopes, GError **error)
 {
   const char *params[] = { rid, perms, scopes };
-  g_autoptr(PGresult) del =
-    crm_db_exec (db, "role_grants_clear",
-                 "DELETE FROM role_permissions WHERE role_id = $1"
-                 " AND NOT (permission = ANY ($2::text[]))", 2, params, error);
-  g_autoptr(PGresult) ins = NULL;
+  g_autoptr (PGresult) del = crm_db_exec (db, "role_grants_clear",
+                                          "DELETE FROM role_permissions WHERE role_id = $1"
+                                          " AND NOT (permission = ANY ($2::text[]))",
+                                          2, params, error);
+  g_autoptr (PGresult) ins = NULL;
 
   if (del == NULL)
     return FALSE;
@@ -105,25 +107,28 @@ replace_grants (CrmDb *db, const char *rid, const char *perms, const char *scope
                      "INSERT INTO role_permissions (role_id, permission, scope)"
                      " SELECT $1, p, s::smallint FROM unnest ($2::text[], $3::text[]) AS g (p, s)"
                      " ON CONFLICT (role_id, permission) DO UPDATE SET scope = excluded.scope"
-                     " WHERE role_permissions.scope <> excluded.scope", 3, params, error);
+                     " WHERE role_permissions.scope <> excluded.scope",
+                     3, params, error);
   return ins != NULL;
 }
 
 static gboolean
 read_fields (GVariant *fields, GVariantDict *d, const char **name, gboolean *has_name,
-             const char **display_name, gboolean *has_display, gboolean *has_grants,
-             char **perms, char **scopes, GError **error)
+             const char **display_name, gboolean *has_display, gboolean *has_grants, char **perms,
+             char **scopes, GError **error)
 {
   if (!crm_admin_dict_only (fields, role_keys, error))
     return FALSE;
-  if (!crm_admin_dict_string (d, "name", name, has_name, error) ||
-      !crm_admin_dict_string (d, "display_name", display_name, has_display, error) ||
-      !parse_grants (d, has_grants, perms, scopes, error))
+  if (!crm_admin_dict_string (d, "name", name, has_name, error)
+      || !crm_admin_dict_string (d, "display_name", display_name, has_display, error)
+      || !parse_grants (d, has_grants, perms, scopes, error))
     return FALSE;
   if (*has_name && !role_name_is_valid (*name))
     {
-      g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "name",
-                         _("A role name uses lower-case letters, digits and “_” (at most 32), starting with a letter")));
+      g_propagate_error (error,
+                         crm_error_new_field (CRM_ERROR_INVALID_FIELD, "name",
+                                              _ ("A role name uses lower-case letters, digits and "
+                                                 "“_” (at most 32), starting with a letter")));
       return FALSE;
     }
   if (*has_display && !crm_validate_text (*display_name, 50, TRUE, "display_name", error))
@@ -134,30 +139,32 @@ read_fields (GVariant *fields, GVariantDict *d, const char **name, gboolean *has
 static GError *
 name_taken (void)
 {
-  return crm_error_new_field (CRM_ERROR_DUPLICATE, "name", _("A role with this name already exists"));
+  return crm_error_new_field (CRM_ERROR_DUPLICATE, "name",
+                              _ ("A role with this name already exists"));
 }
 
 GVariant *
 crm_role_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   const char *key, *name = NULL, *display_name = NULL;
-  gboolean has_name, has_display, has_grants;
-  g_autoptr(GVariant) fields = NULL;
-  g_auto(GVariantDict) d;
+  gboolean    has_name, has_display, has_grants;
+  g_autoptr (GVariant) fields = NULL;
+  g_auto (GVariantDict) d;
   g_autofree char *perms = NULL, *scopes = NULL, *rid = NULL, *after = NULL;
   g_autofree char *trimmed = NULL;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) res = NULL;
   gint64 id;
 
   g_variant_get (request, "(&s@a{sv})", &key, &fields);
   g_variant_dict_init (&d, fields);
-  if (!read_fields (fields, &d, &name, &has_name, &display_name, &has_display, &has_grants,
-                    &perms, &scopes, error))
+  if (!read_fields (fields, &d, &name, &has_name, &display_name, &has_display, &has_grants, &perms,
+                    &scopes, error))
     return NULL;
   if (!has_name || !has_display)
     {
       g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD,
-                         has_name ? "display_name" : "name", _("This field is required")));
+                                                     has_name ? "display_name" : "name",
+                                                     _ ("This field is required")));
       return NULL;
     }
   trimmed = g_strstrip (g_strdup (display_name));
@@ -165,7 +172,8 @@ crm_role_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
     const char *params[] = { name, trimmed };
     res = crm_db_exec (db, "role_create",
                        "INSERT INTO roles (name, display_name) VALUES ($1, $2)"
-                       " ON CONFLICT (name) DO NOTHING RETURNING id", 2, params, error);
+                       " ON CONFLICT (name) DO NOTHING RETURNING id",
+                       2, params, error);
   }
   if (res == NULL)
     return NULL;
@@ -178,7 +186,7 @@ crm_role_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
   rid = crm_db_int64_to_string (id);
   if (has_grants && !replace_grants (db, rid, perms, scopes, error))
     return NULL;
-  after = crm_admin_snapshot (db, "role_snapshot", ROLE_SNAPSHOT, id, _("No such role"), error);
+  after = crm_admin_snapshot (db, "role_snapshot", ROLE_SNAPSHOT, id, _ ("No such role"), error);
   if (after == NULL || !crm_db_audit (db, ctx, "create", "role", id, NULL, after, error))
     return NULL;
   return g_variant_new ("(x)", id);
@@ -188,37 +196,40 @@ GVariant *
 crm_role_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   const char *key, *name = NULL, *display_name = NULL;
-  gint64 id;
-  gboolean has_name, has_display, has_grants;
-  g_autoptr(GVariant) fields = NULL;
-  g_auto(GVariantDict) d;
+  gint64      id;
+  gboolean    has_name, has_display, has_grants;
+  g_autoptr (GVariant) fields = NULL;
+  g_auto (GVariantDict) d;
   g_autofree char *perms = NULL, *scopes = NULL, *rid = NULL;
   g_autofree char *before = NULL, *after = NULL, *trimmed = NULL;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) res = NULL;
 
   g_variant_get (request, "(&sx@a{sv})", &key, &id, &fields);
   g_variant_dict_init (&d, fields);
-  if (!read_fields (fields, &d, &name, &has_name, &display_name, &has_display, &has_grants,
-                    &perms, &scopes, error))
+  if (!read_fields (fields, &d, &name, &has_name, &display_name, &has_display, &has_grants, &perms,
+                    &scopes, error))
     return NULL;
-  before = crm_admin_snapshot (db, "role_snapshot", ROLE_SNAPSHOT, id, _("No such role"), error);
+  before = crm_admin_snapshot (db, "role_snapshot", ROLE_SNAPSHOT, id, _ ("No such role"), error);
   if (before == NULL)
     return NULL;
   rid = crm_db_int64_to_string (id);
   trimmed = has_display ? g_strstrip (g_strdup (display_name)) : NULL;
   {
     const char *params[] = { rid, has_name ? name : NULL, trimmed };
-    g_autoptr(PGresult) check =
-      crm_db_exec (db, "role_update_check",
-                   "SELECT r.is_template AND $2::text IS NOT NULL AND $2 <> r.name,"
-                   " EXISTS (SELECT 1 FROM roles o WHERE o.name = $2 AND o.id <> r.id),"
-                   " $3::text FROM roles r WHERE r.id = $1", 3, params, error);
+    g_autoptr (PGresult) check
+        = crm_db_exec (db, "role_update_check",
+                       "SELECT r.is_template AND $2::text IS NOT NULL AND $2 <> r.name,"
+                       " EXISTS (SELECT 1 FROM roles o WHERE o.name = $2 AND o.id <> r.id),"
+                       " $3::text FROM roles r WHERE r.id = $1",
+                       3, params, error);
     if (check == NULL)
       return NULL;
     if (crm_db_get_bool (check, 0, 0))
       {
-        g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "name",
-                           _("A template keeps its name; change its display name instead")));
+        g_propagate_error (
+            error,
+            crm_error_new_field (CRM_ERROR_INVALID_FIELD, "name",
+                                 _ ("A template keeps its name; change its display name instead")));
         return NULL;
       }
     if (crm_db_get_bool (check, 0, 1))
@@ -237,11 +248,11 @@ crm_role_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
     {
       int own_admin = crm_admin_own_admin_count (db, ctx, error);
 
-      if (own_admin < 0 || !replace_grants (db, rid, perms, scopes, error) ||
-          !crm_admin_keeps_own_admin (db, ctx, own_admin, error))
+      if (own_admin < 0 || !replace_grants (db, rid, perms, scopes, error)
+          || !crm_admin_keeps_own_admin (db, ctx, own_admin, error))
         return NULL;
     }
-  after = crm_admin_snapshot (db, "role_snapshot", ROLE_SNAPSHOT, id, _("No such role"), error);
+  after = crm_admin_snapshot (db, "role_snapshot", ROLE_SNAPSHOT, id, _ ("No such role"), error);
   if (after == NULL || !crm_db_audit (db, ctx, "update", "role", id, before, after, error))
     return NULL;
   return g_variant_new ("()");
@@ -250,28 +261,30 @@ crm_role_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
 GVariant *
 crm_role_delete (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  const char *key;
-  gint64 id;
+  const char      *key;
+  gint64           id;
   g_autofree char *rid = NULL, *before = NULL;
-  g_autoptr(PGresult) check = NULL;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) check = NULL;
+  g_autoptr (PGresult) res = NULL;
 
   g_variant_get (request, "(&sx)", &key, &id);
-  before = crm_admin_snapshot (db, "role_snapshot", ROLE_SNAPSHOT, id, _("No such role"), error);
+  before = crm_admin_snapshot (db, "role_snapshot", ROLE_SNAPSHOT, id, _ ("No such role"), error);
   if (before == NULL)
     return NULL;
   rid = crm_db_int64_to_string (id);
   {
     const char *params[] = { rid };
-    check = crm_db_exec (db, "role_delete_check",
-                         "SELECT r.is_template, (SELECT count(*) FROM user_roles WHERE role_id = r.id)"
-                         " FROM roles r WHERE r.id = $1 FOR UPDATE", 1, params, error);
+    check = crm_db_exec (
+        db, "role_delete_check",
+        "SELECT r.is_template, (SELECT count(*) FROM user_roles WHERE role_id = r.id)"
+        " FROM roles r WHERE r.id = $1 FOR UPDATE",
+        1, params, error);
     if (check == NULL)
       return NULL;
     if (crm_db_get_bool (check, 0, 0))
       {
         g_set_error_literal (error, CRM_ERROR, CRM_ERROR_CONFLICT,
-                             _("Role templates can be edited but not deleted"));
+                             _ ("Role templates can be edited but not deleted"));
         return NULL;
       }
     if (crm_db_get_int64 (check, 0, 1) > 0)
@@ -279,8 +292,8 @@ crm_role_delete (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
         g_set_error (error, CRM_ERROR, CRM_ERROR_CONFLICT,
                      ngettext ("%d person still has this role; give them another role first",
                                "%d people still have this role; give them another role first",
-                               (gulong) crm_db_get_int64 (check, 0, 1)),
-                     (int) crm_db_get_int64 (check, 0, 1));
+                               (gulong)crm_db_get_int64 (check, 0, 1)),
+                     (int)crm_db_get_int64 (check, 0, 1));
         return NULL;
       }
     res = crm_db_exec (db, "role_delete", "DELETE FROM roles WHERE id = $1", 1, params, error);

@@ -17,22 +17,21 @@
  * server, which pushes push.permissions.
  */
 
-#define USER_SNAPSHOT \
-  "SELECT jsonb_build_object ('login', u.login, 'display_name', u.display_name," \
-  " 'department_id', u.department_id, 'leader_id', u.leader_id, 'branch', u.branch," \
-  " 'status', u.status, 'disabled', u.disabled, 'device_binding', u.device_binding," \
-  " 'roles', ARRAY(SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id" \
-  "                WHERE ur.user_id = u.id ORDER BY r.name)," \
-  " 'grants', ARRAY(SELECT permission FROM user_permission_overrides" \
-  "                 WHERE user_id = u.id AND granted ORDER BY 1)," \
-  " 'denials', ARRAY(SELECT permission FROM user_permission_overrides" \
-  "                  WHERE user_id = u.id AND NOT granted ORDER BY 1))" \
+#define USER_SNAPSHOT                                                                              \
+  "SELECT jsonb_build_object ('login', u.login, 'display_name', u.display_name,"                   \
+  " 'department_id', u.department_id, 'leader_id', u.leader_id, 'branch', u.branch,"               \
+  " 'status', u.status, 'disabled', u.disabled, 'device_binding', u.device_binding,"               \
+  " 'roles', ARRAY(SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id"             \
+  "                WHERE ur.user_id = u.id ORDER BY r.name),"                                      \
+  " 'grants', ARRAY(SELECT permission FROM user_permission_overrides"                              \
+  "                 WHERE user_id = u.id AND granted ORDER BY 1),"                                 \
+  " 'denials', ARRAY(SELECT permission FROM user_permission_overrides"                             \
+  "                  WHERE user_id = u.id AND NOT granted ORDER BY 1))"                            \
   " FROM users u WHERE u.id = $1"
 
-static const char * const user_keys[] = {
-  "display_name", "department_id", "leader_id", "branch", "status", "roles", "grants",
-  "denials", "device_binding", NULL
-};
+static const char *const user_keys[]
+    = { "display_name", "department_id", "leader_id", "branch",         "status",
+        "roles",        "grants",        "denials",   "device_binding", NULL };
 
 static gboolean
 check_permissions (GStrv list, const char *field, GError **error)
@@ -41,7 +40,7 @@ check_permissions (GStrv list, const char *field, GError **error)
     if (!crm_admin_permission_known (list[i]))
       {
         g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, field,
-                           _("Unknown permission “%s”"), list[i]));
+                                                       _ ("Unknown permission “%s”"), list[i]));
         return FALSE;
       }
   return TRUE;
@@ -50,14 +49,15 @@ check_permissions (GStrv list, const char *field, GError **error)
 static gboolean
 replace_overrides (CrmDb *db, const char *uid, GStrv list, gboolean granted, GError **error)
 {
-  g_autofree char *literal = crm_db_text_array ((const char * const *) list, -1);
-  const char *params[] = { uid, literal, granted ? "t" : "f" };
-  g_autoptr(PGresult) del = NULL;
-  g_autoptr(PGresult) ins = NULL;
+  g_autofree char *literal = crm_db_text_array ((const char *const *)list, -1);
+  const char      *params[] = { uid, literal, granted ? "t" : "f" };
+  g_autoptr (PGresult) del = NULL;
+  g_autoptr (PGresult) ins = NULL;
 
   del = crm_db_exec (db, "team_overrides_clear",
                      "DELETE FROM user_permission_overrides WHERE user_id = $1 AND granted = $3"
-                     " AND NOT (permission = ANY ($2::text[]))", 3, params, error);
+                     " AND NOT (permission = ANY ($2::text[]))",
+                     3, params, error);
   if (del == NULL)
     return FALSE;
   ins = crm_db_exec (db, "team_overrides_set",
@@ -72,70 +72,74 @@ GVariant *
 crm_user_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   const char *key;
-  gint64 id;
-  g_autoptr(GVariant) fields = NULL;
-  g_auto(GVariantDict) d;
+  gint64      id;
+  g_autoptr (GVariant) fields = NULL;
+  g_auto (GVariantDict) d;
   const char *display_name = NULL, *branch = NULL, *status = NULL;
-  gint64 department = 0, leader = 0;
-  gboolean binding = FALSE;
-  gboolean has_name, has_dept, has_leader, has_branch, has_status, has_binding;
-  g_auto(GStrv) roles = NULL, grants = NULL, denials = NULL;
+  gint64      department = 0, leader = 0;
+  gboolean    binding = FALSE;
+  gboolean    has_name, has_dept, has_leader, has_branch, has_status, has_binding;
+  g_auto (GStrv) roles = NULL, grants = NULL, denials = NULL;
   g_autofree char *before = NULL, *after = NULL;
   g_autofree char *uid = NULL, *sdept = NULL, *sleader = NULL, *trimmed = NULL;
-  int own_admin = -1;
+  int              own_admin = -1;
 
   g_variant_get (request, "(&sx@a{sv})", &key, &id, &fields);
   g_variant_dict_init (&d, fields);
   if (!crm_admin_dict_only (fields, user_keys, error))
     return NULL;
-  if (!crm_admin_dict_string (&d, "display_name", &display_name, &has_name, error) ||
-      !crm_admin_dict_int64 (&d, "department_id", &department, &has_dept, error) ||
-      !crm_admin_dict_int64 (&d, "leader_id", &leader, &has_leader, error) ||
-      !crm_admin_dict_string (&d, "branch", &branch, &has_branch, error) ||
-      !crm_admin_dict_string (&d, "status", &status, &has_status, error) ||
-      !crm_admin_dict_bool (&d, "device_binding", &binding, &has_binding, error) ||
-      !crm_admin_dict_strv (&d, "roles", &roles, error) ||
-      !crm_admin_dict_strv (&d, "grants", &grants, error) ||
-      !crm_admin_dict_strv (&d, "denials", &denials, error))
+  if (!crm_admin_dict_string (&d, "display_name", &display_name, &has_name, error)
+      || !crm_admin_dict_int64 (&d, "department_id", &department, &has_dept, error)
+      || !crm_admin_dict_int64 (&d, "leader_id", &leader, &has_leader, error)
+      || !crm_admin_dict_string (&d, "branch", &branch, &has_branch, error)
+      || !crm_admin_dict_string (&d, "status", &status, &has_status, error)
+      || !crm_admin_dict_bool (&d, "device_binding", &binding, &has_binding, error)
+      || !crm_admin_dict_strv (&d, "roles", &roles, error)
+      || !crm_admin_dict_strv (&d, "grants", &grants, error)
+      || !crm_admin_dict_strv (&d, "denials", &denials, error))
     return NULL;
   if (has_name && !crm_validate_text (display_name, 50, TRUE, "display_name", error))
     return NULL;
   if (has_branch && !crm_validate_text (branch, 100, FALSE, "branch", error))
     return NULL;
-  if (has_status && !g_strv_contains ((const char * const[]) { "active", "probation", "on_leave",
-                                                               "resigned", NULL }, status))
+  if (has_status
+      && !g_strv_contains (
+          (const char *const[]){ "active", "probation", "on_leave", "resigned", NULL }, status))
     {
-      g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "status",
-                         _("The status must be one of active, probation, on_leave, resigned")));
+      g_propagate_error (
+          error, crm_error_new_field (
+                     CRM_ERROR_INVALID_FIELD, "status",
+                     _ ("The status must be one of active, probation, on_leave, resigned")));
       return NULL;
     }
   if (department < 0 || leader < 0)
     {
       g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD,
-                         department < 0 ? "department_id" : "leader_id",
-                         _("This field has the wrong type")));
+                                                     department < 0 ? "department_id" : "leader_id",
+                                                     _ ("This field has the wrong type")));
       return NULL;
     }
   if (leader != 0 && leader == id)
     {
       g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "leader_id",
-                                                     _("Nobody can be their own leader")));
+                                                     _ ("Nobody can be their own leader")));
       return NULL;
     }
-  if (!check_permissions (grants, "grants", error) ||
-      !check_permissions (denials, "denials", error))
+  if (!check_permissions (grants, "grants", error)
+      || !check_permissions (denials, "denials", error))
     return NULL;
   for (guint i = 0; grants != NULL && denials != NULL && grants[i] != NULL; i++)
-    if (g_strv_contains ((const char * const *) denials, grants[i]))
+    if (g_strv_contains ((const char *const *)denials, grants[i]))
       {
         g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "denials",
-                           _("“%s” cannot be both granted and denied"), grants[i]));
+                                                       _ ("“%s” cannot be both granted and denied"),
+                                                       grants[i]));
         return NULL;
       }
   if (!crm_admin_user_in_scope (db, ctx, "user.manage", id, error))
     return NULL;
-  before = crm_admin_snapshot (db, "team_user_snapshot", USER_SNAPSHOT, id,
-                               _("No such user"), error);
+  before
+      = crm_admin_snapshot (db, "team_user_snapshot", USER_SNAPSHOT, id, _ ("No such user"), error);
   if (before == NULL)
     return NULL;
 
@@ -149,93 +153,103 @@ crm_user_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
   sdept = department ? crm_db_int64_to_string (department) : NULL;
   sleader = leader ? crm_db_int64_to_string (leader) : NULL;
   {
-    g_autofree char *roles_literal = crm_db_text_array ((const char * const *) roles, -1);
-    const char *params[] = { uid, sdept, sleader, roles_literal };
-    g_autoptr(PGresult) check =
-      crm_db_exec (db, "team_user_check",
-                   "WITH RECURSIVE up (id, leader_id) AS ("
-                   "  SELECT id, leader_id FROM users WHERE id = $3"
-                   "  UNION"
-                   "  SELECT u.id, u.leader_id FROM users u JOIN up ON u.id = up.leader_id)"
-                   " SELECT ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM departments WHERE id = $2)),"
-                   " ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $3)),"
-                   " EXISTS (SELECT 1 FROM up WHERE id = $1),"
-                   " (SELECT count(*) FROM roles WHERE name = ANY ($4::text[]))"
-                   "   = cardinality (ARRAY(SELECT DISTINCT unnest ($4::text[])))",
-                   4, params, error);
+    g_autofree char *roles_literal = crm_db_text_array ((const char *const *)roles, -1);
+    const char      *params[] = { uid, sdept, sleader, roles_literal };
+    g_autoptr (PGresult) check = crm_db_exec (
+        db, "team_user_check",
+        "WITH RECURSIVE up (id, leader_id) AS ("
+        "  SELECT id, leader_id FROM users WHERE id = $3"
+        "  UNION"
+        "  SELECT u.id, u.leader_id FROM users u JOIN up ON u.id = up.leader_id)"
+        " SELECT ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM departments WHERE id = $2)),"
+        " ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $3)),"
+        " EXISTS (SELECT 1 FROM up WHERE id = $1),"
+        " (SELECT count(*) FROM roles WHERE name = ANY ($4::text[]))"
+        "   = cardinality (ARRAY(SELECT DISTINCT unnest ($4::text[])))",
+        4, params, error);
     if (check == NULL)
       return NULL;
     if (has_dept && !crm_db_get_bool (check, 0, 0))
       {
         g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "department_id",
-                                                       _("No such department")));
+                                                       _ ("No such department")));
         return NULL;
       }
     if (has_leader && !crm_db_get_bool (check, 0, 1))
       {
-        g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "leader_id",
-                                                       _("No such user")));
+        g_propagate_error (
+            error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "leader_id", _ ("No such user")));
         return NULL;
       }
     if (has_leader && crm_db_get_bool (check, 0, 2))
       {
-        g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "leader_id",
-                           _("This leader reports to this person already; leaders cannot form a circle")));
+        g_propagate_error (
+            error,
+            crm_error_new_field (
+                CRM_ERROR_INVALID_FIELD, "leader_id",
+                _ ("This leader reports to this person already; leaders cannot form a circle")));
         return NULL;
       }
     if (roles != NULL && !crm_db_get_bool (check, 0, 3))
       {
-        g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "roles",
-                                                       _("No such role")));
+        g_propagate_error (
+            error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "roles", _ ("No such role")));
         return NULL;
       }
   }
 
   trimmed = has_name ? g_strstrip (g_strdup (display_name)) : NULL;
   {
-    const char *params[] = { uid, trimmed, has_dept ? "t" : "f", sdept,
-                             has_leader ? "t" : "f", sleader, has_branch ? branch : NULL,
+    const char *params[] = { uid,
+                             trimmed,
+                             has_dept ? "t" : "f",
+                             sdept,
+                             has_leader ? "t" : "f",
+                             sleader,
+                             has_branch ? branch : NULL,
                              has_status ? status : NULL,
                              has_binding ? (binding ? "t" : "f") : NULL };
-    g_autoptr(PGresult) res =
-      crm_db_exec (db, "team_user_update",
-                   "UPDATE users SET display_name = coalesce ($2, display_name),"
-                   " department_id = CASE WHEN $3::boolean THEN $4::bigint ELSE department_id END,"
-                   " leader_id = CASE WHEN $5::boolean THEN $6::bigint ELSE leader_id END,"
-                   " branch = coalesce ($7, branch), status = coalesce ($8, status),"
-                   " device_binding = coalesce ($9::boolean, device_binding)"
-                   " WHERE id = $1", 9, params, error);
+    g_autoptr (PGresult) res = crm_db_exec (
+        db, "team_user_update",
+        "UPDATE users SET display_name = coalesce ($2, display_name),"
+        " department_id = CASE WHEN $3::boolean THEN $4::bigint ELSE department_id END,"
+        " leader_id = CASE WHEN $5::boolean THEN $6::bigint ELSE leader_id END,"
+        " branch = coalesce ($7, branch), status = coalesce ($8, status),"
+        " device_binding = coalesce ($9::boolean, device_binding)"
+        " WHERE id = $1",
+        9, params, error);
     if (res == NULL)
       return NULL;
   }
   if (roles != NULL)
     {
-      g_autofree char *literal = crm_db_text_array ((const char * const *) roles, -1);
-      const char *params[] = { uid, literal };
-      g_autoptr(PGresult) del =
-        crm_db_exec (db, "team_user_roles_clear",
-                     "DELETE FROM user_roles ur USING roles r WHERE ur.user_id = $1"
-                     " AND r.id = ur.role_id AND NOT (r.name = ANY ($2::text[]))",
-                     2, params, error);
-      g_autoptr(PGresult) ins = NULL;
+      g_autofree char *literal = crm_db_text_array ((const char *const *)roles, -1);
+      const char      *params[] = { uid, literal };
+      g_autoptr (PGresult) del
+          = crm_db_exec (db, "team_user_roles_clear",
+                         "DELETE FROM user_roles ur USING roles r WHERE ur.user_id = $1"
+                         " AND r.id = ur.role_id AND NOT (r.name = ANY ($2::text[]))",
+                         2, params, error);
+      g_autoptr (PGresult) ins = NULL;
 
       if (del == NULL)
         return NULL;
       ins = crm_db_exec (db, "team_user_roles_add",
                          "INSERT INTO user_roles (user_id, role_id)"
                          " SELECT $1, id FROM roles WHERE name = ANY ($2::text[])"
-                         " ON CONFLICT DO NOTHING", 2, params, error);
+                         " ON CONFLICT DO NOTHING",
+                         2, params, error);
       if (ins == NULL)
         return NULL;
     }
-  if ((grants != NULL && !replace_overrides (db, uid, grants, TRUE, error)) ||
-      (denials != NULL && !replace_overrides (db, uid, denials, FALSE, error)))
+  if ((grants != NULL && !replace_overrides (db, uid, grants, TRUE, error))
+      || (denials != NULL && !replace_overrides (db, uid, denials, FALSE, error)))
     return NULL;
   if (own_admin >= 0 && !crm_admin_keeps_own_admin (db, ctx, own_admin, error))
     return NULL;
 
-  after = crm_admin_snapshot (db, "team_user_snapshot", USER_SNAPSHOT, id,
-                              _("No such user"), error);
+  after
+      = crm_admin_snapshot (db, "team_user_snapshot", USER_SNAPSHOT, id, _ ("No such user"), error);
   if (after == NULL || !crm_db_audit (db, ctx, "update", "user", id, before, after, error))
     return NULL;
   return g_variant_new ("()");
@@ -244,17 +258,17 @@ crm_user_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
 GVariant *
 crm_user_set_disabled (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  const char *key;
-  gint64 id;
-  gboolean disabled;
+  const char      *key;
+  gint64           id;
+  gboolean         disabled;
   g_autofree char *uid = NULL;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) res = NULL;
 
   g_variant_get (request, "(&sxb)", &key, &id, &disabled);
   if (disabled && id == ctx->session->user_id)
     {
       g_set_error_literal (error, CRM_ERROR, CRM_ERROR_CONFLICT,
-                           _("You cannot disable your own account"));
+                           _ ("You cannot disable your own account"));
       return NULL;
     }
   if (!crm_admin_user_in_scope (db, ctx, "user.manage", id, error))
@@ -262,8 +276,8 @@ crm_user_set_disabled (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
   uid = crm_db_int64_to_string (id);
   {
     const char *params[] = { uid, disabled ? "t" : "f" };
-    res = crm_db_exec (db, "team_user_disable",
-                       "UPDATE users SET disabled = $2 WHERE id = $1", 2, params, error);
+    res = crm_db_exec (db, "team_user_disable", "UPDATE users SET disabled = $2 WHERE id = $1", 2,
+                       params, error);
   }
   if (res == NULL)
     return NULL;
@@ -282,7 +296,7 @@ temporary_password (void)
 {
   /* No 0/O, 1/l/I: read out over the phone. */
   static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  char buf[13];
+  char              buf[13];
 
   if (sodium_init () < 0)
     return NULL;
@@ -295,12 +309,12 @@ temporary_password (void)
 GVariant *
 crm_user_reset_password (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  const char *key;
-  gint64 id;
+  const char      *key;
+  gint64           id;
   g_autofree char *uid = NULL;
   g_autofree char *password = NULL;
   g_autofree char *hash = NULL;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) res = NULL;
 
   g_variant_get (request, "(&sx)", &key, &id);
   if (!crm_admin_user_in_scope (db, ctx, "user.manage", id, error))
@@ -309,7 +323,7 @@ crm_user_reset_password (CrmDb *db, CrmRequestContext *ctx, GVariant *request, G
   hash = password ? crm_password_hash (password) : NULL;
   if (hash == NULL)
     {
-      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_INTERNAL, _("Internal server error"));
+      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_INTERNAL, _ ("Internal server error"));
       return NULL;
     }
   uid = crm_db_int64_to_string (id);
@@ -320,9 +334,8 @@ crm_user_reset_password (CrmDb *db, CrmRequestContext *ctx, GVariant *request, G
                        " failed_logins = 0, locked_until = NULL WHERE id = $1",
                        2, params, error);
   }
-  if (res == NULL ||
-      !crm_admin_revoke_sessions (db, id, NULL, "password-changed", error) ||
-      !crm_db_audit (db, ctx, "reset_password", "user", id, NULL, NULL, error))
+  if (res == NULL || !crm_admin_revoke_sessions (db, id, NULL, "password-changed", error)
+      || !crm_db_audit (db, ctx, "reset_password", "user", id, NULL, NULL, error))
     return NULL;
   return g_variant_new ("(s)", password);
 }
@@ -330,12 +343,12 @@ crm_user_reset_password (CrmDb *db, CrmRequestContext *ctx, GVariant *request, G
 GVariant *
 crm_user_login_history (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  gint64 user_id;
-  gint32 limit;
+  gint64           user_id;
+  gint32           limit;
   g_autofree char *owners = NULL;
   g_autofree char *uid = NULL;
   g_autofree char *slimit = NULL;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) res = NULL;
   GVariantBuilder b;
 
   g_variant_get (request, "(xi)", &user_id, &limit);
@@ -352,14 +365,15 @@ crm_user_login_history (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GE
                        " FROM login_history"
                        " WHERE ($1::bigint IS NULL OR user_id = $1)"
                        " AND ($2::bigint[] IS NULL OR user_id = ANY ($2::bigint[]))"
-                       " ORDER BY id DESC LIMIT $3", 3, params, error);
+                       " ORDER BY id DESC LIMIT $3",
+                       3, params, error);
   }
   if (res == NULL)
     return NULL;
   g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
   for (int r = 0; r < PQntuples (res); r++)
     {
-      g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+      g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
 
       g_variant_dict_insert (&d, "id", "x", crm_db_get_int64 (res, r, 0));
       g_variant_dict_insert (&d, "user_id", "x", crm_db_get_int64 (res, r, 1));
@@ -376,10 +390,10 @@ crm_user_login_history (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GE
 GVariant *
 crm_session_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  gint64 user_id;
+  gint64           user_id;
   g_autofree char *owners = NULL;
   g_autofree char *uid = NULL;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) res = NULL;
   GVariantBuilder b;
 
   g_variant_get (request, "(x)", &user_id);
@@ -399,14 +413,15 @@ crm_session_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError *
                        " WHERE NOT s.revoked AND s.expires > now ()"
                        " AND ($1::bigint IS NULL OR s.user_id = $1)"
                        " AND ($2::bigint[] IS NULL OR s.user_id = ANY ($2::bigint[]))"
-                       " ORDER BY s.last_seen DESC LIMIT 1000", 2, params, error);
+                       " ORDER BY s.last_seen DESC LIMIT 1000",
+                       2, params, error);
   }
   if (res == NULL)
     return NULL;
   g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
   for (int r = 0; r < PQntuples (res); r++)
     {
-      g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+      g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
 
       g_variant_dict_insert (&d, "id", "s", crm_db_get_string (res, r, 0));
       g_variant_dict_insert (&d, "user_id", "x", crm_db_get_int64 (res, r, 1));
@@ -416,7 +431,8 @@ crm_session_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError *
       g_variant_dict_insert (&d, "peer", "s", crm_db_get_string (res, r, 5));
       g_variant_dict_insert (&d, "client", "s", crm_db_get_string (res, r, 6));
       g_variant_dict_insert (&d, "current", "b",
-                             g_strcmp0 (crm_db_get_string (res, r, 0), ctx->session->token_hash) == 0);
+                             g_strcmp0 (crm_db_get_string (res, r, 0), ctx->session->token_hash)
+                                 == 0);
       g_variant_builder_add_value (&b, g_variant_dict_end (&d));
     }
   return g_variant_builder_end (&b);
@@ -426,32 +442,33 @@ GVariant *
 crm_session_revoke (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   const char *key, *session_id;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) res = NULL;
   gint64 user_id;
 
   g_variant_get (request, "(&s&s)", &key, &session_id);
   if (strlen (session_id) != 64 || strspn (session_id, "0123456789abcdef") != 64)
     {
-      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND, _("No such session"));
+      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND, _ ("No such session"));
       return NULL;
     }
   {
     const char *params[] = { session_id };
     res = crm_db_exec (db, "team_session_owner",
                        "SELECT user_id FROM sessions WHERE token_hash = $1"
-                       " AND NOT revoked AND expires > now ()", 1, params, error);
+                       " AND NOT revoked AND expires > now ()",
+                       1, params, error);
   }
   if (res == NULL)
     return NULL;
   if (PQntuples (res) != 1)
     {
-      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND, _("No such session"));
+      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND, _ ("No such session"));
       return NULL;
     }
   user_id = crm_db_get_int64 (res, 0, 0);
-  if (!crm_admin_user_in_scope (db, ctx, "user.manage", user_id, error) ||
-      !crm_admin_revoke_sessions (db, user_id, session_id, "revoked", error) ||
-      !crm_db_audit (db, ctx, "revoke_session", "user", user_id, NULL, NULL, error))
+  if (!crm_admin_user_in_scope (db, ctx, "user.manage", user_id, error)
+      || !crm_admin_revoke_sessions (db, user_id, session_id, "revoked", error)
+      || !crm_db_audit (db, ctx, "revoke_session", "user", user_id, NULL, NULL, error))
     return NULL;
   return g_variant_new ("()");
 }
@@ -460,7 +477,7 @@ GVariant *
 crm_device_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   g_autofree char *owners = NULL;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) res = NULL;
   GVariantBuilder b;
 
   if (!crm_db_scope_owners (db, ctx->session->user_id, "user.view", &owners, error))
@@ -473,14 +490,15 @@ crm_device_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
                        " (extract (epoch FROM d.last_seen) * 1000000)::bigint"
                        " FROM devices d JOIN users u ON u.id = d.user_id"
                        " WHERE ($1::bigint[] IS NULL OR d.user_id = ANY ($1::bigint[]))"
-                       " ORDER BY d.approved, d.last_seen DESC LIMIT 5000", 1, params, error);
+                       " ORDER BY d.approved, d.last_seen DESC LIMIT 5000",
+                       1, params, error);
   }
   if (res == NULL)
     return NULL;
   g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
   for (int r = 0; r < PQntuples (res); r++)
     {
-      g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+      g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
 
       g_variant_dict_insert (&d, "id", "x", crm_db_get_int64 (res, r, 0));
       g_variant_dict_insert (&d, "user_id", "x", crm_db_get_int64 (res, r, 1));
@@ -498,11 +516,11 @@ crm_device_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
 GVariant *
 crm_device_approve (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  const char *key;
-  gint64 id;
-  gboolean approved;
+  const char      *key;
+  gint64           id;
+  gboolean         approved;
   g_autofree char *sid = NULL;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) res = NULL;
   gint64 user_id;
 
   g_variant_get (request, "(&sxb)", &key, &id, &approved);
@@ -510,20 +528,20 @@ crm_device_approve (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
   {
     const char *params[] = { sid, approved ? "t" : "f" };
     res = crm_db_exec (db, "team_device_approve",
-                       "UPDATE devices SET approved = $2 WHERE id = $1 RETURNING user_id",
-                       2, params, error);
+                       "UPDATE devices SET approved = $2 WHERE id = $1 RETURNING user_id", 2,
+                       params, error);
   }
   if (res == NULL)
     return NULL;
   if (PQntuples (res) != 1)
     {
-      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND, _("No such device"));
+      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND, _ ("No such device"));
       return NULL;
     }
   user_id = crm_db_get_int64 (res, 0, 0);
-  if (!crm_admin_user_in_scope (db, ctx, "user.manage", user_id, error) ||
-      !crm_db_audit (db, ctx, approved ? "approve_device" : "revoke_device", "device", id,
-                     NULL, NULL, error))
+  if (!crm_admin_user_in_scope (db, ctx, "user.manage", user_id, error)
+      || !crm_db_audit (db, ctx, approved ? "approve_device" : "revoke_device", "device", id, NULL,
+                        NULL, error))
     return NULL;
   return g_variant_new ("()");
 }

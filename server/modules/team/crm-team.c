@@ -15,24 +15,23 @@
  * the scope generation (migration 0003).
  */
 
-#define DEPARTMENT_SNAPSHOT \
-  "SELECT jsonb_build_object ('name', name, 'parent_id', parent_id, 'kind', kind," \
+#define DEPARTMENT_SNAPSHOT                                                                        \
+  "SELECT jsonb_build_object ('name', name, 'parent_id', parent_id, 'kind', kind,"                 \
   " 'leader_id', leader_id, 'branch', branch, 'sort', sort) FROM departments WHERE id = $1"
 
-static const char * const department_keys[] = {
-  "name", "parent_id", "kind", "leader_id", "branch", "sort", NULL
-};
+static const char *const department_keys[]
+    = { "name", "parent_id", "kind", "leader_id", "branch", "sort", NULL };
 
 GVariant *
 crm_department_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   const char *key;
-  gint64 id;
-  g_autoptr(GVariant) fields = NULL;
-  g_auto(GVariantDict) d;
-  const char *name = NULL, *kind = NULL, *branch = NULL;
-  gint64 parent = 0, leader = 0, sort = 0;
-  gboolean has_name, has_parent, has_kind, has_leader, has_branch, has_sort;
+  gint64      id;
+  g_autoptr (GVariant) fields = NULL;
+  g_auto (GVariantDict) d;
+  const char      *name = NULL, *kind = NULL, *branch = NULL;
+  gint64           parent = 0, leader = 0, sort = 0;
+  gboolean         has_name, has_parent, has_kind, has_leader, has_branch, has_sort;
   g_autofree char *before = NULL, *after = NULL;
   g_autofree char *sid = NULL, *sparent = NULL, *sleader = NULL, *ssort = NULL;
   g_autofree char *trimmed = NULL;
@@ -41,12 +40,12 @@ crm_department_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
   g_variant_dict_init (&d, fields);
   if (!crm_admin_dict_only (fields, department_keys, error))
     return NULL;
-  if (!crm_admin_dict_string (&d, "name", &name, &has_name, error) ||
-      !crm_admin_dict_int64 (&d, "parent_id", &parent, &has_parent, error) ||
-      !crm_admin_dict_string (&d, "kind", &kind, &has_kind, error) ||
-      !crm_admin_dict_int64 (&d, "leader_id", &leader, &has_leader, error) ||
-      !crm_admin_dict_string (&d, "branch", &branch, &has_branch, error) ||
-      !crm_admin_dict_int64 (&d, "sort", &sort, &has_sort, error))
+  if (!crm_admin_dict_string (&d, "name", &name, &has_name, error)
+      || !crm_admin_dict_int64 (&d, "parent_id", &parent, &has_parent, error)
+      || !crm_admin_dict_string (&d, "kind", &kind, &has_kind, error)
+      || !crm_admin_dict_int64 (&d, "leader_id", &leader, &has_leader, error)
+      || !crm_admin_dict_string (&d, "branch", &branch, &has_branch, error)
+      || !crm_admin_dict_int64 (&d, "sort", &sort, &has_sort, error))
     return NULL;
   if (has_name && !crm_validate_text (name, 100, TRUE, "name", error))
     return NULL;
@@ -54,25 +53,27 @@ crm_department_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
     return NULL;
   if (has_kind && strcmp (kind, "department") != 0 && strcmp (kind, "group") != 0)
     {
-      g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "kind",
-                         _("The kind must be “department” or “group”")));
+      g_propagate_error (error,
+                         crm_error_new_field (CRM_ERROR_INVALID_FIELD, "kind",
+                                              _ ("The kind must be “department” or “group”")));
       return NULL;
     }
   if (has_sort && (sort < G_MININT32 || sort > G_MAXINT32))
     {
       g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "sort",
-                                                     _("This number is out of range")));
+                                                     _ ("This number is out of range")));
       return NULL;
     }
   if (parent < 0 || leader < 0)
     {
       g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD,
-                         parent < 0 ? "parent_id" : "leader_id", _("This field has the wrong type")));
+                                                     parent < 0 ? "parent_id" : "leader_id",
+                                                     _ ("This field has the wrong type")));
       return NULL;
     }
 
   before = crm_admin_snapshot (db, "team_department_snapshot", DEPARTMENT_SNAPSHOT, id,
-                               _("No such department"), error);
+                               _ ("No such department"), error);
   if (before == NULL)
     return NULL;
   sid = crm_db_int64_to_string (id);
@@ -82,52 +83,61 @@ crm_department_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
     {
       /* The new parent must exist and must not lie below this department. */
       const char *params[] = { sid, sparent };
-      g_autoptr(PGresult) res =
-        crm_db_exec (db, "team_department_cycle",
-                     "WITH RECURSIVE up (id, parent_id) AS ("
-                     "  SELECT id, parent_id FROM departments WHERE id = $2"
-                     "  UNION"
-                     "  SELECT d.id, d.parent_id FROM departments d JOIN up ON d.id = up.parent_id)"
-                     " SELECT EXISTS (SELECT 1 FROM departments WHERE id = $2),"
-                     "        EXISTS (SELECT 1 FROM up WHERE id = $1)", 2, params, error);
+      g_autoptr (PGresult) res = crm_db_exec (
+          db, "team_department_cycle",
+          "WITH RECURSIVE up (id, parent_id) AS ("
+          "  SELECT id, parent_id FROM departments WHERE id = $2"
+          "  UNION"
+          "  SELECT d.id, d.parent_id FROM departments d JOIN up ON d.id = up.parent_id)"
+          " SELECT EXISTS (SELECT 1 FROM departments WHERE id = $2),"
+          "        EXISTS (SELECT 1 FROM up WHERE id = $1)",
+          2, params, error);
       if (res == NULL)
         return NULL;
       if (!crm_db_get_bool (res, 0, 0))
         {
           g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "parent_id",
-                                                         _("No such department")));
+                                                         _ ("No such department")));
           return NULL;
         }
       if (crm_db_get_bool (res, 0, 1))
         {
-          g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "parent_id",
-                             _("A department cannot move below itself or one of its sub-departments")));
+          g_propagate_error (
+              error,
+              crm_error_new_field (
+                  CRM_ERROR_INVALID_FIELD, "parent_id",
+                  _ ("A department cannot move below itself or one of its sub-departments")));
           return NULL;
         }
     }
   if (has_leader && leader != 0)
     {
       const char *params[] = { sleader };
-      g_autoptr(PGresult) res =
-        crm_db_exec (db, "team_user_exists", "SELECT 1 FROM users WHERE id = $1",
-                     1, params, error);
+      g_autoptr (PGresult) res = crm_db_exec (
+          db, "team_user_exists", "SELECT 1 FROM users WHERE id = $1", 1, params, error);
       if (res == NULL)
         return NULL;
       if (PQntuples (res) != 1)
         {
           g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "leader_id",
-                                                         _("No such user")));
+                                                         _ ("No such user")));
           return NULL;
         }
     }
   trimmed = has_name ? g_strstrip (g_strdup (name)) : NULL;
   ssort = crm_db_int64_to_string (sort);
   {
-    const char *params[] = { sid, trimmed, has_parent ? "t" : "f", sparent,
-                             has_kind ? kind : NULL, has_leader ? "t" : "f", sleader,
-                             has_branch ? branch : NULL, has_sort ? ssort : NULL };
-    g_autoptr(PGresult) check = NULL;
-    g_autoptr(PGresult) res = NULL;
+    const char *params[] = { sid,
+                             trimmed,
+                             has_parent ? "t" : "f",
+                             sparent,
+                             has_kind ? kind : NULL,
+                             has_leader ? "t" : "f",
+                             sleader,
+                             has_branch ? branch : NULL,
+                             has_sort ? ssort : NULL };
+    g_autoptr (PGresult) check = NULL;
+    g_autoptr (PGresult) res = NULL;
 
     check = crm_db_exec (db, "team_department_name_taken",
                          "SELECT EXISTS (SELECT 1 FROM departments o, departments d"
@@ -140,8 +150,9 @@ crm_department_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
       return NULL;
     if (crm_db_get_bool (check, 0, 0))
       {
-        g_propagate_error (error, crm_error_new_field (CRM_ERROR_DUPLICATE, "name",
-                           _("A department with this name already exists here")));
+        g_propagate_error (
+            error, crm_error_new_field (CRM_ERROR_DUPLICATE, "name",
+                                        _ ("A department with this name already exists here")));
         return NULL;
       }
     res = crm_db_exec (db, "team_department_update",
@@ -150,14 +161,14 @@ crm_department_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
                        " kind = coalesce ($5, kind),"
                        " leader_id = CASE WHEN $6::boolean THEN $7::bigint ELSE leader_id END,"
                        " branch = coalesce ($8, branch), sort = coalesce ($9::integer, sort)"
-                       " WHERE id = $1", 9, params, error);
+                       " WHERE id = $1",
+                       9, params, error);
     if (res == NULL)
       return NULL;
   }
   after = crm_admin_snapshot (db, "team_department_snapshot", DEPARTMENT_SNAPSHOT, id,
-                              _("No such department"), error);
-  if (after == NULL ||
-      !crm_db_audit (db, ctx, "update", "department", id, before, after, error))
+                              _ ("No such department"), error);
+  if (after == NULL || !crm_db_audit (db, ctx, "update", "department", id, before, after, error))
     return NULL;
   return g_variant_new ("()");
 }
@@ -165,16 +176,16 @@ crm_department_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
 GVariant *
 crm_department_delete (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  const char *key;
-  gint64 id;
+  const char      *key;
+  gint64           id;
   g_autofree char *sid = NULL;
   g_autofree char *before = NULL;
-  g_autoptr(PGresult) check = NULL;
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr (PGresult) check = NULL;
+  g_autoptr (PGresult) res = NULL;
 
   g_variant_get (request, "(&sx)", &key, &id);
   before = crm_admin_snapshot (db, "team_department_snapshot", DEPARTMENT_SNAPSHOT, id,
-                               _("No such department"), error);
+                               _ ("No such department"), error);
   if (before == NULL)
     return NULL;
   sid = crm_db_int64_to_string (id);
@@ -188,14 +199,15 @@ crm_department_delete (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
       return NULL;
     if (crm_db_get_bool (check, 0, 0) || crm_db_get_bool (check, 0, 1))
       {
-        g_set_error_literal (error, CRM_ERROR, CRM_ERROR_CONFLICT,
-                             crm_db_get_bool (check, 0, 0)
-                               ? _("This department still has people; move them first")
-                               : _("This department still has sub-departments; move or delete them first"));
+        g_set_error_literal (
+            error, CRM_ERROR, CRM_ERROR_CONFLICT,
+            crm_db_get_bool (check, 0, 0)
+                ? _ ("This department still has people; move them first")
+                : _ ("This department still has sub-departments; move or delete them first"));
         return NULL;
       }
-    res = crm_db_exec (db, "team_department_delete", "DELETE FROM departments WHERE id = $1",
-                       1, params, error);
+    res = crm_db_exec (db, "team_department_delete", "DELETE FROM departments WHERE id = $1", 1,
+                       params, error);
     if (res == NULL)
       return NULL;
   }
