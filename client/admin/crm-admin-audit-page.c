@@ -127,6 +127,25 @@ node_text (JsonNode *node)
     return g_strdup ("—");
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     return g_strdup (json_node_get_string (node));
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return g_strdup (json_node_get_boolean (node) ? _("Yes") : _("No"));
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      g_autoptr(GString) text = g_string_new (NULL);
+      guint n = json_array_get_length (array);
+
+      /* Lists (roles, permissions, choices) read as "甲、乙". */
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *item = node_text (json_array_get_element (array, i));
+
+          if (i > 0)
+            g_string_append (text, "、");
+          g_string_append (text, item);
+        }
+      return n ? g_string_free (g_steal_pointer (&text), FALSE) : g_strdup ("—");
+    }
   return json_to_string (node, FALSE);
 }
 

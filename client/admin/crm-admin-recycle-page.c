@@ -43,8 +43,8 @@ update_actions (CrmAdminRecyclePage *self)
 {
   gboolean selected = crm_admin_selection_get (self->selection) != NULL;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "recycle.restore", selected && self->busy == 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "recycle.purge", selected && self->busy == 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "recycle.restore", selected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "recycle.purge", selected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "recycle.more", self->next > 0 && self->busy == 0);
 }
 

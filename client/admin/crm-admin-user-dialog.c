@@ -28,6 +28,7 @@ struct _CrmAdminUserDialog
   GtkDropDown    *leader;
   GArray         *leader_ids;
   GtkDropDown    *status;
+  GtkCheckButton *device_binding;
   GHashTable     *role_checks;   /* role name → GtkCheckButton */
   GHashTable     *overrides;     /* permission → GtkDropDown */
   GtkLabel       *error_label;
@@ -227,6 +228,10 @@ save_activated (GtkWidget  *widget,
       g_variant_dict_insert (&fields, "grants", "^as", grants);
     if (!strv_same_set (denials, old_denials))
       g_variant_dict_insert (&fields, "denials", "^as", denials);
+    if (gtk_check_button_get_active (self->device_binding) !=
+        crm_admin_record_get_boolean (self->user, "device_binding"))
+      g_variant_dict_insert (&fields, "device_binding", "b",
+                             gtk_check_button_get_active (self->device_binding));
   }
   show_error (self, NULL);
   self->busy = TRUE;
@@ -429,6 +434,11 @@ crm_admin_user_dialog_new (GtkWindow      *parent,
   grid_row (grid, row++, _("_Branch"), GTK_WIDGET (self->branch));
   self->status = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (status_labels));
   grid_row (grid, row++, _("_Status"), GTK_WIDGET (self->status));
+  self->device_binding = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("Sign in only from _approved devices")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->device_binding),
+                               _("A new client installation is enrolled at its first sign-in and "
+                                 "works once an administrator approves it on the Devices tab."));
+  grid_row (grid, row++, "", GTK_WIDGET (self->device_binding));
 
   title = gtk_label_new (_("Roles"));
   gtk_label_set_xalign (GTK_LABEL (title), 0);
@@ -487,6 +497,8 @@ crm_admin_user_dialog_new (GtkWindow      *parent,
       gtk_grid_attach (perm_grid, dropdown, 1, row++, 1, 1);
     }
 
+  /* user.create takes no binding: it is set when editing. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->device_binding), user != NULL);
   if (user)
     {
       const char *status = crm_admin_record_get_string (user, "status");
@@ -494,6 +506,8 @@ crm_admin_user_dialog_new (GtkWindow      *parent,
       gtk_editable_set_text (GTK_EDITABLE (self->login), crm_admin_record_get_string (user, "login"));
       gtk_widget_set_sensitive (GTK_WIDGET (self->login), FALSE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->password), FALSE);
+      gtk_check_button_set_active (self->device_binding,
+                                   crm_admin_record_get_boolean (user, "device_binding"));
       gtk_editable_set_text (GTK_EDITABLE (self->display_name),
                              crm_admin_record_get_string (user, "display_name"));
       gtk_editable_set_text (GTK_EDITABLE (self->branch), crm_admin_record_get_string (user, "branch"));

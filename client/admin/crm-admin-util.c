@@ -100,6 +100,8 @@ crm_admin_column_add (GtkColumnView      *view,
   gtk_column_view_column_set_sorter (column, sorter);
   g_object_unref (sorter);
   gtk_column_view_column_set_resizable (column, TRUE);
+  /* The admin tables are few columns wide: share the window's width. */
+  gtk_column_view_column_set_expand (column, TRUE);
   gtk_column_view_append_column (view, column);
   g_object_unref (column);
   return column;
