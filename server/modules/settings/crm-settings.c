@@ -245,7 +245,7 @@ crm_choice_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
                                  " jsonb_build_object ('label', $2::text)::text",
                                  2, jp, error);
               if (js == NULL
-                  || !crm_db_audit (db, ctx, "rename", "choice", id, crm_db_get_string (js, 0, 0),
+                  || !crm_db_audit (db, ctx, "update", "choice", id, crm_db_get_string (js, 0, 0),
                                     crm_db_get_string (js, 0, 1), error))
                 return NULL;
             }
@@ -474,7 +474,7 @@ crm_numbering_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
         6, params, error);
   }
   if (res == NULL
-      || !crm_db_audit (db, ctx, "update", "numbering_rule", 0,
+      || !crm_db_audit (db, ctx, "update", "numbering", 0,
                         PQgetisnull (res, 0, 0) ? NULL : crm_db_get_string (res, 0, 0),
                         crm_db_get_string (res, 0, 1), error))
     return NULL;

@@ -468,7 +468,7 @@ crm_session_revoke (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
   user_id = crm_db_get_int64 (res, 0, 0);
   if (!crm_admin_user_in_scope (db, ctx, "user.manage", user_id, error)
       || !crm_admin_revoke_sessions (db, user_id, session_id, "revoked", error)
-      || !crm_db_audit (db, ctx, "revoke_session", "user", user_id, NULL, NULL, error))
+      || !crm_db_audit (db, ctx, "revoke", "session", user_id, NULL, NULL, error))
     return NULL;
   return g_variant_new ("()");
 }
@@ -540,7 +540,7 @@ crm_device_approve (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
     }
   user_id = crm_db_get_int64 (res, 0, 0);
   if (!crm_admin_user_in_scope (db, ctx, "user.manage", user_id, error)
-      || !crm_db_audit (db, ctx, approved ? "approve_device" : "revoke_device", "device", id, NULL,
+      || !crm_db_audit (db, ctx, approved ? "approve" : "update", "device", id, NULL,
                         NULL, error))
     return NULL;
   return g_variant_new ("()");
