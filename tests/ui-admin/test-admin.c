@@ -862,6 +862,87 @@ test_recycle_restore_purge (void)
   g_assert_nonnull (error);
 }
 
+typedef struct {
+  gboolean done;
+  gboolean ok;
+  GError  *error;
+} SignIn;
+
+static void
+on_session_signed_in (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      data)
+{
+  SignIn *sign_in = data;
+
+  sign_in->ok = crm_session_sign_in_finish (CRM_SESSION (source), result, &sign_in->error);
+  sign_in->done = TRUE;
+}
+
+static gboolean
+sign_in_done (gpointer data)
+{
+  return ((SignIn *) data)->done;
+}
+
+static gboolean
+session_allowed (gpointer data)
+{
+  return crm_admin_window_session_allowed (data);
+}
+
+static gboolean
+session_not_allowed (gpointer data)
+{
+  return !crm_admin_window_session_allowed (data);
+}
+
+static void
+grant_audit (gboolean granted)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *key = crm_new_idempotency_key ();
+  const char *grants[] = { "audit.view", NULL };
+  const char *none[] = { NULL };
+  GVariantDict fields;
+
+  g_variant_dict_init (&fields, NULL);
+  g_variant_dict_insert (&fields, "grants", "^as", granted ? grants : none);
+  reply = crm_connection_call_sync (admin_conn, CRM_MSG_USER_UPDATE,
+                                    g_variant_new ("(sx@a{sv})", key, user_id,
+                                                   g_variant_dict_end (&fields)),
+                                    NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* The client's own CrmSession (what decides whether the menu offers the
+ * console) follows a grant made elsewhere, without signing in again. */
+static void
+test_session_follows_grant (void)
+{
+  g_autofree char *trust_path = g_build_filename (tmp_dir, "second-trust.txt", NULL);
+  g_autoptr(CrmTrustStore) trust = crm_trust_store_new (trust_path);
+  g_autoptr(CrmSession) session = crm_session_new (trust, "zh_CN");
+  g_autofree char *address = g_strdup_printf ("localhost:%u", crm_test_server_get_port (server));
+  SignIn sign_in = { 0, };
+
+  crm_session_sign_in_async (session, address, LOGIN, temporary_password, TRUE, NULL,
+                             on_session_signed_in, &sign_in);
+  g_assert_true (wait_for (sign_in_done, &sign_in, WAIT_S));
+  g_assert_no_error (sign_in.error);
+  g_assert_true (sign_in.ok);
+  g_assert_false (crm_admin_window_session_allowed (session));
+
+  grant_audit (TRUE);
+  g_assert_true (wait_for (session_allowed, session, WAIT_S));
+  g_assert_true (crm_session_has_permission (session, "audit.view"));
+
+  grant_audit (FALSE);
+  g_assert_true (wait_for (session_not_allowed, session, WAIT_S));
+  crm_session_sign_out (session);
+}
+
 /* ---- setup -------------------------------------------------------------- */
 
 static void
@@ -933,6 +1014,7 @@ main (int   argc,
   g_test_add_func ("/ui/admin/accounts/reset-password", test_reset_password);
   g_test_add_func ("/ui/admin/accounts/force-sign-out", test_sessions_and_force_sign_out);
   g_test_add_func ("/ui/admin/roles/matrix-live", test_role_matrix_live);
+  g_test_add_func ("/ui/admin/session/follows-grant", test_session_follows_grant);
   g_test_add_func ("/ui/admin/settings/numbering-preview", test_numbering_preview);
   g_test_add_func ("/ui/admin/settings/rename-choice", test_rename_choice);
   g_test_add_func ("/ui/admin/audit/diff", test_audit_diff);
