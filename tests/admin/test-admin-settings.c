@@ -360,6 +360,49 @@ test_custom_fields (void)
         CRM_ERROR_INVALID_FIELD));
   }
 
+  /* Import takes custom fields too, all or nothing. */
+  {
+    GVariant *good = dict_new ("name", g_variant_new_string ("导入自定义有限公司"),
+                               "cf.level", g_variant_new_string ("铜牌"),
+                               "cf.budget", g_variant_new_string ("88.80"), NULL);
+    GVariant *bad = dict_new ("name", g_variant_new_string ("导入错误有限公司"),
+                              "cf.level", g_variant_new_string ("铜牌"),
+                              "cf.budget", g_variant_new_string ("很多"), NULL);
+    GVariant *rows[] = { g_variant_ref_sink (good), g_variant_ref_sink (bad) };
+    g_autoptr (GVariant) reply = NULL;
+    g_autoptr (GVariant) errors = NULL;
+    g_autoptr (GVariant) count = NULL;
+    gint64 inserted = -1, n = 0;
+    guint32 row_index = 99;
+    const char *field = NULL;
+
+    g_free (key);
+    key = admin_key ();
+    reply = admin_call (admin, CRM_MSG_CUSTOMER_IMPORT,
+                        g_variant_new ("(s@aa{sv})", key,
+                                       g_variant_new_array (G_VARIANT_TYPE_VARDICT, rows, 2)));
+    g_variant_get (reply, "(x@a(uss))", &inserted, &errors);
+    g_assert_cmpint (inserted, ==, 0);
+    g_assert_cmpuint (g_variant_n_children (errors), ==, 1);
+    g_variant_get_child (errors, 0, "(u&s&s)", &row_index, &field, NULL);
+    g_assert_cmpuint (row_index, ==, 1);
+    g_assert_cmpstr (field, ==, "cf.budget");
+    g_clear_pointer (&reply, g_variant_unref);
+    g_free (key);
+    key = admin_key ();
+    reply = admin_call (admin, CRM_MSG_CUSTOMER_IMPORT,
+                        g_variant_new ("(s@aa{sv})", key,
+                                       g_variant_new_array (G_VARIANT_TYPE_VARDICT, rows, 1)));
+    g_variant_get (reply, "(x@a(uss))", &inserted, NULL);
+    g_assert_cmpint (inserted, ==, 1);
+    count = admin_call (admin, CRM_MSG_CUSTOMER_COUNT,
+                        g_variant_new ("(@a{sv})", dict_new ("cf.budget", g_variant_new_int64 (8880), NULL)));
+    g_variant_get (count, "(xb)", &n, NULL);
+    g_assert_cmpint (n, ==, 1);
+    g_variant_unref (rows[0]);
+    g_variant_unref (rows[1]);
+  }
+
   /* Renamed: the label changes, values stay. */
   save_field (admin,
               dict_new ("id", g_variant_new_int64 (level), "label",
