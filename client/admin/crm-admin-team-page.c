@@ -36,6 +36,9 @@ struct _CrmAdminTeamPage
   GtkDropDown        *parent_dropdown;
   GArray             *parent_ids;     /* dropdown position → department id */
   GtkDropDown        *kind_dropdown;
+  GtkDropDown        *leader_dropdown;
+  GArray             *leader_ids;     /* dropdown position → user id */
+  GtkEntry           *branch_entry;
 };
 
 static void crm_admin_team_page_iface_init (CrmAdminPageInterface *iface);
@@ -119,6 +122,7 @@ add_parent_choices (CrmAdminTeamPage *self,
 }
 
 static void update_people (CrmAdminTeamPage *self);
+static void select_leader (CrmAdminTeamPage *self, gint64 leader_id);
 
 static void
 rebuild_tree (CrmAdminTeamPage *self,
@@ -248,6 +252,9 @@ update_people (CrmAdminTeamPage *self)
       crm_admin_team_page_set_parent (self, parent);
       gtk_drop_down_set_selected (self->kind_dropdown,
                                   g_str_equal (crm_admin_record_get_string (department, "kind"), "group"));
+      select_leader (self, crm_admin_record_get_int (department, "leader_id"));
+      gtk_editable_set_text (GTK_EDITABLE (self->branch_entry),
+                             crm_admin_record_get_string (department, "branch"));
     }
   else
     gtk_label_set_text (self->people_title, _("Select a department to see its people"));
@@ -303,6 +310,49 @@ set_busy (CrmAdminTeamPage *self,
 }
 
 static void
+select_leader (CrmAdminTeamPage *self,
+               gint64            leader_id)
+{
+  for (guint i = 0; i < self->leader_ids->len; i++)
+    if (g_array_index (self->leader_ids, gint64, i) == leader_id)
+      {
+        gtk_drop_down_set_selected (self->leader_dropdown, i);
+        return;
+      }
+  gtk_drop_down_set_selected (self->leader_dropdown, 0);
+}
+
+static gint64
+chosen_leader (CrmAdminTeamPage *self)
+{
+  guint pos = gtk_drop_down_get_selected (self->leader_dropdown);
+
+  return pos < self->leader_ids->len ? g_array_index (self->leader_ids, gint64, pos) : 0;
+}
+
+static void
+rebuild_leader_choices (CrmAdminTeamPage *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  gint64 keep = chosen_leader (self), zero = 0;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->users));
+
+  g_array_set_size (self->leader_ids, 0);
+  gtk_string_list_append (names, _("(None)"));
+  g_array_append_val (self->leader_ids, zero);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CrmAdminRecord) user = g_list_model_get_item (G_LIST_MODEL (self->users), i);
+      gint64 id = crm_admin_record_get_id (user);
+
+      gtk_string_list_append (names, crm_admin_record_get_string (user, "display_name"));
+      g_array_append_val (self->leader_ids, id);
+    }
+  gtk_drop_down_set_model (self->leader_dropdown, G_LIST_MODEL (names));
+  select_leader (self, keep);
+}
+
+static void
 on_users_loaded (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -334,6 +384,7 @@ on_users_loaded (GObject      *source,
     for (guint i = 0; i < m; i++)
       g_object_unref (items[i]);
   }
+  rebuild_leader_choices (self);
   update_people (self);
 }
 
@@ -485,16 +536,31 @@ on_created (GObject      *source,
       return;
     }
   g_variant_get (reply, "(x)", &id);
-  if (g_str_equal (chosen_kind (self), "group"))
-    {
-      g_autofree char *key = crm_new_idempotency_key ();
+  {
+    g_autofree char *branch = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->branch_entry))));
+    GVariantDict fields;
 
-      set_busy (self, TRUE);
-      crm_session_call_async (self->session, CRM_MSG_DEPARTMENT_UPDATE,
-                              g_variant_new_parsed ("(%s, %x, {'kind': <'group'>})", key, id),
-                              self->cancellable, on_changed, self);
-      return;
-    }
+    /* department.create takes a name and a parent; the rest follows. */
+    g_variant_dict_init (&fields, NULL);
+    if (g_str_equal (chosen_kind (self), "group"))
+      g_variant_dict_insert (&fields, "kind", "s", "group");
+    if (chosen_leader (self) != 0)
+      g_variant_dict_insert (&fields, "leader_id", "x", chosen_leader (self));
+    if (*branch)
+      g_variant_dict_insert (&fields, "branch", "s", branch);
+    if (g_variant_dict_contains (&fields, "kind") || g_variant_dict_contains (&fields, "leader_id") ||
+        g_variant_dict_contains (&fields, "branch"))
+      {
+        g_autofree char *key = crm_new_idempotency_key ();
+
+        set_busy (self, TRUE);
+        crm_session_call_async (self->session, CRM_MSG_DEPARTMENT_UPDATE,
+                                g_variant_new ("(sx@a{sv})", key, id, g_variant_dict_end (&fields)),
+                                self->cancellable, on_changed, self);
+        return;
+      }
+    g_variant_dict_clear (&fields);
+  }
   crm_admin_report_notice (GTK_WIDGET (self), _("Department created."));
   team_reload (CRM_ADMIN_PAGE (self));
 }
@@ -561,6 +627,14 @@ save_activated (GtkWidget  *widget,
       !(g_str_equal (chosen_kind (self), "department") &&
         *crm_admin_record_get_string (department, "kind") == '\0'))
     g_variant_dict_insert (&fields, "kind", "s", chosen_kind (self));
+  if (chosen_leader (self) != crm_admin_record_get_int (department, "leader_id"))
+    g_variant_dict_insert (&fields, "leader_id", "x", chosen_leader (self));
+  {
+    g_autofree char *branch = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->branch_entry))));
+
+    if (!g_str_equal (branch, crm_admin_record_get_string (department, "branch")))
+      g_variant_dict_insert (&fields, "branch", "s", branch);
+  }
   set_busy (self, TRUE);
   crm_session_call_async (self->session, CRM_MSG_DEPARTMENT_UPDATE,
                           g_variant_new ("(sx@a{sv})", key, crm_admin_record_get_id (department),
@@ -642,6 +716,7 @@ crm_admin_team_page_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_pointer (&self->children, g_hash_table_unref);
   g_clear_pointer (&self->parent_ids, g_array_unref);
+  g_clear_pointer (&self->leader_ids, g_array_unref);
 
   G_OBJECT_CLASS (crm_admin_team_page_parent_class)->dispose (object);
 }
@@ -673,6 +748,7 @@ crm_admin_team_page_init (CrmAdminTeamPage *self)
   self->roles = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
   self->children = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   self->parent_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
+  self->leader_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
 
   paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
   gtk_widget_set_hexpand (paned, TRUE);
@@ -707,6 +783,11 @@ crm_admin_team_page_init (CrmAdminTeamPage *self)
   gtk_box_append (GTK_BOX (left), labelled (_("_Parent"), GTK_WIDGET (self->parent_dropdown)));
   self->kind_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (kinds));
   gtk_box_append (GTK_BOX (left), labelled (_("_Kind"), GTK_WIDGET (self->kind_dropdown)));
+  self->leader_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
+  gtk_box_append (GTK_BOX (left), labelled (_("_Head"), GTK_WIDGET (self->leader_dropdown)));
+  self->branch_entry = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_max_length (self->branch_entry, 100);
+  gtk_box_append (GTK_BOX (left), labelled (_("_Branch"), GTK_WIDGET (self->branch_entry)));
 
   buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_box_append (GTK_BOX (buttons), action_button (_("_Add"), "team.add"));
@@ -830,4 +911,17 @@ guint
 crm_admin_team_page_get_n_people (CrmAdminTeamPage *self)
 {
   return g_list_model_get_n_items (G_LIST_MODEL (self->people));
+}
+
+void
+crm_admin_team_page_set_group (CrmAdminTeamPage *self,
+                               gboolean          group)
+{
+  gtk_drop_down_set_selected (self->kind_dropdown, group ? 1 : 0);
+}
+
+GtkEditable *
+crm_admin_team_page_get_branch_entry (CrmAdminTeamPage *self)
+{
+  return GTK_EDITABLE (self->branch_entry);
 }

@@ -32,3 +32,10 @@ gboolean     crm_admin_team_page_set_parent       (CrmAdminTeamPage *self,
 guint        crm_admin_team_page_get_n_people     (CrmAdminTeamPage *self);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* Chooses "group" (TRUE) or "department" for "add" and "save". */
+void         crm_admin_team_page_set_group        (CrmAdminTeamPage *self,
+                                                   gboolean          group);
+GtkEditable *crm_admin_team_page_get_branch_entry (CrmAdminTeamPage *self);
+G_END_DECLS

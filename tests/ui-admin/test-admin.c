@@ -317,6 +317,8 @@ test_create_department (void)
   g_assert_true (crm_admin_team_page_select (team, department_id));
   type_text (crm_admin_team_page_get_name_entry (team), GROUP);
   g_assert_true (crm_admin_team_page_set_parent (team, department_id));
+  crm_admin_team_page_set_group (team, TRUE);
+  type_text (crm_admin_team_page_get_branch_entry (team), "上海分公司");
   gtk_widget_activate_action (GTK_WIDGET (team), "team.add", NULL);
   wait.name = GROUP;
   g_assert_true (wait_for (department_listed, &wait, WAIT_S));
@@ -330,6 +332,14 @@ test_create_department (void)
   group_row = find_row (rows, "name", GROUP);
   g_assert_nonnull (group_row);
   g_assert_cmpint (row_int (group_row, "parent_id"), ==, department_id);
+  {
+    const char *kind = NULL, *branch = NULL;
+
+    g_assert_true (g_variant_lookup (group_row, "kind", "&s", &kind));
+    g_assert_cmpstr (kind, ==, "group");
+    g_assert_true (g_variant_lookup (group_row, "branch", "&s", &branch));
+    g_assert_cmpstr (branch, ==, "上海分公司");
+  }
   g_assert_true (crm_admin_team_page_select (team, group_id));
   screenshot (GTK_WIDGET (console ()), "department-created");
 }
