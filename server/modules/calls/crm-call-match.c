@@ -71,13 +71,18 @@ crm_calls_match_customer (CrmDb        *db,
     g_autofree char *limit = g_strdup_printf ("%d", MAX_CANDIDATES);
     const char *params[] = { tail, owners, limit };
 
+    /* The tails first, always: with the LIMIT and no statistics yet (a
+     * fresh bulk load) the planner would rather walk every customer in
+     * updated_at order looking for the tail. */
     res = crm_db_exec (db, "calls_match_candidates",
-                       "SELECT c.id, c.name, c.phones, c.owner_id, u.display_name,"
+                       "WITH cand AS MATERIALIZED ("
+                       "  SELECT customer_id FROM customer_phone_tails WHERE tail = $1 LIMIT 1000)"
+                       " SELECT c.id, c.name, c.phones, c.owner_id, u.display_name,"
                        " ($2::bigint[] IS NULL OR c.owner_id = ANY ($2::bigint[])) AS in_scope"
-                       " FROM customer_phone_tails t"
-                       " JOIN customers c ON c.id = t.customer_id"
+                       " FROM cand"
+                       " JOIN customers c ON c.id = cand.customer_id"
                        " JOIN users u ON u.id = c.owner_id"
-                       " WHERE t.tail = $1 AND c.deleted_at IS NULL"
+                       " WHERE c.deleted_at IS NULL"
                        " ORDER BY in_scope DESC, c.updated_at DESC, c.id DESC LIMIT $3::int",
                        3, params, error);
   }
