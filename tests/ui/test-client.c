@@ -245,6 +245,33 @@ test_sign_in (void)
   screenshot (GTK_WIDGET (main_window ()), "main-window");
 }
 
+static gboolean
+window_visible (gpointer data)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (data)) && gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static void
+test_shortcuts_window (void)
+{
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (main_window ()));
+  const char * const *accels = NULL;
+  g_auto(GStrv) save = NULL;
+
+  /* Every common command has its shortcut, and Ctrl+? lists them. */
+  save = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.save");
+  g_assert_cmpstr (save[0], ==, "<Control>s");
+  accels = (const char * const *) gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.refresh");
+  g_assert_cmpstr (accels[0], ==, "F5");
+  g_strfreev ((char **) accels);
+
+  g_assert_nonnull (overlay);
+  gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.show-help-overlay", NULL);
+  g_assert_true (wait_for (window_visible, overlay, WAIT_S));
+  screenshot (GTK_WIDGET (overlay), "shortcuts");
+  gtk_widget_set_visible (GTK_WIDGET (overlay), FALSE);
+}
+
 typedef struct {
   const char *name;
 } SearchWait;
@@ -797,6 +824,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/client/sign-in/wrong-password", test_sign_in_wrong_password);
   g_test_add_func ("/ui/client/sign-in/right-password", test_sign_in);
+  g_test_add_func ("/ui/client/sign-in/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/ui/client/customer/search-initials", test_search_initials);
   g_test_add_func ("/ui/client/customer/open", test_open_customer);
   g_test_add_func ("/ui/client/customer/edit-save", test_edit_and_save);
