@@ -29,6 +29,7 @@ static const struct { const char *code; const char *label; } entities[] = {
   { "setting", N_("Global switch") },
   { "call", N_("Call") },
   { "blacklist", N_("Blacklist entry") },
+  { "call_settings", N_("Call settings") },
 };
 
 static const struct { const char *code; const char *label; } actions[] = {
@@ -46,6 +47,10 @@ static const struct { const char *code; const char *label; } actions[] = {
   { "approve", NC_("audit action", "Approved") },
   { "retire", NC_("audit action", "Retired") },
   { "login", NC_("audit action", "Signed in") },
+  { "rename", NC_("audit action", "Renamed") },
+  { "import", NC_("audit action", "Imported") },
+  { "change_password", NC_("audit action", "Changed own password") },
+  { "delete_recording", NC_("audit action", "Deleted recording") },
 };
 
 const char *

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "crm-admin-util.h"
+#include "crm-collate.h"
 #include "crm-admin-window.h"
 
 typedef struct {
@@ -72,7 +73,8 @@ compare_cells (gconstpointer a,
   g_autofree char *ta = column_text (data, CRM_ADMIN_RECORD ((gpointer) a));
   g_autofree char *tb = column_text (data, CRM_ADMIN_RECORD ((gpointer) b));
 
-  return g_utf8_collate (ta, tb);
+  /* Names sort by pinyin, as the server's lists do. */
+  return crm_collate_compare (ta, tb);
 }
 
 GtkColumnViewColumn *
