@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <signal.h>
+#include <string.h>
 
 #include "crm-application.h"
 #include "crm-customer-list-view.h"
@@ -724,6 +725,51 @@ test_list_paging_and_sort (void)
   screenshot (GTK_WIDGET (main_window ()), "sorted-by-code");
 }
 
+static gboolean
+signed_out (gpointer data)
+{
+  return main_window () == NULL && sign_in_window () != NULL;
+}
+
+static void
+test_certificate_changed (void)
+{
+  CrmSession *session = crm_application_get_session (app);
+  CrmTrustStore *trust = crm_session_get_trust_store (session);
+  g_autofree char *host_port = g_strdup (crm_session_get_address (session));
+  g_autofree char *real = g_strdup (crm_trust_store_lookup (trust, host_port));
+  const char *forged = "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:"
+                       "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff";
+  g_autoptr(GError) error = NULL;
+  CrmSignInWindow *window;
+  const char *text;
+
+  g_assert_nonnull (real);
+  gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.sign-out", NULL);
+  g_assert_true (wait_for (signed_out, NULL, WAIT_S));
+  window = sign_in_window ();
+
+  /* The pinned fingerprint no longer matches what the server presents:
+   * the user is warned, with both fingerprints, and nothing is sent. */
+  g_assert_true (crm_trust_store_remember (trust, host_port, forged, &error));
+  g_assert_no_error (error);
+  type_text (crm_sign_in_window_get_password_entry (window), crm_test_server_get_admin_password (server));
+  gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.submit", NULL);
+  g_assert_true (wait_for (sign_in_settled, NULL, WAIT_S));
+  g_assert_null (main_window ());
+  g_assert_true (crm_sign_in_window_is_asking_trust (window));
+  text = crm_sign_in_window_get_error_text (window);
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, host_port));
+  screenshot (GTK_WIDGET (window), "certificate-changed");
+
+  /* The administrator confirms the new certificate. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.trust", NULL);
+  g_assert_true (wait_for (sign_in_settled, NULL, WAIT_S));
+  g_assert_nonnull (main_window ());
+  g_assert_cmpstr (crm_trust_store_lookup (trust, host_port), ==, real);
+}
+
 /* ---- setup -------------------------------------------------------------- */
 
 static void
@@ -834,6 +880,7 @@ main (int   argc,
   g_test_add_func ("/ui/client/customer/push-refreshes-page", test_push_refreshes_page);
   g_test_add_func ("/ui/client/customer/filters", test_filters);
   g_test_add_func ("/ui/client/session/reconnect-keeps-form", test_reconnect_keeps_form);
+  g_test_add_func ("/ui/client/session/certificate-changed", test_certificate_changed);
   g_test_add_func ("/ui/client/customer/list-paging-sort", test_list_paging_and_sort);
 
   status = g_test_run ();
