@@ -953,6 +953,113 @@ test_session_follows_grant (void)
   crm_session_sign_out (session);
 }
 
+static gboolean
+department_gone (gpointer data)
+{
+  return console_idle (NULL) && crm_admin_team_page_find (page ("team"), data) == 0;
+}
+
+static gboolean
+error_shown (gpointer data)
+{
+  return console_idle (NULL) && crm_admin_window_message_is_error (console ());
+}
+
+static void
+test_move_and_delete_department (void)
+{
+  CrmAdminTeamPage *team = page ("team");
+  NameWait wait = { "临时项目部" };
+  g_autoptr(GVariant) rows = NULL;
+  g_autoptr(GVariant) row = NULL;
+  gint64 temp_id;
+
+  crm_admin_window_show_page (console (), "team");
+  wait_idle ();
+
+  /* Move: the group goes to the top level and back. */
+  g_assert_true (crm_admin_team_page_select (team, group_id));
+  g_assert_true (crm_admin_team_page_set_parent (team, 0));
+  gtk_widget_activate_action (GTK_WIDGET (team), "team.save", NULL);
+  wait_idle ();
+  assert_no_error_banner ();
+  rows = server_list (CRM_MSG_DEPARTMENT_LIST);
+  row = find_row (rows, "name", GROUP_RENAMED);
+  g_assert_cmpint (row_int (row, "parent_id"), ==, 0);
+  g_clear_pointer (&row, g_variant_unref);
+  g_clear_pointer (&rows, g_variant_unref);
+  g_assert_true (crm_admin_team_page_select (team, group_id));
+  g_assert_true (crm_admin_team_page_set_parent (team, department_id));
+  gtk_widget_activate_action (GTK_WIDGET (team), "team.save", NULL);
+  wait_idle ();
+  assert_no_error_banner ();
+  rows = server_list (CRM_MSG_DEPARTMENT_LIST);
+  row = find_row (rows, "name", GROUP_RENAMED);
+  g_assert_cmpint (row_int (row, "parent_id"), ==, department_id);
+
+  /* A department cannot move inside itself. */
+  g_assert_true (crm_admin_team_page_select (team, department_id));
+  g_assert_true (crm_admin_team_page_set_parent (team, department_id));
+  gtk_widget_activate_action (GTK_WIDGET (team), "team.save", NULL);
+  g_assert_true (crm_admin_window_message_is_error (console ()));
+  gtk_widget_activate_action (GTK_WIDGET (console ()), "admin.dismiss", NULL);
+
+  /* Deleting a group with people in it is refused with the server's reason. */
+  g_assert_true (crm_admin_team_page_select (team, group_id));
+  gtk_widget_activate_action (GTK_WIDGET (team), "team.delete", NULL);
+  g_assert_true (wait_for (confirm_shown, NULL, WAIT_S));
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_dialog_response (GTK_DIALOG (crm_admin_get_confirm_dialog ()), GTK_RESPONSE_ACCEPT);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_assert_true (wait_for (error_shown, NULL, WAIT_S));
+  g_assert_cmpint (crm_admin_team_page_find (team, GROUP_RENAMED), ==, group_id);
+  screenshot (GTK_WIDGET (console ()), "delete-refused");
+  gtk_widget_activate_action (GTK_WIDGET (console ()), "admin.dismiss", NULL);
+
+  /* An empty one goes. */
+  type_text (crm_admin_team_page_get_name_entry (team), wait.name);
+  g_assert_true (crm_admin_team_page_set_parent (team, 0));
+  crm_admin_team_page_set_group (team, FALSE);
+  type_text (crm_admin_team_page_get_branch_entry (team), "");
+  gtk_widget_activate_action (GTK_WIDGET (team), "team.add", NULL);
+  g_assert_true (wait_for (department_listed, &wait, WAIT_S));
+  temp_id = crm_admin_team_page_find (team, wait.name);
+  g_assert_true (crm_admin_team_page_select (team, temp_id));
+  gtk_widget_activate_action (GTK_WIDGET (team), "team.delete", NULL);
+  g_assert_true (wait_for (confirm_shown, NULL, WAIT_S));
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_dialog_response (GTK_DIALOG (crm_admin_get_confirm_dialog ()), GTK_RESPONSE_ACCEPT);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_assert_true (wait_for (department_gone, (gpointer) wait.name, WAIT_S));
+  assert_no_error_banner ();
+}
+
+static void
+test_duplicate_login_refused (void)
+{
+  CrmAdminAccountsPage *accounts = page ("accounts");
+  CrmAdminUserDialog *dialog;
+
+  crm_admin_window_show_page (console (), "accounts");
+  wait_idle ();
+  gtk_widget_activate_action (GTK_WIDGET (accounts), "accounts.new", NULL);
+  dialog = crm_admin_accounts_page_get_dialog (accounts);
+  g_assert_nonnull (dialog);
+  type_text (crm_admin_user_dialog_get_entry (dialog, "login"), LOGIN);
+  type_text (crm_admin_user_dialog_get_entry (dialog, "display_name"), "张伟二");
+  type_text (crm_admin_user_dialog_get_entry (dialog, "password"), PASSWORD);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "user.save", NULL);
+  g_assert_true (wait_for (console_idle, NULL, WAIT_S));
+  /* The dialog stays open with the server's reason; nothing is lost. */
+  g_assert_true (crm_admin_accounts_page_get_dialog (accounts) == dialog);
+  g_assert_nonnull (crm_admin_user_dialog_get_error (dialog));
+  g_assert_cmpstr (gtk_editable_get_text (crm_admin_user_dialog_get_entry (dialog, "display_name")), ==,
+                   "张伟二");
+  screenshot (GTK_WIDGET (dialog), "duplicate-login");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "user.cancel", NULL);
+  g_assert_null (crm_admin_accounts_page_get_dialog (accounts));
+}
+
 /* ---- setup -------------------------------------------------------------- */
 
 static void
@@ -1023,6 +1130,8 @@ main (int   argc,
   g_test_add_func ("/ui/admin/accounts/deny-live", test_deny_live);
   g_test_add_func ("/ui/admin/accounts/reset-password", test_reset_password);
   g_test_add_func ("/ui/admin/accounts/force-sign-out", test_sessions_and_force_sign_out);
+  g_test_add_func ("/ui/admin/accounts/duplicate-login", test_duplicate_login_refused);
+  g_test_add_func ("/ui/admin/team-with-people/move-delete", test_move_and_delete_department);
   g_test_add_func ("/ui/admin/roles/matrix-live", test_role_matrix_live);
   g_test_add_func ("/ui/admin/session/follows-grant", test_session_follows_grant);
   g_test_add_func ("/ui/admin/settings/numbering-preview", test_numbering_preview);
