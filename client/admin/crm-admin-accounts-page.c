@@ -16,19 +16,19 @@
 
 struct _CrmAdminAccountsPage
 {
-  GtkBox              parent_instance;
+  GtkBox parent_instance;
 
-  CrmSession         *session;
-  GCancellable       *cancellable;
-  GCancellable       *detail_cancellable; /* history and sessions of one user */
-  guint               busy;
+  CrmSession   *session;
+  GCancellable *cancellable;
+  GCancellable *detail_cancellable; /* history and sessions of one user */
+  guint         busy;
 
-  GListStore         *users;
-  GListStore         *departments;
-  GListStore         *roles;
-  GListStore         *history;
-  GListStore         *sessions;
-  GListStore         *devices;
+  GListStore *users;
+  GListStore *departments;
+  GListStore *roles;
+  GListStore *history;
+  GListStore *sessions;
+  GListStore *devices;
 
   GtkColumnView      *user_view;
   GtkSingleSelection *user_selection;
@@ -37,8 +37,8 @@ struct _CrmAdminAccountsPage
   GtkNotebook        *notebook;
   GtkLabel           *detail_title;
 
-  CrmAdminUserDialog *dialog;           /* weak */
-  GtkWindow          *password_dialog;  /* weak */
+  CrmAdminUserDialog *dialog;          /* weak */
+  GtkWindow          *password_dialog; /* weak */
   char               *temporary_password;
   gboolean            reselecting;
 };
@@ -50,14 +50,13 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (CrmAdminAccountsPage, crm_admin_accounts_page, GT
                                                       crm_admin_accounts_page_iface_init))
 
 static CrmAdminRecord *
-find_record (GListModel *model,
-             gint64      id)
+find_record (GListModel *model, gint64 id)
 {
   guint n = g_list_model_get_n_items (model);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(CrmAdminRecord) record = g_list_model_get_item (model, i);
+      g_autoptr (CrmAdminRecord) record = g_list_model_get_item (model, i);
 
       if (crm_admin_record_get_id (record) == id)
         return record; /* the model keeps it alive */
@@ -66,17 +65,16 @@ find_record (GListModel *model,
 }
 
 static void
-replace_all (GListStore *store,
-             GVariant   *rows)
+replace_all (GListStore *store, GVariant *rows)
 {
-  g_autoptr(GListStore) fresh = crm_admin_records_from_variant (rows);
+  g_autoptr (GListStore) fresh = crm_admin_records_from_variant (rows);
   guint m = g_list_model_get_n_items (G_LIST_MODEL (fresh));
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < m; i++)
     g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (fresh), i));
-  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)),
-                       items->pdata, items->len);
+  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), items->pdata,
+                       items->len);
 }
 
 static CrmAdminRecord *
@@ -86,8 +84,7 @@ selected_user (CrmAdminAccountsPage *self)
 }
 
 static void
-set_busy (CrmAdminAccountsPage *self,
-          gboolean              busy)
+set_busy (CrmAdminAccountsPage *self, gboolean busy)
 {
   if (busy)
     self->busy++;
@@ -98,89 +95,75 @@ set_busy (CrmAdminAccountsPage *self,
 /* ---- formatting ------------------------------------------------------------ */
 
 static char *
-format_department (CrmAdminRecord *record,
-                   const char     *key,
-                   gpointer        data)
+format_department (CrmAdminRecord *record, const char *key, gpointer data)
 {
   CrmAdminAccountsPage *self = data;
-  CrmAdminRecord *department = find_record (G_LIST_MODEL (self->departments),
-                                            crm_admin_record_get_int (record, key));
+  CrmAdminRecord       *department
+      = find_record (G_LIST_MODEL (self->departments), crm_admin_record_get_int (record, key));
 
   return g_strdup (department ? crm_admin_record_get_string (department, "name") : "");
 }
 
 static char *
-format_leader (CrmAdminRecord *record,
-               const char     *key,
-               gpointer        data)
+format_leader (CrmAdminRecord *record, const char *key, gpointer data)
 {
   CrmAdminAccountsPage *self = data;
-  CrmAdminRecord *leader = find_record (G_LIST_MODEL (self->users),
-                                        crm_admin_record_get_int (record, key));
+  CrmAdminRecord       *leader
+      = find_record (G_LIST_MODEL (self->users), crm_admin_record_get_int (record, key));
 
   return g_strdup (leader ? crm_admin_record_get_string (leader, "display_name") : "");
 }
 
 static char *
-format_roles (CrmAdminRecord *record,
-              const char     *key,
-              gpointer        data)
+format_roles (CrmAdminRecord *record, const char *key, gpointer data)
 {
   CrmAdminAccountsPage *self = data;
-  g_auto(GStrv) names = crm_admin_record_dup_strv (record, key);
+  g_auto (GStrv) names = crm_admin_record_dup_strv (record, key);
 
-  return crm_admin_role_names (G_LIST_MODEL (self->roles), (const char * const *) names);
+  return crm_admin_role_names (G_LIST_MODEL (self->roles), (const char *const *)names);
 }
 
 static char *
-format_status (CrmAdminRecord *record,
-               const char     *key,
-               gpointer        data)
+format_status (CrmAdminRecord *record, const char *key, gpointer data)
 {
   const char *status = crm_admin_record_get_string (record, "status");
 
   if (crm_admin_record_get_boolean (record, "disabled"))
-    return g_strdup (_("Disabled"));
+    return g_strdup (_ ("Disabled"));
   if (crm_admin_record_get_boolean (record, "locked"))
-    return g_strdup (_("Locked"));
+    return g_strdup (_ ("Locked"));
   if (g_str_equal (status, "probation"))
-    return g_strdup (_("Probation"));
+    return g_strdup (_ ("Probation"));
   if (g_str_equal (status, "on_leave"))
-    return g_strdup (_("On leave"));
+    return g_strdup (_ ("On leave"));
   if (g_str_equal (status, "resigned"))
-    return g_strdup (_("Resigned"));
+    return g_strdup (_ ("Resigned"));
   if (crm_admin_record_get_boolean (record, "must_change_password"))
-    return g_strdup (_("Active (must change password)"));
-  return g_strdup (_("Active"));
+    return g_strdup (_ ("Active (must change password)"));
+  return g_strdup (_ ("Active"));
 }
 
 static char *
-format_success (CrmAdminRecord *record,
-                const char     *key,
-                gpointer        data)
+format_success (CrmAdminRecord *record, const char *key, gpointer data)
 {
   const char *reason = crm_admin_record_get_string (record, "reason");
 
   if (crm_admin_record_get_boolean (record, "success"))
-    return g_strdup (_("Signed in"));
-  return *reason ? g_strdup_printf (_("Refused: %s"), reason) : g_strdup (_("Refused"));
+    return g_strdup (_ ("Signed in"));
+  return *reason ? g_strdup_printf (_ ("Refused: %s"), reason) : g_strdup (_ ("Refused"));
 }
 
 static char *
-format_current (CrmAdminRecord *record,
-                const char     *key,
-                gpointer        data)
+format_current (CrmAdminRecord *record, const char *key, gpointer data)
 {
-  return g_strdup (crm_admin_record_get_boolean (record, "current") ? _("This window") : "");
+  return g_strdup (crm_admin_record_get_boolean (record, "current") ? _ ("This window") : "");
 }
 
 static char *
-format_approved (CrmAdminRecord *record,
-                 const char     *key,
-                 gpointer        data)
+format_approved (CrmAdminRecord *record, const char *key, gpointer data)
 {
-  return g_strdup (crm_admin_record_get_boolean (record, "approved") ? _("Approved")
-                                                                     : _("Waiting for approval"));
+  return g_strdup (crm_admin_record_get_boolean (record, "approved") ? _ ("Approved")
+                                                                     : _ ("Waiting for approval"));
 }
 
 /* ---- loading ------------------------------------------------------------------ */
@@ -189,17 +172,16 @@ static void load_details (CrmAdminAccountsPage *self);
 static void update_actions (CrmAdminAccountsPage *self);
 
 static void
-reselect (CrmAdminAccountsPage *self,
-          gint64                id)
+reselect (CrmAdminAccountsPage *self, gint64 id)
 {
   GListModel *model = G_LIST_MODEL (self->user_selection);
-  guint n = g_list_model_get_n_items (model);
+  guint       n = g_list_model_get_n_items (model);
 
   if (id == 0)
     return;
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(CrmAdminRecord) user = g_list_model_get_item (model, i);
+      g_autoptr (CrmAdminRecord) user = g_list_model_get_item (model, i);
 
       if (crm_admin_record_get_id (user) == id)
         {
@@ -209,23 +191,22 @@ reselect (CrmAdminAccountsPage *self,
     }
 }
 
-typedef struct {
+typedef struct
+{
   CrmAdminAccountsPage *self;
   GListStore           *store;
 } Load;
 
 static void
-on_list_loaded (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+on_list_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Load *load = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminAccountsPage *self = load->self;
-  GListStore *store = load->store;
-  CrmAdminRecord *selected;
-  gint64 selected_id;
+  GListStore           *store = load->store;
+  CrmAdminRecord       *selected;
+  gint64                selected_id;
 
   g_free (load);
   if (crm_admin_error_is_cancelled (error))
@@ -250,7 +231,7 @@ on_list_loaded (GObject      *source,
       /* Department and role names in the user rows depend on these
        * lists: re-insert the rows so that they are bound again. */
       guint n = g_list_model_get_n_items (G_LIST_MODEL (self->users));
-      g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
       for (guint i = 0; i < n; i++)
         g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (self->users), i));
@@ -265,11 +246,8 @@ on_list_loaded (GObject      *source,
 }
 
 static void
-load_list (CrmAdminAccountsPage *self,
-           guint                 message_id,
-           GVariant             *body,
-           GListStore           *store,
-           GCancellable         *cancellable)
+load_list (CrmAdminAccountsPage *self, guint message_id, GVariant *body, GListStore *store,
+           GCancellable *cancellable)
 {
   Load *load = g_new0 (Load, 1);
 
@@ -282,16 +260,18 @@ load_list (CrmAdminAccountsPage *self,
 static void
 load_details (CrmAdminAccountsPage *self)
 {
-  CrmAdminRecord *user = selected_user (self);
-  gint64 user_id = user ? crm_admin_record_get_id (user) : 0;
+  CrmAdminRecord  *user = selected_user (self);
+  gint64           user_id = user ? crm_admin_record_get_id (user) : 0;
   g_autofree char *title = NULL;
 
   g_cancellable_cancel (self->detail_cancellable);
   g_clear_object (&self->detail_cancellable);
   self->detail_cancellable = g_cancellable_new ();
   if (user)
-    title = g_strdup_printf (_("Details of %s"), crm_admin_record_get_string (user, "display_name"));
-  gtk_label_set_text (self->detail_title, title ? title : _("Everyone's recent sign-ins and sessions"));
+    title
+        = g_strdup_printf (_ ("Details of %s"), crm_admin_record_get_string (user, "display_name"));
+  gtk_label_set_text (self->detail_title,
+                      title ? title : _ ("Everyone's recent sign-ins and sessions"));
   load_list (self, CRM_MSG_USER_LOGIN_HISTORY, g_variant_new ("(xi)", user_id, HISTORY_LIMIT),
              self->history, self->detail_cancellable);
   load_list (self, CRM_MSG_SESSION_LIST, g_variant_new ("(x)", user_id), self->sessions,
@@ -303,7 +283,8 @@ accounts_reload (CrmAdminPage *page)
 {
   CrmAdminAccountsPage *self = CRM_ADMIN_ACCOUNTS_PAGE (page);
 
-  load_list (self, CRM_MSG_DEPARTMENT_LIST, g_variant_new ("()"), self->departments, self->cancellable);
+  load_list (self, CRM_MSG_DEPARTMENT_LIST, g_variant_new ("()"), self->departments,
+             self->cancellable);
   load_list (self, CRM_MSG_ROLE_LIST, g_variant_new ("()"), self->roles, self->cancellable);
   load_list (self, CRM_MSG_USER_LIST, g_variant_new ("()"), self->users, self->cancellable);
   load_list (self, CRM_MSG_DEVICE_LIST, g_variant_new ("()"), self->devices, self->cancellable);
@@ -311,12 +292,11 @@ accounts_reload (CrmAdminPage *page)
 }
 
 static gboolean
-accounts_watches_entity (CrmAdminPage *page,
-                         const char   *entity)
+accounts_watches_entity (CrmAdminPage *page, const char *entity)
 {
-  return g_str_equal (entity, "user") || g_str_equal (entity, "role") ||
-         g_str_equal (entity, "department") || g_str_equal (entity, "device") ||
-         g_str_equal (entity, "session");
+  return g_str_equal (entity, "user") || g_str_equal (entity, "role")
+         || g_str_equal (entity, "department") || g_str_equal (entity, "device")
+         || g_str_equal (entity, "session");
 }
 
 static gboolean
@@ -341,7 +321,7 @@ static void
 update_actions (CrmAdminAccountsPage *self)
 {
   CrmAdminRecord *user = selected_user (self);
-  gboolean manage = crm_session_has_permission (self->session, "user.manage");
+  gboolean        manage = crm_session_has_permission (self->session, "user.manage");
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "accounts.new", manage);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "accounts.edit", manage && user);
@@ -364,12 +344,10 @@ on_selection_changed (CrmAdminAccountsPage *self)
 }
 
 static void
-on_changed (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+on_changed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminAccountsPage *self;
 
   if (crm_admin_error_is_cancelled (error))
@@ -379,73 +357,61 @@ on_changed (GObject      *source,
   if (reply == NULL)
     crm_admin_report_error (GTK_WIDGET (self), error);
   else
-    crm_admin_report_notice (GTK_WIDGET (self), _("Saved."));
+    crm_admin_report_notice (GTK_WIDGET (self), _ ("Saved."));
   accounts_reload (CRM_ADMIN_PAGE (self));
 }
 
 static void
-call_change (CrmAdminAccountsPage *self,
-             guint                 message_id,
-             GVariant             *body)
+call_change (CrmAdminAccountsPage *self, guint message_id, GVariant *body)
 {
   set_busy (self, TRUE);
   crm_session_call_async (self->session, message_id, body, self->cancellable, on_changed, self);
 }
 
 static void
-on_dialog_saved (CrmAdminUserDialog   *dialog,
-                 gint64                id,
-                 CrmAdminAccountsPage *self)
+on_dialog_saved (CrmAdminUserDialog *dialog, gint64 id, CrmAdminAccountsPage *self)
 {
-  crm_admin_report_notice (GTK_WIDGET (self), _("The account was saved."));
+  crm_admin_report_notice (GTK_WIDGET (self), _ ("The account was saved."));
   accounts_reload (CRM_ADMIN_PAGE (self));
 }
 
 static void
-open_dialog (CrmAdminAccountsPage *self,
-             CrmAdminRecord       *user)
+open_dialog (CrmAdminAccountsPage *self, CrmAdminRecord *user)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   if (self->dialog)
     gtk_window_destroy (GTK_WINDOW (self->dialog));
-  self->dialog = crm_admin_user_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                            self->session, user, G_LIST_MODEL (self->users),
-                                            G_LIST_MODEL (self->departments),
-                                            G_LIST_MODEL (self->roles));
-  g_object_add_weak_pointer (G_OBJECT (self->dialog), (gpointer *) &self->dialog);
+  self->dialog = crm_admin_user_dialog_new (
+      GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->session, user,
+      G_LIST_MODEL (self->users), G_LIST_MODEL (self->departments), G_LIST_MODEL (self->roles));
+  g_object_add_weak_pointer (G_OBJECT (self->dialog), (gpointer *)&self->dialog);
   g_signal_connect_object (self->dialog, "saved", G_CALLBACK (on_dialog_saved), self, 0);
   gtk_window_present (GTK_WINDOW (self->dialog));
 }
 
 static void
-new_activated (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+new_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   open_dialog (CRM_ADMIN_ACCOUNTS_PAGE (widget), NULL);
 }
 
 static void
-edit_activated (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+edit_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminAccountsPage *self = CRM_ADMIN_ACCOUNTS_PAGE (widget);
-  CrmAdminRecord *user = selected_user (self);
+  CrmAdminRecord       *user = selected_user (self);
 
   if (user)
     open_dialog (self, user);
 }
 
 static void
-toggle_disabled_activated (GtkWidget  *widget,
-                           const char *action_name,
-                           GVariant   *parameter)
+toggle_disabled_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminAccountsPage *self = CRM_ADMIN_ACCOUNTS_PAGE (widget);
-  CrmAdminRecord *user = selected_user (self);
-  g_autofree char *key = crm_new_idempotency_key ();
+  CrmAdminRecord       *user = selected_user (self);
+  g_autofree char      *key = crm_new_idempotency_key ();
 
   if (user == NULL)
     return;
@@ -455,37 +421,32 @@ toggle_disabled_activated (GtkWidget  *widget,
 }
 
 static void
-unlock_activated (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
+unlock_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminAccountsPage *self = CRM_ADMIN_ACCOUNTS_PAGE (widget);
-  CrmAdminRecord *user = selected_user (self);
-  g_autofree char *key = crm_new_idempotency_key ();
+  CrmAdminRecord       *user = selected_user (self);
+  g_autofree char      *key = crm_new_idempotency_key ();
 
   if (user)
-    call_change (self, CRM_MSG_USER_UNLOCK, g_variant_new ("(sx)", key, crm_admin_record_get_id (user)));
+    call_change (self, CRM_MSG_USER_UNLOCK,
+                 g_variant_new ("(sx)", key, crm_admin_record_get_id (user)));
 }
 
 static void
-on_password_dialog_response (GtkDialog *dialog,
-                             int        response,
-                             gpointer   data)
+on_password_dialog_response (GtkDialog *dialog, int response, gpointer data)
 {
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
 static void
-on_password_reset (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+on_password_reset (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminAccountsPage *self;
-  const char *password;
-  GtkWidget *dialog;
-  GtkRoot *root;
+  const char           *password;
+  GtkWidget            *dialog;
+  GtkRoot              *root;
 
   if (crm_admin_error_is_cancelled (error))
     return;
@@ -503,13 +464,14 @@ on_password_reset (GObject      *source,
   /* Shown once: the server keeps only its hash. */
   root = gtk_widget_get_root (GTK_WIDGET (self));
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_INFO, GTK_BUTTONS_CLOSE,
-                                   _("Temporary password: %s"), password);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
-                                            _("Give it to the user now: it is shown only once. "
-                                              "The user must choose a new password at the next sign-in."));
+  dialog
+      = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_INFO,
+                                GTK_BUTTONS_CLOSE, _ ("Temporary password: %s"), password);
+  gtk_message_dialog_format_secondary_text (
+      GTK_MESSAGE_DIALOG (dialog), "%s",
+      _ ("Give it to the user now: it is shown only once. "
+         "The user must choose a new password at the next sign-in."));
   {
     GtkWidget *area = gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (dialog));
 
@@ -521,55 +483,50 @@ on_password_reset (GObject      *source,
   G_GNUC_END_IGNORE_DEPRECATIONS
   g_signal_connect (dialog, "response", G_CALLBACK (on_password_dialog_response), NULL);
   self->password_dialog = GTK_WINDOW (dialog);
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->password_dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&self->password_dialog);
   gtk_window_present (GTK_WINDOW (dialog));
   accounts_reload (CRM_ADMIN_PAGE (self));
 }
 
 static void
-reset_confirmed (GtkWidget *widget,
-                 gpointer   data)
+reset_confirmed (GtkWidget *widget, gpointer data)
 {
   CrmAdminAccountsPage *self = CRM_ADMIN_ACCOUNTS_PAGE (widget);
-  g_autofree char *key = crm_new_idempotency_key ();
+  g_autofree char      *key = crm_new_idempotency_key ();
 
   set_busy (self, TRUE);
   crm_session_call_async (self->session, CRM_MSG_USER_RESET_PASSWORD,
-                          g_variant_new ("(sx)", key, (gint64) GPOINTER_TO_SIZE (data)),
+                          g_variant_new ("(sx)", key, (gint64)GPOINTER_TO_SIZE (data)),
                           self->cancellable, on_password_reset, self);
 }
 
 static void
-reset_password_activated (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
+reset_password_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminAccountsPage *self = CRM_ADMIN_ACCOUNTS_PAGE (widget);
-  CrmAdminRecord *user = selected_user (self);
-  g_autofree char *question = NULL;
+  CrmAdminRecord       *user = selected_user (self);
+  g_autofree char      *question = NULL;
 
   if (user == NULL)
     return;
-  question = g_strdup_printf (_("Reset the password of %s?"),
+  question = g_strdup_printf (_ ("Reset the password of %s?"),
                               crm_admin_record_get_string (user, "display_name"));
   crm_admin_confirm (widget, question,
-                     _("The current password stops working; a temporary one is shown once."),
-                     _("_Reset Password"), reset_confirmed,
-                     GSIZE_TO_POINTER ((gsize) crm_admin_record_get_id (user)));
+                     _ ("The current password stops working; a temporary one is shown once."),
+                     _ ("_Reset Password"), reset_confirmed,
+                     GSIZE_TO_POINTER ((gsize)crm_admin_record_get_id (user)));
 }
 
 static void
-revoke_session_activated (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
+revoke_session_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminAccountsPage *self = CRM_ADMIN_ACCOUNTS_PAGE (widget);
-  CrmAdminRecord *session = crm_admin_selection_get (self->session_selection);
-  g_autofree char *key = crm_new_idempotency_key ();
+  CrmAdminRecord       *session = crm_admin_selection_get (self->session_selection);
+  g_autofree char      *key = crm_new_idempotency_key ();
 
   if (session == NULL)
     {
-      crm_admin_report_notice (widget, _("Select a session first."));
+      crm_admin_report_notice (widget, _ ("Select a session first."));
       return;
     }
   call_change (self, CRM_MSG_SESSION_REVOKE,
@@ -577,15 +534,14 @@ revoke_session_activated (GtkWidget  *widget,
 }
 
 static void
-device_approval (CrmAdminAccountsPage *self,
-                 gboolean              approved)
+device_approval (CrmAdminAccountsPage *self, gboolean approved)
 {
-  CrmAdminRecord *device = crm_admin_selection_get (self->device_selection);
+  CrmAdminRecord  *device = crm_admin_selection_get (self->device_selection);
   g_autofree char *key = crm_new_idempotency_key ();
 
   if (device == NULL)
     {
-      crm_admin_report_notice (GTK_WIDGET (self), _("Select a device first."));
+      crm_admin_report_notice (GTK_WIDGET (self), _ ("Select a device first."));
       return;
     }
   call_change (self, CRM_MSG_DEVICE_APPROVE,
@@ -593,17 +549,13 @@ device_approval (CrmAdminAccountsPage *self,
 }
 
 static void
-approve_device_activated (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
+approve_device_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   device_approval (CRM_ADMIN_ACCOUNTS_PAGE (widget), TRUE);
 }
 
 static void
-reject_device_activated (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter)
+reject_device_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   device_approval (CRM_ADMIN_ACCOUNTS_PAGE (widget), FALSE);
 }
@@ -611,8 +563,7 @@ reject_device_activated (GtkWidget  *widget,
 /* ---- construction ---------------------------------------------------------------- */
 
 static GtkWidget *
-action_button (const char *label,
-               const char *action)
+action_button (const char *label, const char *action)
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
 
@@ -674,21 +625,26 @@ crm_admin_accounts_page_class_init (CrmAdminAccountsPageClass *klass)
   G_OBJECT_CLASS (klass)->dispose = crm_admin_accounts_page_dispose;
   gtk_widget_class_install_action (widget_class, "accounts.new", NULL, new_activated);
   gtk_widget_class_install_action (widget_class, "accounts.edit", NULL, edit_activated);
-  gtk_widget_class_install_action (widget_class, "accounts.toggle-disabled", NULL, toggle_disabled_activated);
-  gtk_widget_class_install_action (widget_class, "accounts.reset-password", NULL, reset_password_activated);
+  gtk_widget_class_install_action (widget_class, "accounts.toggle-disabled", NULL,
+                                   toggle_disabled_activated);
+  gtk_widget_class_install_action (widget_class, "accounts.reset-password", NULL,
+                                   reset_password_activated);
   gtk_widget_class_install_action (widget_class, "accounts.unlock", NULL, unlock_activated);
-  gtk_widget_class_install_action (widget_class, "accounts.revoke-session", NULL, revoke_session_activated);
-  gtk_widget_class_install_action (widget_class, "accounts.approve-device", NULL, approve_device_activated);
-  gtk_widget_class_install_action (widget_class, "accounts.reject-device", NULL, reject_device_activated);
+  gtk_widget_class_install_action (widget_class, "accounts.revoke-session", NULL,
+                                   revoke_session_activated);
+  gtk_widget_class_install_action (widget_class, "accounts.approve-device", NULL,
+                                   approve_device_activated);
+  gtk_widget_class_install_action (widget_class, "accounts.reject-device", NULL,
+                                   reject_device_activated);
 }
 
 static void
 crm_admin_accounts_page_init (CrmAdminAccountsPage *self)
 {
-  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
-  GtkWidget *lower = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *tab, *buttons;
+  GtkWidget     *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget     *paned = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
+  GtkWidget     *lower = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget     *tab, *buttons;
   GtkColumnView *view;
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
@@ -706,21 +662,25 @@ crm_admin_accounts_page_init (CrmAdminAccountsPage *self)
   self->sessions = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
   self->devices = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
 
-  gtk_box_append (GTK_BOX (toolbar), action_button (_("_New User…"), "accounts.new"));
-  gtk_box_append (GTK_BOX (toolbar), action_button (_("_Edit…"), "accounts.edit"));
-  gtk_box_append (GTK_BOX (toolbar), action_button (_("_Disable / Enable"), "accounts.toggle-disabled"));
-  gtk_box_append (GTK_BOX (toolbar), action_button (_("_Reset Password…"), "accounts.reset-password"));
-  gtk_box_append (GTK_BOX (toolbar), action_button (_("_Unlock"), "accounts.unlock"));
+  gtk_box_append (GTK_BOX (toolbar), action_button (_ ("_New User…"), "accounts.new"));
+  gtk_box_append (GTK_BOX (toolbar), action_button (_ ("_Edit…"), "accounts.edit"));
+  gtk_box_append (GTK_BOX (toolbar),
+                  action_button (_ ("_Disable / Enable"), "accounts.toggle-disabled"));
+  gtk_box_append (GTK_BOX (toolbar),
+                  action_button (_ ("_Reset Password…"), "accounts.reset-password"));
+  gtk_box_append (GTK_BOX (toolbar), action_button (_ ("_Unlock"), "accounts.unlock"));
   gtk_box_append (GTK_BOX (self), toolbar);
 
   self->user_view = new_view ();
-  crm_admin_column_add (self->user_view, _("Full name"), "display_name", NULL, NULL);
-  crm_admin_column_add (self->user_view, _("Sign-in name"), "login", NULL, NULL);
-  crm_admin_column_add (self->user_view, _("Department"), "department_id", format_department, self);
-  crm_admin_column_add (self->user_view, _("Leader"), "leader_id", format_leader, self);
-  crm_admin_column_add (self->user_view, _("Roles"), "roles", format_roles, self);
-  crm_admin_column_add (self->user_view, _("Status"), "status", format_status, NULL);
-  self->user_selection = crm_admin_column_view_set_model (self->user_view, G_LIST_MODEL (self->users));
+  crm_admin_column_add (self->user_view, _ ("Full name"), "display_name", NULL, NULL);
+  crm_admin_column_add (self->user_view, _ ("Sign-in name"), "login", NULL, NULL);
+  crm_admin_column_add (self->user_view, _ ("Department"), "department_id", format_department,
+                        self);
+  crm_admin_column_add (self->user_view, _ ("Leader"), "leader_id", format_leader, self);
+  crm_admin_column_add (self->user_view, _ ("Roles"), "roles", format_roles, self);
+  crm_admin_column_add (self->user_view, _ ("Status"), "status", format_status, NULL);
+  self->user_selection
+      = crm_admin_column_view_set_model (self->user_view, G_LIST_MODEL (self->users));
   g_signal_connect_swapped (self->user_selection, "notify::selected",
                             G_CALLBACK (on_selection_changed), self);
   g_signal_connect_swapped (self->user_view, "activate", G_CALLBACK (edit_activated), self);
@@ -735,44 +695,46 @@ crm_admin_accounts_page_init (CrmAdminAccountsPage *self)
   gtk_box_append (GTK_BOX (lower), GTK_WIDGET (self->notebook));
 
   view = new_view ();
-  crm_admin_column_add (view, _("Time"), "at", NULL, NULL);
-  crm_admin_column_add (view, _("Sign-in name"), "login", NULL, NULL);
-  crm_admin_column_add (view, _("Address"), "peer", NULL, NULL);
-  crm_admin_column_add (view, _("Result"), "success", format_success, NULL);
+  crm_admin_column_add (view, _ ("Time"), "at", NULL, NULL);
+  crm_admin_column_add (view, _ ("Sign-in name"), "login", NULL, NULL);
+  crm_admin_column_add (view, _ ("Address"), "peer", NULL, NULL);
+  crm_admin_column_add (view, _ ("Result"), "success", format_success, NULL);
   crm_admin_column_view_set_model (view, G_LIST_MODEL (self->history));
   gtk_notebook_append_page (self->notebook, scrolled (GTK_WIDGET (view)),
-                            gtk_label_new (_("Sign-in history")));
+                            gtk_label_new (_ ("Sign-in history")));
 
   tab = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   view = new_view ();
-  crm_admin_column_add (view, _("Sign-in name"), "login", NULL, NULL);
-  crm_admin_column_add (view, _("Signed in"), "created_at", NULL, NULL);
-  crm_admin_column_add (view, _("Last active"), "last_seen", NULL, NULL);
-  crm_admin_column_add (view, _("Address"), "peer", NULL, NULL);
-  crm_admin_column_add (view, _("Client"), "client", NULL, NULL);
+  crm_admin_column_add (view, _ ("Sign-in name"), "login", NULL, NULL);
+  crm_admin_column_add (view, _ ("Signed in"), "created_at", NULL, NULL);
+  crm_admin_column_add (view, _ ("Last active"), "last_seen", NULL, NULL);
+  crm_admin_column_add (view, _ ("Address"), "peer", NULL, NULL);
+  crm_admin_column_add (view, _ ("Client"), "client", NULL, NULL);
   crm_admin_column_add (view, "", "current", format_current, NULL);
   self->session_selection = crm_admin_column_view_set_model (view, G_LIST_MODEL (self->sessions));
   gtk_box_append (GTK_BOX (tab), scrolled (GTK_WIDGET (view)));
   buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_box_append (GTK_BOX (buttons), action_button (_("_Force Sign-Out"), "accounts.revoke-session"));
+  gtk_box_append (GTK_BOX (buttons),
+                  action_button (_ ("_Force Sign-Out"), "accounts.revoke-session"));
   gtk_box_append (GTK_BOX (tab), buttons);
-  gtk_notebook_append_page (self->notebook, tab, gtk_label_new (_("Active sessions")));
+  gtk_notebook_append_page (self->notebook, tab, gtk_label_new (_ ("Active sessions")));
 
   tab = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   view = new_view ();
-  crm_admin_column_add (view, _("Sign-in name"), "login", NULL, NULL);
-  crm_admin_column_add (view, _("Device"), "name", NULL, NULL);
-  crm_admin_column_add (view, _("Key"), "client_key", NULL, NULL);
-  crm_admin_column_add (view, _("First seen"), "first_seen", NULL, NULL);
-  crm_admin_column_add (view, _("Last seen"), "last_seen", NULL, NULL);
-  crm_admin_column_add (view, _("State"), "approved", format_approved, NULL);
+  crm_admin_column_add (view, _ ("Sign-in name"), "login", NULL, NULL);
+  crm_admin_column_add (view, _ ("Device"), "name", NULL, NULL);
+  crm_admin_column_add (view, _ ("Key"), "client_key", NULL, NULL);
+  crm_admin_column_add (view, _ ("First seen"), "first_seen", NULL, NULL);
+  crm_admin_column_add (view, _ ("Last seen"), "last_seen", NULL, NULL);
+  crm_admin_column_add (view, _ ("State"), "approved", format_approved, NULL);
   self->device_selection = crm_admin_column_view_set_model (view, G_LIST_MODEL (self->devices));
   gtk_box_append (GTK_BOX (tab), scrolled (GTK_WIDGET (view)));
   buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_box_append (GTK_BOX (buttons), action_button (_("_Approve"), "accounts.approve-device"));
-  gtk_box_append (GTK_BOX (buttons), action_button (_("Re_voke Approval"), "accounts.reject-device"));
+  gtk_box_append (GTK_BOX (buttons), action_button (_ ("_Approve"), "accounts.approve-device"));
+  gtk_box_append (GTK_BOX (buttons),
+                  action_button (_ ("Re_voke Approval"), "accounts.reject-device"));
   gtk_box_append (GTK_BOX (tab), buttons);
-  gtk_notebook_append_page (self->notebook, tab, gtk_label_new (_("Devices")));
+  gtk_notebook_append_page (self->notebook, tab, gtk_label_new (_ ("Devices")));
 
   gtk_paned_set_end_child (GTK_PANED (paned), lower);
   gtk_paned_set_position (GTK_PANED (paned), 330);
@@ -792,14 +754,13 @@ crm_admin_accounts_page_new (CrmSession *session)
 }
 
 gint64
-crm_admin_accounts_page_find_login (CrmAdminAccountsPage *self,
-                                    const char           *login)
+crm_admin_accounts_page_find_login (CrmAdminAccountsPage *self, const char *login)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->users));
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(CrmAdminRecord) user = g_list_model_get_item (G_LIST_MODEL (self->users), i);
+      g_autoptr (CrmAdminRecord) user = g_list_model_get_item (G_LIST_MODEL (self->users), i);
 
       if (g_str_equal (crm_admin_record_get_string (user, "login"), login))
         return crm_admin_record_get_id (user);
@@ -808,15 +769,14 @@ crm_admin_accounts_page_find_login (CrmAdminAccountsPage *self,
 }
 
 gboolean
-crm_admin_accounts_page_select_login (CrmAdminAccountsPage *self,
-                                      const char           *login)
+crm_admin_accounts_page_select_login (CrmAdminAccountsPage *self, const char *login)
 {
   GListModel *model = G_LIST_MODEL (self->user_selection);
-  guint n = g_list_model_get_n_items (model);
+  guint       n = g_list_model_get_n_items (model);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(CrmAdminRecord) user = g_list_model_get_item (model, i);
+      g_autoptr (CrmAdminRecord) user = g_list_model_get_item (model, i);
 
       if (g_str_equal (crm_admin_record_get_string (user, "login"), login))
         {
@@ -858,8 +818,7 @@ crm_admin_accounts_page_get_n_history (CrmAdminAccountsPage *self)
 }
 
 void
-crm_admin_accounts_page_show_tab (CrmAdminAccountsPage *self,
-                                  const char           *tab)
+crm_admin_accounts_page_show_tab (CrmAdminAccountsPage *self, const char *tab)
 {
   int page = g_str_equal (tab, "sessions") ? 1 : g_str_equal (tab, "devices") ? 2 : 0;
 
@@ -867,8 +826,7 @@ crm_admin_accounts_page_show_tab (CrmAdminAccountsPage *self,
 }
 
 gboolean
-crm_admin_accounts_page_select_session (CrmAdminAccountsPage *self,
-                                        guint                 position)
+crm_admin_accounts_page_select_session (CrmAdminAccountsPage *self, guint position)
 {
   if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->session_selection)))
     return FALSE;

@@ -14,43 +14,51 @@
 
 #define PAGE_ROWS 100
 
-static const struct { const char *code; const char *label; } entities[] = {
-  { "", N_("Any record") },
-  { "customer", N_("Customer") },
-  { "user", N_("User") },
-  { "department", N_("Department") },
-  { "role", N_("Role") },
-  { "session", N_("Session") },
-  { "device", N_("Device") },
-  { "choice", N_("Choice list") },
-  { "custom_field", N_("Custom field") },
-  { "numbering", N_("Numbering rule") },
-  { "entry_rule", N_("Entry rule") },
-  { "setting", N_("Global switch") },
-  { "call", N_("Call") },
-  { "blacklist", N_("Blacklist entry") },
-  { "call_settings", N_("Call settings") },
+static const struct
+{
+  const char *code;
+  const char *label;
+} entities[] = {
+  { "", N_ ("Any record") },
+  { "customer", N_ ("Customer") },
+  { "user", N_ ("User") },
+  { "department", N_ ("Department") },
+  { "role", N_ ("Role") },
+  { "session", N_ ("Session") },
+  { "device", N_ ("Device") },
+  { "choice", N_ ("Choice list") },
+  { "custom_field", N_ ("Custom field") },
+  { "numbering", N_ ("Numbering rule") },
+  { "entry_rule", N_ ("Entry rule") },
+  { "setting", N_ ("Global switch") },
+  { "call", N_ ("Call") },
+  { "blacklist", N_ ("Blacklist entry") },
+  { "call_settings", N_ ("Call settings") },
 };
 
-static const struct { const char *code; const char *label; } actions[] = {
-  { "", NC_("audit action", "Any action") },
-  { "create", NC_("audit action", "Created") },
-  { "update", NC_("audit action", "Changed") },
-  { "delete", NC_("audit action", "Deleted") },
-  { "restore", NC_("audit action", "Restored") },
-  { "purge", NC_("audit action", "Purged") },
-  { "unlock", NC_("audit action", "Unlocked") },
-  { "disable", NC_("audit action", "Disabled") },
-  { "enable", NC_("audit action", "Enabled") },
-  { "reset_password", NC_("audit action", "Password reset") },
-  { "revoke", NC_("audit action", "Signed out by force") },
-  { "approve", NC_("audit action", "Approved") },
-  { "retire", NC_("audit action", "Retired") },
-  { "login", NC_("audit action", "Signed in") },
-  { "rename", NC_("audit action", "Renamed") },
-  { "import", NC_("audit action", "Imported") },
-  { "change_password", NC_("audit action", "Changed own password") },
-  { "delete_recording", NC_("audit action", "Deleted recording") },
+static const struct
+{
+  const char *code;
+  const char *label;
+} actions[] = {
+  { "", NC_ ("audit action", "Any action") },
+  { "create", NC_ ("audit action", "Created") },
+  { "update", NC_ ("audit action", "Changed") },
+  { "delete", NC_ ("audit action", "Deleted") },
+  { "restore", NC_ ("audit action", "Restored") },
+  { "purge", NC_ ("audit action", "Purged") },
+  { "unlock", NC_ ("audit action", "Unlocked") },
+  { "disable", NC_ ("audit action", "Disabled") },
+  { "enable", NC_ ("audit action", "Enabled") },
+  { "reset_password", NC_ ("audit action", "Password reset") },
+  { "revoke", NC_ ("audit action", "Signed out by force") },
+  { "approve", NC_ ("audit action", "Approved") },
+  { "retire", NC_ ("audit action", "Retired") },
+  { "login", NC_ ("audit action", "Signed in") },
+  { "rename", NC_ ("audit action", "Renamed") },
+  { "import", NC_ ("audit action", "Imported") },
+  { "change_password", NC_ ("audit action", "Changed own password") },
+  { "delete_recording", NC_ ("audit action", "Deleted recording") },
 };
 
 const char *
@@ -58,7 +66,7 @@ crm_admin_entity_label (const char *entity)
 {
   for (gsize i = 1; i < G_N_ELEMENTS (entities); i++)
     if (g_str_equal (entities[i].code, entity))
-      return _(entities[i].label);
+      return _ (entities[i].label);
   return entity;
 }
 
@@ -73,12 +81,12 @@ crm_admin_action_label (const char *action)
 
 struct _CrmAdminAuditPage
 {
-  GtkBox              parent_instance;
+  GtkBox parent_instance;
 
-  CrmSession         *session;
-  GCancellable       *cancellable;
-  guint               busy;
-  gint64              next;          /* "before id" of the next page; 0 = end */
+  CrmSession   *session;
+  GCancellable *cancellable;
+  guint         busy;
+  gint64        next; /* "before id" of the next page; 0 = end */
 
   GListStore         *rows;
   GListStore         *users;
@@ -101,21 +109,20 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (CrmAdminAuditPage, crm_admin_audit_page, GTK_TYPE
                                                       crm_admin_audit_page_iface_init))
 
 static void
-set_busy (CrmAdminAuditPage *self,
-          gboolean           busy)
+set_busy (CrmAdminAuditPage *self, gboolean busy)
 {
   if (busy)
     self->busy++;
   else if (self->busy > 0)
     self->busy--;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.more", self->busy == 0 && self->next > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.more",
+                                 self->busy == 0 && self->next > 0);
 }
 
 /* ---- the difference --------------------------------------------------------- */
 
 static JsonObject *
-parse_object (const char *text,
-              JsonParser *parser)
+parse_object (const char *text, JsonParser *parser)
 {
   JsonNode *root;
 
@@ -133,11 +140,11 @@ node_text (JsonNode *node)
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     return g_strdup (json_node_get_string (node));
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-    return g_strdup (json_node_get_boolean (node) ? _("Yes") : _("No"));
+    return g_strdup (json_node_get_boolean (node) ? _ ("Yes") : _ ("No"));
   if (JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *array = json_node_get_array (node);
-      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr (GString) text = g_string_new (NULL);
       guint n = json_array_get_length (array);
 
       /* Lists (roles, permissions, choices) read as "甲、乙". */
@@ -155,11 +162,7 @@ node_text (JsonNode *node)
 }
 
 static void
-add_diff_cell (CrmAdminAuditPage *self,
-               const char        *text,
-               const char        *css,
-               int                column,
-               int                row)
+add_diff_cell (CrmAdminAuditPage *self, const char *text, const char *css, int column, int row)
 {
   GtkWidget *label = gtk_label_new (text);
 
@@ -177,15 +180,33 @@ add_diff_cell (CrmAdminAuditPage *self,
 static const char *
 field_label (const char *key)
 {
-  static const struct { const char *key; const char *label; } labels[] = {
-    { "name", NC_("record field", "Name") }, { "display_name", NC_("record field", "Full name") }, { "login", NC_("record field", "Sign-in name") },
-    { "department_id", NC_("record field", "Department") }, { "leader_id", NC_("record field", "Leader") },
-    { "branch", NC_("record field", "Branch") }, { "status", NC_("record field", "Status") }, { "roles", NC_("record field", "Roles") },
-    { "grants", NC_("record field", "Extra permissions") }, { "denials", NC_("record field", "Denied permissions") },
-    { "disabled", NC_("record field", "Disabled") }, { "parent_id", NC_("record field", "Parent") }, { "kind", NC_("record field", "Kind") },
-    { "permissions", NC_("record field", "Permissions") }, { "label", NC_("record field", "Label") }, { "retired", NC_("record field", "Retired") },
-    { "required", NC_("record field", "Required") }, { "choices", NC_("record field", "Choices") }, { "type", NC_("record field", "Type") },
-    { "prefix", NC_("record field", "Prefix") }, { "owner_id", NC_("record field", "Owner") }, { "phones", NC_("record field", "Phone numbers") },
+  static const struct
+  {
+    const char *key;
+    const char *label;
+  } labels[] = {
+    { "name", NC_ ("record field", "Name") },
+    { "display_name", NC_ ("record field", "Full name") },
+    { "login", NC_ ("record field", "Sign-in name") },
+    { "department_id", NC_ ("record field", "Department") },
+    { "leader_id", NC_ ("record field", "Leader") },
+    { "branch", NC_ ("record field", "Branch") },
+    { "status", NC_ ("record field", "Status") },
+    { "roles", NC_ ("record field", "Roles") },
+    { "grants", NC_ ("record field", "Extra permissions") },
+    { "denials", NC_ ("record field", "Denied permissions") },
+    { "disabled", NC_ ("record field", "Disabled") },
+    { "parent_id", NC_ ("record field", "Parent") },
+    { "kind", NC_ ("record field", "Kind") },
+    { "permissions", NC_ ("record field", "Permissions") },
+    { "label", NC_ ("record field", "Label") },
+    { "retired", NC_ ("record field", "Retired") },
+    { "required", NC_ ("record field", "Required") },
+    { "choices", NC_ ("record field", "Choices") },
+    { "type", NC_ ("record field", "Type") },
+    { "prefix", NC_ ("record field", "Prefix") },
+    { "owner_id", NC_ ("record field", "Owner") },
+    { "phones", NC_ ("record field", "Phone numbers") },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (labels); i++)
@@ -198,47 +219,49 @@ static void
 show_diff (CrmAdminAuditPage *self)
 {
   CrmAdminRecord *entry = crm_admin_selection_get (self->selection);
-  g_autoptr(JsonParser) before_parser = json_parser_new ();
-  g_autoptr(JsonParser) after_parser = json_parser_new ();
+  g_autoptr (JsonParser) before_parser = json_parser_new ();
+  g_autoptr (JsonParser) after_parser = json_parser_new ();
   JsonObject *before, *after;
-  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   GtkWidget *child;
-  int row = 1;
+  int        row = 1;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->diff))))
     gtk_grid_remove (self->diff, child);
   self->n_changes = 0;
   if (entry == NULL)
     {
-      gtk_label_set_text (self->diff_title, _("Select an entry to see what changed"));
+      gtk_label_set_text (self->diff_title, _ ("Select an entry to see what changed"));
       return;
     }
   {
-    g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, crm_admin_record_get_int (entry, "entity_id"));
+    g_autofree char *number
+        = g_strdup_printf ("%" G_GINT64_FORMAT, crm_admin_record_get_int (entry, "entity_id"));
     /* Translators: "<action> <kind of record> no. <number> by <person>" */
-    g_autofree char *title = g_strdup_printf (_("%s %s no. %s by %s"),
-                                              crm_admin_action_label (crm_admin_record_get_string (entry, "action")),
-                                              crm_admin_entity_label (crm_admin_record_get_string (entry, "entity")),
-                                              number, crm_admin_record_get_string (entry, "user_name"));
+    g_autofree char *title
+        = g_strdup_printf (_ ("%s %s no. %s by %s"),
+                           crm_admin_action_label (crm_admin_record_get_string (entry, "action")),
+                           crm_admin_entity_label (crm_admin_record_get_string (entry, "entity")),
+                           number, crm_admin_record_get_string (entry, "user_name"));
 
     gtk_label_set_text (self->diff_title, title);
   }
-  add_diff_cell (self, _("Field"), "dim-label", 0, 0);
-  add_diff_cell (self, _("Before"), "dim-label", 1, 0);
-  add_diff_cell (self, _("After"), "dim-label", 2, 0);
+  add_diff_cell (self, _ ("Field"), "dim-label", 0, 0);
+  add_diff_cell (self, _ ("Before"), "dim-label", 1, 0);
+  add_diff_cell (self, _ ("After"), "dim-label", 2, 0);
 
   before = parse_object (crm_admin_record_get_string (entry, "before"), before_parser);
   after = parse_object (crm_admin_record_get_string (entry, "after"), after_parser);
   if (before)
     {
-      g_autoptr(GList) members = json_object_get_members (before);
+      g_autoptr (GList) members = json_object_get_members (before);
 
       for (GList *l = members; l; l = l->next)
         g_ptr_array_add (keys, g_strdup (l->data));
     }
   if (after)
     {
-      g_autoptr(GList) members = json_object_get_members (after);
+      g_autoptr (GList) members = json_object_get_members (after);
 
       for (GList *l = members; l; l = l->next)
         if (!before || !json_object_has_member (before, l->data))
@@ -246,9 +269,9 @@ show_diff (CrmAdminAuditPage *self)
     }
   for (guint i = 0; i < keys->len; i++)
     {
-      const char *key = keys->pdata[i];
-      JsonNode *b = before ? json_object_get_member (before, key) : NULL;
-      JsonNode *a = after ? json_object_get_member (after, key) : NULL;
+      const char      *key = keys->pdata[i];
+      JsonNode        *b = before ? json_object_get_member (before, key) : NULL;
+      JsonNode        *a = after ? json_object_get_member (after, key) : NULL;
       g_autofree char *bt = node_text (b);
       g_autofree char *at = node_text (a);
 
@@ -261,15 +284,13 @@ show_diff (CrmAdminAuditPage *self)
       self->n_changes++;
     }
   if (self->n_changes == 0)
-    add_diff_cell (self, _("No field values were recorded for this entry."), "dim-label", 0, 1);
+    add_diff_cell (self, _ ("No field values were recorded for this entry."), "dim-label", 0, 1);
 }
 
 /* ---- loading --------------------------------------------------------------- */
 
 static char *
-format_user (CrmAdminRecord *record,
-             const char     *key,
-             gpointer        data)
+format_user (CrmAdminRecord *record, const char *key, gpointer data)
 {
   const char *name = crm_admin_record_get_string (record, "user_name");
 
@@ -277,30 +298,24 @@ format_user (CrmAdminRecord *record,
 }
 
 static char *
-format_action (CrmAdminRecord *record,
-               const char     *key,
-               gpointer        data)
+format_action (CrmAdminRecord *record, const char *key, gpointer data)
 {
   return g_strdup (crm_admin_action_label (crm_admin_record_get_string (record, key)));
 }
 
 static char *
-format_entity (CrmAdminRecord *record,
-               const char     *key,
-               gpointer        data)
+format_entity (CrmAdminRecord *record, const char *key, gpointer data)
 {
   return g_strdup (crm_admin_entity_label (crm_admin_record_get_string (record, key)));
 }
 
 /* "2026-11-27" as local midnight in unix µs; `end` moves to the next day. */
 static gboolean
-parse_day (const char *text,
-           gboolean    end,
-           gint64     *out)
+parse_day (const char *text, gboolean end, gint64 *out)
 {
-  int y, m, d;
+  int  y, m, d;
   char extra;
-  g_autoptr(GDateTime) day = NULL;
+  g_autoptr (GDateTime) day = NULL;
 
   if (sscanf (text, "%d-%d-%d%c", &y, &m, &d, &extra) != 3)
     return FALSE;
@@ -319,20 +334,20 @@ parse_day (const char *text,
 }
 
 static gboolean
-build_filters (CrmAdminAuditPage *self,
-               GVariant         **out)
+build_filters (CrmAdminAuditPage *self, GVariant **out)
 {
   GVariantDict filters;
-  guint user_pos = gtk_drop_down_get_selected (self->user_dropdown);
-  guint entity_pos = gtk_drop_down_get_selected (self->entity_dropdown);
-  guint action_pos = gtk_drop_down_get_selected (self->action_dropdown);
-  const char *from = gtk_editable_get_text (GTK_EDITABLE (self->from_entry));
-  const char *to = gtk_editable_get_text (GTK_EDITABLE (self->to_entry));
-  gint64 t;
+  guint        user_pos = gtk_drop_down_get_selected (self->user_dropdown);
+  guint        entity_pos = gtk_drop_down_get_selected (self->entity_dropdown);
+  guint        action_pos = gtk_drop_down_get_selected (self->action_dropdown);
+  const char  *from = gtk_editable_get_text (GTK_EDITABLE (self->from_entry));
+  const char  *to = gtk_editable_get_text (GTK_EDITABLE (self->to_entry));
+  gint64       t;
 
   g_variant_dict_init (&filters, NULL);
   if (user_pos > 0 && user_pos < self->user_ids->len)
-    g_variant_dict_insert (&filters, "user_id", "x", g_array_index (self->user_ids, gint64, user_pos));
+    g_variant_dict_insert (&filters, "user_id", "x",
+                           g_array_index (self->user_ids, gint64, user_pos));
   if (entity_pos > 0 && entity_pos < G_N_ELEMENTS (entities))
     g_variant_dict_insert (&filters, "entity", "s", entities[entity_pos].code);
   if (action_pos > 0 && action_pos < G_N_ELEMENTS (actions))
@@ -355,31 +370,30 @@ build_filters (CrmAdminAuditPage *self,
 bad_date:
   g_variant_dict_clear (&filters);
   {
-    g_autoptr(GError) error = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
-                                           _("Write dates as 2026-11-27."));
+    g_autoptr (GError) error
+        = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s", _ ("Write dates as 2026-11-27."));
     crm_admin_report_error (GTK_WIDGET (self), error);
   }
   return FALSE;
 }
 
-typedef struct {
+typedef struct
+{
   CrmAdminAuditPage *self;
   gboolean           append;
 } Load;
 
 static void
-on_audit_loaded (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_audit_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Load *load = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminAuditPage *self = load->self;
-  gboolean append = load->append;
-  g_autoptr(GVariant) rows = NULL;
-  g_autoptr(GListStore) fresh = NULL;
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean           append = load->append;
+  g_autoptr (GVariant) rows = NULL;
+  g_autoptr (GListStore) fresh = NULL;
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
   g_free (load);
   if (crm_admin_error_is_cancelled (error))
@@ -405,11 +419,10 @@ on_audit_loaded (GObject      *source,
 }
 
 static void
-load_page (CrmAdminAuditPage *self,
-           gboolean           append)
+load_page (CrmAdminAuditPage *self, gboolean append)
 {
   GVariant *filters;
-  Load *load;
+  Load     *load;
 
   if (!build_filters (self, &filters))
     return;
@@ -417,23 +430,21 @@ load_page (CrmAdminAuditPage *self,
   load->self = self;
   load->append = append;
   set_busy (self, TRUE);
-  crm_session_call_async (self->session, CRM_MSG_AUDIT_LIST,
-                          g_variant_new ("(@a{sv}xi)", filters, append ? self->next : (gint64) 0,
-                                         PAGE_ROWS),
-                          self->cancellable, on_audit_loaded, load);
+  crm_session_call_async (
+      self->session, CRM_MSG_AUDIT_LIST,
+      g_variant_new ("(@a{sv}xi)", filters, append ? self->next : (gint64)0, PAGE_ROWS),
+      self->cancellable, on_audit_loaded, load);
 }
 
 static void
-on_users_loaded (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_users_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminAuditPage *self;
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
   gint64 keep = 0, zero = 0;
-  guint pos;
+  guint  pos;
 
   if (crm_admin_error_is_cancelled (error))
     return;
@@ -447,11 +458,11 @@ on_users_loaded (GObject      *source,
   g_clear_object (&self->users);
   self->users = crm_admin_records_from_variant (reply);
   g_array_set_size (self->user_ids, 0);
-  gtk_string_list_append (names, _("Anyone"));
+  gtk_string_list_append (names, _ ("Anyone"));
   g_array_append_val (self->user_ids, zero);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->users)); i++)
     {
-      g_autoptr(CrmAdminRecord) user = g_list_model_get_item (G_LIST_MODEL (self->users), i);
+      g_autoptr (CrmAdminRecord) user = g_list_model_get_item (G_LIST_MODEL (self->users), i);
       gint64 id = crm_admin_record_get_id (user);
 
       gtk_string_list_append (names, crm_admin_record_get_string (user, "display_name"));
@@ -469,8 +480,8 @@ audit_reload (CrmAdminPage *page)
   CrmAdminAuditPage *self = CRM_ADMIN_AUDIT_PAGE (page);
 
   set_busy (self, TRUE);
-  crm_session_call_async (self->session, CRM_MSG_USER_LIST, g_variant_new ("()"),
-                          self->cancellable, on_users_loaded, self);
+  crm_session_call_async (self->session, CRM_MSG_USER_LIST, g_variant_new ("()"), self->cancellable,
+                          on_users_loaded, self);
   load_page (self, FALSE);
 }
 
@@ -488,17 +499,13 @@ crm_admin_audit_page_iface_init (CrmAdminPageInterface *iface)
 }
 
 static void
-search_activated (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
+search_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   load_page (CRM_ADMIN_AUDIT_PAGE (widget), FALSE);
 }
 
 static void
-more_activated (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+more_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminAuditPage *self = CRM_ADMIN_AUDIT_PAGE (widget);
 
@@ -548,14 +555,14 @@ scrolled (GtkWidget *child)
 static void
 crm_admin_audit_page_init (CrmAdminAuditPage *self)
 {
-  GtkWidget *filters = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
-  GtkWidget *lower = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *button;
+  GtkWidget     *filters = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget     *paned = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
+  GtkWidget     *lower = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget     *button;
   GtkColumnView *view;
-  g_autoptr(GtkStringList) entity_names = gtk_string_list_new (NULL);
-  g_autoptr(GtkStringList) action_names = gtk_string_list_new (NULL);
-  const char *anyone[] = { _("Anyone"), NULL };
+  g_autoptr (GtkStringList) entity_names = gtk_string_list_new (NULL);
+  g_autoptr (GtkStringList) action_names = gtk_string_list_new (NULL);
+  const char *anyone[] = { _ ("Anyone"), NULL };
 
   self->cancellable = g_cancellable_new ();
   self->rows = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
@@ -569,17 +576,20 @@ crm_admin_audit_page_init (CrmAdminAuditPage *self)
   gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
 
   for (gsize i = 0; i < G_N_ELEMENTS (entities); i++)
-    gtk_string_list_append (entity_names, _(entities[i].label));
+    gtk_string_list_append (entity_names, _ (entities[i].label));
   for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
-    gtk_string_list_append (action_names, g_dpgettext2 (GETTEXT_PACKAGE, "audit action", actions[i].label));
+    gtk_string_list_append (action_names,
+                            g_dpgettext2 (GETTEXT_PACKAGE, "audit action", actions[i].label));
   self->user_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (anyone));
-  self->entity_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&entity_names)), NULL));
-  self->action_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&action_names)), NULL));
+  self->entity_dropdown
+      = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&entity_names)), NULL));
+  self->action_dropdown
+      = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&action_names)), NULL));
   self->from_entry = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->from_entry, _("From 2026-11-01"));
+  gtk_entry_set_placeholder_text (self->from_entry, _ ("From 2026-11-01"));
   gtk_editable_set_width_chars (GTK_EDITABLE (self->from_entry), 14);
   self->to_entry = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->to_entry, _("To 2026-11-30"));
+  gtk_entry_set_placeholder_text (self->to_entry, _ ("To 2026-11-30"));
   gtk_editable_set_width_chars (GTK_EDITABLE (self->to_entry), 14);
   g_signal_connect_swapped (self->from_entry, "activate", G_CALLBACK (load_page), self);
   g_signal_connect_swapped (self->to_entry, "activate", G_CALLBACK (load_page), self);
@@ -588,23 +598,23 @@ crm_admin_audit_page_init (CrmAdminAuditPage *self)
   gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->action_dropdown));
   gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->from_entry));
   gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->to_entry));
-  button = gtk_button_new_with_mnemonic (_("_Search"));
+  button = gtk_button_new_with_mnemonic (_ ("_Search"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "audit.search");
   gtk_widget_add_css_class (button, "suggested-action");
   gtk_box_append (GTK_BOX (filters), button);
-  button = gtk_button_new_with_mnemonic (_("Load _More"));
+  button = gtk_button_new_with_mnemonic (_ ("Load _More"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "audit.more");
   gtk_box_append (GTK_BOX (filters), button);
   gtk_box_append (GTK_BOX (self), filters);
 
   view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
   gtk_column_view_set_show_row_separators (view, TRUE);
-  crm_admin_column_add (view, _("Time"), "at", NULL, NULL);
-  crm_admin_column_add (view, _("User"), "user_name", format_user, NULL);
-  crm_admin_column_add (view, _("Action"), "action", format_action, NULL);
-  crm_admin_column_add (view, _("Record"), "entity", format_entity, NULL);
-  crm_admin_column_add (view, _("Record no."), "entity_id", NULL, NULL);
-  crm_admin_column_add (view, _("Address"), "peer", NULL, NULL);
+  crm_admin_column_add (view, _ ("Time"), "at", NULL, NULL);
+  crm_admin_column_add (view, _ ("User"), "user_name", format_user, NULL);
+  crm_admin_column_add (view, _ ("Action"), "action", format_action, NULL);
+  crm_admin_column_add (view, _ ("Record"), "entity", format_entity, NULL);
+  crm_admin_column_add (view, _ ("Record no."), "entity_id", NULL, NULL);
+  crm_admin_column_add (view, _ ("Address"), "peer", NULL, NULL);
   self->selection = crm_admin_column_view_set_model (view, G_LIST_MODEL (self->rows));
   g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (show_diff), self);
   gtk_paned_set_start_child (GTK_PANED (paned), scrolled (GTK_WIDGET (view)));
@@ -644,8 +654,7 @@ crm_admin_audit_page_get_n_rows (CrmAdminAuditPage *self)
 }
 
 gboolean
-crm_admin_audit_page_select_row (CrmAdminAuditPage *self,
-                                 guint              position)
+crm_admin_audit_page_select_row (CrmAdminAuditPage *self, guint position)
 {
   if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
     return FALSE;
@@ -660,9 +669,7 @@ crm_admin_audit_page_get_n_changes (CrmAdminAuditPage *self)
 }
 
 gboolean
-crm_admin_audit_page_set_filter (CrmAdminAuditPage *self,
-                                 const char        *entity,
-                                 const char        *action)
+crm_admin_audit_page_set_filter (CrmAdminAuditPage *self, const char *entity, const char *action)
 {
   gboolean found_entity = FALSE, found_action = FALSE;
 
@@ -682,8 +689,7 @@ crm_admin_audit_page_set_filter (CrmAdminAuditPage *self,
 }
 
 GtkEditable *
-crm_admin_audit_page_get_date_entry (CrmAdminAuditPage *self,
-                                     gboolean           to)
+crm_admin_audit_page_get_date_entry (CrmAdminAuditPage *self, gboolean to)
 {
   return GTK_EDITABLE (to ? self->to_entry : self->from_entry);
 }

@@ -21,8 +21,7 @@ crm_admin_page_reload (CrmAdminPage *self)
 }
 
 gboolean
-crm_admin_page_watches_entity (CrmAdminPage *self,
-                               const char   *entity)
+crm_admin_page_watches_entity (CrmAdminPage *self, const char *entity)
 {
   g_return_val_if_fail (CRM_IS_ADMIN_PAGE (self), FALSE);
 

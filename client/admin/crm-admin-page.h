@@ -17,16 +17,14 @@ struct _CrmAdminPageInterface
 {
   GTypeInterface parent_iface;
 
-  void     (*reload)          (CrmAdminPage *self);
-  gboolean (*watches_entity)  (CrmAdminPage *self,
-                               const char   *entity);
-  gboolean (*is_busy)         (CrmAdminPage *self);
+  void (*reload) (CrmAdminPage *self);
+  gboolean (*watches_entity) (CrmAdminPage *self, const char *entity);
+  gboolean (*is_busy) (CrmAdminPage *self);
 };
 
-void     crm_admin_page_reload         (CrmAdminPage *self);
-gboolean crm_admin_page_watches_entity (CrmAdminPage *self,
-                                        const char   *entity);
+void     crm_admin_page_reload (CrmAdminPage *self);
+gboolean crm_admin_page_watches_entity (CrmAdminPage *self, const char *entity);
 /* TRUE while a request of the page is in flight (tests wait on it). */
-gboolean crm_admin_page_is_busy        (CrmAdminPage *self);
+gboolean crm_admin_page_is_busy (CrmAdminPage *self);
 
 G_END_DECLS

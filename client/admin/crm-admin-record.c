@@ -53,8 +53,7 @@ crm_admin_record_get_fields (CrmAdminRecord *self)
 }
 
 static GVariant *
-lookup (CrmAdminRecord *self,
-        const char     *key)
+lookup (CrmAdminRecord *self, const char *key)
 {
   return g_variant_lookup_value (self->fields, key, NULL);
 }
@@ -66,8 +65,7 @@ crm_admin_record_get_id (CrmAdminRecord *self)
 }
 
 const char *
-crm_admin_record_get_string (CrmAdminRecord *self,
-                             const char     *key)
+crm_admin_record_get_string (CrmAdminRecord *self, const char *key)
 {
   const char *value = NULL;
 
@@ -78,10 +76,9 @@ crm_admin_record_get_string (CrmAdminRecord *self,
 }
 
 gint64
-crm_admin_record_get_int (CrmAdminRecord *self,
-                          const char     *key)
+crm_admin_record_get_int (CrmAdminRecord *self, const char *key)
 {
-  g_autoptr(GVariant) value = lookup (self, key);
+  g_autoptr (GVariant) value = lookup (self, key);
 
   if (value == NULL)
     return 0;
@@ -92,15 +89,14 @@ crm_admin_record_get_int (CrmAdminRecord *self,
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32))
     return g_variant_get_uint32 (value);
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_UINT64))
-    return (gint64) MIN (g_variant_get_uint64 (value), (guint64) G_MAXINT64);
+    return (gint64)MIN (g_variant_get_uint64 (value), (guint64)G_MAXINT64);
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT16))
     return g_variant_get_int16 (value);
   return 0;
 }
 
 gboolean
-crm_admin_record_get_boolean (CrmAdminRecord *self,
-                              const char     *key)
+crm_admin_record_get_boolean (CrmAdminRecord *self, const char *key)
 {
   gboolean value = FALSE;
 
@@ -110,10 +106,9 @@ crm_admin_record_get_boolean (CrmAdminRecord *self,
 }
 
 GStrv
-crm_admin_record_dup_strv (CrmAdminRecord *self,
-                           const char     *key)
+crm_admin_record_dup_strv (CrmAdminRecord *self, const char *key)
 {
-  g_autoptr(GVariant) value = lookup (self, key);
+  g_autoptr (GVariant) value = lookup (self, key);
 
   if (value == NULL || !g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
     return g_new0 (char *, 1);
@@ -123,8 +118,8 @@ crm_admin_record_dup_strv (CrmAdminRecord *self,
 char *
 crm_admin_format_time (GVariant *value)
 {
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
+  g_autoptr (GDateTime) utc = NULL;
+  g_autoptr (GDateTime) local = NULL;
   gint64 t = 0;
 
   if (value == NULL)
@@ -158,16 +153,14 @@ crm_admin_format_time (GVariant *value)
 static gboolean
 is_time_key (const char *key)
 {
-  return g_str_has_suffix (key, "_at") || g_str_equal (key, "at") ||
-         g_str_has_suffix (key, "_seen") || g_str_equal (key, "expires") ||
-         g_str_equal (key, "created");
+  return g_str_has_suffix (key, "_at") || g_str_equal (key, "at") || g_str_has_suffix (key, "_seen")
+         || g_str_equal (key, "expires") || g_str_equal (key, "created");
 }
 
 char *
-crm_admin_record_dup_text (CrmAdminRecord *self,
-                           const char     *key)
+crm_admin_record_dup_text (CrmAdminRecord *self, const char *key)
 {
-  g_autoptr(GVariant) value = lookup (self, key);
+  g_autoptr (GVariant) value = lookup (self, key);
 
   if (value == NULL)
     return g_strdup ("");
@@ -176,16 +169,16 @@ crm_admin_record_dup_text (CrmAdminRecord *self,
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
     return g_variant_dup_string (value, NULL);
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
-    return g_strdup (g_variant_get_boolean (value) ? _("Yes") : _("No"));
+    return g_strdup (g_variant_get_boolean (value) ? _ ("Yes") : _ ("No"));
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
     {
       g_autofree const char **strv = g_variant_get_strv (value, NULL);
 
-      return g_strjoinv ("、", (char **) strv);
+      return g_strjoinv ("、", (char **)strv);
     }
-  if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64) ||
-      g_variant_is_of_type (value, G_VARIANT_TYPE_INT32) ||
-      g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32))
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64)
+      || g_variant_is_of_type (value, G_VARIANT_TYPE_INT32)
+      || g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32))
     return g_strdup_printf ("%" G_GINT64_FORMAT, crm_admin_record_get_int (self, key));
   return g_variant_print (value, FALSE);
 }
@@ -193,16 +186,16 @@ crm_admin_record_dup_text (CrmAdminRecord *self,
 GListStore *
 crm_admin_records_from_variant (GVariant *rows)
 {
-  GListStore *store = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
+  GListStore  *store = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
   GVariantIter iter;
-  GVariant *row;
+  GVariant    *row;
 
   if (rows == NULL || !g_variant_is_of_type (rows, G_VARIANT_TYPE ("aa{sv}")))
     return store;
   g_variant_iter_init (&iter, rows);
   while ((row = g_variant_iter_next_value (&iter)))
     {
-      g_autoptr(CrmAdminRecord) record = crm_admin_record_new (row);
+      g_autoptr (CrmAdminRecord) record = crm_admin_record_new (row);
 
       g_variant_unref (row);
       g_list_store_append (store, record);

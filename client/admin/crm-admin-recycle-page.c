@@ -15,16 +15,16 @@
 #define PAGE_ROWS 100
 
 /* The entities the server keeps in the recycle bin; "" = all. */
-static const char * const entities[] = { "", "customer" };
+static const char *const entities[] = { "", "customer" };
 
 struct _CrmAdminRecyclePage
 {
-  GtkBox              parent_instance;
+  GtkBox parent_instance;
 
-  CrmSession         *session;
-  GCancellable       *cancellable;
-  guint               busy;
-  gint64              next;
+  CrmSession   *session;
+  GCancellable *cancellable;
+  guint         busy;
+  gint64        next;
 
   GListStore         *rows;
   GtkSingleSelection *selection;
@@ -45,12 +45,12 @@ update_actions (CrmAdminRecyclePage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "recycle.restore", selected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "recycle.purge", selected);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "recycle.more", self->next > 0 && self->busy == 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "recycle.more",
+                                 self->next > 0 && self->busy == 0);
 }
 
 static void
-set_busy (CrmAdminRecyclePage *self,
-          gboolean             busy)
+set_busy (CrmAdminRecyclePage *self, gboolean busy)
 {
   if (busy)
     self->busy++;
@@ -67,24 +67,23 @@ chosen_entity (CrmAdminRecyclePage *self)
   return pos < G_N_ELEMENTS (entities) ? entities[pos] : "";
 }
 
-typedef struct {
+typedef struct
+{
   CrmAdminRecyclePage *self;
   gboolean             append;
 } Load;
 
 static void
-on_loaded (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Load *load = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminRecyclePage *self = load->self;
-  gboolean append = load->append;
-  g_autoptr(GVariant) rows = NULL;
-  g_autoptr(GListStore) fresh = NULL;
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean             append = load->append;
+  g_autoptr (GVariant) rows = NULL;
+  g_autoptr (GListStore) fresh = NULL;
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   guint n;
 
   g_free (load);
@@ -106,18 +105,17 @@ on_loaded (GObject      *source,
 }
 
 static void
-load_page (CrmAdminRecyclePage *self,
-           gboolean             append)
+load_page (CrmAdminRecyclePage *self, gboolean append)
 {
   Load *load = g_new0 (Load, 1);
 
   load->self = self;
   load->append = append;
   set_busy (self, TRUE);
-  crm_session_call_async (self->session, CRM_MSG_RECYCLE_LIST,
-                          g_variant_new ("(sxi)", chosen_entity (self),
-                                         append ? self->next : (gint64) 0, PAGE_ROWS),
-                          self->cancellable, on_loaded, load);
+  crm_session_call_async (
+      self->session, CRM_MSG_RECYCLE_LIST,
+      g_variant_new ("(sxi)", chosen_entity (self), append ? self->next : (gint64)0, PAGE_ROWS),
+      self->cancellable, on_loaded, load);
 }
 
 static void
@@ -127,8 +125,7 @@ recycle_reload (CrmAdminPage *page)
 }
 
 static gboolean
-recycle_watches_entity (CrmAdminPage *page,
-                        const char   *entity)
+recycle_watches_entity (CrmAdminPage *page, const char *entity)
 {
   return g_str_equal (entity, "customer");
 }
@@ -148,12 +145,10 @@ crm_admin_recycle_page_iface_init (CrmAdminPageInterface *iface)
 }
 
 static void
-on_changed (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+on_changed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminRecyclePage *self;
 
   if (crm_admin_error_is_cancelled (error))
@@ -163,39 +158,35 @@ on_changed (GObject      *source,
   if (reply == NULL)
     crm_admin_report_error (GTK_WIDGET (self), error);
   else
-    crm_admin_report_notice (GTK_WIDGET (self), _("Done."));
+    crm_admin_report_notice (GTK_WIDGET (self), _ ("Done."));
   load_page (self, FALSE);
 }
 
 static void
-change (CrmAdminRecyclePage *self,
-        guint                message_id,
-        CrmAdminRecord      *record)
+change (CrmAdminRecyclePage *self, guint message_id, CrmAdminRecord *record)
 {
   g_autofree char *key = crm_new_idempotency_key ();
 
   set_busy (self, TRUE);
   crm_session_call_async (self->session, message_id,
-                          g_variant_new ("(ssx)", key, crm_admin_record_get_string (record, "entity"),
+                          g_variant_new ("(ssx)", key,
+                                         crm_admin_record_get_string (record, "entity"),
                                          crm_admin_record_get_id (record)),
                           self->cancellable, on_changed, self);
 }
 
 static void
-restore_activated (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
+restore_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminRecyclePage *self = CRM_ADMIN_RECYCLE_PAGE (widget);
-  CrmAdminRecord *record = crm_admin_selection_get (self->selection);
+  CrmAdminRecord      *record = crm_admin_selection_get (self->selection);
 
   if (record)
     change (self, CRM_MSG_RECYCLE_RESTORE, record);
 }
 
 static void
-purge_confirmed (GtkWidget *widget,
-                 gpointer   data)
+purge_confirmed (GtkWidget *widget, gpointer data)
 {
   CrmAdminRecyclePage *self = CRM_ADMIN_RECYCLE_PAGE (widget);
 
@@ -205,28 +196,25 @@ purge_confirmed (GtkWidget *widget,
 }
 
 static void
-purge_activated (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
+purge_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminRecyclePage *self = CRM_ADMIN_RECYCLE_PAGE (widget);
-  CrmAdminRecord *record = crm_admin_selection_get (self->selection);
-  g_autofree char *question = NULL;
+  CrmAdminRecord      *record = crm_admin_selection_get (self->selection);
+  g_autofree char     *question = NULL;
 
   if (record == NULL)
     return;
-  question = g_strdup_printf (_("Purge “%s” for good?"), crm_admin_record_get_string (record, "title"));
+  question
+      = g_strdup_printf (_ ("Purge “%s” for good?"), crm_admin_record_get_string (record, "title"));
   /* The row, not its position: a reload may happen while asking. */
   g_set_object (&self->pending_purge, record);
   crm_admin_confirm (widget, question,
-                     _("A purged record cannot be restored. The purge is kept in the audit log."),
-                     _("_Purge"), purge_confirmed, NULL);
+                     _ ("A purged record cannot be restored. The purge is kept in the audit log."),
+                     _ ("_Purge"), purge_confirmed, NULL);
 }
 
 static void
-more_activated (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+more_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminRecyclePage *self = CRM_ADMIN_RECYCLE_PAGE (widget);
 
@@ -235,17 +223,13 @@ more_activated (GtkWidget  *widget,
 }
 
 static char *
-format_entity (CrmAdminRecord *record,
-               const char     *key,
-               gpointer        data)
+format_entity (CrmAdminRecord *record, const char *key, gpointer data)
 {
   return g_strdup (crm_admin_entity_label (crm_admin_record_get_string (record, key)));
 }
 
 static char *
-format_deleted_by (CrmAdminRecord *record,
-                   const char     *key,
-                   gpointer        data)
+format_deleted_by (CrmAdminRecord *record, const char *key, gpointer data)
 {
   return g_strdup (crm_admin_record_get_string (record, "deleted_by_name"));
 }
@@ -276,8 +260,7 @@ crm_admin_recycle_page_class_init (CrmAdminRecyclePageClass *klass)
 }
 
 static GtkWidget *
-action_button (const char *label,
-               const char *action)
+action_button (const char *label, const char *action)
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
 
@@ -288,11 +271,11 @@ action_button (const char *label,
 static void
 crm_admin_recycle_page_init (CrmAdminRecyclePage *self)
 {
-  GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *purge;
+  GtkWidget     *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget     *scrolled = gtk_scrolled_window_new ();
+  GtkWidget     *purge;
   GtkColumnView *view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
-  const char *kinds[] = { _("All records"), _("Customers"), NULL };
+  const char    *kinds[] = { _ ("All records"), _ ("Customers"), NULL };
 
   self->cancellable = g_cancellable_new ();
   self->rows = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
@@ -304,21 +287,21 @@ crm_admin_recycle_page_init (CrmAdminRecyclePage *self)
   gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
 
   self->entity_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (kinds));
-  g_signal_connect_swapped (self->entity_dropdown, "notify::selected",
-                            G_CALLBACK (recycle_reload), self);
+  g_signal_connect_swapped (self->entity_dropdown, "notify::selected", G_CALLBACK (recycle_reload),
+                            self);
   gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->entity_dropdown));
-  gtk_box_append (GTK_BOX (toolbar), action_button (_("_Restore"), "recycle.restore"));
-  purge = action_button (_("_Purge…"), "recycle.purge");
+  gtk_box_append (GTK_BOX (toolbar), action_button (_ ("_Restore"), "recycle.restore"));
+  purge = action_button (_ ("_Purge…"), "recycle.purge");
   gtk_widget_add_css_class (purge, "destructive-action");
   gtk_box_append (GTK_BOX (toolbar), purge);
-  gtk_box_append (GTK_BOX (toolbar), action_button (_("Load _More"), "recycle.more"));
+  gtk_box_append (GTK_BOX (toolbar), action_button (_ ("Load _More"), "recycle.more"));
   gtk_box_append (GTK_BOX (self), toolbar);
 
   gtk_column_view_set_show_row_separators (view, TRUE);
-  crm_admin_column_add (view, _("Kind"), "entity", format_entity, NULL);
-  crm_admin_column_add (view, _("Record"), "title", NULL, NULL);
-  crm_admin_column_add (view, _("Deleted by"), "deleted_by", format_deleted_by, NULL);
-  crm_admin_column_add (view, _("Deleted at"), "deleted_at", NULL, NULL);
+  crm_admin_column_add (view, _ ("Kind"), "entity", format_entity, NULL);
+  crm_admin_column_add (view, _ ("Record"), "title", NULL, NULL);
+  crm_admin_column_add (view, _ ("Deleted by"), "deleted_by", format_deleted_by, NULL);
+  crm_admin_column_add (view, _ ("Deleted at"), "deleted_at", NULL, NULL);
   self->selection = crm_admin_column_view_set_model (view, G_LIST_MODEL (self->rows));
   g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (update_actions), self);
   gtk_widget_set_vexpand (scrolled, TRUE);
@@ -344,14 +327,13 @@ crm_admin_recycle_page_get_n_rows (CrmAdminRecyclePage *self)
 }
 
 gboolean
-crm_admin_recycle_page_select (CrmAdminRecyclePage *self,
-                               const char          *title)
+crm_admin_recycle_page_select (CrmAdminRecyclePage *self, const char *title)
 {
   GListModel *model = G_LIST_MODEL (self->selection);
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
-      g_autoptr(CrmAdminRecord) record = g_list_model_get_item (model, i);
+      g_autoptr (CrmAdminRecord) record = g_list_model_get_item (model, i);
 
       if (g_str_equal (crm_admin_record_get_string (record, "title"), title))
         {

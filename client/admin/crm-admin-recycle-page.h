@@ -14,12 +14,11 @@ G_BEGIN_DECLS
 #define CRM_TYPE_ADMIN_RECYCLE_PAGE (crm_admin_recycle_page_get_type ())
 G_DECLARE_FINAL_TYPE (CrmAdminRecyclePage, crm_admin_recycle_page, CRM, ADMIN_RECYCLE_PAGE, GtkBox)
 
-GtkWidget *crm_admin_recycle_page_new        (CrmSession *session);
+GtkWidget *crm_admin_recycle_page_new (CrmSession *session);
 
 /* For tests. */
-guint      crm_admin_recycle_page_get_n_rows (CrmAdminRecyclePage *self);
+guint crm_admin_recycle_page_get_n_rows (CrmAdminRecyclePage *self);
 /* Selects the deleted record titled `title`. */
-gboolean   crm_admin_recycle_page_select     (CrmAdminRecyclePage *self,
-                                              const char          *title);
+gboolean crm_admin_recycle_page_select (CrmAdminRecyclePage *self, const char *title);
 
 G_END_DECLS

@@ -12,27 +12,28 @@
 #include "crm-error.h"
 #include "crm-messages.h"
 
-typedef struct {
+typedef struct
+{
   GtkCheckButton *granted;
   GtkDropDown    *scope;
 } MatrixRow;
 
 struct _CrmAdminRolesPage
 {
-  GtkBox          parent_instance;
+  GtkBox parent_instance;
 
-  CrmSession     *session;
-  GCancellable   *cancellable;
-  guint           busy;
+  CrmSession   *session;
+  GCancellable *cancellable;
+  guint         busy;
 
-  GListStore     *roles;
-  GtkListBox     *role_list;
-  GtkLabel       *matrix_title;
-  GtkEntry       *display_name;
-  GtkEntry       *new_display_name;
-  GtkEntry       *new_name;
-  GHashTable     *matrix;       /* permission → MatrixRow */
-  gint64          selected_id;
+  GListStore *roles;
+  GtkListBox *role_list;
+  GtkLabel   *matrix_title;
+  GtkEntry   *display_name;
+  GtkEntry   *new_display_name;
+  GtkEntry   *new_name;
+  GHashTable *matrix; /* permission → MatrixRow */
+  gint64      selected_id;
 };
 
 static void crm_admin_roles_page_iface_init (CrmAdminPageInterface *iface);
@@ -48,7 +49,7 @@ selected_role (CrmAdminRolesPage *self)
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(CrmAdminRecord) role = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
+      g_autoptr (CrmAdminRecord) role = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
 
       if (crm_admin_record_get_id (role) == self->selected_id)
         return role; /* the store keeps it alive */
@@ -57,8 +58,7 @@ selected_role (CrmAdminRolesPage *self)
 }
 
 static void
-set_busy (CrmAdminRolesPage *self,
-          gboolean           busy)
+set_busy (CrmAdminRolesPage *self, gboolean busy)
 {
   if (busy)
     self->busy++;
@@ -71,10 +71,10 @@ static void
 show_matrix (CrmAdminRolesPage *self)
 {
   CrmAdminRecord *role = selected_role (self);
-  g_autoptr(GVariant) grants = NULL;
+  g_autoptr (GVariant) grants = NULL;
   GHashTableIter iter;
-  gpointer value;
-  gboolean can_edit = crm_session_has_permission (self->session, "role.manage");
+  gpointer       value;
+  gboolean       can_edit = crm_session_has_permission (self->session, "role.manage");
 
   g_hash_table_iter_init (&iter, self->matrix);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -86,15 +86,16 @@ show_matrix (CrmAdminRolesPage *self)
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "roles.save", can_edit && role != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "roles.delete",
-                                 can_edit && role && !crm_admin_record_get_boolean (role, "is_template"));
+                                 can_edit && role
+                                     && !crm_admin_record_get_boolean (role, "is_template"));
   if (role == NULL)
     {
-      gtk_label_set_text (self->matrix_title, _("Select a role to see its permissions"));
+      gtk_label_set_text (self->matrix_title, _ ("Select a role to see its permissions"));
       gtk_editable_set_text (GTK_EDITABLE (self->display_name), "");
       return;
     }
   {
-    g_autofree char *title = g_strdup_printf (_("Permissions of %s"),
+    g_autofree char *title = g_strdup_printf (_ ("Permissions of %s"),
                                               crm_admin_record_get_string (role, "display_name"));
 
     gtk_label_set_text (self->matrix_title, title);
@@ -106,8 +107,8 @@ show_matrix (CrmAdminRolesPage *self)
   if (grants)
     {
       GVariantIter giter;
-      const char *permission;
-      guint32 scope;
+      const char  *permission;
+      guint32      scope;
 
       g_variant_iter_init (&giter, grants);
       while (g_variant_iter_next (&giter, "(&su)", &permission, &scope))
@@ -142,15 +143,13 @@ role_row (CrmAdminRecord *role)
 }
 
 static void
-on_roles_loaded (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_roles_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminRolesPage *self;
-  GtkWidget *child;
-  guint n;
+  GtkWidget         *child;
+  guint              n;
 
   if (crm_admin_error_is_cancelled (error))
     return;
@@ -168,11 +167,12 @@ on_roles_loaded (GObject      *source,
   n = g_list_model_get_n_items (G_LIST_MODEL (self->roles));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(CrmAdminRecord) role = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
+      g_autoptr (CrmAdminRecord) role = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
 
       gtk_list_box_append (self->role_list, role_row (role));
       if (crm_admin_record_get_id (role) == self->selected_id)
-        gtk_list_box_select_row (self->role_list, gtk_list_box_get_row_at_index (self->role_list, i));
+        gtk_list_box_select_row (self->role_list,
+                                 gtk_list_box_get_row_at_index (self->role_list, i));
     }
   show_matrix (self);
 }
@@ -183,13 +183,12 @@ roles_reload (CrmAdminPage *page)
   CrmAdminRolesPage *self = CRM_ADMIN_ROLES_PAGE (page);
 
   set_busy (self, TRUE);
-  crm_session_call_async (self->session, CRM_MSG_ROLE_LIST, g_variant_new ("()"),
-                          self->cancellable, on_roles_loaded, self);
+  crm_session_call_async (self->session, CRM_MSG_ROLE_LIST, g_variant_new ("()"), self->cancellable,
+                          on_roles_loaded, self);
 }
 
 static gboolean
-roles_watches_entity (CrmAdminPage *page,
-                      const char   *entity)
+roles_watches_entity (CrmAdminPage *page, const char *entity)
 {
   return g_str_equal (entity, "role");
 }
@@ -209,11 +208,9 @@ crm_admin_roles_page_iface_init (CrmAdminPageInterface *iface)
 }
 
 static void
-on_row_selected (GtkListBox        *box,
-                 GtkListBoxRow     *row,
-                 CrmAdminRolesPage *self)
+on_row_selected (GtkListBox *box, GtkListBoxRow *row, CrmAdminRolesPage *self)
 {
-  g_autoptr(CrmAdminRecord) role = NULL;
+  g_autoptr (CrmAdminRecord) role = NULL;
 
   if (row == NULL)
     return;
@@ -227,8 +224,8 @@ on_row_selected (GtkListBox        *box,
 static GVariant *
 matrix_grants (CrmAdminRolesPage *self)
 {
-  GVariantBuilder builder;
-  gsize n;
+  GVariantBuilder          builder;
+  gsize                    n;
   const CrmPermissionInfo *perms = crm_permissions_all (&n);
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(su)"));
@@ -238,18 +235,16 @@ matrix_grants (CrmAdminRolesPage *self)
 
       if (row && gtk_check_button_get_active (row->granted))
         g_variant_builder_add (&builder, "(su)", perms[i].permission,
-                               (guint32) gtk_drop_down_get_selected (row->scope));
+                               (guint32)gtk_drop_down_get_selected (row->scope));
     }
   return g_variant_builder_end (&builder);
 }
 
 static void
-on_changed (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+on_changed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminRolesPage *self;
 
   if (crm_admin_error_is_cancelled (error))
@@ -263,51 +258,50 @@ on_changed (GObject      *source,
       if (g_variant_is_of_type (reply, G_VARIANT_TYPE ("(x)")))
         g_variant_get (reply, "(x)", &self->selected_id);
       crm_admin_report_notice (GTK_WIDGET (self),
-                               _("Saved. Signed-in users with this role get the change at once."));
+                               _ ("Saved. Signed-in users with this role get the change at once."));
     }
   roles_reload (CRM_ADMIN_PAGE (self));
 }
 
 static void
-save_activated (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+save_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminRolesPage *self = CRM_ADMIN_ROLES_PAGE (widget);
-  CrmAdminRecord *role = selected_role (self);
-  g_autofree char *key = crm_new_idempotency_key ();
-  g_autofree char *display_name = NULL;
-  GVariantDict fields;
+  CrmAdminRecord    *role = selected_role (self);
+  g_autofree char   *key = crm_new_idempotency_key ();
+  g_autofree char   *display_name = NULL;
+  GVariantDict       fields;
 
   if (role == NULL)
     return;
   display_name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->display_name))));
   g_variant_dict_init (&fields, NULL);
-  if (*display_name && !g_str_equal (display_name, crm_admin_record_get_string (role, "display_name")))
+  if (*display_name
+      && !g_str_equal (display_name, crm_admin_record_get_string (role, "display_name")))
     g_variant_dict_insert (&fields, "display_name", "s", display_name);
   g_variant_dict_insert_value (&fields, "grants", matrix_grants (self));
   set_busy (self, TRUE);
-  crm_session_call_async (self->session, CRM_MSG_ROLE_UPDATE,
-                          g_variant_new ("(sx@a{sv})", key, self->selected_id,
-                                         g_variant_dict_end (&fields)),
-                          self->cancellable, on_changed, self);
+  crm_session_call_async (
+      self->session, CRM_MSG_ROLE_UPDATE,
+      g_variant_new ("(sx@a{sv})", key, self->selected_id, g_variant_dict_end (&fields)),
+      self->cancellable, on_changed, self);
 }
 
 static void
-create_activated (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
+create_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminRolesPage *self = CRM_ADMIN_ROLES_PAGE (widget);
-  g_autofree char *key = crm_new_idempotency_key ();
-  g_autofree char *display_name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->new_display_name))));
-  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->new_name))));
+  g_autofree char   *key = crm_new_idempotency_key ();
+  g_autofree char   *display_name
+      = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->new_display_name))));
+  g_autofree char *name
+      = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->new_name))));
   GVariantDict fields;
 
   if (*display_name == '\0' || *name == '\0')
     {
-      g_autoptr(GError) error = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
-                                             _("Enter the new role's name and code."));
+      g_autoptr (GError) error = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
+                                              _ ("Enter the new role's name and code."));
       crm_admin_report_error (widget, error);
       return;
     }
@@ -324,34 +318,32 @@ create_activated (GtkWidget  *widget,
 }
 
 static void
-delete_confirmed (GtkWidget *widget,
-                  gpointer   data)
+delete_confirmed (GtkWidget *widget, gpointer data)
 {
   CrmAdminRolesPage *self = CRM_ADMIN_ROLES_PAGE (widget);
-  g_autofree char *key = crm_new_idempotency_key ();
+  g_autofree char   *key = crm_new_idempotency_key ();
 
   set_busy (self, TRUE);
   crm_session_call_async (self->session, CRM_MSG_ROLE_DELETE,
-                          g_variant_new ("(sx)", key, (gint64) GPOINTER_TO_SIZE (data)),
+                          g_variant_new ("(sx)", key, (gint64)GPOINTER_TO_SIZE (data)),
                           self->cancellable, on_changed, self);
   self->selected_id = 0;
 }
 
 static void
-delete_activated (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
+delete_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminRolesPage *self = CRM_ADMIN_ROLES_PAGE (widget);
-  CrmAdminRecord *role = selected_role (self);
-  g_autofree char *question = NULL;
+  CrmAdminRecord    *role = selected_role (self);
+  g_autofree char   *question = NULL;
 
   if (role == NULL)
     return;
-  question = g_strdup_printf (_("Delete the role “%s”?"), crm_admin_record_get_string (role, "display_name"));
-  crm_admin_confirm (widget, question, _("People who have it lose its permissions at once."),
-                     _("_Delete"), delete_confirmed,
-                     GSIZE_TO_POINTER ((gsize) crm_admin_record_get_id (role)));
+  question = g_strdup_printf (_ ("Delete the role “%s”?"),
+                              crm_admin_record_get_string (role, "display_name"));
+  crm_admin_confirm (widget, question, _ ("People who have it lose its permissions at once."),
+                     _ ("_Delete"), delete_confirmed,
+                     GSIZE_TO_POINTER ((gsize)crm_admin_record_get_id (role)));
 }
 
 /* ---- construction ------------------------------------------------------------ */
@@ -359,23 +351,26 @@ delete_activated (GtkWidget  *widget,
 static const char *
 module_title (const char *module)
 {
-  static const struct { const char *module; const char *title; } titles[] = {
-    { "customer", N_("Customers") }, { "user", N_("Accounts") }, { "team", N_("Team") },
-    { "role", N_("Roles") }, { "settings", N_("Settings") }, { "audit", N_("Audit Log") },
-    { "recycle", N_("Recycle Bin") }, { "call", N_("Call Center") },
-    { "blacklist", N_("Blacklist") },
+  static const struct
+  {
+    const char *module;
+    const char *title;
+  } titles[] = {
+    { "customer", N_ ("Customers") },  { "user", N_ ("Accounts") },
+    { "team", N_ ("Team") },           { "role", N_ ("Roles") },
+    { "settings", N_ ("Settings") },   { "audit", N_ ("Audit Log") },
+    { "recycle", N_ ("Recycle Bin") }, { "call", N_ ("Call Center") },
+    { "blacklist", N_ ("Blacklist") },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (titles); i++)
     if (g_str_equal (titles[i].module, module))
-      return _(titles[i].title);
+      return _ (titles[i].title);
   return module;
 }
 
 static void
-sync_scope_sensitivity (GtkCheckButton *check,
-                        GParamSpec     *pspec,
-                        GtkWidget      *scope)
+sync_scope_sensitivity (GtkCheckButton *check, GParamSpec *pspec, GtkWidget *scope)
 {
   gtk_widget_set_sensitive (scope, gtk_check_button_get_active (check));
 }
@@ -406,8 +401,7 @@ crm_admin_roles_page_class_init (CrmAdminRolesPageClass *klass)
 }
 
 static GtkWidget *
-action_button (const char *label,
-               const char *action)
+action_button (const char *label, const char *action)
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
 
@@ -418,15 +412,16 @@ action_button (const char *label,
 static void
 crm_admin_roles_page_init (CrmAdminRolesPage *self)
 {
-  GtkWidget *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *right = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *scrolled, *title, *row, *form;
-  GtkGrid *grid = GTK_GRID (gtk_grid_new ());
-  const char *scopes[] = { _("Own"), _("Own and subordinates'"), _("Department"), _("All"), NULL };
-  gsize n;
+  GtkWidget  *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget  *right = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget  *scrolled, *title, *row, *form;
+  GtkGrid    *grid = GTK_GRID (gtk_grid_new ());
+  const char *scopes[]
+      = { _ ("Own"), _ ("Own and subordinates'"), _ ("Department"), _ ("All"), NULL };
+  gsize                    n;
   const CrmPermissionInfo *perms = crm_permissions_all (&n);
-  const char *last_module = NULL;
-  int r = 0;
+  const char              *last_module = NULL;
+  int                      r = 0;
 
   self->cancellable = g_cancellable_new ();
   self->roles = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
@@ -438,7 +433,7 @@ crm_admin_roles_page_init (CrmAdminRolesPage *self)
   gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
 
   /* Left: the roles, and a new one. */
-  title = gtk_label_new (_("Roles"));
+  title = gtk_label_new (_ ("Roles"));
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_widget_add_css_class (title, "admin-section-title");
   gtk_box_append (GTK_BOX (left), title);
@@ -450,22 +445,22 @@ crm_admin_roles_page_init (CrmAdminRolesPage *self)
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->role_list));
   gtk_widget_add_css_class (scrolled, "frame");
   gtk_box_append (GTK_BOX (left), scrolled);
-  gtk_box_append (GTK_BOX (left), action_button (_("_Delete Role"), "roles.delete"));
+  gtk_box_append (GTK_BOX (left), action_button (_ ("_Delete Role"), "roles.delete"));
 
-  title = gtk_label_new (_("New role from the permissions shown"));
+  title = gtk_label_new (_ ("New role from the permissions shown"));
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);
   gtk_widget_add_css_class (title, "admin-section-title");
   gtk_box_append (GTK_BOX (left), title);
   self->new_display_name = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->new_display_name, _("Name, e.g. 区域经理"));
+  gtk_entry_set_placeholder_text (self->new_display_name, _ ("Name, e.g. 区域经理"));
   gtk_entry_set_max_length (self->new_display_name, 50);
   gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->new_display_name));
   self->new_name = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->new_name, _("Code, e.g. area_manager"));
+  gtk_entry_set_placeholder_text (self->new_name, _ ("Code, e.g. area_manager"));
   gtk_entry_set_max_length (self->new_name, 32);
   gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->new_name));
-  gtk_box_append (GTK_BOX (left), action_button (_("_Create Role"), "roles.create"));
+  gtk_box_append (GTK_BOX (left), action_button (_ ("_Create Role"), "roles.create"));
   gtk_box_append (GTK_BOX (self), left);
 
   /* Right: the matrix. */
@@ -474,12 +469,12 @@ crm_admin_roles_page_init (CrmAdminRolesPage *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->matrix_title), "admin-section-title");
   gtk_box_append (GTK_BOX (right), GTK_WIDGET (self->matrix_title));
   form = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_box_append (GTK_BOX (form), gtk_label_new_with_mnemonic (_("Display _name")));
+  gtk_box_append (GTK_BOX (form), gtk_label_new_with_mnemonic (_ ("Display _name")));
   self->display_name = GTK_ENTRY (gtk_entry_new ());
   gtk_entry_set_max_length (self->display_name, 50);
   gtk_widget_set_hexpand (GTK_WIDGET (self->display_name), TRUE);
   gtk_box_append (GTK_BOX (form), GTK_WIDGET (self->display_name));
-  row = action_button (_("_Save Role"), "roles.save");
+  row = action_button (_ ("_Save Role"), "roles.save");
   gtk_widget_add_css_class (row, "suggested-action");
   gtk_box_append (GTK_BOX (form), row);
   gtk_box_append (GTK_BOX (right), form);
@@ -487,9 +482,9 @@ crm_admin_roles_page_init (CrmAdminRolesPage *self)
   gtk_grid_set_column_spacing (grid, 18);
   gtk_grid_set_row_spacing (grid, 2);
   {
-    GtkWidget *h1 = gtk_label_new (_("Permission"));
-    GtkWidget *h2 = gtk_label_new (_("Granted"));
-    GtkWidget *h3 = gtk_label_new (_("Data scope"));
+    GtkWidget *h1 = gtk_label_new (_ ("Permission"));
+    GtkWidget *h2 = gtk_label_new (_ ("Granted"));
+    GtkWidget *h3 = gtk_label_new (_ ("Data scope"));
 
     gtk_label_set_xalign (GTK_LABEL (h1), 0);
     gtk_widget_add_css_class (h1, "dim-label");
@@ -502,7 +497,7 @@ crm_admin_roles_page_init (CrmAdminRolesPage *self)
   for (gsize i = 0; i < n; i++)
     {
       MatrixRow *mrow = g_new0 (MatrixRow, 1);
-      GtkWidget *label = gtk_label_new (_(perms[i].label));
+      GtkWidget *label = gtk_label_new (_ (perms[i].label));
 
       if (g_strcmp0 (last_module, perms[i].module) != 0)
         {
@@ -526,12 +521,13 @@ crm_admin_roles_page_init (CrmAdminRolesPage *self)
       gtk_grid_attach (grid, label, 0, r, 1, 1);
       gtk_grid_attach (grid, GTK_WIDGET (mrow->granted), 1, r, 1, 1);
       gtk_grid_attach (grid, GTK_WIDGET (mrow->scope), 2, r++, 1, 1);
-      g_hash_table_insert (self->matrix, (gpointer) perms[i].permission, mrow);
+      g_hash_table_insert (self->matrix, (gpointer)perms[i].permission, mrow);
     }
   scrolled = gtk_scrolled_window_new ();
   gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_widget_set_hexpand (scrolled, TRUE);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
   gtk_widget_set_margin_end (GTK_WIDGET (grid), 12);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (grid));
   gtk_box_append (GTK_BOX (right), scrolled);
@@ -551,18 +547,18 @@ crm_admin_roles_page_new (CrmSession *session)
 }
 
 gboolean
-crm_admin_roles_page_select (CrmAdminRolesPage *self,
-                             const char        *role_name)
+crm_admin_roles_page_select (CrmAdminRolesPage *self, const char *role_name)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->roles));
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(CrmAdminRecord) role = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
+      g_autoptr (CrmAdminRecord) role = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
 
       if (g_str_equal (crm_admin_record_get_string (role, "name"), role_name))
         {
-          gtk_list_box_select_row (self->role_list, gtk_list_box_get_row_at_index (self->role_list, i));
+          gtk_list_box_select_row (self->role_list,
+                                   gtk_list_box_get_row_at_index (self->role_list, i));
           return self->selected_id == crm_admin_record_get_id (role);
         }
     }
@@ -570,10 +566,8 @@ crm_admin_roles_page_select (CrmAdminRolesPage *self,
 }
 
 gboolean
-crm_admin_roles_page_set_grant (CrmAdminRolesPage *self,
-                                const char        *permission,
-                                gboolean           granted,
-                                guint              scope)
+crm_admin_roles_page_set_grant (CrmAdminRolesPage *self, const char *permission, gboolean granted,
+                                guint scope)
 {
   MatrixRow *row = g_hash_table_lookup (self->matrix, permission);
 
@@ -585,9 +579,7 @@ crm_admin_roles_page_set_grant (CrmAdminRolesPage *self,
 }
 
 gboolean
-crm_admin_roles_page_get_grant (CrmAdminRolesPage *self,
-                                const char        *permission,
-                                guint             *scope)
+crm_admin_roles_page_get_grant (CrmAdminRolesPage *self, const char *permission, guint *scope)
 {
   MatrixRow *row = g_hash_table_lookup (self->matrix, permission);
 
@@ -599,8 +591,7 @@ crm_admin_roles_page_get_grant (CrmAdminRolesPage *self,
 }
 
 GtkEditable *
-crm_admin_roles_page_get_entry (CrmAdminRolesPage *self,
-                                const char        *field)
+crm_admin_roles_page_get_entry (CrmAdminRolesPage *self, const char *field)
 {
   if (g_str_equal (field, "display_name"))
     return GTK_EDITABLE (self->display_name);

@@ -16,20 +16,15 @@ G_BEGIN_DECLS
 #define CRM_TYPE_ADMIN_ROLES_PAGE (crm_admin_roles_page_get_type ())
 G_DECLARE_FINAL_TYPE (CrmAdminRolesPage, crm_admin_roles_page, CRM, ADMIN_ROLES_PAGE, GtkBox)
 
-GtkWidget *crm_admin_roles_page_new          (CrmSession *session);
+GtkWidget *crm_admin_roles_page_new (CrmSession *session);
 
 /* For tests. */
-gboolean   crm_admin_roles_page_select       (CrmAdminRolesPage *self,
-                                              const char        *role_name);
+gboolean crm_admin_roles_page_select (CrmAdminRolesPage *self, const char *role_name);
 /* Sets one matrix row (scope 0–3); FALSE for an unknown permission. */
-gboolean   crm_admin_roles_page_set_grant    (CrmAdminRolesPage *self,
-                                              const char        *permission,
-                                              gboolean           granted,
-                                              guint              scope);
-gboolean   crm_admin_roles_page_get_grant    (CrmAdminRolesPage *self,
-                                              const char        *permission,
-                                              guint             *scope);
-GtkEditable *crm_admin_roles_page_get_entry  (CrmAdminRolesPage *self,
-                                              const char        *field);
+gboolean     crm_admin_roles_page_set_grant (CrmAdminRolesPage *self, const char *permission,
+                                             gboolean granted, guint scope);
+gboolean     crm_admin_roles_page_get_grant (CrmAdminRolesPage *self, const char *permission,
+                                             guint *scope);
+GtkEditable *crm_admin_roles_page_get_entry (CrmAdminRolesPage *self, const char *field);
 
 G_END_DECLS

@@ -13,52 +13,69 @@
 #include "crm-messages.h"
 #include "crm-numbering.h"
 
-typedef struct { const char *code; const char *label; } Named;
+typedef struct
+{
+  const char *code;
+  const char *label;
+} Named;
 
 static const Named choice_lists[] = {
-  { "industry", N_("Industry") }, { "category", N_("Category") }, { "source", N_("Source") },
-  { "region", N_("Region") }, { "value", N_("Value") }, { "urgency", N_("Urgency") },
+  { "industry", N_ ("Industry") }, { "category", N_ ("Category") }, { "source", N_ ("Source") },
+  { "region", N_ ("Region") },     { "value", N_ ("Value") },       { "urgency", N_ ("Urgency") },
 };
 
 static const Named field_types[] = {
-  { "text", N_("Text") }, { "number", N_("Number") }, { "money", N_("Money") },
-  { "date", N_("Date") }, { "choice", N_("Choice") }, { "multi_choice", N_("Multiple choice") },
-  { "phone", N_("Phone") }, { "email", N_("E-mail") },
+  { "text", N_ ("Text") },     { "number", N_ ("Number") },
+  { "money", N_ ("Money") },   { "date", N_ ("Date") },
+  { "choice", N_ ("Choice") }, { "multi_choice", N_ ("Multiple choice") },
+  { "phone", N_ ("Phone") },   { "email", N_ ("E-mail") },
 };
 
 static const Named date_patterns[] = {
-  { "", N_("No date") }, { "yyyy", "yyyy" }, { "yy", "yy" }, { "yyyyMM", "yyyyMM" },
-  { "yyMM", "yyMM" }, { "yyyyMMdd", "yyyyMMdd" }, { "yyMMdd", "yyMMdd" },
+  { "", N_ ("No date") }, { "yyyy", "yyyy" }, { "yy", "yy" },
+  { "yyyyMM", "yyyyMM" }, { "yyMM", "yyMM" }, { "yyyyMMdd", "yyyyMMdd" },
+  { "yyMMdd", "yyMMdd" },
 };
 
 static const Named separators[] = {
-  { "", N_("None") }, { "-", "-" }, { "_", "_" }, { "/", "/" }, { ".", "." },
+  { "", N_ ("None") }, { "-", "-" }, { "_", "_" }, { "/", "/" }, { ".", "." },
 };
 
 static const Named resets[] = {
-  { "never", N_("Never") }, { "daily", N_("Every day") }, { "monthly", N_("Every month") },
-  { "yearly", N_("Every year") },
+  { "never", N_ ("Never") },
+  { "daily", N_ ("Every day") },
+  { "monthly", N_ ("Every month") },
+  { "yearly", N_ ("Every year") },
 };
 
 /* Customer fields an entry rule may require. */
 static const Named rule_fields[] = {
-  { "name", N_("Company name") }, { "short_name", N_("Short name") },
-  { "category", N_("Category") }, { "industry", N_("Industry") }, { "source", N_("Source") },
-  { "region", N_("Region") }, { "value", N_("Value") }, { "address", N_("Address") },
-  { "postal_code", N_("Postal code") }, { "phones", N_("Phone numbers") },
-  { "notes", N_("Notes") },
+  { "name", N_ ("Company name") },
+  { "short_name", N_ ("Short name") },
+  { "category", N_ ("Category") },
+  { "industry", N_ ("Industry") },
+  { "source", N_ ("Source") },
+  { "region", N_ ("Region") },
+  { "value", N_ ("Value") },
+  { "address", N_ ("Address") },
+  { "postal_code", N_ ("Postal code") },
+  { "phones", N_ ("Phone numbers") },
+  { "notes", N_ ("Notes") },
 };
 
 static const Named duplicates[] = {
-  { "allow", N_("Allow") }, { "warn", N_("Warn") }, { "forbid", N_("Forbid") },
+  { "allow", N_ ("Allow") },
+  { "warn", N_ ("Warn") },
+  { "forbid", N_ ("Forbid") },
 };
 
 static const Named switches[] = {
-  { "points_enabled", N_("Customer points") },
-  { "approval_enabled", N_("Approval of orders and expenses") },
+  { "points_enabled", N_ ("Customer points") },
+  { "approval_enabled", N_ ("Approval of orders and expenses") },
 };
 
-typedef struct {
+typedef struct
+{
   gint64          id;
   GtkEntry       *label;
   GtkCheckButton *retired;
@@ -66,19 +83,19 @@ typedef struct {
 
 struct _CrmAdminSettingsPage
 {
-  GtkBox              parent_instance;
+  GtkBox parent_instance;
 
-  CrmSession         *session;
-  GCancellable       *cancellable;
-  guint               busy;
-  gboolean            loading;    /* filling widgets from a reply */
-  GtkNotebook        *notebook;
+  CrmSession   *session;
+  GCancellable *cancellable;
+  guint         busy;
+  gboolean      loading; /* filling widgets from a reply */
+  GtkNotebook  *notebook;
 
   /* choice lists */
-  GtkDropDown        *list_dropdown;
-  GtkListBox         *choice_box;
-  GPtrArray          *choices;    /* ChoiceItem, shown order */
-  GtkEntry           *new_choice;
+  GtkDropDown *list_dropdown;
+  GtkListBox  *choice_box;
+  GPtrArray   *choices; /* ChoiceItem, shown order */
+  GtkEntry    *new_choice;
 
   /* custom fields */
   GListStore         *fields;
@@ -90,22 +107,22 @@ struct _CrmAdminSettingsPage
   GtkEntry           *field_choices;
 
   /* numbering */
-  GtkEntry           *prefix;
-  GtkDropDown        *date_pattern;
-  GtkDropDown        *separator;
-  GtkSpinButton      *width;
-  GtkDropDown        *reset;
-  GtkLabel           *preview;
-  GtkLabel           *next_number;
+  GtkEntry      *prefix;
+  GtkDropDown   *date_pattern;
+  GtkDropDown   *separator;
+  GtkSpinButton *width;
+  GtkDropDown   *reset;
+  GtkLabel      *preview;
+  GtkLabel      *next_number;
 
   /* entry rules */
-  GHashTable         *required;   /* field → GtkCheckButton */
-  GtkDropDown        *phone_format;
-  GtkCheckButton     *postal_format;
-  GtkDropDown        *duplicate;
+  GHashTable     *required; /* field → GtkCheckButton */
+  GtkDropDown    *phone_format;
+  GtkCheckButton *postal_format;
+  GtkDropDown    *duplicate;
 
   /* switches */
-  GHashTable         *switch_widgets; /* key → GtkSwitch */
+  GHashTable *switch_widgets; /* key → GtkSwitch */
 };
 
 static void crm_admin_settings_page_iface_init (CrmAdminPageInterface *iface);
@@ -115,28 +132,23 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (CrmAdminSettingsPage, crm_admin_settings_page, GT
                                                       crm_admin_settings_page_iface_init))
 
 static GtkStringList *
-named_strings (const Named *named,
-               gsize        n)
+named_strings (const Named *named, gsize n)
 {
   GtkStringList *list = gtk_string_list_new (NULL);
 
   for (gsize i = 0; i < n; i++)
-    gtk_string_list_append (list, *named[i].label ? _(named[i].label) : "");
+    gtk_string_list_append (list, *named[i].label ? _ (named[i].label) : "");
   return list;
 }
 
 static GtkDropDown *
-named_dropdown (const Named *named,
-                gsize        n)
+named_dropdown (const Named *named, gsize n)
 {
   return GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (named_strings (named, n)), NULL));
 }
 
 static void
-named_select (GtkDropDown *dropdown,
-              const Named *named,
-              gsize        n,
-              const char  *code)
+named_select (GtkDropDown *dropdown, const Named *named, gsize n, const char *code)
 {
   for (gsize i = 0; i < n; i++)
     if (g_str_equal (named[i].code, code))
@@ -144,9 +156,7 @@ named_select (GtkDropDown *dropdown,
 }
 
 static const char *
-named_code (GtkDropDown *dropdown,
-            const Named *named,
-            gsize        n)
+named_code (GtkDropDown *dropdown, const Named *named, gsize n)
 {
   guint pos = gtk_drop_down_get_selected (dropdown);
 
@@ -154,8 +164,7 @@ named_code (GtkDropDown *dropdown,
 }
 
 static void
-set_busy (CrmAdminSettingsPage *self,
-          gboolean              busy)
+set_busy (CrmAdminSettingsPage *self, gboolean busy)
 {
   if (busy)
     self->busy++;
@@ -167,12 +176,10 @@ static void reload_all (CrmAdminSettingsPage *self);
 
 /* Every save ends here: report, then read back what the server kept. */
 static void
-on_saved (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
+on_saved (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminSettingsPage *self;
 
   if (crm_admin_error_is_cancelled (error))
@@ -182,14 +189,12 @@ on_saved (GObject      *source,
   if (reply == NULL)
     crm_admin_report_error (GTK_WIDGET (self), error);
   else
-    crm_admin_report_notice (GTK_WIDGET (self), _("Saved."));
+    crm_admin_report_notice (GTK_WIDGET (self), _ ("Saved."));
   reload_all (self);
 }
 
 static void
-save (CrmAdminSettingsPage *self,
-      guint                 message_id,
-      GVariant             *body)
+save (CrmAdminSettingsPage *self, guint message_id, GVariant *body)
 {
   set_busy (self, TRUE);
   crm_session_call_async (self->session, message_id, body, self->cancellable, on_saved, self);
@@ -198,21 +203,20 @@ save (CrmAdminSettingsPage *self,
 /* Calls `message_id` and hands the reply to `apply`. */
 typedef void (*Apply) (CrmAdminSettingsPage *self, GVariant *reply);
 
-typedef struct {
+typedef struct
+{
   CrmAdminSettingsPage *self;
   Apply                 apply;
 } Load;
 
 static void
-on_loaded (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Load *load = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminSettingsPage *self = load->self;
-  Apply apply = load->apply;
+  Apply                 apply = load->apply;
 
   g_free (load);
   if (crm_admin_error_is_cancelled (error))
@@ -229,10 +233,7 @@ on_loaded (GObject      *source,
 }
 
 static void
-load (CrmAdminSettingsPage *self,
-      guint                 message_id,
-      GVariant             *body,
-      Apply                 apply)
+load (CrmAdminSettingsPage *self, guint message_id, GVariant *body, Apply apply)
 {
   Load *l = g_new0 (Load, 1);
 
@@ -270,12 +271,12 @@ rebuild_choice_box (CrmAdminSettingsPage *self)
   for (guint i = 0; i < self->choices->len; i++)
     {
       ChoiceItem *item = self->choices->pdata[i];
-      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      GtkWidget *up = gtk_button_new_from_icon_name ("go-up-symbolic");
-      GtkWidget *down = gtk_button_new_from_icon_name ("go-down-symbolic");
+      GtkWidget  *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget  *up = gtk_button_new_from_icon_name ("go-up-symbolic");
+      GtkWidget  *down = gtk_button_new_from_icon_name ("go-down-symbolic");
 
-      gtk_widget_set_tooltip_text (up, _("Move up"));
-      gtk_widget_set_tooltip_text (down, _("Move down"));
+      gtk_widget_set_tooltip_text (up, _ ("Move up"));
+      gtk_widget_set_tooltip_text (down, _ ("Move down"));
       gtk_widget_set_sensitive (up, i > 0);
       gtk_widget_set_sensitive (down, i + 1 < self->choices->len);
       g_object_set_data (G_OBJECT (up), "crm-delta", GINT_TO_POINTER (-1));
@@ -308,9 +309,7 @@ choice_item_free (gpointer data)
 }
 
 static ChoiceItem *
-choice_item_new (gint64      id,
-                 const char *label,
-                 gboolean    retired)
+choice_item_new (gint64 id, const char *label, gboolean retired)
 {
   ChoiceItem *item = g_new0 (ChoiceItem, 1);
 
@@ -318,18 +317,18 @@ choice_item_new (gint64      id,
   item->label = g_object_ref_sink (GTK_ENTRY (gtk_entry_new ()));
   gtk_entry_set_max_length (item->label, 50);
   gtk_editable_set_text (GTK_EDITABLE (item->label), label);
-  item->retired = g_object_ref_sink (GTK_CHECK_BUTTON (gtk_check_button_new_with_label (_("Retired"))));
+  item->retired
+      = g_object_ref_sink (GTK_CHECK_BUTTON (gtk_check_button_new_with_label (_ ("Retired"))));
   gtk_check_button_set_active (item->retired, retired);
   return item;
 }
 
 static void
-move_choice (GtkButton            *button,
-             CrmAdminSettingsPage *self)
+move_choice (GtkButton *button, CrmAdminSettingsPage *self)
 {
   ChoiceItem *item = g_object_get_data (G_OBJECT (button), "crm-item");
-  int delta = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "crm-delta"));
-  guint index;
+  int         delta = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "crm-delta"));
+  guint       index;
 
   if (!g_ptr_array_find (self->choices, item, &index))
     return;
@@ -341,15 +340,14 @@ move_choice (GtkButton            *button,
 }
 
 static void
-apply_choices (CrmAdminSettingsPage *self,
-               GVariant             *reply)
+apply_choices (CrmAdminSettingsPage *self, GVariant *reply)
 {
-  g_autoptr(GListStore) items = crm_admin_records_from_variant (reply);
+  g_autoptr (GListStore) items = crm_admin_records_from_variant (reply);
 
   g_ptr_array_set_size (self->choices, 0);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (items)); i++)
     {
-      g_autoptr(CrmAdminRecord) record = g_list_model_get_item (G_LIST_MODEL (items), i);
+      g_autoptr (CrmAdminRecord) record = g_list_model_get_item (G_LIST_MODEL (items), i);
 
       g_ptr_array_add (self->choices,
                        choice_item_new (crm_admin_record_get_id (record),
@@ -372,12 +370,11 @@ load_choices (CrmAdminSettingsPage *self)
 }
 
 static void
-add_choice_activated (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
+add_choice_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminSettingsPage *self = CRM_ADMIN_SETTINGS_PAGE (widget);
-  g_autofree char *label = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->new_choice))));
+  g_autofree char      *label
+      = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->new_choice))));
 
   if (*label == '\0')
     return;
@@ -387,25 +384,25 @@ add_choice_activated (GtkWidget  *widget,
 }
 
 static void
-save_choices_activated (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
+save_choices_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminSettingsPage *self = CRM_ADMIN_SETTINGS_PAGE (widget);
-  g_autofree char *key = crm_new_idempotency_key ();
-  GVariantBuilder items;
+  g_autofree char      *key = crm_new_idempotency_key ();
+  GVariantBuilder       items;
 
   g_variant_builder_init (&items, G_VARIANT_TYPE ("aa{sv}"));
   for (guint i = 0; i < self->choices->len; i++)
     {
-      ChoiceItem *item = self->choices->pdata[i];
-      g_autofree char *label = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (item->label))));
+      ChoiceItem      *item = self->choices->pdata[i];
+      g_autofree char *label
+          = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (item->label))));
       GVariantDict d;
 
       if (*label == '\0')
         {
-          g_autoptr(GError) error = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
-                                                 _("A choice cannot be empty; retire it instead."));
+          g_autoptr (GError) error
+              = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
+                             _ ("A choice cannot be empty; retire it instead."));
           g_variant_builder_clear (&items);
           crm_admin_report_error (widget, error);
           gtk_widget_grab_focus (GTK_WIDGET (item->label));
@@ -414,7 +411,7 @@ save_choices_activated (GtkWidget  *widget,
       g_variant_dict_init (&d, NULL);
       g_variant_dict_insert (&d, "id", "x", item->id);
       g_variant_dict_insert (&d, "label", "s", label);
-      g_variant_dict_insert (&d, "sort", "i", (gint32) (i + 1));
+      g_variant_dict_insert (&d, "sort", "i", (gint32)(i + 1));
       g_variant_dict_insert (&d, "retired", "b", gtk_check_button_get_active (item->retired));
       g_variant_builder_add_value (&items, g_variant_dict_end (&d));
     }
@@ -425,11 +422,10 @@ save_choices_activated (GtkWidget  *widget,
 /* ---- custom fields -------------------------------------------------------------- */
 
 static void
-apply_fields (CrmAdminSettingsPage *self,
-              GVariant             *reply)
+apply_fields (CrmAdminSettingsPage *self, GVariant *reply)
 {
-  g_autoptr(GListStore) fresh = crm_admin_records_from_variant (reply);
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GListStore) fresh = crm_admin_records_from_variant (reply);
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (fresh)); i++)
     g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (fresh), i));
@@ -441,7 +437,7 @@ static void
 on_field_selected (CrmAdminSettingsPage *self)
 {
   CrmAdminRecord *field = crm_admin_selection_get (self->field_selection);
-  g_auto(GStrv) choices = NULL;
+  g_auto (GStrv) choices = NULL;
   g_autofree char *joined = NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.save-field", field != NULL);
@@ -450,11 +446,14 @@ on_field_selected (CrmAdminSettingsPage *self)
     return;
   choices = crm_admin_record_dup_strv (field, "choices");
   joined = g_strjoinv ("，", choices);
-  gtk_editable_set_text (GTK_EDITABLE (self->field_key), crm_admin_record_get_string (field, "key"));
-  gtk_editable_set_text (GTK_EDITABLE (self->field_label), crm_admin_record_get_string (field, "label"));
+  gtk_editable_set_text (GTK_EDITABLE (self->field_key),
+                         crm_admin_record_get_string (field, "key"));
+  gtk_editable_set_text (GTK_EDITABLE (self->field_label),
+                         crm_admin_record_get_string (field, "label"));
   named_select (self->field_type, field_types, G_N_ELEMENTS (field_types),
                 crm_admin_record_get_string (field, "type"));
-  gtk_check_button_set_active (self->field_required, crm_admin_record_get_boolean (field, "required"));
+  gtk_check_button_set_active (self->field_required,
+                               crm_admin_record_get_boolean (field, "required"));
   gtk_editable_set_text (GTK_EDITABLE (self->field_choices), joined);
 }
 
@@ -462,9 +461,9 @@ on_field_selected (CrmAdminSettingsPage *self)
 static GStrv
 split_choices (const char *text)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) parts = NULL;
-  g_autoptr(GString) s = g_string_new (text);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) parts = NULL;
+  g_autoptr (GString) s = g_string_new (text);
 
   g_string_replace (s, "，", ",", 0);
   g_string_replace (s, "、", ",", 0);
@@ -481,27 +480,30 @@ split_choices (const char *text)
 }
 
 static void
-send_field (CrmAdminSettingsPage *self,
-            gint64                id)
+send_field (CrmAdminSettingsPage *self, gint64 id)
 {
   g_autofree char *key = crm_new_idempotency_key ();
-  g_autofree char *field_key = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->field_key))));
-  g_autofree char *label = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->field_label))));
-  g_auto(GStrv) choices = split_choices (gtk_editable_get_text (GTK_EDITABLE (self->field_choices)));
-  const char *type = named_code (self->field_type, field_types, G_N_ELEMENTS (field_types));
+  g_autofree char *field_key
+      = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->field_key))));
+  g_autofree char *label
+      = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->field_label))));
+  g_auto (GStrv) choices
+      = split_choices (gtk_editable_get_text (GTK_EDITABLE (self->field_choices)));
+  const char  *type = named_code (self->field_type, field_types, G_N_ELEMENTS (field_types));
   GVariantDict d;
 
   if (*label == '\0' || (id == 0 && *field_key == '\0'))
     {
-      g_autoptr(GError) error = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
-                                             _("Enter the field's code and label."));
+      g_autoptr (GError) error = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
+                                              _ ("Enter the field's code and label."));
       crm_admin_report_error (GTK_WIDGET (self), error);
       return;
     }
   if ((g_str_equal (type, "choice") || g_str_equal (type, "multi_choice")) && choices[0] == NULL)
     {
-      g_autoptr(GError) error = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
-                                             _("A choice field needs its choices, separated by commas."));
+      g_autoptr (GError) error
+          = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
+                         _ ("A choice field needs its choices, separated by commas."));
       crm_admin_report_error (GTK_WIDGET (self), error);
       return;
     }
@@ -518,63 +520,55 @@ send_field (CrmAdminSettingsPage *self,
 }
 
 static void
-add_field_activated (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
+add_field_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   send_field (CRM_ADMIN_SETTINGS_PAGE (widget), 0);
 }
 
 static void
-save_field_activated (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
+save_field_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminSettingsPage *self = CRM_ADMIN_SETTINGS_PAGE (widget);
-  CrmAdminRecord *field = crm_admin_selection_get (self->field_selection);
+  CrmAdminRecord       *field = crm_admin_selection_get (self->field_selection);
 
   if (field)
     send_field (self, crm_admin_record_get_id (field));
 }
 
 static void
-retire_confirmed (GtkWidget *widget,
-                  gpointer   data)
+retire_confirmed (GtkWidget *widget, gpointer data)
 {
   CrmAdminSettingsPage *self = CRM_ADMIN_SETTINGS_PAGE (widget);
-  g_autofree char *key = crm_new_idempotency_key ();
+  g_autofree char      *key = crm_new_idempotency_key ();
 
-  save (self, CRM_MSG_CUSTOM_FIELD_RETIRE, g_variant_new ("(sx)", key, (gint64) GPOINTER_TO_SIZE (data)));
+  save (self, CRM_MSG_CUSTOM_FIELD_RETIRE,
+        g_variant_new ("(sx)", key, (gint64)GPOINTER_TO_SIZE (data)));
 }
 
 static void
-retire_field_activated (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
+retire_field_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminSettingsPage *self = CRM_ADMIN_SETTINGS_PAGE (widget);
-  CrmAdminRecord *field = crm_admin_selection_get (self->field_selection);
-  g_autofree char *question = NULL;
+  CrmAdminRecord       *field = crm_admin_selection_get (self->field_selection);
+  g_autofree char      *question = NULL;
 
   if (field == NULL)
     return;
-  question = g_strdup_printf (_("Retire the field “%s”?"), crm_admin_record_get_string (field, "label"));
+  question = g_strdup_printf (_ ("Retire the field “%s”?"),
+                              crm_admin_record_get_string (field, "label"));
   crm_admin_confirm (widget, question,
-                     _("Forms stop offering it; values already entered are kept."),
-                     _("_Retire"), retire_confirmed,
-                     GSIZE_TO_POINTER ((gsize) crm_admin_record_get_id (field)));
+                     _ ("Forms stop offering it; values already entered are kept."), _ ("_Retire"),
+                     retire_confirmed, GSIZE_TO_POINTER ((gsize)crm_admin_record_get_id (field)));
 }
 
 static char *
-format_type (CrmAdminRecord *record,
-             const char     *key,
-             gpointer        data)
+format_type (CrmAdminRecord *record, const char *key, gpointer data)
 {
   const char *type = crm_admin_record_get_string (record, key);
 
   for (gsize i = 0; i < G_N_ELEMENTS (field_types); i++)
     if (g_str_equal (field_types[i].code, type))
-      return g_strdup (_(field_types[i].label));
+      return g_strdup (_ (field_types[i].label));
   return g_strdup (type);
 }
 
@@ -588,11 +582,12 @@ update_preview (CrmAdminSettingsPage *self)
     .prefix = g_strstrip (prefix),
     .date_pattern = named_code (self->date_pattern, date_patterns, G_N_ELEMENTS (date_patterns)),
     .separator = named_code (self->separator, separators, G_N_ELEMENTS (separators)),
-    .width = (guint) gtk_spin_button_get_value_as_int (self->width),
-    .reset = (CrmNumberingReset) MIN (gtk_drop_down_get_selected (self->reset), G_N_ELEMENTS (resets) - 1),
+    .width = (guint)gtk_spin_button_get_value_as_int (self->width),
+    .reset
+    = (CrmNumberingReset)MIN (gtk_drop_down_get_selected (self->reset), G_N_ELEMENTS (resets) - 1),
   };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
 
   if (!crm_numbering_rule_check (&rule, &error))
     {
@@ -603,7 +598,7 @@ update_preview (CrmAdminSettingsPage *self)
     }
   {
     g_autofree char *first = crm_numbering_format (&rule, now, 1);
-    g_autofree char *text = g_strdup_printf (_("First number of a period: %s"), first);
+    g_autofree char *text = g_strdup_printf (_ ("First number of a period: %s"), first);
 
     gtk_label_set_text (self->preview, text);
   }
@@ -612,10 +607,9 @@ update_preview (CrmAdminSettingsPage *self)
 }
 
 static void
-apply_numbering (CrmAdminSettingsPage *self,
-                 GVariant             *reply)
+apply_numbering (CrmAdminSettingsPage *self, GVariant *reply)
 {
-  g_autoptr(CrmAdminRecord) rule = crm_admin_record_new (reply);
+  g_autoptr (CrmAdminRecord) rule = crm_admin_record_new (reply);
   g_autofree char *next = NULL;
 
   gtk_editable_set_text (GTK_EDITABLE (self->prefix), crm_admin_record_get_string (rule, "prefix"));
@@ -624,29 +618,31 @@ apply_numbering (CrmAdminSettingsPage *self,
   named_select (self->separator, separators, G_N_ELEMENTS (separators),
                 crm_admin_record_get_string (rule, "separator"));
   gtk_spin_button_set_value (self->width, MAX (1, crm_admin_record_get_int (rule, "width")));
-  named_select (self->reset, resets, G_N_ELEMENTS (resets), crm_admin_record_get_string (rule, "reset"));
-  next = g_strdup_printf (_("Next number the server gives: %s"), crm_admin_record_get_string (rule, "next"));
+  named_select (self->reset, resets, G_N_ELEMENTS (resets),
+                crm_admin_record_get_string (rule, "reset"));
+  next = g_strdup_printf (_ ("Next number the server gives: %s"),
+                          crm_admin_record_get_string (rule, "next"));
   gtk_label_set_text (self->next_number, next);
   update_preview (self);
 }
 
 static void
-save_numbering_activated (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
+save_numbering_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminSettingsPage *self = CRM_ADMIN_SETTINGS_PAGE (widget);
-  g_autofree char *key = crm_new_idempotency_key ();
-  g_autofree char *prefix = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->prefix))));
+  g_autofree char      *key = crm_new_idempotency_key ();
+  g_autofree char      *prefix
+      = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->prefix))));
   GVariantDict d;
 
   g_variant_dict_init (&d, NULL);
   g_variant_dict_insert (&d, "prefix", "s", prefix);
-  g_variant_dict_insert (&d, "date_pattern", "s",
-                         named_code (self->date_pattern, date_patterns, G_N_ELEMENTS (date_patterns)));
+  g_variant_dict_insert (
+      &d, "date_pattern", "s",
+      named_code (self->date_pattern, date_patterns, G_N_ELEMENTS (date_patterns)));
   g_variant_dict_insert (&d, "separator", "s",
                          named_code (self->separator, separators, G_N_ELEMENTS (separators)));
-  g_variant_dict_insert (&d, "width", "i", (gint32) gtk_spin_button_get_value_as_int (self->width));
+  g_variant_dict_insert (&d, "width", "i", (gint32)gtk_spin_button_get_value_as_int (self->width));
   g_variant_dict_insert (&d, "reset", "s", named_code (self->reset, resets, G_N_ELEMENTS (resets)));
   save (self, CRM_MSG_NUMBERING_SAVE,
         g_variant_new ("(ss@a{sv})", key, "customer", g_variant_dict_end (&d)));
@@ -655,43 +651,42 @@ save_numbering_activated (GtkWidget  *widget,
 /* ---- entry rules ---------------------------------------------------------------- */
 
 static void
-apply_entry_rule (CrmAdminSettingsPage *self,
-                  GVariant             *reply)
+apply_entry_rule (CrmAdminSettingsPage *self, GVariant *reply)
 {
-  g_autoptr(CrmAdminRecord) rule = crm_admin_record_new (reply);
-  g_auto(GStrv) required = crm_admin_record_dup_strv (rule, "required");
-  g_autoptr(GVariant) formats = g_variant_lookup_value (reply, "formats", G_VARIANT_TYPE ("a{ss}"));
-  const char *phone = NULL, *postal = NULL;
+  g_autoptr (CrmAdminRecord) rule = crm_admin_record_new (reply);
+  g_auto (GStrv) required = crm_admin_record_dup_strv (rule, "required");
+  g_autoptr (GVariant) formats
+      = g_variant_lookup_value (reply, "formats", G_VARIANT_TYPE ("a{ss}"));
+  const char    *phone = NULL, *postal = NULL;
   GHashTableIter iter;
-  gpointer key, value;
+  gpointer       key, value;
 
   g_hash_table_iter_init (&iter, self->required);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    gtk_check_button_set_active (value, g_strv_contains ((const char * const *) required, key));
+    gtk_check_button_set_active (value, g_strv_contains ((const char *const *)required, key));
   if (formats)
     {
       g_variant_lookup (formats, "phones", "&s", &phone);
       g_variant_lookup (formats, "postal_code", "&s", &postal);
     }
-  gtk_drop_down_set_selected (self->phone_format,
-                              g_strcmp0 (phone, "mobile") == 0 ? 1 : g_strcmp0 (phone, "phone") == 0 ? 2 : 0);
+  gtk_drop_down_set_selected (self->phone_format, g_strcmp0 (phone, "mobile") == 0  ? 1
+                                                  : g_strcmp0 (phone, "phone") == 0 ? 2
+                                                                                    : 0);
   gtk_check_button_set_active (self->postal_format, g_strcmp0 (postal, "postal_code") == 0);
   named_select (self->duplicate, duplicates, G_N_ELEMENTS (duplicates),
                 crm_admin_record_get_string (rule, "duplicate_name"));
 }
 
 static void
-save_entry_rule_activated (GtkWidget  *widget,
-                           const char *action_name,
-                           GVariant   *parameter)
+save_entry_rule_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminSettingsPage *self = CRM_ADMIN_SETTINGS_PAGE (widget);
-  g_autofree char *key = crm_new_idempotency_key ();
-  g_autoptr(GStrvBuilder) required = g_strv_builder_new ();
-  g_auto(GStrv) fields = NULL;
+  g_autofree char      *key = crm_new_idempotency_key ();
+  g_autoptr (GStrvBuilder) required = g_strv_builder_new ();
+  g_auto (GStrv) fields = NULL;
   GVariantBuilder formats;
-  GVariantDict d;
-  guint phone = gtk_drop_down_get_selected (self->phone_format);
+  GVariantDict    d;
+  guint           phone = gtk_drop_down_get_selected (self->phone_format);
 
   for (gsize i = 0; i < G_N_ELEMENTS (rule_fields); i++)
     if (gtk_check_button_get_active (g_hash_table_lookup (self->required, rule_fields[i].code)))
@@ -707,17 +702,17 @@ save_entry_rule_activated (GtkWidget  *widget,
   g_variant_dict_insert_value (&d, "formats", g_variant_builder_end (&formats));
   g_variant_dict_insert (&d, "duplicate_name", "s",
                          named_code (self->duplicate, duplicates, G_N_ELEMENTS (duplicates)));
-  save (self, CRM_MSG_ENTRY_RULE_SAVE, g_variant_new ("(ss@a{sv})", key, "customer", g_variant_dict_end (&d)));
+  save (self, CRM_MSG_ENTRY_RULE_SAVE,
+        g_variant_new ("(ss@a{sv})", key, "customer", g_variant_dict_end (&d)));
 }
 
 /* ---- switches ------------------------------------------------------------------ */
 
 static void
-apply_switches (CrmAdminSettingsPage *self,
-                GVariant             *reply)
+apply_switches (CrmAdminSettingsPage *self, GVariant *reply)
 {
   GHashTableIter iter;
-  gpointer key, value;
+  gpointer       key, value;
 
   g_hash_table_iter_init (&iter, self->switch_widgets);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -730,12 +725,10 @@ apply_switches (CrmAdminSettingsPage *self,
 }
 
 static gboolean
-on_switch_set (GtkSwitch            *widget,
-               gboolean              state,
-               CrmAdminSettingsPage *self)
+on_switch_set (GtkSwitch *widget, gboolean state, CrmAdminSettingsPage *self)
 {
   g_autofree char *key = NULL;
-  GVariantDict d;
+  GVariantDict     d;
 
   if (self->loading)
     return FALSE;
@@ -765,11 +758,10 @@ settings_reload (CrmAdminPage *page)
 }
 
 static gboolean
-settings_watches_entity (CrmAdminPage *page,
-                         const char   *entity)
+settings_watches_entity (CrmAdminPage *page, const char *entity)
 {
-  return g_str_equal (entity, "choice") || g_str_equal (entity, "custom_field") ||
-         g_str_equal (entity, "setting");
+  return g_str_equal (entity, "choice") || g_str_equal (entity, "custom_field")
+         || g_str_equal (entity, "setting");
 }
 
 static gboolean
@@ -809,17 +801,20 @@ crm_admin_settings_page_class_init (CrmAdminSettingsPageClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = crm_admin_settings_page_dispose;
   gtk_widget_class_install_action (widget_class, "settings.add-choice", NULL, add_choice_activated);
-  gtk_widget_class_install_action (widget_class, "settings.save-choices", NULL, save_choices_activated);
+  gtk_widget_class_install_action (widget_class, "settings.save-choices", NULL,
+                                   save_choices_activated);
   gtk_widget_class_install_action (widget_class, "settings.add-field", NULL, add_field_activated);
   gtk_widget_class_install_action (widget_class, "settings.save-field", NULL, save_field_activated);
-  gtk_widget_class_install_action (widget_class, "settings.retire-field", NULL, retire_field_activated);
-  gtk_widget_class_install_action (widget_class, "settings.save-numbering", NULL, save_numbering_activated);
-  gtk_widget_class_install_action (widget_class, "settings.save-entry-rule", NULL, save_entry_rule_activated);
+  gtk_widget_class_install_action (widget_class, "settings.retire-field", NULL,
+                                   retire_field_activated);
+  gtk_widget_class_install_action (widget_class, "settings.save-numbering", NULL,
+                                   save_numbering_activated);
+  gtk_widget_class_install_action (widget_class, "settings.save-entry-rule", NULL,
+                                   save_entry_rule_activated);
 }
 
 static GtkWidget *
-action_button (const char *label,
-               const char *action)
+action_button (const char *label, const char *action)
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
 
@@ -840,8 +835,7 @@ tab_box (void)
 }
 
 static GtkWidget *
-row_of (const char *label_text,
-        GtkWidget  *child)
+row_of (const char *label_text, GtkWidget *child)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *label = gtk_label_new_with_mnemonic (label_text);
@@ -867,12 +861,14 @@ build_choices_tab (CrmAdminSettingsPage *self)
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *add = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *button;
-  GtkWidget *hint = gtk_label_new (_("Renaming a choice also renames it in every record; a retired "
-                                     "choice stays on old records but is no longer offered."));
+  GtkWidget *hint
+      = gtk_label_new (_ ("Renaming a choice also renames it in every record; a retired "
+                          "choice stays on old records but is no longer offered."));
 
   self->list_dropdown = named_dropdown (choice_lists, G_N_ELEMENTS (choice_lists));
-  g_signal_connect_swapped (self->list_dropdown, "notify::selected", G_CALLBACK (load_choices), self);
-  gtk_box_append (GTK_BOX (box), row_of (_("_List"), GTK_WIDGET (self->list_dropdown)));
+  g_signal_connect_swapped (self->list_dropdown, "notify::selected", G_CALLBACK (load_choices),
+                            self);
+  gtk_box_append (GTK_BOX (box), row_of (_ ("_List"), GTK_WIDGET (self->list_dropdown)));
   gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
   gtk_label_set_xalign (GTK_LABEL (hint), 0);
   gtk_widget_add_css_class (hint, "dim-label");
@@ -884,13 +880,14 @@ build_choices_tab (CrmAdminSettingsPage *self)
   gtk_widget_add_css_class (scrolled, "frame");
   gtk_box_append (GTK_BOX (box), scrolled);
   self->new_choice = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->new_choice, _("New choice"));
+  gtk_entry_set_placeholder_text (self->new_choice, _ ("New choice"));
   gtk_entry_set_max_length (self->new_choice, 50);
   gtk_widget_set_hexpand (GTK_WIDGET (self->new_choice), TRUE);
-  g_signal_connect_swapped (self->new_choice, "activate", G_CALLBACK (on_new_choice_activate), self);
+  g_signal_connect_swapped (self->new_choice, "activate", G_CALLBACK (on_new_choice_activate),
+                            self);
   gtk_box_append (GTK_BOX (add), GTK_WIDGET (self->new_choice));
-  gtk_box_append (GTK_BOX (add), action_button (_("_Add"), "settings.add-choice"));
-  button = action_button (_("_Save List"), "settings.save-choices");
+  gtk_box_append (GTK_BOX (add), action_button (_ ("_Add"), "settings.add-choice"));
+  button = action_button (_ ("_Save List"), "settings.save-choices");
   gtk_widget_add_css_class (button, "suggested-action");
   gtk_box_append (GTK_BOX (add), button);
   gtk_box_append (GTK_BOX (box), add);
@@ -900,12 +897,12 @@ build_choices_tab (CrmAdminSettingsPage *self)
 static GtkWidget *
 build_fields_tab (CrmAdminSettingsPage *self)
 {
-  GtkWidget *box = tab_box ();
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget     *box = tab_box ();
+  GtkWidget     *scrolled = gtk_scrolled_window_new ();
+  GtkWidget     *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkColumnView *view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
-  GtkWidget *hint = gtk_label_new (_("Custom fields of customers appear in forms, lists, search, "
-                                     "filters, import and export."));
+  GtkWidget *hint = gtk_label_new (_ ("Custom fields of customers appear in forms, lists, search, "
+                                      "filters, import and export."));
 
   gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
   gtk_label_set_xalign (GTK_LABEL (hint), 0);
@@ -913,14 +910,15 @@ build_fields_tab (CrmAdminSettingsPage *self)
   gtk_box_append (GTK_BOX (box), hint);
   self->fields = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
   gtk_column_view_set_show_row_separators (view, TRUE);
-  crm_admin_column_add (view, _("Label"), "label", NULL, NULL);
-  crm_admin_column_add (view, C_("custom field", "Code"), "key", NULL, NULL);
-  crm_admin_column_add (view, _("Type"), "type", format_type, NULL);
-  crm_admin_column_add (view, _("Required"), "required", NULL, NULL);
-  crm_admin_column_add (view, _("Choices"), "choices", NULL, NULL);
-  crm_admin_column_add (view, _("Retired"), "retired", NULL, NULL);
+  crm_admin_column_add (view, _ ("Label"), "label", NULL, NULL);
+  crm_admin_column_add (view, C_ ("custom field", "Code"), "key", NULL, NULL);
+  crm_admin_column_add (view, _ ("Type"), "type", format_type, NULL);
+  crm_admin_column_add (view, _ ("Required"), "required", NULL, NULL);
+  crm_admin_column_add (view, _ ("Choices"), "choices", NULL, NULL);
+  crm_admin_column_add (view, _ ("Retired"), "retired", NULL, NULL);
   self->field_selection = crm_admin_column_view_set_model (view, G_LIST_MODEL (self->fields));
-  g_signal_connect_swapped (self->field_selection, "notify::selected", G_CALLBACK (on_field_selected), self);
+  g_signal_connect_swapped (self->field_selection, "notify::selected",
+                            G_CALLBACK (on_field_selected), self);
   gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (view));
   gtk_widget_add_css_class (scrolled, "frame");
@@ -928,22 +926,23 @@ build_fields_tab (CrmAdminSettingsPage *self)
 
   self->field_label = GTK_ENTRY (gtk_entry_new ());
   gtk_entry_set_max_length (self->field_label, 50);
-  gtk_box_append (GTK_BOX (box), row_of (_("_Label"), GTK_WIDGET (self->field_label)));
+  gtk_box_append (GTK_BOX (box), row_of (_ ("_Label"), GTK_WIDGET (self->field_label)));
   self->field_key = GTK_ENTRY (gtk_entry_new ());
   gtk_entry_set_max_length (self->field_key, 32);
-  gtk_entry_set_placeholder_text (self->field_key, _("e.g. wechat (letters, digits, _)"));
-  gtk_box_append (GTK_BOX (box), row_of (_("C_ode"), GTK_WIDGET (self->field_key)));
+  gtk_entry_set_placeholder_text (self->field_key, _ ("e.g. wechat (letters, digits, _)"));
+  gtk_box_append (GTK_BOX (box), row_of (_ ("C_ode"), GTK_WIDGET (self->field_key)));
   self->field_type = named_dropdown (field_types, G_N_ELEMENTS (field_types));
-  gtk_box_append (GTK_BOX (box), row_of (_("_Type"), GTK_WIDGET (self->field_type)));
-  self->field_required = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("Must be _filled in")));
+  gtk_box_append (GTK_BOX (box), row_of (_ ("_Type"), GTK_WIDGET (self->field_type)));
+  self->field_required
+      = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_ ("Must be _filled in")));
   gtk_box_append (GTK_BOX (box), row_of ("", GTK_WIDGET (self->field_required)));
   self->field_choices = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->field_choices, _("For choice fields: 甲，乙，丙"));
+  gtk_entry_set_placeholder_text (self->field_choices, _ ("For choice fields: 甲，乙，丙"));
   gtk_widget_set_hexpand (GTK_WIDGET (self->field_choices), TRUE);
-  gtk_box_append (GTK_BOX (box), row_of (_("C_hoices"), GTK_WIDGET (self->field_choices)));
-  gtk_box_append (GTK_BOX (buttons), action_button (_("Add as _New Field"), "settings.add-field"));
-  gtk_box_append (GTK_BOX (buttons), action_button (_("_Save Field"), "settings.save-field"));
-  gtk_box_append (GTK_BOX (buttons), action_button (_("_Retire Field…"), "settings.retire-field"));
+  gtk_box_append (GTK_BOX (box), row_of (_ ("C_hoices"), GTK_WIDGET (self->field_choices)));
+  gtk_box_append (GTK_BOX (buttons), action_button (_ ("Add as _New Field"), "settings.add-field"));
+  gtk_box_append (GTK_BOX (buttons), action_button (_ ("_Save Field"), "settings.save-field"));
+  gtk_box_append (GTK_BOX (buttons), action_button (_ ("_Retire Field…"), "settings.retire-field"));
   gtk_box_append (GTK_BOX (box), buttons);
   return box;
 }
@@ -953,8 +952,8 @@ build_numbering_tab (CrmAdminSettingsPage *self)
 {
   GtkWidget *box = tab_box ();
   GtkWidget *button;
-  GtkWidget *hint = gtk_label_new (_("Customer numbers: unique and without gaps, even when many "
-                                     "people add customers at the same moment."));
+  GtkWidget *hint = gtk_label_new (_ ("Customer numbers: unique and without gaps, even when many "
+                                      "people add customers at the same moment."));
 
   gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
   gtk_label_set_xalign (GTK_LABEL (hint), 0);
@@ -963,19 +962,20 @@ build_numbering_tab (CrmAdminSettingsPage *self)
   self->prefix = GTK_ENTRY (gtk_entry_new ());
   gtk_entry_set_max_length (self->prefix, 16);
   g_signal_connect_swapped (self->prefix, "changed", G_CALLBACK (update_preview), self);
-  gtk_box_append (GTK_BOX (box), row_of (_("_Prefix"), GTK_WIDGET (self->prefix)));
+  gtk_box_append (GTK_BOX (box), row_of (_ ("_Prefix"), GTK_WIDGET (self->prefix)));
   self->date_pattern = named_dropdown (date_patterns, G_N_ELEMENTS (date_patterns));
-  g_signal_connect_swapped (self->date_pattern, "notify::selected", G_CALLBACK (update_preview), self);
-  gtk_box_append (GTK_BOX (box), row_of (_("_Date part"), GTK_WIDGET (self->date_pattern)));
+  g_signal_connect_swapped (self->date_pattern, "notify::selected", G_CALLBACK (update_preview),
+                            self);
+  gtk_box_append (GTK_BOX (box), row_of (_ ("_Date part"), GTK_WIDGET (self->date_pattern)));
   self->separator = named_dropdown (separators, G_N_ELEMENTS (separators));
   g_signal_connect_swapped (self->separator, "notify::selected", G_CALLBACK (update_preview), self);
-  gtk_box_append (GTK_BOX (box), row_of (_("_Separator"), GTK_WIDGET (self->separator)));
+  gtk_box_append (GTK_BOX (box), row_of (_ ("_Separator"), GTK_WIDGET (self->separator)));
   self->width = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 12, 1));
   g_signal_connect_swapped (self->width, "value-changed", G_CALLBACK (update_preview), self);
-  gtk_box_append (GTK_BOX (box), row_of (_("Sequence _digits"), GTK_WIDGET (self->width)));
+  gtk_box_append (GTK_BOX (box), row_of (_ ("Sequence _digits"), GTK_WIDGET (self->width)));
   self->reset = named_dropdown (resets, G_N_ELEMENTS (resets));
   g_signal_connect_swapped (self->reset, "notify::selected", G_CALLBACK (update_preview), self);
-  gtk_box_append (GTK_BOX (box), row_of (_("_Restart counting"), GTK_WIDGET (self->reset)));
+  gtk_box_append (GTK_BOX (box), row_of (_ ("_Restart counting"), GTK_WIDGET (self->reset)));
   self->preview = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->preview, 0);
   gtk_label_set_selectable (self->preview, TRUE);
@@ -985,7 +985,7 @@ build_numbering_tab (CrmAdminSettingsPage *self)
   gtk_label_set_xalign (self->next_number, 0);
   gtk_widget_add_css_class (GTK_WIDGET (self->next_number), "dim-label");
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->next_number));
-  button = action_button (_("_Save Rule"), "settings.save-numbering");
+  button = action_button (_ ("_Save Rule"), "settings.save-numbering");
   gtk_widget_add_css_class (button, "suggested-action");
   gtk_widget_set_halign (button, GTK_ALIGN_START);
   gtk_box_append (GTK_BOX (box), button);
@@ -995,11 +995,12 @@ build_numbering_tab (CrmAdminSettingsPage *self)
 static GtkWidget *
 build_entry_tab (CrmAdminSettingsPage *self)
 {
-  GtkWidget *box = tab_box ();
-  GtkWidget *flow = gtk_flow_box_new ();
-  GtkWidget *title = gtk_label_new (_("Required customer fields"));
-  GtkWidget *button;
-  const char *phone_formats[] = { _("Any"), _("Mobile numbers only"), _("Mobile or landline"), NULL };
+  GtkWidget  *box = tab_box ();
+  GtkWidget  *flow = gtk_flow_box_new ();
+  GtkWidget  *title = gtk_label_new (_ ("Required customer fields"));
+  GtkWidget  *button;
+  const char *phone_formats[]
+      = { _ ("Any"), _ ("Mobile numbers only"), _ ("Mobile or landline"), NULL };
 
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_widget_add_css_class (title, "admin-section-title");
@@ -1008,23 +1009,24 @@ build_entry_tab (CrmAdminSettingsPage *self)
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 4);
   for (gsize i = 0; i < G_N_ELEMENTS (rule_fields); i++)
     {
-      GtkWidget *check = gtk_check_button_new_with_label (_(rule_fields[i].label));
+      GtkWidget *check = gtk_check_button_new_with_label (_ (rule_fields[i].label));
 
-      g_hash_table_insert (self->required, (gpointer) rule_fields[i].code, check);
+      g_hash_table_insert (self->required, (gpointer)rule_fields[i].code, check);
       gtk_flow_box_append (GTK_FLOW_BOX (flow), check);
     }
   gtk_box_append (GTK_BOX (box), flow);
-  title = gtk_label_new (_("Formats"));
+  title = gtk_label_new (_ ("Formats"));
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_widget_add_css_class (title, "admin-section-title");
   gtk_box_append (GTK_BOX (box), title);
   self->phone_format = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (phone_formats));
-  gtk_box_append (GTK_BOX (box), row_of (_("_Phone numbers"), GTK_WIDGET (self->phone_format)));
-  self->postal_format = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("Postal code must have _6 digits")));
+  gtk_box_append (GTK_BOX (box), row_of (_ ("_Phone numbers"), GTK_WIDGET (self->phone_format)));
+  self->postal_format = GTK_CHECK_BUTTON (
+      gtk_check_button_new_with_mnemonic (_ ("Postal code must have _6 digits")));
   gtk_box_append (GTK_BOX (box), row_of ("", GTK_WIDGET (self->postal_format)));
   self->duplicate = named_dropdown (duplicates, G_N_ELEMENTS (duplicates));
-  gtk_box_append (GTK_BOX (box), row_of (_("Duplicate _names"), GTK_WIDGET (self->duplicate)));
-  button = action_button (_("_Save Rules"), "settings.save-entry-rule");
+  gtk_box_append (GTK_BOX (box), row_of (_ ("Duplicate _names"), GTK_WIDGET (self->duplicate)));
+  button = action_button (_ ("_Save Rules"), "settings.save-entry-rule");
   gtk_widget_add_css_class (button, "suggested-action");
   gtk_widget_set_halign (button, GTK_ALIGN_START);
   gtk_box_append (GTK_BOX (box), button);
@@ -1041,10 +1043,10 @@ build_switches_tab (CrmAdminSettingsPage *self)
       GtkWidget *widget = gtk_switch_new ();
 
       gtk_widget_set_halign (widget, GTK_ALIGN_START);
-      g_object_set_data (G_OBJECT (widget), "crm-key", (gpointer) switches[i].code);
+      g_object_set_data (G_OBJECT (widget), "crm-key", (gpointer)switches[i].code);
       g_signal_connect (widget, "state-set", G_CALLBACK (on_switch_set), self);
-      g_hash_table_insert (self->switch_widgets, (gpointer) switches[i].code, widget);
-      gtk_box_append (GTK_BOX (box), row_of (_(switches[i].label), widget));
+      g_hash_table_insert (self->switch_widgets, (gpointer)switches[i].code, widget);
+      gtk_box_append (GTK_BOX (box), row_of (_ (switches[i].label), widget));
     }
   return box;
 }
@@ -1064,11 +1066,16 @@ crm_admin_settings_page_init (CrmAdminSettingsPage *self)
 
   self->notebook = GTK_NOTEBOOK (gtk_notebook_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->notebook), TRUE);
-  gtk_notebook_append_page (self->notebook, build_choices_tab (self), gtk_label_new (_("Choice lists")));
-  gtk_notebook_append_page (self->notebook, build_fields_tab (self), gtk_label_new (_("Custom fields")));
-  gtk_notebook_append_page (self->notebook, build_numbering_tab (self), gtk_label_new (_("Numbering")));
-  gtk_notebook_append_page (self->notebook, build_entry_tab (self), gtk_label_new (_("Entry rules")));
-  gtk_notebook_append_page (self->notebook, build_switches_tab (self), gtk_label_new (_("Global switches")));
+  gtk_notebook_append_page (self->notebook, build_choices_tab (self),
+                            gtk_label_new (_ ("Choice lists")));
+  gtk_notebook_append_page (self->notebook, build_fields_tab (self),
+                            gtk_label_new (_ ("Custom fields")));
+  gtk_notebook_append_page (self->notebook, build_numbering_tab (self),
+                            gtk_label_new (_ ("Numbering")));
+  gtk_notebook_append_page (self->notebook, build_entry_tab (self),
+                            gtk_label_new (_ ("Entry rules")));
+  gtk_notebook_append_page (self->notebook, build_switches_tab (self),
+                            gtk_label_new (_ ("Global switches")));
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->notebook));
   on_field_selected (self);
 }
@@ -1084,8 +1091,7 @@ crm_admin_settings_page_new (CrmSession *session)
 }
 
 void
-crm_admin_settings_page_show_tab (CrmAdminSettingsPage *self,
-                                  const char           *tab)
+crm_admin_settings_page_show_tab (CrmAdminSettingsPage *self, const char *tab)
 {
   static const char *tabs[] = { "choices", "fields", "numbering", "entry", "switches" };
 
@@ -1101,17 +1107,15 @@ crm_admin_settings_page_get_n_choices (CrmAdminSettingsPage *self)
 }
 
 GtkEditable *
-crm_admin_settings_page_get_choice_entry (CrmAdminSettingsPage *self,
-                                          guint                 position)
+crm_admin_settings_page_get_choice_entry (CrmAdminSettingsPage *self, guint position)
 {
   if (position >= self->choices->len)
     return NULL;
-  return GTK_EDITABLE (((ChoiceItem *) self->choices->pdata[position])->label);
+  return GTK_EDITABLE (((ChoiceItem *)self->choices->pdata[position])->label);
 }
 
 GtkEditable *
-crm_admin_settings_page_get_entry (CrmAdminSettingsPage *self,
-                                   const char           *field)
+crm_admin_settings_page_get_entry (CrmAdminSettingsPage *self, const char *field)
 {
   if (g_str_equal (field, "prefix"))
     return GTK_EDITABLE (self->prefix);

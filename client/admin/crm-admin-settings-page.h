@@ -13,19 +13,17 @@ G_BEGIN_DECLS
  * with a live preview, entry rules and global switches.
  */
 #define CRM_TYPE_ADMIN_SETTINGS_PAGE (crm_admin_settings_page_get_type ())
-G_DECLARE_FINAL_TYPE (CrmAdminSettingsPage, crm_admin_settings_page, CRM, ADMIN_SETTINGS_PAGE, GtkBox)
+G_DECLARE_FINAL_TYPE (CrmAdminSettingsPage, crm_admin_settings_page, CRM, ADMIN_SETTINGS_PAGE,
+                      GtkBox)
 
-GtkWidget   *crm_admin_settings_page_new (CrmSession *session);
+GtkWidget *crm_admin_settings_page_new (CrmSession *session);
 
 /* For tests.  Tabs: "choices", "fields", "numbering", "entry", "switches". */
-void         crm_admin_settings_page_show_tab          (CrmAdminSettingsPage *self,
-                                                        const char           *tab);
-guint        crm_admin_settings_page_get_n_choices     (CrmAdminSettingsPage *self);
+void  crm_admin_settings_page_show_tab (CrmAdminSettingsPage *self, const char *tab);
+guint crm_admin_settings_page_get_n_choices (CrmAdminSettingsPage *self);
 /* The label entry of choice item `position` in the shown order. */
-GtkEditable *crm_admin_settings_page_get_choice_entry  (CrmAdminSettingsPage *self,
-                                                        guint                 position);
-GtkEditable *crm_admin_settings_page_get_entry         (CrmAdminSettingsPage *self,
-                                                        const char           *field);
-const char  *crm_admin_settings_page_get_preview       (CrmAdminSettingsPage *self);
+GtkEditable *crm_admin_settings_page_get_choice_entry (CrmAdminSettingsPage *self, guint position);
+GtkEditable *crm_admin_settings_page_get_entry (CrmAdminSettingsPage *self, const char *field);
+const char  *crm_admin_settings_page_get_preview (CrmAdminSettingsPage *self);
 
 G_END_DECLS

@@ -14,16 +14,16 @@
 
 struct _CrmAdminTeamPage
 {
-  GtkBox              parent_instance;
+  GtkBox parent_instance;
 
-  CrmSession         *session;
-  GCancellable       *cancellable;
-  guint               busy;
+  CrmSession   *session;
+  GCancellable *cancellable;
+  guint         busy;
 
-  GListStore         *departments;   /* every department, server order */
+  GListStore         *departments; /* every department, server order */
   GListStore         *users;
   GListStore         *roles;
-  GHashTable         *children;      /* parent id → GPtrArray of records */
+  GHashTable         *children; /* parent id → GPtrArray of records */
   GtkTreeListModel   *tree;
   GtkSingleSelection *tree_selection;
   GtkListView        *tree_view;
@@ -32,13 +32,13 @@ struct _CrmAdminTeamPage
   GtkColumnView      *people_view;
   GtkLabel           *people_title;
 
-  GtkEntry           *name_entry;
-  GtkDropDown        *parent_dropdown;
-  GArray             *parent_ids;     /* dropdown position → department id */
-  GtkDropDown        *kind_dropdown;
-  GtkDropDown        *leader_dropdown;
-  GArray             *leader_ids;     /* dropdown position → user id */
-  GtkEntry           *branch_entry;
+  GtkEntry    *name_entry;
+  GtkDropDown *parent_dropdown;
+  GArray      *parent_ids; /* dropdown position → department id */
+  GtkDropDown *kind_dropdown;
+  GtkDropDown *leader_dropdown;
+  GArray      *leader_ids; /* dropdown position → user id */
+  GtkEntry    *branch_entry;
 };
 
 static void crm_admin_team_page_iface_init (CrmAdminPageInterface *iface);
@@ -48,14 +48,13 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (CrmAdminTeamPage, crm_admin_team_page, GTK_TYPE_B
                                                       crm_admin_team_page_iface_init))
 
 static CrmAdminRecord *
-find_record (GListModel *model,
-             gint64      id)
+find_record (GListModel *model, gint64 id)
 {
   guint n = g_list_model_get_n_items (model);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(CrmAdminRecord) record = g_list_model_get_item (model, i);
+      g_autoptr (CrmAdminRecord) record = g_list_model_get_item (model, i);
 
       if (crm_admin_record_get_id (record) == id)
         return record; /* the model keeps it alive */
@@ -66,11 +65,10 @@ find_record (GListModel *model,
 static CrmAdminRecord *
 selected_department (CrmAdminTeamPage *self)
 {
-  GtkTreeListRow *row = self->tree_selection
-                        ? gtk_single_selection_get_selected_item (self->tree_selection)
-                        : NULL;
+  GtkTreeListRow *row
+      = self->tree_selection ? gtk_single_selection_get_selected_item (self->tree_selection) : NULL;
 
-  g_autoptr(CrmAdminRecord) record = NULL;
+  g_autoptr (CrmAdminRecord) record = NULL;
 
   if (row == NULL)
     return NULL;
@@ -82,12 +80,11 @@ selected_department (CrmAdminTeamPage *self)
 /* ---- tree ---------------------------------------------------------------- */
 
 static GListModel *
-create_children (gpointer item,
-                 gpointer user_data)
+create_children (gpointer item, gpointer user_data)
 {
   CrmAdminTeamPage *self = user_data;
-  GPtrArray *kids = g_hash_table_lookup (self->children,
-                                         GINT_TO_POINTER (crm_admin_record_get_id (item)));
+  GPtrArray        *kids
+      = g_hash_table_lookup (self->children, GINT_TO_POINTER (crm_admin_record_get_id (item)));
   GListStore *store;
 
   if (kids == NULL || kids->len == 0)
@@ -99,18 +96,15 @@ create_children (gpointer item,
 }
 
 static void
-add_parent_choices (CrmAdminTeamPage *self,
-                    GtkStringList    *names,
-                    gint64            parent,
-                    guint             depth)
+add_parent_choices (CrmAdminTeamPage *self, GtkStringList *names, gint64 parent, guint depth)
 {
   GPtrArray *kids = g_hash_table_lookup (self->children, GINT_TO_POINTER (parent));
 
   for (guint i = 0; kids && i < kids->len && depth < 32; i++)
     {
       CrmAdminRecord *record = kids->pdata[i];
-      gint64 id = crm_admin_record_get_id (record);
-      g_autoptr(GString) label = g_string_new (NULL);
+      gint64          id = crm_admin_record_get_id (record);
+      g_autoptr (GString) label = g_string_new (NULL);
 
       for (guint d = 0; d < depth; d++)
         g_string_append (label, "    ");
@@ -125,19 +119,19 @@ static void update_people (CrmAdminTeamPage *self);
 static void select_leader (CrmAdminTeamPage *self, gint64 leader_id);
 
 static void
-rebuild_tree (CrmAdminTeamPage *self,
-              gint64            keep_selected)
+rebuild_tree (CrmAdminTeamPage *self, gint64 keep_selected)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->departments));
+  guint       n = g_list_model_get_n_items (G_LIST_MODEL (self->departments));
   GListStore *roots = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
   gint64 zero = 0;
 
   g_hash_table_remove_all (self->children);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(CrmAdminRecord) record = g_list_model_get_item (G_LIST_MODEL (self->departments), i);
-      gint64 parent = crm_admin_record_get_int (record, "parent_id");
+      g_autoptr (CrmAdminRecord) record
+          = g_list_model_get_item (G_LIST_MODEL (self->departments), i);
+      gint64     parent = crm_admin_record_get_int (record, "parent_id");
       GPtrArray *kids;
 
       /* An unknown parent (outside the reader's view) shows at the top. */
@@ -154,19 +148,19 @@ rebuild_tree (CrmAdminTeamPage *self,
         g_list_store_append (roots, record);
     }
 
-  self->tree = gtk_tree_list_model_new (G_LIST_MODEL (roots), FALSE, TRUE, create_children,
-                                        self, NULL);
+  self->tree
+      = gtk_tree_list_model_new (G_LIST_MODEL (roots), FALSE, TRUE, create_children, self, NULL);
   self->tree_selection = gtk_single_selection_new (G_LIST_MODEL (self->tree));
   gtk_single_selection_set_autoselect (self->tree_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->tree_selection, TRUE);
   gtk_single_selection_set_selected (self->tree_selection, GTK_INVALID_LIST_POSITION);
-  g_signal_connect_swapped (self->tree_selection, "notify::selected",
-                            G_CALLBACK (update_people), self);
+  g_signal_connect_swapped (self->tree_selection, "notify::selected", G_CALLBACK (update_people),
+                            self);
   gtk_list_view_set_model (self->tree_view, GTK_SELECTION_MODEL (self->tree_selection));
   g_object_unref (self->tree_selection); /* the view holds it */
 
   g_array_set_size (self->parent_ids, 0);
-  gtk_string_list_append (names, _("(Top level)"));
+  gtk_string_list_append (names, _ ("(Top level)"));
   g_array_append_val (self->parent_ids, zero);
   add_parent_choices (self, names, 0, 0);
   gtk_drop_down_set_model (self->parent_dropdown, G_LIST_MODEL (names));
@@ -177,9 +171,7 @@ rebuild_tree (CrmAdminTeamPage *self,
 }
 
 static void
-setup_tree_row (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  data)
+setup_tree_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 {
   GtkWidget *expander = gtk_tree_expander_new ();
   GtkWidget *label = gtk_label_new (NULL);
@@ -190,18 +182,16 @@ setup_tree_row (GtkSignalListItemFactory *factory,
 }
 
 static void
-bind_tree_row (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  data)
+bind_tree_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 {
-  GtkTreeListRow *row = gtk_list_item_get_item (item);
-  GtkWidget *expander = gtk_list_item_get_child (item);
-  CrmAdminRecord *record = gtk_tree_list_row_get_item (row);
+  GtkTreeListRow  *row = gtk_list_item_get_item (item);
+  GtkWidget       *expander = gtk_list_item_get_child (item);
+  CrmAdminRecord  *record = gtk_tree_list_row_get_item (row);
   g_autofree char *text = NULL;
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
   if (g_str_equal (crm_admin_record_get_string (record, "kind"), "group"))
-    text = g_strdup_printf (_("%s (group)"), crm_admin_record_get_string (record, "name"));
+    text = g_strdup_printf (_ ("%s (group)"), crm_admin_record_get_string (record, "name"));
   else
     text = g_strdup (crm_admin_record_get_string (record, "name"));
   gtk_label_set_text (GTK_LABEL (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander))), text);
@@ -209,9 +199,7 @@ bind_tree_row (GtkSignalListItemFactory *factory,
 }
 
 static void
-unbind_tree_row (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 gpointer                  data)
+unbind_tree_row (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 {
   GtkWidget *expander = gtk_list_item_get_child (item);
 
@@ -222,86 +210,80 @@ unbind_tree_row (GtkSignalListItemFactory *factory,
 /* ---- people -------------------------------------------------------------- */
 
 static gboolean
-person_in_selected (gpointer item,
-                    gpointer user_data)
+person_in_selected (gpointer item, gpointer user_data)
 {
   CrmAdminTeamPage *self = user_data;
-  CrmAdminRecord *department = selected_department (self);
+  CrmAdminRecord   *department = selected_department (self);
 
-  return department &&
-         crm_admin_record_get_int (item, "department_id") == crm_admin_record_get_id (department);
+  return department
+         && crm_admin_record_get_int (item, "department_id")
+                == crm_admin_record_get_id (department);
 }
 
 static void
 update_people (CrmAdminTeamPage *self)
 {
   CrmAdminRecord *department = selected_department (self);
-  GtkFilter *filter = gtk_filter_list_model_get_filter (self->people);
+  GtkFilter      *filter = gtk_filter_list_model_get_filter (self->people);
 
   if (filter)
     gtk_filter_changed (filter, GTK_FILTER_CHANGE_DIFFERENT);
   if (department)
     {
-      g_autofree char *title = g_strdup_printf (_("People in %s"),
-                                                crm_admin_record_get_string (department, "name"));
+      g_autofree char *title
+          = g_strdup_printf (_ ("People in %s"), crm_admin_record_get_string (department, "name"));
       gint64 parent = crm_admin_record_get_int (department, "parent_id");
 
       gtk_label_set_text (self->people_title, title);
       gtk_editable_set_text (GTK_EDITABLE (self->name_entry),
                              crm_admin_record_get_string (department, "name"));
       crm_admin_team_page_set_parent (self, parent);
-      gtk_drop_down_set_selected (self->kind_dropdown,
-                                  g_str_equal (crm_admin_record_get_string (department, "kind"), "group"));
+      gtk_drop_down_set_selected (
+          self->kind_dropdown,
+          g_str_equal (crm_admin_record_get_string (department, "kind"), "group"));
       select_leader (self, crm_admin_record_get_int (department, "leader_id"));
       gtk_editable_set_text (GTK_EDITABLE (self->branch_entry),
                              crm_admin_record_get_string (department, "branch"));
     }
   else
-    gtk_label_set_text (self->people_title, _("Select a department to see its people"));
+    gtk_label_set_text (self->people_title, _ ("Select a department to see its people"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "team.save", department != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "team.delete", department != NULL);
 }
 
 static char *
-format_leader (CrmAdminRecord *record,
-               const char     *key,
-               gpointer        data)
+format_leader (CrmAdminRecord *record, const char *key, gpointer data)
 {
   CrmAdminTeamPage *self = data;
-  CrmAdminRecord *leader = find_record (G_LIST_MODEL (self->users),
-                                        crm_admin_record_get_int (record, "leader_id"));
+  CrmAdminRecord   *leader
+      = find_record (G_LIST_MODEL (self->users), crm_admin_record_get_int (record, "leader_id"));
 
   return g_strdup (leader ? crm_admin_record_get_string (leader, "display_name") : "");
 }
 
 static char *
-format_roles (CrmAdminRecord *record,
-              const char     *key,
-              gpointer        data)
+format_roles (CrmAdminRecord *record, const char *key, gpointer data)
 {
   CrmAdminTeamPage *self = data;
-  g_auto(GStrv) names = crm_admin_record_dup_strv (record, key);
+  g_auto (GStrv) names = crm_admin_record_dup_strv (record, key);
 
-  return crm_admin_role_names (G_LIST_MODEL (self->roles), (const char * const *) names);
+  return crm_admin_role_names (G_LIST_MODEL (self->roles), (const char *const *)names);
 }
 
 static char *
-format_status (CrmAdminRecord *record,
-               const char     *key,
-               gpointer        data)
+format_status (CrmAdminRecord *record, const char *key, gpointer data)
 {
   if (crm_admin_record_get_boolean (record, "disabled"))
-    return g_strdup (_("Disabled"));
+    return g_strdup (_ ("Disabled"));
   if (crm_admin_record_get_boolean (record, "locked"))
-    return g_strdup (_("Locked"));
-  return g_strdup (_("Active"));
+    return g_strdup (_ ("Locked"));
+  return g_strdup (_ ("Active"));
 }
 
 /* ---- loading --------------------------------------------------------------- */
 
 static void
-set_busy (CrmAdminTeamPage *self,
-          gboolean          busy)
+set_busy (CrmAdminTeamPage *self, gboolean busy)
 {
   if (busy)
     self->busy++;
@@ -310,8 +292,7 @@ set_busy (CrmAdminTeamPage *self,
 }
 
 static void
-select_leader (CrmAdminTeamPage *self,
-               gint64            leader_id)
+select_leader (CrmAdminTeamPage *self, gint64 leader_id)
 {
   for (guint i = 0; i < self->leader_ids->len; i++)
     if (g_array_index (self->leader_ids, gint64, i) == leader_id)
@@ -333,16 +314,16 @@ chosen_leader (CrmAdminTeamPage *self)
 static void
 rebuild_leader_choices (CrmAdminTeamPage *self)
 {
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
   gint64 keep = chosen_leader (self), zero = 0;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->users));
+  guint  n = g_list_model_get_n_items (G_LIST_MODEL (self->users));
 
   g_array_set_size (self->leader_ids, 0);
-  gtk_string_list_append (names, _("(None)"));
+  gtk_string_list_append (names, _ ("(None)"));
   g_array_append_val (self->leader_ids, zero);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(CrmAdminRecord) user = g_list_model_get_item (G_LIST_MODEL (self->users), i);
+      g_autoptr (CrmAdminRecord) user = g_list_model_get_item (G_LIST_MODEL (self->users), i);
       gint64 id = crm_admin_record_get_id (user);
 
       gtk_string_list_append (names, crm_admin_record_get_string (user, "display_name"));
@@ -353,12 +334,10 @@ rebuild_leader_choices (CrmAdminTeamPage *self)
 }
 
 static void
-on_users_loaded (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_users_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminTeamPage *self;
 
   if (crm_admin_error_is_cancelled (error))
@@ -373,9 +352,9 @@ on_users_loaded (GObject      *source,
       return;
     }
   {
-    g_autoptr(GListStore) fresh = crm_admin_records_from_variant (reply);
-    guint n = g_list_model_get_n_items (G_LIST_MODEL (self->users));
-    guint m = g_list_model_get_n_items (G_LIST_MODEL (fresh));
+    g_autoptr (GListStore) fresh = crm_admin_records_from_variant (reply);
+    guint                n = g_list_model_get_n_items (G_LIST_MODEL (self->users));
+    guint                m = g_list_model_get_n_items (G_LIST_MODEL (fresh));
     g_autofree gpointer *items = g_new0 (gpointer, m + 1);
 
     for (guint i = 0; i < m; i++)
@@ -389,12 +368,10 @@ on_users_loaded (GObject      *source,
 }
 
 static void
-on_roles_loaded (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_roles_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminTeamPage *self;
 
   if (crm_admin_error_is_cancelled (error))
@@ -409,15 +386,13 @@ on_roles_loaded (GObject      *source,
 }
 
 static void
-on_departments_loaded (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+on_departments_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminTeamPage *self;
-  CrmAdminRecord *selected;
-  gint64 keep;
+  CrmAdminRecord   *selected;
+  gint64            keep;
 
   if (crm_admin_error_is_cancelled (error))
     return;
@@ -444,16 +419,15 @@ team_reload (CrmAdminPage *page)
   crm_session_call_async (self->session, CRM_MSG_DEPARTMENT_LIST, g_variant_new ("()"),
                           self->cancellable, on_departments_loaded, self);
   set_busy (self, TRUE);
-  crm_session_call_async (self->session, CRM_MSG_ROLE_LIST, g_variant_new ("()"),
-                          self->cancellable, on_roles_loaded, self);
+  crm_session_call_async (self->session, CRM_MSG_ROLE_LIST, g_variant_new ("()"), self->cancellable,
+                          on_roles_loaded, self);
   set_busy (self, TRUE);
-  crm_session_call_async (self->session, CRM_MSG_USER_LIST, g_variant_new ("()"),
-                          self->cancellable, on_users_loaded, self);
+  crm_session_call_async (self->session, CRM_MSG_USER_LIST, g_variant_new ("()"), self->cancellable,
+                          on_users_loaded, self);
 }
 
 static gboolean
-team_watches_entity (CrmAdminPage *page,
-                     const char   *entity)
+team_watches_entity (CrmAdminPage *page, const char *entity)
 {
   return g_str_equal (entity, "department") || g_str_equal (entity, "user");
 }
@@ -475,12 +449,10 @@ crm_admin_team_page_iface_init (CrmAdminPageInterface *iface)
 /* ---- changes --------------------------------------------------------------- */
 
 static void
-on_changed (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+on_changed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminTeamPage *self;
 
   if (crm_admin_error_is_cancelled (error))
@@ -490,7 +462,7 @@ on_changed (GObject      *source,
   if (reply == NULL)
     crm_admin_report_error (GTK_WIDGET (self), error);
   else
-    crm_admin_report_notice (GTK_WIDGET (self), _("Saved."));
+    crm_admin_report_notice (GTK_WIDGET (self), _ ("Saved."));
   team_reload (CRM_ADMIN_PAGE (self));
 }
 
@@ -517,14 +489,12 @@ chosen_name (CrmAdminTeamPage *self)
 }
 
 static void
-on_created (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+on_created (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminTeamPage *self;
-  gint64 id;
+  gint64            id;
 
   if (crm_admin_error_is_cancelled (error))
     return;
@@ -537,7 +507,8 @@ on_created (GObject      *source,
     }
   g_variant_get (reply, "(x)", &id);
   {
-    g_autofree char *branch = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->branch_entry))));
+    g_autofree char *branch
+        = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->branch_entry))));
     GVariantDict fields;
 
     /* department.create takes a name and a parent; the rest follows. */
@@ -548,8 +519,8 @@ on_created (GObject      *source,
       g_variant_dict_insert (&fields, "leader_id", "x", chosen_leader (self));
     if (*branch)
       g_variant_dict_insert (&fields, "branch", "s", branch);
-    if (g_variant_dict_contains (&fields, "kind") || g_variant_dict_contains (&fields, "leader_id") ||
-        g_variant_dict_contains (&fields, "branch"))
+    if (g_variant_dict_contains (&fields, "kind") || g_variant_dict_contains (&fields, "leader_id")
+        || g_variant_dict_contains (&fields, "branch"))
       {
         g_autofree char *key = crm_new_idempotency_key ();
 
@@ -561,23 +532,21 @@ on_created (GObject      *source,
       }
     g_variant_dict_clear (&fields);
   }
-  crm_admin_report_notice (GTK_WIDGET (self), _("Department created."));
+  crm_admin_report_notice (GTK_WIDGET (self), _ ("Department created."));
   team_reload (CRM_ADMIN_PAGE (self));
 }
 
 static void
-add_activated (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+add_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminTeamPage *self = CRM_ADMIN_TEAM_PAGE (widget);
-  g_autofree char *name = chosen_name (self);
-  g_autofree char *key = crm_new_idempotency_key ();
+  g_autofree char  *name = chosen_name (self);
+  g_autofree char  *key = crm_new_idempotency_key ();
 
   if (*name == '\0')
     {
-      g_autoptr(GError) error = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
-                                             _("Enter a name for the department."));
+      g_autoptr (GError) error = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
+                                              _ ("Enter a name for the department."));
       crm_admin_report_error (widget, error);
       gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
       return;
@@ -589,32 +558,30 @@ add_activated (GtkWidget  *widget,
 }
 
 static void
-save_activated (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+save_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminTeamPage *self = CRM_ADMIN_TEAM_PAGE (widget);
-  CrmAdminRecord *department = selected_department (self);
-  g_autofree char *name = chosen_name (self);
-  g_autofree char *key = crm_new_idempotency_key ();
-  GVariantDict fields;
-  gint64 parent = chosen_parent (self);
+  CrmAdminRecord   *department = selected_department (self);
+  g_autofree char  *name = chosen_name (self);
+  g_autofree char  *key = crm_new_idempotency_key ();
+  GVariantDict      fields;
+  gint64            parent = chosen_parent (self);
 
   if (department == NULL)
     return;
   g_variant_dict_init (&fields, NULL);
   if (*name == '\0')
     {
-      g_autoptr(GError) error = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
-                                             _("Enter a name for the department."));
+      g_autoptr (GError) error = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
+                                              _ ("Enter a name for the department."));
       crm_admin_report_error (widget, error);
       g_variant_dict_clear (&fields);
       return;
     }
   if (parent == crm_admin_record_get_id (department))
     {
-      g_autoptr(GError) error = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
-                                             _("A department cannot be inside itself."));
+      g_autoptr (GError) error = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
+                                              _ ("A department cannot be inside itself."));
       crm_admin_report_error (widget, error);
       g_variant_dict_clear (&fields);
       return;
@@ -623,14 +590,15 @@ save_activated (GtkWidget  *widget,
     g_variant_dict_insert (&fields, "name", "s", name);
   if (parent != crm_admin_record_get_int (department, "parent_id"))
     g_variant_dict_insert (&fields, "parent_id", "x", parent);
-  if (!g_str_equal (chosen_kind (self), crm_admin_record_get_string (department, "kind")) &&
-      !(g_str_equal (chosen_kind (self), "department") &&
-        *crm_admin_record_get_string (department, "kind") == '\0'))
+  if (!g_str_equal (chosen_kind (self), crm_admin_record_get_string (department, "kind"))
+      && !(g_str_equal (chosen_kind (self), "department")
+           && *crm_admin_record_get_string (department, "kind") == '\0'))
     g_variant_dict_insert (&fields, "kind", "s", chosen_kind (self));
   if (chosen_leader (self) != crm_admin_record_get_int (department, "leader_id"))
     g_variant_dict_insert (&fields, "leader_id", "x", chosen_leader (self));
   {
-    g_autofree char *branch = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->branch_entry))));
+    g_autofree char *branch
+        = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->branch_entry))));
 
     if (!g_str_equal (branch, crm_admin_record_get_string (department, "branch")))
       g_variant_dict_insert (&fields, "branch", "s", branch);
@@ -643,41 +611,37 @@ save_activated (GtkWidget  *widget,
 }
 
 static void
-delete_confirmed (GtkWidget *widget,
-                  gpointer   data)
+delete_confirmed (GtkWidget *widget, gpointer data)
 {
   CrmAdminTeamPage *self = CRM_ADMIN_TEAM_PAGE (widget);
-  g_autofree char *key = crm_new_idempotency_key ();
-  gint64 id = GPOINTER_TO_SIZE (data);
+  g_autofree char  *key = crm_new_idempotency_key ();
+  gint64            id = GPOINTER_TO_SIZE (data);
 
   set_busy (self, TRUE);
-  crm_session_call_async (self->session, CRM_MSG_DEPARTMENT_DELETE,
-                          g_variant_new ("(sx)", key, id), self->cancellable, on_changed, self);
+  crm_session_call_async (self->session, CRM_MSG_DEPARTMENT_DELETE, g_variant_new ("(sx)", key, id),
+                          self->cancellable, on_changed, self);
 }
 
 static void
-delete_activated (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
+delete_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminTeamPage *self = CRM_ADMIN_TEAM_PAGE (widget);
-  CrmAdminRecord *department = selected_department (self);
-  g_autofree char *question = NULL;
+  CrmAdminRecord   *department = selected_department (self);
+  g_autofree char  *question = NULL;
 
   if (department == NULL)
     return;
-  question = g_strdup_printf (_("Delete “%s”?"), crm_admin_record_get_string (department, "name"));
+  question = g_strdup_printf (_ ("Delete “%s”?"), crm_admin_record_get_string (department, "name"));
   crm_admin_confirm (widget, question,
-                     _("Only an empty department (no people, no sub-departments) can be deleted."),
-                     _("_Delete"), delete_confirmed,
-                     GSIZE_TO_POINTER ((gsize) crm_admin_record_get_id (department)));
+                     _ ("Only an empty department (no people, no sub-departments) can be deleted."),
+                     _ ("_Delete"), delete_confirmed,
+                     GSIZE_TO_POINTER ((gsize)crm_admin_record_get_id (department)));
 }
 
 /* ---- construction ------------------------------------------------------------ */
 
 static GtkWidget *
-labelled (const char *text,
-          GtkWidget  *child)
+labelled (const char *text, GtkWidget *child)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = gtk_label_new_with_mnemonic (text);
@@ -692,8 +656,7 @@ labelled (const char *text,
 }
 
 static GtkWidget *
-action_button (const char *label,
-               const char *action)
+action_button (const char *label, const char *action)
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
 
@@ -735,18 +698,18 @@ crm_admin_team_page_class_init (CrmAdminTeamPageClass *klass)
 static void
 crm_admin_team_page_init (CrmAdminTeamPage *self)
 {
-  GtkWidget *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *right = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *scrolled, *title, *buttons, *paned;
+  GtkWidget          *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget          *right = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget          *scrolled, *title, *buttons, *paned;
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkCustomFilter *filter;
-  const char *kinds[] = { _("Department"), _("Group"), NULL };
+  GtkCustomFilter    *filter;
+  const char         *kinds[] = { _ ("Department"), _ ("Group"), NULL };
 
   self->cancellable = g_cancellable_new ();
   self->departments = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
   self->users = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
   self->roles = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
-  self->children = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->children = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)g_ptr_array_unref);
   self->parent_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
   self->leader_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
 
@@ -759,7 +722,7 @@ crm_admin_team_page_init (CrmAdminTeamPage *self)
   gtk_widget_set_margin_top (left, 12);
   gtk_widget_set_margin_bottom (left, 12);
   gtk_widget_set_margin_end (left, 6);
-  title = gtk_label_new (_("Departments and groups"));
+  title = gtk_label_new (_ ("Departments and groups"));
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_widget_add_css_class (title, "admin-section-title");
   gtk_box_append (GTK_BOX (left), title);
@@ -777,22 +740,22 @@ crm_admin_team_page_init (CrmAdminTeamPage *self)
 
   self->name_entry = GTK_ENTRY (gtk_entry_new ());
   gtk_entry_set_max_length (self->name_entry, 100);
-  gtk_entry_set_placeholder_text (self->name_entry, _("e.g. 华东销售部"));
-  gtk_box_append (GTK_BOX (left), labelled (_("_Name"), GTK_WIDGET (self->name_entry)));
+  gtk_entry_set_placeholder_text (self->name_entry, _ ("e.g. 华东销售部"));
+  gtk_box_append (GTK_BOX (left), labelled (_ ("_Name"), GTK_WIDGET (self->name_entry)));
   self->parent_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
-  gtk_box_append (GTK_BOX (left), labelled (_("_Parent"), GTK_WIDGET (self->parent_dropdown)));
+  gtk_box_append (GTK_BOX (left), labelled (_ ("_Parent"), GTK_WIDGET (self->parent_dropdown)));
   self->kind_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (kinds));
-  gtk_box_append (GTK_BOX (left), labelled (_("_Kind"), GTK_WIDGET (self->kind_dropdown)));
+  gtk_box_append (GTK_BOX (left), labelled (_ ("_Kind"), GTK_WIDGET (self->kind_dropdown)));
   self->leader_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
-  gtk_box_append (GTK_BOX (left), labelled (_("_Head"), GTK_WIDGET (self->leader_dropdown)));
+  gtk_box_append (GTK_BOX (left), labelled (_ ("_Head"), GTK_WIDGET (self->leader_dropdown)));
   self->branch_entry = GTK_ENTRY (gtk_entry_new ());
   gtk_entry_set_max_length (self->branch_entry, 100);
-  gtk_box_append (GTK_BOX (left), labelled (_("_Branch"), GTK_WIDGET (self->branch_entry)));
+  gtk_box_append (GTK_BOX (left), labelled (_ ("_Branch"), GTK_WIDGET (self->branch_entry)));
 
   buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_box_append (GTK_BOX (buttons), action_button (_("_Add"), "team.add"));
-  gtk_box_append (GTK_BOX (buttons), action_button (_("_Save Changes"), "team.save"));
-  gtk_box_append (GTK_BOX (buttons), action_button (_("_Delete"), "team.delete"));
+  gtk_box_append (GTK_BOX (buttons), action_button (_ ("_Add"), "team.add"));
+  gtk_box_append (GTK_BOX (buttons), action_button (_ ("_Save Changes"), "team.save"));
+  gtk_box_append (GTK_BOX (buttons), action_button (_ ("_Delete"), "team.delete"));
   gtk_box_append (GTK_BOX (left), buttons);
   gtk_paned_set_start_child (GTK_PANED (paned), left);
   gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
@@ -808,17 +771,17 @@ crm_admin_team_page_init (CrmAdminTeamPage *self)
   gtk_box_append (GTK_BOX (right), GTK_WIDGET (self->people_title));
   self->people_view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
   gtk_column_view_set_show_row_separators (self->people_view, TRUE);
-  crm_admin_column_add (self->people_view, _("Full name"), "display_name", NULL, NULL);
-  crm_admin_column_add (self->people_view, _("Sign-in name"), "login", NULL, NULL);
-  crm_admin_column_add (self->people_view, _("Leader"), "leader_id", format_leader, self);
-  crm_admin_column_add (self->people_view, _("Branch"), "branch", NULL, NULL);
-  crm_admin_column_add (self->people_view, _("Roles"), "roles", format_roles, self);
-  crm_admin_column_add (self->people_view, _("Status"), "disabled", format_status, NULL);
+  crm_admin_column_add (self->people_view, _ ("Full name"), "display_name", NULL, NULL);
+  crm_admin_column_add (self->people_view, _ ("Sign-in name"), "login", NULL, NULL);
+  crm_admin_column_add (self->people_view, _ ("Leader"), "leader_id", format_leader, self);
+  crm_admin_column_add (self->people_view, _ ("Branch"), "branch", NULL, NULL);
+  crm_admin_column_add (self->people_view, _ ("Roles"), "roles", format_roles, self);
+  crm_admin_column_add (self->people_view, _ ("Status"), "disabled", format_status, NULL);
   filter = gtk_custom_filter_new (person_in_selected, self, NULL);
-  self->people = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->users)),
-                                            GTK_FILTER (filter));
-  self->people_selection = crm_admin_column_view_set_model (self->people_view,
-                                                            G_LIST_MODEL (self->people));
+  self->people
+      = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->users)), GTK_FILTER (filter));
+  self->people_selection
+      = crm_admin_column_view_set_model (self->people_view, G_LIST_MODEL (self->people));
   g_object_unref (self->people);
   scrolled = gtk_scrolled_window_new ();
   gtk_widget_set_vexpand (scrolled, TRUE);
@@ -857,8 +820,7 @@ crm_admin_team_page_get_selected_id (CrmAdminTeamPage *self)
 }
 
 gboolean
-crm_admin_team_page_select (CrmAdminTeamPage *self,
-                            gint64            department_id)
+crm_admin_team_page_select (CrmAdminTeamPage *self, gint64 department_id)
 {
   /* Rows of collapsed branches are not in the model; the tree starts
    * fully expanded, so a linear walk finds every department. */
@@ -866,8 +828,8 @@ crm_admin_team_page_select (CrmAdminTeamPage *self,
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), i);
-      g_autoptr(CrmAdminRecord) record = gtk_tree_list_row_get_item (row);
+      g_autoptr (GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), i);
+      g_autoptr (CrmAdminRecord) record = gtk_tree_list_row_get_item (row);
 
       if (crm_admin_record_get_id (record) == department_id)
         {
@@ -879,14 +841,14 @@ crm_admin_team_page_select (CrmAdminTeamPage *self,
 }
 
 gint64
-crm_admin_team_page_find (CrmAdminTeamPage *self,
-                          const char       *name)
+crm_admin_team_page_find (CrmAdminTeamPage *self, const char *name)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->departments));
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(CrmAdminRecord) record = g_list_model_get_item (G_LIST_MODEL (self->departments), i);
+      g_autoptr (CrmAdminRecord) record
+          = g_list_model_get_item (G_LIST_MODEL (self->departments), i);
 
       if (g_str_equal (crm_admin_record_get_string (record, "name"), name))
         return crm_admin_record_get_id (record);
@@ -895,8 +857,7 @@ crm_admin_team_page_find (CrmAdminTeamPage *self,
 }
 
 gboolean
-crm_admin_team_page_set_parent (CrmAdminTeamPage *self,
-                                gint64            parent_id)
+crm_admin_team_page_set_parent (CrmAdminTeamPage *self, gint64 parent_id)
 {
   for (guint i = 0; i < self->parent_ids->len; i++)
     if (g_array_index (self->parent_ids, gint64, i) == parent_id)
@@ -914,8 +875,7 @@ crm_admin_team_page_get_n_people (CrmAdminTeamPage *self)
 }
 
 void
-crm_admin_team_page_set_group (CrmAdminTeamPage *self,
-                               gboolean          group)
+crm_admin_team_page_set_group (CrmAdminTeamPage *self, gboolean group)
 {
   gtk_drop_down_set_selected (self->kind_dropdown, group ? 1 : 0);
 }

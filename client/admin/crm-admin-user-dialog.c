@@ -12,39 +12,42 @@
 
 struct _CrmAdminUserDialog
 {
-  GtkWindow       parent_instance;
+  GtkWindow parent_instance;
 
   CrmSession     *session;
-  CrmAdminRecord *user;          /* NULL when creating */
+  CrmAdminRecord *user; /* NULL when creating */
   GCancellable   *cancellable;
   gboolean        busy;
 
-  GtkEntry       *login;
-  GtkEntry       *display_name;
+  GtkEntry         *login;
+  GtkEntry         *display_name;
   GtkPasswordEntry *password;
-  GtkEntry       *branch;
-  GtkDropDown    *department;
-  GArray         *department_ids;
-  GtkDropDown    *leader;
-  GArray         *leader_ids;
-  GtkDropDown    *status;
-  GtkCheckButton *device_binding;
-  GHashTable     *role_checks;   /* role name → GtkCheckButton */
-  GHashTable     *overrides;     /* permission → GtkDropDown */
-  GtkLabel       *error_label;
-  GtkWidget      *save_button;
+  GtkEntry         *branch;
+  GtkDropDown      *department;
+  GArray           *department_ids;
+  GtkDropDown      *leader;
+  GArray           *leader_ids;
+  GtkDropDown      *status;
+  GtkCheckButton   *device_binding;
+  GHashTable       *role_checks; /* role name → GtkCheckButton */
+  GHashTable       *overrides;   /* permission → GtkDropDown */
+  GtkLabel         *error_label;
+  GtkWidget        *save_button;
 };
 
 G_DEFINE_FINAL_TYPE (CrmAdminUserDialog, crm_admin_user_dialog, GTK_TYPE_WINDOW)
 
-enum { SIGNAL_SAVED, N_SIGNALS };
+enum
+{
+  SIGNAL_SAVED,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
-static const char * const statuses[] = { "active", "probation", "on_leave", "resigned" };
+static const char *const statuses[] = { "active", "probation", "on_leave", "resigned" };
 
 static gint64
-dropdown_id (GtkDropDown *dropdown,
-             GArray      *ids)
+dropdown_id (GtkDropDown *dropdown, GArray *ids)
 {
   guint pos = gtk_drop_down_get_selected (dropdown);
 
@@ -52,9 +55,7 @@ dropdown_id (GtkDropDown *dropdown,
 }
 
 static gboolean
-dropdown_select_id (GtkDropDown *dropdown,
-                    GArray      *ids,
-                    gint64       id)
+dropdown_select_id (GtkDropDown *dropdown, GArray *ids, gint64 id)
 {
   for (guint i = 0; i < ids->len; i++)
     if (g_array_index (ids, gint64, i) == id)
@@ -66,8 +67,7 @@ dropdown_select_id (GtkDropDown *dropdown,
 }
 
 static void
-show_error (CrmAdminUserDialog *self,
-            const char         *message)
+show_error (CrmAdminUserDialog *self, const char *message)
 {
   gtk_label_set_text (self->error_label, message ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
@@ -76,9 +76,9 @@ show_error (CrmAdminUserDialog *self,
 static GStrv
 chosen_roles (CrmAdminUserDialog *self)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
   GHashTableIter iter;
-  gpointer key, value;
+  gpointer       key, value;
 
   g_hash_table_iter_init (&iter, self->role_checks);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -88,11 +88,10 @@ chosen_roles (CrmAdminUserDialog *self)
 }
 
 static GStrv
-chosen_overrides (CrmAdminUserDialog *self,
-                  guint               choice)
+chosen_overrides (CrmAdminUserDialog *self, guint choice)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  gsize n;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  gsize                    n;
   const CrmPermissionInfo *perms = crm_permissions_all (&n);
 
   for (gsize i = 0; i < n; i++)
@@ -106,26 +105,23 @@ chosen_overrides (CrmAdminUserDialog *self,
 }
 
 static gboolean
-strv_same_set (GStrv a,
-               GStrv b)
+strv_same_set (GStrv a, GStrv b)
 {
   if (g_strv_length (a) != g_strv_length (b))
     return FALSE;
   for (guint i = 0; a[i]; i++)
-    if (!g_strv_contains ((const char * const *) b, a[i]))
+    if (!g_strv_contains ((const char *const *)b, a[i]))
       return FALSE;
   return TRUE;
 }
 
 static void
-on_saved (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
+on_saved (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminUserDialog *self;
-  gint64 id = 0;
+  gint64              id = 0;
 
   if (crm_admin_error_is_cancelled (error))
     return;
@@ -146,46 +142,48 @@ on_saved (GObject      *source,
 }
 
 static void
-save_activated (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+save_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminUserDialog *self = CRM_ADMIN_USER_DIALOG (widget);
-  g_autofree char *key = crm_new_idempotency_key ();
-  g_autofree char *display_name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->display_name))));
-  g_autofree char *branch = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->branch))));
-  g_auto(GStrv) roles = chosen_roles (self);
-  g_auto(GStrv) grants = chosen_overrides (self, 1);
-  g_auto(GStrv) denials = chosen_overrides (self, 2);
-  gint64 department = dropdown_id (self->department, self->department_ids);
-  gint64 leader = dropdown_id (self->leader, self->leader_ids);
-  const char *status = statuses[MIN (gtk_drop_down_get_selected (self->status), G_N_ELEMENTS (statuses) - 1)];
+  g_autofree char    *key = crm_new_idempotency_key ();
+  g_autofree char    *display_name
+      = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->display_name))));
+  g_autofree char *branch
+      = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->branch))));
+  g_auto (GStrv) roles = chosen_roles (self);
+  g_auto (GStrv) grants = chosen_overrides (self, 1);
+  g_auto (GStrv) denials = chosen_overrides (self, 2);
+  gint64      department = dropdown_id (self->department, self->department_ids);
+  gint64      leader = dropdown_id (self->leader, self->leader_ids);
+  const char *status
+      = statuses[MIN (gtk_drop_down_get_selected (self->status), G_N_ELEMENTS (statuses) - 1)];
   GVariantDict fields;
 
   if (self->busy)
     return;
   if (*display_name == '\0')
     {
-      show_error (self, _("Enter the person's name."));
+      show_error (self, _ ("Enter the person's name."));
       gtk_widget_grab_focus (GTK_WIDGET (self->display_name));
       return;
     }
   g_variant_dict_init (&fields, NULL);
   if (self->user == NULL)
     {
-      g_autofree char *login = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->login))));
+      g_autofree char *login
+          = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->login))));
       const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password));
 
       if (*login == '\0')
         {
-          show_error (self, _("Enter a sign-in name."));
+          show_error (self, _ ("Enter a sign-in name."));
           gtk_widget_grab_focus (GTK_WIDGET (self->login));
           g_variant_dict_clear (&fields);
           return;
         }
       if (*password == '\0')
         {
-          show_error (self, _("Enter a first password; the user changes it at first sign-in."));
+          show_error (self, _ ("Enter a first password; the user changes it at first sign-in."));
           gtk_widget_grab_focus (GTK_WIDGET (self->password));
           g_variant_dict_clear (&fields);
           return;
@@ -207,9 +205,9 @@ save_activated (GtkWidget  *widget,
     }
 
   {
-    g_auto(GStrv) old_roles = crm_admin_record_dup_strv (self->user, "roles");
-    g_auto(GStrv) old_grants = crm_admin_record_dup_strv (self->user, "grants");
-    g_auto(GStrv) old_denials = crm_admin_record_dup_strv (self->user, "denials");
+    g_auto (GStrv) old_roles = crm_admin_record_dup_strv (self->user, "roles");
+    g_auto (GStrv) old_grants = crm_admin_record_dup_strv (self->user, "grants");
+    g_auto (GStrv) old_denials = crm_admin_record_dup_strv (self->user, "denials");
     const char *old_status = crm_admin_record_get_string (self->user, "status");
 
     if (!g_str_equal (display_name, crm_admin_record_get_string (self->user, "display_name")))
@@ -228,8 +226,8 @@ save_activated (GtkWidget  *widget,
       g_variant_dict_insert (&fields, "grants", "^as", grants);
     if (!strv_same_set (denials, old_denials))
       g_variant_dict_insert (&fields, "denials", "^as", denials);
-    if (gtk_check_button_get_active (self->device_binding) !=
-        crm_admin_record_get_boolean (self->user, "device_binding"))
+    if (gtk_check_button_get_active (self->device_binding)
+        != crm_admin_record_get_boolean (self->user, "device_binding"))
       g_variant_dict_insert (&fields, "device_binding", "b",
                              gtk_check_button_get_active (self->device_binding));
   }
@@ -243,9 +241,7 @@ save_activated (GtkWidget  *widget,
 }
 
 static void
-cancel_activated (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
+cancel_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   gtk_window_destroy (GTK_WINDOW (widget));
 }
@@ -275,11 +271,12 @@ crm_admin_user_dialog_class_init (CrmAdminUserDialogClass *klass)
   G_OBJECT_CLASS (klass)->dispose = crm_admin_user_dialog_dispose;
   gtk_widget_class_install_action (widget_class, "user.save", NULL, save_activated);
   gtk_widget_class_install_action (widget_class, "user.cancel", NULL, cancel_activated);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "user.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "user.save",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "user.cancel", NULL);
 
-  signals[SIGNAL_SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  signals[SIGNAL_SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
@@ -293,10 +290,7 @@ crm_admin_user_dialog_init (CrmAdminUserDialog *self)
 }
 
 static void
-grid_row (GtkGrid    *grid,
-          int         row,
-          const char *label_text,
-          GtkWidget  *child)
+grid_row (GtkGrid *grid, int row, const char *label_text, GtkWidget *child)
 {
   GtkWidget *label = gtk_label_new_with_mnemonic (label_text);
 
@@ -308,21 +302,18 @@ grid_row (GtkGrid    *grid,
 }
 
 static GtkDropDown *
-records_dropdown (GListModel *records,
-                  const char *label_key,
-                  const char *none_label,
-                  GArray     *ids,
-                  gint64      skip_id)
+records_dropdown (GListModel *records, const char *label_key, const char *none_label, GArray *ids,
+                  gint64 skip_id)
 {
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  guint n = records ? g_list_model_get_n_items (records) : 0;
+  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
+  guint  n = records ? g_list_model_get_n_items (records) : 0;
   gint64 zero = 0;
 
   gtk_string_list_append (names, none_label);
   g_array_append_val (ids, zero);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(CrmAdminRecord) record = g_list_model_get_item (records, i);
+      g_autoptr (CrmAdminRecord) record = g_list_model_get_item (records, i);
       gint64 id = crm_admin_record_get_id (record);
 
       if (id == skip_id)
@@ -336,60 +327,58 @@ records_dropdown (GListModel *records,
 static const char *
 module_title (const char *module)
 {
-  static const struct { const char *module; const char *title; } titles[] = {
-    { "customer", N_("Customers") }, { "user", N_("Accounts") }, { "team", N_("Team") },
-    { "role", N_("Roles") }, { "settings", N_("Settings") }, { "audit", N_("Audit Log") },
-    { "recycle", N_("Recycle Bin") }, { "call", N_("Call Center") },
-    { "blacklist", N_("Blacklist") },
+  static const struct
+  {
+    const char *module;
+    const char *title;
+  } titles[] = {
+    { "customer", N_ ("Customers") },  { "user", N_ ("Accounts") },
+    { "team", N_ ("Team") },           { "role", N_ ("Roles") },
+    { "settings", N_ ("Settings") },   { "audit", N_ ("Audit Log") },
+    { "recycle", N_ ("Recycle Bin") }, { "call", N_ ("Call Center") },
+    { "blacklist", N_ ("Blacklist") },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (titles); i++)
     if (g_str_equal (titles[i].module, module))
-      return _(titles[i].title);
+      return _ (titles[i].title);
   return module;
 }
 
 CrmAdminUserDialog *
-crm_admin_user_dialog_new (GtkWindow      *parent,
-                           CrmSession     *session,
-                           CrmAdminRecord *user,
-                           GListModel     *users,
-                           GListModel     *departments,
-                           GListModel     *roles)
+crm_admin_user_dialog_new (GtkWindow *parent, CrmSession *session, CrmAdminRecord *user,
+                           GListModel *users, GListModel *departments, GListModel *roles)
 {
-  CrmAdminUserDialog *self = g_object_new (CRM_TYPE_ADMIN_USER_DIALOG,
-                                           "transient-for", parent,
-                                           "modal", TRUE,
-                                           "destroy-with-parent", TRUE,
-                                           "default-width", 640,
-                                           "default-height", 620,
-                                           NULL);
-  GtkWidget *header = gtk_header_bar_new ();
-  GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkGrid *grid = GTK_GRID (gtk_grid_new ());
-  GtkWidget *roles_box = gtk_flow_box_new ();
-  GtkGrid *perm_grid = GTK_GRID (gtk_grid_new ());
-  GtkWidget *title;
-  const char *status_labels[] = { _("Active"), _("Probation"), _("On leave"), _("Resigned"), NULL };
-  const char *override_labels[] = { _("As the roles say"), _("Grant"), _("Deny"), NULL };
-  gsize n_perms;
+  CrmAdminUserDialog *self = g_object_new (CRM_TYPE_ADMIN_USER_DIALOG, "transient-for", parent,
+                                           "modal", TRUE, "destroy-with-parent", TRUE,
+                                           "default-width", 640, "default-height", 620, NULL);
+  GtkWidget          *header = gtk_header_bar_new ();
+  GtkWidget          *cancel = gtk_button_new_with_mnemonic (_ ("_Cancel"));
+  GtkWidget          *scrolled = gtk_scrolled_window_new ();
+  GtkWidget          *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkGrid            *grid = GTK_GRID (gtk_grid_new ());
+  GtkWidget          *roles_box = gtk_flow_box_new ();
+  GtkGrid            *perm_grid = GTK_GRID (gtk_grid_new ());
+  GtkWidget          *title;
+  const char         *status_labels[]
+      = { _ ("Active"), _ ("Probation"), _ ("On leave"), _ ("Resigned"), NULL };
+  const char *override_labels[] = { _ ("As the roles say"), _ ("Grant"), _ ("Deny"), NULL };
+  gsize       n_perms;
   const CrmPermissionInfo *perms = crm_permissions_all (&n_perms);
-  g_auto(GStrv) user_roles = NULL;
-  g_auto(GStrv) user_grants = NULL;
-  g_auto(GStrv) user_denials = NULL;
+  g_auto (GStrv) user_roles = NULL;
+  g_auto (GStrv) user_grants = NULL;
+  g_auto (GStrv) user_denials = NULL;
   const char *last_module = NULL;
-  int row = 0;
+  int         row = 0;
 
   self->session = g_object_ref (session);
   self->user = user ? g_object_ref (user) : NULL;
-  gtk_window_set_title (GTK_WINDOW (self), user ? _("Edit User") : _("New User"));
+  gtk_window_set_title (GTK_WINDOW (self), user ? _ ("Edit User") : _ ("New User"));
 
   gtk_header_bar_set_show_title_buttons (GTK_HEADER_BAR (header), FALSE);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (cancel), "user.cancel");
   gtk_header_bar_pack_start (GTK_HEADER_BAR (header), cancel);
-  self->save_button = gtk_button_new_with_mnemonic (_("_Save"));
+  self->save_button = gtk_button_new_with_mnemonic (_ ("_Save"));
   gtk_widget_add_css_class (self->save_button, "suggested-action");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->save_button), "user.save");
   gtk_header_bar_pack_end (GTK_HEADER_BAR (header), self->save_button);
@@ -417,30 +406,31 @@ crm_admin_user_dialog_new (GtkWindow      *parent,
 
   self->login = GTK_ENTRY (gtk_entry_new ());
   gtk_entry_set_max_length (self->login, 64);
-  grid_row (grid, row++, _("Sign-in _name"), GTK_WIDGET (self->login));
+  grid_row (grid, row++, _ ("Sign-in _name"), GTK_WIDGET (self->login));
   self->display_name = GTK_ENTRY (gtk_entry_new ());
   gtk_entry_set_max_length (self->display_name, 50);
-  grid_row (grid, row++, _("_Full name"), GTK_WIDGET (self->display_name));
+  grid_row (grid, row++, _ ("_Full name"), GTK_WIDGET (self->display_name));
   self->password = GTK_PASSWORD_ENTRY (gtk_password_entry_new ());
   gtk_password_entry_set_show_peek_icon (self->password, TRUE);
-  grid_row (grid, row++, _("First _password"), GTK_WIDGET (self->password));
-  self->department = records_dropdown (departments, "name", _("(None)"), self->department_ids, 0);
-  grid_row (grid, row++, _("_Department"), GTK_WIDGET (self->department));
-  self->leader = records_dropdown (users, "display_name", _("(None)"), self->leader_ids,
+  grid_row (grid, row++, _ ("First _password"), GTK_WIDGET (self->password));
+  self->department = records_dropdown (departments, "name", _ ("(None)"), self->department_ids, 0);
+  grid_row (grid, row++, _ ("_Department"), GTK_WIDGET (self->department));
+  self->leader = records_dropdown (users, "display_name", _ ("(None)"), self->leader_ids,
                                    user ? crm_admin_record_get_id (user) : 0);
-  grid_row (grid, row++, _("_Leader"), GTK_WIDGET (self->leader));
+  grid_row (grid, row++, _ ("_Leader"), GTK_WIDGET (self->leader));
   self->branch = GTK_ENTRY (gtk_entry_new ());
   gtk_entry_set_max_length (self->branch, 100);
-  grid_row (grid, row++, _("_Branch"), GTK_WIDGET (self->branch));
+  grid_row (grid, row++, _ ("_Branch"), GTK_WIDGET (self->branch));
   self->status = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (status_labels));
-  grid_row (grid, row++, _("_Status"), GTK_WIDGET (self->status));
-  self->device_binding = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("Sign in only from _approved devices")));
+  grid_row (grid, row++, _ ("_Status"), GTK_WIDGET (self->status));
+  self->device_binding = GTK_CHECK_BUTTON (
+      gtk_check_button_new_with_mnemonic (_ ("Sign in only from _approved devices")));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->device_binding),
-                               _("A new client installation is enrolled at its first sign-in and "
-                                 "works once an administrator approves it on the Devices tab."));
+                               _ ("A new client installation is enrolled at its first sign-in and "
+                                  "works once an administrator approves it on the Devices tab."));
   grid_row (grid, row++, "", GTK_WIDGET (self->device_binding));
 
-  title = gtk_label_new (_("Roles"));
+  title = gtk_label_new (_ ("Roles"));
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_widget_add_css_class (title, "admin-section-title");
   gtk_box_append (GTK_BOX (box), title);
@@ -450,18 +440,18 @@ crm_admin_user_dialog_new (GtkWindow      *parent,
   user_roles = user ? crm_admin_record_dup_strv (user, "roles") : g_new0 (char *, 1);
   for (guint i = 0; roles && i < g_list_model_get_n_items (roles); i++)
     {
-      g_autoptr(CrmAdminRecord) role = g_list_model_get_item (roles, i);
+      g_autoptr (CrmAdminRecord) role = g_list_model_get_item (roles, i);
       const char *name = crm_admin_record_get_string (role, "name");
       const char *label = crm_admin_record_get_string (role, "display_name");
-      GtkWidget *check = gtk_check_button_new_with_label (*label ? label : name);
+      GtkWidget  *check = gtk_check_button_new_with_label (*label ? label : name);
 
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
-                                   g_strv_contains ((const char * const *) user_roles, name));
+                                   g_strv_contains ((const char *const *)user_roles, name));
       g_hash_table_insert (self->role_checks, g_strdup (name), check);
       gtk_flow_box_append (GTK_FLOW_BOX (roles_box), check);
     }
 
-  title = gtk_label_new (_("Exceptions to the roles"));
+  title = gtk_label_new (_ ("Exceptions to the roles"));
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_widget_add_css_class (title, "admin-section-title");
   gtk_box_append (GTK_BOX (box), title);
@@ -473,7 +463,7 @@ crm_admin_user_dialog_new (GtkWindow      *parent,
   row = 0;
   for (gsize i = 0; i < n_perms; i++)
     {
-      GtkWidget *label = gtk_label_new (_(perms[i].label));
+      GtkWidget *label = gtk_label_new (_ (perms[i].label));
       GtkWidget *dropdown = gtk_drop_down_new_from_strings (override_labels);
 
       if (g_strcmp0 (last_module, perms[i].module) != 0)
@@ -488,11 +478,11 @@ crm_admin_user_dialog_new (GtkWindow      *parent,
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_widget_set_margin_start (label, 12);
       gtk_widget_set_hexpand (label, TRUE);
-      if (g_strv_contains ((const char * const *) user_grants, perms[i].permission))
+      if (g_strv_contains ((const char *const *)user_grants, perms[i].permission))
         gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 1);
-      else if (g_strv_contains ((const char * const *) user_denials, perms[i].permission))
+      else if (g_strv_contains ((const char *const *)user_denials, perms[i].permission))
         gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 2);
-      g_hash_table_insert (self->overrides, (gpointer) perms[i].permission, dropdown);
+      g_hash_table_insert (self->overrides, (gpointer)perms[i].permission, dropdown);
       gtk_grid_attach (perm_grid, label, 0, row, 1, 1);
       gtk_grid_attach (perm_grid, dropdown, 1, row++, 1, 1);
     }
@@ -503,17 +493,20 @@ crm_admin_user_dialog_new (GtkWindow      *parent,
     {
       const char *status = crm_admin_record_get_string (user, "status");
 
-      gtk_editable_set_text (GTK_EDITABLE (self->login), crm_admin_record_get_string (user, "login"));
+      gtk_editable_set_text (GTK_EDITABLE (self->login),
+                             crm_admin_record_get_string (user, "login"));
       gtk_widget_set_sensitive (GTK_WIDGET (self->login), FALSE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->password), FALSE);
       gtk_check_button_set_active (self->device_binding,
                                    crm_admin_record_get_boolean (user, "device_binding"));
       gtk_editable_set_text (GTK_EDITABLE (self->display_name),
                              crm_admin_record_get_string (user, "display_name"));
-      gtk_editable_set_text (GTK_EDITABLE (self->branch), crm_admin_record_get_string (user, "branch"));
+      gtk_editable_set_text (GTK_EDITABLE (self->branch),
+                             crm_admin_record_get_string (user, "branch"));
       dropdown_select_id (self->department, self->department_ids,
                           crm_admin_record_get_int (user, "department_id"));
-      dropdown_select_id (self->leader, self->leader_ids, crm_admin_record_get_int (user, "leader_id"));
+      dropdown_select_id (self->leader, self->leader_ids,
+                          crm_admin_record_get_int (user, "leader_id"));
       for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
         if (g_str_equal (status, statuses[i]))
           gtk_drop_down_set_selected (self->status, i);
@@ -522,8 +515,7 @@ crm_admin_user_dialog_new (GtkWindow      *parent,
 }
 
 GtkEditable *
-crm_admin_user_dialog_get_entry (CrmAdminUserDialog *self,
-                                 const char         *field)
+crm_admin_user_dialog_get_entry (CrmAdminUserDialog *self, const char *field)
 {
   if (g_str_equal (field, "login"))
     return GTK_EDITABLE (self->login);
@@ -537,16 +529,13 @@ crm_admin_user_dialog_get_entry (CrmAdminUserDialog *self,
 }
 
 gboolean
-crm_admin_user_dialog_set_department (CrmAdminUserDialog *self,
-                                      gint64              department_id)
+crm_admin_user_dialog_set_department (CrmAdminUserDialog *self, gint64 department_id)
 {
   return dropdown_select_id (self->department, self->department_ids, department_id);
 }
 
 gboolean
-crm_admin_user_dialog_set_role (CrmAdminUserDialog *self,
-                                const char         *role,
-                                gboolean            granted)
+crm_admin_user_dialog_set_role (CrmAdminUserDialog *self, const char *role, gboolean granted)
 {
   GtkCheckButton *check = g_hash_table_lookup (self->role_checks, role);
 
@@ -557,9 +546,7 @@ crm_admin_user_dialog_set_role (CrmAdminUserDialog *self,
 }
 
 gboolean
-crm_admin_user_dialog_set_override (CrmAdminUserDialog *self,
-                                    const char         *permission,
-                                    guint               choice)
+crm_admin_user_dialog_set_override (CrmAdminUserDialog *self, const char *permission, guint choice)
 {
   GtkDropDown *dropdown = g_hash_table_lookup (self->overrides, permission);
 

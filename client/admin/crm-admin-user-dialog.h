@@ -20,27 +20,20 @@ G_DECLARE_FINAL_TYPE (CrmAdminUserDialog, crm_admin_user_dialog, CRM, ADMIN_USER
 
 /* `user` NULL = a new user.  The models hold CrmAdminRecord rows of
  * user.list, department.list and role.list. */
-CrmAdminUserDialog *crm_admin_user_dialog_new (GtkWindow      *parent,
-                                               CrmSession     *session,
-                                               CrmAdminRecord *user,
-                                               GListModel     *users,
-                                               GListModel     *departments,
-                                               GListModel     *roles);
+CrmAdminUserDialog *crm_admin_user_dialog_new (GtkWindow *parent, CrmSession *session,
+                                               CrmAdminRecord *user, GListModel *users,
+                                               GListModel *departments, GListModel *roles);
 
 /* For tests: "login", "display_name", "password", "branch". */
-GtkEditable *crm_admin_user_dialog_get_entry      (CrmAdminUserDialog *self,
-                                                   const char         *field);
-gboolean     crm_admin_user_dialog_set_department (CrmAdminUserDialog *self,
-                                                   gint64              department_id);
+GtkEditable *crm_admin_user_dialog_get_entry (CrmAdminUserDialog *self, const char *field);
+gboolean     crm_admin_user_dialog_set_department (CrmAdminUserDialog *self, gint64 department_id);
 /* `role` is the role's name ("salesperson"). */
-gboolean     crm_admin_user_dialog_set_role       (CrmAdminUserDialog *self,
-                                                   const char         *role,
-                                                   gboolean            granted);
+gboolean crm_admin_user_dialog_set_role (CrmAdminUserDialog *self, const char *role,
+                                         gboolean granted);
 /* 0 = as the roles say, 1 = grant, 2 = deny. */
-gboolean     crm_admin_user_dialog_set_override   (CrmAdminUserDialog *self,
-                                                   const char         *permission,
-                                                   guint               choice);
-const char  *crm_admin_user_dialog_get_error      (CrmAdminUserDialog *self);
-gboolean     crm_admin_user_dialog_is_busy        (CrmAdminUserDialog *self);
+gboolean    crm_admin_user_dialog_set_override (CrmAdminUserDialog *self, const char *permission,
+                                                guint choice);
+const char *crm_admin_user_dialog_get_error (CrmAdminUserDialog *self);
+gboolean    crm_admin_user_dialog_is_busy (CrmAdminUserDialog *self);
 
 G_END_DECLS

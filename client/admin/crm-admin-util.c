@@ -8,10 +8,11 @@
 #include "crm-collate.h"
 #include "crm-admin-window.h"
 
-typedef struct {
-  char               *key;
-  CrmAdminCellFormat  format;
-  gpointer            data;
+typedef struct
+{
+  char              *key;
+  CrmAdminCellFormat format;
+  gpointer           data;
 } Column;
 
 static void
@@ -24,8 +25,7 @@ column_free (gpointer data)
 }
 
 static char *
-column_text (Column         *column,
-             CrmAdminRecord *record)
+column_text (Column *column, CrmAdminRecord *record)
 {
   if (column->format)
     return column->format (record, column->key, column->data);
@@ -33,9 +33,7 @@ column_text (Column         *column,
 }
 
 static void
-setup_cell (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            Column                   *column)
+setup_cell (GtkSignalListItemFactory *factory, GtkListItem *item, Column *column)
 {
   GtkWidget *label = gtk_label_new (NULL);
 
@@ -45,11 +43,9 @@ setup_cell (GtkSignalListItemFactory *factory,
 }
 
 static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           Column                   *column)
+bind_cell (GtkSignalListItemFactory *factory, GtkListItem *item, Column *column)
 {
-  CrmAdminRecord *record = gtk_list_item_get_item (item);
+  CrmAdminRecord  *record = gtk_list_item_get_item (item);
   g_autofree char *text = column_text (column, record);
 
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
@@ -57,37 +53,30 @@ bind_cell (GtkSignalListItemFactory *factory,
 }
 
 static void
-unbind_cell (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             Column                   *column)
+unbind_cell (GtkSignalListItemFactory *factory, GtkListItem *item, Column *column)
 {
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), "");
   gtk_widget_set_tooltip_text (gtk_list_item_get_child (item), NULL);
 }
 
 static int
-compare_cells (gconstpointer a,
-               gconstpointer b,
-               gpointer      data)
+compare_cells (gconstpointer a, gconstpointer b, gpointer data)
 {
-  g_autofree char *ta = column_text (data, CRM_ADMIN_RECORD ((gpointer) a));
-  g_autofree char *tb = column_text (data, CRM_ADMIN_RECORD ((gpointer) b));
+  g_autofree char *ta = column_text (data, CRM_ADMIN_RECORD ((gpointer)a));
+  g_autofree char *tb = column_text (data, CRM_ADMIN_RECORD ((gpointer)b));
 
   /* Names sort by pinyin, as the server's lists do. */
   return crm_collate_compare (ta, tb);
 }
 
 GtkColumnViewColumn *
-crm_admin_column_add (GtkColumnView      *view,
-                      const char         *title,
-                      const char         *key,
-                      CrmAdminCellFormat  format,
-                      gpointer            data)
+crm_admin_column_add (GtkColumnView *view, const char *title, const char *key,
+                      CrmAdminCellFormat format, gpointer data)
 {
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkListItemFactory  *factory = gtk_signal_list_item_factory_new ();
   GtkColumnViewColumn *column;
-  GtkSorter *sorter;
-  Column *c = g_new0 (Column, 1);
+  GtkSorter           *sorter;
+  Column              *c = g_new0 (Column, 1);
 
   c->key = g_strdup (key);
   c->format = format;
@@ -110,15 +99,13 @@ crm_admin_column_add (GtkColumnView      *view,
 }
 
 GtkSingleSelection *
-crm_admin_column_view_set_model (GtkColumnView *view,
-                                 GListModel    *model)
+crm_admin_column_view_set_model (GtkColumnView *view, GListModel *model)
 {
-  GtkSorter *sorter = gtk_column_view_get_sorter (view);
-  GtkSortListModel *sorted;
+  GtkSorter          *sorter = gtk_column_view_get_sorter (view);
+  GtkSortListModel   *sorted;
   GtkSingleSelection *selection;
 
-  sorted = gtk_sort_list_model_new (g_object_ref (model),
-                                    sorter ? g_object_ref (sorter) : NULL);
+  sorted = gtk_sort_list_model_new (g_object_ref (model), sorter ? g_object_ref (sorter) : NULL);
   selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_single_selection_set_can_unselect (selection, TRUE);
@@ -136,8 +123,7 @@ crm_admin_selection_get (GtkSingleSelection *selection)
 }
 
 void
-crm_admin_report_error (GtkWidget    *widget,
-                        const GError *error)
+crm_admin_report_error (GtkWidget *widget, const GError *error)
 {
   GtkWidget *window = gtk_widget_get_ancestor (widget, CRM_TYPE_ADMIN_WINDOW);
 
@@ -149,8 +135,7 @@ crm_admin_report_error (GtkWidget    *widget,
 }
 
 void
-crm_admin_report_notice (GtkWidget  *widget,
-                         const char *message)
+crm_admin_report_notice (GtkWidget *widget, const char *message)
 {
   GtkWidget *window = gtk_widget_get_ancestor (widget, CRM_TYPE_ADMIN_WINDOW);
 
@@ -164,18 +149,17 @@ crm_admin_error_is_cancelled (const GError *error)
   return error && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
-typedef struct {
-  GtkWidget         *widget;
-  CrmAdminConfirmed  callback;
-  gpointer           data;
+typedef struct
+{
+  GtkWidget        *widget;
+  CrmAdminConfirmed callback;
+  gpointer          data;
 } Confirm;
 
 static GtkWindow *confirm_dialog; /* weak */
 
 static void
-on_confirm_response (GtkDialog *dialog,
-                     int        response,
-                     Confirm   *confirm)
+on_confirm_response (GtkDialog *dialog, int response, Confirm *confirm)
 {
   confirm_dialog = NULL;
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -186,17 +170,13 @@ on_confirm_response (GtkDialog *dialog,
 }
 
 void
-crm_admin_confirm (GtkWidget         *widget,
-                   const char        *question,
-                   const char        *detail,
-                   const char        *accept_label,
-                   CrmAdminConfirmed  callback,
-                   gpointer           data)
+crm_admin_confirm (GtkWidget *widget, const char *question, const char *detail,
+                   const char *accept_label, CrmAdminConfirmed callback, gpointer data)
 {
   GtkWidget *dialog;
   GtkWidget *accept;
-  GtkRoot *root = gtk_widget_get_root (widget);
-  Confirm *confirm = g_new0 (Confirm, 1);
+  GtkRoot   *root = gtk_widget_get_root (widget);
+  Confirm   *confirm = g_new0 (Confirm, 1);
 
   confirm->widget = g_object_ref (widget);
   confirm->callback = callback;
@@ -207,7 +187,7 @@ crm_admin_confirm (GtkWidget         *widget,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", question);
   if (detail)
     gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", detail);
-  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  gtk_dialog_add_button (GTK_DIALOG (dialog), _ ("_Cancel"), GTK_RESPONSE_CANCEL);
   accept = gtk_dialog_add_button (GTK_DIALOG (dialog), accept_label, GTK_RESPONSE_ACCEPT);
   gtk_widget_add_css_class (accept, "destructive-action");
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
@@ -224,10 +204,9 @@ crm_admin_get_confirm_dialog (void)
 }
 
 char *
-crm_admin_role_names (GListModel         *roles,
-                      const char * const *names)
+crm_admin_role_names (GListModel *roles, const char *const *names)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
   guint n = roles ? g_list_model_get_n_items (roles) : 0;
 
   for (guint i = 0; names && names[i]; i++)
@@ -236,7 +215,7 @@ crm_admin_role_names (GListModel         *roles,
 
       for (guint r = 0; r < n; r++)
         {
-          g_autoptr(CrmAdminRecord) role = g_list_model_get_item (roles, r);
+          g_autoptr (CrmAdminRecord) role = g_list_model_get_item (roles, r);
 
           if (g_str_equal (crm_admin_record_get_string (role, "name"), names[i]))
             {

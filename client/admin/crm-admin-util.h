@@ -8,55 +8,42 @@
 G_BEGIN_DECLS
 
 /* Formats one cell; returns a new string. */
-typedef char *(*CrmAdminCellFormat) (CrmAdminRecord *record,
-                                     const char     *key,
-                                     gpointer        data);
+typedef char *(*CrmAdminCellFormat) (CrmAdminRecord *record, const char *key, gpointer data);
 
 /*
  * Appends a text column showing `key` of each CrmAdminRecord row, with its
  * own factory and a sorter on the shown text (so sorting matches what the
  * user reads).  `format` may be NULL (crm_admin_record_dup_text).
  */
-GtkColumnViewColumn *crm_admin_column_add (GtkColumnView      *view,
-                                           const char         *title,
-                                           const char         *key,
-                                           CrmAdminCellFormat  format,
-                                           gpointer            data);
+GtkColumnViewColumn *crm_admin_column_add (GtkColumnView *view, const char *title, const char *key,
+                                           CrmAdminCellFormat format, gpointer data);
 
 /* Wraps `model` in a sort model driven by the view's column headers and a
  * single selection; sets it on the view. */
-GtkSingleSelection  *crm_admin_column_view_set_model (GtkColumnView *view,
-                                                      GListModel    *model);
+GtkSingleSelection *crm_admin_column_view_set_model (GtkColumnView *view, GListModel *model);
 
 /* The selected record or NULL (no reference). */
-CrmAdminRecord      *crm_admin_selection_get (GtkSingleSelection *selection);
+CrmAdminRecord *crm_admin_selection_get (GtkSingleSelection *selection);
 
 /* Shows an error, or a plain notice, in the console window's banner. */
-void                 crm_admin_report_error  (GtkWidget    *widget,
-                                              const GError *error);
-void                 crm_admin_report_notice (GtkWidget    *widget,
-                                              const char   *message);
+void crm_admin_report_error (GtkWidget *widget, const GError *error);
+void crm_admin_report_notice (GtkWidget *widget, const char *message);
 
-gboolean             crm_admin_error_is_cancelled (const GError *error);
+gboolean crm_admin_error_is_cancelled (const GError *error);
 
 /* A modal yes/no question; `callback` runs with TRUE when confirmed. */
 typedef void (*CrmAdminConfirmed) (GtkWidget *widget, gpointer data);
-void                 crm_admin_confirm (GtkWidget         *widget,
-                                        const char        *question,
-                                        const char        *detail,
-                                        const char        *accept_label,
-                                        CrmAdminConfirmed  callback,
-                                        gpointer           data);
+void crm_admin_confirm (GtkWidget *widget, const char *question, const char *detail,
+                        const char *accept_label, CrmAdminConfirmed callback, gpointer data);
 
 /* The confirmation dialog currently shown by crm_admin_confirm(), if any
  * (for tests). */
-GtkWindow           *crm_admin_get_confirm_dialog (void);
+GtkWindow *crm_admin_get_confirm_dialog (void);
 
 G_END_DECLS
 
 G_BEGIN_DECLS
 /* Role codes ("salesperson") as their display names (业务员), joined with
  * "、"; `roles` holds role.list rows. */
-char *crm_admin_role_names (GListModel         *roles,
-                            const char * const *names);
+char *crm_admin_role_names (GListModel *roles, const char *const *names);
 G_END_DECLS

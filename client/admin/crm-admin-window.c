@@ -16,13 +16,13 @@
 
 struct _CrmAdminWindow
 {
-  GtkWindow   parent_instance;
+  GtkWindow parent_instance;
 
-  GtkStack   *stack;
+  GtkStack    *stack;
   GtkRevealer *banner;
-  GtkWidget  *banner_box;
-  GtkLabel   *banner_label;
-  GtkLabel   *user_label;
+  GtkWidget   *banner_box;
+  GtkLabel    *banner_label;
+  GtkLabel    *user_label;
 
   CrmSession *session;
   gulong      push_handler;
@@ -34,23 +34,26 @@ G_DEFINE_FINAL_TYPE (CrmAdminWindow, crm_admin_window, GTK_TYPE_WINDOW)
 
 typedef GtkWidget *(*PageNew) (CrmSession *session);
 
-static const struct {
+static const struct
+{
   const char *name;
   const char *title;
   const char *permissions[3];
   PageNew     page_new;
 } pages[] = {
-  { "team", N_("Team"), { "team.manage", "user.view", NULL }, crm_admin_team_page_new },
-  { "accounts", N_("Accounts"), { "user.manage", "user.view", NULL }, crm_admin_accounts_page_new },
-  { "roles", N_("Roles"), { "role.manage", NULL }, crm_admin_roles_page_new },
-  { "settings", N_("Settings"), { "settings.manage", NULL }, crm_admin_settings_page_new },
-  { "audit", N_("Audit Log"), { "audit.view", NULL }, crm_admin_audit_page_new },
-  { "recycle", N_("Recycle Bin"), { "recycle.manage", NULL }, crm_admin_recycle_page_new },
+  { "team", N_ ("Team"), { "team.manage", "user.view", NULL }, crm_admin_team_page_new },
+  { "accounts",
+    N_ ("Accounts"),
+    { "user.manage", "user.view", NULL },
+    crm_admin_accounts_page_new },
+  { "roles", N_ ("Roles"), { "role.manage", NULL }, crm_admin_roles_page_new },
+  { "settings", N_ ("Settings"), { "settings.manage", NULL }, crm_admin_settings_page_new },
+  { "audit", N_ ("Audit Log"), { "audit.view", NULL }, crm_admin_audit_page_new },
+  { "recycle", N_ ("Recycle Bin"), { "recycle.manage", NULL }, crm_admin_recycle_page_new },
 };
 
 static gboolean
-page_allowed (CrmSession *session,
-              guint       i)
+page_allowed (CrmSession *session, guint i)
 {
   for (guint p = 0; pages[i].permissions[p]; p++)
     if (crm_session_has_permission (session, pages[i].permissions[p]))
@@ -62,8 +65,7 @@ gboolean
 crm_admin_window_session_allowed (CrmSession *session)
 {
   static const char *admin_permissions[] = {
-    "user.manage", "role.manage", "settings.manage", "team.manage", "audit.view",
-    "recycle.manage",
+    "user.manage", "role.manage", "settings.manage", "team.manage", "audit.view", "recycle.manage",
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (admin_permissions); i++)
@@ -79,12 +81,12 @@ sync_pages (CrmAdminWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
       GtkWidget *page = gtk_stack_get_child_by_name (self->stack, pages[i].name);
-      gboolean allowed = page_allowed (self->session, i);
+      gboolean   allowed = page_allowed (self->session, i);
 
       if (allowed && page == NULL)
         {
           page = pages[i].page_new (self->session);
-          gtk_stack_add_titled (self->stack, page, pages[i].name, _(pages[i].title));
+          gtk_stack_add_titled (self->stack, page, pages[i].name, _ (pages[i].title));
           /* Keep the sidebar in table order. */
           for (guint j = i + 1; j < G_N_ELEMENTS (pages); j++)
             {
@@ -94,7 +96,7 @@ sync_pages (CrmAdminWindow *self)
                 {
                   g_object_ref (later);
                   gtk_stack_remove (self->stack, later);
-                  gtk_stack_add_titled (self->stack, later, pages[j].name, _(pages[j].title));
+                  gtk_stack_add_titled (self->stack, later, pages[j].name, _ (pages[j].title));
                   g_object_unref (later);
                 }
             }
@@ -107,17 +109,14 @@ sync_pages (CrmAdminWindow *self)
 static void
 reload_all (CrmAdminWindow *self)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
-       child; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack)); child;
+       child = gtk_widget_get_next_sibling (child))
     if (CRM_IS_ADMIN_PAGE (child))
       crm_admin_page_reload (CRM_ADMIN_PAGE (child));
 }
 
 static void
-on_push (CrmSession     *session,
-         guint           message_id,
-         GVariant       *body,
-         CrmAdminWindow *self)
+on_push (CrmSession *session, guint message_id, GVariant *body, CrmAdminWindow *self)
 {
   if (message_id == CRM_MSG_PUSH_PERMISSIONS)
     {
@@ -129,16 +128,16 @@ on_push (CrmSession     *session,
       sync_pages (self);
       reload_all (self);
     }
-  else if (message_id == CRM_MSG_PUSH_RECORD_CHANGED &&
-           g_variant_is_of_type (body, G_VARIANT_TYPE ("(sxxs)")))
+  else if (message_id == CRM_MSG_PUSH_RECORD_CHANGED
+           && g_variant_is_of_type (body, G_VARIANT_TYPE ("(sxxs)")))
     {
       const char *entity;
 
       g_variant_get (body, "(&sxx&s)", &entity, NULL, NULL, NULL);
-      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
-           child; child = gtk_widget_get_next_sibling (child))
-        if (CRM_IS_ADMIN_PAGE (child) &&
-            crm_admin_page_watches_entity (CRM_ADMIN_PAGE (child), entity))
+      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack)); child;
+           child = gtk_widget_get_next_sibling (child))
+        if (CRM_IS_ADMIN_PAGE (child)
+            && crm_admin_page_watches_entity (CRM_ADMIN_PAGE (child), entity))
           crm_admin_page_reload (CRM_ADMIN_PAGE (child));
     }
 }
@@ -155,9 +154,7 @@ on_visible_page_changed (CrmAdminWindow *self)
 }
 
 static void
-refresh_activated (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
+refresh_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrmAdminWindow *self = CRM_ADMIN_WINDOW (widget);
 
@@ -166,9 +163,7 @@ refresh_activated (GtkWidget  *widget,
 }
 
 static void
-dismiss_activated (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
+dismiss_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   gtk_revealer_set_reveal_child (CRM_ADMIN_WINDOW (widget)->banner, FALSE);
 }
@@ -190,11 +185,11 @@ crm_admin_window_dispose (GObject *object)
 static void
 crm_admin_window_class_init (CrmAdminWindowClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   /* Keeps the resource object (and its constructor) in the link. */
-  (void) crm_admin_get_resource ();
+  (void)crm_admin_get_resource ();
 
   object_class->dispose = crm_admin_window_dispose;
 
@@ -209,14 +204,14 @@ crm_admin_window_class_init (CrmAdminWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "admin.refresh", NULL, refresh_activated);
   gtk_widget_class_install_action (widget_class, "admin.dismiss", NULL, dismiss_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "admin.refresh", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
-                                       "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close",
+                                       NULL);
 }
 
 static void
 crm_admin_window_init (CrmAdminWindow *self)
 {
-  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+  g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self->stack, "notify::visible-child",
@@ -229,10 +224,9 @@ crm_admin_window_init (CrmAdminWindow *self)
 }
 
 CrmAdminWindow *
-crm_admin_window_new (GtkApplication *application,
-                      CrmSession     *session)
+crm_admin_window_new (GtkApplication *application, CrmSession *session)
 {
-  CrmAdminWindow *self;
+  CrmAdminWindow  *self;
   g_autofree char *who = NULL;
 
   g_return_val_if_fail (CRM_IS_SESSION (session), NULL);
@@ -240,7 +234,7 @@ crm_admin_window_new (GtkApplication *application,
   self = g_object_new (CRM_TYPE_ADMIN_WINDOW, "application", application, NULL);
   self->session = g_object_ref (session);
   self->push_handler = g_signal_connect (session, "push", G_CALLBACK (on_push), self);
-  who = g_strdup_printf (_("Signed in as %s"), crm_session_get_display_name (session));
+  who = g_strdup_printf (_ ("Signed in as %s"), crm_session_get_display_name (session));
   gtk_label_set_text (self->user_label, who);
   sync_pages (self);
   return self;
@@ -253,8 +247,7 @@ crm_admin_window_get_session (CrmAdminWindow *self)
 }
 
 CrmAdminPage *
-crm_admin_window_get_page (CrmAdminWindow *self,
-                           const char     *name)
+crm_admin_window_get_page (CrmAdminWindow *self, const char *name)
 {
   GtkWidget *page = gtk_stack_get_child_by_name (self->stack, name);
 
@@ -262,8 +255,7 @@ crm_admin_window_get_page (CrmAdminWindow *self,
 }
 
 void
-crm_admin_window_show_page (CrmAdminWindow *self,
-                            const char     *name)
+crm_admin_window_show_page (CrmAdminWindow *self, const char *name)
 {
   if (gtk_stack_get_child_by_name (self->stack, name))
     gtk_stack_set_visible_child_name (self->stack, name);
@@ -272,8 +264,8 @@ crm_admin_window_show_page (CrmAdminWindow *self,
 gboolean
 crm_admin_window_is_busy (CrmAdminWindow *self)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
-       child; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack)); child;
+       child = gtk_widget_get_next_sibling (child))
     if (CRM_IS_ADMIN_PAGE (child) && crm_admin_page_is_busy (CRM_ADMIN_PAGE (child)))
       return TRUE;
   return FALSE;
@@ -291,9 +283,7 @@ hide_notice_cb (gpointer data)
 
 /* Errors stay until dismissed; notices go after a few seconds. */
 void
-crm_admin_window_show_message (CrmAdminWindow *self,
-                               const char     *text,
-                               gboolean        is_error)
+crm_admin_window_show_message (CrmAdminWindow *self, const char *text, gboolean is_error)
 {
   g_clear_handle_id (&self->hide_source, g_source_remove);
   if (!is_error)
@@ -337,27 +327,21 @@ crm_admin_window_find (GtkApplication *application)
 }
 
 static void
-sync_action (CrmSession    *session,
-             GSimpleAction *action)
+sync_action (CrmSession *session, GSimpleAction *action)
 {
-  g_simple_action_set_enabled (action,
-                               crm_session_get_state (session) != CRM_SESSION_STATE_OFFLINE &&
-                               crm_admin_window_session_allowed (session));
+  g_simple_action_set_enabled (action, crm_session_get_state (session) != CRM_SESSION_STATE_OFFLINE
+                                           && crm_admin_window_session_allowed (session));
 }
 
 /* "notify::state" handlers receive the GParamSpec before the user data. */
 static void
-on_session_state_for_action (CrmSession    *session,
-                             GParamSpec    *pspec,
-                             GSimpleAction *action)
+on_session_state_for_action (CrmSession *session, GParamSpec *pspec, GSimpleAction *action)
 {
   sync_action (session, action);
 }
 
 static void
-on_session_push_for_action (CrmSession    *session,
-                            guint          message_id,
-                            GVariant      *body,
+on_session_push_for_action (CrmSession *session, guint message_id, GVariant *body,
                             GSimpleAction *action)
 {
   if (message_id == CRM_MSG_PUSH_PERMISSIONS)
@@ -365,12 +349,10 @@ on_session_push_for_action (CrmSession    *session,
 }
 
 static void
-admin_console_activated (GSimpleAction *action,
-                         GVariant      *parameter,
-                         gpointer       user_data)
+admin_console_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   GtkApplication *application = user_data;
-  CrmSession *session = g_object_get_data (G_OBJECT (action), "crm-session");
+  CrmSession     *session = g_object_get_data (G_OBJECT (action), "crm-session");
   CrmAdminWindow *window = crm_admin_window_find (application);
 
   if (!crm_admin_window_session_allowed (session))
@@ -381,21 +363,20 @@ admin_console_activated (GSimpleAction *action,
 }
 
 void
-crm_admin_window_install_action (GtkApplication *application,
-                                 CrmSession     *session)
+crm_admin_window_install_action (GtkApplication *application, CrmSession *session)
 {
-  g_autoptr(GSimpleAction) action = g_simple_action_new ("admin-console", NULL);
+  g_autoptr (GSimpleAction) action = g_simple_action_new ("admin-console", NULL);
 
   g_return_if_fail (GTK_IS_APPLICATION (application));
   g_return_if_fail (CRM_IS_SESSION (session));
 
-  g_object_set_data_full (G_OBJECT (action), "crm-session", g_object_ref (session),
-                          g_object_unref);
+  g_object_set_data_full (G_OBJECT (action), "crm-session", g_object_ref (session), g_object_unref);
   g_signal_connect (action, "activate", G_CALLBACK (admin_console_activated), application);
-  g_signal_connect_object (session, "notify::state", G_CALLBACK (on_session_state_for_action), action, 0);
+  g_signal_connect_object (session, "notify::state", G_CALLBACK (on_session_state_for_action),
+                           action, 0);
   g_signal_connect_object (session, "push", G_CALLBACK (on_session_push_for_action), action, 0);
   sync_action (session, action);
   g_action_map_add_action (G_ACTION_MAP (application), G_ACTION (action));
   gtk_application_set_accels_for_action (application, "app.admin-console",
-                                         (const char *[]) { "<Control><Shift>a", NULL });
+                                         (const char *[]){ "<Control><Shift>a", NULL });
 }

@@ -39,12 +39,12 @@
 
 static CrmTestServer  *server;
 static CrmApplication *app;
-static CrmConnection  *admin_conn;  /* checks what the server now holds */
-static CrmConnection  *worker;      /* the edited user's own session */
+static CrmConnection  *admin_conn;    /* checks what the server now holds */
+static CrmConnection  *worker;        /* the edited user's own session */
 static GPtrArray      *worker_pushes; /* GVariant "(as)" of each push.permissions */
-static CrmConnection  *worker2;     /* signed in with the temporary password */
+static CrmConnection  *worker2;       /* signed in with the temporary password */
 static gboolean        worker2_signed_out;
-static CrmConnection  *worker3;     /* signed in again after the forced sign-out */
+static CrmConnection  *worker3; /* signed in again after the forced sign-out */
 static char           *temporary_password;
 static char           *tmp_dir;
 static gint64          department_id;
@@ -63,12 +63,10 @@ wake_cb (gpointer data)
 typedef gboolean (*Condition) (gpointer data);
 
 static gboolean
-wait_for (Condition cond,
-          gpointer  data,
-          guint     seconds)
+wait_for (Condition cond, gpointer data, guint seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (20, wake_cb, NULL);
+  gint64   deadline = g_get_monotonic_time () + (gint64)seconds * G_USEC_PER_SEC;
+  guint    wake = g_timeout_add (20, wake_cb, NULL);
   gboolean ok;
 
   while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
@@ -80,7 +78,7 @@ wait_for (Condition cond,
 static gboolean
 elapsed_cb (gpointer data)
 {
-  return g_get_monotonic_time () >= *(gint64 *) data;
+  return g_get_monotonic_time () >= *(gint64 *)data;
 }
 
 static void
@@ -92,18 +90,17 @@ settle (guint ms)
 }
 
 static void
-screenshot (GtkWidget  *widget,
-            const char *name)
+screenshot (GtkWidget *widget, const char *name)
 {
-  const char *dir = g_getenv ("CRM_SCREENSHOT_DIR");
+  const char      *dir = g_getenv ("CRM_SCREENSHOT_DIR");
   g_autofree char *file = NULL;
   g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GtkSnapshot) snapshot = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
   GskRenderer *renderer;
-  int width, height;
+  int          width, height;
 
   settle (400);
   if (dir == NULL)
@@ -120,8 +117,7 @@ screenshot (GtkWidget  *widget,
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   file = g_strdup_printf ("%02u-%s.png", ++shot_counter, name);
   path = g_build_filename (dir, file, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
@@ -129,8 +125,7 @@ screenshot (GtkWidget  *widget,
 }
 
 static void
-type_text (GtkEditable *editable,
-           const char  *text)
+type_text (GtkEditable *editable, const char *text)
 {
   gtk_widget_grab_focus (GTK_WIDGET (editable));
   gtk_editable_set_text (editable, text);
@@ -149,9 +144,10 @@ sign_in_settled (gpointer data)
 {
   CrmSignInWindow *window = sign_in_window ();
 
-  return crm_application_get_main_window (app) != NULL ||
-         (window && !crm_sign_in_window_is_busy (window) &&
-          (crm_sign_in_window_get_error_text (window) || crm_sign_in_window_is_asking_trust (window)));
+  return crm_application_get_main_window (app) != NULL
+         || (window && !crm_sign_in_window_is_busy (window)
+             && (crm_sign_in_window_get_error_text (window)
+                 || crm_sign_in_window_is_asking_trust (window)));
 }
 
 static CrmAdminWindow *
@@ -188,12 +184,10 @@ assert_no_error_banner (void)
 
 /* A row of an "aa{sv}" list reply, found by a string field. */
 static GVariant *
-find_row (GVariant   *rows,
-          const char *key,
-          const char *value)
+find_row (GVariant *rows, const char *key, const char *value)
 {
   GVariantIter iter;
-  GVariant *row;
+  GVariant    *row;
 
   g_variant_iter_init (&iter, rows);
   while ((row = g_variant_iter_next_value (&iter)))
@@ -210,7 +204,7 @@ find_row (GVariant   *rows,
 static GVariant *
 server_list (guint id)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GVariant *rows = crm_connection_call_sync (admin_conn, id, g_variant_new ("()"), NULL, &error);
 
   g_assert_no_error (error);
@@ -218,8 +212,7 @@ server_list (guint id)
 }
 
 static gint64
-row_int (GVariant   *row,
-         const char *key)
+row_int (GVariant *row, const char *key)
 {
   gint64 value = 0;
 
@@ -234,7 +227,7 @@ test_sign_in (void)
 {
   CrmSignInWindow *window;
   g_autofree char *address = g_strdup_printf ("localhost:%u", crm_test_server_get_port (server));
-  GAction *action;
+  GAction         *action;
 
   g_application_activate (G_APPLICATION (app));
   window = sign_in_window ();
@@ -280,25 +273,26 @@ test_open_console (void)
   screenshot (GTK_WIDGET (console ()), "console-team");
 }
 
-typedef struct {
+typedef struct
+{
   const char *name;
 } NameWait;
 
 static gboolean
 department_listed (gpointer data)
 {
-  return console_idle (NULL) &&
-         crm_admin_team_page_find (page ("team"), ((NameWait *) data)->name) != 0;
+  return console_idle (NULL)
+         && crm_admin_team_page_find (page ("team"), ((NameWait *)data)->name) != 0;
 }
 
 static void
 test_create_department (void)
 {
   CrmAdminTeamPage *team = page ("team");
-  NameWait wait = { DEPARTMENT };
-  g_autoptr(GVariant) rows = NULL;
-  g_autoptr(GVariant) row = NULL;
-  g_autoptr(GVariant) group_row = NULL;
+  NameWait          wait = { DEPARTMENT };
+  g_autoptr (GVariant) rows = NULL;
+  g_autoptr (GVariant) row = NULL;
+  g_autoptr (GVariant) group_row = NULL;
 
   /* An empty name is refused in the window, nothing is sent. */
   type_text (crm_admin_team_page_get_name_entry (team), "   ");
@@ -348,10 +342,10 @@ static void
 test_rename_department (void)
 {
   CrmAdminTeamPage *team = page ("team");
-  NameWait wait = { GROUP_RENAMED };
-  g_autoptr(GVariant) rows = NULL;
-  g_autoptr(GVariant) row = NULL;
-  g_autoptr(GVariant) old = NULL;
+  NameWait          wait = { GROUP_RENAMED };
+  g_autoptr (GVariant) rows = NULL;
+  g_autoptr (GVariant) row = NULL;
+  g_autoptr (GVariant) old = NULL;
 
   g_assert_true (crm_admin_team_page_select (team, group_id));
   g_assert_cmpint (crm_admin_team_page_get_selected_id (team), ==, group_id);
@@ -376,17 +370,17 @@ dialog_closed_and_user_listed (gpointer data)
 {
   CrmAdminAccountsPage *accounts = page ("accounts");
 
-  return console_idle (NULL) && crm_admin_accounts_page_get_dialog (accounts) == NULL &&
-         crm_admin_accounts_page_find_login (accounts, LOGIN) != 0;
+  return console_idle (NULL) && crm_admin_accounts_page_get_dialog (accounts) == NULL
+         && crm_admin_accounts_page_find_login (accounts, LOGIN) != 0;
 }
 
 static void
 test_create_user (void)
 {
   CrmAdminAccountsPage *accounts = page ("accounts");
-  CrmAdminUserDialog *dialog;
-  g_autoptr(GVariant) rows = NULL;
-  g_autoptr(GVariant) row = NULL;
+  CrmAdminUserDialog   *dialog;
+  g_autoptr (GVariant) rows = NULL;
+  g_autoptr (GVariant) row = NULL;
   g_autofree const char **roles = NULL;
 
   crm_admin_window_show_page (console (), "accounts");
@@ -417,7 +411,7 @@ test_create_user (void)
   g_assert_nonnull (row);
   g_assert_cmpint (row_int (row, "department_id"), ==, group_id);
   g_assert_true (g_variant_lookup (row, "roles", "^a&s", &roles));
-  g_assert_cmpuint (g_strv_length ((char **) roles), ==, 1);
+  g_assert_cmpuint (g_strv_length ((char **)roles), ==, 1);
   g_assert_cmpstr (roles[0], ==, "salesperson");
 
   g_assert_true (crm_admin_accounts_page_select_login (accounts, LOGIN));
@@ -433,10 +427,7 @@ test_create_user (void)
 }
 
 static void
-on_worker_push (CrmConnection *connection,
-                guint          message_id,
-                GVariant      *body,
-                gpointer       data)
+on_worker_push (CrmConnection *connection, guint message_id, GVariant *body, gpointer data)
 {
   if (message_id == CRM_MSG_PUSH_PERMISSIONS)
     g_ptr_array_add (worker_pushes, g_variant_ref (body));
@@ -457,19 +448,20 @@ static void
 test_give_role_live (void)
 {
   CrmAdminAccountsPage *accounts = page ("accounts");
-  CrmAdminUserDialog *dialog;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) whoami = NULL;
+  CrmAdminUserDialog   *dialog;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) whoami = NULL;
   g_autofree const char **perms = NULL;
-  g_autoptr(GVariant) rows = NULL;
-  g_autoptr(GVariant) row = NULL;
+  g_autoptr (GVariant) rows = NULL;
+  g_autoptr (GVariant) row = NULL;
   g_autofree const char **roles = NULL;
 
   /* The person signs in elsewhere: a salesperson cannot export. */
   worker = crm_test_server_connect (server, LOGIN, PASSWORD, &error);
   g_assert_no_error (error);
   g_signal_connect (worker, "push", G_CALLBACK (on_worker_push), NULL);
-  whoami = crm_connection_call_sync (worker, CRM_MSG_AUTH_WHOAMI, g_variant_new ("()"), NULL, &error);
+  whoami
+      = crm_connection_call_sync (worker, CRM_MSG_AUTH_WHOAMI, g_variant_new ("()"), NULL, &error);
   g_assert_no_error (error);
   g_variant_get (whoami, "(&sx&s&s^a&sx)", NULL, NULL, NULL, NULL, &perms, NULL);
   g_assert_true (g_strv_contains (perms, "customer.view"));
@@ -509,9 +501,9 @@ worker_pushed_since (gpointer data)
 static void
 test_deny_live (void)
 {
-  CrmAdminAccountsPage *accounts = page ("accounts");
-  CrmAdminUserDialog *dialog;
-  guint before = worker_pushes->len;
+  CrmAdminAccountsPage   *accounts = page ("accounts");
+  CrmAdminUserDialog     *dialog;
+  guint                   before = worker_pushes->len;
   g_autofree const char **perms = NULL;
 
   /* A per-user denial on top of the roles also applies at once. */
@@ -545,10 +537,10 @@ static void
 test_reset_password (void)
 {
   CrmAdminAccountsPage *accounts = page ("accounts");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CrmConnection) again = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrmConnection) again = NULL;
   g_autofree char *temporary = NULL;
-  GtkWindow *dialog;
+  GtkWindow       *dialog;
 
   g_assert_true (crm_admin_accounts_page_select_login (accounts, LOGIN));
   gtk_widget_activate_action (GTK_WIDGET (accounts), "accounts.reset-password", NULL);
@@ -580,24 +572,19 @@ test_reset_password (void)
 static gboolean
 sessions_listed (gpointer data)
 {
-  return console_idle (NULL) && crm_admin_accounts_page_get_n_sessions (page ("accounts")) > 0 &&
-         crm_admin_accounts_page_get_n_history (page ("accounts")) > 0;
+  return console_idle (NULL) && crm_admin_accounts_page_get_n_sessions (page ("accounts")) > 0
+         && crm_admin_accounts_page_get_n_history (page ("accounts")) > 0;
 }
 
 static void
-on_worker2_push (CrmConnection *connection,
-                 guint          message_id,
-                 GVariant      *body,
-                 gpointer       data)
+on_worker2_push (CrmConnection *connection, guint message_id, GVariant *body, gpointer data)
 {
   if (message_id == CRM_MSG_PUSH_SIGNED_OUT)
     worker2_signed_out = TRUE;
 }
 
 static void
-on_worker2_closed (CrmConnection *connection,
-                   const GError  *reason,
-                   gpointer       data)
+on_worker2_closed (CrmConnection *connection, const GError *reason, gpointer data)
 {
   worker2_signed_out = TRUE;
 }
@@ -612,8 +599,8 @@ static void
 test_sessions_and_force_sign_out (void)
 {
   CrmAdminAccountsPage *accounts = page ("accounts");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
 
   g_assert_nonnull (worker2);
   g_signal_connect (worker2, "push", G_CALLBACK (on_worker2_push), NULL);
@@ -640,17 +627,15 @@ test_sessions_and_force_sign_out (void)
   assert_no_error_banner ();
 
   /* The ended session can do nothing more. */
-  reply = crm_connection_call_sync (worker2, CRM_MSG_AUTH_WHOAMI, g_variant_new ("()"), NULL, &error);
+  reply
+      = crm_connection_call_sync (worker2, CRM_MSG_AUTH_WHOAMI, g_variant_new ("()"), NULL, &error);
   g_assert_null (reply);
   g_assert_nonnull (error);
   g_assert_cmpuint (crm_admin_accounts_page_get_n_sessions (accounts), ==, 0);
 }
 
 static void
-on_worker3_push (CrmConnection *connection,
-                 guint          message_id,
-                 GVariant      *body,
-                 gpointer       data)
+on_worker3_push (CrmConnection *connection, guint message_id, GVariant *body, gpointer data)
 {
   on_worker_push (connection, message_id, body, data);
 }
@@ -665,12 +650,12 @@ static void
 test_role_matrix_live (void)
 {
   CrmAdminRolesPage *roles = page ("roles");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) rows = NULL;
-  g_autoptr(GVariant) row = NULL;
-  g_autoptr(GVariant) grants = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) rows = NULL;
+  g_autoptr (GVariant) row = NULL;
+  g_autoptr (GVariant) grants = NULL;
   guint32 scope = 99;
-  guint before;
+  guint   before;
 
   /* The person signs in again; the role change reaches that session. */
   worker3 = crm_test_server_connect (server, LOGIN, temporary_password, &error);
@@ -698,8 +683,8 @@ test_role_matrix_live (void)
   g_assert_nonnull (grants);
   {
     GVariantIter iter;
-    const char *permission;
-    guint32 s;
+    const char  *permission;
+    guint32      s;
 
     g_variant_iter_init (&iter, grants);
     while (g_variant_iter_next (&iter, "(&su)", &permission, &s))
@@ -713,8 +698,8 @@ static void
 test_numbering_preview (void)
 {
   CrmAdminSettingsPage *settings = page ("settings");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) rule = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) rule = NULL;
   const char *prefix = NULL;
 
   crm_admin_window_show_page (console (), "settings");
@@ -732,8 +717,8 @@ test_numbering_preview (void)
   wait_idle ();
   assert_no_error_banner ();
 
-  rule = crm_connection_call_sync (admin_conn, CRM_MSG_NUMBERING_GET, g_variant_new ("(s)", "customer"),
-                                   NULL, &error);
+  rule = crm_connection_call_sync (admin_conn, CRM_MSG_NUMBERING_GET,
+                                   g_variant_new ("(s)", "customer"), NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_variant_lookup (rule, "prefix", "&s", &prefix));
   g_assert_cmpstr (prefix, ==, "JK");
@@ -743,9 +728,9 @@ static void
 test_rename_choice (void)
 {
   CrmAdminSettingsPage *settings = page ("settings");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) items = NULL;
-  g_autoptr(GVariant) renamed = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) items = NULL;
+  g_autoptr (GVariant) renamed = NULL;
   g_autofree char *old = NULL;
 
   crm_admin_settings_page_show_tab (settings, "choices");
@@ -758,8 +743,8 @@ test_rename_choice (void)
   wait_idle ();
   assert_no_error_banner ();
 
-  items = crm_connection_call_sync (admin_conn, CRM_MSG_CHOICE_LIST, g_variant_new ("(s)", "industry"),
-                                    NULL, &error);
+  items = crm_connection_call_sync (admin_conn, CRM_MSG_CHOICE_LIST,
+                                    g_variant_new ("(s)", "industry"), NULL, &error);
   g_assert_no_error (error);
   renamed = find_row (items, "label", "智能制造");
   g_assert_nonnull (renamed);
@@ -811,12 +796,12 @@ not_recycled (gpointer data)
 static gint64
 create_and_delete_customer (const char *name)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) created = NULL;
-  g_autoptr(GVariant) deleted = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) created = NULL;
+  g_autoptr (GVariant) deleted = NULL;
   g_autofree char *key = crm_new_idempotency_key ();
   g_autofree char *key2 = crm_new_idempotency_key ();
-  gint64 id, version;
+  gint64           id, version;
 
   created = crm_connection_call_sync (admin_conn, CRM_MSG_CUSTOMER_CREATE,
                                       g_variant_new_parsed ("(%s, {'name': <%s>})", key, name),
@@ -833,11 +818,11 @@ static void
 test_recycle_restore_purge (void)
 {
   CrmAdminRecyclePage *recycle = page ("recycle");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) record = NULL;
-  g_autoptr(GVariant) gone = NULL;
-  gint64 restored_id = create_and_delete_customer ("杭州回收测试有限公司");
-  gint64 purged_id = create_and_delete_customer ("苏州清除测试有限公司");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) record = NULL;
+  g_autoptr (GVariant) gone = NULL;
+  gint64           restored_id = create_and_delete_customer ("杭州回收测试有限公司");
+  gint64           purged_id = create_and_delete_customer ("苏州清除测试有限公司");
   g_autofree char *key = crm_new_idempotency_key ();
 
   crm_admin_window_show_page (console (), "recycle");
@@ -866,22 +851,21 @@ test_recycle_restore_purge (void)
   g_assert_true (wait_for (not_recycled, (gpointer) "苏州清除测试有限公司", WAIT_S));
   assert_no_error_banner ();
   gone = crm_connection_call_sync (admin_conn, CRM_MSG_RECYCLE_RESTORE,
-                                   g_variant_new ("(ssx)", key, "customer", purged_id),
-                                   NULL, &error);
+                                   g_variant_new ("(ssx)", key, "customer", purged_id), NULL,
+                                   &error);
   g_assert_null (gone);
   g_assert_nonnull (error);
 }
 
-typedef struct {
+typedef struct
+{
   gboolean done;
   gboolean ok;
   GError  *error;
 } SignIn;
 
 static void
-on_session_signed_in (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      data)
+on_session_signed_in (GObject *source, GAsyncResult *result, gpointer data)
 {
   SignIn *sign_in = data;
 
@@ -892,7 +876,7 @@ on_session_signed_in (GObject      *source,
 static gboolean
 sign_in_done (gpointer data)
 {
-  return ((SignIn *) data)->done;
+  return ((SignIn *)data)->done;
 }
 
 static gboolean
@@ -910,19 +894,18 @@ session_not_allowed (gpointer data)
 static void
 grant_audit (gboolean granted)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
   g_autofree char *key = crm_new_idempotency_key ();
-  const char *grants[] = { "audit.view", NULL };
-  const char *none[] = { NULL };
-  GVariantDict fields;
+  const char      *grants[] = { "audit.view", NULL };
+  const char      *none[] = { NULL };
+  GVariantDict     fields;
 
   g_variant_dict_init (&fields, NULL);
   g_variant_dict_insert (&fields, "grants", "^as", granted ? grants : none);
-  reply = crm_connection_call_sync (admin_conn, CRM_MSG_USER_UPDATE,
-                                    g_variant_new ("(sx@a{sv})", key, user_id,
-                                                   g_variant_dict_end (&fields)),
-                                    NULL, &error);
+  reply = crm_connection_call_sync (
+      admin_conn, CRM_MSG_USER_UPDATE,
+      g_variant_new ("(sx@a{sv})", key, user_id, g_variant_dict_end (&fields)), NULL, &error);
   g_assert_no_error (error);
 }
 
@@ -932,10 +915,12 @@ static void
 test_session_follows_grant (void)
 {
   g_autofree char *trust_path = g_build_filename (tmp_dir, "second-trust.txt", NULL);
-  g_autoptr(CrmTrustStore) trust = crm_trust_store_new (trust_path);
-  g_autoptr(CrmSession) session = crm_session_new (trust, "zh_CN");
+  g_autoptr (CrmTrustStore) trust = crm_trust_store_new (trust_path);
+  g_autoptr (CrmSession) session = crm_session_new (trust, "zh_CN");
   g_autofree char *address = g_strdup_printf ("localhost:%u", crm_test_server_get_port (server));
-  SignIn sign_in = { 0, };
+  SignIn           sign_in = {
+              0,
+  };
 
   crm_session_sign_in_async (session, address, LOGIN, temporary_password, TRUE, NULL,
                              on_session_signed_in, &sign_in);
@@ -969,9 +954,9 @@ static void
 test_move_and_delete_department (void)
 {
   CrmAdminTeamPage *team = page ("team");
-  NameWait wait = { "临时项目部" };
-  g_autoptr(GVariant) rows = NULL;
-  g_autoptr(GVariant) row = NULL;
+  NameWait          wait = { "临时项目部" };
+  g_autoptr (GVariant) rows = NULL;
+  g_autoptr (GVariant) row = NULL;
   gint64 temp_id;
 
   crm_admin_window_show_page (console (), "team");
@@ -1030,7 +1015,7 @@ test_move_and_delete_department (void)
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_dialog_response (GTK_DIALOG (crm_admin_get_confirm_dialog ()), GTK_RESPONSE_ACCEPT);
   G_GNUC_END_IGNORE_DEPRECATIONS
-  g_assert_true (wait_for (department_gone, (gpointer) wait.name, WAIT_S));
+  g_assert_true (wait_for (department_gone, (gpointer)wait.name, WAIT_S));
   assert_no_error_banner ();
 }
 
@@ -1038,7 +1023,7 @@ static void
 test_duplicate_login_refused (void)
 {
   CrmAdminAccountsPage *accounts = page ("accounts");
-  CrmAdminUserDialog *dialog;
+  CrmAdminUserDialog   *dialog;
 
   crm_admin_window_show_page (console (), "accounts");
   wait_idle ();
@@ -1053,8 +1038,8 @@ test_duplicate_login_refused (void)
   /* The dialog stays open with the server's reason; nothing is lost. */
   g_assert_true (crm_admin_accounts_page_get_dialog (accounts) == dialog);
   g_assert_nonnull (crm_admin_user_dialog_get_error (dialog));
-  g_assert_cmpstr (gtk_editable_get_text (crm_admin_user_dialog_get_entry (dialog, "display_name")), ==,
-                   "张伟二");
+  g_assert_cmpstr (gtk_editable_get_text (crm_admin_user_dialog_get_entry (dialog, "display_name")),
+                   ==, "张伟二");
   screenshot (GTK_WIDGET (dialog), "duplicate-login");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "user.cancel", NULL);
   g_assert_null (crm_admin_accounts_page_get_dialog (accounts));
@@ -1065,7 +1050,7 @@ test_duplicate_login_refused (void)
 static void
 use_chinese (void)
 {
-  const char *mo_dir = g_getenv ("CRM_UI_LOCALE_MO_DIR");
+  const char      *mo_dir = g_getenv ("CRM_UI_LOCALE_MO_DIR");
   g_autofree char *mo = mo_dir ? g_build_filename (mo_dir, "jinke-crm.mo", NULL) : NULL;
   g_autofree char *locale_dir = g_build_filename (tmp_dir, "locale", NULL);
   g_autofree char *messages = g_build_filename (locale_dir, "zh_CN", "LC_MESSAGES", NULL);
@@ -1085,10 +1070,9 @@ use_chinese (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   int status;
 
   tmp_dir = g_dir_make_tmp ("crm-ui-admin-XXXXXX", &error);
@@ -1112,10 +1096,10 @@ main (int   argc,
       g_test_skip ("crm-server not available");
       return g_test_run ();
     }
-  admin_conn = crm_test_server_connect (server, "admin", crm_test_server_get_admin_password (server),
-                                        &error);
+  admin_conn = crm_test_server_connect (server, "admin",
+                                        crm_test_server_get_admin_password (server), &error);
   g_assert_no_error (error);
-  worker_pushes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  worker_pushes = g_ptr_array_new_with_free_func ((GDestroyNotify)g_variant_unref);
 
   app = crm_application_new (G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (app), NULL, &error);
@@ -1162,7 +1146,7 @@ main (int   argc,
   crm_test_server_stop (server);
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);
-    (void) !system (cmd);
+    (void)!system (cmd);
   }
   g_free (tmp_dir);
   return status;
