@@ -770,6 +770,77 @@ test_certificate_changed (void)
   g_assert_cmpstr (crm_trust_store_lookup (trust, host_port), ==, real);
 }
 
+static gboolean
+asked_to_sign_in_again (gpointer data)
+{
+  return main_window () != NULL && sign_in_window () != NULL &&
+         crm_sign_in_window_get_error_text (sign_in_window ()) != NULL;
+}
+
+static gboolean
+signed_in_again (gpointer data)
+{
+  return sign_in_window () == NULL &&
+         crm_session_get_state (crm_application_get_session (app)) == CRM_SESSION_STATE_ONLINE;
+}
+
+static void
+test_session_revoked_keeps_form (void)
+{
+  CrmCustomerForm *form = crm_customer_list_view_get_form (view ());
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) sessions = NULL;
+  GVariantIter iter;
+  GVariant *entry;
+  guint revoked = 0;
+
+  crm_customer_list_view_open (view (), customer_id);
+  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.edit", NULL);
+  type_text (crm_customer_form_get_entry (form, "address"), "朝阳区建国路88号");
+
+  /* An administrator ends the user's session while they type. */
+  sessions = crm_connection_call_sync (other, CRM_MSG_SESSION_LIST, g_variant_new ("(x)", (gint64) 0),
+                                       NULL, &error);
+  g_assert_no_error (error);
+  g_variant_iter_init (&iter, sessions);
+  while ((entry = g_variant_iter_next_value (&iter)))
+    {
+      gboolean current = TRUE;
+      const char *id = NULL;
+
+      g_variant_lookup (entry, "current", "b", &current);
+      g_variant_lookup (entry, "id", "&s", &id);
+      if (!current && id)
+        {
+          g_autofree char *key = crm_new_idempotency_key ();
+          g_autoptr(GVariant) reply = crm_connection_call_sync (other, CRM_MSG_SESSION_REVOKE,
+                                                                g_variant_new ("(ss)", key, id),
+                                                                NULL, &error);
+          g_assert_no_error (error);
+          revoked++;
+        }
+      g_variant_unref (entry);
+    }
+  g_assert_cmpuint (revoked, >, 0);
+
+  /* The sign-in window comes over the main window; the form stays. */
+  g_assert_true (wait_for (asked_to_sign_in_again, NULL, WAIT_S));
+  screenshot (GTK_WIDGET (sign_in_window ()), "signed-out-by-admin");
+  type_text (crm_sign_in_window_get_password_entry (sign_in_window ()),
+             crm_test_server_get_admin_password (server));
+  gtk_widget_activate_action (GTK_WIDGET (sign_in_window ()), "sign-in.submit", NULL);
+  g_assert_true (wait_for (signed_in_again, NULL, WAIT_S));
+  g_assert_cmpstr (crm_customer_list_view_get_detail_mode (view ()), ==, "form");
+  g_assert_cmpstr (gtk_editable_get_text (crm_customer_form_get_entry (form, "address")), ==,
+                   "朝阳区建国路88号");
+
+  gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.save", NULL);
+  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  g_assert_cmpstr (crm_customer_page_get_value (crm_customer_list_view_get_page (view ()), "address"),
+                   ==, "朝阳区建国路88号");
+}
+
 /* ---- setup -------------------------------------------------------------- */
 
 static void
@@ -881,6 +952,7 @@ main (int   argc,
   g_test_add_func ("/ui/client/customer/filters", test_filters);
   g_test_add_func ("/ui/client/session/reconnect-keeps-form", test_reconnect_keeps_form);
   g_test_add_func ("/ui/client/session/certificate-changed", test_certificate_changed);
+  g_test_add_func ("/ui/client/session/revoked-keeps-form", test_session_revoked_keeps_form);
   g_test_add_func ("/ui/client/customer/list-paging-sort", test_list_paging_and_sort);
 
   status = g_test_run ();
