@@ -45,6 +45,7 @@ struct _CrmCallCenter {
   gboolean device_present;
 
   Call *call;              /* the call on the line, or NULL */
+  gint64 dialled_until;    /* the modem's own off-hook after a dial is not a new call */
   CrmCallRecorder *recorder;
 };
 
@@ -293,6 +294,8 @@ event_cb (CrmPhoneDevice *device, const CrmCallEvent *event, gpointer data)
       look_up (self);
       break;
     case CRM_CALL_EVENT_OFF_HOOK:
+      if (self->call == NULL && g_get_monotonic_time () < self->dialled_until)
+        break;
       if (self->call == NULL)
         {
           /* Picked up to call out. */
@@ -327,9 +330,17 @@ event_cb (CrmPhoneDevice *device, const CrmCallEvent *event, gpointer data)
         self->call->status = "fax";
       break;
     case CRM_CALL_EVENT_DIAL_RESULT:
-      if (self->call != NULL && self->call->state == CALL_DIALING && event->dial_result != CRM_DIAL_RESULT_OK)
+      if (self->call != NULL && self->call->state == CALL_DIALING)
         {
-          self->call->status = "missed";
+          /* A modem dials, then hands the line to the handset: it cannot
+           * tell when the conversation ends, so the call is logged now. */
+          if (event->dial_result == CRM_DIAL_RESULT_OK)
+            {
+              self->call->answered_at = when;
+              self->dialled_until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+            }
+          else
+            self->call->status = "missed";
           end_call (self, when);
         }
       break;

@@ -22,6 +22,7 @@ struct _CrmCalls {
   gulong event_handler;
 
   guint notify_watch;
+  GSimpleAction *dial_action;
   gboolean can_notify;             /* a notification service is on the bus */
 
   gint64 event_time;
@@ -198,10 +199,28 @@ blocked_cb (CrmCallCenter *center, GVariant *info, gpointer data)
   notify (self, "call-blocked", _("Call blocked"), body);
 }
 
+/* app.dial (s): click-to-dial from anywhere in the client. */
+static void
+dial_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  CrmCalls *self = data;
+  g_autoptr(GError) error = NULL;
+  const char *number = g_variant_get_string (param, NULL);
+  g_autofree char *digits = crm_phone_digits (number);
+
+  if (!crm_call_center_dial (self->center, *digits ? digits : number, &error))
+    notify (self, "dial", _("Cannot dial"), error->message);
+}
+
 static void
 crm_calls_dispose (GObject *object)
 {
   CrmCalls *self = CRM_CALLS (object);
+
+  if (self->app != NULL && self->dial_action != NULL &&
+      g_action_map_lookup_action (G_ACTION_MAP (self->app), "dial") == G_ACTION (self->dial_action))
+    g_action_map_remove_action (G_ACTION_MAP (self->app), "dial");
+  g_clear_object (&self->dial_action);
 
   disconnect_paint (self);
   g_clear_handle_id (&self->notify_watch, g_bus_unwatch_name);
@@ -268,6 +287,9 @@ crm_calls_new (GtkApplication *app,
   g_signal_connect (self->center, "blocked", G_CALLBACK (blocked_cb), self);
   if (!crm_phone_device_start (self->device, error))
     return NULL;
+  self->dial_action = g_simple_action_new ("dial", G_VARIANT_TYPE_STRING);
+  g_signal_connect (self->dial_action, "activate", G_CALLBACK (dial_activated), self);
+  g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (self->dial_action));
   /* Calls left from an earlier run. */
   crm_call_spool_kick (self->spool);
   return g_steal_pointer (&self);

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
  * spools and sends calls, and on a call pops up CrmCallPopup and a desktop
  * notification.  The pop-up's "open customer" and "add customer" go to the
  * customer view given with crm_calls_set_customer_view().
+ * Installs "app.dial" (s: a phone number) for click-to-dial while it lives.
  */
 #define CRM_TYPE_CALLS (crm_calls_get_type ())
 G_DECLARE_FINAL_TYPE (CrmCalls, crm_calls, CRM, CALLS, GObject)

@@ -265,6 +265,8 @@ main (int argc, char **argv)
         {
           double v = (crm_calls_get_drawn_time (calls) - crm_calls_get_event_time (calls)) / 1000.0;
           g_array_append_val (ms, v);
+          if (v > 100)
+            g_printerr ("bench-popup: sample %u took %.1f ms\n", i - 5, v);
         }
       emit (device, CRM_CALL_EVENT_RING_STOPPED, NULL);
     }

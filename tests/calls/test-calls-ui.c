@@ -448,6 +448,23 @@ fatal_handler (const char *domain, GLogLevelFlags level, const char *message, gp
   return strstr (message, "org.freedesktop.Notifications") == NULL;
 }
 
+static gboolean
+dialled_call_logged (gpointer data)
+{
+  g_autoptr(GVariant) row = find_call ("number", "13812340000");
+  const char *direction = NULL;
+
+  return row != NULL && g_variant_lookup (row, "direction", "&s", &direction) && g_strcmp0 (direction, "out") == 0;
+}
+
+/* Click-to-dial through the modem: ATDT…; then logged as outgoing. */
+static void
+test_click_to_dial (void)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (app), "dial", g_variant_new_string ("138-1234-0000"));
+  g_assert_true (wait_for (dialled_call_logged, NULL, WAIT_S));
+}
+
 static CrmCallsWindow *
 calls_window (void)
 {
@@ -616,6 +633,7 @@ main (int argc, char **argv)
   g_test_add_func ("/calls/ui/blocked-caller", test_blocked_caller);
   g_test_add_func ("/calls/ui/recording-uploaded", test_recording_uploaded);
   g_test_add_func ("/calls/ui/recording-survives-outage-and-restart", test_recording_survives_outage_and_restart);
+  g_test_add_func ("/calls/ui/click-to-dial", test_click_to_dial);
   g_test_add_func ("/calls/ui/history-and-playback", test_history_and_playback);
   g_test_add_func ("/calls/ui/blacklist-page", test_blacklist_page);
   status = g_test_run ();
