@@ -29,6 +29,8 @@ struct _CrmDb {
   GHashTable *scopes;     /* "user permission" → ScopeEntry */
   char        sqlstate[6];
   gboolean    commit_on_error;
+  GStrv       memo_names; /* statements answered from `memo` (crm_db_memo_begin) */
+  GHashTable *memo;       /* "name\x1eparams…" → PGresult */
 };
 
 CrmDb *
@@ -51,6 +53,7 @@ crm_db_free (CrmDb *db)
   g_clear_pointer (&db->conn, PQfinish);
   g_hash_table_unref (db->prepared);
   g_hash_table_unref (db->scopes);
+  crm_db_memo_end (db);
   g_free (db);
 }
 
@@ -150,6 +153,42 @@ check_result (CrmDb *db, PGresult *res, GError **error)
   return NULL;
 }
 
+void
+crm_db_memo_begin (CrmDb *db, const char * const *names)
+{
+  crm_db_memo_end (db);
+  db->memo_names = g_strdupv ((char **) names);
+  db->memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                    (GDestroyNotify) PQclear);
+}
+
+void
+crm_db_memo_end (CrmDb *db)
+{
+  g_clear_pointer (&db->memo_names, g_strfreev);
+  g_clear_pointer (&db->memo, g_hash_table_unref);
+}
+
+static char *
+memo_key (const char *name, int n_params, const char * const *params)
+{
+  GString *key = g_string_new (name);
+
+  /* Each parameter as "\x1e<length>:<text>", SQL NULL as "\x1e\x1f":
+   * unambiguous whatever the texts hold. */
+  for (int i = 0; i < n_params; i++)
+    {
+      if (params[i] == NULL)
+        g_string_append (key, "\x1e\x1f");
+      else
+        g_string_append_printf (key, "\x1e%zu:%s", strlen (params[i]), params[i]);
+    }
+  return g_string_free (key, FALSE);
+}
+
+static PGresult *crm_db_exec_real (CrmDb *, const char *, const char *, int,
+                                   const char * const *, GError **);
+
 PGresult *
 crm_db_exec (CrmDb              *db,
              const char         *name,
@@ -157,6 +196,38 @@ crm_db_exec (CrmDb              *db,
              int                 n_params,
              const char * const *params,
              GError            **error)
+{
+  g_autofree char *key = NULL;
+  PGresult *cached, *res;
+
+  if (db->memo == NULL || !g_strv_contains ((const char * const *) db->memo_names, name))
+    return crm_db_exec_real (db, name, sql, n_params, params, error);
+  key = memo_key (name, n_params, params);
+  cached = g_hash_table_lookup (db->memo, key);
+  if (cached != NULL)
+    {
+      res = PQcopyResult (cached, PG_COPYRES_ATTRS | PG_COPYRES_TUPLES);
+      if (res != NULL)
+        return res;
+    }
+  res = crm_db_exec_real (db, name, sql, n_params, params, error);
+  if (res != NULL && PQresultStatus (res) == PGRES_TUPLES_OK)
+    {
+      PGresult *copy = PQcopyResult (res, PG_COPYRES_ATTRS | PG_COPYRES_TUPLES);
+
+      if (copy != NULL)
+        g_hash_table_replace (db->memo, g_steal_pointer (&key), copy);
+    }
+  return res;
+}
+
+static PGresult *
+crm_db_exec_real (CrmDb              *db,
+                  const char         *name,
+                  const char         *sql,
+                  int                 n_params,
+                  const char * const *params,
+                  GError            **error)
 {
   if (!g_hash_table_contains (db->prepared, name))
     {

@@ -336,6 +336,7 @@ run_once (Worker *w, CrmRequestContext *ctx, GVariant *request, CrmHandlerFunc h
   g_clear_pointer (&ctx->new_session, crm_session_unref);
   ctx->signed_out = FALSE;
   crm_db_take_commit_on_error (db);
+  crm_db_memo_end (db);
 
   in_transaction = !runs_without_transaction (ctx->message->id);
   state_out[0] = '\0';

@@ -41,6 +41,12 @@ PGresult *crm_db_exec (CrmDb              *db,
                        int                 n_params,
                        const char * const *params,
                        GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+/* For the rest of one request: the named (read-only, request-invariant)
+ * statements run once per distinct parameter list and later calls get a
+ * copy of that result, e.g. the entry rules looked up for each row of an
+ * import.  crm_db_memo_end() forgets them (also done by crm_db_free). */
+void      crm_db_memo_begin (CrmDb *db, const char * const *names);
+void      crm_db_memo_end   (CrmDb *db);
 /* Same without preparing (for statements whose shape varies rarely). */
 PGresult *crm_db_exec_once (CrmDb              *db,
                             const char         *sql,

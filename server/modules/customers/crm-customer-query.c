@@ -19,6 +19,15 @@
 #define MAX_SEARCH 200
 #define MAX_EXPORT 5000
 #define SEARCH_CANDIDATES 300
+/* Pinyin and initials typed from the start of a name: this many of the
+ * first matches in each prefix index (index scans that stop there). */
+#define PREFIX_CANDIDATES 200
+/* A one-bigram (or one-trigram) fragment found in many names: the GIN scan
+ * hands back a random sample of about this many instead of every match
+ * (gin_fuzzy_search_limit), so the work stays bounded (tens of thousands of
+ * matches cost 10–20 ms to collect); at most SEARCH_CANDIDATES of them are
+ * ranked either way. */
+#define FUZZY_SAMPLE 1000
 
 typedef struct {
   const char *key;      /* column name in requests */
@@ -247,6 +256,25 @@ rows_to_variant (const PGresult *res, int n)
   return g_variant_builder_end (&b);
 }
 
+/* Adds the rows of `res` whose id is not in `seen` (and records them),
+ * until `b` holds `limit` rows; returns the new count. */
+static guint
+rows_add_unseen (GVariantBuilder *b, const PGresult *res, GHashTable *seen, guint count,
+                 guint limit)
+{
+  for (int r = 0; r < PQntuples (res) && count < limit; r++)
+    {
+      gint64 id = crm_db_get_int64 (res, r, 0);
+
+      if (g_hash_table_contains (seen, &id))
+        continue;
+      g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
+      g_variant_builder_add_value (b, crm_customer_row_to_variant (res, r, 0));
+      count++;
+    }
+  return count;
+}
+
 /* ---- customer.list ---- */
 
 static char *
@@ -461,9 +489,12 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
   g_autoptr(GString) stripped = g_string_new (NULL);
   g_autoptr(GString) suffix = g_string_new (NULL);
   g_autoptr(PGresult) res = NULL;
+  g_autoptr(PGresult) prefix_res = NULL;
   SearchKind kind;
   gboolean all_digits = TRUE, all_letters = TRUE;
   gboolean walk_names = FALSE;
+  gboolean sample = FALSE;
+  guint nlim = 0;  /* the limit's parameter, once added */
   Query q = { 0 };
   GVariant *rows;
 
@@ -536,6 +567,9 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
                                 ng, nn);
         g_string_append_printf (suffix, " ORDER BY strpos (lower (c.name), $%u::text) <> 1,", nn);
         walk_names = fragment_is_frequent (db, grams);
+        /* With several bigrams, sampling each one's matches apart could
+         * lose the few names holding all of them. */
+        sample = grams->len == 1;
       }
       break;
     case SEARCH_PHONE:
@@ -550,6 +584,39 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
     default:
       {
         guint np = query_param (&q, g_strdup_printf ("%s%%", needle));
+        g_autofree char *prefix_sql = NULL;
+
+        /* First the names whose pinyin or initials start with the
+         * fragment (what is usually typed): the first PREFIX_CANDIDATES of
+         * each prefix index, then in name order.  Planned for the actual
+         * pattern, or LIKE cannot use the indexes. */
+        nlim = query_param (&q, g_strdup_printf ("%d", limit));
+        prefix_sql = g_strdup_printf ("SELECT " CRM_CUSTOMER_COLUMNS " FROM customers c"
+                                      " WHERE c.id IN ("
+                                      "(SELECT c.id%s AND c.name_initials LIKE $%u::text"
+                                      " ORDER BY c.name_initials USING ~<~ LIMIT %d)"
+                                      " UNION ALL "
+                                      "(SELECT c.id%s AND c.name_pinyin LIKE $%u::text"
+                                      " ORDER BY c.name_pinyin USING ~<~ LIMIT %d))"
+                                      " ORDER BY c.name COLLATE \"zh-x-icu\", c.id"
+                                      " LIMIT $%u::int",
+                                      q.sql->str, np, PREFIX_CANDIDATES,
+                                      q.sql->str, np, PREFIX_CANDIDATES, nlim);
+        prefix_res = crm_db_exec_once (db, prefix_sql, q.params->len,
+                                       (const char * const *) q.params->pdata, error);
+        if (prefix_res == NULL)
+          goto fail;
+        /* Enough of them (they rank first), or too short to look inside
+         * names: done.  Else the prefix matches found are all there are;
+         * the others follow them. */
+        if (PQntuples (prefix_res) >= limit || strlen (needle) < 3)
+          {
+            rows = rows_to_variant (prefix_res, PQntuples (prefix_res));
+            query_clear (&q);
+            return rows;
+          }
+        /* One trigram ('%abc%' holds no other): sampling it is safe. */
+        sample = strlen (needle) == 3;
 
         if (strlen (needle) < 3)
           /* Too short for trigrams: the start of the pinyin or initials,
@@ -586,17 +653,34 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
       if (!crm_db_command (db, "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off",
                            error))
         goto fail;
+      if (sample && !crm_db_command (db, "SET LOCAL gin_fuzzy_search_limit = "
+                                     G_STRINGIFY (FUZZY_SAMPLE), error))
+        goto fail;
       g_string_prepend (q.sql, "SELECT c.*");
       g_string_append_printf (q.sql, " LIMIT %d", SEARCH_CANDIDATES);
       g_string_prepend (q.sql, " FROM (");
       g_string_append (q.sql, ") c");
     }
-  g_string_append_printf (suffix, " c.name COLLATE \"zh-x-icu\", c.id LIMIT $%u::int",
-                          query_param (&q, g_strdup_printf ("%d", limit)));
+  if (nlim == 0)
+    nlim = query_param (&q, g_strdup_printf ("%d", limit));
+  g_string_append_printf (suffix, " c.name COLLATE \"zh-x-icu\", c.id LIMIT $%u::int", nlim);
   res = query_run_custom_plan (db, &q, "SELECT " CRM_CUSTOMER_COLUMNS, suffix->str, error);
   if (res == NULL)
     goto fail;
-  rows = rows_to_variant (res, PQntuples (res));
+  if (prefix_res != NULL)
+    {
+      g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                                          g_free, NULL);
+      GVariantBuilder b;
+      guint count;
+
+      g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
+      count = rows_add_unseen (&b, prefix_res, seen, 0, (guint) limit);
+      rows_add_unseen (&b, res, seen, count, (guint) limit);
+      rows = g_variant_builder_end (&b);
+    }
+  else
+    rows = rows_to_variant (res, PQntuples (res));
   query_clear (&q);
   return rows;
 
