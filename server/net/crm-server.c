@@ -373,13 +373,16 @@ record_changed_cb (CrmDbListener *listener,
   g_autoptr(GPtrArray) all = snapshot_connections (self);
   g_autoptr(GVariant) body = g_variant_ref_sink (g_variant_new ("(sxxs)", entity, id, version, action));
   g_autofree char *permission = g_strconcat (entity, ".view", NULL);
+  /* Settings (choice lists, custom fields, entry and numbering rules,
+   * switches) shape every form: every signed-in session hears of them. */
+  gboolean everyone = g_strcmp0 (entity, "settings") == 0;
 
   for (guint i = 0; i < all->len; i++)
     {
       CrmServerConnection *conn = all->pdata[i];
       CrmSession *session = crm_server_connection_get_session (conn);
 
-      if (session != NULL && crm_session_has_permission (session, permission))
+      if (session != NULL && (everyone || crm_session_has_permission (session, permission)))
         crm_server_connection_push (conn, CRM_MSG_PUSH_RECORD_CHANGED, body);
     }
 }

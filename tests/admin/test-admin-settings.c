@@ -663,6 +663,28 @@ test_entry_rules (void)
                    0);
 }
 
+typedef struct
+{
+  guint settings;
+  char *what;
+} SettingsPush;
+
+static void
+settings_push_cb (CrmConnection *conn, guint id, GVariant *body, gpointer data)
+{
+  SettingsPush *p = data;
+  const char   *entity = NULL, *action = NULL;
+
+  if (id != CRM_MSG_PUSH_RECORD_CHANGED)
+    return;
+  g_variant_get (body, "(&sxx&s)", &entity, NULL, NULL, &action);
+  if (g_strcmp0 (entity, "settings") != 0)
+    return;
+  g_free (p->what);
+  p->what = g_strdup (action);
+  p->settings++;
+}
+
 static void
 test_switches (void)
 {
@@ -674,6 +696,10 @@ test_switches (void)
   gboolean         points = TRUE;
   const char      *company = NULL;
 
+  SettingsPush     pushed = { 0 };
+
+  /* Every signed-in client hears that settings changed, to refresh its forms. */
+  g_signal_connect (sales, "push", G_CALLBACK (settings_push_cb), &pushed);
   g_assert_true (g_variant_lookup (before, "points_enabled", "b", &points));
   g_assert_false (points);
   g_variant_unref (admin_call (
@@ -681,6 +707,11 @@ test_switches (void)
       g_variant_new ("(s@a{sv})", key,
                      dict_new ("points_enabled", g_variant_new_boolean (TRUE), "company_name",
                                g_variant_new_string ("金客\"测试\"公司"), NULL))));
+  admin_wait_for (&pushed.settings);
+  g_assert_cmpuint (pushed.settings, >=, 1);
+  g_assert_cmpstr (pushed.what, ==, "setting");
+  g_signal_handlers_disconnect_by_data (sales, &pushed);
+  g_free (pushed.what);
   after = admin_call (sales, CRM_MSG_SETTING_GET, NULL);
   g_assert_true (g_variant_lookup (after, "points_enabled", "b", &points));
   g_assert_true (points);

@@ -677,7 +677,7 @@ crm_custom_field_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
       if (after == NULL
           || !crm_db_audit (db, ctx, "create", "custom_field", id, NULL, after, error))
         return NULL;
-      return g_variant_new ("(x)", id);
+      return crm_settings_changed (db, "custom_field", error) ? g_variant_new ("(x)", id) : NULL;
     }
 
   /* An existing field: the label, required flag, choices and order change;
@@ -730,7 +730,7 @@ crm_custom_field_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
                               _ ("No such field"), error);
   if (after == NULL || !crm_db_audit (db, ctx, "update", "custom_field", id, before, after, error))
     return NULL;
-  return g_variant_new ("(x)", id);
+  return crm_settings_changed (db, "custom_field", error) ? g_variant_new ("(x)", id) : NULL;
 }
 
 GVariant *
@@ -760,5 +760,5 @@ crm_custom_field_retire (CrmDb *db, CrmRequestContext *ctx, GVariant *request, G
   if (!crm_db_audit (db, ctx, "retire", "custom_field", id, "{\"retired\": false}",
                      "{\"retired\": true}", error))
     return NULL;
-  return g_variant_new ("()");
+  return crm_settings_changed (db, "custom_field", error) ? g_variant_new ("()") : NULL;
 }

@@ -34,6 +34,12 @@ bad (const char *field, const char *message)
   return crm_error_new_field (CRM_ERROR_INVALID_FIELD, field, "%s", message);
 }
 
+gboolean
+crm_settings_changed (CrmDb *db, const char *what, GError **error)
+{
+  return crm_db_notify_change (db, "settings", 0, 0, what, 0, error);
+}
+
 /* ---- Choice lists ---- */
 
 /* Lists whose labels records store in a column: a rename rewrites them in
@@ -252,7 +258,7 @@ crm_choice_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
           }
       }
     }
-  return g_variant_new ("()");
+  return crm_settings_changed (db, "choice", error) ? g_variant_new ("()") : NULL;
 }
 
 /* ---- Numbering rules ---- */
@@ -478,7 +484,7 @@ crm_numbering_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
                         PQgetisnull (res, 0, 0) ? NULL : crm_db_get_string (res, 0, 0),
                         crm_db_get_string (res, 0, 1), error))
     return NULL;
-  return g_variant_new ("()");
+  return crm_settings_changed (db, "numbering", error) ? g_variant_new ("()") : NULL;
 }
 
 /* ---- Entry rules ---- */
@@ -633,7 +639,7 @@ crm_entry_rule_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
                         PQgetisnull (res, 0, 0) ? NULL : crm_db_get_string (res, 0, 0),
                         crm_db_get_string (res, 0, 1), error))
     return NULL;
-  return g_variant_new ("()");
+  return crm_settings_changed (db, "entry_rule", error) ? g_variant_new ("()") : NULL;
 }
 
 static gboolean
@@ -846,5 +852,5 @@ crm_setting_set (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
                             crm_db_get_string (res, 0, 1), error))
         return NULL;
     }
-  return g_variant_new ("()");
+  return crm_settings_changed (db, "setting", error) ? g_variant_new ("()") : NULL;
 }

@@ -20,6 +20,11 @@
 
 G_BEGIN_DECLS
 
+/* Tells every signed-in client that settings changed (push.record_changed
+ * with entity "settings", id 0, version 0, action `what`: "choice",
+ * "custom_field", "numbering", "entry_rule" or "setting"), at commit. */
+gboolean crm_settings_changed (CrmDb *db, const char *what, GError **error);
+
 /* TRUE for keys that crm_settings_custom_parse() handles ("cf.…"). */
 gboolean crm_settings_is_custom_key (const char *key);
 
