@@ -411,6 +411,44 @@ test_version_conflict (void)
 }
 
 static void
+test_version_conflict_take_theirs (void)
+{
+  CrmCustomerForm *form = crm_customer_list_view_get_form (view ());
+  CrmCustomerPage *page = crm_customer_list_view_get_page (view ());
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) current = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) after = NULL;
+  g_autofree char *key = crm_new_idempotency_key ();
+  g_autofree char *source = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.edit", NULL);
+  type_text (crm_customer_form_get_entry (form, "source"), "展会");
+
+  current = server_record (customer_id, &error);
+  g_assert_no_error (error);
+  reply = crm_connection_call_sync (other, CRM_MSG_CUSTOMER_UPDATE,
+                                    g_variant_new_parsed ("(%s, %x, %x, {'source': <'转介绍'>})",
+                                                          key, customer_id, record_int (current, "version")),
+                                    NULL, &error);
+  g_assert_no_error (error);
+
+  gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.save", NULL);
+  g_assert_true (wait_for (conflict_shown, NULL, WAIT_S));
+  gtk_widget_activate_action (GTK_WIDGET (crm_customer_list_view_get_conflict_dialog (view ())),
+                              "conflict.take-theirs", NULL);
+
+  /* Their value is shown and nothing of mine was written. */
+  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  g_assert_cmpstr (crm_customer_page_get_value (page, "source"), ==, "转介绍");
+  after = server_record (customer_id, &error);
+  g_assert_no_error (error);
+  source = record_string (after, "source");
+  g_assert_cmpstr (source, ==, "转介绍");
+  g_assert_cmpint (record_int (after, "version"), ==, record_int (current, "version") + 1);
+}
+
+static void
 test_create_with_validation_error (void)
 {
   CrmCustomerForm *form = crm_customer_list_view_get_form (view ());
@@ -946,6 +984,7 @@ main (int   argc,
   g_test_add_func ("/ui/client/customer/open", test_open_customer);
   g_test_add_func ("/ui/client/customer/edit-save", test_edit_and_save);
   g_test_add_func ("/ui/client/customer/version-conflict", test_version_conflict);
+  g_test_add_func ("/ui/client/customer/version-conflict-take-theirs", test_version_conflict_take_theirs);
   g_test_add_func ("/ui/client/customer/create-validation", test_create_with_validation_error);
   g_test_add_func ("/ui/client/customer/delete", test_delete);
   g_test_add_func ("/ui/client/customer/push-refreshes-page", test_push_refreshes_page);
