@@ -212,6 +212,19 @@ dial_activated (GSimpleAction *action, GVariant *param, gpointer data)
     notify (self, "dial", _("Cannot dial"), error->message);
 }
 
+/* Unplugging the box is shown, and so is its return. */
+static void
+device_changed_cb (CrmCallCenter *center, gpointer data)
+{
+  CrmCalls *self = data;
+
+  if (crm_call_center_get_device_present (center))
+    notify (self, "phone-device", _("Phone device connected"), _("Calls are shown again."));
+  else
+    notify (self, "phone-device", _("Phone device disconnected"),
+            _("Incoming calls cannot be shown until the caller-ID device is plugged in again."));
+}
+
 static void
 crm_calls_dispose (GObject *object)
 {
@@ -285,6 +298,7 @@ crm_calls_new (GtkApplication *app,
   self->center = crm_call_center_new (session, self->device, self->spool, recorder_source);
   g_signal_connect (self->center, "incoming", G_CALLBACK (incoming_cb), self);
   g_signal_connect (self->center, "blocked", G_CALLBACK (blocked_cb), self);
+  g_signal_connect (self->center, "device-changed", G_CALLBACK (device_changed_cb), self);
   if (!crm_phone_device_start (self->device, error))
     return NULL;
   self->dial_action = g_simple_action_new ("dial", G_VARIANT_TYPE_STRING);
