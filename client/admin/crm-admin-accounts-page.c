@@ -31,6 +31,9 @@ struct _CrmAdminAccountsPage
   GListStore *devices;
 
   GtkColumnView      *user_view;
+  GtkColumnView      *history_view;
+  GtkColumnView      *session_view;
+  GtkColumnView      *device_view;
   GtkSingleSelection *user_selection;
   GtkSingleSelection *session_selection;
   GtkSingleSelection *device_selection;
@@ -562,36 +565,6 @@ reject_device_activated (GtkWidget *widget, const char *action_name, GVariant *p
 
 /* ---- construction ---------------------------------------------------------------- */
 
-static GtkWidget *
-action_button (const char *label, const char *action)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  return button;
-}
-
-static GtkWidget *
-scrolled (GtkWidget *child)
-{
-  GtkWidget *window = gtk_scrolled_window_new ();
-
-  gtk_widget_set_vexpand (window, TRUE);
-  gtk_widget_set_hexpand (window, TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (window), child);
-  gtk_widget_add_css_class (window, "frame");
-  return window;
-}
-
-static GtkColumnView *
-new_view (void)
-{
-  GtkColumnView *view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
-
-  gtk_column_view_set_show_row_separators (view, TRUE);
-  return view;
-}
-
 static void
 crm_admin_accounts_page_dispose (GObject *object)
 {
@@ -613,6 +586,7 @@ crm_admin_accounts_page_dispose (GObject *object)
   g_clear_object (&self->devices);
   g_clear_object (&self->session);
   g_clear_pointer (&self->temporary_password, g_free);
+  gtk_widget_dispose_template (GTK_WIDGET (object), CRM_TYPE_ADMIN_ACCOUNTS_PAGE);
 
   G_OBJECT_CLASS (crm_admin_accounts_page_parent_class)->dispose (object);
 }
@@ -623,6 +597,14 @@ crm_admin_accounts_page_class_init (CrmAdminAccountsPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = crm_admin_accounts_page_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/cn/jinke/Crm/admin/crm-admin-accounts-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminAccountsPage, user_view);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminAccountsPage, history_view);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminAccountsPage, session_view);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminAccountsPage, device_view);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminAccountsPage, detail_title);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminAccountsPage, notebook);
   gtk_widget_class_install_action (widget_class, "accounts.new", NULL, new_activated);
   gtk_widget_class_install_action (widget_class, "accounts.edit", NULL, edit_activated);
   gtk_widget_class_install_action (widget_class, "accounts.toggle-disabled", NULL,
@@ -641,18 +623,7 @@ crm_admin_accounts_page_class_init (CrmAdminAccountsPageClass *klass)
 static void
 crm_admin_accounts_page_init (CrmAdminAccountsPage *self)
 {
-  GtkWidget     *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget     *paned = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
-  GtkWidget     *lower = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget     *tab, *buttons;
-  GtkColumnView *view;
-
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
-  gtk_box_set_spacing (GTK_BOX (self), 6);
-  gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_top (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
+  gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->users = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
@@ -662,16 +633,6 @@ crm_admin_accounts_page_init (CrmAdminAccountsPage *self)
   self->sessions = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
   self->devices = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
 
-  gtk_box_append (GTK_BOX (toolbar), action_button (_ ("_New User…"), "accounts.new"));
-  gtk_box_append (GTK_BOX (toolbar), action_button (_ ("_Edit…"), "accounts.edit"));
-  gtk_box_append (GTK_BOX (toolbar),
-                  action_button (_ ("_Disable / Enable"), "accounts.toggle-disabled"));
-  gtk_box_append (GTK_BOX (toolbar),
-                  action_button (_ ("_Reset Password…"), "accounts.reset-password"));
-  gtk_box_append (GTK_BOX (toolbar), action_button (_ ("_Unlock"), "accounts.unlock"));
-  gtk_box_append (GTK_BOX (self), toolbar);
-
-  self->user_view = new_view ();
   crm_admin_column_add (self->user_view, _ ("Full name"), "display_name", NULL, NULL);
   crm_admin_column_add (self->user_view, _ ("Sign-in name"), "login", NULL, NULL);
   crm_admin_column_add (self->user_view, _ ("Department"), "department_id", format_department,
@@ -684,62 +645,30 @@ crm_admin_accounts_page_init (CrmAdminAccountsPage *self)
   g_signal_connect_swapped (self->user_selection, "notify::selected",
                             G_CALLBACK (on_selection_changed), self);
   g_signal_connect_swapped (self->user_view, "activate", G_CALLBACK (edit_activated), self);
-  gtk_paned_set_start_child (GTK_PANED (paned), scrolled (GTK_WIDGET (self->user_view)));
-  gtk_paned_set_resize_start_child (GTK_PANED (paned), TRUE);
 
-  self->detail_title = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->detail_title, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->detail_title), "admin-section-title");
-  gtk_box_append (GTK_BOX (lower), GTK_WIDGET (self->detail_title));
-  self->notebook = GTK_NOTEBOOK (gtk_notebook_new ());
-  gtk_box_append (GTK_BOX (lower), GTK_WIDGET (self->notebook));
+  crm_admin_column_add (self->history_view, _ ("Time"), "at", NULL, NULL);
+  crm_admin_column_add (self->history_view, _ ("Sign-in name"), "login", NULL, NULL);
+  crm_admin_column_add (self->history_view, _ ("Address"), "peer", NULL, NULL);
+  crm_admin_column_add (self->history_view, _ ("Result"), "success", format_success, NULL);
+  crm_admin_column_view_set_model (self->history_view, G_LIST_MODEL (self->history));
 
-  view = new_view ();
-  crm_admin_column_add (view, _ ("Time"), "at", NULL, NULL);
-  crm_admin_column_add (view, _ ("Sign-in name"), "login", NULL, NULL);
-  crm_admin_column_add (view, _ ("Address"), "peer", NULL, NULL);
-  crm_admin_column_add (view, _ ("Result"), "success", format_success, NULL);
-  crm_admin_column_view_set_model (view, G_LIST_MODEL (self->history));
-  gtk_notebook_append_page (self->notebook, scrolled (GTK_WIDGET (view)),
-                            gtk_label_new (_ ("Sign-in history")));
+  crm_admin_column_add (self->session_view, _ ("Sign-in name"), "login", NULL, NULL);
+  crm_admin_column_add (self->session_view, _ ("Signed in at"), "created_at", NULL, NULL);
+  crm_admin_column_add (self->session_view, _ ("Last active"), "last_seen", NULL, NULL);
+  crm_admin_column_add (self->session_view, _ ("Address"), "peer", NULL, NULL);
+  crm_admin_column_add (self->session_view, _ ("Client"), "client", NULL, NULL);
+  crm_admin_column_add (self->session_view, "", "current", format_current, NULL);
+  self->session_selection
+      = crm_admin_column_view_set_model (self->session_view, G_LIST_MODEL (self->sessions));
 
-  tab = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  view = new_view ();
-  crm_admin_column_add (view, _ ("Sign-in name"), "login", NULL, NULL);
-  crm_admin_column_add (view, _ ("Signed in"), "created_at", NULL, NULL);
-  crm_admin_column_add (view, _ ("Last active"), "last_seen", NULL, NULL);
-  crm_admin_column_add (view, _ ("Address"), "peer", NULL, NULL);
-  crm_admin_column_add (view, _ ("Client"), "client", NULL, NULL);
-  crm_admin_column_add (view, "", "current", format_current, NULL);
-  self->session_selection = crm_admin_column_view_set_model (view, G_LIST_MODEL (self->sessions));
-  gtk_box_append (GTK_BOX (tab), scrolled (GTK_WIDGET (view)));
-  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_box_append (GTK_BOX (buttons),
-                  action_button (_ ("_Force Sign-Out"), "accounts.revoke-session"));
-  gtk_box_append (GTK_BOX (tab), buttons);
-  gtk_notebook_append_page (self->notebook, tab, gtk_label_new (_ ("Active sessions")));
-
-  tab = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  view = new_view ();
-  crm_admin_column_add (view, _ ("Sign-in name"), "login", NULL, NULL);
-  crm_admin_column_add (view, _ ("Device"), "name", NULL, NULL);
-  crm_admin_column_add (view, _ ("Key"), "client_key", NULL, NULL);
-  crm_admin_column_add (view, _ ("First seen"), "first_seen", NULL, NULL);
-  crm_admin_column_add (view, _ ("Last seen"), "last_seen", NULL, NULL);
-  crm_admin_column_add (view, _ ("State"), "approved", format_approved, NULL);
-  self->device_selection = crm_admin_column_view_set_model (view, G_LIST_MODEL (self->devices));
-  gtk_box_append (GTK_BOX (tab), scrolled (GTK_WIDGET (view)));
-  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_box_append (GTK_BOX (buttons), action_button (_ ("_Approve"), "accounts.approve-device"));
-  gtk_box_append (GTK_BOX (buttons),
-                  action_button (_ ("Re_voke Approval"), "accounts.reject-device"));
-  gtk_box_append (GTK_BOX (tab), buttons);
-  gtk_notebook_append_page (self->notebook, tab, gtk_label_new (_ ("Devices")));
-
-  gtk_paned_set_end_child (GTK_PANED (paned), lower);
-  gtk_paned_set_position (GTK_PANED (paned), 330);
-  gtk_widget_set_vexpand (paned, TRUE);
-  gtk_box_append (GTK_BOX (self), paned);
+  crm_admin_column_add (self->device_view, _ ("Sign-in name"), "login", NULL, NULL);
+  crm_admin_column_add (self->device_view, _ ("Device"), "name", NULL, NULL);
+  crm_admin_column_add (self->device_view, _ ("Key"), "client_key", NULL, NULL);
+  crm_admin_column_add (self->device_view, _ ("First seen"), "first_seen", NULL, NULL);
+  crm_admin_column_add (self->device_view, _ ("Last seen"), "last_seen", NULL, NULL);
+  crm_admin_column_add (self->device_view, _ ("State"), "approved", format_approved, NULL);
+  self->device_selection
+      = crm_admin_column_view_set_model (self->device_view, G_LIST_MODEL (self->devices));
 }
 
 GtkWidget *

@@ -29,6 +29,7 @@ struct _CrmAdminRecyclePage
   GListStore         *rows;
   GtkSingleSelection *selection;
   GtkDropDown        *entity_dropdown;
+  GtkColumnView      *view;
   CrmAdminRecord     *pending_purge;
 };
 
@@ -244,6 +245,7 @@ crm_admin_recycle_page_dispose (GObject *object)
   g_clear_object (&self->rows);
   g_clear_object (&self->pending_purge);
   g_clear_object (&self->session);
+  gtk_widget_dispose_template (GTK_WIDGET (object), CRM_TYPE_ADMIN_RECYCLE_PAGE);
 
   G_OBJECT_CLASS (crm_admin_recycle_page_parent_class)->dispose (object);
 }
@@ -254,60 +256,29 @@ crm_admin_recycle_page_class_init (CrmAdminRecyclePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = crm_admin_recycle_page_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/cn/jinke/Crm/admin/crm-admin-recycle-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminRecyclePage, entity_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminRecyclePage, view);
   gtk_widget_class_install_action (widget_class, "recycle.restore", NULL, restore_activated);
   gtk_widget_class_install_action (widget_class, "recycle.purge", NULL, purge_activated);
   gtk_widget_class_install_action (widget_class, "recycle.more", NULL, more_activated);
 }
 
-static GtkWidget *
-action_button (const char *label, const char *action)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  return button;
-}
-
 static void
 crm_admin_recycle_page_init (CrmAdminRecyclePage *self)
 {
-  GtkWidget     *toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget     *scrolled = gtk_scrolled_window_new ();
-  GtkWidget     *purge;
-  GtkColumnView *view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
-  const char    *kinds[] = { _ ("All records"), _ ("Customers"), NULL };
-
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->rows = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
-  gtk_box_set_spacing (GTK_BOX (self), 6);
-  gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_top (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
-
-  self->entity_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (kinds));
   g_signal_connect_swapped (self->entity_dropdown, "notify::selected", G_CALLBACK (recycle_reload),
                             self);
-  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->entity_dropdown));
-  gtk_box_append (GTK_BOX (toolbar), action_button (_ ("_Restore"), "recycle.restore"));
-  purge = action_button (_ ("_Purge…"), "recycle.purge");
-  gtk_widget_add_css_class (purge, "destructive-action");
-  gtk_box_append (GTK_BOX (toolbar), purge);
-  gtk_box_append (GTK_BOX (toolbar), action_button (_ ("Load _More"), "recycle.more"));
-  gtk_box_append (GTK_BOX (self), toolbar);
-
-  gtk_column_view_set_show_row_separators (view, TRUE);
-  crm_admin_column_add (view, _ ("Kind"), "entity", format_entity, NULL);
-  crm_admin_column_add (view, _ ("Record"), "title", NULL, NULL);
-  crm_admin_column_add (view, _ ("Deleted by"), "deleted_by", format_deleted_by, NULL);
-  crm_admin_column_add (view, _ ("Deleted at"), "deleted_at", NULL, NULL);
-  self->selection = crm_admin_column_view_set_model (view, G_LIST_MODEL (self->rows));
+  crm_admin_column_add (self->view, _ ("Kind"), "entity", format_entity, NULL);
+  crm_admin_column_add (self->view, _ ("Record"), "title", NULL, NULL);
+  crm_admin_column_add (self->view, _ ("Deleted by"), "deleted_by", format_deleted_by, NULL);
+  crm_admin_column_add (self->view, _ ("Deleted at"), "deleted_at", NULL, NULL);
+  self->selection = crm_admin_column_view_set_model (self->view, G_LIST_MODEL (self->rows));
   g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (update_actions), self);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (view));
-  gtk_widget_add_css_class (scrolled, "frame");
-  gtk_box_append (GTK_BOX (self), scrolled);
 }
 
 GtkWidget *
