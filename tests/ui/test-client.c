@@ -197,12 +197,49 @@ record_int (GVariant   *record,
 /* ---- the steps ---------------------------------------------------------- */
 
 static void
+test_sign_in_unreachable (void)
+{
+  CrmSignInWindow *window;
+  g_autofree char *expected = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  guint16 port;
+
+  /* A port nobody listens on: bound, never listening. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  address = g_strdup_printf ("127.0.0.1:%u", port);
+
+  g_application_activate (G_APPLICATION (app));
+  window = sign_in_window ();
+  g_assert_nonnull (window);
+  type_text (crm_sign_in_window_get_server_entry (window), address);
+  type_text (crm_sign_in_window_get_user_entry (window), "admin");
+  type_text (crm_sign_in_window_get_password_entry (window), "whatever");
+  gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.submit", NULL);
+  g_assert_true (wait_for (sign_in_settled, NULL, WAIT_S));
+  g_assert_null (main_window ());
+  expected = g_strdup_printf (_("Cannot reach the server at %s. Check the address and the "
+                                "network, or ask your administrator whether the server is "
+                                "running."), address);
+  g_assert_cmpstr (crm_sign_in_window_get_error_text (window), ==, expected);
+  screenshot (GTK_WIDGET (window), "unreachable");
+}
+
+static void
 test_sign_in_wrong_password (void)
 {
   CrmSignInWindow *window;
   g_autofree char *address = g_strdup_printf ("localhost:%u", crm_test_server_get_port (server));
 
-  g_application_activate (G_APPLICATION (app));
   window = sign_in_window ();
   g_assert_nonnull (window);
   g_assert_null (main_window ());
@@ -977,6 +1014,7 @@ main (int   argc,
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
 
+  g_test_add_func ("/ui/client/sign-in/unreachable", test_sign_in_unreachable);
   g_test_add_func ("/ui/client/sign-in/wrong-password", test_sign_in_wrong_password);
   g_test_add_func ("/ui/client/sign-in/right-password", test_sign_in);
   g_test_add_func ("/ui/client/sign-in/shortcuts-window", test_shortcuts_window);
