@@ -372,7 +372,16 @@ visible_done_cb (GObject *source, GAsyncResult *result, gpointer data)
       if (available)
         serve_file (r);
       else
-        respond_json (r->msg, SOUP_STATUS_NOT_FOUND, "not_found", _("No such recording"));
+        {
+          /* Every call that references it has had its recording deleted
+           * (by a user or the retention period): the file goes too. */
+          if (g_variant_n_children (rows) > 0)
+            {
+              g_autofree char *final = final_path (r->rec, r->sha);
+              g_unlink (final);
+            }
+          respond_json (r->msg, SOUP_STATUS_NOT_FOUND, "not_found", _("No such recording"));
+        }
     }
   soup_server_message_unpause (r->msg);
 }

@@ -269,6 +269,8 @@ test_upload_resume_download (void)
     g_assert_no_error (error);
     http (&r, "GET", sha, crm_connection_get_session_token (ua), NULL, NULL);
     g_assert_cmpuint (r.status, ==, 404);
+    /* The deleted recording's file is gone from the server's disk. */
+    g_assert_cmpuint (count_stored_files (), ==, 0);
   }
 }
 
@@ -297,10 +299,11 @@ test_oversized_piece (void)
   g_autofree char *sha = NULL;
   g_autoptr(GBytes) data = random_recording (17 * 1024 * 1024, &sha);
   g_auto(Response) r = { 0, };
+  guint before = count_stored_files ();
 
   http (&r, "PUT", sha, crm_connection_get_session_token (admin), data, NULL);
   g_assert_cmpuint (r.status, ==, 413);
-  g_assert_cmpuint (count_stored_files (), ==, 1);
+  g_assert_cmpuint (count_stored_files (), ==, before);
 }
 
 /* The server stops in the middle of an upload; after it is back the
