@@ -640,30 +640,6 @@ delete_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
 
 /* ---- construction ------------------------------------------------------------ */
 
-static GtkWidget *
-labelled (const char *text, GtkWidget *child)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *label = gtk_label_new_with_mnemonic (text);
-
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), child);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_set_size_request (label, 60, -1);
-  gtk_widget_set_hexpand (child, TRUE);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), child);
-  return box;
-}
-
-static GtkWidget *
-action_button (const char *label, const char *action)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  return button;
-}
-
 static void
 crm_admin_team_page_dispose (GObject *object)
 {
@@ -680,6 +656,7 @@ crm_admin_team_page_dispose (GObject *object)
   g_clear_pointer (&self->children, g_hash_table_unref);
   g_clear_pointer (&self->parent_ids, g_array_unref);
   g_clear_pointer (&self->leader_ids, g_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (object), CRM_TYPE_ADMIN_TEAM_PAGE);
 
   G_OBJECT_CLASS (crm_admin_team_page_parent_class)->dispose (object);
 }
@@ -690,6 +667,16 @@ crm_admin_team_page_class_init (CrmAdminTeamPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = crm_admin_team_page_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/cn/jinke/Crm/admin/crm-admin-team-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminTeamPage, tree_view);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminTeamPage, people_view);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminTeamPage, people_title);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminTeamPage, name_entry);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminTeamPage, parent_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminTeamPage, kind_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminTeamPage, leader_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminTeamPage, branch_entry);
   gtk_widget_class_install_action (widget_class, "team.add", NULL, add_activated);
   gtk_widget_class_install_action (widget_class, "team.save", NULL, save_activated);
   gtk_widget_class_install_action (widget_class, "team.delete", NULL, delete_activated);
@@ -698,12 +685,10 @@ crm_admin_team_page_class_init (CrmAdminTeamPageClass *klass)
 static void
 crm_admin_team_page_init (CrmAdminTeamPage *self)
 {
-  GtkWidget          *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget          *right = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget          *scrolled, *title, *buttons, *paned;
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkCustomFilter    *filter;
-  const char         *kinds[] = { _ ("Department"), _ ("Group"), NULL };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->departments = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
@@ -713,64 +698,12 @@ crm_admin_team_page_init (CrmAdminTeamPage *self)
   self->parent_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
   self->leader_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
 
-  paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
-  gtk_widget_set_hexpand (paned, TRUE);
-  gtk_box_append (GTK_BOX (self), paned);
-
-  /* Left: the tree and its form. */
-  gtk_widget_set_margin_start (left, 12);
-  gtk_widget_set_margin_top (left, 12);
-  gtk_widget_set_margin_bottom (left, 12);
-  gtk_widget_set_margin_end (left, 6);
-  title = gtk_label_new (_ ("Departments and groups"));
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "admin-section-title");
-  gtk_box_append (GTK_BOX (left), title);
-
   g_signal_connect (factory, "setup", G_CALLBACK (setup_tree_row), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_tree_row), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_tree_row), self);
-  self->tree_view = GTK_LIST_VIEW (gtk_list_view_new (NULL, factory));
-  scrolled = gtk_scrolled_window_new ();
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_widget_set_size_request (scrolled, 280, -1);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->tree_view));
-  gtk_widget_add_css_class (scrolled, "frame");
-  gtk_box_append (GTK_BOX (left), scrolled);
+  gtk_list_view_set_factory (self->tree_view, factory);
+  g_object_unref (factory);
 
-  self->name_entry = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_max_length (self->name_entry, 100);
-  gtk_entry_set_placeholder_text (self->name_entry, _ ("e.g. 华东销售部"));
-  gtk_box_append (GTK_BOX (left), labelled (_ ("_Name"), GTK_WIDGET (self->name_entry)));
-  self->parent_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
-  gtk_box_append (GTK_BOX (left), labelled (_ ("_Parent"), GTK_WIDGET (self->parent_dropdown)));
-  self->kind_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (kinds));
-  gtk_box_append (GTK_BOX (left), labelled (_ ("_Kind"), GTK_WIDGET (self->kind_dropdown)));
-  self->leader_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
-  gtk_box_append (GTK_BOX (left), labelled (_ ("_Head"), GTK_WIDGET (self->leader_dropdown)));
-  self->branch_entry = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_max_length (self->branch_entry, 100);
-  gtk_box_append (GTK_BOX (left), labelled (_ ("_Branch"), GTK_WIDGET (self->branch_entry)));
-
-  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_box_append (GTK_BOX (buttons), action_button (_ ("_Add"), "team.add"));
-  gtk_box_append (GTK_BOX (buttons), action_button (_ ("_Save Changes"), "team.save"));
-  gtk_box_append (GTK_BOX (buttons), action_button (_ ("_Delete"), "team.delete"));
-  gtk_box_append (GTK_BOX (left), buttons);
-  gtk_paned_set_start_child (GTK_PANED (paned), left);
-  gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
-
-  /* Right: the people of the selected department. */
-  gtk_widget_set_margin_start (right, 6);
-  gtk_widget_set_margin_end (right, 12);
-  gtk_widget_set_margin_top (right, 12);
-  gtk_widget_set_margin_bottom (right, 12);
-  self->people_title = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->people_title, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->people_title), "admin-section-title");
-  gtk_box_append (GTK_BOX (right), GTK_WIDGET (self->people_title));
-  self->people_view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
-  gtk_column_view_set_show_row_separators (self->people_view, TRUE);
   crm_admin_column_add (self->people_view, _ ("Full name"), "display_name", NULL, NULL);
   crm_admin_column_add (self->people_view, _ ("Sign-in name"), "login", NULL, NULL);
   crm_admin_column_add (self->people_view, _ ("Leader"), "leader_id", format_leader, self);
@@ -783,15 +716,6 @@ crm_admin_team_page_init (CrmAdminTeamPage *self)
   self->people_selection
       = crm_admin_column_view_set_model (self->people_view, G_LIST_MODEL (self->people));
   g_object_unref (self->people);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_widget_set_hexpand (scrolled, TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->people_view));
-  gtk_widget_add_css_class (scrolled, "frame");
-  gtk_box_append (GTK_BOX (right), scrolled);
-  gtk_paned_set_end_child (GTK_PANED (paned), right);
-  gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
-  gtk_paned_set_position (GTK_PANED (paned), 380);
 }
 
 GtkWidget *
