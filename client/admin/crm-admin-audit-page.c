@@ -98,6 +98,7 @@ struct _CrmAdminAuditPage
   GtkEntry           *from_entry;
   GtkEntry           *to_entry;
   GtkGrid            *diff;
+  GtkColumnView      *view;
   GtkLabel           *diff_title;
   guint               n_changes;
 };
@@ -526,8 +527,15 @@ crm_admin_audit_page_dispose (GObject *object)
   g_clear_object (&self->users);
   g_clear_object (&self->session);
   g_clear_pointer (&self->user_ids, g_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (object), CRM_TYPE_ADMIN_AUDIT_PAGE);
 
   G_OBJECT_CLASS (crm_admin_audit_page_parent_class)->dispose (object);
+}
+
+static void
+on_date_activate (CrmAdminAuditPage *self)
+{
+  load_page (self, FALSE);
 }
 
 static void
@@ -536,103 +544,50 @@ crm_admin_audit_page_class_init (CrmAdminAuditPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = crm_admin_audit_page_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/cn/jinke/Crm/admin/crm-admin-audit-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminAuditPage, user_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminAuditPage, entity_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminAuditPage, action_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminAuditPage, from_entry);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminAuditPage, to_entry);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminAuditPage, view);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminAuditPage, diff_title);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminAuditPage, diff);
+  gtk_widget_class_bind_template_callback (widget_class, on_date_activate);
   gtk_widget_class_install_action (widget_class, "audit.search", NULL, search_activated);
   gtk_widget_class_install_action (widget_class, "audit.more", NULL, more_activated);
-}
-
-static GtkWidget *
-scrolled (GtkWidget *child)
-{
-  GtkWidget *window = gtk_scrolled_window_new ();
-
-  gtk_widget_set_vexpand (window, TRUE);
-  gtk_widget_set_hexpand (window, TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (window), child);
-  gtk_widget_add_css_class (window, "frame");
-  return window;
 }
 
 static void
 crm_admin_audit_page_init (CrmAdminAuditPage *self)
 {
-  GtkWidget     *filters = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget     *paned = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
-  GtkWidget     *lower = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget     *button;
-  GtkColumnView *view;
   g_autoptr (GtkStringList) entity_names = gtk_string_list_new (NULL);
   g_autoptr (GtkStringList) action_names = gtk_string_list_new (NULL);
-  const char *anyone[] = { _ ("Anyone"), NULL };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->rows = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
   self->user_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
   g_array_set_size (self->user_ids, 1);
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
-  gtk_box_set_spacing (GTK_BOX (self), 6);
-  gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_top (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
 
   for (gsize i = 0; i < G_N_ELEMENTS (entities); i++)
     gtk_string_list_append (entity_names, _ (entities[i].label));
   for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_string_list_append (action_names,
                             g_dpgettext2 (GETTEXT_PACKAGE, "audit action", actions[i].label));
-  self->user_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (anyone));
-  self->entity_dropdown
-      = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&entity_names)), NULL));
-  self->action_dropdown
-      = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&action_names)), NULL));
-  self->from_entry = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->from_entry, _ ("From 2026-11-01"));
-  gtk_editable_set_width_chars (GTK_EDITABLE (self->from_entry), 14);
-  self->to_entry = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->to_entry, _ ("To 2026-11-30"));
-  gtk_editable_set_width_chars (GTK_EDITABLE (self->to_entry), 14);
-  g_signal_connect_swapped (self->from_entry, "activate", G_CALLBACK (load_page), self);
-  g_signal_connect_swapped (self->to_entry, "activate", G_CALLBACK (load_page), self);
-  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->user_dropdown));
-  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->entity_dropdown));
-  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->action_dropdown));
-  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->from_entry));
-  gtk_box_append (GTK_BOX (filters), GTK_WIDGET (self->to_entry));
-  button = gtk_button_new_with_mnemonic (_ ("_Search"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "audit.search");
-  gtk_widget_add_css_class (button, "suggested-action");
-  gtk_box_append (GTK_BOX (filters), button);
-  button = gtk_button_new_with_mnemonic (_ ("Load _More"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "audit.more");
-  gtk_box_append (GTK_BOX (filters), button);
-  gtk_box_append (GTK_BOX (self), filters);
+  gtk_drop_down_set_model (self->entity_dropdown, G_LIST_MODEL (entity_names));
+  gtk_drop_down_set_model (self->action_dropdown, G_LIST_MODEL (action_names));
 
-  view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
-  gtk_column_view_set_show_row_separators (view, TRUE);
-  crm_admin_column_add (view, _ ("Time"), "at", NULL, NULL);
-  crm_admin_column_add (view, _ ("User"), "user_name", format_user, NULL);
-  crm_admin_column_add (view, _ ("Action"), "action", format_action, NULL);
-  crm_admin_column_add (view, _ ("Record"), "entity", format_entity, NULL);
-  crm_admin_column_add (view, _ ("Record no."), "entity_id", NULL, NULL);
-  crm_admin_column_add (view, _ ("Address"), "peer", NULL, NULL);
-  self->selection = crm_admin_column_view_set_model (view, G_LIST_MODEL (self->rows));
+  crm_admin_column_add (self->view, _ ("Time"), "at", NULL, NULL);
+  crm_admin_column_add (self->view, _ ("User"), "user_name", format_user, NULL);
+  crm_admin_column_add (self->view, _ ("Action"), "action", format_action, NULL);
+  crm_admin_column_add (self->view, _ ("Record"), "entity", format_entity, NULL);
+  crm_admin_column_add (self->view, _ ("Record no."), "entity_id", NULL, NULL);
+  crm_admin_column_add (self->view, _ ("Address"), "peer", NULL, NULL);
+  self->selection = crm_admin_column_view_set_model (self->view, G_LIST_MODEL (self->rows));
   g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (show_diff), self);
-  gtk_paned_set_start_child (GTK_PANED (paned), scrolled (GTK_WIDGET (view)));
-
-  self->diff_title = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->diff_title, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->diff_title), "admin-section-title");
-  gtk_box_append (GTK_BOX (lower), GTK_WIDGET (self->diff_title));
-  self->diff = GTK_GRID (gtk_grid_new ());
-  gtk_grid_set_column_spacing (self->diff, 24);
-  gtk_grid_set_row_spacing (self->diff, 4);
-  gtk_widget_set_margin_start (GTK_WIDGET (self->diff), 6);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->diff), 6);
-  gtk_box_append (GTK_BOX (lower), scrolled (GTK_WIDGET (self->diff)));
-  gtk_paned_set_end_child (GTK_PANED (paned), lower);
-  gtk_paned_set_position (GTK_PANED (paned), 340);
-  gtk_widget_set_vexpand (paned, TRUE);
-  gtk_box_append (GTK_BOX (self), paned);
   show_diff (self);
 }
 
