@@ -241,6 +241,157 @@ play_activated (GtkWidget *widget, const char *action_name, GVariant *param)
   soup_session_send_and_read_async (self->soup, msg, G_PRIORITY_DEFAULT, self->life, downloaded_cb, dl);
 }
 
+/* ---- export (CSV, UTF-8 with a BOM so that Excel reads the Chinese) ---- */
+
+#define EXPORT_MAX_ROWS 200000
+
+typedef struct {
+  CrmCallHistoryPage *self;
+  GFile *file;
+  GVariant *filters;
+  GString *csv;
+  gint64 before;
+  guint rows;
+} Export;
+
+static void
+export_free (Export *e)
+{
+  g_object_unref (e->self);
+  g_object_unref (e->file);
+  g_variant_unref (e->filters);
+  g_string_free (e->csv, TRUE);
+  g_free (e);
+}
+
+static void
+csv_field (GString *out, const char *text, gboolean last)
+{
+  /* Quoted always; a leading = + - @ is neutralised so that a number never
+   * runs as a spreadsheet formula. */
+  g_string_append_c (out, '"');
+  if (text[0] != '\0' && strchr ("=+-@", text[0]) != NULL)
+    g_string_append_c (out, '\'');
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append (out, last ? "\"\r\n" : "\",");
+}
+
+static char *text_started (CrmCallRow *r);
+static char *text_direction (CrmCallRow *r);
+static char *text_status (CrmCallRow *r);
+static char *text_number (CrmCallRow *r);
+static char *text_duration (CrmCallRow *r);
+
+static void export_next (Export *e);
+
+static void
+export_page_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Export *e = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr(GVariant) rows = NULL;
+
+  if (reply == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        set_status (e->self, error->message);
+      export_free (e);
+      return;
+    }
+  g_variant_get (reply, "(@aa{sv}x)", &rows, &e->before);
+  for (gsize i = 0; i < g_variant_n_children (rows); i++)
+    {
+      g_autoptr(CrmCallRow) row = crm_call_row_new (g_variant_get_child_value (rows, i));
+      g_autofree char *started = text_started (row), *direction = text_direction (row);
+      g_autofree char *status = text_status (row), *number = text_number (row);
+      g_autofree char *duration = text_duration (row);
+
+      csv_field (e->csv, started, FALSE);
+      csv_field (e->csv, direction, FALSE);
+      csv_field (e->csv, status, FALSE);
+      csv_field (e->csv, number, FALSE);
+      csv_field (e->csv, crm_call_row_get_string (row, "customer_name"), FALSE);
+      csv_field (e->csv, crm_call_row_get_string (row, "user_name"), FALSE);
+      csv_field (e->csv, duration, TRUE);
+      e->rows++;
+    }
+  if (e->before != 0 && e->rows < EXPORT_MAX_ROWS)
+    {
+      export_next (e);
+      return;
+    }
+  if (!g_file_replace_contents (e->file, e->csv->str, e->csv->len, NULL, FALSE,
+                                G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
+    set_status (e->self, error->message);
+  else
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %u call", "Exported %u calls",
+                                                            e->rows), e->rows);
+      set_status (e->self, text);
+    }
+  export_free (e);
+}
+
+static void
+export_next (Export *e)
+{
+  crm_session_call_async (e->self->session, CRM_MSG_CALL_LIST,
+                          g_variant_new ("(@a{sv}xi)", e->filters, e->before, 500),
+                          e->self->life, export_page_cb, e);
+}
+
+/* Writes every call the filters match (not only the loaded pages). */
+void
+crm_call_history_page_export (CrmCallHistoryPage *self, GFile *file)
+{
+  Export *e = g_new0 (Export, 1);
+  const char *header[] = { _("Time"), _("Direction"), _("Status"), _("Number"), _("Customer"), _("User"),
+                           _("Duration") };
+
+  e->self = g_object_ref (self);
+  e->file = g_object_ref (file);
+  e->filters = g_variant_ref_sink (build_filters (self));
+  e->csv = g_string_new ("\xEF\xBB\xBF");
+  for (guint i = 0; i < G_N_ELEMENTS (header); i++)
+    csv_field (e->csv, header[i], i + 1 == G_N_ELEMENTS (header));
+  set_status (self, _("Exporting…"));
+  export_next (e);
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog, int response, gpointer data)
+{
+  CrmCallHistoryPage *self = data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      crm_call_history_page_export (self, file);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+export_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  CrmCallHistoryPage *self = CRM_CALL_HISTORY_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new (_("Export Calls"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                 GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("calls.csv"));
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 static void
 refresh_activated (GtkWidget *widget, const char *action_name, GVariant *param)
 {
@@ -420,6 +571,7 @@ crm_call_history_page_class_init (CrmCallHistoryPageClass *klass)
   gtk_widget_class_install_action (widget_class, "calls.refresh", NULL, refresh_activated);
   gtk_widget_class_install_action (widget_class, "calls.load-more", NULL, load_more_activated);
   gtk_widget_class_install_action (widget_class, "calls.play", "s", play_activated);
+  gtk_widget_class_install_action (widget_class, "calls.export", NULL, export_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "calls.refresh", NULL);
 }
 
@@ -456,6 +608,11 @@ crm_call_history_page_init (CrmCallHistoryPage *self)
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->status_filter));
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->number));
   gtk_box_append (GTK_BOX (bar), refresh);
+  {
+    GtkWidget *export = gtk_button_new_with_mnemonic (_("E_xport…"));
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (export), "calls.export");
+    gtk_box_append (GTK_BOX (bar), export);
+  }
   gtk_box_append (GTK_BOX (self), bar);
   g_signal_connect_swapped (self->direction, "notify::selected", G_CALLBACK (filter_changed), self);
   g_signal_connect_swapped (self->status_filter, "notify::selected", G_CALLBACK (filter_changed), self);

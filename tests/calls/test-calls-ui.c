@@ -534,6 +534,33 @@ test_history_and_playback (void)
 }
 
 static gboolean
+exported (gpointer data)
+{
+  return g_str_has_prefix (crm_call_history_page_get_status (data), "Exported ");
+}
+
+/* Every call the filters match goes to the CSV, Excel-readable. */
+static void
+test_history_export (void)
+{
+  CrmCallHistoryPage *history = crm_calls_window_get_history (calls_window ());
+  g_autofree char *path = g_build_filename (tmp_dir, "calls.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *csv = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  crm_call_history_page_export (history, file);
+  g_assert_true (wait_for (exported, history, WAIT_S));
+  g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
+  g_assert_true (g_str_has_prefix (csv, "\xEF\xBB\xBF\"Time\",\"Direction\""));
+  g_assert_nonnull (strstr (csv, customer_name));
+  g_assert_nonnull (strstr (csv, "\"Blocked\""));
+  lines = g_strsplit (csv, "\r\n", -1);
+  /* Header, the 6 calls of the afternoon, the empty tail. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 6 + 1);
+}
+
+static gboolean
 blacklist_has (gpointer data)
 {
   CrmBlacklistPage *page = crm_calls_window_get_blacklist (calls_window ());
@@ -635,6 +662,7 @@ main (int argc, char **argv)
   g_test_add_func ("/calls/ui/recording-survives-outage-and-restart", test_recording_survives_outage_and_restart);
   g_test_add_func ("/calls/ui/click-to-dial", test_click_to_dial);
   g_test_add_func ("/calls/ui/history-and-playback", test_history_and_playback);
+  g_test_add_func ("/calls/ui/history-export", test_history_export);
   g_test_add_func ("/calls/ui/blacklist-page", test_blacklist_page);
   status = g_test_run ();
 
