@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "crm-customer-columns.h"
+#include "crm-customer-filter-popover.h"
 #include "crm-customer-list-view.h"
 #include "crm-error.h"
 #include "crm-messages.h"
@@ -13,8 +14,6 @@
 #define SEARCH_CLEAR_DELAY_MS 300
 #define PUSH_RELOAD_DELAY_MS 1500
 
-static const char * const filter_keys[] = { "category", "industry", "source", "region", "value" };
-#define N_FILTER_KEYS G_N_ELEMENTS (filter_keys)
 
 struct _CrmCustomerListView
 {
@@ -23,9 +22,7 @@ struct _CrmCustomerListView
   /* template */
   GtkSearchEntry       *search_entry;
   GtkMenuButton        *filter_button;
-  GtkPopover           *filter_popover;
-  GtkGrid              *filter_grid;
-  GtkStringList        *owner_choices;
+  CrmCustomerFilterPopover *filter_popover;
   GtkLabel             *count_label;
   GtkSpinner           *spinner;
   GtkWidget            *error_box;
@@ -35,17 +32,12 @@ struct _CrmCustomerListView
   CrmCustomerPage      *page;
   CrmCustomerForm      *form;
 
-  GtkEditable          *filter_entries[N_FILTER_KEYS];
-  GtkDropDown          *owner_dropdown;
-  GArray               *owner_ids;        /* gint64 per owner choice after the first two */
-  gboolean              owners_loaded;
 
   CrmSession           *session;
   GSettings            *settings;
   CrmCustomerListModel *list_model;
   GListStore           *search_results;
   GtkSingleSelection   *selection;
-  GVariant             *filters;          /* a{sv} */
 
   GCancellable         *search_cancellable;
   GCancellable         *get_cancellable;
@@ -205,7 +197,7 @@ show_model (CrmCustomerListView *self,
 static GVariant *
 current_filters (CrmCustomerListView *self)
 {
-  return self->filters ? self->filters : g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0);
+  return crm_customer_filter_popover_get_filters (self->filter_popover);
 }
 
 static void
@@ -774,40 +766,10 @@ refresh_action (GtkWidget  *widget,
 }
 
 static void
-apply_filters_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
+on_filters_changed (CrmCustomerListView *self)
 {
-  CrmCustomerListView *self = CRM_CUSTOMER_LIST_VIEW (widget);
-  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
-  guint n = 0, owner;
+  guint n = crm_customer_filter_popover_get_n_active (self->filter_popover);
 
-  for (gsize i = 0; i < N_FILTER_KEYS; i++)
-    {
-      g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (self->filter_entries[i])));
-
-      if (*text)
-        {
-          g_variant_builder_add (&builder, "{sv}", filter_keys[i], g_variant_new_string (text));
-          n++;
-        }
-    }
-  owner = gtk_drop_down_get_selected (self->owner_dropdown);
-  if (owner == 1)
-    {
-      g_variant_builder_add (&builder, "{sv}", "owner_id",
-                             g_variant_new_int64 (crm_session_get_user_id (self->session)));
-      n++;
-    }
-  else if (owner >= 2 && owner - 2 < self->owner_ids->len)
-    {
-      g_variant_builder_add (&builder, "{sv}", "owner_id",
-                             g_variant_new_int64 (g_array_index (self->owner_ids, gint64, owner - 2)));
-      n++;
-    }
-
-  g_clear_pointer (&self->filters, g_variant_unref);
-  self->filters = g_variant_ref_sink (g_variant_builder_end (&builder));
   if (n > 0)
     {
       g_autofree char *label = g_strdup_printf (_("Filters (%u)"), n);
@@ -816,65 +778,22 @@ apply_filters_action (GtkWidget  *widget,
   else
     gtk_menu_button_set_label (self->filter_button, _("Filters"));
 
-  gtk_popover_popdown (self->filter_popover);
   self->list_stale = FALSE;
-  crm_customer_list_model_set_filters (self->list_model, self->filters);
+  crm_customer_list_model_set_filters (self->list_model,
+                                       crm_customer_filter_popover_get_filters (self->filter_popover));
   if (self->searching)
     run_search (self);
   update_count (self);
 }
 
 static void
-users_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
+apply_filters_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
 {
-  g_autoptr(CrmCustomerListView) self = user_data;
-  g_autoptr(GVariant) users = NULL;
-  g_autoptr(GError) error = NULL;
-  GVariantIter iter;
-  GVariant *user;
+  CrmCustomerListView *self = CRM_CUSTOMER_LIST_VIEW (widget);
 
-  users = crm_session_call_finish (CRM_SESSION (source), result, &error);
-  if (users == NULL || self->owner_ids == NULL)
-    {
-      if (error)
-        g_debug ("owners not listed: %s", error->message);
-      self->owners_loaded = FALSE;
-      return;
-    }
-  g_variant_iter_init (&iter, users);
-  while ((user = g_variant_iter_next_value (&iter)))
-    {
-      const char *login = "", *display_name = "";
-      gint64 id = 0;
-      gboolean disabled = FALSE;
-
-      g_variant_lookup (user, "id", "x", &id);
-      g_variant_lookup (user, "login", "&s", &login);
-      g_variant_lookup (user, "display_name", "&s", &display_name);
-      g_variant_lookup (user, "disabled", "b", &disabled);
-      if (id > 0 && !disabled)
-        {
-          g_autofree char *label = g_strdup_printf ("%s (%s)", display_name, login);
-
-          gtk_string_list_append (self->owner_choices, label);
-          g_array_append_val (self->owner_ids, id);
-        }
-      g_variant_unref (user);
-    }
-}
-
-/* Owners to filter by: everyone the user may see, when they may list
- * accounts; otherwise "anyone" and "only mine". */
-static void
-on_filter_popover_show (CrmCustomerListView *self)
-{
-  if (self->owners_loaded || !crm_session_has_permission (self->session, "user.view"))
-    return;
-  self->owners_loaded = TRUE;
-  crm_session_call_async (self->session, CRM_MSG_USER_LIST, NULL, self->cancellable, users_cb,
-                          g_object_ref (self));
+  gtk_widget_activate_action (GTK_WIDGET (self->filter_popover), "filters.apply", NULL);
 }
 
 static void
@@ -884,10 +803,7 @@ clear_filters_action (GtkWidget  *widget,
 {
   CrmCustomerListView *self = CRM_CUSTOMER_LIST_VIEW (widget);
 
-  for (gsize i = 0; i < N_FILTER_KEYS; i++)
-    gtk_editable_set_text (self->filter_entries[i], "");
-  gtk_drop_down_set_selected (self->owner_dropdown, 0);
-  apply_filters_action (widget, "customer.apply-filters", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (self->filter_popover), "filters.clear", NULL);
 }
 
 static void
@@ -1097,17 +1013,14 @@ crm_customer_list_view_get_search_reply_at (CrmCustomerListView *self)
 GtkPopover *
 crm_customer_list_view_get_filter_popover (CrmCustomerListView *self)
 {
-  return self->filter_popover;
+  return GTK_POPOVER (self->filter_popover);
 }
 
 GtkEditable *
 crm_customer_list_view_get_filter_entry (CrmCustomerListView *self,
                                          const char          *key)
 {
-  for (gsize i = 0; i < N_FILTER_KEYS; i++)
-    if (g_str_equal (filter_keys[i], key))
-      return self->filter_entries[i];
-  return NULL;
+  return crm_customer_filter_popover_get_entry (self->filter_popover, key);
 }
 
 /* ---- life cycle --------------------------------------------------------- */
@@ -1142,8 +1055,6 @@ crm_customer_list_view_dispose (GObject *object)
   g_clear_object (&self->search_results);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->filters, g_variant_unref);
-  g_clear_pointer (&self->owner_ids, g_array_unref);
 
   G_OBJECT_CLASS (crm_customer_list_view_parent_class)->dispose (object);
 }
@@ -1158,13 +1069,12 @@ crm_customer_list_view_class_init (CrmCustomerListViewClass *klass)
 
   g_type_ensure (CRM_TYPE_CUSTOMER_PAGE);
   g_type_ensure (CRM_TYPE_CUSTOMER_FORM);
+  g_type_ensure (CRM_TYPE_CUSTOMER_FILTER_POPOVER);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/cn/jinke/Crm/crm-customer-list-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, filter_button);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, filter_popover);
-  gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, filter_grid);
-  gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, owner_choices);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, count_label);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, spinner);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerListView, error_box);
@@ -1176,6 +1086,7 @@ crm_customer_list_view_class_init (CrmCustomerListViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
 
   gtk_widget_class_install_action (widget_class, "customer.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "customer.edit", NULL, edit_action);
@@ -1190,36 +1101,10 @@ crm_customer_list_view_class_init (CrmCustomerListViewClass *klass)
 static void
 crm_customer_list_view_init (CrmCustomerListView *self)
 {
-  static const char *filter_labels[] = {
-    N_("Category"), N_("Industry"), N_("Source"), N_("Region"), N_("Value level"),
-  };
-  GtkWidget *label;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  for (gsize i = 0; i < N_FILTER_KEYS; i++)
-    {
-      GtkWidget *entry = gtk_entry_new ();
-
-      label = gtk_label_new (_(filter_labels[i]));
-      gtk_label_set_xalign (GTK_LABEL (label), 1);
-      gtk_grid_attach (self->filter_grid, label, 0, (int) i, 1, 1);
-      gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Any"));
-      gtk_widget_set_hexpand (entry, TRUE);
-      gtk_grid_attach (self->filter_grid, entry, 1, (int) i, 1, 1);
-      gtk_widget_set_tooltip_text (entry, _("Exact value; leave empty for any"));
-      self->filter_entries[i] = GTK_EDITABLE (entry);
-    }
-  label = gtk_label_new (_("Owner"));
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_grid_attach (self->filter_grid, label, 0, (int) N_FILTER_KEYS, 1, 1);
-  self->owner_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->owner_choices)), NULL));
-  gtk_grid_attach (self->filter_grid, GTK_WIDGET (self->owner_dropdown), 1, (int) N_FILTER_KEYS, 1, 1);
-
   self->search_results = g_list_store_new (CRM_TYPE_CUSTOMER_ROW);
-  self->owner_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->cancellable = g_cancellable_new ();
-  g_signal_connect_swapped (self->filter_popover, "show", G_CALLBACK (on_filter_popover_show), self);
   show_detail (self, "empty");
 }
 
@@ -1235,6 +1120,7 @@ crm_customer_list_view_new (CrmSession *session,
   self->session = g_object_ref (session);
   self->settings = g_object_ref (settings);
   self->list_model = crm_customer_list_model_new (session);
+  crm_customer_filter_popover_set_session (self->filter_popover, session);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list_model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);

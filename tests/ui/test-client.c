@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "crm-application.h"
+#include "crm-customer-filter-popover.h"
 #include "crm-customer-list-view.h"
 #include "crm-error.h"
 #include "crm-messages.h"
@@ -668,10 +669,9 @@ static gboolean
 owners_listed (gpointer data)
 {
   GtkPopover *popover = crm_customer_list_view_get_filter_popover (view ());
-  GtkWidget *dropdown = gtk_widget_get_last_child (gtk_widget_get_first_child (gtk_popover_get_child (popover)));
 
-  return GTK_IS_DROP_DOWN (dropdown) &&
-         g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown))) > 2;
+  /* Anyone, only mine, and the accounts from user.list. */
+  return crm_customer_filter_popover_get_n_owners (CRM_CUSTOMER_FILTER_POPOVER (popover)) > 2;
 }
 
 static void
