@@ -12,6 +12,7 @@ struct _CrmCallsWindow {
   GtkStack *stack;
   CrmCallHistoryPage *history;
   CrmBlacklistPage *blacklist;
+  CrmCallStatsPage *stats;
 };
 
 G_DEFINE_FINAL_TYPE (CrmCallsWindow, crm_calls_window, GTK_TYPE_WINDOW)
@@ -45,6 +46,8 @@ crm_calls_window_new (GtkApplication *app, CrmSession *session, const char *http
   self->history = crm_call_history_page_new (session, http_base);
   self->blacklist = crm_blacklist_page_new (session);
   gtk_stack_add_titled (self->stack, GTK_WIDGET (self->history), "history", _("Call History"));
+  self->stats = crm_call_stats_page_new (session);
+  gtk_stack_add_titled (self->stack, GTK_WIDGET (self->stats), "stats", _("Statistics"));
   gtk_stack_add_titled (self->stack, GTK_WIDGET (self->blacklist), "blacklist", _("Blacklist"));
   return self;
 }
@@ -53,6 +56,12 @@ CrmCallHistoryPage *
 crm_calls_window_get_history (CrmCallsWindow *self)
 {
   return self->history;
+}
+
+CrmCallStatsPage *
+crm_calls_window_get_stats (CrmCallsWindow *self)
+{
+  return self->stats;
 }
 
 CrmBlacklistPage *

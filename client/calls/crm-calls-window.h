@@ -5,10 +5,11 @@
 
 #include "crm-blacklist-page.h"
 #include "crm-call-history-page.h"
+#include "crm-call-stats-page.h"
 
 G_BEGIN_DECLS
 
-/* The call center's window: call history and blacklist, side by side in a
+/* The call center's window: call history, statistics and blacklist in a
  * stack.  Opened by the "app.call-history" action. */
 #define CRM_TYPE_CALLS_WINDOW (crm_calls_window_get_type ())
 G_DECLARE_FINAL_TYPE (CrmCallsWindow, crm_calls_window, CRM, CALLS_WINDOW, GtkWindow)
@@ -16,7 +17,8 @@ G_DECLARE_FINAL_TYPE (CrmCallsWindow, crm_calls_window, CRM, CALLS_WINDOW, GtkWi
 CrmCallsWindow     *crm_calls_window_new (GtkApplication *app, CrmSession *session, const char *http_base);
 CrmCallHistoryPage *crm_calls_window_get_history   (CrmCallsWindow *self);
 CrmBlacklistPage   *crm_calls_window_get_blacklist (CrmCallsWindow *self);
-/* "history" or "blacklist". */
+CrmCallStatsPage   *crm_calls_window_get_stats     (CrmCallsWindow *self);
+/* "history", "stats" or "blacklist". */
 void                crm_calls_window_show_page (CrmCallsWindow *self, const char *name);
 
 G_END_DECLS

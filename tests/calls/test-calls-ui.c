@@ -561,6 +561,28 @@ test_history_export (void)
 }
 
 static gboolean
+stats_rows (gpointer data)
+{
+  return g_list_model_get_n_items (crm_call_stats_page_get_model (crm_calls_window_get_stats (calls_window ()))) > 0;
+}
+
+/* By person: the administrator made every call of the afternoon. */
+static void
+test_stats_page (void)
+{
+  CrmCallsWindow *w = calls_window ();
+  CrmCallStatsPage *stats = crm_calls_window_get_stats (w);
+  g_autoptr(CrmCallRow) row = NULL;
+
+  crm_calls_window_show_page (w, "stats");
+  g_assert_true (wait_for (stats_rows, NULL, WAIT_S));
+  row = g_list_model_get_item (crm_call_stats_page_get_model (stats), 0);
+  g_assert_cmpint (crm_call_row_get_int64 (row, "calls"), ==, 6);
+  g_assert_cmpint (crm_call_row_get_int64 (row, "missed"), ==, 2);
+  screenshot (GTK_WIDGET (w), "call-statistics");
+}
+
+static gboolean
 blacklist_has (gpointer data)
 {
   CrmBlacklistPage *page = crm_calls_window_get_blacklist (calls_window ());
@@ -663,6 +685,7 @@ main (int argc, char **argv)
   g_test_add_func ("/calls/ui/click-to-dial", test_click_to_dial);
   g_test_add_func ("/calls/ui/history-and-playback", test_history_and_playback);
   g_test_add_func ("/calls/ui/history-export", test_history_export);
+  g_test_add_func ("/calls/ui/stats-page", test_stats_page);
   g_test_add_func ("/calls/ui/blacklist-page", test_blacklist_page);
   status = g_test_run ();
 
