@@ -32,6 +32,7 @@ struct _CrmAdminRolesPage
   GtkEntry   *display_name;
   GtkEntry   *new_display_name;
   GtkEntry   *new_name;
+  GtkGrid    *matrix_grid;
   GHashTable *matrix; /* permission → MatrixRow */
   gint64      selected_id;
 };
@@ -385,6 +386,7 @@ crm_admin_roles_page_dispose (GObject *object)
   g_clear_object (&self->roles);
   g_clear_object (&self->session);
   g_clear_pointer (&self->matrix, g_hash_table_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (object), CRM_TYPE_ADMIN_ROLES_PAGE);
 
   G_OBJECT_CLASS (crm_admin_roles_page_parent_class)->dispose (object);
 }
@@ -395,27 +397,24 @@ crm_admin_roles_page_class_init (CrmAdminRolesPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = crm_admin_roles_page_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/cn/jinke/Crm/admin/crm-admin-roles-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminRolesPage, role_list);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminRolesPage, matrix_title);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminRolesPage, display_name);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminRolesPage, new_display_name);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminRolesPage, new_name);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminRolesPage, matrix_grid);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
   gtk_widget_class_install_action (widget_class, "roles.save", NULL, save_activated);
   gtk_widget_class_install_action (widget_class, "roles.create", NULL, create_activated);
   gtk_widget_class_install_action (widget_class, "roles.delete", NULL, delete_activated);
 }
 
-static GtkWidget *
-action_button (const char *label, const char *action)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  return button;
-}
-
 static void
 crm_admin_roles_page_init (CrmAdminRolesPage *self)
 {
-  GtkWidget  *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget  *right = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget  *scrolled, *title, *row, *form;
-  GtkGrid    *grid = GTK_GRID (gtk_grid_new ());
+  GtkGrid    *grid;
   const char *scopes[]
       = { _ ("Own"), _ ("Own and subordinates'"), _ ("Department"), _ ("All"), NULL };
   gsize                    n;
@@ -423,64 +422,12 @@ crm_admin_roles_page_init (CrmAdminRolesPage *self)
   const char              *last_module = NULL;
   int                      r = 0;
 
+  gtk_widget_init_template (GTK_WIDGET (self));
+  grid = self->matrix_grid;
   self->cancellable = g_cancellable_new ();
   self->roles = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
   self->matrix = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  gtk_box_set_spacing (GTK_BOX (self), 12);
-  gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_top (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
 
-  /* Left: the roles, and a new one. */
-  title = gtk_label_new (_ ("Roles"));
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "admin-section-title");
-  gtk_box_append (GTK_BOX (left), title);
-  self->role_list = GTK_LIST_BOX (gtk_list_box_new ());
-  g_signal_connect (self->role_list, "row-selected", G_CALLBACK (on_row_selected), self);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_widget_set_size_request (scrolled, 240, -1);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->role_list));
-  gtk_widget_add_css_class (scrolled, "frame");
-  gtk_box_append (GTK_BOX (left), scrolled);
-  gtk_box_append (GTK_BOX (left), action_button (_ ("_Delete Role"), "roles.delete"));
-
-  title = gtk_label_new (_ ("New role from the permissions shown"));
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
-  gtk_widget_add_css_class (title, "admin-section-title");
-  gtk_box_append (GTK_BOX (left), title);
-  self->new_display_name = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->new_display_name, _ ("Name, e.g. 区域经理"));
-  gtk_entry_set_max_length (self->new_display_name, 50);
-  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->new_display_name));
-  self->new_name = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->new_name, _ ("Code, e.g. area_manager"));
-  gtk_entry_set_max_length (self->new_name, 32);
-  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->new_name));
-  gtk_box_append (GTK_BOX (left), action_button (_ ("_Create Role"), "roles.create"));
-  gtk_box_append (GTK_BOX (self), left);
-
-  /* Right: the matrix. */
-  self->matrix_title = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->matrix_title, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->matrix_title), "admin-section-title");
-  gtk_box_append (GTK_BOX (right), GTK_WIDGET (self->matrix_title));
-  form = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_box_append (GTK_BOX (form), gtk_label_new_with_mnemonic (_ ("Display _name")));
-  self->display_name = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_max_length (self->display_name, 50);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->display_name), TRUE);
-  gtk_box_append (GTK_BOX (form), GTK_WIDGET (self->display_name));
-  row = action_button (_ ("_Save Role"), "roles.save");
-  gtk_widget_add_css_class (row, "suggested-action");
-  gtk_box_append (GTK_BOX (form), row);
-  gtk_box_append (GTK_BOX (right), form);
-
-  gtk_grid_set_column_spacing (grid, 18);
-  gtk_grid_set_row_spacing (grid, 2);
   {
     GtkWidget *h1 = gtk_label_new (_ ("Permission"));
     GtkWidget *h2 = gtk_label_new (_ ("Granted"));
@@ -523,16 +470,6 @@ crm_admin_roles_page_init (CrmAdminRolesPage *self)
       gtk_grid_attach (grid, GTK_WIDGET (mrow->scope), 2, r++, 1, 1);
       g_hash_table_insert (self->matrix, (gpointer)perms[i].permission, mrow);
     }
-  scrolled = gtk_scrolled_window_new ();
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_widget_set_hexpand (scrolled, TRUE);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_margin_end (GTK_WIDGET (grid), 12);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (grid));
-  gtk_box_append (GTK_BOX (right), scrolled);
-  gtk_widget_set_hexpand (right, TRUE);
-  gtk_box_append (GTK_BOX (self), right);
 }
 
 GtkWidget *
