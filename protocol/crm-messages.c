@@ -68,6 +68,12 @@ static const CrmMessageInfo messages[] = {
   /* filters, after id (0 = start), limit (1–5000) → rows in id order, last id (0 = end) */
   { CRM_MSG_CUSTOMER_EXPORT, "customer.export", "(a{sv}xi)", "(aa{sv}x)", "customer.export", CRM_MSG_FLAG_NONE,
     N_("Export customers") },
+  /* sort column, descending, filters, fraction (0.0–1.0) → a customer.list
+   * cursor positioned about that far through the sorted list (from the
+   * planner's statistics, not a count), and the estimated row number there;
+   * lets a scrolled list jump without paging through everything before */
+  { CRM_MSG_CUSTOMER_SEEK, "customer.seek", "(sba{sv}d)", "(sx)", "customer.view", CRM_MSG_FLAG_NONE,
+    N_("List customers") },
 
   /* key, fields (login, display_name, password, roles as, department_id, leader_id) → id */
   { CRM_MSG_USER_CREATE, "user.create", "(sa{sv})", "(x)", "user.manage", CRM_MSG_FLAG_MUTATES,

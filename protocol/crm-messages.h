@@ -31,6 +31,7 @@ typedef enum {
   CRM_MSG_CUSTOMER_COUNT        = 36,
   CRM_MSG_CUSTOMER_IMPORT       = 37,  /* mutates */
   CRM_MSG_CUSTOMER_EXPORT       = 38,
+  CRM_MSG_CUSTOMER_SEEK         = 39,
 
   CRM_MSG_USER_CREATE           = 50,  /* mutates */
   CRM_MSG_USER_LIST             = 51,
