@@ -32,6 +32,8 @@ struct _CrmAdminUserDialog
   GHashTable       *role_checks; /* role name → GtkCheckButton */
   GHashTable       *overrides;   /* permission → GtkDropDown */
   GtkLabel         *error_label;
+  GtkFlowBox       *roles_box;
+  GtkGrid          *perm_grid;
   GtkWidget        *save_button;
 };
 
@@ -259,6 +261,7 @@ crm_admin_user_dialog_dispose (GObject *object)
   g_clear_pointer (&self->leader_ids, g_array_unref);
   g_clear_pointer (&self->role_checks, g_hash_table_unref);
   g_clear_pointer (&self->overrides, g_hash_table_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (object), CRM_TYPE_ADMIN_USER_DIALOG);
 
   G_OBJECT_CLASS (crm_admin_user_dialog_parent_class)->dispose (object);
 }
@@ -269,6 +272,20 @@ crm_admin_user_dialog_class_init (CrmAdminUserDialogClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = crm_admin_user_dialog_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/cn/jinke/Crm/admin/crm-admin-user-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminUserDialog, login);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminUserDialog, display_name);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminUserDialog, password);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminUserDialog, department);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminUserDialog, leader);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminUserDialog, branch);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminUserDialog, status);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminUserDialog, device_binding);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminUserDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminUserDialog, save_button);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminUserDialog, roles_box);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminUserDialog, perm_grid);
   gtk_widget_class_install_action (widget_class, "user.save", NULL, save_activated);
   gtk_widget_class_install_action (widget_class, "user.cancel", NULL, cancel_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "user.save",
@@ -282,6 +299,7 @@ crm_admin_user_dialog_class_init (CrmAdminUserDialogClass *klass)
 static void
 crm_admin_user_dialog_init (CrmAdminUserDialog *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->department_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
   self->leader_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
@@ -290,20 +308,8 @@ crm_admin_user_dialog_init (CrmAdminUserDialog *self)
 }
 
 static void
-grid_row (GtkGrid *grid, int row, const char *label_text, GtkWidget *child)
-{
-  GtkWidget *label = gtk_label_new_with_mnemonic (label_text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), child);
-  gtk_widget_set_hexpand (child, TRUE);
-  gtk_grid_attach (grid, label, 0, row, 1, 1);
-  gtk_grid_attach (grid, child, 1, row, 1, 1);
-}
-
-static GtkDropDown *
-records_dropdown (GListModel *records, const char *label_key, const char *none_label, GArray *ids,
-                  gint64 skip_id)
+fill_records_dropdown (GtkDropDown *dropdown, GListModel *records, const char *label_key,
+                       const char *none_label, GArray *ids, gint64 skip_id)
 {
   g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
   guint  n = records ? g_list_model_get_n_items (records) : 0;
@@ -321,7 +327,7 @@ records_dropdown (GListModel *records, const char *label_key, const char *none_l
       gtk_string_list_append (names, crm_admin_record_get_string (record, label_key));
       g_array_append_val (ids, id);
     }
-  return GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&names)), NULL));
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (names));
 }
 
 static const char *
@@ -349,19 +355,10 @@ CrmAdminUserDialog *
 crm_admin_user_dialog_new (GtkWindow *parent, CrmSession *session, CrmAdminRecord *user,
                            GListModel *users, GListModel *departments, GListModel *roles)
 {
-  CrmAdminUserDialog *self = g_object_new (CRM_TYPE_ADMIN_USER_DIALOG, "transient-for", parent,
-                                           "modal", TRUE, "destroy-with-parent", TRUE,
-                                           "default-width", 640, "default-height", 620, NULL);
-  GtkWidget          *header = gtk_header_bar_new ();
-  GtkWidget          *cancel = gtk_button_new_with_mnemonic (_ ("_Cancel"));
-  GtkWidget          *scrolled = gtk_scrolled_window_new ();
-  GtkWidget          *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkGrid            *grid = GTK_GRID (gtk_grid_new ());
-  GtkWidget          *roles_box = gtk_flow_box_new ();
-  GtkGrid            *perm_grid = GTK_GRID (gtk_grid_new ());
-  GtkWidget          *title;
-  const char         *status_labels[]
-      = { _ ("Active"), _ ("Probation"), _ ("On leave"), _ ("Resigned"), NULL };
+  CrmAdminUserDialog *self
+      = g_object_new (CRM_TYPE_ADMIN_USER_DIALOG, "transient-for", parent, NULL);
+  GtkWidget  *roles_box = GTK_WIDGET (self->roles_box);
+  GtkGrid    *perm_grid = self->perm_grid;
   const char *override_labels[] = { _ ("As the roles say"), _ ("Grant"), _ ("Deny"), NULL };
   gsize       n_perms;
   const CrmPermissionInfo *perms = crm_permissions_all (&n_perms);
@@ -374,69 +371,11 @@ crm_admin_user_dialog_new (GtkWindow *parent, CrmSession *session, CrmAdminRecor
   self->session = g_object_ref (session);
   self->user = user ? g_object_ref (user) : NULL;
   gtk_window_set_title (GTK_WINDOW (self), user ? _ ("Edit User") : _ ("New User"));
+  fill_records_dropdown (self->department, departments, "name", _ ("(None)"), self->department_ids,
+                         0);
+  fill_records_dropdown (self->leader, users, "display_name", _ ("(None)"), self->leader_ids,
+                         user ? crm_admin_record_get_id (user) : 0);
 
-  gtk_header_bar_set_show_title_buttons (GTK_HEADER_BAR (header), FALSE);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (cancel), "user.cancel");
-  gtk_header_bar_pack_start (GTK_HEADER_BAR (header), cancel);
-  self->save_button = gtk_button_new_with_mnemonic (_ ("_Save"));
-  gtk_widget_add_css_class (self->save_button, "suggested-action");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->save_button), "user.save");
-  gtk_header_bar_pack_end (GTK_HEADER_BAR (header), self->save_button);
-  gtk_window_set_titlebar (GTK_WINDOW (self), header);
-
-  gtk_widget_set_margin_start (box, 18);
-  gtk_widget_set_margin_end (box, 18);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 18);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_window_set_child (GTK_WINDOW (self), scrolled);
-
-  self->error_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->error_label, TRUE);
-  gtk_label_set_xalign (self->error_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->error_label));
-
-  gtk_grid_set_row_spacing (grid, 6);
-  gtk_grid_set_column_spacing (grid, 12);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (grid));
-
-  self->login = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_max_length (self->login, 64);
-  grid_row (grid, row++, _ ("Sign-in _name"), GTK_WIDGET (self->login));
-  self->display_name = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_max_length (self->display_name, 50);
-  grid_row (grid, row++, _ ("_Full name"), GTK_WIDGET (self->display_name));
-  self->password = GTK_PASSWORD_ENTRY (gtk_password_entry_new ());
-  gtk_password_entry_set_show_peek_icon (self->password, TRUE);
-  grid_row (grid, row++, _ ("First _password"), GTK_WIDGET (self->password));
-  self->department = records_dropdown (departments, "name", _ ("(None)"), self->department_ids, 0);
-  grid_row (grid, row++, _ ("_Department"), GTK_WIDGET (self->department));
-  self->leader = records_dropdown (users, "display_name", _ ("(None)"), self->leader_ids,
-                                   user ? crm_admin_record_get_id (user) : 0);
-  grid_row (grid, row++, _ ("_Leader"), GTK_WIDGET (self->leader));
-  self->branch = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_max_length (self->branch, 100);
-  grid_row (grid, row++, _ ("_Branch"), GTK_WIDGET (self->branch));
-  self->status = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (status_labels));
-  grid_row (grid, row++, _ ("_Status"), GTK_WIDGET (self->status));
-  self->device_binding = GTK_CHECK_BUTTON (
-      gtk_check_button_new_with_mnemonic (_ ("Sign in only from _approved devices")));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->device_binding),
-                               _ ("A new client installation is enrolled at its first sign-in and "
-                                  "works once an administrator approves it on the Devices tab."));
-  grid_row (grid, row++, "", GTK_WIDGET (self->device_binding));
-
-  title = gtk_label_new (_ ("Roles"));
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "admin-section-title");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (roles_box), GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (roles_box), 4);
-  gtk_box_append (GTK_BOX (box), roles_box);
   user_roles = user ? crm_admin_record_dup_strv (user, "roles") : g_new0 (char *, 1);
   for (guint i = 0; roles && i < g_list_model_get_n_items (roles); i++)
     {
@@ -451,13 +390,6 @@ crm_admin_user_dialog_new (GtkWindow *parent, CrmSession *session, CrmAdminRecor
       gtk_flow_box_append (GTK_FLOW_BOX (roles_box), check);
     }
 
-  title = gtk_label_new (_ ("Exceptions to the roles"));
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "admin-section-title");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_grid_set_row_spacing (perm_grid, 4);
-  gtk_grid_set_column_spacing (perm_grid, 12);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (perm_grid));
   user_grants = user ? crm_admin_record_dup_strv (user, "grants") : g_new0 (char *, 1);
   user_denials = user ? crm_admin_record_dup_strv (user, "denials") : g_new0 (char *, 1);
   row = 0;
