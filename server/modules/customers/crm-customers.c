@@ -350,6 +350,8 @@ crm_customer_import (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
   gboolean any_error = FALSE;
   g_autofree char *owners = NULL;
   g_auto(GStrv) codes = NULL;
+  /* Custom fields and entry rules, read once for every row. */
+  g_autoptr(CrmSettingsRules) rules = crm_settings_rules_new ("customer");
   /* 0–9 texts, 10 phones, 11 owner, 12–15 derived, 16 code, 17 custom fields */
   GPtrArray *cols[18] = { NULL };
   g_autoptr(PGresult) res = NULL;
@@ -412,8 +414,8 @@ crm_customer_import (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
       {
         char *custom = NULL;
 
-        if (!crm_settings_custom_parse (db, "customer", row, TRUE, &custom, &row_error) ||
-            !crm_settings_entry_check (db, "customer", row, 0, FALSE, &row_error))
+        if (!crm_settings_rules_custom_parse (rules, db, row, TRUE, &custom, &row_error) ||
+            !crm_settings_rules_entry_check (rules, db, row, 0, FALSE, &row_error))
           {
             const char *field = crm_error_get_field (row_error);
 

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "crm-settings.h"
+#include "crm-settings-private.h"
 #include "crm-money.h"
 #include "crm-validate.h"
 #include "team/crm-admin-util.h"
@@ -293,11 +293,44 @@ wrong_type:
   return FALSE;
 }
 
+CrmSettingsRules *
+crm_settings_rules_new (const char *entity)
+{
+  CrmSettingsRules *rules = g_new0 (CrmSettingsRules, 1);
+
+  rules->entity = g_strdup (entity);
+  return rules;
+}
+
+void
+crm_settings_rules_free (CrmSettingsRules *rules)
+{
+  if (rules == NULL)
+    return;
+  g_free (rules->entity);
+  g_clear_pointer (&rules->defs, g_ptr_array_unref);
+  g_strfreev (rules->required);
+  g_strfreev (rules->format_keys);
+  g_strfreev (rules->formats);
+  g_free (rules->duplicate_name);
+  g_free (rules);
+}
+
 gboolean
 crm_settings_custom_parse (CrmDb *db, const char *entity, GVariant *fields, gboolean create,
                            char **json_out, GError **error)
 {
-  g_autoptr (GPtrArray) defs = NULL;
+  g_autoptr (CrmSettingsRules) rules = crm_settings_rules_new (entity);
+
+  return crm_settings_rules_custom_parse (rules, db, fields, create, json_out, error);
+}
+
+gboolean
+crm_settings_rules_custom_parse (CrmSettingsRules *rules, CrmDb *db, GVariant *fields,
+                                 gboolean create, char **json_out, GError **error)
+{
+  const char *entity = rules->entity;
+  GPtrArray  *defs = rules->defs;
   g_autoptr (GString) out = g_string_new ("{");
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   GVariantIter iter;
@@ -315,7 +348,7 @@ crm_settings_custom_parse (CrmDb *db, const char *entity, GVariant *fields, gboo
 
       if (!crm_settings_is_custom_key (key))
         continue;
-      if (defs == NULL && (defs = load_fields (db, entity, error)) == NULL)
+      if (defs == NULL && (defs = rules->defs = load_fields (db, entity, error)) == NULL)
         return FALSE;
       f = find_def (defs, key + 3);
       if (f == NULL || f->retired)
@@ -339,7 +372,7 @@ crm_settings_custom_parse (CrmDb *db, const char *entity, GVariant *fields, gboo
     }
   if (create)
     {
-      if (defs == NULL && (defs = load_fields (db, entity, error)) == NULL)
+      if (defs == NULL && (defs = rules->defs = load_fields (db, entity, error)) == NULL)
         return FALSE;
       for (guint i = 0; i < defs->len; i++)
         {

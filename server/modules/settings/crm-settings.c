@@ -6,7 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "crm-settings.h"
+#include "crm-settings-private.h"
 #include "crm-numbering.h"
 #include "crm-validate.h"
 #include "team/crm-admin-util.h"
@@ -661,7 +661,15 @@ gboolean
 crm_settings_entry_check (CrmDb *db, const char *entity, GVariant *values, gint64 exclude_id,
                           gboolean partial, GError **error)
 {
-  const char *params[] = { entity };
+  g_autoptr (CrmSettingsRules) rules = crm_settings_rules_new (entity);
+
+  return crm_settings_rules_entry_check (rules, db, values, exclude_id, partial, error);
+}
+
+static gboolean
+entry_rule_load (CrmSettingsRules *rules, CrmDb *db, GError **error)
+{
+  const char *params[] = { rules->entity };
   g_autoptr (PGresult) res
       = crm_db_exec (db, "settings_entry_rule",
                      "SELECT required, duplicate_name,"
@@ -669,16 +677,35 @@ crm_settings_entry_check (CrmDb *db, const char *entity, GVariant *values, gint6
                      " ARRAY(SELECT value FROM jsonb_each_text (formats) ORDER BY key)"
                      " FROM entry_rules WHERE entity = $1",
                      1, params, error);
-  g_auto (GStrv) required = NULL, keys = NULL, formats = NULL;
-  GVariantDict d;
 
   if (res == NULL)
     return FALSE;
-  if (PQntuples (res) != 1)
+  rules->entry_loaded = TRUE;
+  rules->entry_present = PQntuples (res) == 1;
+  if (!rules->entry_present)
     return TRUE;
-  required = crm_db_parse_array (crm_db_get_string (res, 0, 0));
-  keys = crm_db_parse_array (crm_db_get_string (res, 0, 2));
-  formats = crm_db_parse_array (crm_db_get_string (res, 0, 3));
+  rules->required = crm_db_parse_array (crm_db_get_string (res, 0, 0));
+  rules->duplicate_name = g_strdup (crm_db_get_string (res, 0, 1));
+  rules->format_keys = crm_db_parse_array (crm_db_get_string (res, 0, 2));
+  rules->formats = crm_db_parse_array (crm_db_get_string (res, 0, 3));
+  return TRUE;
+}
+
+gboolean
+crm_settings_rules_entry_check (CrmSettingsRules *rules, CrmDb *db, GVariant *values,
+                                gint64 exclude_id, gboolean partial, GError **error)
+{
+  const char *entity = rules->entity;
+  GStrv       required, keys, formats;
+  GVariantDict d;
+
+  if (!rules->entry_loaded && !entry_rule_load (rules, db, error))
+    return FALSE;
+  if (!rules->entry_present)
+    return TRUE;
+  required = rules->required;
+  keys = rules->format_keys;
+  formats = rules->formats;
   g_variant_dict_init (&d, values);
   for (guint i = 0; required[i] != NULL; i++)
     {
@@ -730,7 +757,7 @@ crm_settings_entry_check (CrmDb *db, const char *entity, GVariant *values, gint6
             }
         }
     }
-  if (strcmp (crm_db_get_string (res, 0, 1), "forbid") == 0 && strcmp (entity, "customer") == 0)
+  if (strcmp (rules->duplicate_name, "forbid") == 0 && strcmp (entity, "customer") == 0)
     {
       const char *name = NULL;
 

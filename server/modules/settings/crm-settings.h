@@ -25,6 +25,21 @@ G_BEGIN_DECLS
  * "custom_field", "numbering", "entry_rule" or "setting"), at commit. */
 gboolean crm_settings_changed (CrmDb *db, const char *what, GError **error);
 
+/* The custom fields and entry rule of one entity, read once and reused
+ * for many records (customer.import checks thousands of rows with one read
+ * of each).  Valid within the caller's transaction. */
+typedef struct _CrmSettingsRules CrmSettingsRules;
+
+CrmSettingsRules *crm_settings_rules_new  (const char *entity);
+void              crm_settings_rules_free (CrmSettingsRules *rules);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmSettingsRules, crm_settings_rules_free)
+
+/* As crm_settings_custom_parse and crm_settings_entry_check, with `rules`. */
+gboolean crm_settings_rules_custom_parse (CrmSettingsRules *rules, CrmDb *db, GVariant *fields,
+                                          gboolean create, char **json_out, GError **error);
+gboolean crm_settings_rules_entry_check  (CrmSettingsRules *rules, CrmDb *db, GVariant *values,
+                                          gint64 exclude_id, gboolean partial, GError **error);
+
 /* TRUE for keys that crm_settings_custom_parse() handles ("cf.…"). */
 gboolean crm_settings_is_custom_key (const char *key);
 
