@@ -85,11 +85,14 @@ struct _CrmAdminSettingsPage
 {
   GtkBox parent_instance;
 
-  CrmSession   *session;
-  GCancellable *cancellable;
-  guint         busy;
-  gboolean      loading; /* filling widgets from a reply */
-  GtkNotebook  *notebook;
+  CrmSession    *session;
+  GCancellable  *cancellable;
+  guint          busy;
+  gboolean       loading; /* filling widgets from a reply */
+  GtkNotebook   *notebook;
+  GtkColumnView *field_view;
+  GtkFlowBox    *required_box;
+  GtkGrid       *switch_grid;
 
   /* choice lists */
   GtkDropDown *list_dropdown;
@@ -139,12 +142,6 @@ named_strings (const Named *named, gsize n)
   for (gsize i = 0; i < n; i++)
     gtk_string_list_append (list, *named[i].label ? _ (named[i].label) : "");
   return list;
-}
-
-static GtkDropDown *
-named_dropdown (const Named *named, gsize n)
-{
-  return GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (named_strings (named, n)), NULL));
 }
 
 static void
@@ -790,6 +787,7 @@ crm_admin_settings_page_dispose (GObject *object)
   g_clear_pointer (&self->switch_widgets, g_hash_table_unref);
   g_clear_object (&self->fields);
   g_clear_object (&self->session);
+  gtk_widget_dispose_template (GTK_WIDGET (object), CRM_TYPE_ADMIN_SETTINGS_PAGE);
 
   G_OBJECT_CLASS (crm_admin_settings_page_parent_class)->dispose (object);
 }
@@ -800,6 +798,30 @@ crm_admin_settings_page_class_init (CrmAdminSettingsPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = crm_admin_settings_page_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/cn/jinke/Crm/admin/crm-admin-settings-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, notebook);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, list_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, choice_box);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, new_choice);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, field_view);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, field_key);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, field_label);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, field_type);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, field_required);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, field_choices);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, prefix);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, date_pattern);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, separator);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, width);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, reset);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, preview);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, next_number);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, required_box);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, phone_format);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, postal_format);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, duplicate);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, switch_grid);
   gtk_widget_class_install_action (widget_class, "settings.add-choice", NULL, add_choice_activated);
   gtk_widget_class_install_action (widget_class, "settings.save-choices", NULL,
                                    save_choices_activated);
@@ -813,270 +835,84 @@ crm_admin_settings_page_class_init (CrmAdminSettingsPageClass *klass)
                                    save_entry_rule_activated);
 }
 
-static GtkWidget *
-action_button (const char *label, const char *action)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  return button;
-}
-
-static GtkWidget *
-tab_box (void)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 12);
-  return box;
-}
-
-static GtkWidget *
-row_of (const char *label_text, GtkWidget *child)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *label = gtk_label_new_with_mnemonic (label_text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), child);
-  gtk_widget_set_size_request (label, 140, -1);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), child);
-  return box;
-}
-
 static void
 on_new_choice_activate (CrmAdminSettingsPage *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "settings.add-choice", NULL);
 }
 
-static GtkWidget *
-build_choices_tab (CrmAdminSettingsPage *self)
+static void
+set_named_model (GtkDropDown *dropdown, const Named *named, gsize n)
 {
-  GtkWidget *box = tab_box ();
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *add = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *button;
-  GtkWidget *hint
-      = gtk_label_new (_ ("Renaming a choice also renames it in every record; a retired "
-                          "choice stays on old records but is no longer offered."));
+  g_autoptr (GtkStringList) list = named_strings (named, n);
 
-  self->list_dropdown = named_dropdown (choice_lists, G_N_ELEMENTS (choice_lists));
-  g_signal_connect_swapped (self->list_dropdown, "notify::selected", G_CALLBACK (load_choices),
-                            self);
-  gtk_box_append (GTK_BOX (box), row_of (_ ("_List"), GTK_WIDGET (self->list_dropdown)));
-  gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (hint), 0);
-  gtk_widget_add_css_class (hint, "dim-label");
-  gtk_box_append (GTK_BOX (box), hint);
-  self->choice_box = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_list_box_set_selection_mode (self->choice_box, GTK_SELECTION_NONE);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->choice_box));
-  gtk_widget_add_css_class (scrolled, "frame");
-  gtk_box_append (GTK_BOX (box), scrolled);
-  self->new_choice = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->new_choice, _ ("New choice"));
-  gtk_entry_set_max_length (self->new_choice, 50);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->new_choice), TRUE);
-  g_signal_connect_swapped (self->new_choice, "activate", G_CALLBACK (on_new_choice_activate),
-                            self);
-  gtk_box_append (GTK_BOX (add), GTK_WIDGET (self->new_choice));
-  gtk_box_append (GTK_BOX (add), action_button (_ ("_Add"), "settings.add-choice"));
-  button = action_button (_ ("_Save List"), "settings.save-choices");
-  gtk_widget_add_css_class (button, "suggested-action");
-  gtk_box_append (GTK_BOX (add), button);
-  gtk_box_append (GTK_BOX (box), add);
-  return box;
-}
-
-static GtkWidget *
-build_fields_tab (CrmAdminSettingsPage *self)
-{
-  GtkWidget     *box = tab_box ();
-  GtkWidget     *scrolled = gtk_scrolled_window_new ();
-  GtkWidget     *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkColumnView *view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
-  GtkWidget *hint = gtk_label_new (_ ("Custom fields of customers appear in forms, lists, search, "
-                                      "filters, import and export."));
-
-  gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (hint), 0);
-  gtk_widget_add_css_class (hint, "dim-label");
-  gtk_box_append (GTK_BOX (box), hint);
-  self->fields = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
-  gtk_column_view_set_show_row_separators (view, TRUE);
-  crm_admin_column_add (view, _ ("Label"), "label", NULL, NULL);
-  crm_admin_column_add (view, C_ ("custom field", "Code"), "key", NULL, NULL);
-  crm_admin_column_add (view, _ ("Type"), "type", format_type, NULL);
-  crm_admin_column_add (view, _ ("Required"), "required", NULL, NULL);
-  crm_admin_column_add (view, _ ("Choices"), "choices", NULL, NULL);
-  crm_admin_column_add (view, _ ("Retired"), "retired", NULL, NULL);
-  self->field_selection = crm_admin_column_view_set_model (view, G_LIST_MODEL (self->fields));
-  g_signal_connect_swapped (self->field_selection, "notify::selected",
-                            G_CALLBACK (on_field_selected), self);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (view));
-  gtk_widget_add_css_class (scrolled, "frame");
-  gtk_box_append (GTK_BOX (box), scrolled);
-
-  self->field_label = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_max_length (self->field_label, 50);
-  gtk_box_append (GTK_BOX (box), row_of (_ ("_Label"), GTK_WIDGET (self->field_label)));
-  self->field_key = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_max_length (self->field_key, 32);
-  gtk_entry_set_placeholder_text (self->field_key, _ ("e.g. wechat (letters, digits, _)"));
-  gtk_box_append (GTK_BOX (box), row_of (_ ("C_ode"), GTK_WIDGET (self->field_key)));
-  self->field_type = named_dropdown (field_types, G_N_ELEMENTS (field_types));
-  gtk_box_append (GTK_BOX (box), row_of (_ ("_Type"), GTK_WIDGET (self->field_type)));
-  self->field_required
-      = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_ ("Must be _filled in")));
-  gtk_box_append (GTK_BOX (box), row_of ("", GTK_WIDGET (self->field_required)));
-  self->field_choices = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->field_choices, _ ("For choice fields: 甲，乙，丙"));
-  gtk_widget_set_hexpand (GTK_WIDGET (self->field_choices), TRUE);
-  gtk_box_append (GTK_BOX (box), row_of (_ ("C_hoices"), GTK_WIDGET (self->field_choices)));
-  gtk_box_append (GTK_BOX (buttons), action_button (_ ("Add as _New Field"), "settings.add-field"));
-  gtk_box_append (GTK_BOX (buttons), action_button (_ ("_Save Field"), "settings.save-field"));
-  gtk_box_append (GTK_BOX (buttons), action_button (_ ("_Retire Field…"), "settings.retire-field"));
-  gtk_box_append (GTK_BOX (box), buttons);
-  return box;
-}
-
-static GtkWidget *
-build_numbering_tab (CrmAdminSettingsPage *self)
-{
-  GtkWidget *box = tab_box ();
-  GtkWidget *button;
-  GtkWidget *hint = gtk_label_new (_ ("Customer numbers: unique and without gaps, even when many "
-                                      "people add customers at the same moment."));
-
-  gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (hint), 0);
-  gtk_widget_add_css_class (hint, "dim-label");
-  gtk_box_append (GTK_BOX (box), hint);
-  self->prefix = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_max_length (self->prefix, 16);
-  g_signal_connect_swapped (self->prefix, "changed", G_CALLBACK (update_preview), self);
-  gtk_box_append (GTK_BOX (box), row_of (_ ("_Prefix"), GTK_WIDGET (self->prefix)));
-  self->date_pattern = named_dropdown (date_patterns, G_N_ELEMENTS (date_patterns));
-  g_signal_connect_swapped (self->date_pattern, "notify::selected", G_CALLBACK (update_preview),
-                            self);
-  gtk_box_append (GTK_BOX (box), row_of (_ ("_Date part"), GTK_WIDGET (self->date_pattern)));
-  self->separator = named_dropdown (separators, G_N_ELEMENTS (separators));
-  g_signal_connect_swapped (self->separator, "notify::selected", G_CALLBACK (update_preview), self);
-  gtk_box_append (GTK_BOX (box), row_of (_ ("_Separator"), GTK_WIDGET (self->separator)));
-  self->width = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 12, 1));
-  g_signal_connect_swapped (self->width, "value-changed", G_CALLBACK (update_preview), self);
-  gtk_box_append (GTK_BOX (box), row_of (_ ("Sequence _digits"), GTK_WIDGET (self->width)));
-  self->reset = named_dropdown (resets, G_N_ELEMENTS (resets));
-  g_signal_connect_swapped (self->reset, "notify::selected", G_CALLBACK (update_preview), self);
-  gtk_box_append (GTK_BOX (box), row_of (_ ("_Restart counting"), GTK_WIDGET (self->reset)));
-  self->preview = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->preview, 0);
-  gtk_label_set_selectable (self->preview, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->preview), "admin-big-number");
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->preview));
-  self->next_number = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->next_number, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->next_number), "dim-label");
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->next_number));
-  button = action_button (_ ("_Save Rule"), "settings.save-numbering");
-  gtk_widget_add_css_class (button, "suggested-action");
-  gtk_widget_set_halign (button, GTK_ALIGN_START);
-  gtk_box_append (GTK_BOX (box), button);
-  return box;
-}
-
-static GtkWidget *
-build_entry_tab (CrmAdminSettingsPage *self)
-{
-  GtkWidget  *box = tab_box ();
-  GtkWidget  *flow = gtk_flow_box_new ();
-  GtkWidget  *title = gtk_label_new (_ ("Required customer fields"));
-  GtkWidget  *button;
-  const char *phone_formats[]
-      = { _ ("Any"), _ ("Mobile numbers only"), _ ("Mobile or landline"), NULL };
-
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "admin-section-title");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 4);
-  for (gsize i = 0; i < G_N_ELEMENTS (rule_fields); i++)
-    {
-      GtkWidget *check = gtk_check_button_new_with_label (_ (rule_fields[i].label));
-
-      g_hash_table_insert (self->required, (gpointer)rule_fields[i].code, check);
-      gtk_flow_box_append (GTK_FLOW_BOX (flow), check);
-    }
-  gtk_box_append (GTK_BOX (box), flow);
-  title = gtk_label_new (_ ("Formats"));
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "admin-section-title");
-  gtk_box_append (GTK_BOX (box), title);
-  self->phone_format = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (phone_formats));
-  gtk_box_append (GTK_BOX (box), row_of (_ ("_Phone numbers"), GTK_WIDGET (self->phone_format)));
-  self->postal_format = GTK_CHECK_BUTTON (
-      gtk_check_button_new_with_mnemonic (_ ("Postal code must have _6 digits")));
-  gtk_box_append (GTK_BOX (box), row_of ("", GTK_WIDGET (self->postal_format)));
-  self->duplicate = named_dropdown (duplicates, G_N_ELEMENTS (duplicates));
-  gtk_box_append (GTK_BOX (box), row_of (_ ("Duplicate _names"), GTK_WIDGET (self->duplicate)));
-  button = action_button (_ ("_Save Rules"), "settings.save-entry-rule");
-  gtk_widget_add_css_class (button, "suggested-action");
-  gtk_widget_set_halign (button, GTK_ALIGN_START);
-  gtk_box_append (GTK_BOX (box), button);
-  return box;
-}
-
-static GtkWidget *
-build_switches_tab (CrmAdminSettingsPage *self)
-{
-  GtkWidget *box = tab_box ();
-
-  for (gsize i = 0; i < G_N_ELEMENTS (switches); i++)
-    {
-      GtkWidget *widget = gtk_switch_new ();
-
-      gtk_widget_set_halign (widget, GTK_ALIGN_START);
-      g_object_set_data (G_OBJECT (widget), "crm-key", (gpointer)switches[i].code);
-      g_signal_connect (widget, "state-set", G_CALLBACK (on_switch_set), self);
-      g_hash_table_insert (self->switch_widgets, (gpointer)switches[i].code, widget);
-      gtk_box_append (GTK_BOX (box), row_of (_ (switches[i].label), widget));
-    }
-  return box;
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (list));
 }
 
 static void
 crm_admin_settings_page_init (CrmAdminSettingsPage *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
+
   self->cancellable = g_cancellable_new ();
   self->choices = g_ptr_array_new_with_free_func (choice_item_free);
   self->required = g_hash_table_new (g_str_hash, g_str_equal);
   self->switch_widgets = g_hash_table_new (g_str_hash, g_str_equal);
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
-  gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_top (GTK_WIDGET (self), 12);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
+  self->fields = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
 
-  self->notebook = GTK_NOTEBOOK (gtk_notebook_new ());
-  gtk_widget_set_vexpand (GTK_WIDGET (self->notebook), TRUE);
-  gtk_notebook_append_page (self->notebook, build_choices_tab (self),
-                            gtk_label_new (_ ("Choice lists")));
-  gtk_notebook_append_page (self->notebook, build_fields_tab (self),
-                            gtk_label_new (_ ("Custom fields")));
-  gtk_notebook_append_page (self->notebook, build_numbering_tab (self),
-                            gtk_label_new (_ ("Numbering")));
-  gtk_notebook_append_page (self->notebook, build_entry_tab (self),
-                            gtk_label_new (_ ("Entry rules")));
-  gtk_notebook_append_page (self->notebook, build_switches_tab (self),
-                            gtk_label_new (_ ("Global switches")));
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->notebook));
+  /* The code tables above are the single source of the codes; the
+   * dropdowns show their labels in the same order. */
+  set_named_model (self->list_dropdown, choice_lists, G_N_ELEMENTS (choice_lists));
+  set_named_model (self->field_type, field_types, G_N_ELEMENTS (field_types));
+  set_named_model (self->date_pattern, date_patterns, G_N_ELEMENTS (date_patterns));
+  set_named_model (self->separator, separators, G_N_ELEMENTS (separators));
+  set_named_model (self->reset, resets, G_N_ELEMENTS (resets));
+  set_named_model (self->duplicate, duplicates, G_N_ELEMENTS (duplicates));
+
+  g_signal_connect_swapped (self->list_dropdown, "notify::selected", G_CALLBACK (load_choices),
+                            self);
+  g_signal_connect_swapped (self->new_choice, "activate", G_CALLBACK (on_new_choice_activate),
+                            self);
+  g_signal_connect_swapped (self->prefix, "changed", G_CALLBACK (update_preview), self);
+  g_signal_connect_swapped (self->date_pattern, "notify::selected", G_CALLBACK (update_preview),
+                            self);
+  g_signal_connect_swapped (self->separator, "notify::selected", G_CALLBACK (update_preview), self);
+  g_signal_connect_swapped (self->width, "value-changed", G_CALLBACK (update_preview), self);
+  g_signal_connect_swapped (self->reset, "notify::selected", G_CALLBACK (update_preview), self);
+
+  crm_admin_column_add (self->field_view, _ ("Label"), "label", NULL, NULL);
+  crm_admin_column_add (self->field_view, C_ ("custom field", "Code"), "key", NULL, NULL);
+  crm_admin_column_add (self->field_view, _ ("Type"), "type", format_type, NULL);
+  crm_admin_column_add (self->field_view, _ ("Required"), "required", NULL, NULL);
+  crm_admin_column_add (self->field_view, _ ("Choices"), "choices", NULL, NULL);
+  crm_admin_column_add (self->field_view, _ ("Retired"), "retired", NULL, NULL);
+  self->field_selection
+      = crm_admin_column_view_set_model (self->field_view, G_LIST_MODEL (self->fields));
+  g_signal_connect_swapped (self->field_selection, "notify::selected",
+                            G_CALLBACK (on_field_selected), self);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (rule_fields); i++)
+    {
+      GtkWidget *check = gtk_check_button_new_with_label (_ (rule_fields[i].label));
+
+      g_hash_table_insert (self->required, (gpointer)rule_fields[i].code, check);
+      gtk_flow_box_append (self->required_box, check);
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (switches); i++)
+    {
+      GtkWidget *label = gtk_label_new (_ (switches[i].label));
+      GtkWidget *widget = gtk_switch_new ();
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_size_request (label, 140, -1);
+      gtk_widget_set_halign (widget, GTK_ALIGN_START);
+      g_object_set_data (G_OBJECT (widget), "crm-key", (gpointer)switches[i].code);
+      g_signal_connect (widget, "state-set", G_CALLBACK (on_switch_set), self);
+      g_hash_table_insert (self->switch_widgets, (gpointer)switches[i].code, widget);
+      gtk_grid_attach (self->switch_grid, label, 0, (int)i, 1, 1);
+      gtk_grid_attach (self->switch_grid, widget, 1, (int)i, 1, 1);
+    }
   on_field_selected (self);
 }
 
