@@ -29,6 +29,7 @@ crm_handlers_lookup (CrmMessageId id)
     case CRM_MSG_CUSTOMER_COUNT:       return crm_customer_count;
     case CRM_MSG_CUSTOMER_IMPORT:      return crm_customer_import;
     case CRM_MSG_CUSTOMER_EXPORT:      return crm_customer_export;
+    case CRM_MSG_CUSTOMER_SEEK:        return crm_customer_seek;
 #endif
 #ifdef CRM_HAVE_USERS
     case CRM_MSG_USER_CREATE:          return crm_user_create;

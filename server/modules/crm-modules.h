@@ -29,6 +29,7 @@ CRM_DECLARE_HANDLER (crm_customer_delete);
 CRM_DECLARE_HANDLER (crm_customer_count);
 CRM_DECLARE_HANDLER (crm_customer_import);
 CRM_DECLARE_HANDLER (crm_customer_export);
+CRM_DECLARE_HANDLER (crm_customer_seek);
 
 /* users/ */
 CRM_DECLARE_HANDLER (crm_user_create);

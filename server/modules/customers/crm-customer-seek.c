@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-customers"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "crm-customer-fields.h"
+#include "settings/crm-settings.h"
+
+/*
+ * customer.seek "(sba{sv}d)" → "(sx)": a customer.list cursor about
+ * `fraction` of the way through the sorted list, and the estimated row
+ * number there, so that a jump to the middle of a million rows costs one
+ * request instead of a walk of keyset pages.
+ *
+ * NOTE for whoever edits crm-customer-query.c: this file builds the same
+ * cursor as customer.list (base64url of the GVariant "(sx)": the sort
+ * value as text, the id) and accepts the same sort columns and filters;
+ * it keeps its own copies of those small tables so that it does not touch
+ * that file.  Change the cursor format or the filters in both places.
+ *
+ * Where the key comes from:
+ *  - fraction 0: the empty cursor (first page);
+ *  - a filtered or scope-restricted list estimated below SEEK_EXACT_BELOW
+ *    rows: counted, then an index-ordered OFFSET;
+ *  - otherwise the planner's statistics (migration 0040: 1,000-bucket
+ *    histograms, and expression statistics for names in pinyin order): the
+ *    most common values and histogram bounds merged in sort order with
+ *    their share of the rows, the bound nearest the fraction taken;
+ *  - the last page (fraction near 1): the last rows read backwards.
+ * The key found is then moved to the first row at or after it that this
+ * user may see (one index probe with the data scope), so the cursor never
+ * carries another person's customer, and it points just before that row.
+ */
+
+#define SEEK_EXACT_BELOW 50000
+/* The client's page: seeking to the end positions one page before it. */
+#define SEEK_LAST_PAGE 100
+
+typedef struct {
+  const char *key;
+  const char *order;    /* ORDER BY expression, as customer.list */
+  const char *cast;
+  const char *collate;
+  gboolean    expr_stats;  /* statistics object customers_<key>_sort_stats */
+} SeekColumn;
+
+static const SeekColumn seek_columns[] = {
+  { "name",       "c.name COLLATE \"zh-x-icu\"",       "text",        " COLLATE \"zh-x-icu\"", TRUE },
+  { "short_name", "c.short_name COLLATE \"zh-x-icu\"", "text",        " COLLATE \"zh-x-icu\"", TRUE },
+  { "code",       "c.code",       "text",        "", FALSE },
+  { "category",   "c.category",   "text",        "", FALSE },
+  { "industry",   "c.industry",   "text",        "", FALSE },
+  { "source",     "c.source",     "text",        "", FALSE },
+  { "region",     "c.region",     "text",        "", FALSE },
+  { "value",      "c.value",      "text",        "", FALSE },
+  { "owner_id",   "c.owner_id",   "bigint",      "", FALSE },
+  { "created_at", "c.created_at", "timestamptz", "", FALSE },
+  { "updated_at", "c.updated_at", "timestamptz", "", FALSE },
+  { "id",         "c.id",         "bigint",      "", FALSE },
+};
+
+static const char * const seek_filter_text_keys[] = {
+  "category", "industry", "source", "region", "value",
+};
+
+typedef struct {
+  GString   *where;   /* " FROM customers c WHERE …" */
+  GPtrArray *params;
+  gboolean   restricted;  /* filters or scope */
+  gboolean   deleted;
+} SeekQuery;
+
+static void
+seek_query_clear (SeekQuery *q)
+{
+  if (q->where)
+    g_string_free (q->where, TRUE);
+  if (q->params)
+    g_ptr_array_unref (q->params);
+}
+
+static guint
+seek_param (SeekQuery *q, char *value)
+{
+  g_ptr_array_add (q->params, value);
+  return q->params->len;
+}
+
+/* The same scope and filters as customer.list. */
+static gboolean
+seek_query_begin (CrmDb *db, CrmRequestContext *ctx, GVariant *filters, SeekQuery *q,
+                  GError **error)
+{
+  g_autofree char *owners = NULL;
+  g_autoptr(GString) conds = g_string_new (NULL);
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  q->params = g_ptr_array_new_with_free_func (g_free);
+  if (!crm_db_scope_owners (db, ctx->session->user_id, "customer.view", &owners, error))
+    return FALSE;
+  q->restricted = owners != NULL;
+  seek_param (q, g_steal_pointer (&owners));
+
+  g_variant_iter_init (&iter, filters);
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+    {
+      gboolean known = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (seek_filter_text_keys); i++)
+        if (strcmp (key, seek_filter_text_keys[i]) == 0)
+          known = TRUE;
+      if (known)
+        {
+          if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) ||
+              g_utf8_strlen (g_variant_get_string (value, NULL), -1) > 100)
+            goto bad_filter;
+          g_string_append_printf (conds, " AND c.%s = $%u", key,
+                                  seek_param (q, g_variant_dup_string (value, NULL)));
+        }
+      else if (strcmp (key, "owner_id") == 0)
+        {
+          if (!g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+            goto bad_filter;
+          g_string_append_printf (conds, " AND c.owner_id = $%u",
+                                  seek_param (q, crm_db_int64_to_string (g_variant_get_int64 (value))));
+        }
+      else if (strcmp (key, "deleted") == 0)
+        {
+          if (!g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
+            goto bad_filter;
+          q->deleted = g_variant_get_boolean (value);
+          continue;
+        }
+      else if (crm_settings_is_custom_key (key))
+        {
+          char *json = crm_settings_custom_filter_json (key, value, NULL);
+
+          if (json == NULL)
+            goto bad_filter;
+          g_string_append_printf (conds, " AND c.custom @> $%u::jsonb", seek_param (q, json));
+        }
+      else
+        goto bad_filter;
+      q->restricted = TRUE;
+    }
+  q->where = g_string_new (" FROM customers c WHERE ($1::bigint[] IS NULL OR c.owner_id = ANY ($1::bigint[]))");
+  g_string_append (q->where, q->deleted ? " AND c.deleted_at IS NOT NULL" : " AND c.deleted_at IS NULL");
+  g_string_append (q->where, conds->str);
+  return TRUE;
+
+bad_filter:
+  {
+    g_autofree char *field = g_strdup_printf ("filters.%s", key);
+    g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, field, "%s",
+                                                   _("Unknown filter or wrong type")));
+  }
+  g_variant_unref (value);
+  return FALSE;
+}
+
+static PGresult *
+seek_run (CrmDb *db, SeekQuery *q, const char *prefix, const char *suffix, GError **error)
+{
+  g_autofree char *sql = g_strconcat (prefix, q->where->str, suffix, NULL);
+
+  return crm_db_exec_composed (db, sql, q->params->len,
+                               (const char * const *) q->params->pdata, error);
+}
+
+/* The same encoding as customer.list's cursors. */
+static char *
+seek_cursor_encode (const char *sort_value, gint64 id)
+{
+  g_autoptr(GVariant) v = g_variant_ref_sink (g_variant_new ("(sx)", sort_value, id));
+  char *b64 = g_base64_encode (g_variant_get_data (v), g_variant_get_size (v));
+
+  g_strdelimit (b64, "+", '-');
+  g_strdelimit (b64, "/", '_');
+  return b64;
+}
+
+/* Estimated rows of the query: pg_class for the whole live table, else
+ * the planner's estimate; -1 when there are no statistics. */
+static gboolean
+seek_estimate (CrmDb *db, SeekQuery *q, gint64 *estimate, GError **error)
+{
+  *estimate = -1;
+  if (!q->restricted && !q->deleted)
+    {
+      g_autoptr(PGresult) res =
+        crm_db_exec (db, "customer_seek_reltuples",
+                     "SELECT reltuples::bigint FROM pg_class WHERE oid = 'customers'::regclass",
+                     0, NULL, error);
+      if (res == NULL)
+        return FALSE;
+      *estimate = crm_db_get_int64 (res, 0, 0);
+    }
+  else
+    {
+      g_autofree char *sql = g_strconcat ("EXPLAIN SELECT 1", q->where->str, NULL);
+      g_autoptr(PGresult) res = crm_db_exec_once (db, sql, q->params->len,
+                                                  (const char * const *) q->params->pdata,
+                                                  error);
+      const char *rows;
+
+      if (res == NULL)
+        return FALSE;
+      rows = PQntuples (res) > 0 ? strstr (PQgetvalue (res, 0, 0), "rows=") : NULL;
+      if (rows != NULL)
+        *estimate = g_ascii_strtoll (rows + 5, NULL, 10);
+    }
+  return TRUE;
+}
+
+/* The row `offset` rows into the list (0-based) as a cursor just before
+ * it; "" when there is no such row. */
+static gboolean
+seek_offset (CrmDb *db, SeekQuery *q, const SeekColumn *col, gboolean descending,
+             gint64 offset, char **cursor, GError **error)
+{
+  const char *dir = descending ? " DESC" : "";
+  g_autofree char *prefix = g_strdup_printf ("SELECT %s::text, c.id", col->order);
+  g_autofree char *suffix = NULL;
+  g_autoptr(PGresult) res = NULL;
+  guint n = seek_param (q, crm_db_int64_to_string (offset));
+
+  suffix = g_strdup_printf (" ORDER BY %s%s, c.id%s OFFSET $%u::bigint LIMIT 1",
+                            col->order, dir, dir, n);
+  res = seek_run (db, q, prefix, suffix, error);
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) == 0)
+    *cursor = g_strdup ("");
+  else
+    {
+      gint64 id = crm_db_get_int64 (res, 0, 1);
+      *cursor = seek_cursor_encode (crm_db_get_string (res, 0, 0),
+                                    descending ? id + 1 : id - 1);
+    }
+  return TRUE;
+}
+
+/* The first row at or after `key` in list order that the query reaches,
+ * as a cursor just before it; "" when there is none. */
+static gboolean
+seek_at_key (CrmDb *db, SeekQuery *q, const SeekColumn *col, gboolean descending,
+             const char *key, char **cursor, GError **error)
+{
+  const char *dir = descending ? " DESC" : "";
+  g_autofree char *prefix = g_strdup_printf ("SELECT %s::text, c.id", col->order);
+  g_autofree char *suffix = NULL;
+  g_autoptr(PGresult) res = NULL;
+  gsize where_len = q->where->len;
+  guint n_params = q->params->len;
+  guint nk = seek_param (q, g_strdup (key));
+
+  g_string_append_printf (q->where, " AND %s %s $%u::%s%s", col->order,
+                          descending ? "<=" : ">=", nk, col->cast, col->collate);
+  suffix = g_strdup_printf (" ORDER BY %s%s, c.id%s LIMIT 1", col->order, dir, dir);
+  res = seek_run (db, q, prefix, suffix, error);
+  g_string_truncate (q->where, where_len);
+  g_ptr_array_set_size (q->params, n_params);
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) == 0)
+    *cursor = g_strdup ("");
+  else
+    {
+      gint64 id = crm_db_get_int64 (res, 0, 1);
+      *cursor = seek_cursor_encode (crm_db_get_string (res, 0, 0),
+                                    descending ? id + 1 : id - 1);
+    }
+  return TRUE;
+}
+
+/* From the statistics: the sort key whose position in list order is
+ * nearest `fraction`, and that position.  FALSE without error when there
+ * are no statistics. */
+static gboolean
+seek_stats_key (CrmDb *db, const SeekColumn *col, gboolean descending, double fraction,
+                char **key, double *position, GError **error)
+{
+  g_autofree char *source = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *frac = g_strdup_printf ("%.17g", fraction);
+  g_autoptr(PGresult) res = NULL;
+  const char *params[3];
+
+  if (col->expr_stats)
+    {
+      name = g_strdup_printf ("customers_%s_sort_stats", col->key);
+      source = g_strdup ("SELECT most_common_vals::text::text[] AS mcv,"
+                         " most_common_freqs::float8[] AS mcf,"
+                         " histogram_bounds::text::text[] AS hb"
+                         " FROM pg_stats_ext_exprs WHERE statistics_name = $1"
+                         " AND statistics_schemaname = current_schema () LIMIT 1");
+    }
+  else
+    {
+      name = g_strdup (col->key);
+      source = g_strdup ("SELECT most_common_vals::text::text[] AS mcv,"
+                         " most_common_freqs::float8[] AS mcf,"
+                         " histogram_bounds::text::text[] AS hb"
+                         " FROM pg_stats WHERE tablename = 'customers' AND attname = $1"
+                         " AND schemaname = current_schema () AND NOT inherited LIMIT 1");
+    }
+  /* Every most common value carries its share; each histogram bound but
+   * the first carries the share of the bucket below it.  Merged in list
+   * order, a common value starts where the shares before it end; a bound
+   * marks where its bucket ends. */
+  sql = g_strdup_printf (
+    "WITH s AS (%s),"
+    " m AS (SELECT coalesce ((SELECT sum (f) FROM s, unnest (s.mcf) f), 0) AS mass),"
+    " p AS ("
+    "  SELECT u.v, u.f AS w, true AS common FROM s, unnest (s.mcv, s.mcf) AS u (v, f)"
+    "  UNION ALL"
+    "  SELECT h.v, CASE WHEN h.i = 1 THEN 0"
+    "   ELSE greatest (1 - m.mass, 0) / greatest (cardinality (s.hb) - 1, 1) END, false"
+    "  FROM s, m, unnest (s.hb) WITH ORDINALITY AS h (v, i)),"
+    " c AS (SELECT v, w, common, sum (w) OVER (ORDER BY v::%s%s, common"
+    "  ROWS UNBOUNDED PRECEDING) AS cum, sum (w) OVER () AS total FROM p),"
+    " r AS (SELECT v, CASE WHEN $3::boolean"
+    "  THEN 1 - cum / nullif (total, 0)"
+    "  ELSE (cum - CASE WHEN common THEN w ELSE 0 END) / nullif (total, 0) END AS pos FROM c)"
+    " SELECT v, pos FROM r WHERE pos IS NOT NULL"
+    " ORDER BY abs (pos - $2::float8), v::%s%s LIMIT 1",
+    source, col->cast, col->collate, col->cast, col->collate);
+  params[0] = name;
+  params[1] = frac;
+  params[2] = descending ? "t" : "f";
+  res = crm_db_exec_composed (db, sql, 3, params, error);
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) == 0)
+    return FALSE;
+  *key = g_strdup (crm_db_get_string (res, 0, 0));
+  *position = g_ascii_strtod (crm_db_get_string (res, 0, 1), NULL);
+  return TRUE;
+}
+
+GVariant *
+crm_customer_seek (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
+{
+  const char *sort_key;
+  gboolean descending;
+  double fraction;
+  g_autoptr(GVariant) filters = NULL;
+  const SeekColumn *col = NULL;
+  SeekQuery q = { 0 };
+  g_autofree char *cursor = NULL;
+  g_autofree char *key = NULL;
+  gint64 estimate = -1, total, row = 0;
+  double position = 0;
+  GError *local = NULL;
+
+  g_variant_get (request, "(&sb@a{sv}d)", &sort_key, &descending, &filters, &fraction);
+  if (*sort_key == '\0')
+    sort_key = "name";
+  for (guint i = 0; i < G_N_ELEMENTS (seek_columns); i++)
+    if (strcmp (sort_key, seek_columns[i].key) == 0)
+      col = &seek_columns[i];
+  if (col == NULL)
+    {
+      g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "sort", "%s",
+                                                     _("Cannot sort by this column")));
+      return NULL;
+    }
+  if (!isfinite (fraction) || fraction < 0.0 || fraction > 1.0)
+    {
+      g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "fraction", "%s",
+                                                     _("The list position must be between 0 and 1")));
+      return NULL;
+    }
+  if (!seek_query_begin (db, ctx, filters, &q, error))
+    goto fail;
+  if (fraction == 0.0)
+    {
+      seek_query_clear (&q);
+      return g_variant_new ("(sx)", "", (gint64) 0);
+    }
+  if (!seek_estimate (db, &q, &estimate, error))
+    goto fail;
+
+  if (estimate < 0 || ((q.restricted || q.deleted) && estimate < SEEK_EXACT_BELOW))
+    {
+      g_autoptr(PGresult) res = seek_run (db, &q, "SELECT count(*)", "", error);
+
+      if (res == NULL)
+        goto fail;
+      total = crm_db_get_int64 (res, 0, 0);
+      row = fraction >= 1.0 ? total - SEEK_LAST_PAGE : (gint64) (fraction * total + 0.5);
+      row = CLAMP (row, 0, MAX (total - 1, 0));
+      if (row == 0)
+        cursor = g_strdup ("");
+      else if (!seek_offset (db, &q, col, descending, row, &cursor, error))
+        goto fail;
+      goto done;
+    }
+
+  total = estimate;
+  if (fraction < 1.0 && fraction * total < total - SEEK_LAST_PAGE)
+    {
+      if (seek_stats_key (db, col, descending, fraction, &key, &position, &local))
+        {
+          row = (gint64) (position * total + 0.5);
+          if (!seek_at_key (db, &q, col, descending, key, &cursor, error))
+            goto fail;
+          if (*cursor != '\0' || row <= 0)
+            {
+              if (row <= 0)
+                g_clear_pointer (&cursor, g_free);
+              goto done;
+            }
+          /* Nothing this user sees after the key: the last page. */
+          g_clear_pointer (&cursor, g_free);
+        }
+      else if (local != NULL)
+        {
+          g_propagate_error (error, local);
+          goto fail;
+        }
+      else
+        {
+          /* No statistics yet (a table never analysed): count. */
+          g_autoptr(PGresult) res = seek_run (db, &q, "SELECT count(*)", "", error);
+
+          if (res == NULL)
+            goto fail;
+          total = crm_db_get_int64 (res, 0, 0);
+          row = CLAMP ((gint64) (fraction * total + 0.5), 0, MAX (total - 1, 0));
+          if (row > 0 && !seek_offset (db, &q, col, descending, row, &cursor, error))
+            goto fail;
+          goto done;
+        }
+    }
+
+  /* The last page: read backwards from the end of the list. */
+  {
+    const char *rdir = descending ? "" : " DESC";
+    g_autofree char *prefix = g_strdup_printf ("SELECT %s::text, c.id", col->order);
+    g_autofree char *suffix = g_strdup_printf (" ORDER BY %s%s, c.id%s LIMIT %d",
+                                               col->order, rdir, rdir, SEEK_LAST_PAGE + 1);
+    g_autoptr(PGresult) res = seek_run (db, &q, prefix, suffix, error);
+
+    if (res == NULL)
+      goto fail;
+    if (PQntuples (res) <= SEEK_LAST_PAGE)
+      row = 0;
+    else
+      {
+        /* The row before the last page: the cursor is that row itself. */
+        cursor = seek_cursor_encode (crm_db_get_string (res, SEEK_LAST_PAGE, 0),
+                                     crm_db_get_int64 (res, SEEK_LAST_PAGE, 1));
+        row = MAX (total - SEEK_LAST_PAGE, 1);
+      }
+  }
+
+done:
+  seek_query_clear (&q);
+  if (cursor == NULL || *cursor == '\0')
+    row = 0;
+  return g_variant_new ("(sx)", cursor ? cursor : "", row);
+
+fail:
+  seek_query_clear (&q);
+  return NULL;
+}
