@@ -971,3 +971,39 @@ crm_admin_settings_page_get_preview (CrmAdminSettingsPage *self)
 {
   return gtk_label_get_text (self->preview);
 }
+
+gboolean
+crm_admin_settings_page_select_field (CrmAdminSettingsPage *self, const char *key)
+{
+  GListModel *model = G_LIST_MODEL (self->field_selection);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (CrmAdminRecord) field = g_list_model_get_item (model, i);
+
+      if (g_str_equal (crm_admin_record_get_string (field, "key"), key))
+        {
+          gtk_single_selection_set_selected (self->field_selection, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+gboolean
+crm_admin_settings_page_set_required (CrmAdminSettingsPage *self, const char *field,
+                                      gboolean required)
+{
+  GtkCheckButton *check = g_hash_table_lookup (self->required, field);
+
+  if (check == NULL)
+    return FALSE;
+  gtk_check_button_set_active (check, required);
+  return TRUE;
+}
+
+GtkSwitch *
+crm_admin_settings_page_get_switch (CrmAdminSettingsPage *self, const char *key)
+{
+  return g_hash_table_lookup (self->switch_widgets, key);
+}

@@ -27,3 +27,12 @@ GtkEditable *crm_admin_settings_page_get_entry (CrmAdminSettingsPage *self, cons
 const char  *crm_admin_settings_page_get_preview (CrmAdminSettingsPage *self);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* For tests: the custom field with code `key`; a required-field check of
+ * the entry rules; a global switch. */
+gboolean   crm_admin_settings_page_select_field (CrmAdminSettingsPage *self, const char *key);
+gboolean   crm_admin_settings_page_set_required (CrmAdminSettingsPage *self, const char *field,
+                                                 gboolean required);
+GtkSwitch *crm_admin_settings_page_get_switch (CrmAdminSettingsPage *self, const char *key);
+G_END_DECLS

@@ -1045,6 +1045,103 @@ test_duplicate_login_refused (void)
   g_assert_null (crm_admin_accounts_page_get_dialog (accounts));
 }
 
+static gboolean
+field_listed (gpointer data)
+{
+  return console_idle (NULL) && crm_admin_settings_page_select_field (page ("settings"), data);
+}
+
+static GVariant *
+server_call (guint id, GVariant *body)
+{
+  g_autoptr (GError) error = NULL;
+  GVariant *reply = crm_connection_call_sync (admin_conn, id, body, NULL, &error);
+
+  g_assert_no_error (error);
+  return reply;
+}
+
+static void
+test_custom_field_entry_rule_switch (void)
+{
+  CrmAdminSettingsPage *settings = page ("settings");
+  g_autoptr (GVariant) fields = NULL;
+  g_autoptr (GVariant) field = NULL;
+  g_autoptr (GVariant) retired_fields = NULL;
+  g_autoptr (GVariant) retired = NULL;
+  g_autoptr (GVariant) rule = NULL;
+  g_autoptr (GVariant) switches = NULL;
+  g_autofree const char **required = NULL;
+  gboolean                on = FALSE, is_retired = FALSE;
+
+  /* A custom field: added, then retired after a confirmation. */
+  crm_admin_settings_page_show_tab (settings, "fields");
+  wait_idle ();
+  type_text (crm_admin_settings_page_get_entry (settings, "field_label"), "微信号");
+  type_text (crm_admin_settings_page_get_entry (settings, "field_key"), "wechat");
+  gtk_widget_activate_action (GTK_WIDGET (settings), "settings.add-field", NULL);
+  g_assert_true (wait_for (field_listed, (gpointer) "wechat", WAIT_S));
+  assert_no_error_banner ();
+  screenshot (GTK_WIDGET (console ()), "custom-field");
+  fields = server_call (CRM_MSG_CUSTOM_FIELD_LIST, g_variant_new ("(s)", "customer"));
+  field = find_row (fields, "key", "wechat");
+  g_assert_nonnull (field);
+
+  gtk_widget_activate_action (GTK_WIDGET (settings), "settings.retire-field", NULL);
+  g_assert_true (wait_for (confirm_shown, NULL, WAIT_S));
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_dialog_response (GTK_DIALOG (crm_admin_get_confirm_dialog ()), GTK_RESPONSE_ACCEPT);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  settle (100);
+  wait_idle ();
+  assert_no_error_banner ();
+  retired_fields = server_call (CRM_MSG_CUSTOM_FIELD_LIST, g_variant_new ("(s)", "customer"));
+  retired = find_row (retired_fields, "key", "wechat");
+  g_assert_nonnull (retired);
+  g_assert_true (g_variant_lookup (retired, "retired", "b", &is_retired));
+  g_assert_true (is_retired);
+
+  /* Entry rules: the region becomes required. */
+  crm_admin_settings_page_show_tab (settings, "entry");
+  g_assert_true (crm_admin_settings_page_set_required (settings, "region", TRUE));
+  screenshot (GTK_WIDGET (console ()), "entry-rules");
+  gtk_widget_activate_action (GTK_WIDGET (settings), "settings.save-entry-rule", NULL);
+  settle (100);
+  wait_idle ();
+  assert_no_error_banner ();
+  rule = server_call (CRM_MSG_ENTRY_RULE_GET, g_variant_new ("(s)", "customer"));
+  g_assert_true (g_variant_lookup (rule, "required", "^a&s", &required));
+  g_assert_true (g_strv_contains (required, "region"));
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GVariant) refused = NULL;
+    g_autofree char *key = crm_new_idempotency_key ();
+
+    /* The server now refuses a customer without a region. */
+    refused = crm_connection_call_sync (
+        admin_conn, CRM_MSG_CUSTOMER_CREATE,
+        g_variant_new_parsed ("(%s, {'name': <'无地区测试有限公司'>})", key), NULL, &error);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+    g_assert_cmpstr (crm_error_get_field (error), ==, "region");
+  }
+  g_assert_true (crm_admin_settings_page_set_required (settings, "region", FALSE));
+  gtk_widget_activate_action (GTK_WIDGET (settings), "settings.save-entry-rule", NULL);
+  settle (100);
+  wait_idle ();
+  assert_no_error_banner ();
+
+  /* A global switch saves when flipped. */
+  crm_admin_settings_page_show_tab (settings, "switches");
+  gtk_switch_set_active (crm_admin_settings_page_get_switch (settings, "points_enabled"), TRUE);
+  settle (100);
+  wait_idle ();
+  assert_no_error_banner ();
+  switches = server_call (CRM_MSG_SETTING_GET, g_variant_new ("()"));
+  g_assert_true (g_variant_lookup (switches, "points_enabled", "b", &on));
+  g_assert_true (on);
+  screenshot (GTK_WIDGET (console ()), "switches");
+}
+
 /* ---- setup -------------------------------------------------------------- */
 
 static void
@@ -1120,6 +1217,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/admin/session/follows-grant", test_session_follows_grant);
   g_test_add_func ("/ui/admin/settings/numbering-preview", test_numbering_preview);
   g_test_add_func ("/ui/admin/settings/rename-choice", test_rename_choice);
+  g_test_add_func ("/ui/admin/settings/field-rule-switch", test_custom_field_entry_rule_switch);
   g_test_add_func ("/ui/admin/audit/diff", test_audit_diff);
   g_test_add_func ("/ui/admin/recycle/restore-purge", test_recycle_restore_purge);
 
