@@ -142,6 +142,17 @@ test_lookup_forms (Fixture *f, gconstpointer data)
   g_assert_true (g_variant_lookup (unknown, "normalized", "&s", &normalized));
   g_assert_cmpstr (normalized, ==, "13700000000");
 
+  /* Over-long input is refused, not matched. */
+  {
+    g_autofree char *huge = g_strnfill (200, '1');
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) reply = crm_test_db_run (sa, CRM_MSG_CALL_LOOKUP, g_variant_new ("(s)", huge),
+                                                 NULL, NULL, NULL, &error);
+    g_assert_null (reply);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+  }
+  /* SQL and LIKE metacharacters are just text. */
+  g_assert_cmpint (lookup_customer (sa, "1%' OR '1'='1"), ==, 0);
   bad = lookup (sa, "not a number");
   g_assert_true (g_variant_lookup (bad, "normalized", "&s", &normalized));
   g_assert_cmpstr (normalized, ==, "");

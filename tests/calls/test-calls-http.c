@@ -274,6 +274,43 @@ test_upload_resume_download (void)
   }
 }
 
+/* Paths that are not exactly /recordings/<64 lower-case hex> never reach
+ * the file system; other methods are refused. */
+static void
+test_bad_requests (void)
+{
+  g_autoptr(CrmConnection) admin = connect_as ("admin", crm_test_server_get_admin_password (server));
+  const char *token = crm_connection_get_session_token (admin);
+  const char *bad[] = {
+    "..%2F..%2Fpg%2Fpostgresql.conf",
+    "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde",
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0",
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef/x",
+    "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_auto(Response) r = { 0, };
+      http (&r, "GET", bad[i], token, NULL, NULL);
+      /* libsoup itself answers 400 to an encoded "/" in the path. */
+      if (r.status != 400)
+        g_assert_cmpuint (r.status, ==, 404);
+    }
+  {
+    g_auto(Response) r = { 0, };
+    http (&r, "DELETE", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", token, NULL, NULL);
+    g_assert_cmpuint (r.status, ==, 405);
+  }
+  {
+    /* A bearer token that is no session. */
+    g_auto(Response) r = { 0, };
+    http (&r, "GET", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "forged-token", NULL, NULL);
+    g_assert_cmpuint (r.status, ==, 401);
+  }
+}
+
 static void
 test_checksum_mismatch (void)
 {
@@ -363,6 +400,7 @@ main (int argc, char **argv)
   server = crm_test_server_start (NULL, &error);
   g_assert_no_error (error);
   g_test_add_func ("/calls/http/upload-resume-download", test_upload_resume_download);
+  g_test_add_func ("/calls/http/bad-requests", test_bad_requests);
   g_test_add_func ("/calls/http/checksum-mismatch", test_checksum_mismatch);
   g_test_add_func ("/calls/http/oversized-piece", test_oversized_piece);
   g_test_add_func ("/calls/http/resume-after-restart", test_resume_after_restart);
