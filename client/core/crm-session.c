@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -530,6 +531,44 @@ sign_in_login_cb (GObject      *source,
   g_task_return_boolean (task, TRUE);
 }
 
+
+/* The key naming this installation for device binding (账号绑定电脑):
+ * generated once, kept in the user's configuration, sent with every
+ * sign-in.  NULL when it can be neither read nor written; the server then
+ * treats the client as unenrolled. */
+static const char *
+installation_key (void)
+{
+  static char *key;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (key != NULL)
+    return key;
+  path = g_build_filename (g_get_user_config_dir (), "jinke-crm", "installation-key", NULL);
+  if (g_file_get_contents (path, &contents, NULL, NULL))
+    {
+      g_strstrip (contents);
+      if (strlen (contents) >= 16 && strlen (contents) <= 128
+          && strspn (contents, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+             == strlen (contents))
+        return key = g_steal_pointer (&contents);
+    }
+  contents = g_uuid_string_random ();
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0
+      || !g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                    &error))
+    {
+      g_warning ("Cannot keep the installation key in %s: %s", path,
+                 error ? error->message : g_strerror (errno));
+      return NULL;
+    }
+  return key = g_steal_pointer (&contents);
+}
+
 static void
 sign_in_connected_cb (GObject      *source,
                       GAsyncResult *result,
@@ -547,6 +586,7 @@ sign_in_connected_cb (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  crm_connection_set_client_key (s->connection, installation_key ());
   crm_connection_login_async (s->connection, s->user, s->password,
                               g_task_get_cancellable (task), sign_in_login_cb,
                               g_object_ref (task));
