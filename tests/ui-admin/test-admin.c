@@ -253,6 +253,60 @@ test_sign_in (void)
   g_assert_true (g_action_get_enabled (action));
 }
 
+static GtkMenuButton *
+find_menu_button (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget)))
+    return GTK_MENU_BUTTON (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkMenuButton *found = find_menu_button (child);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+menu_has_action (GMenuModel *model, const char *action)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr (GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &name)
+          && g_str_equal (name, action))
+        return TRUE;
+      if (section && menu_has_action (section, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The main window's menu offers the console (shown while the action is
+ * enabled, i.e. for administrators). */
+static void
+test_menu_item (void)
+{
+  GtkWindow     *main_window = crm_application_get_main_window (app);
+  GtkMenuButton *button;
+  GtkWidget     *titlebar;
+
+  g_assert_nonnull (main_window);
+  titlebar = gtk_window_get_titlebar (main_window);
+  g_assert_nonnull (titlebar);
+  button = find_menu_button (titlebar);
+  g_assert_nonnull (button);
+  g_assert_true (menu_has_action (gtk_menu_button_get_menu_model (button), "app.admin-console"));
+  gtk_menu_button_popup (button);
+  settle (300);
+  screenshot (GTK_WIDGET (gtk_menu_button_get_popover (button)), "main-menu");
+  gtk_menu_button_popdown (button);
+}
+
 static void
 test_open_console (void)
 {
@@ -1203,6 +1257,7 @@ main (int argc, char *argv[])
   g_assert_no_error (error);
 
   g_test_add_func ("/ui/admin/sign-in", test_sign_in);
+  g_test_add_func ("/ui/admin/menu-item", test_menu_item);
   g_test_add_func ("/ui/admin/open-console", test_open_console);
   g_test_add_func ("/ui/admin/team/create-department", test_create_department);
   g_test_add_func ("/ui/admin/team/rename", test_rename_department);
