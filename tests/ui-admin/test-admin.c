@@ -1196,6 +1196,27 @@ test_custom_field_entry_rule_switch (void)
   screenshot (GTK_WIDGET (console ()), "switches");
 }
 
+/* Closing the console while every page is loading leaves no callback
+ * behind that touches a freed page; it opens again as good as new. */
+static void
+test_close_while_loading (void)
+{
+  CrmAdminWindow *window = console ();
+
+  g_assert_nonnull (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "admin.refresh", NULL);
+  g_assert_true (crm_admin_window_is_busy (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (1500);
+  g_assert_null (console ());
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "admin-console", NULL);
+  g_assert_nonnull (console ());
+  wait_idle ();
+  assert_no_error_banner ();
+  g_assert_cmpint (crm_admin_accounts_page_find_login (page ("accounts"), LOGIN), ==, user_id);
+}
+
 /* ---- setup -------------------------------------------------------------- */
 
 static void
@@ -1275,6 +1296,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/admin/settings/field-rule-switch", test_custom_field_entry_rule_switch);
   g_test_add_func ("/ui/admin/audit/diff", test_audit_diff);
   g_test_add_func ("/ui/admin/recycle/restore-purge", test_recycle_restore_purge);
+  g_test_add_func ("/ui/admin/window/close-while-loading", test_close_while_loading);
 
   status = g_test_run ();
 
