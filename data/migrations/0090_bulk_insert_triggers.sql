@@ -28,18 +28,29 @@ BEGIN
 END
 $$;
 
-DROP TRIGGER customers_owner_history ON customers;
-CREATE TRIGGER customers_owner_history
-  AFTER UPDATE OF owner_id ON customers
-  FOR EACH ROW EXECUTE FUNCTION crm_customer_owner_changed ();
-CREATE TRIGGER customers_owner_history_insert
-  AFTER INSERT ON customers REFERENCING NEW TABLE AS inserted
-  FOR EACH STATEMENT EXECUTE FUNCTION crm_customers_inserted_history ();
-
-DROP TRIGGER customers_phone_tails ON customers;
-CREATE TRIGGER customers_phone_tails
-  AFTER UPDATE OF phones ON customers
-  FOR EACH ROW EXECUTE FUNCTION crm_customer_phone_tails_sync ();
-CREATE TRIGGER customers_phone_tails_insert
-  AFTER INSERT ON customers REFERENCING NEW TABLE AS inserted
-  FOR EACH STATEMENT EXECUTE FUNCTION crm_customers_inserted_phone_tails ();
+-- Only where the row triggers still fire on INSERT (tgtype bit 0: row
+-- level, bit 2: INSERT): a migration that already changed them keeps its own.
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = 'customers'::regclass
+              AND tgname = 'customers_owner_history' AND tgtype & 5 = 5) THEN
+    DROP TRIGGER customers_owner_history ON customers;
+    CREATE TRIGGER customers_owner_history
+      AFTER UPDATE OF owner_id ON customers
+      FOR EACH ROW EXECUTE FUNCTION crm_customer_owner_changed ();
+    CREATE TRIGGER customers_owner_history_insert
+      AFTER INSERT ON customers REFERENCING NEW TABLE AS inserted
+      FOR EACH STATEMENT EXECUTE FUNCTION crm_customers_inserted_history ();
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = 'customers'::regclass
+              AND tgname = 'customers_phone_tails' AND tgtype & 5 = 5) THEN
+    DROP TRIGGER customers_phone_tails ON customers;
+    CREATE TRIGGER customers_phone_tails
+      AFTER UPDATE OF phones ON customers
+      FOR EACH ROW EXECUTE FUNCTION crm_customer_phone_tails_sync ();
+    CREATE TRIGGER customers_phone_tails_insert
+      AFTER INSERT ON customers REFERENCING NEW TABLE AS inserted
+      FOR EACH STATEMENT EXECUTE FUNCTION crm_customers_inserted_phone_tails ();
+  END IF;
+END
+$$;
