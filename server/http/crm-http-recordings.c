@@ -149,9 +149,88 @@ file_sha256 (const char *path, GError **error)
 
 /* ---- PUT ---- */
 
+typedef enum {
+  COMPLETE_STORED,
+  COMPLETE_MISMATCH,
+  COMPLETE_UNREADABLE,
+  COMPLETE_NO_STORAGE,
+} CompleteStatus;
+
+typedef struct {
+  char *part;
+  char *final;
+  char sha[65];
+  gint64 total;
+} Completion;
+
 static void
-handle_put (Request *r)
+completion_free (gpointer data)
 {
+  Completion *c = data;
+
+  g_free (c->part);
+  g_free (c->final);
+  g_free (c);
+}
+
+static void
+complete_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  Completion *c = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sum = file_sha256 (c->part, &error);
+  g_autofree char *dir = g_path_get_dirname (c->final);
+
+  if (sum == NULL)
+    {
+      g_warning ("cannot read back recording %s: %s", c->sha, error->message);
+      g_task_return_int (task, COMPLETE_UNREADABLE);
+    }
+  else if (strcmp (sum, c->sha) != 0 || file_size (c->part) != c->total)
+    {
+      g_unlink (c->part);
+      g_task_return_int (task, COMPLETE_MISMATCH);
+    }
+  else if (g_mkdir_with_parents (dir, 0700) != 0 || g_rename (c->part, c->final) != 0)
+    {
+      g_warning ("cannot store recording %s: %s", c->sha, g_strerror (errno));
+      g_task_return_int (task, COMPLETE_NO_STORAGE);
+    }
+  else
+    g_task_return_int (task, COMPLETE_STORED);
+}
+
+static void
+completed_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(Request) r = data;
+
+  switch (g_task_propagate_int (G_TASK (result), NULL))
+    {
+    case COMPLETE_STORED:
+      respond_json (r->msg, SOUP_STATUS_CREATED, NULL, NULL);
+      break;
+    case COMPLETE_MISMATCH:
+      respond_json (r->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "checksum",
+                    _("The recording does not match its checksum; upload it again"));
+      break;
+    case COMPLETE_NO_STORAGE:
+      respond_json (r->msg, SOUP_STATUS_INSUFFICIENT_STORAGE, "storage", _("The server cannot store the recording"));
+      break;
+    case COMPLETE_UNREADABLE:
+    default:
+      respond_json (r->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal", _("Internal server error"));
+      break;
+    }
+  soup_server_message_unpause (r->msg);
+}
+
+/* TRUE when answered now (the caller unpauses); FALSE when the request
+ * was taken from *rp to finish later. */
+static gboolean
+handle_put (Request **rp)
+{
+  Request *r = *rp;
   SoupServerMessage *msg = r->msg;
   SoupMessageHeaders *req_headers = soup_server_message_get_request_headers (msg);
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
@@ -166,12 +245,12 @@ handle_put (Request *r)
   if (!crm_session_has_permission (r->session, "call.log"))
     {
       respond_json (msg, SOUP_STATUS_FORBIDDEN, "permission_denied", _("You do not have permission to do this"));
-      return;
+      return TRUE;
     }
   if (g_file_test (final, G_FILE_TEST_EXISTS))
     {
       respond_json (msg, SOUP_STATUS_OK, NULL, NULL);
-      return;
+      return TRUE;
     }
   if (soup_message_headers_get_one (req_headers, "Content-Range") != NULL)
     {
@@ -180,7 +259,7 @@ handle_put (Request *r)
           (gsize) (end - start + 1) != length)
         {
           respond_json (msg, SOUP_STATUS_BAD_REQUEST, "bad_range", _("The Content-Range header does not match the data"));
-          return;
+          return TRUE;
         }
     }
   else
@@ -192,12 +271,12 @@ handle_put (Request *r)
   if (total > MAX_RECORDING_BYTES || length > MAX_PIECE_BYTES)
     {
       respond_json (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", _("The recording is too large"));
-      return;
+      return TRUE;
     }
   if (total == 0 || length == 0)
     {
       respond_json (msg, SOUP_STATUS_BAD_REQUEST, "empty", _("The recording is empty"));
-      return;
+      return TRUE;
     }
 
   have = file_size (part);
@@ -212,7 +291,7 @@ handle_put (Request *r)
     {
       set_offset_header (msg, have);
       respond_json (msg, SOUP_STATUS_CONFLICT, "offset", _("The upload must continue where it stopped"));
-      return;
+      return TRUE;
     }
 
   {
@@ -229,7 +308,7 @@ handle_put (Request *r)
         g_warning ("cannot store part of recording %s: %s", r->sha,
                    error ? error->message : g_strerror (errno));
         respond_json (msg, SOUP_STATUS_INSUFFICIENT_STORAGE, "storage", _("The server cannot store the recording"));
-        return;
+        return TRUE;
       }
   }
 
@@ -237,35 +316,23 @@ handle_put (Request *r)
     {
       set_offset_header (msg, end + 1);
       respond_json (msg, SOUP_STATUS_ACCEPTED, NULL, NULL);
-      return;
+      return TRUE;
     }
 
-  /* Complete: the checksum decides. */
+  /* Complete: the checksum decides, on a worker thread (a large file
+   * would stall every connection of the main loop). */
   {
-    g_autofree char *sum = file_sha256 (part, &error);
-    g_autofree char *dir = g_path_get_dirname (final);
+    Completion *c = g_new0 (Completion, 1);
+    g_autoptr(GTask) task = g_task_new (NULL, NULL, completed_cb, g_steal_pointer (rp));
 
-    if (sum == NULL)
-      {
-        g_warning ("cannot read back recording %s: %s", r->sha, error->message);
-        respond_json (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal", _("Internal server error"));
-        return;
-      }
-    if (strcmp (sum, r->sha) != 0 || file_size (part) != total)
-      {
-        g_unlink (part);
-        respond_json (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "checksum",
-                      _("The recording does not match its checksum; upload it again"));
-        return;
-      }
-    if (g_mkdir_with_parents (dir, 0700) != 0 || g_rename (part, final) != 0)
-      {
-        g_warning ("cannot store recording %s: %s", r->sha, g_strerror (errno));
-        respond_json (msg, SOUP_STATUS_INSUFFICIENT_STORAGE, "storage", _("The server cannot store the recording"));
-        return;
-      }
+    c->part = g_steal_pointer (&part);
+    c->final = g_steal_pointer (&final);
+    memcpy (c->sha, r->sha, sizeof c->sha);
+    c->total = total;
+    g_task_set_task_data (task, c, completion_free);
+    g_task_run_in_thread (task, complete_in_thread);
   }
-  respond_json (msg, SOUP_STATUS_CREATED, NULL, NULL);
+  return FALSE;
 }
 
 /* ---- HEAD ---- */
@@ -421,7 +488,10 @@ authenticated_cb (GObject *source, GAsyncResult *result, gpointer data)
         respond_error (r->msg, error);
     }
   else if (strcmp (method, "PUT") == 0)
-    handle_put (r);
+    {
+      if (!handle_put (&r))
+        return;
+    }
   else if (strcmp (method, "HEAD") == 0)
     handle_head (r);
   else if (!crm_session_has_permission (r->session, "call.recording.listen"))
