@@ -4,6 +4,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "crm-admin-choice-editor.h"
 #include "crm-admin-page.h"
 #include "crm-admin-record.h"
 #include "crm-admin-settings-page.h"
@@ -18,11 +19,6 @@ typedef struct
   const char *code;
   const char *label;
 } Named;
-
-static const Named choice_lists[] = {
-  { "industry", N_ ("Industry") }, { "category", N_ ("Category") }, { "source", N_ ("Source") },
-  { "region", N_ ("Region") },     { "value", N_ ("Value") },       { "urgency", N_ ("Urgency") },
-};
 
 static const Named field_types[] = {
   { "text", N_ ("Text") },     { "number", N_ ("Number") },
@@ -74,13 +70,6 @@ static const Named switches[] = {
   { "approval_enabled", N_ ("Approval of orders and expenses") },
 };
 
-typedef struct
-{
-  gint64          id;
-  GtkEntry       *label;
-  GtkCheckButton *retired;
-} ChoiceItem;
-
 struct _CrmAdminSettingsPage
 {
   GtkBox parent_instance;
@@ -94,11 +83,7 @@ struct _CrmAdminSettingsPage
   GtkFlowBox    *required_box;
   GtkGrid       *switch_grid;
 
-  /* choice lists */
-  GtkDropDown *list_dropdown;
-  GtkListBox  *choice_box;
-  GPtrArray   *choices; /* ChoiceItem, shown order */
-  GtkEntry    *new_choice;
+  CrmAdminChoiceEditor *choice_editor;
 
   /* custom fields */
   GListStore         *fields;
@@ -169,7 +154,7 @@ set_busy (CrmAdminSettingsPage *self, gboolean busy)
     self->busy--;
 }
 
-static void reload_all (CrmAdminSettingsPage *self);
+static void reload_settings (CrmAdminSettingsPage *self);
 
 /* Every save ends here: report, then read back what the server kept. */
 static void
@@ -187,7 +172,7 @@ on_saved (GObject *source, GAsyncResult *result, gpointer user_data)
     crm_admin_report_error (GTK_WIDGET (self), error);
   else
     crm_admin_report_notice (GTK_WIDGET (self), _ ("Saved."));
-  reload_all (self);
+  reload_settings (self);
 }
 
 static void
@@ -238,182 +223,6 @@ load (CrmAdminSettingsPage *self, guint message_id, GVariant *body, Apply apply)
   l->apply = apply;
   set_busy (self, TRUE);
   crm_session_call_async (self->session, message_id, body, self->cancellable, on_loaded, l);
-}
-
-/* ---- choice lists ------------------------------------------------------------ */
-
-static void move_choice (GtkButton *button, CrmAdminSettingsPage *self);
-
-static void
-rebuild_choice_box (CrmAdminSettingsPage *self)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->choice_box))))
-    {
-      /* The entries live on in self->choices; detach them first. */
-      GtkWidget *row_box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (child));
-
-      if (row_box)
-        for (GtkWidget *w = gtk_widget_get_first_child (row_box); w;)
-          {
-            GtkWidget *next = gtk_widget_get_next_sibling (w);
-
-            if (GTK_IS_ENTRY (w) || GTK_IS_CHECK_BUTTON (w))
-              gtk_box_remove (GTK_BOX (row_box), w);
-            w = next;
-          }
-      gtk_list_box_remove (self->choice_box, child);
-    }
-  for (guint i = 0; i < self->choices->len; i++)
-    {
-      ChoiceItem *item = self->choices->pdata[i];
-      GtkWidget  *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      GtkWidget  *up = gtk_button_new_from_icon_name ("go-up-symbolic");
-      GtkWidget  *down = gtk_button_new_from_icon_name ("go-down-symbolic");
-
-      gtk_widget_set_tooltip_text (up, _ ("Move up"));
-      gtk_widget_set_tooltip_text (down, _ ("Move down"));
-      gtk_widget_set_sensitive (up, i > 0);
-      gtk_widget_set_sensitive (down, i + 1 < self->choices->len);
-      g_object_set_data (G_OBJECT (up), "crm-delta", GINT_TO_POINTER (-1));
-      g_object_set_data (G_OBJECT (down), "crm-delta", GINT_TO_POINTER (1));
-      g_object_set_data (G_OBJECT (up), "crm-item", item);
-      g_object_set_data (G_OBJECT (down), "crm-item", item);
-      g_signal_connect (up, "clicked", G_CALLBACK (move_choice), self);
-      g_signal_connect (down, "clicked", G_CALLBACK (move_choice), self);
-      gtk_widget_set_hexpand (GTK_WIDGET (item->label), TRUE);
-      gtk_box_append (GTK_BOX (row), GTK_WIDGET (item->label));
-      gtk_box_append (GTK_BOX (row), GTK_WIDGET (item->retired));
-      gtk_box_append (GTK_BOX (row), up);
-      gtk_box_append (GTK_BOX (row), down);
-      gtk_widget_set_margin_start (row, 6);
-      gtk_widget_set_margin_end (row, 6);
-      gtk_widget_set_margin_top (row, 2);
-      gtk_widget_set_margin_bottom (row, 2);
-      gtk_list_box_append (self->choice_box, row);
-    }
-}
-
-static void
-choice_item_free (gpointer data)
-{
-  ChoiceItem *item = data;
-
-  g_object_unref (item->label);
-  g_object_unref (item->retired);
-  g_free (item);
-}
-
-static ChoiceItem *
-choice_item_new (gint64 id, const char *label, gboolean retired)
-{
-  ChoiceItem *item = g_new0 (ChoiceItem, 1);
-
-  item->id = id;
-  item->label = g_object_ref_sink (GTK_ENTRY (gtk_entry_new ()));
-  gtk_entry_set_max_length (item->label, 50);
-  gtk_editable_set_text (GTK_EDITABLE (item->label), label);
-  item->retired
-      = g_object_ref_sink (GTK_CHECK_BUTTON (gtk_check_button_new_with_label (_ ("Retired"))));
-  gtk_check_button_set_active (item->retired, retired);
-  return item;
-}
-
-static void
-move_choice (GtkButton *button, CrmAdminSettingsPage *self)
-{
-  ChoiceItem *item = g_object_get_data (G_OBJECT (button), "crm-item");
-  int         delta = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "crm-delta"));
-  guint       index;
-
-  if (!g_ptr_array_find (self->choices, item, &index))
-    return;
-  if ((delta < 0 && index == 0) || (delta > 0 && index + 1 >= self->choices->len))
-    return;
-  self->choices->pdata[index] = self->choices->pdata[index + delta];
-  self->choices->pdata[index + delta] = item;
-  rebuild_choice_box (self);
-}
-
-static void
-apply_choices (CrmAdminSettingsPage *self, GVariant *reply)
-{
-  g_autoptr (GListStore) items = crm_admin_records_from_variant (reply);
-
-  g_ptr_array_set_size (self->choices, 0);
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (items)); i++)
-    {
-      g_autoptr (CrmAdminRecord) record = g_list_model_get_item (G_LIST_MODEL (items), i);
-
-      g_ptr_array_add (self->choices,
-                       choice_item_new (crm_admin_record_get_id (record),
-                                        crm_admin_record_get_string (record, "label"),
-                                        crm_admin_record_get_boolean (record, "retired")));
-    }
-  rebuild_choice_box (self);
-}
-
-static const char *
-chosen_list (CrmAdminSettingsPage *self)
-{
-  return named_code (self->list_dropdown, choice_lists, G_N_ELEMENTS (choice_lists));
-}
-
-static void
-load_choices (CrmAdminSettingsPage *self)
-{
-  load (self, CRM_MSG_CHOICE_LIST, g_variant_new ("(s)", chosen_list (self)), apply_choices);
-}
-
-static void
-add_choice_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  CrmAdminSettingsPage *self = CRM_ADMIN_SETTINGS_PAGE (widget);
-  g_autofree char      *label
-      = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->new_choice))));
-
-  if (*label == '\0')
-    return;
-  g_ptr_array_add (self->choices, choice_item_new (0, label, FALSE));
-  gtk_editable_set_text (GTK_EDITABLE (self->new_choice), "");
-  rebuild_choice_box (self);
-}
-
-static void
-save_choices_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  CrmAdminSettingsPage *self = CRM_ADMIN_SETTINGS_PAGE (widget);
-  g_autofree char      *key = crm_new_idempotency_key ();
-  GVariantBuilder       items;
-
-  g_variant_builder_init (&items, G_VARIANT_TYPE ("aa{sv}"));
-  for (guint i = 0; i < self->choices->len; i++)
-    {
-      ChoiceItem      *item = self->choices->pdata[i];
-      g_autofree char *label
-          = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (item->label))));
-      GVariantDict d;
-
-      if (*label == '\0')
-        {
-          g_autoptr (GError) error
-              = g_error_new (CRM_ERROR, CRM_ERROR_INVALID_FIELD, "%s",
-                             _ ("A choice cannot be empty; retire it instead."));
-          g_variant_builder_clear (&items);
-          crm_admin_report_error (widget, error);
-          gtk_widget_grab_focus (GTK_WIDGET (item->label));
-          return;
-        }
-      g_variant_dict_init (&d, NULL);
-      g_variant_dict_insert (&d, "id", "x", item->id);
-      g_variant_dict_insert (&d, "label", "s", label);
-      g_variant_dict_insert (&d, "sort", "i", (gint32)(i + 1));
-      g_variant_dict_insert (&d, "retired", "b", gtk_check_button_get_active (item->retired));
-      g_variant_builder_add_value (&items, g_variant_dict_end (&d));
-    }
-  save (self, CRM_MSG_CHOICE_SAVE,
-        g_variant_new ("(ss@aa{sv})", key, chosen_list (self), g_variant_builder_end (&items)));
 }
 
 /* ---- custom fields -------------------------------------------------------------- */
@@ -738,14 +547,22 @@ on_switch_set (GtkSwitch *widget, gboolean state, CrmAdminSettingsPage *self)
 
 /* ---- page ------------------------------------------------------------------------ */
 
+/* Everything but the choice lists, which reload on their own saves:
+ * saving another tab keeps unsaved edits of a list. */
 static void
-reload_all (CrmAdminSettingsPage *self)
+reload_settings (CrmAdminSettingsPage *self)
 {
-  load_choices (self);
   load (self, CRM_MSG_CUSTOM_FIELD_LIST, g_variant_new ("(s)", "customer"), apply_fields);
   load (self, CRM_MSG_NUMBERING_GET, g_variant_new ("(s)", "customer"), apply_numbering);
   load (self, CRM_MSG_ENTRY_RULE_GET, g_variant_new ("(s)", "customer"), apply_entry_rule);
   load (self, CRM_MSG_SETTING_GET, g_variant_new ("()"), apply_switches);
+}
+
+static void
+reload_all (CrmAdminSettingsPage *self)
+{
+  crm_admin_choice_editor_reload (self->choice_editor);
+  reload_settings (self);
 }
 
 static void
@@ -764,7 +581,9 @@ settings_watches_entity (CrmAdminPage *page, const char *entity)
 static gboolean
 settings_is_busy (CrmAdminPage *page)
 {
-  return CRM_ADMIN_SETTINGS_PAGE (page)->busy > 0;
+  CrmAdminSettingsPage *self = CRM_ADMIN_SETTINGS_PAGE (page);
+
+  return self->busy > 0 || crm_admin_choice_editor_is_busy (self->choice_editor);
 }
 
 static void
@@ -782,7 +601,6 @@ crm_admin_settings_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->choices, g_ptr_array_unref);
   g_clear_pointer (&self->required, g_hash_table_unref);
   g_clear_pointer (&self->switch_widgets, g_hash_table_unref);
   g_clear_object (&self->fields);
@@ -798,12 +616,11 @@ crm_admin_settings_page_class_init (CrmAdminSettingsPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = crm_admin_settings_page_dispose;
+  g_type_ensure (CRM_TYPE_ADMIN_CHOICE_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/cn/jinke/Crm/admin/crm-admin-settings-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, notebook);
-  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, list_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, choice_box);
-  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, new_choice);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, choice_editor);
   gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, field_view);
   gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, field_key);
   gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, field_label);
@@ -822,9 +639,6 @@ crm_admin_settings_page_class_init (CrmAdminSettingsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, postal_format);
   gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, duplicate);
   gtk_widget_class_bind_template_child (widget_class, CrmAdminSettingsPage, switch_grid);
-  gtk_widget_class_install_action (widget_class, "settings.add-choice", NULL, add_choice_activated);
-  gtk_widget_class_install_action (widget_class, "settings.save-choices", NULL,
-                                   save_choices_activated);
   gtk_widget_class_install_action (widget_class, "settings.add-field", NULL, add_field_activated);
   gtk_widget_class_install_action (widget_class, "settings.save-field", NULL, save_field_activated);
   gtk_widget_class_install_action (widget_class, "settings.retire-field", NULL,
@@ -833,12 +647,6 @@ crm_admin_settings_page_class_init (CrmAdminSettingsPageClass *klass)
                                    save_numbering_activated);
   gtk_widget_class_install_action (widget_class, "settings.save-entry-rule", NULL,
                                    save_entry_rule_activated);
-}
-
-static void
-on_new_choice_activate (CrmAdminSettingsPage *self)
-{
-  gtk_widget_activate_action (GTK_WIDGET (self), "settings.add-choice", NULL);
 }
 
 static void
@@ -855,24 +663,18 @@ crm_admin_settings_page_init (CrmAdminSettingsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
-  self->choices = g_ptr_array_new_with_free_func (choice_item_free);
   self->required = g_hash_table_new (g_str_hash, g_str_equal);
   self->switch_widgets = g_hash_table_new (g_str_hash, g_str_equal);
   self->fields = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
 
   /* The code tables above are the single source of the codes; the
    * dropdowns show their labels in the same order. */
-  set_named_model (self->list_dropdown, choice_lists, G_N_ELEMENTS (choice_lists));
   set_named_model (self->field_type, field_types, G_N_ELEMENTS (field_types));
   set_named_model (self->date_pattern, date_patterns, G_N_ELEMENTS (date_patterns));
   set_named_model (self->separator, separators, G_N_ELEMENTS (separators));
   set_named_model (self->reset, resets, G_N_ELEMENTS (resets));
   set_named_model (self->duplicate, duplicates, G_N_ELEMENTS (duplicates));
 
-  g_signal_connect_swapped (self->list_dropdown, "notify::selected", G_CALLBACK (load_choices),
-                            self);
-  g_signal_connect_swapped (self->new_choice, "activate", G_CALLBACK (on_new_choice_activate),
-                            self);
   g_signal_connect_swapped (self->prefix, "changed", G_CALLBACK (update_preview), self);
   g_signal_connect_swapped (self->date_pattern, "notify::selected", G_CALLBACK (update_preview),
                             self);
@@ -922,6 +724,7 @@ crm_admin_settings_page_new (CrmSession *session)
   CrmAdminSettingsPage *self = g_object_new (CRM_TYPE_ADMIN_SETTINGS_PAGE, NULL);
 
   self->session = g_object_ref (session);
+  crm_admin_choice_editor_set_session (self->choice_editor, session);
   reload_all (self);
   return GTK_WIDGET (self);
 }
@@ -939,15 +742,19 @@ crm_admin_settings_page_show_tab (CrmAdminSettingsPage *self, const char *tab)
 guint
 crm_admin_settings_page_get_n_choices (CrmAdminSettingsPage *self)
 {
-  return self->choices->len;
+  return crm_admin_choice_editor_get_n_choices (self->choice_editor);
 }
 
 GtkEditable *
 crm_admin_settings_page_get_choice_entry (CrmAdminSettingsPage *self, guint position)
 {
-  if (position >= self->choices->len)
-    return NULL;
-  return GTK_EDITABLE (((ChoiceItem *)self->choices->pdata[position])->label);
+  return crm_admin_choice_editor_get_choice_entry (self->choice_editor, position);
+}
+
+CrmAdminChoiceEditor *
+crm_admin_settings_page_get_choice_editor (CrmAdminSettingsPage *self)
+{
+  return self->choice_editor;
 }
 
 GtkEditable *
@@ -956,7 +763,7 @@ crm_admin_settings_page_get_entry (CrmAdminSettingsPage *self, const char *field
   if (g_str_equal (field, "prefix"))
     return GTK_EDITABLE (self->prefix);
   if (g_str_equal (field, "new_choice"))
-    return GTK_EDITABLE (self->new_choice);
+    return crm_admin_choice_editor_get_new_entry (self->choice_editor);
   if (g_str_equal (field, "field_key"))
     return GTK_EDITABLE (self->field_key);
   if (g_str_equal (field, "field_label"))

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "crm-admin-choice-editor.h"
 #include "crm-session.h"
 
 G_BEGIN_DECLS
@@ -24,7 +25,8 @@ guint crm_admin_settings_page_get_n_choices (CrmAdminSettingsPage *self);
 /* The label entry of choice item `position` in the shown order. */
 GtkEditable *crm_admin_settings_page_get_choice_entry (CrmAdminSettingsPage *self, guint position);
 GtkEditable *crm_admin_settings_page_get_entry (CrmAdminSettingsPage *self, const char *field);
-const char  *crm_admin_settings_page_get_preview (CrmAdminSettingsPage *self);
+CrmAdminChoiceEditor *crm_admin_settings_page_get_choice_editor (CrmAdminSettingsPage *self);
+const char           *crm_admin_settings_page_get_preview (CrmAdminSettingsPage *self);
 
 G_END_DECLS
 

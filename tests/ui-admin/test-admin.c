@@ -793,7 +793,8 @@ test_rename_choice (void)
   old = g_strdup (gtk_editable_get_text (crm_admin_settings_page_get_choice_entry (settings, 0)));
   type_text (crm_admin_settings_page_get_choice_entry (settings, 0), "智能制造");
   screenshot (GTK_WIDGET (console ()), "choice-list");
-  gtk_widget_activate_action (GTK_WIDGET (settings), "settings.save-choices", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (crm_admin_settings_page_get_choice_editor (settings)),
+                              "choices.save", NULL);
   wait_idle ();
   assert_no_error_banner ();
 
