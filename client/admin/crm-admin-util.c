@@ -159,14 +159,31 @@ typedef struct
 static GtkWindow *confirm_dialog; /* weak */
 
 static void
-on_confirm_response (GtkDialog *dialog, int response, Confirm *confirm)
+confirm_free (gpointer data)
 {
-  confirm_dialog = NULL;
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  if (response == GTK_RESPONSE_ACCEPT)
-    confirm->callback (confirm->widget, confirm->data);
+  Confirm *confirm = data;
+
   g_object_unref (confirm->widget);
   g_free (confirm);
+}
+
+/* Also when the dialog goes with its parent, unanswered. */
+static void
+on_confirm_destroy (GtkWidget *dialog)
+{
+  if (confirm_dialog == GTK_WINDOW (dialog))
+    confirm_dialog = NULL;
+}
+
+static void
+on_confirm_response (GtkDialog *dialog, int response, gpointer data)
+{
+  Confirm *confirm = g_object_get_data (G_OBJECT (dialog), "crm-confirm");
+
+  gtk_widget_set_visible (GTK_WIDGET (dialog), FALSE);
+  if (response == GTK_RESPONSE_ACCEPT && confirm)
+    confirm->callback (confirm->widget, confirm->data);
+  gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
 void
@@ -192,7 +209,9 @@ crm_admin_confirm (GtkWidget *widget, const char *question, const char *detail,
   gtk_widget_add_css_class (accept, "destructive-action");
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
   G_GNUC_END_IGNORE_DEPRECATIONS
-  g_signal_connect (dialog, "response", G_CALLBACK (on_confirm_response), confirm);
+  g_object_set_data_full (G_OBJECT (dialog), "crm-confirm", confirm, confirm_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_confirm_response), NULL);
+  g_signal_connect (dialog, "destroy", G_CALLBACK (on_confirm_destroy), NULL);
   confirm_dialog = GTK_WINDOW (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
