@@ -50,7 +50,10 @@ disconnect_paint (CrmCalls *self)
 {
   if (self->paint_clock != NULL)
     {
-      g_clear_signal_handler (&self->paint_handler, self->paint_clock);
+      /* A clock disposed with its window has dropped its handlers already. */
+      if (self->paint_handler != 0 && g_signal_handler_is_connected (self->paint_clock, self->paint_handler))
+        g_signal_handler_disconnect (self->paint_clock, self->paint_handler);
+      self->paint_handler = 0;
       g_clear_object (&self->paint_clock);
     }
 }
