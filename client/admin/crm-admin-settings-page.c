@@ -574,8 +574,9 @@ settings_reload (CrmAdminPage *page)
 static gboolean
 settings_watches_entity (CrmAdminPage *page, const char *entity)
 {
-  return g_str_equal (entity, "choice") || g_str_equal (entity, "custom_field")
-         || g_str_equal (entity, "setting");
+  /* The server announces every settings change as entity "settings". */
+  return g_str_equal (entity, "settings") || g_str_equal (entity, "choice")
+         || g_str_equal (entity, "custom_field") || g_str_equal (entity, "setting");
 }
 
 static gboolean

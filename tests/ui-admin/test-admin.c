@@ -1218,6 +1218,32 @@ test_close_while_loading (void)
   g_assert_cmpint (crm_admin_accounts_page_find_login (page ("accounts"), LOGIN), ==, user_id);
 }
 
+static gboolean
+switch_on (gpointer data)
+{
+  return gtk_switch_get_active (data);
+}
+
+/* Another administrator flips a switch: the open page follows the push. */
+static void
+test_settings_follow_push (void)
+{
+  CrmAdminSettingsPage *settings = page ("settings");
+  GtkSwitch       *approval = crm_admin_settings_page_get_switch (settings, "approval_enabled");
+  g_autofree char *key = crm_new_idempotency_key ();
+  g_autoptr (GVariant) reply = NULL;
+
+  crm_admin_window_show_page (console (), "settings");
+  crm_admin_settings_page_show_tab (settings, "switches");
+  wait_idle ();
+  g_assert_false (gtk_switch_get_active (approval));
+  reply = server_call (CRM_MSG_SETTING_SET,
+                       g_variant_new_parsed ("(%s, {'approval_enabled': <true>})", key));
+  g_assert_true (wait_for (switch_on, approval, WAIT_S));
+  wait_idle ();
+  assert_no_error_banner ();
+}
+
 /* ---- setup -------------------------------------------------------------- */
 
 static void
@@ -1295,6 +1321,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/admin/settings/numbering-preview", test_numbering_preview);
   g_test_add_func ("/ui/admin/settings/rename-choice", test_rename_choice);
   g_test_add_func ("/ui/admin/settings/field-rule-switch", test_custom_field_entry_rule_switch);
+  g_test_add_func ("/ui/admin/settings/follow-push", test_settings_follow_push);
   g_test_add_func ("/ui/admin/audit/diff", test_audit_diff);
   g_test_add_func ("/ui/admin/recycle/restore-purge", test_recycle_restore_purge);
   g_test_add_func ("/ui/admin/window/close-while-loading", test_close_while_loading);
