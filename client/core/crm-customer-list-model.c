@@ -9,6 +9,9 @@
 #define PAGE CRM_CUSTOMER_LIST_PAGE_ROWS
 #define SKIP_PAGES (CRM_CUSTOMER_LIST_SKIP_ROWS / CRM_CUSTOMER_LIST_PAGE_ROWS)
 #define MAX_WANTED 8
+/* A page farther than this past the nearest known cursor is reached with
+ * customer.seek (one request) rather than by walking (one per 5 pages). */
+#define SEEK_PAGES (2 * SKIP_PAGES)
 
 G_STATIC_ASSERT (CRM_CUSTOMER_LIST_SKIP_ROWS % CRM_CUSTOMER_LIST_PAGE_ROWS == 0);
 
@@ -30,6 +33,11 @@ struct _CrmCustomerListModel
   guint         n_items;
   gboolean      exact;
   GPtrArray    *cursors;     /* char*, index = page; NULL = not known yet */
+  GPtrArray    *back_cursors; /* char*, index = page: listing the other way
+                               * from it gives the rows before that page */
+  GHashTable   *seeked;      /* pages a seek was asked for */
+  GHashTable   *jumped;      /* pages whose cursor came from a seek */
+  guint         n_requests;
   GHashTable   *pages;       /* GUINT_TO_POINTER(index) → Page* */
   GQueue        lru;         /* Page*, most recent at head */
   GQueue        wanted;      /* GUINT_TO_POINTER(index), most recent at head */
@@ -110,6 +118,24 @@ set_cursor (CrmCustomerListModel *self,
     g_ptr_array_set_size (self->cursors, page + 1);
   if (g_ptr_array_index (self->cursors, page) == NULL)
     g_ptr_array_index (self->cursors, page) = g_strdup (cursor);
+}
+
+static const char *
+back_cursor_for (CrmCustomerListModel *self,
+                 guint                 page)
+{
+  return page < self->back_cursors->len ? g_ptr_array_index (self->back_cursors, page) : NULL;
+}
+
+static void
+set_back_cursor (CrmCustomerListModel *self,
+                 guint                 page,
+                 const char           *cursor)
+{
+  if (page >= self->back_cursors->len)
+    g_ptr_array_set_size (self->back_cursors, page + 1);
+  if (g_ptr_array_index (self->back_cursors, page) == NULL)
+    g_ptr_array_index (self->back_cursors, page) = g_strdup (cursor);
 }
 
 static gboolean
@@ -198,6 +224,8 @@ typedef struct {
   guint                 generation;
   guint                 first_page;
   guint                 limit;
+  gboolean              reverse;  /* listing the other way, nearest first */
+  guint                 skip;     /* reverse: rows to drop first */
 } Fetch;
 
 static void
@@ -233,6 +261,31 @@ fetch_cb (GObject      *source,
 
   g_variant_get (reply, "(@aa{sv}&sx)", &rows, &next, &estimate);
   n_rows = g_variant_n_children (rows);
+  g_debug ("reply page %u rows %zu next %s n_items %u", fetch->first_page, n_rows, *next ? "yes" : "no", self->n_items);
+
+  if (fetch->reverse)
+    {
+      GVariantBuilder b;
+      gsize n = n_rows > fetch->skip ? n_rows - fetch->skip : 0;
+
+      /* The rows before page first_page + 1, nearest first (after the
+       * `skip` rows of that page itself): put them back in list order.
+       * Where the start of the list was reached (the jump's position was
+       * an estimate), they fill the page from its start. */
+      g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
+      for (gsize i = n_rows; i > fetch->skip; i--)
+        g_variant_builder_add_value (&b, g_variant_get_child_value (rows, i - 1));
+      g_clear_pointer (&rows, g_variant_unref);
+      rows = g_variant_ref_sink (g_variant_builder_end (&b));
+      if (*next != '\0' && n_rows == fetch->limit)
+        set_back_cursor (self, fetch->first_page, next);
+      if (n > 0)
+        store_page (self, fetch->first_page, rows, 0, n);
+      else
+        unwant (self, fetch->first_page);
+      schedule_fetch (self);
+      return;
+    }
 
   /* Correct the size first so that the page ranges below are exact. */
   if (fetch->first_page == 0 && self->n_items == 0 && !self->exact && estimate > 0)
@@ -267,6 +320,12 @@ fetch_cb (GObject      *source,
   schedule_fetch (self);
 }
 
+static GVariant *
+filters_or_empty (CrmCustomerListModel *self)
+{
+  return self->filters ? self->filters : g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0);
+}
+
 static void
 fetch_page (CrmCustomerListModel *self,
             guint                 first_page,
@@ -274,17 +333,104 @@ fetch_page (CrmCustomerListModel *self,
 {
   GCancellable *cancellable = g_cancellable_new ();
   Fetch *fetch = g_new0 (Fetch, 1);
-  GVariant *filters = self->filters ? self->filters : g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0);
 
   fetch->self = g_object_ref (self);
   fetch->generation = self->generation;
   fetch->first_page = first_page;
   fetch->limit = limit;
   set_loading (self, cancellable);
+  self->n_requests++;
+  g_debug ("list page %u limit %u", first_page, limit);
   crm_session_call_async (self->session, CRM_MSG_CUSTOMER_LIST,
                           g_variant_new ("(sb@a{sv}si)", self->sort_column, self->descending,
-                                         filters, cursor_for (self, first_page), (gint32) limit),
+                                         filters_or_empty (self), cursor_for (self, first_page),
+                                         (gint32) limit),
                           cancellable, fetch_cb, fetch);
+}
+
+/* Page `page` listing the other way from `cursor` (which is at or after
+ * its end), dropping the first `skip` rows. */
+static void
+fetch_page_before (CrmCustomerListModel *self,
+                   guint                 page,
+                   const char           *cursor,
+                   guint                 skip)
+{
+  GCancellable *cancellable = g_cancellable_new ();
+  Fetch *fetch = g_new0 (Fetch, 1);
+
+  fetch->self = g_object_ref (self);
+  fetch->generation = self->generation;
+  fetch->first_page = page;
+  fetch->limit = PAGE + skip;
+  fetch->skip = skip;
+  fetch->reverse = TRUE;
+  set_loading (self, cancellable);
+  self->n_requests++;
+  g_debug ("list before page %u skip %u", page, skip);
+  crm_session_call_async (self->session, CRM_MSG_CUSTOMER_LIST,
+                          g_variant_new ("(sb@a{sv}si)", self->sort_column, !self->descending,
+                                         filters_or_empty (self), cursor, (gint32) fetch->limit),
+                          cancellable, fetch_cb, fetch);
+}
+
+static void
+seek_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autofree Fetch *fetch = user_data;
+  g_autoptr(CrmCustomerListModel) self = fetch->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  const char *cursor;
+  gint64 row;
+
+  reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  if (fetch->generation != self->generation)
+    return;
+  set_loading (self, NULL);
+  if (reply == NULL)
+    {
+      /* An older server without customer.seek, or a passing failure: the
+       * page is reached by walking instead. */
+      g_debug ("customer.seek failed: %s", error->message);
+      schedule_fetch (self);
+      return;
+    }
+  g_variant_get (reply, "(&sx)", &cursor, &row);
+  /* The page goes where it was asked for: positions past the pages walked
+   * from the start are estimates anyway.  An empty cursor (the start of
+   * the list) says nothing about this page: walk. */
+  if (*cursor != '\0' && cursor_for (self, fetch->first_page) == NULL)
+    {
+      set_cursor (self, fetch->first_page, cursor);
+      g_hash_table_add (self->jumped, GUINT_TO_POINTER (fetch->first_page));
+      fetch_page (self, fetch->first_page, PAGE);
+      return;
+    }
+  schedule_fetch (self);
+}
+
+static void
+seek_page (CrmCustomerListModel *self,
+           guint                 page)
+{
+  GCancellable *cancellable = g_cancellable_new ();
+  Fetch *fetch = g_new0 (Fetch, 1);
+  double fraction = self->n_items > 0 ? (double) page * PAGE / self->n_items : 0.0;
+
+  g_hash_table_add (self->seeked, GUINT_TO_POINTER (page));
+  fetch->self = g_object_ref (self);
+  fetch->generation = self->generation;
+  fetch->first_page = page;
+  set_loading (self, cancellable);
+  self->n_requests++;
+  g_debug ("seek page %u fraction %g", page, fraction);
+  crm_session_call_async (self->session, CRM_MSG_CUSTOMER_SEEK,
+                          g_variant_new ("(sb@a{sv}d)", self->sort_column, self->descending,
+                                         filters_or_empty (self), CLAMP (fraction, 0.0, 1.0)),
+                          cancellable, seek_cb, fetch);
 }
 
 static gboolean
@@ -312,10 +458,49 @@ fetch_next_cb (gpointer user_data)
           fetch_page (self, target, PAGE);
           return G_SOURCE_REMOVE;
         }
-      /* Walk forward from the nearest known cursor before the target. */
+      /* Before a page reached by listing backwards: on backwards. */
+      if (back_cursor_for (self, target + 1) != NULL)
+        {
+          fetch_page_before (self, target, back_cursor_for (self, target + 1), 0);
+          return G_SOURCE_REMOVE;
+        }
+      /* Just before a page reached by a jump: backwards from that page's
+       * last row (the cursor of the page after it; the page was full, as
+       * it has one), past its other rows.  The jump's own cursor only
+       * positions forwards. */
+      if (g_hash_table_contains (self->jumped, GUINT_TO_POINTER (target + 1)))
+        {
+          Page *next_page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (target + 1));
+
+          if (cursor_for (self, target + 2) != NULL)
+            {
+              fetch_page_before (self, target, cursor_for (self, target + 2), PAGE - 1);
+              return G_SOURCE_REMOVE;
+            }
+          /* The jump landed on the last page: backwards from the end. */
+          if (next_page != NULL && self->exact &&
+              (target + 1) * PAGE + next_page->rows->len >= self->n_items)
+            {
+              fetch_page_before (self, target, "", next_page->rows->len);
+              return G_SOURCE_REMOVE;
+            }
+          if (next_page == NULL)
+            {
+              fetch_page (self, target + 1, PAGE);
+              return G_SOURCE_REMOVE;
+            }
+        }
       from = MIN (target, self->cursors->len);
       while (from > 0 && cursor_for (self, from) == NULL)
         from--;
+      /* Far from every known cursor: one customer.seek. */
+      if (target - from > SEEK_PAGES &&
+          !g_hash_table_contains (self->seeked, GUINT_TO_POINTER (target)))
+        {
+          seek_page (self, target);
+          return G_SOURCE_REMOVE;
+        }
+      /* Walk forward from the nearest known cursor before the target. */
       fetch_page (self, from, target - from >= SKIP_PAGES ? CRM_CUSTOMER_LIST_SKIP_ROWS : PAGE);
       return G_SOURCE_REMOVE;
     }
@@ -345,6 +530,9 @@ crm_customer_list_model_reload (CrmCustomerListModel *self)
   g_queue_clear (&self->lru);
   g_queue_clear (&self->wanted);
   g_ptr_array_set_size (self->cursors, 0);
+  g_ptr_array_set_size (self->back_cursors, 0);
+  g_hash_table_remove_all (self->seeked);
+  g_hash_table_remove_all (self->jumped);
   set_cursor (self, 0, "");
   self->exact = FALSE;
   self->started = TRUE;
@@ -440,6 +628,12 @@ gboolean
 crm_customer_list_model_get_exact (CrmCustomerListModel *self)
 {
   return self->exact;
+}
+
+guint
+crm_customer_list_model_get_n_requests (CrmCustomerListModel *self)
+{
+  return self->n_requests;
 }
 
 guint
@@ -542,6 +736,9 @@ crm_customer_list_model_finalize (GObject *object)
   g_queue_clear (&self->wanted);
   g_hash_table_unref (self->pages);
   g_ptr_array_unref (self->cursors);
+  g_ptr_array_unref (self->back_cursors);
+  g_hash_table_unref (self->seeked);
+  g_hash_table_unref (self->jumped);
   g_clear_pointer (&self->filters, g_variant_unref);
   g_free (self->sort_column);
   g_clear_error (&self->error);
@@ -599,6 +796,9 @@ crm_customer_list_model_init (CrmCustomerListModel *self)
 {
   self->sort_column = g_strdup ("name");
   self->cursors = g_ptr_array_new_with_free_func (g_free);
+  self->back_cursors = g_ptr_array_new_with_free_func (g_free);
+  self->seeked = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->jumped = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->pages = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, page_free);
   g_queue_init (&self->lru);
   g_queue_init (&self->wanted);

@@ -19,9 +19,15 @@ G_BEGIN_DECLS
  * the view asked for are kept, in an LRU of CRM_CUSTOMER_LIST_MAX_PAGES, so
  * memory stays flat however far the user scrolls.
  *
- * Keyset cursors cannot seek: a page far from any known cursor is reached by
- * walking forward from the nearest known one with large pages, remembering
- * only the cursors (a few bytes per page) and dropping rows nobody looks at.
+ * Keyset cursors cannot seek by themselves: a page a few pages past the
+ * nearest known cursor is reached by walking forward with large pages,
+ * remembering only the cursors (a few bytes per page); a page farther away
+ * (a jump to the middle of a million rows) asks customer.seek for a cursor
+ * at position / n_items of the sort order and is placed at that position.
+ * Its neighbours load from cursors: forward from each page's next cursor,
+ * backward by listing the other way from the jump's cursor.  Items between
+ * jumps stay placeholders until they are wanted.  Positions past the pages
+ * walked from the start are thus estimates, like n_items.
  */
 #define CRM_CUSTOMER_LIST_PAGE_ROWS 100
 #define CRM_CUSTOMER_LIST_SKIP_ROWS 500
@@ -55,6 +61,9 @@ gboolean    crm_customer_list_model_get_loading  (CrmCustomerListModel *self);
 /* TRUE once the last page has been seen (n_items is exact). */
 gboolean    crm_customer_list_model_get_exact    (CrmCustomerListModel *self);
 guint       crm_customer_list_model_get_n_cached_pages (CrmCustomerListModel *self);
+/* customer.list and customer.seek requests made so far (for tests and the
+ * benchmark). */
+guint       crm_customer_list_model_get_n_requests (CrmCustomerListModel *self);
 /* The last load error, or NULL. */
 const GError *crm_customer_list_model_get_error  (CrmCustomerListModel *self);
 
