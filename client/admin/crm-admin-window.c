@@ -26,6 +26,7 @@ struct _CrmAdminWindow
 
   CrmSession *session;
   gulong      push_handler;
+  gulong      state_handler;
   gboolean    message_is_error;
   guint       hide_source;
 };
@@ -153,6 +154,15 @@ on_visible_page_changed (CrmAdminWindow *self)
     crm_admin_page_reload (CRM_ADMIN_PAGE (child));
 }
 
+/* Signed out (by the user, the server or an administrator): the console
+ * belongs to that session and closes with it. */
+static void
+on_session_state (CrmSession *session, GParamSpec *pspec, CrmAdminWindow *self)
+{
+  if (crm_session_get_state (session) == CRM_SESSION_STATE_OFFLINE)
+    gtk_window_destroy (GTK_WINDOW (self));
+}
+
 static void
 refresh_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -175,7 +185,10 @@ crm_admin_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->hide_source, g_source_remove);
   if (self->session)
-    g_clear_signal_handler (&self->push_handler, self->session);
+    {
+      g_clear_signal_handler (&self->push_handler, self->session);
+      g_clear_signal_handler (&self->state_handler, self->session);
+    }
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_ADMIN_WINDOW);
 
@@ -234,6 +247,8 @@ crm_admin_window_new (GtkApplication *application, CrmSession *session)
   self = g_object_new (CRM_TYPE_ADMIN_WINDOW, "application", application, NULL);
   self->session = g_object_ref (session);
   self->push_handler = g_signal_connect (session, "push", G_CALLBACK (on_push), self);
+  self->state_handler
+      = g_signal_connect (session, "notify::state", G_CALLBACK (on_session_state), self);
   who = g_strdup_printf (_ ("Signed in as %s"), crm_session_get_display_name (session));
   gtk_label_set_text (self->user_label, who);
   sync_pages (self);

@@ -1244,6 +1244,25 @@ test_settings_follow_push (void)
   assert_no_error_banner ();
 }
 
+static gboolean
+console_gone (gpointer data)
+{
+  return console () == NULL;
+}
+
+/* Signing out closes the console and withdraws the menu item. */
+static void
+test_closes_on_sign_out (void)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (app), "admin-console");
+
+  g_assert_nonnull (console ());
+  gtk_widget_activate_action (GTK_WIDGET (crm_application_get_main_window (app)), "win.sign-out",
+                              NULL);
+  g_assert_true (wait_for (console_gone, NULL, WAIT_S));
+  g_assert_false (g_action_get_enabled (action));
+}
+
 /* ---- setup -------------------------------------------------------------- */
 
 static void
@@ -1325,6 +1344,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/admin/audit/diff", test_audit_diff);
   g_test_add_func ("/ui/admin/recycle/restore-purge", test_recycle_restore_purge);
   g_test_add_func ("/ui/admin/window/close-while-loading", test_close_while_loading);
+  g_test_add_func ("/ui/admin/window/closes-on-sign-out", test_closes_on_sign_out);
 
   status = g_test_run ();
 
