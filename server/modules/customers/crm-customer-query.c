@@ -643,15 +643,20 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
   {
     const char *plan;
 
-    if (walk_names && !q.deleted)
+    if (walk_names && !q.deleted && q.scope_all)
       /* In at least one name in 20: the table in its own order meets
        * SEARCH_CANDIDATES of them within a few thousand rows, where the
        * GIN index would first collect every match. */
       plan = "SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off";
+    else if (walk_names && !q.deleted)
+      /* The same within a data scope, unless the scope's owners hold few
+       * customers: then their index is better, and the planner knows
+       * (custom plan for the actual owners). */
+      plan = NULL;
     else
       /* Rarer: the matches from the search indexes only (bitmap scans). */
       plan = "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off";
-    if (!crm_db_command (db, plan, error))
+    if (plan != NULL && !crm_db_command (db, plan, error))
       goto fail;
     if (sample && !walk_names &&
         !crm_db_command (db, "SET LOCAL gin_fuzzy_search_limit = " G_STRINGIFY (FUZZY_SAMPLE),
