@@ -234,6 +234,36 @@ test_common_values (Fixture *f, gconstpointer data)
   }
 }
 
+/* Every row with the same key (created in one import): the position is
+ * found among them in id order. */
+static void
+test_one_value (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
+
+  crm_test_db_exec ("UPDATE customers SET created_at = '2026-01-01 08:00+08'");
+  crm_test_db_exec ("ANALYZE customers");
+  for (guint d = 0; d < 2; d++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) cursor = NULL, page = NULL;
+      g_autofree char *sql = NULL;
+      gint64 row = -1, rank;
+
+      cursor = seek (admin, "created_at", d == 1, NULL, 0.5, &row, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (g_variant_get_string (cursor, NULL), !=, "");
+      g_assert_cmpint (row, ==, N_ROWS / 2);
+      page = list (admin, "created_at", d == 1, NULL, g_variant_get_string (cursor, NULL), 10, NULL);
+      g_assert_cmpuint (g_variant_n_children (page), ==, 10);
+      sql = g_strdup_printf ("SELECT count(*) FROM customers WHERE id %s %" G_GINT64_FORMAT,
+                             d == 1 ? ">" : "<", row_id (page, 0));
+      rank = crm_test_db_query_int (sql);
+      g_assert_cmpint (rank, >=, N_ROWS / 2 - N_ROWS / 20);
+      g_assert_cmpint (rank, <=, N_ROWS / 2 + N_ROWS / 20);
+    }
+}
+
 /* A filtered list below the counting limit: exact, from the filtered
  * rows; a salesperson's cursor lands among his own customers. */
 static void
@@ -336,6 +366,7 @@ main (int argc, char **argv)
   ADD ("/db/seek/ends", test_ends);
   ADD ("/db/seek/middle", test_middle);
   ADD ("/db/seek/common-values", test_common_values);
+  ADD ("/db/seek/one-value", test_one_value);
   ADD ("/db/seek/filtered-exact", test_filtered_exact);
   ADD ("/db/seek/bad-input", test_bad_input);
 #undef ADD

@@ -245,11 +245,11 @@ seek_offset (CrmDb *db, SeekQuery *q, const SeekColumn *col, gboolean descending
   return TRUE;
 }
 
-/* The first row at or after `key` in list order that the query reaches,
+/* The first row at or after (`key`, `key_id`) in list order that the query reaches,
  * as a cursor just before it; "" when there is none. */
 static gboolean
 seek_at_key (CrmDb *db, SeekQuery *q, const SeekColumn *col, gboolean descending,
-             const char *key, char **cursor, GError **error)
+             const char *key, gint64 key_id, char **cursor, GError **error)
 {
   const char *dir = descending ? " DESC" : "";
   g_autofree char *prefix = g_strdup_printf ("SELECT %s::text, c.id", col->order);
@@ -258,9 +258,10 @@ seek_at_key (CrmDb *db, SeekQuery *q, const SeekColumn *col, gboolean descending
   gsize where_len = q->where->len;
   guint n_params = q->params->len;
   guint nk = seek_param (q, g_strdup (key));
+  guint ni = seek_param (q, crm_db_int64_to_string (key_id));
 
-  g_string_append_printf (q->where, " AND %s %s $%u::%s%s", col->order,
-                          descending ? "<=" : ">=", nk, col->cast, col->collate);
+  g_string_append_printf (q->where, " AND (%s, c.id) %s ($%u::%s%s, $%u::bigint)", col->order,
+                          descending ? "<=" : ">=", nk, col->cast, col->collate, ni);
   suffix = g_strdup_printf (" ORDER BY %s%s, c.id%s LIMIT 1", col->order, dir, dir);
   res = seek_run (db, q, prefix, suffix, error);
   g_string_truncate (q->where, where_len);
@@ -283,7 +284,8 @@ seek_at_key (CrmDb *db, SeekQuery *q, const SeekColumn *col, gboolean descending
  * are no statistics. */
 static gboolean
 seek_stats_key (CrmDb *db, const SeekColumn *col, gboolean descending, double fraction,
-                char **key, double *position, GError **error)
+                char **key, double *position, double *share, gboolean *common,
+                GError **error)
 {
   g_autofree char *source = NULL;
   g_autofree char *sql = NULL;
@@ -325,11 +327,13 @@ seek_stats_key (CrmDb *db, const SeekColumn *col, gboolean descending, double fr
     "  FROM s, m, unnest (s.hb) WITH ORDINALITY AS h (v, i)),"
     " c AS (SELECT v, w, common, sum (w) OVER (ORDER BY v::%s%s, common"
     "  ROWS UNBOUNDED PRECEDING) AS cum, sum (w) OVER () AS total FROM p),"
-    " r AS (SELECT v, CASE WHEN $3::boolean"
+    " r AS (SELECT v, common, w / nullif (total, 0) AS share, CASE WHEN $3::boolean"
     "  THEN 1 - cum / nullif (total, 0)"
     "  ELSE (cum - CASE WHEN common THEN w ELSE 0 END) / nullif (total, 0) END AS pos FROM c)"
-    " SELECT v, pos FROM r WHERE pos IS NOT NULL"
-    " ORDER BY abs (pos - $2::float8), v::%s%s LIMIT 1",
+    /* The common value whose rows hold the fraction, else the nearest. */
+    " SELECT v, pos, share, common FROM r WHERE pos IS NOT NULL"
+    " ORDER BY (common AND $2::float8 BETWEEN pos AND pos + share) DESC,"
+    " abs (pos - $2::float8), v::%s%s LIMIT 1",
     source, col->cast, col->collate, col->cast, col->collate);
   params[0] = name;
   params[1] = frac;
@@ -341,7 +345,31 @@ seek_stats_key (CrmDb *db, const SeekColumn *col, gboolean descending, double fr
     return FALSE;
   *key = g_strdup (crm_db_get_string (res, 0, 0));
   *position = g_ascii_strtod (crm_db_get_string (res, 0, 1), NULL);
+  *share = g_ascii_strtod (crm_db_get_string (res, 0, 2), NULL);
+  *common = crm_db_get_bool (res, 0, 3);
   return TRUE;
+}
+
+/* The id `fraction` of the way through the ids (their histogram), for a
+ * position inside the rows of one common value (ordered by id there);
+ * -1 without statistics. */
+static gint64
+seek_stats_id (CrmDb *db, double fraction, GError **error)
+{
+  g_autofree char *frac = g_strdup_printf ("%.17g", fraction);
+  const char *params[1] = { frac };
+  g_autoptr(PGresult) res =
+    crm_db_exec (db, "customer_seek_id_quantile",
+                 "SELECT (h.hb)[1 + round ($1::float8 * (cardinality (h.hb) - 1))::int]"
+                 " FROM (SELECT histogram_bounds::text::bigint[] AS hb FROM pg_stats"
+                 " WHERE tablename = 'customers' AND attname = 'id'"
+                 " AND schemaname = current_schema () AND NOT inherited LIMIT 1) h"
+                 " WHERE cardinality (h.hb) > 1",
+                 1, params, error);
+
+  if (res == NULL || PQntuples (res) == 0 || PQgetisnull (res, 0, 0))
+    return -1;
+  return crm_db_get_int64 (res, 0, 0);
 }
 
 GVariant *
@@ -406,10 +434,31 @@ crm_customer_seek (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError 
   total = estimate;
   if (fraction < 1.0 && fraction * total < total - SEEK_LAST_PAGE)
     {
-      if (seek_stats_key (db, col, descending, fraction, &key, &position, &local))
+      double share = 0;
+      gboolean common = FALSE;
+
+      if (seek_stats_key (db, col, descending, fraction, &key, &position, &share, &common,
+                          &local))
         {
+          gint64 key_id = descending ? G_MAXINT64 : 0;
+
+          /* Inside the rows of one common value (a million customers
+           * created the same day): they are in id order there. */
+          if (common && share > 0 && fraction > position && fraction < position + share)
+            {
+              double within = (fraction - position) / share;
+              gint64 id = seek_stats_id (db, descending ? 1 - within : within, error);
+
+              if (id < 0 && error != NULL && *error != NULL)
+                goto fail;
+              if (id >= 0)
+                {
+                  key_id = id;
+                  position = fraction;
+                }
+            }
           row = (gint64) (position * total + 0.5);
-          if (!seek_at_key (db, &q, col, descending, key, &cursor, error))
+          if (!seek_at_key (db, &q, col, descending, key, key_id, &cursor, error))
             goto fail;
           if (*cursor != '\0' || row <= 0)
             {
