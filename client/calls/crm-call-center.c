@@ -381,6 +381,16 @@ crm_call_center_dial (CrmCallCenter *self, const char *number, GError **error)
   return TRUE;
 }
 
+void
+crm_call_center_set_device_label (CrmCallCenter *self, const char *label)
+{
+  g_autofree char *valid = g_utf8_make_valid (label ? label : "", -1);
+
+  /* The server takes at most 200 bytes: 48 characters always fit. */
+  g_free (self->device_uri);
+  self->device_uri = g_utf8_substring (valid, 0, MIN (g_utf8_strlen (valid, -1), 48));
+}
+
 CrmPhoneDevice *
 crm_call_center_get_device (CrmCallCenter *self)
 {

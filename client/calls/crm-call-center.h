@@ -31,6 +31,8 @@ CrmCallCenter *crm_call_center_new (CrmSession     *session,
                                     const char     *recorder_source);
 
 CrmPhoneDevice *crm_call_center_get_device (CrmCallCenter *self);
+/* What call.log records as the call's "device" (the device URI). */
+void            crm_call_center_set_device_label (CrmCallCenter *self, const char *label);
 CrmCallSpool   *crm_call_center_get_spool  (CrmCallCenter *self);
 CrmSession     *crm_call_center_get_session (CrmCallCenter *self);
 /* FALSE between DEVICE_LOST and DEVICE_BACK. */

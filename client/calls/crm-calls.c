@@ -299,6 +299,7 @@ crm_calls_new (GtkApplication *app,
   /* Connected first: sees the caller ID before the call center acts on it. */
   self->event_handler = g_signal_connect (self->device, "event", G_CALLBACK (event_seen_cb), self);
   self->center = crm_call_center_new (session, self->device, self->spool, recorder_source);
+  crm_call_center_set_device_label (self->center, device_uri);
   g_signal_connect (self->center, "incoming", G_CALLBACK (incoming_cb), self);
   g_signal_connect (self->center, "blocked", G_CALLBACK (blocked_cb), self);
   g_signal_connect (self->center, "device-changed", G_CALLBACK (device_changed_cb), self);
