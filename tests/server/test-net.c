@@ -400,8 +400,13 @@ test_unread_replies_backpressure (void)
   /* The writes stalled (timed out) long before the limit ... */
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
   g_assert_cmpuint (sent, <, LIMIT);
-  /* ... and what the server holds for this peer stays small. */
+  /* ... and what the server holds for this peer stays small.  Under
+   * AddressSanitizer freed memory sits in its quarantine (256 MB), so RSS
+   * says nothing there; the stalled writes above still prove the server
+   * stopped reading. */
+#if !defined(__SANITIZE_ADDRESS__)
   g_assert_cmpuint (server_rss_kb (), <, rss_before + 32 * 1024);
+#endif
   assert_server_serves ();
 }
 
