@@ -314,6 +314,41 @@ test_filtered_exact (Fixture *f, gconstpointer data)
     g_assert_cmpint (row_id (spage, i) % 10, ==, 3);
 }
 
+/* A scoped list too large to count (over 50,000 rows): its key comes from
+ * a sample of its own rows, however they lie in the whole list (here the
+ * salesperson's names all sort after everyone else's). */
+static void
+test_scoped_sample (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) cursor = NULL, page = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *rank_sql = NULL;
+  gint64 row = -1, n_sa, rank;
+
+  sql = g_strdup_printf ("INSERT INTO customers (code, name, owner_id)"
+                         " SELECT 'S' || i, '中原' || md5 (i::text), %" G_GINT64_FORMAT
+                         " FROM generate_series (1, 60000) i", crm_test_db_user_id ("sa"));
+  crm_test_db_exec (sql);
+  crm_test_db_exec ("ANALYZE customers");
+  n_sa = crm_test_db_query_int ("SELECT count(*) FROM customers WHERE code LIKE 'S%'");
+
+  cursor = seek (sa, "name", FALSE, NULL, 0.5, &row, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_variant_get_string (cursor, NULL), !=, "");
+  page = list (sa, "name", FALSE, NULL, g_variant_get_string (cursor, NULL), 10, NULL);
+  g_assert_cmpuint (g_variant_n_children (page), ==, 10);
+  rank_sql = g_strdup_printf ("SELECT count(*) FROM customers c, customers x WHERE x.id = %" G_GINT64_FORMAT
+                              " AND c.code LIKE 'S%%' AND (c.name COLLATE \"zh-x-icu\", c.id)"
+                              " < (x.name COLLATE \"zh-x-icu\", x.id)", row_id (page, 0));
+  rank = crm_test_db_query_int (rank_sql);
+  g_assert_cmpint (rank, >=, n_sa / 2 - n_sa / 10);
+  g_assert_cmpint (rank, <=, n_sa / 2 + n_sa / 10);
+  g_assert_cmpint (row, >=, n_sa / 2 - n_sa / 10);
+  g_assert_cmpint (row, <=, n_sa / 2 + n_sa / 10);
+}
+
 static void
 test_bad_input (Fixture *f, gconstpointer data)
 {
@@ -368,6 +403,7 @@ main (int argc, char **argv)
   ADD ("/db/seek/common-values", test_common_values);
   ADD ("/db/seek/one-value", test_one_value);
   ADD ("/db/seek/filtered-exact", test_filtered_exact);
+  ADD ("/db/seek/scoped-sample", test_scoped_sample);
   ADD ("/db/seek/bad-input", test_bad_input);
 #undef ADD
 

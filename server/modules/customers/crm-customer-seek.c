@@ -311,6 +311,7 @@ seek_sample_key (CrmDb *db, SeekQuery *q, const SeekColumn *col, gboolean descen
   if (PQntuples (res) == 0 || PQgetisnull (res, 0, 0))
     return FALSE;
   *key = g_strdup (crm_db_get_string (res, 0, 0));
+  g_debug ("seek: key of %" G_GINT64_FORMAT " rows from a %.2f %% sample", estimate, percent);
   return TRUE;
 }
 
