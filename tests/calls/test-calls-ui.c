@@ -17,6 +17,7 @@
 #include "crm-messages.h"
 #include "crm-phone.h"
 #include "crm-test-server.h"
+#include "crm-ui-test.h"
 
 /*
  * The call center end to end: a real crm-server (demo data), the client's
@@ -49,70 +50,15 @@ static char *customer_phone;
 static gint64 customer_id;
 static guint shot_counter;
 
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_for (Condition cond, gpointer data, guint seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (20, wake_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake);
-  return ok;
-}
-
-static gboolean
-elapsed_cb (gpointer data)
-{
-  return g_get_monotonic_time () >= *(gint64 *) data;
-}
-
 static void
-settle (guint ms)
+screenshot (GtkWidget  *widget,
+            const char *name)
 {
-  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
+  g_autofree char *file = NULL;
 
-  wait_for (elapsed_cb, &until, 30);
-}
-
-static void
-screenshot (GtkWidget *widget, const char *name)
-{
-  const char *dir = g_getenv ("CRM_SCREENSHOT_DIR");
-  g_autofree char *file = NULL, *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width, height;
-
-  settle (300);
-  if (dir == NULL)
-    return;
-  g_mkdir_with_parents (dir, 0755);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  crm_ui_test_settle (300);
   file = g_strdup_printf ("calls-%02u-%s.png", ++shot_counter, name);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot %s", path);
+  crm_ui_test_save_screenshot (widget, file);
 }
 
 static guint16
@@ -228,14 +174,14 @@ test_known_caller (void)
 {
   CrmCallPopup *popup;
 
-  g_assert_true (wait_for (popup_shows_customer, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (popup_shows_customer, NULL, WAIT_S));
   popup = crm_calls_get_popup (calls);
   g_assert_cmpstr (crm_call_popup_get_title_text (popup), ==, customer_name);
   g_assert_nonnull (strstr (crm_call_popup_get_detail_text (popup), "Owner: "));
   screenshot (GTK_WIDGET (popup), "known-caller");
   /* Open customer: the customer view shows that customer. */
   gtk_widget_activate_action (GTK_WIDGET (popup), "popup.open-customer", NULL);
-  settle (500);
+  crm_ui_test_settle (500);
   g_assert_cmpstr (crm_customer_list_view_get_detail_mode (view), ==, "page");
 }
 
@@ -255,12 +201,12 @@ test_unknown_caller_quick_add (void)
   GtkEditable *phones;
   g_autofree char *digits = NULL;
 
-  g_assert_true (wait_for (popup_shows_unknown, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (popup_shows_unknown, NULL, WAIT_S));
   popup = crm_calls_get_popup (calls);
   g_assert_cmpint (crm_call_popup_get_customer_id (popup), ==, 0);
   screenshot (GTK_WIDGET (popup), "unknown-caller");
   gtk_widget_activate_action (GTK_WIDGET (popup), "popup.quick-add", NULL);
-  settle (500);
+  crm_ui_test_settle (500);
   g_assert_cmpstr (crm_customer_list_view_get_detail_mode (view), ==, "form");
   phones = crm_customer_form_get_entry (crm_customer_list_view_get_form (view), "phones");
   g_assert_nonnull (phones);
@@ -297,7 +243,7 @@ test_blocked_caller (void)
   g_autoptr(GVariant) row = NULL;
   const char *number = NULL, *direction = NULL;
 
-  g_assert_true (wait_for (blocked_call_logged, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (blocked_call_logged, NULL, WAIT_S));
   row = find_call ("status", "blocked");
   g_assert_true (g_variant_lookup (row, "number", "&s", &number));
   g_assert_cmpstr (number, ==, BLOCKED_NUMBER);
@@ -324,7 +270,7 @@ static void
 simulate_outgoing_call (guint ms)
 {
   emit (CRM_CALL_EVENT_OFF_HOOK);
-  settle (ms);
+  crm_ui_test_settle (ms);
   emit (CRM_CALL_EVENT_ON_HOOK);
 }
 
@@ -393,10 +339,10 @@ check_latest_recording (void)
 static void
 test_recording_uploaded (void)
 {
-  g_assert_true (wait_for (spool_empty, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (spool_empty, NULL, WAIT_S));
   simulate_outgoing_call (1500);
-  g_assert_true (wait_for (spool_has, NULL, WAIT_S));
-  g_assert_true (wait_for (spool_empty, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (spool_has, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (spool_empty, NULL, WAIT_S));
   check_latest_recording ();
 }
 
@@ -422,8 +368,8 @@ test_recording_survives_outage_and_restart (void)
 
   crm_test_server_kill (server, SIGTERM);
   simulate_outgoing_call (1500);
-  g_assert_true (wait_for (spool_has_recording, NULL, WAIT_S));
-  settle (1000);
+  g_assert_true (crm_ui_test_wait_for (spool_has_recording, NULL, WAIT_S));
+  crm_ui_test_settle (1000);
   /* The client quits while the server is away: the spool stays on disk. */
   g_clear_object (&calls);
   g_assert_true (spool_has_recording (NULL));
@@ -432,7 +378,7 @@ test_recording_survives_outage_and_restart (void)
   g_assert_no_error (error);
   /* The next start of the client sends what was left. */
   calls = start_calls ("13800000000,,3600\n");
-  g_assert_true (wait_for (spool_empty, NULL, WAIT_S * 2));
+  g_assert_true (crm_ui_test_wait_for (spool_empty, NULL, WAIT_S * 2));
   g_assert_false (spool_has_recording (NULL));
   g_clear_object (&admin);
   admin = crm_test_server_connect (server, "admin", crm_test_server_get_admin_password (server), &error);
@@ -462,7 +408,7 @@ static void
 test_click_to_dial (void)
 {
   g_action_group_activate_action (G_ACTION_GROUP (app), "dial", g_variant_new_string ("138-1234-0000"));
-  g_assert_true (wait_for (dialled_call_logged, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (dialled_call_logged, NULL, WAIT_S));
 }
 
 static CrmCallsWindow *
@@ -505,7 +451,7 @@ test_history_and_playback (void)
     crm_calls_install_actions (app, session, base);
   }
   g_action_group_activate_action (G_ACTION_GROUP (app), "call-history", NULL);
-  g_assert_true (wait_for (history_has_rows, GUINT_TO_POINTER (5), WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (history_has_rows, GUINT_TO_POINTER (5), WAIT_S));
   w = calls_window ();
   history = crm_calls_window_get_history (w);
   model = crm_call_history_page_get_model (history);
@@ -519,7 +465,7 @@ test_history_and_playback (void)
   g_assert_nonnull (sha);
   screenshot (GTK_WIDGET (w), "call-history");
   gtk_widget_activate_action (GTK_WIDGET (history), "calls.play", "s", sha);
-  if (!wait_for (stream_ready, history, WAIT_S))
+  if (!crm_ui_test_wait_for (stream_ready, history, WAIT_S))
     g_error ("no playback: %s", crm_call_history_page_get_status (history));
   cached_name = g_strconcat (sha, ".ogg", NULL);
   cached = g_build_filename (g_get_user_cache_dir (), "jinke-crm", "recordings", cached_name, NULL);
@@ -550,7 +496,7 @@ test_history_export (void)
   g_auto(GStrv) lines = NULL;
 
   crm_call_history_page_export (history, file);
-  g_assert_true (wait_for (exported, history, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (exported, history, WAIT_S));
   g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
   g_assert_true (g_str_has_prefix (csv, "\xEF\xBB\xBF\"Time\",\"Direction\""));
   g_assert_nonnull (strstr (csv, customer_name));
@@ -575,7 +521,7 @@ test_stats_page (void)
   g_autoptr(CrmCallRow) row = NULL;
 
   crm_calls_window_show_page (w, "stats");
-  g_assert_true (wait_for (stats_rows, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (stats_rows, NULL, WAIT_S));
   row = g_list_model_get_item (crm_call_stats_page_get_model (stats), 0);
   g_assert_cmpint (crm_call_row_get_int64 (row, "calls"), ==, 6);
   g_assert_cmpint (crm_call_row_get_int64 (row, "missed"), ==, 2);
@@ -597,16 +543,16 @@ test_blacklist_page (void)
   CrmBlacklistPage *page = crm_calls_window_get_blacklist (w);
 
   crm_calls_window_show_page (w, "blacklist");
-  g_assert_true (wait_for (blacklist_has, GUINT_TO_POINTER (1), WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (blacklist_has, GUINT_TO_POINTER (1), WAIT_S));
   gtk_editable_set_text (crm_blacklist_page_get_pattern_entry (page), "139-1111-2222");
   gtk_editable_set_text (crm_blacklist_page_get_reason_entry (page), "推销保险");
   gtk_widget_activate_action (GTK_WIDGET (page), "blacklist.add", NULL);
-  g_assert_true (wait_for (blacklist_has, GUINT_TO_POINTER (2), WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (blacklist_has, GUINT_TO_POINTER (2), WAIT_S));
   screenshot (GTK_WIDGET (w), "blacklist");
   /* Garbage is refused with the server's explanation. */
   gtk_editable_set_text (crm_blacklist_page_get_pattern_entry (page), "hello");
   gtk_widget_activate_action (GTK_WIDGET (page), "blacklist.add", NULL);
-  settle (1500);
+  crm_ui_test_settle (1500);
   g_assert_cmpstr (crm_blacklist_page_get_status (page), ==, "Enter a phone number, or a prefix followed by “*”");
   g_assert_cmpuint (g_list_model_get_n_items (crm_blacklist_page_get_model (page)), ==, 2);
 }
@@ -665,7 +611,7 @@ main (int argc, char **argv)
     crm_session_sign_in_async (session, address, "admin", crm_test_server_get_admin_password (server),
                                TRUE, NULL, sign_in_done, &signed_in);
   }
-  g_assert_true (wait_for (flag_set, &signed_in, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (flag_set, &signed_in, WAIT_S));
 
   settings = g_settings_new ("cn.jinke.Crm");
   main_window = GTK_WINDOW (gtk_window_new ());

@@ -20,6 +20,7 @@
 #include "crm-messages.h"
 #include "crm-sign-in-window.h"
 #include "crm-test-server.h"
+#include "crm-ui-test.h"
 #include "crm-window.h"
 
 /*
@@ -54,81 +55,15 @@ static guint           shot_counter;
 
 /* ---- driving helpers (the approach of tests/ui/test-client.c) ----------- */
 
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_for (Condition cond, gpointer data, guint seconds)
-{
-  gint64   deadline = g_get_monotonic_time () + (gint64)seconds * G_USEC_PER_SEC;
-  guint    wake = g_timeout_add (20, wake_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake);
-  return ok;
-}
-
-static gboolean
-elapsed_cb (gpointer data)
-{
-  return g_get_monotonic_time () >= *(gint64 *)data;
-}
-
 static void
-settle (guint ms)
+screenshot (GtkWidget  *widget,
+            const char *name)
 {
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  wait_for (elapsed_cb, &until, 10);
-}
-
-static void
-screenshot (GtkWidget *widget, const char *name)
-{
-  const char      *dir = g_getenv ("CRM_SCREENSHOT_DIR");
   g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GtkSnapshot) snapshot = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  GskRenderer *renderer;
-  int          width, height;
 
-  settle (400);
-  if (dir == NULL)
-    return;
-  g_mkdir_with_parents (dir, 0755);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  crm_ui_test_settle (400);
   file = g_strdup_printf ("%02u-%s.png", ++shot_counter, name);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot %s", path);
-}
-
-static void
-type_text (GtkEditable *editable, const char *text)
-{
-  gtk_widget_grab_focus (GTK_WIDGET (editable));
-  gtk_editable_set_text (editable, text);
+  crm_ui_test_save_screenshot (widget, file);
 }
 
 static CrmSignInWindow *
@@ -137,17 +72,6 @@ sign_in_window (void)
   GtkWindow *window = crm_application_get_sign_in_window (app);
 
   return window ? CRM_SIGN_IN_WINDOW (window) : NULL;
-}
-
-static gboolean
-sign_in_settled (gpointer data)
-{
-  CrmSignInWindow *window = sign_in_window ();
-
-  return crm_application_get_main_window (app) != NULL
-         || (window && !crm_sign_in_window_is_busy (window)
-             && (crm_sign_in_window_get_error_text (window)
-                 || crm_sign_in_window_is_asking_trust (window)));
 }
 
 static CrmAdminWindow *
@@ -171,8 +95,8 @@ console_idle (gpointer data)
 static void
 wait_idle (void)
 {
-  settle (50);
-  g_assert_true (wait_for (console_idle, NULL, WAIT_S));
+  crm_ui_test_settle (50);
+  g_assert_true (crm_ui_test_wait_for (console_idle, NULL, WAIT_S));
 }
 
 static void
@@ -238,16 +162,16 @@ test_sign_in (void)
   g_assert_nonnull (action);
   g_assert_false (g_action_get_enabled (action));
 
-  type_text (crm_sign_in_window_get_server_entry (window), address);
-  type_text (crm_sign_in_window_get_user_entry (window), "admin");
-  type_text (crm_sign_in_window_get_password_entry (window),
+  crm_ui_test_type_text (crm_sign_in_window_get_server_entry (window), address);
+  crm_ui_test_type_text (crm_sign_in_window_get_user_entry (window), "admin");
+  crm_ui_test_type_text (crm_sign_in_window_get_password_entry (window),
              crm_test_server_get_admin_password (server));
   gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.submit", NULL);
-  g_assert_true (wait_for (sign_in_settled, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (crm_ui_test_sign_in_settled, app, WAIT_S));
   if (crm_sign_in_window_is_asking_trust (window))
     {
       gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.trust", NULL);
-      g_assert_true (wait_for (sign_in_settled, NULL, WAIT_S));
+      g_assert_true (crm_ui_test_wait_for (crm_ui_test_sign_in_settled, app, WAIT_S));
     }
   g_assert_nonnull (crm_application_get_main_window (app));
   g_assert_true (g_action_get_enabled (action));
@@ -302,7 +226,7 @@ test_menu_item (void)
   g_assert_nonnull (button);
   g_assert_true (menu_has_action (gtk_menu_button_get_menu_model (button), "app.admin-console"));
   gtk_menu_button_popup (button);
-  settle (300);
+  crm_ui_test_settle (300);
   screenshot (GTK_WIDGET (gtk_menu_button_get_popover (button)), "main-menu");
   gtk_menu_button_popdown (button);
 }
@@ -349,27 +273,27 @@ test_create_department (void)
   g_autoptr (GVariant) group_row = NULL;
 
   /* An empty name is refused in the window, nothing is sent. */
-  type_text (crm_admin_team_page_get_name_entry (team), "   ");
+  crm_ui_test_type_text (crm_admin_team_page_get_name_entry (team), "   ");
   gtk_widget_activate_action (GTK_WIDGET (team), "team.add", NULL);
   g_assert_true (crm_admin_window_message_is_error (console ()));
   gtk_widget_activate_action (GTK_WIDGET (console ()), "admin.dismiss", NULL);
 
-  type_text (crm_admin_team_page_get_name_entry (team), DEPARTMENT);
+  crm_ui_test_type_text (crm_admin_team_page_get_name_entry (team), DEPARTMENT);
   g_assert_true (crm_admin_team_page_set_parent (team, 0));
   gtk_widget_activate_action (GTK_WIDGET (team), "team.add", NULL);
-  g_assert_true (wait_for (department_listed, &wait, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (department_listed, &wait, WAIT_S));
   assert_no_error_banner ();
   department_id = crm_admin_team_page_find (team, DEPARTMENT);
 
   /* A group inside it. */
   g_assert_true (crm_admin_team_page_select (team, department_id));
-  type_text (crm_admin_team_page_get_name_entry (team), GROUP);
+  crm_ui_test_type_text (crm_admin_team_page_get_name_entry (team), GROUP);
   g_assert_true (crm_admin_team_page_set_parent (team, department_id));
   crm_admin_team_page_set_group (team, TRUE);
-  type_text (crm_admin_team_page_get_branch_entry (team), "上海分公司");
+  crm_ui_test_type_text (crm_admin_team_page_get_branch_entry (team), "上海分公司");
   gtk_widget_activate_action (GTK_WIDGET (team), "team.add", NULL);
   wait.name = GROUP;
-  g_assert_true (wait_for (department_listed, &wait, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (department_listed, &wait, WAIT_S));
   assert_no_error_banner ();
   group_id = crm_admin_team_page_find (team, GROUP);
 
@@ -403,9 +327,9 @@ test_rename_department (void)
 
   g_assert_true (crm_admin_team_page_select (team, group_id));
   g_assert_cmpint (crm_admin_team_page_get_selected_id (team), ==, group_id);
-  type_text (crm_admin_team_page_get_name_entry (team), GROUP_RENAMED);
+  crm_ui_test_type_text (crm_admin_team_page_get_name_entry (team), GROUP_RENAMED);
   gtk_widget_activate_action (GTK_WIDGET (team), "team.save", NULL);
-  g_assert_true (wait_for (department_listed, &wait, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (department_listed, &wait, WAIT_S));
   assert_no_error_banner ();
 
   rows = server_list (CRM_MSG_DEPARTMENT_LIST);
@@ -448,15 +372,15 @@ test_create_user (void)
   g_assert_nonnull (crm_admin_user_dialog_get_error (dialog));
   g_assert_false (crm_admin_user_dialog_is_busy (dialog));
 
-  type_text (crm_admin_user_dialog_get_entry (dialog, "login"), LOGIN);
-  type_text (crm_admin_user_dialog_get_entry (dialog, "display_name"), "张伟");
-  type_text (crm_admin_user_dialog_get_entry (dialog, "password"), PASSWORD);
+  crm_ui_test_type_text (crm_admin_user_dialog_get_entry (dialog, "login"), LOGIN);
+  crm_ui_test_type_text (crm_admin_user_dialog_get_entry (dialog, "display_name"), "张伟");
+  crm_ui_test_type_text (crm_admin_user_dialog_get_entry (dialog, "password"), PASSWORD);
   g_assert_true (crm_admin_user_dialog_set_department (dialog, group_id));
   g_assert_true (crm_admin_user_dialog_set_role (dialog, "salesperson", TRUE));
   screenshot (GTK_WIDGET (dialog), "new-user");
 
   gtk_widget_activate_action (GTK_WIDGET (dialog), "user.save", NULL);
-  g_assert_true (wait_for (dialog_closed_and_user_listed, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (dialog_closed_and_user_listed, NULL, WAIT_S));
   assert_no_error_banner ();
   user_id = crm_admin_accounts_page_find_login (accounts, LOGIN);
 
@@ -533,8 +457,8 @@ test_give_role_live (void)
   gtk_widget_activate_action (GTK_WIDGET (dialog), "user.save", NULL);
 
   /* The other session learns it without signing in again. */
-  g_assert_true (wait_for (worker_can, (gpointer) "customer.export", WAIT_S));
-  g_assert_true (wait_for (dialog_closed_and_user_listed, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (worker_can, (gpointer) "customer.export", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (dialog_closed_and_user_listed, NULL, WAIT_S));
   assert_no_error_banner ();
 
   rows = server_list (CRM_MSG_USER_LIST);
@@ -567,9 +491,9 @@ test_deny_live (void)
   g_assert_nonnull (dialog);
   g_assert_true (crm_admin_user_dialog_set_override (dialog, "customer.export", 2));
   gtk_widget_activate_action (GTK_WIDGET (dialog), "user.save", NULL);
-  g_assert_true (wait_for (dialog_closed_and_user_listed, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (dialog_closed_and_user_listed, NULL, WAIT_S));
   assert_no_error_banner ();
-  g_assert_true (wait_for (worker_pushed_since, GUINT_TO_POINTER (before), WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (worker_pushed_since, GUINT_TO_POINTER (before), WAIT_S));
   g_variant_get (worker_pushes->pdata[worker_pushes->len - 1], "(^a&s)", &perms);
   g_assert_false (g_strv_contains (perms, "customer.export"));
   g_assert_true (g_strv_contains (perms, "customer.view"));
@@ -598,12 +522,12 @@ test_reset_password (void)
 
   g_assert_true (crm_admin_accounts_page_select_login (accounts, LOGIN));
   gtk_widget_activate_action (GTK_WIDGET (accounts), "accounts.reset-password", NULL);
-  g_assert_true (wait_for (confirm_shown, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (confirm_shown, NULL, WAIT_S));
   screenshot (GTK_WIDGET (crm_admin_get_confirm_dialog ()), "reset-confirm");
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_dialog_response (GTK_DIALOG (crm_admin_get_confirm_dialog ()), GTK_RESPONSE_ACCEPT);
   G_GNUC_END_IGNORE_DEPRECATIONS
-  g_assert_true (wait_for (password_shown, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (password_shown, NULL, WAIT_S));
   dialog = crm_admin_accounts_page_get_password_dialog (accounts);
   temporary = g_strdup (crm_admin_accounts_page_get_temporary_password (accounts));
   g_assert_nonnull (temporary);
@@ -666,7 +590,7 @@ test_sessions_and_force_sign_out (void)
   wait_idle ();
   g_assert_true (crm_admin_accounts_page_select_login (accounts, LOGIN));
   crm_admin_accounts_page_show_tab (accounts, "history");
-  g_assert_true (wait_for (sessions_listed, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (sessions_listed, NULL, WAIT_S));
   assert_no_error_banner ();
   screenshot (GTK_WIDGET (console ()), "sign-in-history");
 
@@ -676,7 +600,7 @@ test_sessions_and_force_sign_out (void)
   screenshot (GTK_WIDGET (console ()), "sessions");
   g_assert_true (crm_admin_accounts_page_select_session (accounts, 0));
   gtk_widget_activate_action (GTK_WIDGET (accounts), "accounts.revoke-session", NULL);
-  g_assert_true (wait_for (worker2_out, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (worker2_out, NULL, WAIT_S));
   wait_idle ();
   assert_no_error_banner ();
 
@@ -718,14 +642,14 @@ test_role_matrix_live (void)
   before = worker_pushes->len;
 
   crm_admin_window_show_page (console (), "roles");
-  g_assert_true (wait_for (roles_loaded, (gpointer) "salesperson", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (roles_loaded, (gpointer) "salesperson", WAIT_S));
   /* The template's grants are shown as the server has them. */
   g_assert_true (crm_admin_roles_page_get_grant (roles, "customer.view", NULL));
   g_assert_false (crm_admin_roles_page_get_grant (roles, "customer.import", NULL));
   g_assert_true (crm_admin_roles_page_set_grant (roles, "customer.import", TRUE, 0));
   screenshot (GTK_WIDGET (console ()), "role-matrix");
   gtk_widget_activate_action (GTK_WIDGET (roles), "roles.save", NULL);
-  g_assert_true (wait_for (worker_pushed_since, GUINT_TO_POINTER (before), WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (worker_pushed_since, GUINT_TO_POINTER (before), WAIT_S));
   g_assert_true (worker_can ((gpointer) "customer.import"));
   wait_idle ();
   assert_no_error_banner ();
@@ -759,14 +683,14 @@ test_numbering_preview (void)
   crm_admin_window_show_page (console (), "settings");
   wait_idle ();
   crm_admin_settings_page_show_tab (settings, "numbering");
-  type_text (crm_admin_settings_page_get_entry (settings, "prefix"), "JK");
+  crm_ui_test_type_text (crm_admin_settings_page_get_entry (settings, "prefix"), "JK");
   /* The preview follows the typing, before anything is saved. */
   g_assert_nonnull (strstr (crm_admin_settings_page_get_preview (settings), "JK-"));
   screenshot (GTK_WIDGET (console ()), "numbering-preview");
   /* A bad prefix is explained and cannot be saved. */
-  type_text (crm_admin_settings_page_get_entry (settings, "prefix"), "J K!");
+  crm_ui_test_type_text (crm_admin_settings_page_get_entry (settings, "prefix"), "J K!");
   g_assert_null (strstr (crm_admin_settings_page_get_preview (settings), "J K!-"));
-  type_text (crm_admin_settings_page_get_entry (settings, "prefix"), "JK");
+  crm_ui_test_type_text (crm_admin_settings_page_get_entry (settings, "prefix"), "JK");
   gtk_widget_activate_action (GTK_WIDGET (settings), "settings.save-numbering", NULL);
   wait_idle ();
   assert_no_error_banner ();
@@ -791,7 +715,7 @@ test_rename_choice (void)
   wait_idle ();
   g_assert_cmpuint (crm_admin_settings_page_get_n_choices (settings), >, 0);
   old = g_strdup (gtk_editable_get_text (crm_admin_settings_page_get_choice_entry (settings, 0)));
-  type_text (crm_admin_settings_page_get_choice_entry (settings, 0), "智能制造");
+  crm_ui_test_type_text (crm_admin_settings_page_get_choice_entry (settings, 0), "智能制造");
   screenshot (GTK_WIDGET (console ()), "choice-list");
   gtk_widget_activate_action (GTK_WIDGET (crm_admin_settings_page_get_choice_editor (settings)),
                               "choices.save", NULL);
@@ -818,21 +742,21 @@ test_audit_diff (void)
   CrmAdminAuditPage *audit = page ("audit");
 
   crm_admin_window_show_page (console (), "audit");
-  g_assert_true (wait_for (audit_has_rows, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (audit_has_rows, NULL, WAIT_S));
   /* Only updates of users: the role given to 张伟 is among them. */
   g_assert_true (crm_admin_audit_page_set_filter (audit, "user", "update"));
   gtk_widget_activate_action (GTK_WIDGET (audit), "audit.search", NULL);
-  g_assert_true (wait_for (audit_has_rows, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (audit_has_rows, NULL, WAIT_S));
   assert_no_error_banner ();
   g_assert_true (crm_admin_audit_page_select_row (audit, 0));
   g_assert_cmpuint (crm_admin_audit_page_get_n_changes (audit), >, 0);
   screenshot (GTK_WIDGET (console ()), "audit-diff");
 
   /* A malformed date is refused in the window. */
-  type_text (crm_admin_audit_page_get_date_entry (audit, FALSE), "2026-13-45");
+  crm_ui_test_type_text (crm_admin_audit_page_get_date_entry (audit, FALSE), "2026-13-45");
   gtk_widget_activate_action (GTK_WIDGET (audit), "audit.search", NULL);
   g_assert_true (crm_admin_window_message_is_error (console ()));
-  type_text (crm_admin_audit_page_get_date_entry (audit, FALSE), "");
+  crm_ui_test_type_text (crm_admin_audit_page_get_date_entry (audit, FALSE), "");
   gtk_widget_activate_action (GTK_WIDGET (console ()), "admin.dismiss", NULL);
 }
 
@@ -881,14 +805,14 @@ test_recycle_restore_purge (void)
   g_autofree char *key = crm_new_idempotency_key ();
 
   crm_admin_window_show_page (console (), "recycle");
-  g_assert_true (wait_for (recycled, (gpointer) "杭州回收测试有限公司", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (recycled, (gpointer) "杭州回收测试有限公司", WAIT_S));
   /* Pushes of the deletions may reload the list once more. */
-  settle (300);
+  crm_ui_test_settle (300);
   wait_idle ();
   g_assert_true (crm_admin_recycle_page_select (recycle, "杭州回收测试有限公司"));
   screenshot (GTK_WIDGET (console ()), "recycle-bin");
   gtk_widget_activate_action (GTK_WIDGET (recycle), "recycle.restore", NULL);
-  g_assert_true (wait_for (not_recycled, (gpointer) "杭州回收测试有限公司", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (not_recycled, (gpointer) "杭州回收测试有限公司", WAIT_S));
   assert_no_error_banner ();
   record = crm_connection_call_sync (admin_conn, CRM_MSG_CUSTOMER_GET,
                                      g_variant_new ("(x)", restored_id), NULL, &error);
@@ -898,12 +822,12 @@ test_recycle_restore_purge (void)
   wait_idle ();
   g_assert_true (crm_admin_recycle_page_select (recycle, "苏州清除测试有限公司"));
   gtk_widget_activate_action (GTK_WIDGET (recycle), "recycle.purge", NULL);
-  g_assert_true (wait_for (confirm_shown, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (confirm_shown, NULL, WAIT_S));
   screenshot (GTK_WIDGET (crm_admin_get_confirm_dialog ()), "purge-confirm");
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_dialog_response (GTK_DIALOG (crm_admin_get_confirm_dialog ()), GTK_RESPONSE_ACCEPT);
   G_GNUC_END_IGNORE_DEPRECATIONS
-  g_assert_true (wait_for (not_recycled, (gpointer) "苏州清除测试有限公司", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (not_recycled, (gpointer) "苏州清除测试有限公司", WAIT_S));
   assert_no_error_banner ();
   gone = crm_connection_call_sync (admin_conn, CRM_MSG_RECYCLE_RESTORE,
                                    g_variant_new ("(ssx)", key, "customer", purged_id), NULL,
@@ -979,17 +903,17 @@ test_session_follows_grant (void)
 
   crm_session_sign_in_async (session, address, LOGIN, temporary_password, TRUE, NULL,
                              on_session_signed_in, &sign_in);
-  g_assert_true (wait_for (sign_in_done, &sign_in, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (sign_in_done, &sign_in, WAIT_S));
   g_assert_no_error (sign_in.error);
   g_assert_true (sign_in.ok);
   g_assert_false (crm_admin_window_session_allowed (session));
 
   grant_audit (TRUE);
-  g_assert_true (wait_for (session_allowed, session, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (session_allowed, session, WAIT_S));
   g_assert_true (crm_session_has_permission (session, "audit.view"));
 
   grant_audit (FALSE);
-  g_assert_true (wait_for (session_not_allowed, session, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (session_not_allowed, session, WAIT_S));
   crm_session_sign_out (session);
 }
 
@@ -1047,30 +971,30 @@ test_move_and_delete_department (void)
   /* Deleting a group with people in it is refused with the server's reason. */
   g_assert_true (crm_admin_team_page_select (team, group_id));
   gtk_widget_activate_action (GTK_WIDGET (team), "team.delete", NULL);
-  g_assert_true (wait_for (confirm_shown, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (confirm_shown, NULL, WAIT_S));
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_dialog_response (GTK_DIALOG (crm_admin_get_confirm_dialog ()), GTK_RESPONSE_ACCEPT);
   G_GNUC_END_IGNORE_DEPRECATIONS
-  g_assert_true (wait_for (error_shown, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (error_shown, NULL, WAIT_S));
   g_assert_cmpint (crm_admin_team_page_find (team, GROUP_RENAMED), ==, group_id);
   screenshot (GTK_WIDGET (console ()), "delete-refused");
   gtk_widget_activate_action (GTK_WIDGET (console ()), "admin.dismiss", NULL);
 
   /* An empty one goes. */
-  type_text (crm_admin_team_page_get_name_entry (team), wait.name);
+  crm_ui_test_type_text (crm_admin_team_page_get_name_entry (team), wait.name);
   g_assert_true (crm_admin_team_page_set_parent (team, 0));
   crm_admin_team_page_set_group (team, FALSE);
-  type_text (crm_admin_team_page_get_branch_entry (team), "");
+  crm_ui_test_type_text (crm_admin_team_page_get_branch_entry (team), "");
   gtk_widget_activate_action (GTK_WIDGET (team), "team.add", NULL);
-  g_assert_true (wait_for (department_listed, &wait, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (department_listed, &wait, WAIT_S));
   temp_id = crm_admin_team_page_find (team, wait.name);
   g_assert_true (crm_admin_team_page_select (team, temp_id));
   gtk_widget_activate_action (GTK_WIDGET (team), "team.delete", NULL);
-  g_assert_true (wait_for (confirm_shown, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (confirm_shown, NULL, WAIT_S));
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_dialog_response (GTK_DIALOG (crm_admin_get_confirm_dialog ()), GTK_RESPONSE_ACCEPT);
   G_GNUC_END_IGNORE_DEPRECATIONS
-  g_assert_true (wait_for (department_gone, (gpointer)wait.name, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (department_gone, (gpointer)wait.name, WAIT_S));
   assert_no_error_banner ();
 }
 
@@ -1085,11 +1009,11 @@ test_duplicate_login_refused (void)
   gtk_widget_activate_action (GTK_WIDGET (accounts), "accounts.new", NULL);
   dialog = crm_admin_accounts_page_get_dialog (accounts);
   g_assert_nonnull (dialog);
-  type_text (crm_admin_user_dialog_get_entry (dialog, "login"), LOGIN);
-  type_text (crm_admin_user_dialog_get_entry (dialog, "display_name"), "张伟二");
-  type_text (crm_admin_user_dialog_get_entry (dialog, "password"), PASSWORD);
+  crm_ui_test_type_text (crm_admin_user_dialog_get_entry (dialog, "login"), LOGIN);
+  crm_ui_test_type_text (crm_admin_user_dialog_get_entry (dialog, "display_name"), "张伟二");
+  crm_ui_test_type_text (crm_admin_user_dialog_get_entry (dialog, "password"), PASSWORD);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "user.save", NULL);
-  g_assert_true (wait_for (console_idle, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (console_idle, NULL, WAIT_S));
   /* The dialog stays open with the server's reason; nothing is lost. */
   g_assert_true (crm_admin_accounts_page_get_dialog (accounts) == dialog);
   g_assert_nonnull (crm_admin_user_dialog_get_error (dialog));
@@ -1132,10 +1056,10 @@ test_custom_field_entry_rule_switch (void)
   /* A custom field: added, then retired after a confirmation. */
   crm_admin_settings_page_show_tab (settings, "fields");
   wait_idle ();
-  type_text (crm_admin_settings_page_get_entry (settings, "field_label"), "微信号");
-  type_text (crm_admin_settings_page_get_entry (settings, "field_key"), "wechat");
+  crm_ui_test_type_text (crm_admin_settings_page_get_entry (settings, "field_label"), "微信号");
+  crm_ui_test_type_text (crm_admin_settings_page_get_entry (settings, "field_key"), "wechat");
   gtk_widget_activate_action (GTK_WIDGET (settings), "settings.add-field", NULL);
-  g_assert_true (wait_for (field_listed, (gpointer) "wechat", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (field_listed, (gpointer) "wechat", WAIT_S));
   assert_no_error_banner ();
   screenshot (GTK_WIDGET (console ()), "custom-field");
   fields = server_call (CRM_MSG_CUSTOM_FIELD_LIST, g_variant_new ("(s)", "customer"));
@@ -1143,11 +1067,11 @@ test_custom_field_entry_rule_switch (void)
   g_assert_nonnull (field);
 
   gtk_widget_activate_action (GTK_WIDGET (settings), "settings.retire-field", NULL);
-  g_assert_true (wait_for (confirm_shown, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (confirm_shown, NULL, WAIT_S));
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_dialog_response (GTK_DIALOG (crm_admin_get_confirm_dialog ()), GTK_RESPONSE_ACCEPT);
   G_GNUC_END_IGNORE_DEPRECATIONS
-  settle (100);
+  crm_ui_test_settle (100);
   wait_idle ();
   assert_no_error_banner ();
   retired_fields = server_call (CRM_MSG_CUSTOM_FIELD_LIST, g_variant_new ("(s)", "customer"));
@@ -1161,7 +1085,7 @@ test_custom_field_entry_rule_switch (void)
   g_assert_true (crm_admin_settings_page_set_required (settings, "region", TRUE));
   screenshot (GTK_WIDGET (console ()), "entry-rules");
   gtk_widget_activate_action (GTK_WIDGET (settings), "settings.save-entry-rule", NULL);
-  settle (100);
+  crm_ui_test_settle (100);
   wait_idle ();
   assert_no_error_banner ();
   rule = server_call (CRM_MSG_ENTRY_RULE_GET, g_variant_new ("(s)", "customer"));
@@ -1181,14 +1105,14 @@ test_custom_field_entry_rule_switch (void)
   }
   g_assert_true (crm_admin_settings_page_set_required (settings, "region", FALSE));
   gtk_widget_activate_action (GTK_WIDGET (settings), "settings.save-entry-rule", NULL);
-  settle (100);
+  crm_ui_test_settle (100);
   wait_idle ();
   assert_no_error_banner ();
 
   /* A global switch saves when flipped. */
   crm_admin_settings_page_show_tab (settings, "switches");
   gtk_switch_set_active (crm_admin_settings_page_get_switch (settings, "points_enabled"), TRUE);
-  settle (100);
+  crm_ui_test_settle (100);
   wait_idle ();
   assert_no_error_banner ();
   switches = server_call (CRM_MSG_SETTING_GET, g_variant_new ("()"));
@@ -1208,7 +1132,7 @@ test_close_while_loading (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "admin.refresh", NULL);
   g_assert_true (crm_admin_window_is_busy (window));
   gtk_window_destroy (GTK_WINDOW (window));
-  settle (1500);
+  crm_ui_test_settle (1500);
   g_assert_null (console ());
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "admin-console", NULL);
@@ -1239,7 +1163,7 @@ test_settings_follow_push (void)
   g_assert_false (gtk_switch_get_active (approval));
   reply = server_call (CRM_MSG_SETTING_SET,
                        g_variant_new_parsed ("(%s, {'approval_enabled': <true>})", key));
-  g_assert_true (wait_for (switch_on, approval, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (switch_on, approval, WAIT_S));
   wait_idle ();
   assert_no_error_banner ();
 }
@@ -1259,7 +1183,7 @@ test_closes_on_sign_out (void)
   g_assert_nonnull (console ());
   gtk_widget_activate_action (GTK_WIDGET (crm_application_get_main_window (app)), "win.sign-out",
                               NULL);
-  g_assert_true (wait_for (console_gone, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (console_gone, NULL, WAIT_S));
   g_assert_false (g_action_get_enabled (action));
 }
 
@@ -1268,23 +1192,7 @@ test_closes_on_sign_out (void)
 static void
 use_chinese (void)
 {
-  const char      *mo_dir = g_getenv ("CRM_UI_LOCALE_MO_DIR");
-  g_autofree char *mo = mo_dir ? g_build_filename (mo_dir, "jinke-crm.mo", NULL) : NULL;
-  g_autofree char *locale_dir = g_build_filename (tmp_dir, "locale", NULL);
-  g_autofree char *messages = g_build_filename (locale_dir, "zh_CN", "LC_MESSAGES", NULL);
-  g_autofree char *link = g_build_filename (messages, "jinke-crm.mo", NULL);
-
-  if (mo && g_file_test (mo, G_FILE_TEST_EXISTS) && setlocale (LC_ALL, "zh_CN.UTF-8"))
-    {
-      g_setenv ("LC_ALL", "zh_CN.UTF-8", TRUE);
-      g_setenv ("LANGUAGE", "zh_CN", TRUE);
-      g_mkdir_with_parents (messages, 0755);
-      g_assert_cmpint (symlink (mo, link), ==, 0);
-      bindtextdomain (GETTEXT_PACKAGE, locale_dir);
-    }
-  else
-    setlocale (LC_ALL, "");
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  crm_ui_test_use_chinese (tmp_dir);
 }
 
 int

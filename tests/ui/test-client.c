@@ -15,6 +15,7 @@
 #include "crm-messages.h"
 #include "crm-sign-in-window.h"
 #include "crm-test-server.h"
+#include "crm-ui-test.h"
 #include "crm-window.h"
 
 /*
@@ -37,80 +38,15 @@ static guint           shot_counter;
 
 /* ---- driving helpers ---------------------------------------------------- */
 
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Iterates the main context until `cond` holds or `seconds` pass. */
-static gboolean
-wait_for (Condition cond,
-          gpointer  data,
-          guint     seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (20, wake_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake);
-  return ok;
-}
-
-static gboolean
-elapsed_cb (gpointer data)
-{
-  return g_get_monotonic_time () >= *(gint64 *) data;
-}
-
-/* Lets the window lay out and paint. */
-static void
-settle (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  wait_for (elapsed_cb, &until, 10);
-}
-
 static void
 screenshot (GtkWidget  *widget,
             const char *name)
 {
-  const char *dir = g_getenv ("CRM_SCREENSHOT_DIR");
   g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GskRenderer *renderer;
-  int width, height;
 
-  settle (300);
-  if (dir == NULL)
-    return;
-  g_mkdir_with_parents (dir, 0755);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  crm_ui_test_settle (300);
   file = g_strdup_printf ("%02u-%s.png", ++shot_counter, name);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot %s", path);
+  crm_ui_test_save_screenshot (widget, file);
 }
 
 static CrmSignInWindow *
@@ -133,24 +69,6 @@ static CrmCustomerListView *
 view (void)
 {
   return crm_window_get_customer_view (main_window ());
-}
-
-static void
-type_text (GtkEditable *editable,
-           const char  *text)
-{
-  gtk_widget_grab_focus (GTK_WIDGET (editable));
-  gtk_editable_set_text (editable, text);
-}
-
-static gboolean
-sign_in_settled (gpointer data)
-{
-  CrmSignInWindow *window = sign_in_window ();
-
-  return main_window () != NULL ||
-         (window && !crm_sign_in_window_is_busy (window) &&
-          (crm_sign_in_window_get_error_text (window) || crm_sign_in_window_is_asking_trust (window)));
 }
 
 static gboolean
@@ -222,11 +140,11 @@ test_sign_in_unreachable (void)
   g_application_activate (G_APPLICATION (app));
   window = sign_in_window ();
   g_assert_nonnull (window);
-  type_text (crm_sign_in_window_get_server_entry (window), address);
-  type_text (crm_sign_in_window_get_user_entry (window), "admin");
-  type_text (crm_sign_in_window_get_password_entry (window), "whatever");
+  crm_ui_test_type_text (crm_sign_in_window_get_server_entry (window), address);
+  crm_ui_test_type_text (crm_sign_in_window_get_user_entry (window), "admin");
+  crm_ui_test_type_text (crm_sign_in_window_get_password_entry (window), "whatever");
   gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.submit", NULL);
-  g_assert_true (wait_for (sign_in_settled, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (crm_ui_test_sign_in_settled, app, WAIT_S));
   g_assert_null (main_window ());
   expected = g_strdup_printf (_("Cannot reach the server at %s. Check the address and the "
                                 "network, or ask your administrator whether the server is "
@@ -245,19 +163,19 @@ test_sign_in_wrong_password (void)
   g_assert_nonnull (window);
   g_assert_null (main_window ());
 
-  type_text (crm_sign_in_window_get_server_entry (window), address);
-  type_text (crm_sign_in_window_get_user_entry (window), "admin");
-  type_text (crm_sign_in_window_get_password_entry (window), "not-the-password");
+  crm_ui_test_type_text (crm_sign_in_window_get_server_entry (window), address);
+  crm_ui_test_type_text (crm_sign_in_window_get_user_entry (window), "admin");
+  crm_ui_test_type_text (crm_sign_in_window_get_password_entry (window), "not-the-password");
   screenshot (GTK_WIDGET (window), "sign-in");
 
   /* First contact: the client asks before trusting the certificate. */
   gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.submit", NULL);
-  g_assert_true (wait_for (sign_in_settled, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (crm_ui_test_sign_in_settled, app, WAIT_S));
   g_assert_true (crm_sign_in_window_is_asking_trust (window));
   screenshot (GTK_WIDGET (window), "trust-certificate");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.trust", NULL);
-  g_assert_true (wait_for (sign_in_settled, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (crm_ui_test_sign_in_settled, app, WAIT_S));
   g_assert_null (main_window ());
   g_assert_false (crm_sign_in_window_is_asking_trust (window));
   g_assert_cmpstr (crm_sign_in_window_get_error_text (window), ==, _("Wrong user name or password."));
@@ -270,12 +188,12 @@ test_sign_in (void)
   CrmSignInWindow *window = sign_in_window ();
 
   g_assert_nonnull (window);
-  type_text (crm_sign_in_window_get_password_entry (window),
+  crm_ui_test_type_text (crm_sign_in_window_get_password_entry (window),
              crm_test_server_get_admin_password (server));
   gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.submit", NULL);
-  g_assert_true (wait_for (sign_in_settled, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (crm_ui_test_sign_in_settled, app, WAIT_S));
   g_assert_nonnull (main_window ());
-  g_assert_true (wait_for (view_idle, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (view_idle, NULL, WAIT_S));
   g_assert_cmpint (crm_session_get_state (crm_application_get_session (app)), ==,
                    CRM_SESSION_STATE_ONLINE);
   g_assert_cmpstr (crm_window_get_status_text (main_window ()), ==, _("● Connected"));
@@ -306,7 +224,7 @@ test_shortcuts_window (void)
 
   g_assert_nonnull (overlay);
   gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.show-help-overlay", NULL);
-  g_assert_true (wait_for (window_visible, overlay, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (window_visible, overlay, WAIT_S));
   screenshot (GTK_WIDGET (overlay), "shortcuts");
   gtk_widget_set_visible (GTK_WIDGET (overlay), FALSE);
 }
@@ -340,8 +258,8 @@ test_search_initials (void)
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (crm_customer_list_view_get_search_entry (view ()))) ||
                  gtk_widget_is_focus (GTK_WIDGET (crm_customer_list_view_get_search_entry (view ()))) ||
                  TRUE);
-  type_text (crm_customer_list_view_get_search_entry (view ()), "bjzb");
-  g_assert_true (wait_for (search_found, &wait, WAIT_S));
+  crm_ui_test_type_text (crm_customer_list_view_get_search_entry (view ()), "bjzb");
+  g_assert_true (crm_ui_test_wait_for (search_found, &wait, WAIT_S));
   first = g_list_model_get_item (crm_customer_list_view_get_shown_model (view ()), 0);
   customer_id = crm_customer_row_get_id (first);
   g_assert_cmpint (customer_id, >, 0);
@@ -355,7 +273,7 @@ test_open_customer (void)
 
   /* Enter (or a double click) on the first result opens it. */
   g_signal_emit_by_name (crm_customer_list_view_get_column_view (view ()), "activate", 0u);
-  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (detail_is, (gpointer) "page", WAIT_S));
   g_assert_cmpint (crm_customer_page_get_id (page), ==, customer_id);
   g_assert_cmpstr (crm_customer_page_get_value (page, "name"), ==, CUSTOMER_NAME);
   g_assert_cmpstr (crm_customer_page_get_value (page, "region"), ==, "—");
@@ -375,13 +293,13 @@ test_edit_and_save (void)
   g_assert_no_error (error);
   gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.edit", NULL);
   g_assert_cmpstr (crm_customer_list_view_get_detail_mode (view ()), ==, "form");
-  type_text (crm_customer_form_get_entry (form, "region"), "北京");
-  type_text (crm_customer_form_get_entry (form, "phones"), "13800138000，010-62345678");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form, "region"), "北京");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form, "phones"), "13800138000，010-62345678");
   screenshot (GTK_WIDGET (main_window ()), "edit-form");
 
   /* Ctrl+S */
   gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.save", NULL);
-  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (detail_is, (gpointer) "page", WAIT_S));
   g_assert_null (crm_customer_list_view_get_error_text (view ()));
   g_assert_cmpstr (crm_customer_page_get_value (page, "region"), ==, "北京");
 
@@ -415,7 +333,7 @@ test_version_conflict (void)
   gint64 version;
 
   gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.edit", NULL);
-  type_text (crm_customer_form_get_entry (form, "short_name"), "智邦科技");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form, "short_name"), "智邦科技");
 
   /* Meanwhile, someone else saves the same customer. */
   current = server_record (customer_id, &error);
@@ -428,13 +346,13 @@ test_version_conflict (void)
   g_assert_no_error (error);
 
   gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.save", NULL);
-  g_assert_true (wait_for (conflict_shown, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (conflict_shown, NULL, WAIT_S));
   dialog = GTK_WINDOW (crm_customer_list_view_get_conflict_dialog (view ()));
   screenshot (GTK_WIDGET (dialog), "conflict");
 
   /* Keep mine: my field wins, their other change stays. */
   gtk_widget_activate_action (GTK_WIDGET (dialog), "conflict.keep-mine", NULL);
-  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (detail_is, (gpointer) "page", WAIT_S));
   g_assert_null (crm_customer_list_view_get_conflict_dialog (view ()));
   g_assert_cmpstr (crm_customer_page_get_value (page, "short_name"), ==, "智邦科技");
 
@@ -461,7 +379,7 @@ test_version_conflict_take_theirs (void)
   g_autofree char *source = NULL;
 
   gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.edit", NULL);
-  type_text (crm_customer_form_get_entry (form, "source"), "展会");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form, "source"), "展会");
 
   current = server_record (customer_id, &error);
   g_assert_no_error (error);
@@ -472,12 +390,12 @@ test_version_conflict_take_theirs (void)
   g_assert_no_error (error);
 
   gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.save", NULL);
-  g_assert_true (wait_for (conflict_shown, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (conflict_shown, NULL, WAIT_S));
   gtk_widget_activate_action (GTK_WIDGET (crm_customer_list_view_get_conflict_dialog (view ())),
                               "conflict.take-theirs", NULL);
 
   /* Their value is shown and nothing of mine was written. */
-  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (detail_is, (gpointer) "page", WAIT_S));
   g_assert_cmpstr (crm_customer_page_get_value (page, "source"), ==, "转介绍");
   after = server_record (customer_id, &error);
   g_assert_no_error (error);
@@ -498,8 +416,8 @@ test_create_with_validation_error (void)
   /* Ctrl+N */
   gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.new-customer", NULL);
   g_assert_cmpstr (crm_customer_list_view_get_detail_mode (view ()), ==, "form");
-  type_text (crm_customer_form_get_entry (form, "phones"), "1380013800");
-  type_text (crm_customer_form_get_entry (form, "postal_code"), "10008");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form, "phones"), "1380013800");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form, "postal_code"), "10008");
   gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.save", NULL);
 
   /* Nothing is sent; each bad field says what is wrong. */
@@ -511,12 +429,12 @@ test_create_with_validation_error (void)
   g_assert_null (crm_customer_form_get_error (form, "region"));
   screenshot (GTK_WIDGET (main_window ()), "validation-errors");
 
-  type_text (crm_customer_form_get_entry (form, "name"), "上海测试贸易有限公司");
-  type_text (crm_customer_form_get_entry (form, "phones"), "13912345678");
-  type_text (crm_customer_form_get_entry (form, "postal_code"), "200000");
-  type_text (crm_customer_form_get_entry (form, "region"), "上海");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form, "name"), "上海测试贸易有限公司");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form, "phones"), "13912345678");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form, "postal_code"), "200000");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form, "region"), "上海");
   gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.save", NULL);
-  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (detail_is, (gpointer) "page", WAIT_S));
   g_assert_null (crm_customer_list_view_get_error_text (view ()));
   g_assert_cmpstr (crm_customer_page_get_value (page, "name"), ==, "上海测试贸易有限公司");
   created_id = crm_customer_page_get_id (page);
@@ -544,12 +462,12 @@ test_delete (void)
 
   g_assert_cmpint (crm_customer_page_get_id (crm_customer_list_view_get_page (view ())), ==, created_id);
   gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.delete", NULL);
-  g_assert_true (wait_for (confirm_shown, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (confirm_shown, NULL, WAIT_S));
   dialog = crm_customer_list_view_get_confirm_dialog (view ());
   screenshot (GTK_WIDGET (dialog), "delete-confirm");
 
   gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
-  g_assert_true (wait_for (detail_is, (gpointer) "empty", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (detail_is, (gpointer) "empty", WAIT_S));
   g_assert_null (crm_customer_list_view_get_error_text (view ()));
 
   record = server_record (created_id, &error);
@@ -588,25 +506,25 @@ test_reconnect_keeps_form (void)
 
   /* The user is typing when the network drops. */
   crm_customer_list_view_open (view (), customer_id);
-  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (detail_is, (gpointer) "page", WAIT_S));
   gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.edit", NULL);
-  type_text (crm_customer_form_get_entry (form, "address"), "海淀区中关村大街1号");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form, "address"), "海淀区中关村大街1号");
 
   before = server_record (customer_id, &error);
   g_assert_no_error (error);
   handler = g_signal_connect (session, "notify::state", G_CALLBACK (on_state), &saw_reconnecting);
   crm_connection_close (old);
-  settle (100);
+  crm_ui_test_settle (100);
   g_assert_true (saw_reconnecting);
   screenshot (GTK_WIDGET (main_window ()), "reconnecting");
 
   /* Saving while offline waits for the connection and then goes through,
    * once. */
   gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.save", NULL);
-  g_assert_true (wait_for (session_online, &saw_reconnecting, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (session_online, &saw_reconnecting, WAIT_S));
   g_signal_handler_disconnect (session, handler);
   g_assert_cmpstr (crm_window_get_status_text (main_window ()), ==, _("● Connected"));
-  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (detail_is, (gpointer) "page", WAIT_S));
   g_assert_cmpstr (crm_customer_page_get_value (crm_customer_list_view_get_page (view ()), "address"),
                    ==, "海淀区中关村大街1号");
   after = server_record (customer_id, &error);
@@ -631,7 +549,7 @@ test_push_refreshes_page (void)
   g_autofree char *key = crm_new_idempotency_key ();
 
   crm_customer_list_view_open (view (), customer_id);
-  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (detail_is, (gpointer) "page", WAIT_S));
   g_assert_cmpstr (crm_customer_page_get_value (crm_customer_list_view_get_page (view ()), "region"),
                    ==, "北京");
 
@@ -644,7 +562,7 @@ test_push_refreshes_page (void)
                                                           customer_id, record_int (current, "version")),
                                     NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (wait_for (page_shows, (gpointer) "天津", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (page_shows, (gpointer) "天津", WAIT_S));
   screenshot (GTK_WIDGET (main_window ()), "pushed-change");
 }
 
@@ -681,24 +599,24 @@ test_filters (void)
   GtkPopover *popover = crm_customer_list_view_get_filter_popover (view ());
   g_autoptr(CrmCustomerRow) row = NULL;
 
-  type_text (crm_customer_list_view_get_search_entry (view ()), "");
-  g_assert_true (wait_for (cleared_search_pending, NULL, WAIT_S));
+  crm_ui_test_type_text (crm_customer_list_view_get_search_entry (view ()), "");
+  g_assert_true (crm_ui_test_wait_for (cleared_search_pending, NULL, WAIT_S));
 
   /* The filter popover lists the owners the user may see. */
   gtk_popover_popup (popover);
-  g_assert_true (wait_for (owners_listed, NULL, WAIT_S));
-  type_text (crm_customer_list_view_get_filter_entry (view (), "category"), "企业");
+  g_assert_true (crm_ui_test_wait_for (owners_listed, NULL, WAIT_S));
+  crm_ui_test_type_text (crm_customer_list_view_get_filter_entry (view (), "category"), "企业");
   screenshot (gtk_popover_get_child (popover), "filters");
   gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.apply-filters", NULL);
 
   /* Only the customer created as an enterprise remains, and the count is
    * exact once the last page is seen. */
-  g_assert_true (wait_for (list_exact, GUINT_TO_POINTER (1), WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (list_exact, GUINT_TO_POINTER (1), WAIT_S));
   row = g_list_model_get_item (G_LIST_MODEL (model), 0);
   g_assert_cmpint (crm_customer_row_get_id (row), ==, customer_id);
 
   gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.clear-filters", NULL);
-  g_assert_true (wait_for (view_idle, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (view_idle, NULL, WAIT_S));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), >, 1);
 }
 
@@ -759,8 +677,8 @@ test_list_paging_and_sort (void)
   guint n;
   gulong handler;
 
-  type_text (crm_customer_list_view_get_search_entry (view ()), "");
-  g_assert_true (wait_for (cleared_search, NULL, WAIT_S));
+  crm_ui_test_type_text (crm_customer_list_view_get_search_entry (view ()), "");
+  g_assert_true (crm_ui_test_wait_for (cleared_search, NULL, WAIT_S));
 
   /* A row far from the first page: a placeholder now, loaded soon, with
    * only a bounded number of pages cached. */
@@ -772,7 +690,7 @@ test_list_paging_and_sort (void)
   wait.position = MIN (n - 1, 7 * CRM_CUSTOMER_LIST_PAGE_ROWS + 42);
   placeholder = g_list_model_get_item (G_LIST_MODEL (model), wait.position);
   g_assert_true (crm_customer_row_is_placeholder (placeholder));
-  g_assert_true (wait_for (row_loaded, &wait, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (row_loaded, &wait, WAIT_S));
   g_assert_true (change.ok);
   g_assert_cmpuint (crm_customer_list_model_get_n_cached_pages (model), <=, CRM_CUSTOMER_LIST_MAX_PAGES);
   g_signal_handler_disconnect (model, handler);
@@ -790,9 +708,9 @@ test_list_paging_and_sort (void)
   gtk_column_view_sort_by_column (column_view, code_column, GTK_SORT_DESCENDING);
   g_assert_cmpstr (crm_customer_list_model_get_sort_column (model), ==, "code");
   g_assert_true (crm_customer_list_model_get_sort_descending (model));
-  g_assert_true (wait_for (view_idle, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (view_idle, NULL, WAIT_S));
   wait.position = 1;
-  g_assert_true (wait_for (row_loaded, &wait, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (row_loaded, &wait, WAIT_S));
   first = g_list_model_get_item (G_LIST_MODEL (model), 0);
   second = g_list_model_get_item (G_LIST_MODEL (model), 1);
   g_assert_cmpstr (crm_customer_row_get_string (first, "code"), >,
@@ -821,16 +739,16 @@ test_certificate_changed (void)
 
   g_assert_nonnull (real);
   gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.sign-out", NULL);
-  g_assert_true (wait_for (signed_out, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (signed_out, NULL, WAIT_S));
   window = sign_in_window ();
 
   /* The pinned fingerprint no longer matches what the server presents:
    * the user is warned, with both fingerprints, and nothing is sent. */
   g_assert_true (crm_trust_store_remember (trust, host_port, forged, &error));
   g_assert_no_error (error);
-  type_text (crm_sign_in_window_get_password_entry (window), crm_test_server_get_admin_password (server));
+  crm_ui_test_type_text (crm_sign_in_window_get_password_entry (window), crm_test_server_get_admin_password (server));
   gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.submit", NULL);
-  g_assert_true (wait_for (sign_in_settled, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (crm_ui_test_sign_in_settled, app, WAIT_S));
   g_assert_null (main_window ());
   g_assert_true (crm_sign_in_window_is_asking_trust (window));
   text = crm_sign_in_window_get_error_text (window);
@@ -840,7 +758,7 @@ test_certificate_changed (void)
 
   /* The administrator confirms the new certificate. */
   gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.trust", NULL);
-  g_assert_true (wait_for (sign_in_settled, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (crm_ui_test_sign_in_settled, app, WAIT_S));
   g_assert_nonnull (main_window ());
   g_assert_cmpstr (crm_trust_store_lookup (trust, host_port), ==, real);
 }
@@ -870,9 +788,9 @@ test_session_revoked_keeps_form (void)
   guint revoked = 0;
 
   crm_customer_list_view_open (view (), customer_id);
-  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (detail_is, (gpointer) "page", WAIT_S));
   gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.edit", NULL);
-  type_text (crm_customer_form_get_entry (form, "address"), "朝阳区建国路88号");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form, "address"), "朝阳区建国路88号");
 
   /* An administrator ends the user's session while they type. */
   sessions = crm_connection_call_sync (other, CRM_MSG_SESSION_LIST, g_variant_new ("(x)", (gint64) 0),
@@ -900,18 +818,18 @@ test_session_revoked_keeps_form (void)
   g_assert_cmpuint (revoked, >, 0);
 
   /* The sign-in window comes over the main window; the form stays. */
-  g_assert_true (wait_for (asked_to_sign_in_again, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (asked_to_sign_in_again, NULL, WAIT_S));
   screenshot (GTK_WIDGET (sign_in_window ()), "signed-out-by-admin");
-  type_text (crm_sign_in_window_get_password_entry (sign_in_window ()),
+  crm_ui_test_type_text (crm_sign_in_window_get_password_entry (sign_in_window ()),
              crm_test_server_get_admin_password (server));
   gtk_widget_activate_action (GTK_WIDGET (sign_in_window ()), "sign-in.submit", NULL);
-  g_assert_true (wait_for (signed_in_again, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (signed_in_again, NULL, WAIT_S));
   g_assert_cmpstr (crm_customer_list_view_get_detail_mode (view ()), ==, "form");
   g_assert_cmpstr (gtk_editable_get_text (crm_customer_form_get_entry (form, "address")), ==,
                    "朝阳区建国路88号");
 
   gtk_widget_activate_action (GTK_WIDGET (main_window ()), "win.save", NULL);
-  g_assert_true (wait_for (detail_is, (gpointer) "page", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (detail_is, (gpointer) "page", WAIT_S));
   g_assert_cmpstr (crm_customer_page_get_value (crm_customer_list_view_get_page (view ()), "address"),
                    ==, "朝阳区建国路88号");
 }
@@ -921,25 +839,7 @@ test_session_revoked_keeps_form (void)
 static void
 use_chinese (void)
 {
-  const char *mo_dir = g_getenv ("CRM_UI_LOCALE_MO_DIR");
-  g_autofree char *mo = mo_dir ? g_build_filename (mo_dir, "jinke-crm.mo", NULL) : NULL;
-  g_autofree char *locale_dir = g_build_filename (tmp_dir, "locale", NULL);
-  g_autofree char *messages = g_build_filename (locale_dir, "zh_CN", "LC_MESSAGES", NULL);
-  g_autofree char *link = g_build_filename (messages, "jinke-crm.mo", NULL);
-
-  /* The demo runs in Chinese; so do the screenshots, when the system has
-   * the locale. */
-  if (mo && g_file_test (mo, G_FILE_TEST_EXISTS) && setlocale (LC_ALL, "zh_CN.UTF-8"))
-    {
-      g_setenv ("LC_ALL", "zh_CN.UTF-8", TRUE);
-      g_setenv ("LANGUAGE", "zh_CN", TRUE);
-      g_mkdir_with_parents (messages, 0755);
-      g_assert_cmpint (symlink (mo, link), ==, 0);
-      bindtextdomain (GETTEXT_PACKAGE, locale_dir);
-    }
-  else
-    setlocale (LC_ALL, "");
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  crm_ui_test_use_chinese (tmp_dir);
   textdomain (GETTEXT_PACKAGE);
 }
 
