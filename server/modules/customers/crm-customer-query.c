@@ -5,8 +5,8 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "crm-customer-cursor.h"
 #include "crm-customer-fields.h"
-#include "settings/crm-settings.h"
 
 /*
  * Customer reads over many rows: list (keyset pages by any column),
@@ -51,144 +51,17 @@ static const SortColumn sort_columns[] = {
   { "id",          NULL,            NULL,          "" },
 };
 
-static const char * const filter_text_keys[] = {
-  "category", "industry", "source", "region", "value",
-};
-
-typedef struct {
-  GString   *sql;
-  GPtrArray *params;  /* char *, NULL = SQL NULL */
-  gboolean   deleted;
-  gboolean   filtered;
-  gboolean   scope_all;
-} Query;
-
-static void
-query_clear (Query *q)
-{
-  if (q->sql)
-    g_string_free (q->sql, TRUE);
-  if (q->params)
-    g_ptr_array_unref (q->params);
-}
-
-/* Adds a parameter and returns its placeholder number. */
-static guint
-query_param (Query *q, char *value)
-{
-  g_ptr_array_add (q->params, value);
-  return q->params->len;
-}
-
 static GError *
 bad_field (const char *field, const char *message)
 {
   return crm_error_new_field (CRM_ERROR_INVALID_FIELD, field, "%s", message);
 }
 
-/* Starts "FROM customers c WHERE <scope> AND <deleted> <filters>". */
-static gboolean
-query_begin (CrmDb *db, CrmRequestContext *ctx, const char *permission, GVariant *filters,
-             Query *q, GError **error)
-{
-  g_autofree char *owners = NULL;
-  GVariantIter iter;
-  const char *key;
-  GVariant *value;
-  GString *conds = g_string_new (NULL);
-
-  q->params = g_ptr_array_new_with_free_func (g_free);
-  if (!crm_db_scope_owners (db, ctx->session->user_id, permission, &owners, error))
-    {
-      g_string_free (conds, TRUE);
-      return FALSE;
-    }
-  q->scope_all = owners == NULL;
-  query_param (q, g_steal_pointer (&owners));
-
-  g_variant_iter_init (&iter, filters);
-  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
-    {
-      gboolean known = FALSE;
-
-      for (guint i = 0; i < G_N_ELEMENTS (filter_text_keys); i++)
-        if (strcmp (key, filter_text_keys[i]) == 0)
-          {
-            guint n;
-            known = TRUE;
-            if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) ||
-                g_utf8_strlen (g_variant_get_string (value, NULL), -1) > 100)
-              goto bad_filter;
-            n = query_param (q, g_variant_dup_string (value, NULL));
-            g_string_append_printf (conds, " AND c.%s = $%u", key, n);
-          }
-      if (known)
-        {
-          q->filtered = TRUE;
-          continue;
-        }
-      if (strcmp (key, "owner_id") == 0)
-        {
-          guint n;
-          if (!g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
-            goto bad_filter;
-          n = query_param (q, crm_db_int64_to_string (g_variant_get_int64 (value)));
-          g_string_append_printf (conds, " AND c.owner_id = $%u", n);
-          q->filtered = TRUE;
-          continue;
-        }
-      if (strcmp (key, "deleted") == 0)
-        {
-          if (!g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
-            goto bad_filter;
-          q->deleted = g_variant_get_boolean (value);
-          continue;
-        }
-      /* Custom fields (issue 4): containment, served by the GIN index. */
-      if (crm_settings_is_custom_key (key))
-        {
-          char *json = crm_settings_custom_filter_json (key, value, NULL);
-          guint n;
-
-          if (json == NULL)
-            goto bad_filter;
-          n = query_param (q, json);
-          g_string_append_printf (conds, " AND c.custom @> $%u::jsonb", n);
-          q->filtered = TRUE;
-          continue;
-        }
-      goto bad_filter;
-    }
-  q->sql = g_string_new (" FROM customers c WHERE ($1::bigint[] IS NULL OR c.owner_id = ANY ($1::bigint[]))");
-  g_string_append (q->sql, q->deleted ? " AND c.deleted_at IS NOT NULL" : " AND c.deleted_at IS NULL");
-  g_string_append (q->sql, conds->str);
-  g_string_free (conds, TRUE);
-  return TRUE;
-
-bad_filter:
-  {
-    g_autofree char *field = g_strdup_printf ("filters.%s", key);
-    g_propagate_error (error, bad_field (field, _("Unknown filter or wrong type")));
-  }
-  g_variant_unref (value);
-  g_string_free (conds, TRUE);
-  return FALSE;
-}
-
-static PGresult *
-query_run (CrmDb *db, Query *q, const char *prefix, const char *suffix, GError **error)
-{
-  g_autofree char *sql = g_strconcat (prefix, q->sql->str, suffix, NULL);
-
-  return crm_db_exec_composed (db, sql, q->params->len,
-                               (const char * const *) q->params->pdata, error);
-}
-
 /* Planned for the actual values every time: a prepared statement's
  * generic plan (used after five runs) cannot use LIKE patterns or the
  * statistics of the actual fragment. */
 static PGresult *
-query_run_custom_plan (CrmDb *db, Query *q, const char *prefix, const char *suffix,
+query_run_custom_plan (CrmDb *db, CrmCustomerQuery *q, const char *prefix, const char *suffix,
                        GError **error)
 {
   g_autofree char *sql = g_strconcat (prefix, q->sql->str, suffix, NULL);
@@ -200,34 +73,12 @@ query_run_custom_plan (CrmDb *db, Query *q, const char *prefix, const char *suff
 /* Estimated when large (planner's estimate or pg_class.reltuples), exact
  * when small. */
 static gboolean
-query_count (CrmDb *db, Query *q, gint64 *count, gboolean *estimated, GError **error)
+query_count (CrmDb *db, CrmCustomerQuery *q, gint64 *count, gboolean *estimated, GError **error)
 {
-  gint64 estimate = -1;
+  gint64 estimate;
 
-  if (q->scope_all && !q->filtered && !q->deleted)
-    {
-      g_autoptr(PGresult) res =
-        crm_db_exec (db, "customer_reltuples",
-                     "SELECT reltuples::bigint FROM pg_class WHERE oid = 'customers'::regclass",
-                     0, NULL, error);
-      if (res == NULL)
-        return FALSE;
-      estimate = crm_db_get_int64 (res, 0, 0);
-    }
-  else
-    {
-      g_autofree char *sql = g_strconcat ("EXPLAIN SELECT 1", q->sql->str, NULL);
-      g_autoptr(PGresult) res = crm_db_exec_once (db, sql, q->params->len,
-                                                  (const char * const *) q->params->pdata,
-                                                  error);
-      const char *rows;
-
-      if (res == NULL)
-        return FALSE;
-      rows = PQntuples (res) > 0 ? strstr (PQgetvalue (res, 0, 0), "rows=") : NULL;
-      if (rows != NULL)
-        estimate = g_ascii_strtoll (rows + 5, NULL, 10);
-    }
+  if (!crm_customer_query_estimate (db, q, &estimate, error))
+    return FALSE;
   if (estimate >= EXACT_COUNT_BELOW)
     {
       *count = estimate;
@@ -235,7 +86,7 @@ query_count (CrmDb *db, Query *q, gint64 *count, gboolean *estimated, GError **e
       return TRUE;
     }
   {
-    g_autoptr(PGresult) res = query_run (db, q, "SELECT count(*)", "", error);
+    g_autoptr(PGresult) res = crm_customer_query_run (db, q, "SELECT count(*)", "", error);
     if (res == NULL)
       return FALSE;
     *count = crm_db_get_int64 (res, 0, 0);
@@ -276,42 +127,6 @@ rows_add_unseen (GVariantBuilder *b, const PGresult *res, GHashTable *seen, guin
 
 /* ---- customer.list ---- */
 
-static char *
-cursor_encode (const char *sort_value, gint64 id)
-{
-  g_autoptr(GVariant) v = g_variant_ref_sink (g_variant_new ("(sx)", sort_value, id));
-  char *b64 = g_base64_encode (g_variant_get_data (v), g_variant_get_size (v));
-
-  g_strdelimit (b64, "+", '-');
-  g_strdelimit (b64, "/", '_');
-  return b64;
-}
-
-static gboolean
-cursor_decode (const char *cursor, char **sort_value, gint64 *id)
-{
-  g_autofree char *text = g_strdup (cursor);
-  g_autofree guchar *raw = NULL;
-  gsize len = 0;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GVariant) v = NULL;
-
-  if (strlen (text) > 1024)
-    return FALSE;
-  for (const char *p = text; *p; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '=')
-      return FALSE;
-  g_strdelimit (text, "-", '+');
-  g_strdelimit (text, "_", '/');
-  raw = g_base64_decode (text, &len);
-  bytes = g_bytes_new_take (g_steal_pointer (&raw), len);
-  v = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE ("(sx)"), bytes, FALSE));
-  if (!g_variant_is_normal_form (v))
-    return FALSE;
-  g_variant_get (v, "(sx)", sort_value, id);
-  return TRUE;
-}
-
 GVariant *
 crm_customer_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
@@ -320,7 +135,7 @@ crm_customer_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError 
   gint32 limit;
   g_autoptr(GVariant) filters = NULL;
   const SortColumn *col = NULL;
-  Query q = { 0 };
+  CrmCustomerQuery q = { 0 };
   g_autoptr(GString) prefix = g_string_new ("SELECT " CRM_CUSTOMER_COLUMNS);
   g_autoptr(GString) suffix = g_string_new (NULL);
   g_autoptr(PGresult) res = NULL;
@@ -348,7 +163,7 @@ crm_customer_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError 
                          _("A page holds between 1 and %d rows"), MAX_PAGE));
       return NULL;
     }
-  if (!query_begin (db, ctx, "customer.view", filters, &q, error))
+  if (!crm_customer_query_begin (db, ctx, "customer.view", filters, &q, error))
     goto fail;
   if (!query_count (db, &q, &total, &estimated, error))
     goto fail;
@@ -364,16 +179,16 @@ crm_customer_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError 
       gint64 after_id;
       guint nv, ni;
 
-      if (!cursor_decode (cursor, &value, &after_id))
+      if (!crm_customer_cursor_decode (cursor, &value, &after_id))
         {
           g_propagate_error (error, bad_field ("cursor", _("This page position is not valid")));
           goto fail;
         }
-      ni = query_param (&q, crm_db_int64_to_string (after_id));
+      ni = crm_customer_query_param (&q, crm_db_int64_to_string (after_id));
       if (col->order != NULL)
         {
           /* A NULL sort value (deleted_at of live rows) cannot be a cursor. */
-          nv = query_param (&q, g_steal_pointer (&value));
+          nv = crm_customer_query_param (&q, g_steal_pointer (&value));
           g_string_append_printf (q.sql, " AND (%s, c.id) %s ($%u::%s%s, $%u::bigint)",
                                   col->order, descending ? "<" : ">", nv, col->cast,
                                   col->collate, ni);
@@ -386,21 +201,21 @@ crm_customer_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError 
   else
     g_string_append_printf (suffix, " ORDER BY c.id%s", dir);
   g_string_append_printf (suffix, " LIMIT $%u::int",
-                          query_param (&q, g_strdup_printf ("%d", limit + 1)));
+                          crm_customer_query_param (&q, g_strdup_printf ("%d", limit + 1)));
 
-  res = query_run (db, &q, prefix->str, suffix->str, error);
+  res = crm_customer_query_run (db, &q, prefix->str, suffix->str, error);
   if (res == NULL)
     goto fail;
   n = MIN (PQntuples (res), limit);
   if (PQntuples (res) > limit)
-    next = cursor_encode (crm_db_get_string (res, n - 1, CRM_CUSTOMER_N_COLUMNS),
+    next = crm_customer_cursor_encode (crm_db_get_string (res, n - 1, CRM_CUSTOMER_N_COLUMNS),
                           crm_db_get_int64 (res, n - 1, 0));
   rows = rows_to_variant (res, n);
-  query_clear (&q);
+  crm_customer_query_clear (&q);
   return g_variant_new ("(@aa{sv}sx)", rows, next ? next : "", total);
 
 fail:
-  query_clear (&q);
+  crm_customer_query_clear (&q);
   return NULL;
 }
 
@@ -494,7 +309,7 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
   gboolean walk_names = FALSE;  /* frequent fragment: sampled in table order */
   gboolean sample = FALSE;
   guint nlim = 0;  /* the limit's parameter, once added */
-  Query q = { 0 };
+  CrmCustomerQuery q = { 0 };
   GVariant *rows;
 
   g_variant_get (request, "(&s@a{sv}i)", &query, &filters, &limit);
@@ -551,16 +366,16 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
         }
     }
 
-  if (!query_begin (db, ctx, "customer.view", filters, &q, error))
+  if (!crm_customer_query_begin (db, ctx, "customer.view", filters, &q, error))
     goto fail;
   switch (kind)
     {
     case SEARCH_BIGRAMS:
       {
         g_autoptr(GPtrArray) grams = crm_customer_bigrams (needle, NULL);
-        guint ng = query_param (&q, crm_db_text_array ((const char * const *) grams->pdata,
+        guint ng = crm_customer_query_param (&q, crm_db_text_array ((const char * const *) grams->pdata,
                                                        grams->len));
-        guint nn = query_param (&q, g_strdup (needle));
+        guint nn = crm_customer_query_param (&q, g_strdup (needle));
         g_string_append_printf (q.sql, " AND c.search_bigrams @> $%u::text[]"
                                 " AND strpos (lower (c.name || ' ' || c.short_name), $%u::text) > 0",
                                 ng, nn);
@@ -573,8 +388,8 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
       break;
     case SEARCH_PHONE:
       {
-        guint nl = query_param (&q, g_strdup_printf ("%%%s%%", needle));
-        guint np = query_param (&q, g_strdup_printf ("%s%%", needle));
+        guint nl = crm_customer_query_param (&q, g_strdup_printf ("%%%s%%", needle));
+        guint np = crm_customer_query_param (&q, g_strdup_printf ("%s%%", needle));
         g_string_append_printf (q.sql, " AND c.phone_digits LIKE $%u::text", nl);
         g_string_append_printf (suffix, " ORDER BY c.phone_digits NOT LIKE $%u::text,", np);
       }
@@ -582,14 +397,14 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
     case SEARCH_PINYIN:
     default:
       {
-        guint np = query_param (&q, g_strdup_printf ("%s%%", needle));
+        guint np = crm_customer_query_param (&q, g_strdup_printf ("%s%%", needle));
         g_autofree char *prefix_sql = NULL;
 
         /* First the names whose pinyin or initials start with the
          * fragment (what is usually typed): the first PREFIX_CANDIDATES of
          * each prefix index, then in name order.  Planned for the actual
          * pattern, or LIKE cannot use the indexes. */
-        nlim = query_param (&q, g_strdup_printf ("%d", limit));
+        nlim = crm_customer_query_param (&q, g_strdup_printf ("%d", limit));
         prefix_sql = g_strdup_printf ("SELECT " CRM_CUSTOMER_COLUMNS " FROM customers c"
                                       " WHERE c.id IN ("
                                       "(SELECT c.id%s AND c.name_initials LIKE $%u::text"
@@ -611,7 +426,7 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
         if (PQntuples (prefix_res) >= limit || strlen (needle) < 3)
           {
             rows = rows_to_variant (prefix_res, PQntuples (prefix_res));
-            query_clear (&q);
+            crm_customer_query_clear (&q);
             return rows;
           }
         /* One trigram ('%abc%' holds no other): sampling it is safe. */
@@ -624,7 +439,7 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
                                   " OR c.name_pinyin LIKE $%u::text)", np, np);
         else
           {
-            guint nl = query_param (&q, g_strdup_printf ("%%%s%%", needle));
+            guint nl = crm_customer_query_param (&q, g_strdup_printf ("%%%s%%", needle));
             g_string_append_printf (q.sql, " AND (c.name_initials LIKE $%u::text"
                                     " OR c.name_pinyin LIKE $%u::text)", nl, nl);
           }
@@ -668,7 +483,7 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
     g_string_append (q.sql, ") c");
   }
   if (nlim == 0)
-    nlim = query_param (&q, g_strdup_printf ("%d", limit));
+    nlim = crm_customer_query_param (&q, g_strdup_printf ("%d", limit));
   g_string_append_printf (suffix, " c.name COLLATE \"zh-x-icu\", c.id LIMIT $%u::int", nlim);
   res = query_run_custom_plan (db, &q, "SELECT " CRM_CUSTOMER_COLUMNS, suffix->str, error);
   if (res == NULL)
@@ -687,11 +502,11 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
     }
   else
     rows = rows_to_variant (res, PQntuples (res));
-  query_clear (&q);
+  crm_customer_query_clear (&q);
   return rows;
 
 fail:
-  query_clear (&q);
+  crm_customer_query_clear (&q);
   return NULL;
 }
 
@@ -701,18 +516,18 @@ GVariant *
 crm_customer_count (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   g_autoptr(GVariant) filters = NULL;
-  Query q = { 0 };
+  CrmCustomerQuery q = { 0 };
   gint64 count = 0;
   gboolean estimated = FALSE;
 
   g_variant_get (request, "(@a{sv})", &filters);
-  if (!query_begin (db, ctx, "customer.view", filters, &q, error) ||
+  if (!crm_customer_query_begin (db, ctx, "customer.view", filters, &q, error) ||
       !query_count (db, &q, &count, &estimated, error))
     {
-      query_clear (&q);
+      crm_customer_query_clear (&q);
       return NULL;
     }
-  query_clear (&q);
+  crm_customer_query_clear (&q);
   return g_variant_new ("(xb)", count, estimated);
 }
 
@@ -724,7 +539,7 @@ crm_customer_export (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
   g_autoptr(GVariant) filters = NULL;
   gint64 after;
   gint32 limit;
-  Query q = { 0 };
+  CrmCustomerQuery q = { 0 };
   g_autoptr(PGresult) res = NULL;
   g_autofree char *suffix = NULL;
   gint64 last = 0;
@@ -738,22 +553,22 @@ crm_customer_export (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
                          _("Between 1 and %d rows at a time"), MAX_EXPORT));
       return NULL;
     }
-  if (!query_begin (db, ctx, "customer.export", filters, &q, error))
+  if (!crm_customer_query_begin (db, ctx, "customer.export", filters, &q, error))
     goto fail;
-  na = query_param (&q, crm_db_int64_to_string (after));
+  na = crm_customer_query_param (&q, crm_db_int64_to_string (after));
   g_string_append_printf (q.sql, " AND c.id > $%u::bigint", na);
   suffix = g_strdup_printf (" ORDER BY c.id LIMIT $%u::int",
-                            query_param (&q, g_strdup_printf ("%d", limit)));
-  res = query_run (db, &q, "SELECT " CRM_CUSTOMER_COLUMNS, suffix, error);
+                            crm_customer_query_param (&q, g_strdup_printf ("%d", limit)));
+  res = crm_customer_query_run (db, &q, "SELECT " CRM_CUSTOMER_COLUMNS, suffix, error);
   if (res == NULL)
     goto fail;
   if (PQntuples (res) == limit)
     last = crm_db_get_int64 (res, limit - 1, 0);
   rows = rows_to_variant (res, PQntuples (res));
-  query_clear (&q);
+  crm_customer_query_clear (&q);
   return g_variant_new ("(@aa{sv}x)", rows, last);
 
 fail:
-  query_clear (&q);
+  crm_customer_query_clear (&q);
   return NULL;
 }

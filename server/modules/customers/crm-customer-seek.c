@@ -6,8 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "crm-customer-cursor.h"
 #include "crm-customer-fields.h"
-#include "settings/crm-settings.h"
 
 /*
  * customer.seek "(sba{sv}d)" → "(sx)": a customer.list cursor about
@@ -15,11 +15,8 @@
  * number there, so that a jump to the middle of a million rows costs one
  * request instead of a walk of keyset pages.
  *
- * NOTE for whoever edits crm-customer-query.c: this file builds the same
- * cursor as customer.list (base64url of the GVariant "(sx)": the sort
- * value as text, the id) and accepts the same sort columns and filters;
- * it keeps its own copies of those small tables so that it does not touch
- * that file.  Change the cursor format or the filters in both places.
+ * The cursor is customer.list's (crm-customer-cursor.h), and the scope
+ * and filters are parsed by the same code, so both see the same rows.
  *
  * Where the key comes from:
  *  - fraction 0: the empty cursor (first page);
@@ -64,176 +61,28 @@ static const SeekColumn seek_columns[] = {
   { "id",         "c.id",         "bigint",      "", FALSE },
 };
 
-static const char * const seek_filter_text_keys[] = {
-  "category", "industry", "source", "region", "value",
-};
-
-typedef struct {
-  GString   *where;   /* " FROM customers c WHERE …" */
-  GPtrArray *params;
-  gboolean   restricted;  /* filters or scope */
-  gboolean   deleted;
-} SeekQuery;
-
-static void
-seek_query_clear (SeekQuery *q)
-{
-  if (q->where)
-    g_string_free (q->where, TRUE);
-  if (q->params)
-    g_ptr_array_unref (q->params);
-}
-
-static guint
-seek_param (SeekQuery *q, char *value)
-{
-  g_ptr_array_add (q->params, value);
-  return q->params->len;
-}
-
-/* The same scope and filters as customer.list. */
+/* Filters or a data scope narrow the list. */
 static gboolean
-seek_query_begin (CrmDb *db, CrmRequestContext *ctx, GVariant *filters, SeekQuery *q,
-                  GError **error)
+seek_restricted (const CrmCustomerQuery *q)
 {
-  g_autofree char *owners = NULL;
-  g_autoptr(GString) conds = g_string_new (NULL);
-  GVariantIter iter;
-  const char *key;
-  GVariant *value;
-
-  q->params = g_ptr_array_new_with_free_func (g_free);
-  if (!crm_db_scope_owners (db, ctx->session->user_id, "customer.view", &owners, error))
-    return FALSE;
-  q->restricted = owners != NULL;
-  seek_param (q, g_steal_pointer (&owners));
-
-  g_variant_iter_init (&iter, filters);
-  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
-    {
-      gboolean known = FALSE;
-
-      for (guint i = 0; i < G_N_ELEMENTS (seek_filter_text_keys); i++)
-        if (strcmp (key, seek_filter_text_keys[i]) == 0)
-          known = TRUE;
-      if (known)
-        {
-          if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) ||
-              g_utf8_strlen (g_variant_get_string (value, NULL), -1) > 100)
-            goto bad_filter;
-          g_string_append_printf (conds, " AND c.%s = $%u", key,
-                                  seek_param (q, g_variant_dup_string (value, NULL)));
-        }
-      else if (strcmp (key, "owner_id") == 0)
-        {
-          if (!g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
-            goto bad_filter;
-          g_string_append_printf (conds, " AND c.owner_id = $%u",
-                                  seek_param (q, crm_db_int64_to_string (g_variant_get_int64 (value))));
-        }
-      else if (strcmp (key, "deleted") == 0)
-        {
-          if (!g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
-            goto bad_filter;
-          q->deleted = g_variant_get_boolean (value);
-          continue;
-        }
-      else if (crm_settings_is_custom_key (key))
-        {
-          char *json = crm_settings_custom_filter_json (key, value, NULL);
-
-          if (json == NULL)
-            goto bad_filter;
-          g_string_append_printf (conds, " AND c.custom @> $%u::jsonb", seek_param (q, json));
-        }
-      else
-        goto bad_filter;
-      q->restricted = TRUE;
-    }
-  q->where = g_string_new (" FROM customers c WHERE ($1::bigint[] IS NULL OR c.owner_id = ANY ($1::bigint[]))");
-  g_string_append (q->where, q->deleted ? " AND c.deleted_at IS NOT NULL" : " AND c.deleted_at IS NULL");
-  g_string_append (q->where, conds->str);
-  return TRUE;
-
-bad_filter:
-  {
-    g_autofree char *field = g_strdup_printf ("filters.%s", key);
-    g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, field, "%s",
-                                                   _("Unknown filter or wrong type")));
-  }
-  g_variant_unref (value);
-  return FALSE;
-}
-
-static PGresult *
-seek_run (CrmDb *db, SeekQuery *q, const char *prefix, const char *suffix, GError **error)
-{
-  g_autofree char *sql = g_strconcat (prefix, q->where->str, suffix, NULL);
-
-  return crm_db_exec_composed (db, sql, q->params->len,
-                               (const char * const *) q->params->pdata, error);
-}
-
-/* The same encoding as customer.list's cursors. */
-static char *
-seek_cursor_encode (const char *sort_value, gint64 id)
-{
-  g_autoptr(GVariant) v = g_variant_ref_sink (g_variant_new ("(sx)", sort_value, id));
-  char *b64 = g_base64_encode (g_variant_get_data (v), g_variant_get_size (v));
-
-  g_strdelimit (b64, "+", '-');
-  g_strdelimit (b64, "/", '_');
-  return b64;
-}
-
-/* Estimated rows of the query: pg_class for the whole live table, else
- * the planner's estimate; -1 when there are no statistics. */
-static gboolean
-seek_estimate (CrmDb *db, SeekQuery *q, gint64 *estimate, GError **error)
-{
-  *estimate = -1;
-  if (!q->restricted && !q->deleted)
-    {
-      g_autoptr(PGresult) res =
-        crm_db_exec (db, "customer_seek_reltuples",
-                     "SELECT reltuples::bigint FROM pg_class WHERE oid = 'customers'::regclass",
-                     0, NULL, error);
-      if (res == NULL)
-        return FALSE;
-      *estimate = crm_db_get_int64 (res, 0, 0);
-    }
-  else
-    {
-      g_autofree char *sql = g_strconcat ("EXPLAIN SELECT 1", q->where->str, NULL);
-      g_autoptr(PGresult) res = crm_db_exec_once (db, sql, q->params->len,
-                                                  (const char * const *) q->params->pdata,
-                                                  error);
-      const char *rows;
-
-      if (res == NULL)
-        return FALSE;
-      rows = PQntuples (res) > 0 ? strstr (PQgetvalue (res, 0, 0), "rows=") : NULL;
-      if (rows != NULL)
-        *estimate = g_ascii_strtoll (rows + 5, NULL, 10);
-    }
-  return TRUE;
+  return q->filtered || !q->scope_all;
 }
 
 /* The row `offset` rows into the list (0-based) as a cursor just before
  * it; "" when there is no such row. */
 static gboolean
-seek_offset (CrmDb *db, SeekQuery *q, const SeekColumn *col, gboolean descending,
+seek_offset (CrmDb *db, CrmCustomerQuery *q, const SeekColumn *col, gboolean descending,
              gint64 offset, char **cursor, GError **error)
 {
   const char *dir = descending ? " DESC" : "";
   g_autofree char *prefix = g_strdup_printf ("SELECT %s::text, c.id", col->order);
   g_autofree char *suffix = NULL;
   g_autoptr(PGresult) res = NULL;
-  guint n = seek_param (q, crm_db_int64_to_string (offset));
+  guint n = crm_customer_query_param (q, crm_db_int64_to_string (offset));
 
   suffix = g_strdup_printf (" ORDER BY %s%s, c.id%s OFFSET $%u::bigint LIMIT 1",
                             col->order, dir, dir, n);
-  res = seek_run (db, q, prefix, suffix, error);
+  res = crm_customer_query_run (db, q, prefix, suffix, error);
   if (res == NULL)
     return FALSE;
   if (PQntuples (res) == 0)
@@ -241,7 +90,7 @@ seek_offset (CrmDb *db, SeekQuery *q, const SeekColumn *col, gboolean descending
   else
     {
       gint64 id = crm_db_get_int64 (res, 0, 1);
-      *cursor = seek_cursor_encode (crm_db_get_string (res, 0, 0),
+      *cursor = crm_customer_cursor_encode (crm_db_get_string (res, 0, 0),
                                     descending ? id + 1 : id - 1);
     }
   return TRUE;
@@ -250,23 +99,23 @@ seek_offset (CrmDb *db, SeekQuery *q, const SeekColumn *col, gboolean descending
 /* The first row at or after (`key`, `key_id`) in list order that the query reaches,
  * as a cursor just before it; "" when there is none. */
 static gboolean
-seek_at_key (CrmDb *db, SeekQuery *q, const SeekColumn *col, gboolean descending,
+seek_at_key (CrmDb *db, CrmCustomerQuery *q, const SeekColumn *col, gboolean descending,
              const char *key, gint64 key_id, char **cursor, GError **error)
 {
   const char *dir = descending ? " DESC" : "";
   g_autofree char *prefix = g_strdup_printf ("SELECT %s::text, c.id", col->order);
   g_autofree char *suffix = NULL;
   g_autoptr(PGresult) res = NULL;
-  gsize where_len = q->where->len;
+  gsize where_len = q->sql->len;
   guint n_params = q->params->len;
-  guint nk = seek_param (q, g_strdup (key));
-  guint ni = seek_param (q, crm_db_int64_to_string (key_id));
+  guint nk = crm_customer_query_param (q, g_strdup (key));
+  guint ni = crm_customer_query_param (q, crm_db_int64_to_string (key_id));
 
-  g_string_append_printf (q->where, " AND (%s, c.id) %s ($%u::%s%s, $%u::bigint)", col->order,
+  g_string_append_printf (q->sql, " AND (%s, c.id) %s ($%u::%s%s, $%u::bigint)", col->order,
                           descending ? "<=" : ">=", nk, col->cast, col->collate, ni);
   suffix = g_strdup_printf (" ORDER BY %s%s, c.id%s LIMIT 1", col->order, dir, dir);
-  res = seek_run (db, q, prefix, suffix, error);
-  g_string_truncate (q->where, where_len);
+  res = crm_customer_query_run (db, q, prefix, suffix, error);
+  g_string_truncate (q->sql, where_len);
   g_ptr_array_set_size (q->params, n_params);
   if (res == NULL)
     return FALSE;
@@ -275,7 +124,7 @@ seek_at_key (CrmDb *db, SeekQuery *q, const SeekColumn *col, gboolean descending
   else
     {
       gint64 id = crm_db_get_int64 (res, 0, 1);
-      *cursor = seek_cursor_encode (crm_db_get_string (res, 0, 0),
+      *cursor = crm_customer_cursor_encode (crm_db_get_string (res, 0, 0),
                                     descending ? id + 1 : id - 1);
     }
   return TRUE;
@@ -286,25 +135,25 @@ seek_at_key (CrmDb *db, SeekQuery *q, const SeekColumn *col, gboolean descending
  * correlated with the sort order (names begin with their city) are
  * placed right.  FALSE without error when the sample holds no row. */
 static gboolean
-seek_sample_key (CrmDb *db, SeekQuery *q, const SeekColumn *col, gboolean descending,
+seek_sample_key (CrmDb *db, CrmCustomerQuery *q, const SeekColumn *col, gboolean descending,
                  double fraction, gint64 estimate, char **key, GError **error)
 {
   g_autofree char *prefix = NULL;
-  g_autoptr(GString) sampled = g_string_new (q->where->str);
+  g_autoptr(GString) sampled = g_string_new (q->sql->str);
   g_autoptr(PGresult) res = NULL;
-  g_autofree char *original = g_strdup (q->where->str);
+  g_autofree char *original = g_strdup (q->sql->str);
   guint n_params = q->params->len;
   double percent = CLAMP (100.0 * SEEK_SAMPLE_ROWS / MAX (estimate, 1), 0.1, 100.0);
-  guint np = seek_param (q, g_strdup_printf ("%.6f", percent));
+  guint np = crm_customer_query_param (q, g_strdup_printf ("%.6f", percent));
   g_autofree char *sample = g_strdup_printf (" FROM customers c TABLESAMPLE SYSTEM ($%u::float4) WHERE", np);
 
   g_string_replace (sampled, " FROM customers c WHERE", sample, 1);
-  g_string_assign (q->where, sampled->str);
+  g_string_assign (q->sql, sampled->str);
   prefix = g_strdup_printf ("SELECT (percentile_disc ($%u::float8) WITHIN GROUP (ORDER BY %s))::text",
-                            seek_param (q, g_strdup_printf ("%.17g", descending ? 1 - fraction : fraction)),
+                            crm_customer_query_param (q, g_strdup_printf ("%.17g", descending ? 1 - fraction : fraction)),
                             col->order);
-  res = seek_run (db, q, prefix, "", error);
-  g_string_assign (q->where, original);
+  res = crm_customer_query_run (db, q, prefix, "", error);
+  g_string_assign (q->sql, original);
   g_ptr_array_set_size (q->params, n_params);
   if (res == NULL)
     return FALSE;
@@ -416,7 +265,7 @@ crm_customer_seek (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError 
   double fraction;
   g_autoptr(GVariant) filters = NULL;
   const SeekColumn *col = NULL;
-  SeekQuery q = { 0 };
+  CrmCustomerQuery q = { 0 };
   g_autofree char *cursor = NULL;
   g_autofree char *key = NULL;
   gint64 estimate = -1, total, row = 0;
@@ -441,19 +290,19 @@ crm_customer_seek (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError 
                                                      _("The list position must be between 0 and 1")));
       return NULL;
     }
-  if (!seek_query_begin (db, ctx, filters, &q, error))
+  if (!crm_customer_query_begin (db, ctx, "customer.view", filters, &q, error))
     goto fail;
   if (fraction == 0.0)
     {
-      seek_query_clear (&q);
+      crm_customer_query_clear (&q);
       return g_variant_new ("(sx)", "", (gint64) 0);
     }
-  if (!seek_estimate (db, &q, &estimate, error))
+  if (!crm_customer_query_estimate (db, &q, &estimate, error))
     goto fail;
 
-  if (estimate < 0 || ((q.restricted || q.deleted) && estimate < SEEK_EXACT_BELOW))
+  if (estimate < 0 || ((seek_restricted (&q) || q.deleted) && estimate < SEEK_EXACT_BELOW))
     {
-      g_autoptr(PGresult) res = seek_run (db, &q, "SELECT count(*)", "", error);
+      g_autoptr(PGresult) res = crm_customer_query_run (db, &q, "SELECT count(*)", "", error);
 
       if (res == NULL)
         goto fail;
@@ -468,7 +317,7 @@ crm_customer_seek (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError 
     }
 
   total = estimate;
-  if ((q.restricted || q.deleted) && fraction < 1.0 && fraction * total < total - SEEK_LAST_PAGE)
+  if ((seek_restricted (&q) || q.deleted) && fraction < 1.0 && fraction * total < total - SEEK_LAST_PAGE)
     {
       if (seek_sample_key (db, &q, col, descending, fraction, estimate, &key, &local))
         {
@@ -532,7 +381,7 @@ crm_customer_seek (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError 
       else
         {
           /* No statistics yet (a table never analysed): count. */
-          g_autoptr(PGresult) res = seek_run (db, &q, "SELECT count(*)", "", error);
+          g_autoptr(PGresult) res = crm_customer_query_run (db, &q, "SELECT count(*)", "", error);
 
           if (res == NULL)
             goto fail;
@@ -550,7 +399,7 @@ crm_customer_seek (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError 
     g_autofree char *prefix = g_strdup_printf ("SELECT %s::text, c.id", col->order);
     g_autofree char *suffix = g_strdup_printf (" ORDER BY %s%s, c.id%s LIMIT %d",
                                                col->order, rdir, rdir, SEEK_LAST_PAGE + 1);
-    g_autoptr(PGresult) res = seek_run (db, &q, prefix, suffix, error);
+    g_autoptr(PGresult) res = crm_customer_query_run (db, &q, prefix, suffix, error);
 
     if (res == NULL)
       goto fail;
@@ -559,19 +408,19 @@ crm_customer_seek (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError 
     else
       {
         /* The row before the last page: the cursor is that row itself. */
-        cursor = seek_cursor_encode (crm_db_get_string (res, SEEK_LAST_PAGE, 0),
+        cursor = crm_customer_cursor_encode (crm_db_get_string (res, SEEK_LAST_PAGE, 0),
                                      crm_db_get_int64 (res, SEEK_LAST_PAGE, 1));
         row = MAX (total - SEEK_LAST_PAGE, 1);
       }
   }
 
 done:
-  seek_query_clear (&q);
+  crm_customer_query_clear (&q);
   if (cursor == NULL || *cursor == '\0')
     row = 0;
   return g_variant_new ("(sx)", cursor ? cursor : "", row);
 
 fail:
-  seek_query_clear (&q);
+  crm_customer_query_clear (&q);
   return NULL;
 }
