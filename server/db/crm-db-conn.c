@@ -301,6 +301,43 @@ crm_db_get_bool (const PGresult *res, int row, int col)
   return !PQgetisnull (res, row, col) && PQgetvalue (res, row, col)[0] == 't';
 }
 
+void
+crm_db_row_insert (GVariantDict *dict, const PGresult *res, int row,
+                   const CrmDbColumn *columns, gsize n_columns)
+{
+  for (gsize i = 0; i < n_columns; i++)
+    switch (columns[i].type)
+      {
+      case 'x':
+        g_variant_dict_insert (dict, columns[i].key, "x", crm_db_get_int64 (res, row, (int) i));
+        break;
+      case 'b':
+        g_variant_dict_insert (dict, columns[i].key, "b", crm_db_get_bool (res, row, (int) i));
+        break;
+      case 's':
+        g_variant_dict_insert (dict, columns[i].key, "s", crm_db_get_string (res, row, (int) i));
+        break;
+      default:
+        g_return_if_reached ();
+      }
+}
+
+GVariant *
+crm_db_rows_to_dicts (const PGresult *res, const CrmDbColumn *columns, gsize n_columns)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
+  for (int r = 0; r < PQntuples (res); r++)
+    {
+      g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+
+      crm_db_row_insert (&d, res, r, columns, n_columns);
+      g_variant_builder_add_value (&b, g_variant_dict_end (&d));
+    }
+  return g_variant_builder_end (&b);
+}
+
 gint64
 crm_db_get_epoch_us (const PGresult *res, int row, int col)
 {

@@ -94,6 +94,19 @@ gboolean crm_db_get_bool (const PGresult *res, int row, int col);
 char   *crm_db_text_array (const char * const *items, gssize n);
 /* Parses a text[] or bigint[] output literal into a strv. */
 GStrv   crm_db_parse_array (const char *literal);
+/* One result column as a record key: column i of the result becomes
+ * `key` with GVariant type 'x' (bigint), 's' (text, "" for NULL) or 'b'. */
+typedef struct {
+  const char *key;
+  char        type;
+} CrmDbColumn;
+
+/* Inserts row `row`'s columns 0…n-1 into `dict` under their keys. */
+void      crm_db_row_insert    (GVariantDict *dict, const PGresult *res, int row,
+                                const CrmDbColumn *columns, gsize n_columns);
+/* Every row as a record: "aa{sv}". */
+GVariant *crm_db_rows_to_dicts (const PGresult *res, const CrmDbColumn *columns,
+                                gsize n_columns);
 /* Unix µs from a timestamptz rendered by `extract(epoch …)` as text. */
 gint64  crm_db_get_epoch_us (const PGresult *res, int row, int col);
 

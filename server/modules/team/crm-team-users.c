@@ -349,7 +349,6 @@ crm_user_login_history (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GE
   g_autofree char *uid = NULL;
   g_autofree char *slimit = NULL;
   g_autoptr (PGresult) res = NULL;
-  GVariantBuilder b;
 
   g_variant_get (request, "(xi)", &user_id, &limit);
   if (!crm_db_scope_owners (db, ctx->session->user_id, "user.view", &owners, error))
@@ -370,21 +369,13 @@ crm_user_login_history (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GE
   }
   if (res == NULL)
     return NULL;
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-  for (int r = 0; r < PQntuples (res); r++)
-    {
-      g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
-
-      g_variant_dict_insert (&d, "id", "x", crm_db_get_int64 (res, r, 0));
-      g_variant_dict_insert (&d, "user_id", "x", crm_db_get_int64 (res, r, 1));
-      g_variant_dict_insert (&d, "login", "s", crm_db_get_string (res, r, 2));
-      g_variant_dict_insert (&d, "at", "x", crm_db_get_int64 (res, r, 3));
-      g_variant_dict_insert (&d, "peer", "s", crm_db_get_string (res, r, 4));
-      g_variant_dict_insert (&d, "success", "b", crm_db_get_bool (res, r, 5));
-      g_variant_dict_insert (&d, "reason", "s", crm_db_get_string (res, r, 6));
-      g_variant_builder_add_value (&b, g_variant_dict_end (&d));
-    }
-  return g_variant_builder_end (&b);
+  {
+    static const CrmDbColumn columns[] = {
+      { "id", 'x' }, { "user_id", 'x' }, { "login", 's' }, { "at", 'x' },
+      { "peer", 's' }, { "success", 'b' }, { "reason", 's' },
+    };
+    return crm_db_rows_to_dicts (res, columns, G_N_ELEMENTS (columns));
+  }
 }
 
 GVariant *
@@ -423,13 +414,12 @@ crm_session_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError *
     {
       g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
 
-      g_variant_dict_insert (&d, "id", "s", crm_db_get_string (res, r, 0));
-      g_variant_dict_insert (&d, "user_id", "x", crm_db_get_int64 (res, r, 1));
-      g_variant_dict_insert (&d, "login", "s", crm_db_get_string (res, r, 2));
-      g_variant_dict_insert (&d, "created_at", "x", crm_db_get_int64 (res, r, 3));
-      g_variant_dict_insert (&d, "last_seen", "x", crm_db_get_int64 (res, r, 4));
-      g_variant_dict_insert (&d, "peer", "s", crm_db_get_string (res, r, 5));
-      g_variant_dict_insert (&d, "client", "s", crm_db_get_string (res, r, 6));
+      static const CrmDbColumn columns[] = {
+        { "id", 's' }, { "user_id", 'x' }, { "login", 's' }, { "created_at", 'x' },
+        { "last_seen", 'x' }, { "peer", 's' }, { "client", 's' },
+      };
+
+      crm_db_row_insert (&d, res, r, columns, G_N_ELEMENTS (columns));
       g_variant_dict_insert (&d, "current", "b",
                              g_strcmp0 (crm_db_get_string (res, r, 0), ctx->session->token_hash)
                                  == 0);
@@ -478,7 +468,6 @@ crm_device_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
 {
   g_autofree char *owners = NULL;
   g_autoptr (PGresult) res = NULL;
-  GVariantBuilder b;
 
   if (!crm_db_scope_owners (db, ctx->session->user_id, "user.view", &owners, error))
     return NULL;
@@ -495,22 +484,13 @@ crm_device_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
   }
   if (res == NULL)
     return NULL;
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-  for (int r = 0; r < PQntuples (res); r++)
-    {
-      g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
-
-      g_variant_dict_insert (&d, "id", "x", crm_db_get_int64 (res, r, 0));
-      g_variant_dict_insert (&d, "user_id", "x", crm_db_get_int64 (res, r, 1));
-      g_variant_dict_insert (&d, "login", "s", crm_db_get_string (res, r, 2));
-      g_variant_dict_insert (&d, "client_key", "s", crm_db_get_string (res, r, 3));
-      g_variant_dict_insert (&d, "name", "s", crm_db_get_string (res, r, 4));
-      g_variant_dict_insert (&d, "approved", "b", crm_db_get_bool (res, r, 5));
-      g_variant_dict_insert (&d, "first_seen", "x", crm_db_get_int64 (res, r, 6));
-      g_variant_dict_insert (&d, "last_seen", "x", crm_db_get_int64 (res, r, 7));
-      g_variant_builder_add_value (&b, g_variant_dict_end (&d));
-    }
-  return g_variant_builder_end (&b);
+  {
+    static const CrmDbColumn columns[] = {
+      { "id", 'x' }, { "user_id", 'x' }, { "login", 's' }, { "client_key", 's' },
+      { "name", 's' }, { "approved", 'b' }, { "first_seen", 'x' }, { "last_seen", 'x' },
+    };
+    return crm_db_rows_to_dicts (res, columns, G_N_ELEMENTS (columns));
+  }
 }
 
 GVariant *
