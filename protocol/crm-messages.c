@@ -174,6 +174,10 @@ static const CrmMessageInfo messages[] = {
   /* key, settings (retention_days i, …) */
   { CRM_MSG_CALL_SETTINGS_SET, "call.settings_set", "(sa{sv})", "()", "settings.manage", CRM_MSG_FLAG_MUTATES,
     N_("Manage settings") },
+  /* key, files on disk (sha256, mtime µs) → expired x (recordings that just
+   * passed the retention period), purge as (those files no call serves) */
+  { CRM_MSG_CALL_PURGE_RECORDINGS, "call.purge_recordings", "(sa(sx))", "a{sv}", "settings.manage",
+    CRM_MSG_FLAG_MUTATES, N_("Manage settings") },
 
   /* list name ("industry", "category", "source", "region", "value", "urgency", …)
    * → items (id, label, sort, retired) */
@@ -215,6 +219,35 @@ static const CrmMessageInfo messages[] = {
     N_("Manage the recycle bin") },
   { CRM_MSG_RECYCLE_PURGE, "recycle.purge", "(ssx)", "()", "recycle.manage", CRM_MSG_FLAG_MUTATES,
     N_("Manage the recycle bin") },
+
+  /* customer id → its live contacts (primary first), at most 500 */
+  { CRM_MSG_CONTACT_LIST, "contact.list", "(x)", "aa{sv}", "contact.view", CRM_MSG_FLAG_NONE,
+    N_("View contacts") },
+  { CRM_MSG_CONTACT_GET, "contact.get", "(x)", "a{sv}", "contact.view", CRM_MSG_FLAG_NONE,
+    N_("View contacts") },
+  /* key, fields (customer_id x required, name, title, gender, phones as,
+   * mobile, email, qq, wechat, birthday "YYYY-MM-DD", is_primary b, notes) → id, version */
+  { CRM_MSG_CONTACT_CREATE, "contact.create", "(sa{sv})", "(xx)", "contact.add", CRM_MSG_FLAG_MUTATES,
+    N_("Add contacts") },
+  /* key, id, expected version, changed fields → new version */
+  { CRM_MSG_CONTACT_UPDATE, "contact.update", "(sxxa{sv})", "(x)", "contact.edit", CRM_MSG_FLAG_MUTATES,
+    N_("Edit contacts") },
+  /* key, id, expected version (soft delete: recycle bin) */
+  { CRM_MSG_CONTACT_DELETE, "contact.delete", "(sxx)", "()", "contact.delete", CRM_MSG_FLAG_MUTATES,
+    N_("Delete contacts") },
+  /* customer id, cursor ("" = newest), limit (1–200) → rows newest first, next cursor ("" = end) */
+  { CRM_MSG_FOLLOWUP_LIST, "followup.list", "(xsi)", "(aa{sv}s)", "followup.view", CRM_MSG_FLAG_NONE,
+    N_("View follow-ups") },
+  { CRM_MSG_FOLLOWUP_GET, "followup.get", "(x)", "a{sv}", "followup.view", CRM_MSG_FLAG_NONE,
+    N_("View follow-ups") },
+  /* key, fields (customer_id x required, contact_id x, at x µs, method
+   * "phone"|"visit"|"wechat"|"email"|"other", content, next_date "YYYY-MM-DD") → id, version */
+  { CRM_MSG_FOLLOWUP_CREATE, "followup.create", "(sa{sv})", "(xx)", "followup.add", CRM_MSG_FLAG_MUTATES,
+    N_("Write follow-ups") },
+  { CRM_MSG_FOLLOWUP_UPDATE, "followup.update", "(sxxa{sv})", "(x)", "followup.edit", CRM_MSG_FLAG_MUTATES,
+    N_("Edit follow-ups") },
+  { CRM_MSG_FOLLOWUP_DELETE, "followup.delete", "(sxx)", "()", "followup.delete", CRM_MSG_FLAG_MUTATES,
+    N_("Delete follow-ups") },
 };
 
 static const CrmPermissionInfo permissions[] = {
@@ -237,6 +270,14 @@ static const CrmPermissionInfo permissions[] = {
   { "call.recording.listen", "call", N_("Listen to call recordings") },
   { "call.recording.delete", "call", N_("Delete call recordings") },
   { "blacklist.manage", "blacklist", N_("Manage the blacklist") },
+  { "contact.view",    "contact",  N_("View contacts") },
+  { "contact.add",     "contact",  N_("Add contacts") },
+  { "contact.edit",    "contact",  N_("Edit contacts") },
+  { "contact.delete",  "contact",  N_("Delete contacts") },
+  { "followup.view",   "followup", N_("View follow-ups") },
+  { "followup.add",    "followup", N_("Write follow-ups") },
+  { "followup.edit",   "followup", N_("Edit follow-ups") },
+  { "followup.delete", "followup", N_("Delete follow-ups") },
 };
 
 const CrmMessageInfo *

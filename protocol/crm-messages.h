@@ -73,6 +73,7 @@ typedef enum {
   CRM_MSG_BLACKLIST_CHECK       = 108,
   CRM_MSG_CALL_SETTINGS_GET     = 109,
   CRM_MSG_CALL_SETTINGS_SET     = 110, /* mutates */
+  CRM_MSG_CALL_PURGE_RECORDINGS = 111, /* mutates; the server's retention pass */
 
   /* Settings, audit, recycle bin (issue 4). */
   CRM_MSG_CHOICE_LIST           = 140,
@@ -90,6 +91,18 @@ typedef enum {
   CRM_MSG_RECYCLE_LIST          = 152,
   CRM_MSG_RECYCLE_RESTORE       = 153, /* mutates */
   CRM_MSG_RECYCLE_PURGE         = 154, /* mutates */
+
+  /* Contacts and follow-ups (SPEC modules 2 and 4). */
+  CRM_MSG_CONTACT_LIST          = 160,
+  CRM_MSG_CONTACT_GET           = 161,
+  CRM_MSG_CONTACT_CREATE        = 162, /* mutates */
+  CRM_MSG_CONTACT_UPDATE        = 163, /* mutates */
+  CRM_MSG_CONTACT_DELETE        = 164, /* mutates */
+  CRM_MSG_FOLLOWUP_LIST         = 165,
+  CRM_MSG_FOLLOWUP_GET          = 166,
+  CRM_MSG_FOLLOWUP_CREATE       = 167, /* mutates */
+  CRM_MSG_FOLLOWUP_UPDATE       = 168, /* mutates */
+  CRM_MSG_FOLLOWUP_DELETE       = 169, /* mutates */
 } CrmMessageId;
 
 typedef enum {
