@@ -4,10 +4,28 @@
 
 #include "crm-modules.h"
 
-/* Message id → handler.  hello and ping are answered by the network side. */
+void
+crm_modules_init (void)
+{
+  static gsize done = 0;
+
+  if (!g_once_init_enter (&done))
+    return;
+#ifdef CRM_HAVE_CUSTOMERS
+  crm_customers_module_init ();
+#endif
+#ifdef CRM_HAVE_TEAM
+  crm_team_module_init ();
+#endif
+  g_once_init_leave (&done, 1);
+}
+
+/* Message id → handler.  hello and ping are answered by the network side.
+ * The first lookup starts the modules. */
 CrmHandlerFunc
 crm_handlers_lookup (CrmMessageId id)
 {
+  crm_modules_init ();
   switch (id)
     {
 #ifdef CRM_HAVE_AUTH
@@ -81,6 +99,7 @@ crm_handlers_lookup (CrmMessageId id)
     case CRM_MSG_CALL_DELETE_RECORDING: return crm_call_delete_recording;
     case CRM_MSG_CALL_SETTINGS_GET:     return crm_call_settings_get;
     case CRM_MSG_CALL_SETTINGS_SET:     return crm_call_settings_set;
+    case CRM_MSG_CALL_PURGE_RECORDINGS: return crm_call_purge_recordings;
     case CRM_MSG_BLACKLIST_LIST:        return crm_blacklist_list;
     case CRM_MSG_BLACKLIST_SAVE:        return crm_blacklist_save;
     case CRM_MSG_BLACKLIST_DELETE:      return crm_blacklist_delete;

@@ -8,6 +8,14 @@ G_BEGIN_DECLS
 #define CRM_DECLARE_HANDLER(fn) \
   GVariant *fn (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 
+/* Start-up: crm_modules_init() (crm-handlers.c) runs each module's
+ * crm_<module>_module_init() once, before the first request is handled;
+ * modules register there what other modules read (the recycle bin's
+ * kinds, audit/crm-recycle.h). */
+void crm_modules_init (void);
+void crm_customers_module_init (void);
+void crm_team_module_init (void);
+
 /* auth/ */
 CRM_DECLARE_HANDLER (crm_auth_login);
 CRM_DECLARE_HANDLER (crm_auth_resume);
@@ -79,6 +87,7 @@ CRM_DECLARE_HANDLER (crm_audit_list);
 CRM_DECLARE_HANDLER (crm_recycle_list);
 CRM_DECLARE_HANDLER (crm_recycle_restore);
 CRM_DECLARE_HANDLER (crm_recycle_purge);
+CRM_DECLARE_HANDLER (crm_recycle_kinds);
 
 /* calls/ */
 CRM_DECLARE_HANDLER (crm_call_lookup);
@@ -88,6 +97,7 @@ CRM_DECLARE_HANDLER (crm_call_stats);
 CRM_DECLARE_HANDLER (crm_call_delete_recording);
 CRM_DECLARE_HANDLER (crm_call_settings_get);
 CRM_DECLARE_HANDLER (crm_call_settings_set);
+CRM_DECLARE_HANDLER (crm_call_purge_recordings);
 CRM_DECLARE_HANDLER (crm_blacklist_list);
 CRM_DECLARE_HANDLER (crm_blacklist_save);
 CRM_DECLARE_HANDLER (crm_blacklist_delete);

@@ -51,6 +51,10 @@ gboolean crm_admin_revoke_sessions (CrmDb *db, gint64 user_id, const char *only_
 int      crm_admin_own_admin_count (CrmDb *db, CrmRequestContext *ctx, GError **error);
 gboolean crm_admin_keeps_own_admin (CrmDb *db, CrmRequestContext *ctx, int before, GError **error);
 
+/* The roles' recycle-bin kind (crm-roles.c), registered by
+ * crm_team_module_init(). */
+void crm_roles_register_recycle (void);
+
 /* A limit argument clamped into 1…max (≤ 0 → default). */
 int crm_admin_clamp_limit (int limit, int dflt, int max);
 

@@ -5,13 +5,15 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "audit/crm-recycle.h"
 #include "crm-admin-util.h"
 #include "crm-validate.h"
 
 /*
  * Roles: named sets of permissions, each with a data scope (0 own, 1 own and
  * subordinates', 2 department, 3 all).  Templates can be edited but not
- * deleted; a role still given to someone cannot be deleted.  Any change
+ * deleted; a role still given to someone cannot be deleted.  A deleted role
+ * waits in the recycle bin (migration 0092).  Any change
  * reaches signed-in users at once (migration 0010's triggers NOTIFY).
  */
 
@@ -19,7 +21,7 @@
   "SELECT jsonb_build_object ('name', r.name, 'display_name', r.display_name,"                     \
   " 'permissions', coalesce ((SELECT jsonb_object_agg (permission, scope)"                         \
   "   FROM role_permissions WHERE role_id = r.id), '{}'::jsonb))"                                  \
-  " FROM roles r WHERE r.id = $1"
+  " FROM roles r WHERE r.id = $1 AND r.deleted_at IS NULL"
 
 static const char *const role_keys[] = { "name", "display_name", "grants", NULL };
 
@@ -172,7 +174,7 @@ crm_role_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
     const char *params[] = { name, trimmed };
     res = crm_db_exec (db, "role_create",
                        "INSERT INTO roles (name, display_name) VALUES ($1, $2)"
-                       " ON CONFLICT (name) DO NOTHING RETURNING id",
+                       " ON CONFLICT (name) WHERE deleted_at IS NULL DO NOTHING RETURNING id",
                        2, params, error);
   }
   if (res == NULL)
@@ -219,7 +221,8 @@ crm_role_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
     g_autoptr (PGresult) check
         = crm_db_exec (db, "role_update_check",
                        "SELECT r.is_template AND $2::text IS NOT NULL AND $2 <> r.name,"
-                       " EXISTS (SELECT 1 FROM roles o WHERE o.name = $2 AND o.id <> r.id),"
+                       " EXISTS (SELECT 1 FROM roles o WHERE o.name = $2 AND o.id <> r.id"
+                       "         AND o.deleted_at IS NULL),"
                        " $3::text FROM roles r WHERE r.id = $1",
                        3, params, error);
     if (check == NULL)
@@ -296,11 +299,56 @@ crm_role_delete (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
                      (int)crm_db_get_int64 (check, 0, 1));
         return NULL;
       }
-    res = crm_db_exec (db, "role_delete", "DELETE FROM roles WHERE id = $1", 1, params, error);
+  }
+  {
+    g_autofree char *by = crm_db_int64_to_string (ctx->session->user_id);
+    const char      *params[] = { rid, by };
+
+    /* Into the recycle bin; its grants stay for a restore. */
+    res = crm_db_exec (db, "role_delete",
+                       "UPDATE roles SET deleted_at = now (), deleted_by = $2"
+                       " WHERE id = $1 AND deleted_at IS NULL",
+                       2, params, error);
     if (res == NULL)
       return NULL;
   }
-  if (!crm_db_audit (db, ctx, "delete", "role", id, before, NULL, error))
+  if (!crm_db_audit (db, ctx, "delete", "role", id, before, NULL, error)
+      || !crm_db_notify_change (db, "role", id, 0, "delete", 0, error))
     return NULL;
   return g_variant_new ("()");
+}
+
+/* ---- Recycle bin ---- */
+
+#define ROLE_JSON                                                                                  \
+  "jsonb_build_object ('name', r.name, 'display_name', r.display_name,"                            \
+  " 'permissions', coalesce ((SELECT jsonb_object_agg (permission, scope)"                         \
+  "   FROM role_permissions WHERE role_id = r.id), '{}'::jsonb))::text"
+
+static const CrmRecycleEntity role_recycle = {
+  .entity = "role",
+  .label = N_ ("Roles"),
+  .permission = "role.manage",
+  .list_sql = "SELECT 'role'::text, r.id, r.display_name || ' (' || r.name || ')',"
+              " r.deleted_by, r.deleted_at, NULL::bigint"
+              " FROM roles r WHERE r.deleted_at IS NOT NULL",
+  .restore_check_sql = "SELECT CASE WHEN EXISTS (SELECT 1 FROM roles o WHERE o.name = r.name"
+                       "   AND o.deleted_at IS NULL) THEN 1 ELSE 0 END"
+                       " FROM roles r WHERE r.id = $1 AND r.deleted_at IS NOT NULL",
+  .restore_conflicts = {
+      N_ ("Another role now has this name; rename or delete that one first"),
+  },
+  .restore_sql = "UPDATE roles r SET deleted_at = NULL, deleted_by = NULL"
+                 " WHERE r.id = $1 AND r.deleted_at IS NOT NULL"
+                 " RETURNING " ROLE_JSON ", 0::bigint, 0::bigint",
+  .restore_duplicate = N_ ("Another role now has this name; rename or delete that one first"),
+  /* role_permissions go with it (ON DELETE CASCADE). */
+  .purge_sql = "DELETE FROM roles r WHERE r.id = $1 AND r.deleted_at IS NOT NULL"
+               " RETURNING " ROLE_JSON,
+};
+
+void
+crm_roles_register_recycle (void)
+{
+  crm_recycle_register (&role_recycle);
 }

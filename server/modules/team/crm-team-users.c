@@ -161,10 +161,10 @@ crm_user_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
         "  SELECT id, leader_id FROM users WHERE id = $3"
         "  UNION"
         "  SELECT u.id, u.leader_id FROM users u JOIN up ON u.id = up.leader_id)"
-        " SELECT ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM departments WHERE id = $2)),"
+        " SELECT ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM departments WHERE id = $2 AND deleted_at IS NULL)),"
         " ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $3)),"
         " EXISTS (SELECT 1 FROM up WHERE id = $1),"
-        " (SELECT count(*) FROM roles WHERE name = ANY ($4::text[]))"
+        " (SELECT count(*) FROM roles WHERE name = ANY ($4::text[]) AND deleted_at IS NULL)"
         "   = cardinality (ARRAY(SELECT DISTINCT unnest ($4::text[])))",
         4, params, error);
     if (check == NULL)
@@ -236,7 +236,7 @@ crm_user_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
         return NULL;
       ins = crm_db_exec (db, "team_user_roles_add",
                          "INSERT INTO user_roles (user_id, role_id)"
-                         " SELECT $1, id FROM roles WHERE name = ANY ($2::text[])"
+                         " SELECT $1, id FROM roles WHERE name = ANY ($2::text[]) AND deleted_at IS NULL"
                          " ON CONFLICT DO NOTHING",
                          2, params, error);
       if (ins == NULL)

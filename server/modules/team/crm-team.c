@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "audit/crm-recycle.h"
 #include "crm-admin-util.h"
 #include "crm-validate.h"
 
@@ -17,7 +18,8 @@
 
 #define DEPARTMENT_SNAPSHOT                                                                        \
   "SELECT jsonb_build_object ('name', name, 'parent_id', parent_id, 'kind', kind,"                 \
-  " 'leader_id', leader_id, 'branch', branch, 'sort', sort) FROM departments WHERE id = $1"
+  " 'leader_id', leader_id, 'branch', branch, 'sort', sort) FROM departments"                     \
+  " WHERE id = $1 AND deleted_at IS NULL"
 
 static const char *const department_keys[]
     = { "name", "parent_id", "kind", "leader_id", "branch", "sort", NULL };
@@ -89,7 +91,7 @@ crm_department_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
           "  SELECT id, parent_id FROM departments WHERE id = $2"
           "  UNION"
           "  SELECT d.id, d.parent_id FROM departments d JOIN up ON d.id = up.parent_id)"
-          " SELECT EXISTS (SELECT 1 FROM departments WHERE id = $2),"
+          " SELECT EXISTS (SELECT 1 FROM departments WHERE id = $2 AND deleted_at IS NULL),"
           "        EXISTS (SELECT 1 FROM up WHERE id = $1)",
           2, params, error);
       if (res == NULL)
@@ -141,7 +143,7 @@ crm_department_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
 
     check = crm_db_exec (db, "team_department_name_taken",
                          "SELECT EXISTS (SELECT 1 FROM departments o, departments d"
-                         "  WHERE d.id = $1 AND o.id <> d.id"
+                         "  WHERE d.id = $1 AND o.id <> d.id AND o.deleted_at IS NULL"
                          "  AND coalesce (o.parent_id, 0) = coalesce (CASE WHEN $3::boolean"
                          "      THEN $4::bigint ELSE d.parent_id END, 0)"
                          "  AND o.name = coalesce ($2::text, d.name))",
@@ -168,7 +170,8 @@ crm_department_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
   }
   after = crm_admin_snapshot (db, "team_department_snapshot", DEPARTMENT_SNAPSHOT, id,
                               _ ("No such department"), error);
-  if (after == NULL || !crm_db_audit (db, ctx, "update", "department", id, before, after, error))
+  if (after == NULL || !crm_db_audit (db, ctx, "update", "department", id, before, after, error)
+      || !crm_db_notify_change (db, "department", id, 0, "update", 0, error))
     return NULL;
   return g_variant_new ("()");
 }
@@ -193,7 +196,8 @@ crm_department_delete (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
     const char *params[] = { sid };
     check = crm_db_exec (db, "team_department_in_use",
                          "SELECT EXISTS (SELECT 1 FROM users WHERE department_id = $1),"
-                         " EXISTS (SELECT 1 FROM departments WHERE parent_id = $1)",
+                         " EXISTS (SELECT 1 FROM departments WHERE parent_id = $1"
+                         "         AND deleted_at IS NULL)",
                          1, params, error);
     if (check == NULL)
       return NULL;
@@ -206,12 +210,61 @@ crm_department_delete (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
                 : _ ("This department still has sub-departments; move or delete them first"));
         return NULL;
       }
-    res = crm_db_exec (db, "team_department_delete", "DELETE FROM departments WHERE id = $1", 1,
-                       params, error);
+  }
+  {
+    g_autofree char *by = crm_db_int64_to_string (ctx->session->user_id);
+    const char      *params[] = { sid, by };
+
+    /* Into the recycle bin (recycle.restore brings it back). */
+    res = crm_db_exec (db, "team_department_delete",
+                       "UPDATE departments SET deleted_at = now (), deleted_by = $2"
+                       " WHERE id = $1 AND deleted_at IS NULL",
+                       2, params, error);
     if (res == NULL)
       return NULL;
   }
-  if (!crm_db_audit (db, ctx, "delete", "department", id, before, NULL, error))
+  if (!crm_db_audit (db, ctx, "delete", "department", id, before, NULL, error)
+      || !crm_db_notify_change (db, "department", id, 0, "delete", 0, error))
     return NULL;
   return g_variant_new ("()");
+}
+
+/* ---- Recycle bin ---- */
+
+static const CrmRecycleEntity department_recycle = {
+  .entity = "department",
+  .label = N_ ("Departments"),
+  .permission = "team.manage",
+  .list_sql = "SELECT 'department'::text, d.id,"
+              " CASE WHEN p.id IS NULL THEN d.name ELSE p.name || ' / ' || d.name END,"
+              " d.deleted_by, d.deleted_at, NULL::bigint"
+              " FROM departments d LEFT JOIN departments p ON p.id = d.parent_id"
+              " WHERE d.deleted_at IS NOT NULL",
+  .restore_check_sql = "SELECT CASE WHEN p.deleted_at IS NOT NULL THEN 1"
+                       " WHEN EXISTS (SELECT 1 FROM departments o WHERE o.deleted_at IS NULL"
+                       "   AND coalesce (o.parent_id, 0) = coalesce (d.parent_id, 0)"
+                       "   AND o.name = d.name) THEN 2 ELSE 0 END"
+                       " FROM departments d LEFT JOIN departments p ON p.id = d.parent_id"
+                       " WHERE d.id = $1 AND d.deleted_at IS NOT NULL",
+  .restore_conflicts = {
+      N_ ("The department above it is in the recycle bin too; restore that one first"),
+      N_ ("A department with this name now exists in the same place; rename that one first"),
+  },
+  .restore_sql = "UPDATE departments d SET deleted_at = NULL, deleted_by = NULL"
+                 " WHERE d.id = $1 AND d.deleted_at IS NOT NULL"
+                 " RETURNING jsonb_build_object ('name', name, 'parent_id', parent_id,"
+                 " 'kind', kind, 'leader_id', leader_id, 'branch', branch, 'sort', sort)::text,"
+                 " 0::bigint, 0::bigint",
+  .restore_duplicate
+  = N_ ("A department with this name now exists in the same place; rename that one first"),
+  .purge_sql = "DELETE FROM departments d WHERE d.id = $1 AND d.deleted_at IS NOT NULL"
+               " RETURNING jsonb_build_object ('name', name, 'parent_id', parent_id,"
+               " 'kind', kind, 'leader_id', leader_id, 'branch', branch, 'sort', sort)::text",
+};
+
+void
+crm_team_module_init (void)
+{
+  crm_recycle_register (&department_recycle);
+  crm_roles_register_recycle ();
 }

@@ -121,9 +121,9 @@ crm_user_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
      * below run first. */
     g_autoptr(PGresult) check =
       crm_db_exec (db, "user_create_check",
-                   "SELECT ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM departments WHERE id = $4)),"
+                   "SELECT ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM departments WHERE id = $4 AND deleted_at IS NULL)),"
                    " ($5::bigint IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $5)),"
-                   " (SELECT count(*) FROM roles WHERE name = ANY ($7::text[]))"
+                   " (SELECT count(*) FROM roles WHERE name = ANY ($7::text[]) AND deleted_at IS NULL)"
                    "   = cardinality (ARRAY(SELECT DISTINCT unnest ($7::text[]))),"
                    " EXISTS (SELECT 1 FROM users WHERE login = $1),"
                    " $2::text, $3::text, $6::boolean",
@@ -159,7 +159,8 @@ crm_user_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
                        "  department_id, leader_id, must_change_password)"
                        "  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id),"
                        " r AS (INSERT INTO user_roles (user_id, role_id)"
-                       "  SELECT u.id, roles.id FROM u, roles WHERE roles.name = ANY ($7::text[]))"
+                       "  SELECT u.id, roles.id FROM u, roles WHERE roles.name = ANY ($7::text[])"
+                       "  AND roles.deleted_at IS NULL)"
                        " SELECT id FROM u", 7, params, error);
     if (res == NULL)
       return NULL;
@@ -273,7 +274,7 @@ crm_role_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **er
                  "       WHERE rp.role_id = r.id ORDER BY rp.permission),"
                  " ARRAY(SELECT rp.scope FROM role_permissions rp"
                  "       WHERE rp.role_id = r.id ORDER BY rp.permission)"
-                 " FROM roles r ORDER BY r.id", 0, NULL, error);
+                 " FROM roles r WHERE r.deleted_at IS NULL ORDER BY r.id", 0, NULL, error);
   GVariantBuilder b;
 
   if (res == NULL)
@@ -305,7 +306,7 @@ crm_department_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
   g_autoptr(PGresult) res =
     crm_db_exec (db, "department_list",
                  "SELECT id, name, parent_id, kind, coalesce (leader_id, 0), branch, sort"
-                 " FROM departments ORDER BY parent_id NULLS FIRST, sort,"
+                 " FROM departments WHERE deleted_at IS NULL ORDER BY parent_id NULLS FIRST, sort,"
                  " name COLLATE \"zh-x-icu\", id", 0, NULL, error);
   GVariantBuilder b;
 
@@ -353,9 +354,10 @@ crm_department_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
     const char *params[] = { trimmed, sparent };
     g_autoptr(PGresult) check =
       crm_db_exec (db, "department_check",
-                   "SELECT ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM departments WHERE id = $2)),"
+                   "SELECT ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM departments WHERE id = $2 AND deleted_at IS NULL)),"
                    " EXISTS (SELECT 1 FROM departments WHERE coalesce (parent_id, 0)"
-                   "  = coalesce ($2::bigint, 0) AND name = $1)", 2, params, error);
+                   "  = coalesce ($2::bigint, 0) AND name = $1 AND deleted_at IS NULL)",
+                   2, params, error);
     if (check == NULL)
       return NULL;
     if (!crm_db_get_bool (check, 0, 0))

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-recycle"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "crm-recycle.h"
+#include "team/crm-admin-util.h"
+
+/*
+ * The recycle bin (recycle.manage): every soft-deleted record of every
+ * registered kind, who deleted it and when; restore or purge it.  Kinds
+ * are registered by their modules (crm-recycle.h).
+ *
+ * One kind pages by id ("before id", newest id first); all kinds together
+ * page by deletion time ("before" = deleted_at in unix µs), newest first.
+ */
+
+static GMutex     registry_lock;
+static GPtrArray *registry; /* of const CrmRecycleEntity * */
+
+void
+crm_recycle_register (const CrmRecycleEntity *entity)
+{
+  g_return_if_fail (entity != NULL && entity->entity != NULL && entity->list_sql != NULL
+                    && entity->restore_sql != NULL && entity->purge_sql != NULL);
+
+  g_mutex_lock (&registry_lock);
+  if (registry == NULL)
+    registry = g_ptr_array_new ();
+  for (guint i = 0; i < registry->len; i++)
+    if (strcmp (((const CrmRecycleEntity *)registry->pdata[i])->entity, entity->entity) == 0)
+      {
+        registry->pdata[i] = (gpointer)entity;
+        g_mutex_unlock (&registry_lock);
+        return;
+      }
+  g_ptr_array_add (registry, (gpointer)entity);
+  g_mutex_unlock (&registry_lock);
+}
+
+GPtrArray *
+crm_recycle_entities (void)
+{
+  GPtrArray *all = g_ptr_array_new ();
+
+  g_mutex_lock (&registry_lock);
+  if (registry != NULL)
+    for (guint i = 0; i < registry->len; i++)
+      g_ptr_array_add (all, registry->pdata[i]);
+  g_mutex_unlock (&registry_lock);
+  return all;
+}
+
+const CrmRecycleEntity *
+crm_recycle_lookup (const char *name)
+{
+  g_autoptr (GPtrArray) all = crm_recycle_entities ();
+
+  for (guint i = 0; i < all->len; i++)
+    if (strcmp (((const CrmRecycleEntity *)all->pdata[i])->entity, name) == 0)
+      return all->pdata[i];
+  return NULL;
+}
+
+/* The kind named `name` when the session may see it; else INVALID_FIELD
+ * (an unknown kind and one hidden from this user look the same). */
+static const CrmRecycleEntity *
+lookup_visible (CrmRequestContext *ctx, const char *name, GError **error)
+{
+  const CrmRecycleEntity *e = crm_recycle_lookup (name);
+
+  if (e == NULL
+      || (e->permission != NULL && !crm_session_has_permission (ctx->session, e->permission)))
+    {
+      g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, "entity",
+                                                     _ ("Unknown kind of record")));
+      return NULL;
+    }
+  return e;
+}
+
+static const CrmDbColumn recycle_columns[] = {
+  { "entity", 's' },          { "id", 'x' },         { "title", 's' },
+  { "deleted_by", 'x' },      { "deleted_by_name", 's' }, { "deleted_at", 'x' },
+  { "owner_id", 'x' },
+};
+
+GVariant *
+crm_recycle_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
+{
+  const char      *entity;
+  gint64           before;
+  gint32           limit;
+  g_autofree char *sbefore = NULL, *slimit = NULL;
+  g_autoptr (GString) sql = g_string_new (NULL);
+  g_autoptr (GPtrArray) kinds = g_ptr_array_new ();
+  g_autoptr (PGresult) res = NULL;
+  g_autoptr (GVariant) rows = NULL;
+  gboolean all = FALSE;
+  gint64   next = 0;
+  int      n;
+
+  g_variant_get (request, "(&sxi)", &entity, &before, &limit);
+  if (*entity == '\0')
+    {
+      g_autoptr (GPtrArray) every = crm_recycle_entities ();
+
+      all = TRUE;
+      for (guint i = 0; i < every->len; i++)
+        {
+          const CrmRecycleEntity *e = every->pdata[i];
+
+          if (e->permission == NULL || crm_session_has_permission (ctx->session, e->permission))
+            g_ptr_array_add (kinds, (gpointer)e);
+        }
+    }
+  else
+    {
+      const CrmRecycleEntity *e = lookup_visible (ctx, entity, error);
+
+      if (e == NULL)
+        return NULL;
+      g_ptr_array_add (kinds, (gpointer)e);
+    }
+  if (kinds->len == 0)
+    return g_variant_new ("(@aa{sv}x)", g_variant_new_array (G_VARIANT_TYPE ("a{sv}"), NULL, 0),
+                          (gint64)0);
+
+  limit = crm_admin_clamp_limit (limit, 100, 500);
+  sbefore = before > 0 ? crm_db_int64_to_string (before) : NULL;
+  slimit = g_strdup_printf ("%d", limit + 1);
+
+  /* Composed only from registered fixed text (crm_db_exec_composed
+   * prepares each distinct shape once per connection). */
+  g_string_append (sql, "SELECT r.entity, r.id, r.title, coalesce (r.deleted_by, 0),"
+                        " coalesce (u.display_name, ''),"
+                        " (extract (epoch FROM r.deleted_at) * 1000000)::bigint,"
+                        " coalesce (r.owner_id, 0) FROM (");
+  for (guint i = 0; i < kinds->len; i++)
+    {
+      const CrmRecycleEntity *e = kinds->pdata[i];
+
+      if (i > 0)
+        g_string_append (sql, " UNION ALL ");
+      g_string_append_printf (sql, "(%s)", e->list_sql);
+    }
+  g_string_append (sql, ") AS r (entity, id, title, deleted_by, deleted_at, owner_id)"
+                        " LEFT JOIN users u ON u.id = r.deleted_by");
+  if (all)
+    g_string_append (sql, " WHERE ($1::bigint IS NULL"
+                          " OR (extract (epoch FROM r.deleted_at) * 1000000)::bigint < $1)"
+                          " ORDER BY r.deleted_at DESC, r.entity, r.id DESC LIMIT $2");
+  else
+    g_string_append (sql, " WHERE ($1::bigint IS NULL OR r.id < $1)"
+                          " ORDER BY r.id DESC LIMIT $2");
+  {
+    const char *params[] = { sbefore, slimit };
+
+    res = crm_db_exec_composed (db, sql->str, 2, params, error);
+  }
+  if (res == NULL)
+    return NULL;
+  n = MIN (PQntuples (res), limit);
+  if (PQntuples (res) > limit)
+    next = crm_db_get_int64 (res, n - 1, all ? 5 : 1);
+  {
+    GVariantBuilder b;
+
+    g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
+    for (int r = 0; r < n; r++)
+      {
+        g_auto (GVariantDict) row = G_VARIANT_DICT_INIT (NULL);
+        const CrmRecycleEntity *e = crm_recycle_lookup (crm_db_get_string (res, r, 0));
+
+        crm_db_row_insert (&row, res, r, recycle_columns, G_N_ELEMENTS (recycle_columns));
+        g_variant_dict_insert (&row, "kind_label", "s", e && e->label ? _ (e->label) : "");
+        g_variant_builder_add_value (&b, g_variant_dict_end (&row));
+      }
+    rows = g_variant_ref_sink (g_variant_builder_end (&b));
+  }
+  return g_variant_new ("(@aa{sv}x)", rows, next);
+}
+
+GVariant *
+crm_recycle_kinds (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
+{
+  g_autoptr (GPtrArray) every = crm_recycle_entities ();
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a(ss)"));
+  for (guint i = 0; i < every->len; i++)
+    {
+      const CrmRecycleEntity *e = every->pdata[i];
+
+      if (e->permission == NULL || crm_session_has_permission (ctx->session, e->permission))
+        g_variant_builder_add (&b, "(ss)", e->entity, e->label ? _ (e->label) : e->entity);
+    }
+  return g_variant_builder_end (&b);
+}
+
+GVariant *
+crm_recycle_restore (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
+{
+  const char             *key, *entity;
+  gint64                  id;
+  const CrmRecycleEntity *e;
+  g_autofree char        *sid = NULL, *name = NULL;
+  g_autoptr (PGresult) res = NULL;
+
+  g_variant_get (request, "(&s&sx)", &key, &entity, &id);
+  e = lookup_visible (ctx, entity, error);
+  if (e == NULL)
+    return NULL;
+  sid = crm_db_int64_to_string (id);
+  if (e->restore_check_sql != NULL)
+    {
+      const char *params[] = { sid };
+      g_autofree char *check_name = g_strdup_printf ("recycle_check_%s", e->entity);
+      g_autoptr (PGresult) check
+          = crm_db_exec (db, check_name, e->restore_check_sql, 1, params, error);
+      gint64 code;
+
+      if (check == NULL)
+        return NULL;
+      code = PQntuples (check) == 1 ? crm_db_get_int64 (check, 0, 0) : 0;
+      if (code > 0 && code <= (gint64)G_N_ELEMENTS (e->restore_conflicts)
+          && e->restore_conflicts[code - 1] != NULL)
+        {
+          g_set_error_literal (error, CRM_ERROR, CRM_ERROR_CONFLICT,
+                               _ (e->restore_conflicts[code - 1]));
+          return NULL;
+        }
+    }
+  name = g_strdup_printf ("recycle_restore_%s", e->entity);
+  {
+    const char *params[] = { sid };
+    g_autoptr (GError) local = NULL;
+
+    res = crm_db_exec (db, name, e->restore_sql, 1, params, &local);
+    if (res == NULL)
+      {
+        if (strcmp (crm_db_last_sqlstate (db), "23505") == 0)
+          g_set_error_literal (error, CRM_ERROR, CRM_ERROR_CONFLICT,
+                               e->restore_duplicate != NULL
+                                   ? _ (e->restore_duplicate)
+                                   : _ ("Another record now uses the same name; it cannot be "
+                                        "restored"));
+        else
+          g_propagate_error (error, g_steal_pointer (&local));
+        return NULL;
+      }
+  }
+  if (PQntuples (res) != 1)
+    {
+      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND,
+                           _ ("This record is not in the recycle bin"));
+      return NULL;
+    }
+  if (!crm_db_audit (db, ctx, "restore", e->entity, id, NULL, crm_db_get_string (res, 0, 0), error)
+      || !crm_db_notify_change (db, e->entity, id, crm_db_get_int64 (res, 0, 1), "restore",
+                                crm_db_get_int64 (res, 0, 2), error))
+    return NULL;
+  return g_variant_new ("()");
+}
+
+GVariant *
+crm_recycle_purge (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
+{
+  const char             *key, *entity;
+  gint64                  id;
+  const CrmRecycleEntity *e;
+  g_autofree char        *sid = NULL, *name = NULL;
+  g_autoptr (PGresult) res = NULL;
+
+  g_variant_get (request, "(&s&sx)", &key, &entity, &id);
+  e = lookup_visible (ctx, entity, error);
+  if (e == NULL)
+    return NULL;
+  sid = crm_db_int64_to_string (id);
+  name = g_strdup_printf ("recycle_purge_%s", e->entity);
+  {
+    const char *params[] = { sid };
+    g_autoptr (GError) local = NULL;
+
+    res = crm_db_exec (db, name, e->purge_sql, 1, params, &local);
+    if (res == NULL)
+      {
+        /* Still referenced by other records (calls, contracts, …). */
+        if (strcmp (crm_db_last_sqlstate (db), "23503") == 0)
+          g_set_error_literal (error, CRM_ERROR, CRM_ERROR_CONFLICT,
+                               _ ("Other records still refer to this one; it cannot be purged"));
+        else
+          g_propagate_error (error, g_steal_pointer (&local));
+        return NULL;
+      }
+  }
+  if (PQntuples (res) != 1)
+    {
+      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND,
+                           _ ("This record is not in the recycle bin"));
+      return NULL;
+    }
+  /* The purge itself is audited, with the whole record as it was. */
+  if (!crm_db_audit (db, ctx, "purge", e->entity, id, crm_db_get_string (res, 0, 0), NULL, error))
+    return NULL;
+  return g_variant_new ("()");
+}
