@@ -178,6 +178,10 @@ static const CrmMessageInfo messages[] = {
    * passed the retention period), purge as (those files no call serves) */
   { CRM_MSG_CALL_PURGE_RECORDINGS, "call.purge_recordings", "(sa(sx))", "a{sv}", "settings.manage",
     CRM_MSG_FLAG_MUTATES, N_("Manage settings") },
+  /* key, files on disk (sha256, mtime µs) → expired x (recordings that just
+   * passed the retention period), purge as (those files no call serves) */
+  { CRM_MSG_CALL_PURGE_RECORDINGS, "call.purge_recordings", "(sa(sx))", "a{sv}", "settings.manage",
+    CRM_MSG_FLAG_MUTATES, N_("Manage settings") },
 
   /* list name ("industry", "category", "source", "region", "value", "urgency", …)
    * → items (id, label, sort, retired) */

@@ -74,6 +74,7 @@ typedef enum {
   CRM_MSG_CALL_SETTINGS_GET     = 109,
   CRM_MSG_CALL_SETTINGS_SET     = 110, /* mutates */
   CRM_MSG_CALL_PURGE_RECORDINGS = 111, /* mutates; the server's retention pass */
+  CRM_MSG_CALL_PURGE_RECORDINGS = 111, /* mutates; the server's retention pass */
 
   /* Settings, audit, recycle bin (issue 4). */
   CRM_MSG_CHOICE_LIST           = 140,

@@ -12,6 +12,7 @@
 #include "crm-http-recordings.h"
 #include "crm-messages.h"
 #include "crm-server.h"
+#include "modules/calls/crm-call-retention.h"
 
 /* A recording is Opus in Ogg: about 1 MB per ten minutes.  The caps leave
  * room for very long calls and bound what one request holds in memory. */
@@ -19,10 +20,15 @@
 #define MAX_PIECE_BYTES     (16 * 1024 * 1024)
 #define PREFIX              "/recordings/"
 
+typedef struct _Purge Purge;
+
 typedef struct {
   CrmHttp *http;   /* not owned: the handler lives as long as the server */
   CrmDbPool *pool; /* not owned, outlives the server */
   char *root;      /* data_dir/recordings */
+  Purge *purge;    /* the retention pass running, or NULL */
+  guint purge_timer_id;
+  guint purge_timer_interval; /* 0 until the first pass */
 } Recordings;
 
 typedef struct {
@@ -504,6 +510,284 @@ authenticated_cb (GObject *source, GAsyncResult *result, gpointer data)
   soup_server_message_unpause (r->msg);
 }
 
+/* ---- Retention: the files no call serves any more ---- */
+
+#define PURGE_FIRST_SECONDS    60
+#define PURGE_INTERVAL_SECONDS 3600
+/* Partial uploads nobody resumed for this long are dropped. */
+#define PARTIAL_MAX_AGE_US     (G_GINT64_CONSTANT (7) * 86400 * G_USEC_PER_SEC)
+
+typedef struct {
+  char sha[65];
+  gint64 mtime_us;
+} StoredFile;
+
+struct _Purge {
+  Recordings *rec;          /* NULL once the server is gone */
+  CrmSession *session;      /* the administrator's (POST), or NULL: the system */
+  SoupServerMessage *msg;   /* POST /recordings/purge, or NULL: the timer */
+  char *locale;
+  GArray *files;            /* StoredFile */
+  guint next;               /* first file of the next batch */
+  gint64 expired;
+  guint removed;
+};
+
+static void
+purge_free (Purge *p)
+{
+  if (p->rec != NULL && p->rec->purge == p)
+    p->rec->purge = NULL;
+  g_clear_pointer (&p->session, crm_session_unref);
+  g_clear_object (&p->msg);
+  g_clear_pointer (&p->files, g_array_unref);
+  g_free (p->locale);
+  g_free (p);
+}
+
+static gboolean
+is_sha_name (const char *name, char out[65])
+{
+  if (strlen (name) != 68 || !g_str_has_suffix (name, ".ogg"))
+    return FALSE;
+  for (int i = 0; i < 64; i++)
+    if (!g_ascii_isdigit (name[i]) && !(name[i] >= 'a' && name[i] <= 'f'))
+      return FALSE;
+  memcpy (out, name, 64);
+  out[64] = '\0';
+  return TRUE;
+}
+
+/* Worker thread: every stored recording with its modification time, and
+ * stale partial uploads removed on the way. */
+static void
+list_files_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  const char *root = data;
+  g_autoptr(GArray) files = g_array_new (FALSE, FALSE, sizeof (StoredFile));
+  g_autoptr(GDir) top = g_dir_open (root, 0, NULL);
+  g_autofree char *partial = g_build_filename (root, "partial", NULL);
+  g_autoptr(GDir) parts = g_dir_open (partial, 0, NULL);
+  gint64 now = g_get_real_time ();
+  const char *name;
+
+  while (top != NULL && (name = g_dir_read_name (top)) != NULL)
+    {
+      g_autofree char *sub = NULL;
+      g_autoptr(GDir) dir = NULL;
+      const char *file;
+
+      if (strlen (name) != 2 || !g_ascii_isxdigit (name[0]) || !g_ascii_isxdigit (name[1]))
+        continue;
+      sub = g_build_filename (root, name, NULL);
+      dir = g_dir_open (sub, 0, NULL);
+      while (dir != NULL && (file = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (sub, file, NULL);
+          StoredFile f;
+          GStatBuf st;
+
+          if (!is_sha_name (file, f.sha) || g_stat (path, &st) != 0)
+            continue;
+          f.mtime_us = (gint64) st.st_mtime * G_USEC_PER_SEC;
+          g_array_append_val (files, f);
+        }
+    }
+  while (parts != NULL && (name = g_dir_read_name (parts)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (partial, name, NULL);
+      GStatBuf st;
+
+      if (g_str_has_suffix (name, ".part") && g_stat (path, &st) == 0 &&
+          (gint64) st.st_mtime * G_USEC_PER_SEC < now - PARTIAL_MAX_AGE_US)
+        g_unlink (path);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&files), (GDestroyNotify) g_array_unref);
+}
+
+static void
+purge_finish (Purge *p, const GError *error)
+{
+  if (error != NULL)
+    g_warning ("recordings purge: %s", error->message);
+  else if (p->removed > 0 || p->expired > 0)
+    g_message ("recordings purge: %" G_GINT64_FORMAT " expired, %u files removed", p->expired, p->removed);
+  if (p->msg != NULL)
+    {
+      if (error != NULL)
+        respond_error (p->msg, error);
+      else
+        {
+          g_autofree char *body = g_strdup_printf ("{\"status\": \"ok\", \"expired\": %" G_GINT64_FORMAT
+                                                   ", \"files\": %u}", p->expired, p->removed);
+          gsize len = strlen (body);
+
+          soup_server_message_set_status (p->msg, SOUP_STATUS_OK, NULL);
+          soup_message_headers_replace (soup_server_message_get_response_headers (p->msg),
+                                        "Cache-Control", "no-store");
+          soup_server_message_set_response (p->msg, "application/json", SOUP_MEMORY_TAKE,
+                                            g_steal_pointer (&body), len);
+        }
+      soup_server_message_unpause (p->msg);
+    }
+  purge_free (p);
+}
+
+static void purge_next_batch (Purge *p);
+
+static void
+batch_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Purge *p = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) purge = NULL;
+  gint64 expired = 0;
+
+  if (p->rec == NULL)
+    {
+      /* The server went away in between: its pool answered the last one. */
+      reply = crm_db_pool_run_finish (NULL, result, NULL, NULL);
+      purge_free (p);
+      return;
+    }
+  reply = crm_db_pool_run_finish (p->rec->pool, result, NULL, &error);
+  if (reply == NULL)
+    {
+      purge_finish (p, error);
+      return;
+    }
+  if (g_variant_lookup (reply, "expired", "x", &expired))
+    p->expired += expired;
+  purge = g_variant_lookup_value (reply, "purge", G_VARIANT_TYPE ("as"));
+  for (gsize i = 0; purge != NULL && i < g_variant_n_children (purge); i++)
+    {
+      const char *sha;
+      g_autofree char *path = NULL;
+
+      g_variant_get_child (purge, i, "&s", &sha);
+      path = final_path (p->rec, sha);
+      if (g_unlink (path) == 0)
+        p->removed++;
+      else if (errno != ENOENT)
+        g_warning ("cannot remove %s: %s", path, g_strerror (errno));
+    }
+  if (p->next >= p->files->len)
+    purge_finish (p, NULL);
+  else
+    purge_next_batch (p);
+}
+
+/* One call.purge_recordings per batch; the first also expires what passed
+ * the retention period, so an empty folder still makes one request. */
+static void
+purge_next_batch (Purge *p)
+{
+  CrmRequestContext *ctx;
+  GVariantBuilder files;
+  guint end = MIN (p->next + CRM_CALL_PURGE_BATCH, p->files->len);
+
+  if (p->session != NULL)
+    {
+      ctx = g_new0 (CrmRequestContext, 1);
+      ctx->message = crm_message_lookup (CRM_MSG_CALL_PURGE_RECORDINGS);
+      ctx->session = crm_session_ref (p->session);
+      ctx->locale = g_strdup (p->locale);
+      ctx->peer_address = g_strdup (soup_server_message_get_remote_host (p->msg));
+    }
+  else
+    ctx = crm_call_retention_context_new ();
+  g_variant_builder_init (&files, G_VARIANT_TYPE ("a(sx)"));
+  for (; p->next < end; p->next++)
+    {
+      StoredFile *f = &g_array_index (p->files, StoredFile, p->next);
+      g_variant_builder_add (&files, "(sx)", f->sha, f->mtime_us);
+    }
+  crm_db_pool_run_async (p->rec->pool, ctx, g_variant_new ("(s@a(sx))", "", g_variant_builder_end (&files)),
+                         NULL, batch_done_cb, p);
+}
+
+static void
+listed_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Purge *p = data;
+  g_autoptr(GError) error = NULL;
+
+  p->files = g_task_propagate_pointer (G_TASK (result), &error);
+  if (p->rec == NULL)
+    {
+      purge_free (p);
+      return;
+    }
+  if (p->files == NULL)
+    {
+      purge_finish (p, error);
+      return;
+    }
+  purge_next_batch (p);
+}
+
+/* One pass at a time: a second request while one runs gets 409. */
+static gboolean
+purge_start (Recordings *rec, CrmSession *session, SoupServerMessage *msg)
+{
+  Purge *p;
+  g_autoptr(GTask) task = NULL;
+
+  if (rec->purge != NULL)
+    return FALSE;
+  p = g_new0 (Purge, 1);
+  p->rec = rec;
+  p->session = session != NULL ? crm_session_ref (session) : NULL;
+  p->msg = msg != NULL ? g_object_ref (msg) : NULL;
+  if (msg != NULL)
+    {
+      const char *language = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                           "Accept-Language");
+      p->locale = g_strdup (language != NULL && g_str_has_prefix (language, "zh") ? "zh_CN" : "C");
+    }
+  rec->purge = p;
+  task = g_task_new (NULL, NULL, listed_cb, p);
+  g_task_set_task_data (task, g_strdup (rec->root), g_free);
+  g_task_run_in_thread (task, list_files_in_thread);
+  return TRUE;
+}
+
+static gboolean
+purge_timer_cb (gpointer data)
+{
+  Recordings *rec = data;
+
+  if (rec->purge_timer_interval == 0)
+    {
+      /* After the first pass, every hour. */
+      rec->purge_timer_interval = PURGE_INTERVAL_SECONDS;
+      rec->purge_timer_id = g_timeout_add_seconds (PURGE_INTERVAL_SECONDS, purge_timer_cb, rec);
+      purge_start (rec, NULL, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  purge_start (rec, NULL, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+purge_authenticated_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(Request) r = data;
+  g_autoptr(GError) error = NULL;
+
+  r->session = crm_http_authenticate_finish (CRM_HTTP (source), result, &error);
+  if (r->session == NULL)
+    respond_error (r->msg, error);
+  else if (!crm_session_has_permission (r->session, "settings.manage"))
+    respond_json (r->msg, SOUP_STATUS_FORBIDDEN, "permission_denied", _("You do not have permission to do this"));
+  else if (!purge_start (r->rec, r->session, r->msg))
+    respond_json (r->msg, SOUP_STATUS_CONFLICT, "busy", _("A purge is already running; try again later"));
+  else
+    return; /* purge_finish() answers */
+  soup_server_message_unpause (r->msg);
+}
+
 static void
 recordings_cb (SoupServer        *soup,
                SoupServerMessage *msg,
@@ -515,6 +799,21 @@ recordings_cb (SoupServer        *soup,
   const char *method = soup_server_message_get_method (msg);
   Request *r;
 
+  if (strcmp (path, PREFIX "purge") == 0)
+    {
+      if (strcmp (method, "POST") != 0)
+        {
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "POST");
+          respond_json (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method", NULL);
+          return;
+        }
+      r = g_new0 (Request, 1);
+      r->rec = rec;
+      r->msg = g_object_ref (msg);
+      soup_server_message_pause (msg);
+      crm_http_authenticate_async (rec->http, msg, NULL, purge_authenticated_cb, r);
+      return;
+    }
   if (strcmp (method, "GET") != 0 && strcmp (method, "HEAD") != 0 && strcmp (method, "PUT") != 0)
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "GET, HEAD, PUT");
@@ -557,6 +856,9 @@ recordings_free (gpointer data)
 {
   Recordings *rec = data;
 
+  g_clear_handle_id (&rec->purge_timer_id, g_source_remove);
+  if (rec->purge != NULL)
+    rec->purge->rec = NULL; /* finishes without us */
   g_free (rec->root);
   g_free (rec);
 }
@@ -574,4 +876,5 @@ crm_http_recordings_register (CrmHttp *http, CrmDbPool *pool, const char *data_d
     g_warning ("cannot create %s: %s", rec->root, g_strerror (errno));
   soup_server_add_early_handler (soup, "/recordings", early_cb, rec, NULL);
   soup_server_add_handler (soup, "/recordings", recordings_cb, rec, recordings_free);
+  rec->purge_timer_id = g_timeout_add_seconds (PURGE_FIRST_SECONDS, purge_timer_cb, rec);
 }

@@ -100,6 +100,7 @@ crm_handlers_lookup (CrmMessageId id)
     case CRM_MSG_CALL_SETTINGS_GET:     return crm_call_settings_get;
     case CRM_MSG_CALL_SETTINGS_SET:     return crm_call_settings_set;
     case CRM_MSG_CALL_PURGE_RECORDINGS: return crm_call_purge_recordings;
+    case CRM_MSG_CALL_PURGE_RECORDINGS: return crm_call_purge_recordings;
     case CRM_MSG_BLACKLIST_LIST:        return crm_blacklist_list;
     case CRM_MSG_BLACKLIST_SAVE:        return crm_blacklist_save;
     case CRM_MSG_BLACKLIST_DELETE:      return crm_blacklist_delete;

@@ -98,6 +98,7 @@ CRM_DECLARE_HANDLER (crm_call_delete_recording);
 CRM_DECLARE_HANDLER (crm_call_settings_get);
 CRM_DECLARE_HANDLER (crm_call_settings_set);
 CRM_DECLARE_HANDLER (crm_call_purge_recordings);
+CRM_DECLARE_HANDLER (crm_call_purge_recordings);
 CRM_DECLARE_HANDLER (crm_blacklist_list);
 CRM_DECLARE_HANDLER (crm_blacklist_save);
 CRM_DECLARE_HANDLER (crm_blacklist_delete);

@@ -2,9 +2,14 @@
 #define G_LOG_DOMAIN "test-calls-http"
 #include "config.h"
 
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libpq-fe.h>
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
+#include <utime.h>
 
 #include "crm-connection.h"
 #include "crm-error.h"
@@ -390,6 +395,218 @@ test_resume_after_restart (void)
   }
 }
 
+/* ---- Retention ---- */
+
+static void
+sql (const char *command)
+{
+  g_autofree char *conninfo = g_strdup_printf ("host='%s/pg-socket' port=5432 dbname=crm user=crm",
+                                               crm_test_server_get_data_dir (server));
+  PGconn *conn = PQconnectdb (conninfo);
+  PGresult *res;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  res = PQexec (conn, command);
+  if (PQresultStatus (res) != PGRES_COMMAND_OK && PQresultStatus (res) != PGRES_TUPLES_OK)
+    g_error ("%s: %s", command, PQerrorMessage (conn));
+  PQclear (res);
+  PQfinish (conn);
+}
+
+static gint64
+sql_int (const char *query)
+{
+  g_autofree char *conninfo = g_strdup_printf ("host='%s/pg-socket' port=5432 dbname=crm user=crm",
+                                               crm_test_server_get_data_dir (server));
+  PGconn *conn = PQconnectdb (conninfo);
+  PGresult *res = PQexec (conn, query);
+  gint64 value;
+
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_TUPLES_OK);
+  g_assert_cmpint (PQntuples (res), ==, 1);
+  value = g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+  PQclear (res);
+  PQfinish (conn);
+  return value;
+}
+
+static char *
+stored_path (const char *sha)
+{
+  char dir[3] = { sha[0], sha[1], 0 };
+  g_autofree char *name = g_strconcat (sha, ".ogg", NULL);
+
+  return g_build_filename (crm_test_server_get_data_dir (server), "recordings", dir, name, NULL);
+}
+
+static gboolean
+stored (const char *sha)
+{
+  g_autofree char *path = stored_path (sha);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* Logs a call with a recording of its own and uploads it. */
+static char *
+recorded_call (CrmConnection *conn, const char *call_id, gint64 *id_out)
+{
+  g_autofree char *sha = NULL;
+  g_autoptr(GBytes) data = random_recording (4000, &sha);
+  g_auto(Response) r = { 0, };
+
+  *id_out = log_call (conn, call_id, sha);
+  http (&r, "PUT", sha, crm_connection_get_session_token (conn), data, NULL);
+  g_assert_cmpuint (r.status, ==, 201);
+  g_assert_true (stored (sha));
+  return g_steal_pointer (&sha);
+}
+
+static void
+call_sync (CrmConnection *conn, CrmMessageId id, GVariant *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_connection_call_sync (conn, id, request, NULL, &error);
+
+  g_assert_no_error (error);
+}
+
+static JsonObject *
+purge_now (const char *token, guint expect_status)
+{
+  g_auto(Response) r = { 0, };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  http (&r, "POST", "purge", token, NULL, NULL);
+  g_assert_cmpuint (r.status, ==, expect_status);
+  if (expect_status != 200)
+    return NULL;
+  json_parser_load_from_data (parser, g_bytes_get_data (r.body, NULL), g_bytes_get_size (r.body), &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* The retention pass on a real server: a recording past the retention
+ * period and one a user deleted before the grace period are removed, an
+ * old orphan file too; recent ones and one still in its grace period stay.
+ * One audit event per pass. */
+static void
+test_retention_purge (void)
+{
+  g_autoptr(CrmConnection) admin = connect_as ("admin", crm_test_server_get_admin_password (server));
+  g_autoptr(CrmConnection) seller = NULL;
+  const char *token = crm_connection_get_session_token (admin);
+  g_autofree char *old = NULL, *recent = NULL, *grace = NULL, *deleted = NULL;
+  g_autofree char *orphan = NULL, *young_orphan = NULL;
+  g_autofree char *orphan_path = NULL, *young_path = NULL, *dir = NULL, *q = NULL;
+  gint64 id_old, id_recent, id_grace, id_deleted;
+  g_autoptr(JsonObject) result = NULL;
+
+  create_salesperson (admin, "retention-seller");
+  seller = connect_as ("retention-seller", USER_PASSWORD);
+  {
+    g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+    g_autofree char *key = g_uuid_string_random ();
+
+    g_variant_dict_insert (&d, "retention_days", "i", 30);
+    g_variant_dict_insert (&d, "deleted_grace_days", "i", 7);
+    call_sync (admin, CRM_MSG_CALL_SETTINGS_SET, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)));
+  }
+  old = recorded_call (seller, "retention-old", &id_old);
+  recent = recorded_call (seller, "retention-recent", &id_recent);
+  grace = recorded_call (seller, "retention-grace", &id_grace);
+  deleted = recorded_call (seller, "retention-deleted", &id_deleted);
+  {
+    g_autofree char *key1 = g_uuid_string_random (), *key2 = g_uuid_string_random ();
+
+    call_sync (admin, CRM_MSG_CALL_DELETE_RECORDING, g_variant_new ("(sx)", key1, id_grace));
+    call_sync (admin, CRM_MSG_CALL_DELETE_RECORDING, g_variant_new ("(sx)", key2, id_deleted));
+  }
+  q = g_strdup_printf ("UPDATE calls SET started_at = now () - interval '40 days',"
+                       " answered_at = NULL, ended_at = NULL WHERE id = %" G_GINT64_FORMAT, id_old);
+  sql (q);
+  g_free (q);
+  q = g_strdup_printf ("UPDATE calls SET recording_deleted_at = now () - interval '10 days'"
+                       " WHERE id = %" G_GINT64_FORMAT, id_deleted);
+  sql (q);
+
+  /* Files no call references: an old one goes, a young one stays. */
+  g_bytes_unref (random_recording (100, &orphan));
+  g_bytes_unref (random_recording (100, &young_orphan));
+  orphan_path = stored_path (orphan);
+  young_path = stored_path (young_orphan);
+  dir = g_path_get_dirname (orphan_path);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_free (dir);
+  dir = g_path_get_dirname (young_path);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (orphan_path, "OggS", 4, NULL));
+  g_assert_true (g_file_set_contents (young_path, "OggS", 4, NULL));
+  {
+    struct utimbuf times = { .actime = time (NULL) - 3 * 86400, .modtime = time (NULL) - 3 * 86400 };
+    g_assert_cmpint (g_utime (orphan_path, &times), ==, 0);
+  }
+
+  /* The purge-now path is the administrator's. */
+  g_assert_null (purge_now (crm_connection_get_session_token (seller), 403));
+  g_assert_null (purge_now (NULL, 401));
+  {
+    g_auto(Response) r = { 0, };
+    http (&r, "GET", "purge", token, NULL, NULL);
+    g_assert_cmpuint (r.status, ==, 405);
+  }
+
+  result = purge_now (token, 200);
+  g_assert_cmpint (json_object_get_int_member (result, "expired"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (result, "files"), ==, 3);
+  g_assert_false (stored (old));
+  g_assert_false (stored (deleted));
+  g_assert_false (g_file_test (orphan_path, G_FILE_TEST_EXISTS));
+  g_assert_true (stored (recent));
+  g_assert_true (stored (grace));
+  g_assert_true (g_file_test (young_path, G_FILE_TEST_EXISTS));
+
+  /* The rows keep the call, not the recording. */
+  g_free (q);
+  q = g_strdup_printf ("SELECT count (*) FROM calls WHERE id = %" G_GINT64_FORMAT
+                       " AND recording_expired AND recording_deleted_at IS NOT NULL", id_old);
+  g_assert_cmpint (sql_int (q), ==, 1);
+  g_free (q);
+  q = g_strdup_printf ("SELECT count (*) FROM calls WHERE id = %" G_GINT64_FORMAT
+                       " AND recording_deleted_at IS NULL", id_recent);
+  g_assert_cmpint (sql_int (q), ==, 1);
+  {
+    g_auto(Response) gone = { 0, };
+    g_auto(Response) kept = { 0, };
+
+    http (&gone, "GET", old, token, NULL, NULL);
+    g_assert_cmpuint (gone.status, ==, 404);
+    http (&kept, "GET", recent, token, NULL, NULL);
+    g_assert_cmpuint (kept.status, ==, 200);
+  }
+  g_assert_cmpint (sql_int ("SELECT count (*) FROM audit_log WHERE action = 'purge' AND entity = 'call_recording'"
+                            " AND (after->>'expired')::int = 1 AND (after->>'files')::int = 3"), ==, 1);
+
+  /* A second pass finds nothing and writes no event. */
+  g_clear_pointer (&result, json_object_unref);
+  result = purge_now (token, 200);
+  g_assert_cmpint (json_object_get_int_member (result, "expired"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (result, "files"), ==, 0);
+  g_assert_cmpint (sql_int ("SELECT count (*) FROM audit_log WHERE action = 'purge'"), ==, 1);
+
+  /* Once the grace period is over the deleted one goes too. */
+  g_free (q);
+  q = g_strdup_printf ("UPDATE calls SET recording_deleted_at = now () - interval '8 days'"
+                       " WHERE id = %" G_GINT64_FORMAT, id_grace);
+  sql (q);
+  g_clear_pointer (&result, json_object_unref);
+  result = purge_now (token, 200);
+  g_assert_cmpint (json_object_get_int_member (result, "files"), ==, 1);
+  g_assert_false (stored (grace));
+  g_assert_true (stored (recent));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -404,6 +621,7 @@ main (int argc, char **argv)
   g_test_add_func ("/calls/http/checksum-mismatch", test_checksum_mismatch);
   g_test_add_func ("/calls/http/oversized-piece", test_oversized_piece);
   g_test_add_func ("/calls/http/resume-after-restart", test_resume_after_restart);
+  g_test_add_func ("/calls/http/retention-purge", test_retention_purge);
   status = g_test_run ();
   crm_test_server_stop (server);
   return status;

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "crm-call-retention.h"
 #include "crm-calls-private.h"
 #include "crm-phone.h"
 
@@ -261,11 +262,12 @@ crm_call_log (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **err
     return NULL;
 
   /* Retention: recordings past the administrator's limit stop being
-   * served (the files are purged by the HTTPS side). */
+   * served at once (their files go at the next purge, see
+   * crm-call-retention.c). */
   {
     g_autoptr(PGresult) purge =
       crm_db_exec (db, "call_retention",
-                   "UPDATE calls SET recording_deleted_at = now()"
+                   "UPDATE calls SET recording_deleted_at = now(), recording_expired = true"
                    " WHERE recording_sha256 IS NOT NULL AND recording_deleted_at IS NULL"
                    " AND started_at < now () - make_interval (days => (SELECT retention_days FROM call_settings))"
                    " AND (SELECT retention_days FROM call_settings) > 0",
@@ -547,13 +549,15 @@ crm_call_settings_get (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
 {
   g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
   g_autoptr(PGresult) res = crm_db_exec (db, "call_settings_get",
-                                         "SELECT retention_days, local_area_code FROM call_settings",
+                                         "SELECT retention_days, local_area_code, deleted_grace_days"
+                                         " FROM call_settings",
                                          0, NULL, error);
 
   if (res == NULL)
     return NULL;
   g_variant_dict_insert (&d, "retention_days", "i", (gint32) crm_db_get_int64 (res, 0, 0));
   g_variant_dict_insert (&d, "local_area_code", "s", crm_db_get_string (res, 0, 1));
+  g_variant_dict_insert (&d, "deleted_grace_days", "i", (gint32) crm_db_get_int64 (res, 0, 2));
   return g_variant_dict_end (&d);
 }
 
@@ -575,15 +579,28 @@ valid_area_code (const char *code)
 GVariant *
 crm_call_settings_set (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  g_autoptr(GVariant) dict = NULL, v_days = NULL;
+  g_autoptr(GVariant) dict = NULL, v_days = NULL, v_grace = NULL;
   const char *area = NULL;
-  g_autofree char *s_days = NULL;
+  g_autofree char *s_days = NULL, *s_grace = NULL;
   g_autoptr(PGresult) res = NULL;
 
   g_variant_get (request, "(&s@a{sv})", NULL, &dict);
   if (!crm_calls_dict_get (dict, "retention_days", G_VARIANT_TYPE_INT32, &v_days, error) ||
+      !crm_calls_dict_get (dict, "deleted_grace_days", G_VARIANT_TYPE_INT32, &v_grace, error) ||
       !get_string (dict, "local_area_code", &area, error))
     return NULL;
+  if (v_grace != NULL)
+    {
+      gint32 days = g_variant_get_int32 (v_grace);
+
+      if (days < 0 || days > 365)
+        {
+          g_propagate_error (error, invalid ("deleted_grace_days",
+                                             _("Keep deleted recordings 0 to 365 days before their files go")));
+          return NULL;
+        }
+      s_grace = g_strdup_printf ("%d", days);
+    }
   if (v_days != NULL)
     {
       gint32 days = g_variant_get_int32 (v_days);
@@ -603,21 +620,138 @@ crm_call_settings_set (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
       return NULL;
     }
   {
-    const char *params[] = { s_days, area };
+    const char *params[] = { s_days, area, s_grace };
 
     res = crm_db_exec (db, "call_settings_set",
                        "UPDATE call_settings SET retention_days = coalesce ($1::int, retention_days),"
-                       " local_area_code = coalesce ($2::text, local_area_code), updated_at = now()"
-                       " RETURNING retention_days, local_area_code", 2, params, error);
+                       " local_area_code = coalesce ($2::text, local_area_code),"
+                       " deleted_grace_days = coalesce ($3::int, deleted_grace_days), updated_at = now()"
+                       " RETURNING retention_days, local_area_code, deleted_grace_days", 3, params, error);
   }
   if (res == NULL)
     return NULL;
   {
-    g_autofree char *after = g_strdup_printf ("{\"retention_days\": %s, \"local_area_code\": \"%s\"}",
-                                              crm_db_get_string (res, 0, 0), crm_db_get_string (res, 0, 1));
+    g_autofree char *after = g_strdup_printf ("{\"retention_days\": %s, \"local_area_code\": \"%s\","
+                                              " \"deleted_grace_days\": %s}",
+                                              crm_db_get_string (res, 0, 0), crm_db_get_string (res, 0, 1),
+                                              crm_db_get_string (res, 0, 2));
 
     if (!crm_db_audit (db, ctx, "update", "call_settings", 0, NULL, after, error))
       return NULL;
   }
   return g_variant_new ("()");
+}
+
+/* ---- call.purge_recordings (the retention pass) ---- */
+
+#define SYSTEM_TOKEN_HASH "system:call-retention"
+
+CrmRequestContext *
+crm_call_retention_context_new (void)
+{
+  CrmRequestContext *ctx = g_new0 (CrmRequestContext, 1);
+  char **permissions = g_new0 (char *, 2);
+
+  permissions[0] = g_strdup ("settings.manage");
+  ctx->message = crm_message_lookup (CRM_MSG_CALL_PURGE_RECORDINGS);
+  ctx->session = crm_session_new (SYSTEM_TOKEN_HASH, 0, 0, "", "", permissions, G_MAXINT64, FALSE);
+  ctx->locale = g_strdup ("C");
+  ctx->peer_address = g_strdup ("server");
+  return ctx;
+}
+
+GVariant *
+crm_call_purge_recordings (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
+{
+  g_autoptr(GVariant) files = NULL;
+  g_autoptr(GString) shas = g_string_new ("{");
+  g_autoptr(GString) mtimes = g_string_new ("{");
+  g_autoptr(PGresult) expired = NULL, purge = NULL;
+  g_auto(GVariantDict) reply = G_VARIANT_DICT_INIT (NULL);
+  GVariantBuilder out;
+  gint64 n_expired;
+  gsize n_files;
+
+  g_variant_get (request, "(&s@a(sx))", NULL, &files);
+  n_files = g_variant_n_children (files);
+  if (n_files > CRM_CALL_PURGE_BATCH)
+    {
+      g_propagate_error (error, invalid ("files", _("Too many files in one request")));
+      return NULL;
+    }
+  for (gsize i = 0; i < n_files; i++)
+    {
+      const char *sha;
+      gint64 mtime;
+      char number[32];
+
+      g_variant_get_child (files, i, "(&sx)", &sha, &mtime);
+      if (!valid_sha256 (sha))
+        {
+          g_propagate_error (error, invalid ("files", _("Invalid recording checksum")));
+          return NULL;
+        }
+      g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, mtime);
+      if (shas->len > 1)
+        {
+          g_string_append_c (shas, ',');
+          g_string_append_c (mtimes, ',');
+        }
+      g_string_append (shas, sha);
+      g_string_append (mtimes, number);
+    }
+  g_string_append_c (shas, '}');
+  g_string_append_c (mtimes, '}');
+
+  /* Recordings that passed the retention period stop being served now. */
+  expired = crm_db_exec (db, "call_purge_expire",
+                         "WITH e AS (UPDATE calls SET recording_deleted_at = now(), recording_expired = true"
+                         " WHERE recording_sha256 IS NOT NULL AND recording_deleted_at IS NULL"
+                         " AND (SELECT retention_days FROM call_settings) > 0"
+                         " AND started_at < now () - make_interval (days => (SELECT retention_days FROM call_settings))"
+                         " RETURNING 1) SELECT count (*) FROM e",
+                         0, NULL, error);
+  if (expired == NULL)
+    return NULL;
+  n_expired = crm_db_get_int64 (expired, 0, 0);
+
+  /* A file goes when no call still serves it, none deleted by a user is
+   * still in its grace period, and either some call referenced it or it
+   * is an old orphan. */
+  {
+    g_autofree char *orphan_age = g_strdup_printf ("%" G_GINT64_FORMAT, CRM_CALL_ORPHAN_AGE_US);
+    const char *params[] = { shas->str, mtimes->str, orphan_age };
+
+    purge = crm_db_exec (db, "call_purge_files",
+                         "SELECT f.sha FROM unnest ($1::text[], $2::bigint[]) AS f (sha, mtime)"
+                         " WHERE NOT EXISTS (SELECT 1 FROM calls k WHERE k.recording_sha256 = f.sha"
+                         "   AND (k.recording_deleted_at IS NULL OR (NOT k.recording_expired AND"
+                         "        k.recording_deleted_at > now () - make_interval (days =>"
+                         "          (SELECT deleted_grace_days FROM call_settings)))))"
+                         " AND (EXISTS (SELECT 1 FROM calls k WHERE k.recording_sha256 = f.sha)"
+                         "   OR f.mtime < (extract (epoch FROM now ()) * 1000000)::bigint - $3::bigint)",
+                         3, params, error);
+  }
+  if (purge == NULL)
+    return NULL;
+
+  g_variant_builder_init (&out, G_VARIANT_TYPE ("as"));
+  for (int row = 0; row < PQntuples (purge); row++)
+    g_variant_builder_add (&out, "s", crm_db_get_string (purge, row, 0));
+  if (n_expired > 0 || PQntuples (purge) > 0)
+    {
+      /* One event per pass, with the counts; the system's own pass has no
+       * user. */
+      CrmRequestContext audit_ctx = *ctx;
+      g_autofree char *after = g_strdup_printf ("{\"expired\": %" G_GINT64_FORMAT ", \"files\": %d}",
+                                                n_expired, PQntuples (purge));
+
+      if (ctx->session != NULL && ctx->session->user_id == 0)
+        audit_ctx.session = NULL;
+      if (!crm_db_audit (db, &audit_ctx, "purge", "call_recording", 0, NULL, after, error))
+        return NULL;
+    }
+  g_variant_dict_insert (&reply, "expired", "x", n_expired);
+  g_variant_dict_insert_value (&reply, "purge", g_variant_builder_end (&out));
+  return g_variant_dict_end (&reply);
 }
