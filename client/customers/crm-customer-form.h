@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "crm-custom-field-defs.h"
+
 G_BEGIN_DECLS
 
 /*
@@ -43,12 +45,26 @@ void      crm_customer_form_set_busy          (CrmCustomerForm *self,
                                                gboolean         busy);
 void      crm_customer_form_focus_first       (CrmCustomerForm *self);
 
+/* Custom fields (issue 4): after the built-in fields, one input per active
+ * definition of `defs` (chosen by its type) and, read-only, each retired
+ * field the record holds a value of.  Follows the definitions live. */
+void      crm_customer_form_set_custom_fields (CrmCustomerForm    *self,
+                                               CrmCustomFieldDefs *defs);
+
 /* The label of a record key in the user's language ("name" → "Name"). */
 const char *crm_customer_field_label          (const char *key);
 
 /* For the UI tests. */
 GtkEditable *crm_customer_form_get_entry      (CrmCustomerForm *self,
                                                const char      *key);
+/* The input of a custom field ("cf.<key>"): a GtkEntry, GtkDropDown or
+ * GtkFlowBox of GtkCheckButtons; NULL when the form does not show it. */
+GtkWidget   *crm_customer_form_get_custom_input (CrmCustomerForm *self,
+                                                 const char      *record_key);
+const char  *crm_customer_form_get_custom_label (CrmCustomerForm *self,
+                                                 const char      *record_key);
+gboolean     crm_customer_form_custom_is_read_only (CrmCustomerForm *self,
+                                                    const char      *record_key);
 /* The message under a field, or NULL when it is valid. */
 const char  *crm_customer_form_get_error      (CrmCustomerForm *self,
                                                const char      *key);
