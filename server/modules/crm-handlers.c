@@ -17,6 +17,9 @@ crm_modules_init (void)
 #ifdef CRM_HAVE_TEAM
   crm_team_module_init ();
 #endif
+#ifdef CRM_HAVE_CONTACTS
+  crm_contacts_module_init ();
+#endif
   g_once_init_leave (&done, 1);
 }
 
@@ -100,11 +103,22 @@ crm_handlers_lookup (CrmMessageId id)
     case CRM_MSG_CALL_SETTINGS_GET:     return crm_call_settings_get;
     case CRM_MSG_CALL_SETTINGS_SET:     return crm_call_settings_set;
     case CRM_MSG_CALL_PURGE_RECORDINGS: return crm_call_purge_recordings;
-    case CRM_MSG_CALL_PURGE_RECORDINGS: return crm_call_purge_recordings;
     case CRM_MSG_BLACKLIST_LIST:        return crm_blacklist_list;
     case CRM_MSG_BLACKLIST_SAVE:        return crm_blacklist_save;
     case CRM_MSG_BLACKLIST_DELETE:      return crm_blacklist_delete;
     case CRM_MSG_BLACKLIST_CHECK:       return crm_blacklist_check;
+#endif
+#ifdef CRM_HAVE_CONTACTS
+    case CRM_MSG_CONTACT_LIST:          return crm_contact_list;
+    case CRM_MSG_CONTACT_GET:           return crm_contact_get;
+    case CRM_MSG_CONTACT_CREATE:        return crm_contact_create;
+    case CRM_MSG_CONTACT_UPDATE:        return crm_contact_update;
+    case CRM_MSG_CONTACT_DELETE:        return crm_contact_delete;
+    case CRM_MSG_FOLLOWUP_LIST:         return crm_followup_list;
+    case CRM_MSG_FOLLOWUP_GET:          return crm_followup_get;
+    case CRM_MSG_FOLLOWUP_CREATE:       return crm_followup_create;
+    case CRM_MSG_FOLLOWUP_UPDATE:       return crm_followup_update;
+    case CRM_MSG_FOLLOWUP_DELETE:       return crm_followup_delete;
 #endif
     default:
       return NULL;

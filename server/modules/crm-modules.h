@@ -14,6 +14,7 @@ G_BEGIN_DECLS
  * kinds, audit/crm-recycle.h). */
 void crm_modules_init (void);
 void crm_customers_module_init (void);
+void crm_contacts_module_init (void);
 void crm_team_module_init (void);
 
 /* auth/ */
@@ -98,11 +99,22 @@ CRM_DECLARE_HANDLER (crm_call_delete_recording);
 CRM_DECLARE_HANDLER (crm_call_settings_get);
 CRM_DECLARE_HANDLER (crm_call_settings_set);
 CRM_DECLARE_HANDLER (crm_call_purge_recordings);
-CRM_DECLARE_HANDLER (crm_call_purge_recordings);
 CRM_DECLARE_HANDLER (crm_blacklist_list);
 CRM_DECLARE_HANDLER (crm_blacklist_save);
 CRM_DECLARE_HANDLER (crm_blacklist_delete);
 CRM_DECLARE_HANDLER (crm_blacklist_check);
+
+/* contacts/ (SPEC modules 2 and 4) */
+CRM_DECLARE_HANDLER (crm_contact_list);
+CRM_DECLARE_HANDLER (crm_contact_get);
+CRM_DECLARE_HANDLER (crm_contact_create);
+CRM_DECLARE_HANDLER (crm_contact_update);
+CRM_DECLARE_HANDLER (crm_contact_delete);
+CRM_DECLARE_HANDLER (crm_followup_list);
+CRM_DECLARE_HANDLER (crm_followup_get);
+CRM_DECLARE_HANDLER (crm_followup_create);
+CRM_DECLARE_HANDLER (crm_followup_update);
+CRM_DECLARE_HANDLER (crm_followup_delete);
 
 /* Password hashing shared by auth, users and accounts (Argon2id,
  * interactive limits, at most two at once). NULL on failure. */

@@ -7,13 +7,19 @@
 
 #include "crm-calls-private.h"
 #include "crm-phone.h"
+#ifdef CRM_HAVE_CONTACTS
+#include "contacts/crm-contacts-private.h"
+#endif
 
 /*
  * Caller → customer.  The database narrows the customers down by the last
  * seven digits of their numbers (customer_phone_tails, migration 0030); the
  * exact rules of crm_phone_match_key() then decide, so the SQL never has to
- * repeat them.
+ * repeat them.  A customer's own numbers come first; then its contacts'
+ * (contact_phone_tails, migration 0094), which name the contact too.
  */
+
+#define POPUP_FOLLOWUPS 3
 
 #define MAX_CANDIDATES 50
 
@@ -22,6 +28,8 @@ crm_call_match_clear (CrmCallMatch *match)
 {
   g_clear_pointer (&match->customer_name, g_free);
   g_clear_pointer (&match->owner_name, g_free);
+  g_clear_pointer (&match->contact_name, g_free);
+  match->contact_id = 0;
   match->customer_id = 0;
   match->owner_id = 0;
   match->outside_scope = FALSE;
@@ -46,6 +54,73 @@ tail_of (const char *key)
 
   return g_strdup (n > 7 ? digits + n - 7 : digits);
 }
+
+#ifdef CRM_HAVE_CONTACTS
+/* A contact of a live customer with a number of the same line; the
+ * customer is reported as for its own numbers (outside_scope when the
+ * user may not see it, and then without the contact). */
+static gboolean
+match_contacts (CrmDb        *db,
+                const char   *tail,
+                const char   *owners,
+                const char   *key,
+                const char   *area_code,
+                CrmCallMatch *match,
+                GError      **error)
+{
+  g_autofree char *limit = g_strdup_printf ("%d", MAX_CANDIDATES);
+  const char *params[] = { tail, owners, limit };
+  g_autoptr(PGresult) res =
+    crm_db_exec (db, "calls_match_contacts",
+                 "WITH cand AS MATERIALIZED ("
+                 "  SELECT contact_id FROM contact_phone_tails WHERE tail = $1 LIMIT 1000)"
+                 " SELECT c.id, c.name, array_append (k.phones, k.mobile), c.owner_id,"
+                 " u.display_name,"
+                 " ($2::bigint[] IS NULL OR c.owner_id = ANY ($2::bigint[])) AS in_scope,"
+                 " k.id, k.name"
+                 " FROM cand"
+                 " JOIN contacts k ON k.id = cand.contact_id AND k.deleted_at IS NULL"
+                 " JOIN customers c ON c.id = k.customer_id"
+                 " JOIN users u ON u.id = c.owner_id"
+                 " WHERE c.deleted_at IS NULL"
+                 " ORDER BY in_scope DESC, k.is_primary DESC, k.updated_at DESC, k.id DESC"
+                 " LIMIT $3::int",
+                 3, params, error);
+
+  if (res == NULL)
+    return FALSE;
+  for (int row = 0; row < PQntuples (res); row++)
+    {
+      g_auto(GStrv) phones = crm_db_parse_array (crm_db_get_string (res, row, 2));
+      gboolean same = FALSE;
+
+      for (guint i = 0; phones != NULL && phones[i] != NULL && !same; i++)
+        {
+          g_autofree char *k = NULL;
+
+          if (*phones[i] == '\0')
+            continue;
+          k = crm_phone_match_key (phones[i], area_code);
+          same = k != NULL && strcmp (k, key) == 0;
+        }
+      if (!same)
+        continue;
+      match->owner_id = crm_db_get_int64 (res, row, 3);
+      match->owner_name = g_strdup (crm_db_get_string (res, row, 4));
+      if (crm_db_get_bool (res, row, 5))
+        {
+          match->customer_id = crm_db_get_int64 (res, row, 0);
+          match->customer_name = g_strdup (crm_db_get_string (res, row, 1));
+          match->contact_id = crm_db_get_int64 (res, row, 6);
+          match->contact_name = g_strdup (crm_db_get_string (res, row, 7));
+        }
+      else
+        match->outside_scope = TRUE;
+      return TRUE;
+    }
+  return TRUE;
+}
+#endif
 
 gboolean
 crm_calls_match_customer (CrmDb        *db,
@@ -113,8 +188,54 @@ crm_calls_match_customer (CrmDb        *db,
         match->outside_scope = TRUE;
       return TRUE;
     }
+#ifdef CRM_HAVE_CONTACTS
+  return match_contacts (db, tail, owners, key, area_code, match, error);
+#else
+  return TRUE;
+#endif
+}
+
+#ifdef CRM_HAVE_CONTACTS
+gboolean
+crm_calls_lookup_add_contacts (CrmDb               *db,
+                               gint64               user_id,
+                               const CrmCallMatch  *match,
+                               GVariantDict        *dict,
+                               GError             **error)
+{
+  g_autofree char *primary = NULL, *phone = NULL;
+  g_autoptr(GVariant) followups = NULL;
+
+  if (match->customer_id != 0 &&
+      !crm_contacts_popup_info (db, user_id, match->customer_id, POPUP_FOLLOWUPS,
+                                &primary, &phone, &followups, error))
+    return FALSE;
+  g_variant_dict_insert (dict, "contact_id", "x", match->contact_id);
+  g_variant_dict_insert (dict, "contact_name", "s", match->contact_name ? match->contact_name : "");
+  g_variant_dict_insert (dict, "primary_contact", "s", primary ? primary : "");
+  g_variant_dict_insert (dict, "primary_contact_phone", "s", phone ? phone : "");
+  g_variant_dict_insert_value (dict, "recent_followups",
+                               followups ? g_variant_ref (followups)
+                                         : g_variant_new_array (G_VARIANT_TYPE ("a{sv}"), NULL, 0));
   return TRUE;
 }
+#else
+gboolean
+crm_calls_lookup_add_contacts (CrmDb               *db,
+                               gint64               user_id,
+                               const CrmCallMatch  *match,
+                               GVariantDict        *dict,
+                               GError             **error)
+{
+  g_variant_dict_insert (dict, "contact_id", "x", (gint64) 0);
+  g_variant_dict_insert (dict, "contact_name", "s", "");
+  g_variant_dict_insert (dict, "primary_contact", "s", "");
+  g_variant_dict_insert (dict, "primary_contact_phone", "s", "");
+  g_variant_dict_insert_value (dict, "recent_followups",
+                               g_variant_new_array (G_VARIANT_TYPE ("a{sv}"), NULL, 0));
+  return TRUE;
+}
+#endif
 
 gboolean
 crm_calls_dict_get (GVariant            *dict,

@@ -15,6 +15,10 @@ typedef struct {
   gint64   owner_id;
   char    *owner_name;
   gboolean outside_scope;
+  /* The customer's contact whose number it is (0 = the customer's own
+   * number or no match). */
+  gint64   contact_id;
+  char    *contact_name;
 } CrmCallMatch;
 
 void crm_call_match_clear (CrmCallMatch *match);
@@ -31,6 +35,17 @@ gboolean crm_calls_match_customer (CrmDb         *db,
                                    const char    *area_code,
                                    CrmCallMatch  *match,
                                    GError       **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Adds what the pop-up shows of the matched customer's contacts and
+ * follow-ups to a call.lookup reply: contact_id x, contact_name s (the
+ * matched contact), primary_contact s, primary_contact_phone s and
+ * recent_followups aa{sv} (the last 3, newest first), each empty when
+ * unknown or outside the user's contact.view / followup.view scope. */
+gboolean crm_calls_lookup_add_contacts (CrmDb               *db,
+                                        gint64               user_id,
+                                        const CrmCallMatch  *match,
+                                        GVariantDict        *dict,
+                                        GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Whitelist first, then the longest matching blacklist pattern.  `key` may
  * be "" (private number): nothing matches. */

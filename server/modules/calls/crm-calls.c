@@ -84,10 +84,10 @@ crm_call_lookup (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
   g_variant_dict_insert (&d, "owner_id", "x", match.owner_id);
   g_variant_dict_insert (&d, "owner_name", "s", match.owner_name ? match.owner_name : "");
   g_variant_dict_insert (&d, "outside_scope", "b", match.outside_scope);
-  /* Contacts and follow-ups are filled in once those modules exist. */
-  g_variant_dict_insert (&d, "contact_name", "s", "");
-  g_variant_dict_insert (&d, "primary_contact", "s", "");
-  g_variant_dict_insert_value (&d, "recent_followups", g_variant_new_array (G_VARIANT_TYPE ("a{sv}"), NULL, 0));
+  /* The matched contact, the primary contact and the last follow-ups
+   * (crm-call-match.c). */
+  if (!crm_calls_lookup_add_contacts (db, ctx->session->user_id, &match, &d, error))
+    return NULL;
   g_variant_dict_insert (&d, "blacklisted", "b", blocked);
   g_variant_dict_insert (&d, "whitelisted", "b", whitelisted);
   g_variant_dict_insert (&d, "block_reason", "s", reason ? reason : "");
