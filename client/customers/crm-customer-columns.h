@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "crm-custom-field-defs.h"
+
 G_BEGIN_DECLS
 
 /*
@@ -26,5 +28,18 @@ GtkColumnViewColumn *crm_customer_columns_find_sort (GtkColumnView *view,
 gboolean             crm_customer_columns_get_sort  (GtkColumnView *view,
                                                      const char   **sort,
                                                      gboolean      *descending);
+
+/* Adds one column per active custom field of `defs` (hidden unless the user
+ * showed it), following the definitions live: renamed fields get the new
+ * title, retired ones leave the table.  Every header's menu shows or hides
+ * columns; the choice is remembered in `settings`. */
+void                 crm_customer_columns_set_custom_fields (GtkColumnView      *view,
+                                                             GSettings          *settings,
+                                                             CrmCustomFieldDefs *defs);
+/* Shows or hides the column of `key` ("phones", "cf.grade") as its menu
+ * item does; FALSE when there is no such switchable column. */
+gboolean             crm_customer_columns_set_visible (GtkColumnView *view,
+                                                       const char    *key,
+                                                       gboolean       visible);
 
 G_END_DECLS

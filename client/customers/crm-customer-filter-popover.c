@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "crm-customer-filter-popover.h"
+#include "crm-custom-field-defs.h"
 #include "crm-messages.h"
 
 static const struct {
@@ -38,7 +39,31 @@ struct _CrmCustomerFilterPopover
   gboolean       owners_loaded;
   GVariant      *filters;     /* applied, a{sv} */
   guint          n_active;
+
+  CrmCustomFieldDefs *defs;
+  GPtrArray     *custom;      /* CustomFilter */
 };
+
+/* A choice or multi-choice custom field: a drop-down of "Any" and its
+ * choices.  The server filters by containment (a multi-choice record
+ * matches when it holds the chosen value among others). */
+typedef struct {
+  char        *record_key;
+  gboolean     multi;
+  GStrv        choices;
+  GtkWidget   *label;
+  GtkDropDown *dropdown;
+} CustomFilter;
+
+static void
+custom_filter_free (CustomFilter *cf)
+{
+  g_free (cf->record_key);
+  g_strfreev (cf->choices);
+  g_free (cf);
+}
+
+#define CUSTOM_FIRST_ROW ((int) N_TEXT_FILTERS + 1)
 
 G_DEFINE_FINAL_TYPE (CrmCustomerFilterPopover, crm_customer_filter_popover, GTK_TYPE_POPOVER)
 
@@ -78,6 +103,22 @@ apply_action (GtkWidget  *widget,
       g_variant_builder_add (&builder, "{sv}", "owner_id", g_variant_new_int64 (owner_id));
       n++;
     }
+  for (guint i = 0; i < self->custom->len; i++)
+    {
+      CustomFilter *cf = g_ptr_array_index (self->custom, i);
+      guint selected = gtk_drop_down_get_selected (cf->dropdown);
+      const char *choice;
+
+      if (selected == 0 || selected == GTK_INVALID_LIST_POSITION ||
+          selected > g_strv_length (cf->choices))
+        continue;
+      choice = cf->choices[selected - 1];
+      if (cf->multi)
+        g_variant_builder_add (&builder, "{sv}", cf->record_key, g_variant_new_strv (&choice, 1));
+      else
+        g_variant_builder_add (&builder, "{sv}", cf->record_key, g_variant_new_string (choice));
+      n++;
+    }
 
   g_clear_pointer (&self->filters, g_variant_unref);
   self->filters = g_variant_ref_sink (g_variant_builder_end (&builder));
@@ -96,6 +137,8 @@ clear_action (GtkWidget  *widget,
   for (gsize i = 0; i < N_TEXT_FILTERS; i++)
     gtk_editable_set_text (self->entries[i], "");
   gtk_drop_down_set_selected (self->owner_dropdown, OWNER_ANYONE);
+  for (guint i = 0; i < self->custom->len; i++)
+    gtk_drop_down_set_selected (((CustomFilter *) g_ptr_array_index (self->custom, i))->dropdown, 0);
   apply_action (widget, "filters.apply", NULL);
 }
 
@@ -159,6 +202,76 @@ crm_customer_filter_popover_show (GtkWidget *widget)
                           g_object_ref (self));
 }
 
+static CustomFilter *
+custom_find (CrmCustomerFilterPopover *self,
+             const char               *record_key)
+{
+  for (guint i = 0; self->custom && i < self->custom->len; i++)
+    {
+      CustomFilter *cf = g_ptr_array_index (self->custom, i);
+
+      if (g_str_equal (cf->record_key, record_key))
+        return cf;
+    }
+  return NULL;
+}
+
+/* The choice and multi-choice fields changed: the rows follow, keeping
+ * what the user had chosen in the fields that remain. */
+static void
+on_defs_changed (CrmCustomerFilterPopover *self)
+{
+  g_autoptr(GHashTable) chosen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  int row = CUSTOM_FIRST_ROW;
+
+  for (guint i = 0; i < self->custom->len; i++)
+    {
+      CustomFilter *cf = g_ptr_array_index (self->custom, i);
+      guint selected = gtk_drop_down_get_selected (cf->dropdown);
+
+      if (selected > 0 && selected != GTK_INVALID_LIST_POSITION &&
+          selected <= g_strv_length (cf->choices))
+        g_hash_table_insert (chosen, g_strdup (cf->record_key), g_strdup (cf->choices[selected - 1]));
+      gtk_grid_remove (self->grid, cf->label);
+      gtk_grid_remove (self->grid, GTK_WIDGET (cf->dropdown));
+    }
+  g_ptr_array_set_size (self->custom, 0);
+
+  for (guint d = 0; d < crm_custom_field_defs_get_n (self->defs); d++)
+    {
+      const CrmCustomFieldDef *def = crm_custom_field_defs_get (self->defs, d);
+      g_autoptr(GtkStringList) list = NULL;
+      const char *was;
+      CustomFilter *cf;
+
+      if (def->retired || (def->type != CRM_CUSTOM_FIELD_CHOICE &&
+                           def->type != CRM_CUSTOM_FIELD_MULTI_CHOICE))
+        continue;
+      cf = g_new0 (CustomFilter, 1);
+      cf->record_key = g_strdup (def->record_key);
+      cf->multi = def->type == CRM_CUSTOM_FIELD_MULTI_CHOICE;
+      cf->choices = g_strdupv (def->choices);
+      cf->label = gtk_label_new (def->label);
+      gtk_label_set_xalign (GTK_LABEL (cf->label), 1);
+      list = gtk_string_list_new (NULL);
+      gtk_string_list_append (list, _("Any"));
+      for (guint i = 0; cf->choices[i]; i++)
+        gtk_string_list_append (list, cf->choices[i]);
+      cf->dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&list)), NULL));
+      if (cf->multi)
+        gtk_widget_set_tooltip_text (GTK_WIDGET (cf->dropdown),
+                                     _("Customers whose choices include this one"));
+      was = g_hash_table_lookup (chosen, cf->record_key);
+      for (guint i = 0; was && cf->choices[i]; i++)
+        if (g_str_equal (cf->choices[i], was))
+          gtk_drop_down_set_selected (cf->dropdown, i + 1);
+      gtk_grid_attach (self->grid, cf->label, 0, row, 1, 1);
+      gtk_grid_attach (self->grid, GTK_WIDGET (cf->dropdown), 1, row, 1, 1);
+      row++;
+      g_ptr_array_add (self->custom, cf);
+    }
+}
+
 void
 crm_customer_filter_popover_set_session (CrmCustomerFilterPopover *self,
                                          CrmSession               *session)
@@ -166,6 +279,24 @@ crm_customer_filter_popover_set_session (CrmCustomerFilterPopover *self,
   g_return_if_fail (CRM_IS_CUSTOMER_FILTER_POPOVER (self));
 
   g_set_object (&self->session, session);
+  if (self->defs)
+    g_signal_handlers_disconnect_by_data (self->defs, self);
+  g_clear_object (&self->defs);
+  if (session == NULL)
+    return;
+  self->defs = g_object_ref (crm_custom_field_defs_get_for_session (session, "customer"));
+  g_signal_connect_object (self->defs, "changed", G_CALLBACK (on_defs_changed), self,
+                           G_CONNECT_SWAPPED);
+  on_defs_changed (self);
+}
+
+GtkDropDown *
+crm_customer_filter_popover_get_custom_dropdown (CrmCustomerFilterPopover *self,
+                                                 const char               *record_key)
+{
+  CustomFilter *cf = custom_find (self, record_key);
+
+  return cf ? cf->dropdown : NULL;
 }
 
 GVariant *
@@ -204,6 +335,9 @@ crm_customer_filter_popover_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->session);
+  if (self->defs)
+    g_signal_handlers_disconnect_by_data (self->defs, self);
+  g_clear_object (&self->defs);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CUSTOMER_FILTER_POPOVER);
 
   G_OBJECT_CLASS (crm_customer_filter_popover_parent_class)->dispose (object);
@@ -215,6 +349,7 @@ crm_customer_filter_popover_finalize (GObject *object)
   CrmCustomerFilterPopover *self = CRM_CUSTOMER_FILTER_POPOVER (object);
 
   g_array_unref (self->owner_ids);
+  g_ptr_array_unref (self->custom);
   g_clear_pointer (&self->filters, g_variant_unref);
 
   G_OBJECT_CLASS (crm_customer_filter_popover_parent_class)->finalize (object);
@@ -270,6 +405,7 @@ crm_customer_filter_popover_init (CrmCustomerFilterPopover *self)
   gtk_grid_attach (self->grid, GTK_WIDGET (self->owner_dropdown), 1, (int) N_TEXT_FILTERS, 1, 1);
 
   self->owner_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->custom = g_ptr_array_new_with_free_func ((GDestroyNotify) custom_filter_free);
   self->cancellable = g_cancellable_new ();
   self->filters = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
 }

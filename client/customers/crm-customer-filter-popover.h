@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 /*
  * CrmCustomerFilterPopover: the customer list's filters (category,
  * industry, source, region, value; owner: anyone, me, or any account the
- * user may list).  Emits "changed" when the user applies or clears them.
+ * user may list; and every choice or multi-choice custom field, following
+ * the definitions live).  Emits "changed" when the user applies or clears them.
  * Actions: filters.apply, filters.clear.
  */
 #define CRM_TYPE_CUSTOMER_FILTER_POPOVER (crm_customer_filter_popover_get_type ())
@@ -26,5 +27,9 @@ guint        crm_customer_filter_popover_get_n_active (CrmCustomerFilterPopover 
 GtkEditable *crm_customer_filter_popover_get_entry    (CrmCustomerFilterPopover *self,
                                                        const char               *key);
 guint        crm_customer_filter_popover_get_n_owners (CrmCustomerFilterPopover *self);
+/* The filter of a choice or multi-choice custom field ("cf.<key>"): item 0
+ * is "Any", then the field's choices; NULL when not offered. */
+GtkDropDown *crm_customer_filter_popover_get_custom_dropdown (CrmCustomerFilterPopover *self,
+                                                              const char               *record_key);
 
 G_END_DECLS
