@@ -372,10 +372,17 @@ record_changed_cb (CrmDbListener *listener,
   CrmServer *self = data;
   g_autoptr(GPtrArray) all = snapshot_connections (self);
   g_autoptr(GVariant) body = g_variant_ref_sink (g_variant_new ("(sxxs)", entity, id, version, action));
-  g_autofree char *permission = g_strconcat (entity, ".view", NULL);
+  g_autofree char *permission = NULL;
   /* Settings (choice lists, custom fields, entry and numbering rules,
-   * switches) shape every form: every signed-in session hears of them. */
-  gboolean everyone = g_strcmp0 (entity, "settings") == 0;
+   * switches) shape every form, and every signed-in user reads the
+   * department tree (department.list): every session hears of them.
+   * Roles are read with user.view (role.list); others with <entity>.view. */
+  gboolean everyone = g_strcmp0 (entity, "settings") == 0 || g_strcmp0 (entity, "department") == 0;
+
+  if (g_strcmp0 (entity, "role") == 0)
+    permission = g_strdup ("user.view");
+  else
+    permission = g_strconcat (entity, ".view", NULL);
 
   for (guint i = 0; i < all->len; i++)
     {

@@ -38,5 +38,6 @@ char *admin_db_query (const char *sql);
 
 void admin_add_settings_tests (void);
 void admin_add_matrix_tests (void);
+void admin_add_recycle_tests (void);
 
 G_END_DECLS

@@ -764,6 +764,7 @@ main (int argc, char **argv)
   g_test_add_func ("/admin/roles/rules", test_roles);
   admin_add_settings_tests ();
   admin_add_matrix_tests ();
+  admin_add_recycle_tests ();
   status = g_test_run ();
   crm_test_server_stop (admin_test_server ());
   return status;

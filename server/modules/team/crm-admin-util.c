@@ -224,3 +224,15 @@ crm_admin_clamp_limit (int limit, int dflt, int max)
     return dflt;
   return MIN (limit, max);
 }
+
+gboolean
+crm_admin_changed (CrmDb *db, CrmRequestContext *ctx, const char *action, const char *entity,
+                   gint64 id, const char *before_json, const char *after_json, GError **error)
+{
+  static const char *const push_actions[] = { "create", "update", "delete", "restore", NULL };
+
+  return crm_db_audit (db, ctx, action, entity, id, before_json, after_json, error)
+         && crm_db_notify_change (db, entity, id, 0,
+                                  g_strv_contains (push_actions, action) ? action : "update", 0,
+                                  error);
+}

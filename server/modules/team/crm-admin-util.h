@@ -51,6 +51,14 @@ gboolean crm_admin_revoke_sessions (CrmDb *db, gint64 user_id, const char *only_
 int      crm_admin_own_admin_count (CrmDb *db, CrmRequestContext *ctx, GError **error);
 gboolean crm_admin_keeps_own_admin (CrmDb *db, CrmRequestContext *ctx, int before, GError **error);
 
+/* crm_db_audit() and then NOTIFY crm_changes for `entity` / `id`, so
+ * signed-in clients (the console's pages) hear of the change at once:
+ * push.record_changed with `action` when it is create / update / delete /
+ * restore, else "update". */
+gboolean crm_admin_changed (CrmDb *db, CrmRequestContext *ctx, const char *action,
+                            const char *entity, gint64 id, const char *before_json,
+                            const char *after_json, GError **error);
+
 /* The roles' recycle-bin kind (crm-roles.c), registered by
  * crm_team_module_init(). */
 void crm_roles_register_recycle (void);

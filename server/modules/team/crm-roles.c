@@ -189,7 +189,7 @@ crm_role_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
   if (has_grants && !replace_grants (db, rid, perms, scopes, error))
     return NULL;
   after = crm_admin_snapshot (db, "role_snapshot", ROLE_SNAPSHOT, id, _ ("No such role"), error);
-  if (after == NULL || !crm_db_audit (db, ctx, "create", "role", id, NULL, after, error))
+  if (after == NULL || !crm_admin_changed (db, ctx, "create", "role", id, NULL, after, error))
     return NULL;
   return g_variant_new ("(x)", id);
 }
@@ -256,7 +256,7 @@ crm_role_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
         return NULL;
     }
   after = crm_admin_snapshot (db, "role_snapshot", ROLE_SNAPSHOT, id, _ ("No such role"), error);
-  if (after == NULL || !crm_db_audit (db, ctx, "update", "role", id, before, after, error))
+  if (after == NULL || !crm_admin_changed (db, ctx, "update", "role", id, before, after, error))
     return NULL;
   return g_variant_new ("()");
 }
@@ -312,8 +312,7 @@ crm_role_delete (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
     if (res == NULL)
       return NULL;
   }
-  if (!crm_db_audit (db, ctx, "delete", "role", id, before, NULL, error)
-      || !crm_db_notify_change (db, "role", id, 0, "delete", 0, error))
+  if (!crm_admin_changed (db, ctx, "delete", "role", id, before, NULL, error))
     return NULL;
   return g_variant_new ("()");
 }

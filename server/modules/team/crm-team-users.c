@@ -250,7 +250,7 @@ crm_user_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
 
   after
       = crm_admin_snapshot (db, "team_user_snapshot", USER_SNAPSHOT, id, _ ("No such user"), error);
-  if (after == NULL || !crm_db_audit (db, ctx, "update", "user", id, before, after, error))
+  if (after == NULL || !crm_admin_changed (db, ctx, "update", "user", id, before, after, error))
     return NULL;
   return g_variant_new ("()");
 }
@@ -284,7 +284,7 @@ crm_user_set_disabled (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
   /* A disabled account is signed out everywhere at once. */
   if (disabled && !crm_admin_revoke_sessions (db, id, NULL, "disabled", error))
     return NULL;
-  if (!crm_db_audit (db, ctx, disabled ? "disable" : "enable", "user", id,
+  if (!crm_admin_changed (db, ctx, disabled ? "disable" : "enable", "user", id,
                      disabled ? "{\"disabled\": false}" : "{\"disabled\": true}",
                      disabled ? "{\"disabled\": true}" : "{\"disabled\": false}", error))
     return NULL;
@@ -335,7 +335,7 @@ crm_user_reset_password (CrmDb *db, CrmRequestContext *ctx, GVariant *request, G
                        2, params, error);
   }
   if (res == NULL || !crm_admin_revoke_sessions (db, id, NULL, "password-changed", error)
-      || !crm_db_audit (db, ctx, "reset_password", "user", id, NULL, NULL, error))
+      || !crm_admin_changed (db, ctx, "reset_password", "user", id, NULL, NULL, error))
     return NULL;
   return g_variant_new ("(s)", password);
 }

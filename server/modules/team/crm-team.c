@@ -170,8 +170,7 @@ crm_department_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
   }
   after = crm_admin_snapshot (db, "team_department_snapshot", DEPARTMENT_SNAPSHOT, id,
                               _ ("No such department"), error);
-  if (after == NULL || !crm_db_audit (db, ctx, "update", "department", id, before, after, error)
-      || !crm_db_notify_change (db, "department", id, 0, "update", 0, error))
+  if (after == NULL || !crm_admin_changed (db, ctx, "update", "department", id, before, after, error))
     return NULL;
   return g_variant_new ("()");
 }
@@ -223,8 +222,7 @@ crm_department_delete (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
     if (res == NULL)
       return NULL;
   }
-  if (!crm_db_audit (db, ctx, "delete", "department", id, before, NULL, error)
-      || !crm_db_notify_change (db, "department", id, 0, "delete", 0, error))
+  if (!crm_admin_changed (db, ctx, "delete", "department", id, before, NULL, error))
     return NULL;
   return g_variant_new ("()");
 }

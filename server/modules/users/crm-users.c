@@ -8,6 +8,7 @@
 
 #include "crm-modules.h"
 #include "crm-validate.h"
+#include "team/crm-admin-util.h"
 
 /* Users, roles and departments. */
 
@@ -170,7 +171,7 @@ crm_user_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
   after = g_strdup_printf ("{\"login\": \"%s\", \"department_id\": %" G_GINT64_FORMAT
                            ", \"leader_id\": %" G_GINT64_FORMAT "}",
                            login, department_id, leader_id);
-  if (!crm_db_audit (db, ctx, "create", "user", id, NULL, after, error))
+  if (!crm_admin_changed (db, ctx, "create", "user", id, NULL, after, error))
     return NULL;
   return g_variant_new ("(x)", id);
 }
@@ -259,7 +260,7 @@ crm_user_unlock (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
       g_set_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND, _("No such user"));
       return NULL;
     }
-  if (!crm_db_audit (db, ctx, "unlock", "user", id, NULL, NULL, error))
+  if (!crm_admin_changed (db, ctx, "unlock", "user", id, NULL, NULL, error))
     return NULL;
   return g_variant_new ("()");
 }
@@ -380,7 +381,7 @@ crm_department_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
   if (res == NULL)
     return NULL;
   id = crm_db_get_int64 (res, 0, 0);
-  if (!crm_db_audit (db, ctx, "create", "department", id, NULL,
+  if (!crm_admin_changed (db, ctx, "create", "department", id, NULL,
                      crm_db_get_string (res, 0, 1), error))
     return NULL;
   return g_variant_new ("(x)", id);
