@@ -178,10 +178,6 @@ static const CrmMessageInfo messages[] = {
    * passed the retention period), purge as (those files no call serves) */
   { CRM_MSG_CALL_PURGE_RECORDINGS, "call.purge_recordings", "(sa(sx))", "a{sv}", "settings.manage",
     CRM_MSG_FLAG_MUTATES, N_("Manage settings") },
-  /* key, files on disk (sha256, mtime µs) → expired x (recordings that just
-   * passed the retention period), purge as (those files no call serves) */
-  { CRM_MSG_CALL_PURGE_RECORDINGS, "call.purge_recordings", "(sa(sx))", "a{sv}", "settings.manage",
-    CRM_MSG_FLAG_MUTATES, N_("Manage settings") },
 
   /* list name ("industry", "category", "source", "region", "value", "urgency", …)
    * → items (id, label, sort, retired) */
@@ -252,6 +248,10 @@ static const CrmMessageInfo messages[] = {
     N_("Edit follow-ups") },
   { CRM_MSG_FOLLOWUP_DELETE, "followup.delete", "(sxx)", "()", "followup.delete", CRM_MSG_FLAG_MUTATES,
     N_("Delete follow-ups") },
+
+  /* → the kinds of record in the recycle bin this session sees (entity, translated label) */
+  { CRM_MSG_RECYCLE_KINDS, "recycle.kinds", "()", "a(ss)", "recycle.manage", CRM_MSG_FLAG_NONE,
+    N_("Manage the recycle bin") },
 };
 
 static const CrmPermissionInfo permissions[] = {

@@ -74,7 +74,6 @@ typedef enum {
   CRM_MSG_CALL_SETTINGS_GET     = 109,
   CRM_MSG_CALL_SETTINGS_SET     = 110, /* mutates */
   CRM_MSG_CALL_PURGE_RECORDINGS = 111, /* mutates; the server's retention pass */
-  CRM_MSG_CALL_PURGE_RECORDINGS = 111, /* mutates; the server's retention pass */
 
   /* Settings, audit, recycle bin (issue 4). */
   CRM_MSG_CHOICE_LIST           = 140,
@@ -104,6 +103,9 @@ typedef enum {
   CRM_MSG_FOLLOWUP_CREATE       = 167, /* mutates */
   CRM_MSG_FOLLOWUP_UPDATE       = 168, /* mutates */
   CRM_MSG_FOLLOWUP_DELETE       = 169, /* mutates */
+
+  /* Admin console, continued (issue 4). */
+  CRM_MSG_RECYCLE_KINDS         = 190,
 } CrmMessageId;
 
 typedef enum {

@@ -93,6 +93,7 @@ crm_handlers_lookup (CrmMessageId id)
     case CRM_MSG_RECYCLE_LIST:         return crm_recycle_list;
     case CRM_MSG_RECYCLE_RESTORE:      return crm_recycle_restore;
     case CRM_MSG_RECYCLE_PURGE:        return crm_recycle_purge;
+    case CRM_MSG_RECYCLE_KINDS:        return crm_recycle_kinds;
 #endif
 #ifdef CRM_HAVE_CALLS
     case CRM_MSG_CALL_LOOKUP:           return crm_call_lookup;

@@ -405,6 +405,32 @@ test_recycle_all_kinds (void)
   g_free (admin_call_fails (admin, CRM_MSG_RECYCLE_LIST,
                             g_variant_new ("(sxi)", "spaceship", (gint64)0, 10),
                             CRM_ERROR_INVALID_FIELD));
+
+  /* The kinds the console offers in its filter, each with its label. */
+  {
+    g_autoptr (GVariant) kinds = admin_call (admin, CRM_MSG_RECYCLE_KINDS, NULL);
+    g_autoptr (CrmConnection) sales = admin_test_connect ("sales4", "demo1234");
+    const char *wanted[] = { "customer", "department", "role" };
+
+    for (guint w = 0; w < G_N_ELEMENTS (wanted); w++)
+      {
+        gboolean found = FALSE;
+
+        for (gsize i = 0; i < g_variant_n_children (kinds); i++)
+          {
+            const char *entity, *label;
+
+            g_variant_get_child (kinds, i, "(&s&s)", &entity, &label);
+            if (g_str_equal (entity, wanted[w]))
+              {
+                g_assert_cmpstr (label, !=, "");
+                found = TRUE;
+              }
+          }
+        g_assert_true (found);
+      }
+    g_free (admin_call_fails (sales, CRM_MSG_RECYCLE_KINDS, NULL, CRM_ERROR_PERMISSION_DENIED));
+  }
 }
 
 /* ---- Live pushes ---- */
