@@ -1,0 +1,696 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-db-contacts"
+#include "config.h"
+
+#include <string.h>
+
+#include "crm-test-db.h"
+
+/*
+ * Contacts and follow-ups over the real pool and PostgreSQL: CRUD, the one
+ * primary contact, the customer's data scope, stale versions, idempotency
+ * keys, validation, the follow-up timeline's pages, the recycle bin, caller
+ * matching on contacts' numbers and contact names in the quick search.
+ */
+
+typedef struct { int unused; } Fixture;
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  crm_test_db_reset ();
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+}
+
+static GVariant *
+run (CrmSession *s, CrmMessageId id, GVariant *request, GError **error)
+{
+  return crm_test_db_run (s, id, request, NULL, NULL, NULL, error);
+}
+
+/* contact.create with a name, an optional mobile and primary flag. */
+static GVariant *
+create_contact (CrmSession *s, gint64 customer, const char *name, const char *mobile,
+                gboolean primary, GError **error)
+{
+  g_autofree char *key = crm_test_db_key ();
+  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+
+  g_variant_dict_insert (&d, "customer_id", "x", customer);
+  g_variant_dict_insert (&d, "name", "s", name);
+  if (mobile != NULL)
+    g_variant_dict_insert (&d, "mobile", "s", mobile);
+  if (primary)
+    g_variant_dict_insert (&d, "is_primary", "b", TRUE);
+  return run (s, CRM_MSG_CONTACT_CREATE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
+              error);
+}
+
+static gint64
+add_contact (CrmSession *s, gint64 customer, const char *name, const char *mobile, gboolean primary)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) r = create_contact (s, customer, name, mobile, primary, &error);
+  gint64 id, version;
+
+  g_assert_no_error (error);
+  g_variant_get (r, "(xx)", &id, &version);
+  g_assert_cmpint (id, >, 0);
+  g_assert_cmpint (version, ==, 1);
+  return id;
+}
+
+static GVariant *
+update_contact (CrmSession *s, gint64 id, gint64 version, GVariant *changes, GError **error)
+{
+  g_autofree char *key = crm_test_db_key ();
+
+  return run (s, CRM_MSG_CONTACT_UPDATE, g_variant_new ("(sxx@a{sv})", key, id, version, changes),
+              error);
+}
+
+static GVariant *
+one_change (const char *field, GVariant *value)
+{
+  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+
+  g_variant_dict_insert_value (&d, field, value);
+  return g_variant_dict_end (&d);
+}
+
+static GVariant *
+list_contacts (CrmSession *s, gint64 customer, GError **error)
+{
+  return run (s, CRM_MSG_CONTACT_LIST, g_variant_new ("(x)", customer), error);
+}
+
+static gint64
+add_followup (CrmSession *s, gint64 customer, gint64 at, const char *content)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = crm_test_db_key ();
+  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  g_autoptr(GVariant) r = NULL;
+  gint64 id, version;
+
+  g_variant_dict_insert (&d, "customer_id", "x", customer);
+  g_variant_dict_insert (&d, "method", "s", "phone");
+  g_variant_dict_insert (&d, "content", "s", content);
+  if (at != 0)
+    g_variant_dict_insert (&d, "at", "x", at);
+  r = run (s, CRM_MSG_FOLLOWUP_CREATE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
+           &error);
+  g_assert_no_error (error);
+  g_variant_get (r, "(xx)", &id, &version);
+  return id;
+}
+
+/* ---- contacts ---- */
+
+static void
+test_crud (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) row = NULL;
+  g_autoptr(GVariant) rows = NULL;
+  g_autoptr(GVariant) r = NULL;
+  gint64 customer = crm_test_db_create_customer (sa, "上海鼎新贸易有限公司", "021-5566 7788");
+  gint64 id, version = 0;
+  const char *s = NULL;
+  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  const char *phones[] = { "021-5566 7789 转 801", NULL };
+
+  g_variant_dict_insert (&d, "customer_id", "x", customer);
+  g_variant_dict_insert (&d, "name", "s", "  王海燕 ");
+  g_variant_dict_insert (&d, "title", "s", "采购经理");
+  g_variant_dict_insert (&d, "gender", "s", "female");
+  g_variant_dict_insert (&d, "mobile", "s", "13912345678");
+  g_variant_dict_insert (&d, "phones", "^as", phones);
+  g_variant_dict_insert (&d, "email", "s", "wang.haiyan@dingxin.cn");
+  g_variant_dict_insert (&d, "qq", "s", "12345678");
+  g_variant_dict_insert (&d, "birthday", "s", "1985-03-08");
+  {
+    g_autofree char *key = crm_test_db_key ();
+    r = run (sa, CRM_MSG_CONTACT_CREATE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
+             &error);
+  }
+  g_assert_no_error (error);
+  g_variant_get (r, "(xx)", &id, &version);
+
+  row = run (sa, CRM_MSG_CONTACT_GET, g_variant_new ("(x)", id), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_variant_lookup (row, "name", "&s", &s));
+  g_assert_cmpstr (s, ==, "王海燕");
+  g_assert_true (g_variant_lookup (row, "customer_name", "&s", &s));
+  g_assert_cmpstr (s, ==, "上海鼎新贸易有限公司");
+  g_assert_true (g_variant_lookup (row, "birthday", "&s", &s));
+  g_assert_cmpstr (s, ==, "1985-03-08");
+  {
+    g_autofree const char **got = NULL;
+    g_assert_true (g_variant_lookup (row, "phones", "^a&s", &got));
+    g_assert_cmpuint (g_strv_length ((char **) got), ==, 1);
+    g_assert_cmpstr (got[0], ==, "021-5566 7789 转 801");
+  }
+
+  /* Update one field: the others stay; birthday "" clears it. */
+  g_clear_pointer (&r, g_variant_unref);
+  r = update_contact (sa, id, 1, one_change ("title", g_variant_new_string ("总经理")), &error);
+  g_assert_no_error (error);
+  g_variant_get (r, "(x)", &version);
+  g_assert_cmpint (version, ==, 2);
+  g_clear_pointer (&r, g_variant_unref);
+  r = update_contact (sa, id, 2, one_change ("birthday", g_variant_new_string ("")), &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&row, g_variant_unref);
+  row = run (sa, CRM_MSG_CONTACT_GET, g_variant_new ("(x)", id), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_variant_lookup (row, "title", "&s", &s));
+  g_assert_cmpstr (s, ==, "总经理");
+  g_assert_true (g_variant_lookup (row, "email", "&s", &s));
+  g_assert_cmpstr (s, ==, "wang.haiyan@dingxin.cn");
+  g_assert_true (g_variant_lookup (row, "birthday", "&s", &s));
+  g_assert_cmpstr (s, ==, "");
+
+  rows = list_contacts (sa, customer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_variant_n_children (rows), ==, 1);
+
+  /* Soft delete: gone from the list, in the recycle bin, audited. */
+  g_clear_pointer (&r, g_variant_unref);
+  {
+    g_autofree char *key = crm_test_db_key ();
+    r = run (sa, CRM_MSG_CONTACT_DELETE, g_variant_new ("(sxx)", key, id, (gint64) 3), &error);
+  }
+  g_assert_no_error (error);
+  g_clear_pointer (&rows, g_variant_unref);
+  rows = list_contacts (sa, customer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_variant_n_children (rows), ==, 0);
+  g_clear_pointer (&row, g_variant_unref);
+  row = run (sa, CRM_MSG_CONTACT_GET, g_variant_new ("(x)", id), &error);
+  g_assert_null (row);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM contacts WHERE deleted_at IS NOT NULL"), ==, 1);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM audit_log WHERE entity = 'contact'"), ==, 4);
+
+  /* The administrator restores it from the recycle bin. */
+  {
+    g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
+    g_autoptr(GVariant) bin = NULL;
+    g_autoptr(GVariant) bin_rows = NULL;
+    g_autofree char *key = crm_test_db_key ();
+    gint64 next;
+
+    bin = run (admin, CRM_MSG_RECYCLE_LIST, g_variant_new ("(sxi)", "contact", (gint64) 0, 50), &error);
+    g_assert_no_error (error);
+    g_variant_get (bin, "(@aa{sv}x)", &bin_rows, &next);
+    g_assert_cmpuint (g_variant_n_children (bin_rows), ==, 1);
+    g_clear_pointer (&r, g_variant_unref);
+    r = run (admin, CRM_MSG_RECYCLE_RESTORE, g_variant_new ("(ssx)", key, "contact", id), &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&rows, g_variant_unref);
+    rows = list_contacts (sa, customer, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_variant_n_children (rows), ==, 1);
+  }
+}
+
+static void
+test_primary (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) rows = NULL;
+  g_autoptr(GVariant) r = NULL;
+  gint64 customer = crm_test_db_create_customer (sa, "杭州远景科技有限公司", NULL);
+  gint64 first = add_contact (sa, customer, "陈立", NULL, TRUE);
+  gint64 second = add_contact (sa, customer, "刘敏", NULL, FALSE);
+  gint64 id = 0;
+  gboolean primary = FALSE;
+
+  /* Marking the second primary unmarks the first (new version). */
+  r = update_contact (sa, second, 1, one_change ("is_primary", g_variant_new_boolean (TRUE)), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM contacts WHERE is_primary"), ==, 1);
+  rows = list_contacts (sa, customer, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GVariant) row = g_variant_get_child_value (rows, 0);
+    g_assert_true (g_variant_lookup (row, "id", "x", &id));
+    g_assert_true (g_variant_lookup (row, "is_primary", "b", &primary));
+  }
+  g_assert_cmpint (id, ==, second);
+  g_assert_true (primary);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT version FROM contacts WHERE id = 1"), ==, 2);
+  g_assert_cmpint (first, ==, 1);
+
+  /* A new primary contact takes over too. */
+  add_contact (sa, customer, "周杰", NULL, TRUE);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM contacts WHERE is_primary"), ==, 1);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT id FROM contacts WHERE is_primary"), ==, 3);
+}
+
+static void
+test_scope (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  g_autoptr(CrmSession) sb = crm_test_db_login ("sb");
+  g_autoptr(CrmSession) lead1 = crm_test_db_login ("lead1");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) r = NULL;
+  gint64 customer = crm_test_db_create_customer (sa, "深圳华强电子有限公司", NULL);
+  gint64 contact = add_contact (sa, customer, "黄伟", "13800138000", FALSE);
+
+  /* sb (another team) neither lists, reads, adds, edits nor deletes. */
+  r = list_contacts (sb, customer, &error);
+  g_assert_null (r);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  r = run (sb, CRM_MSG_CONTACT_GET, g_variant_new ("(x)", contact), &error);
+  g_assert_null (r);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  r = create_contact (sb, customer, "冒名", NULL, FALSE, &error);
+  g_assert_null (r);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  r = update_contact (sb, contact, 1, one_change ("name", g_variant_new_string ("改名")), &error);
+  g_assert_null (r);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  {
+    g_autofree char *key = crm_test_db_key ();
+    r = run (sb, CRM_MSG_CONTACT_DELETE, g_variant_new ("(sxx)", key, contact, (gint64) 1), &error);
+  }
+  g_assert_null (r);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  {
+    g_autofree char *key = crm_test_db_key ();
+    g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+
+    g_variant_dict_insert (&d, "customer_id", "x", customer);
+    g_variant_dict_insert (&d, "method", "s", "visit");
+    g_variant_dict_insert (&d, "content", "s", "上门拜访");
+    r = run (sb, CRM_MSG_FOLLOWUP_CREATE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
+             &error);
+  }
+  g_assert_null (r);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  r = run (sb, CRM_MSG_FOLLOWUP_LIST, g_variant_new ("(xsi)", customer, "", 20), &error);
+  g_assert_null (r);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM contacts"), ==, 1);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM followups"), ==, 0);
+
+  /* sa's team lead sees and edits. */
+  r = list_contacts (lead1, customer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_variant_n_children (r), ==, 1);
+  g_clear_pointer (&r, g_variant_unref);
+  r = update_contact (lead1, contact, 1, one_change ("name", g_variant_new_string ("黄伟明")), &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_conflict_idempotency (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) r = NULL;
+  g_autoptr(GVariant) again = NULL;
+  gint64 customer = crm_test_db_create_customer (sa, "广州白云制药厂", NULL);
+  gint64 contact = add_contact (sa, customer, "林芳", NULL, FALSE);
+  g_autofree char *key = crm_test_db_key ();
+  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  g_autoptr(GVariant) request = NULL;
+  gint64 id1, id2, v;
+
+  r = update_contact (sa, contact, 1, one_change ("title", g_variant_new_string ("会计")), &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&r, g_variant_unref);
+  /* Someone still holding version 1. */
+  r = update_contact (sa, contact, 1, one_change ("title", g_variant_new_string ("出纳")), &error);
+  g_assert_null (r);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_CONFLICT);
+  g_clear_error (&error);
+  {
+    g_autofree char *k = crm_test_db_key ();
+    r = run (sa, CRM_MSG_CONTACT_DELETE, g_variant_new ("(sxx)", k, contact, (gint64) 1), &error);
+  }
+  g_assert_null (r);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  /* The same key twice (a lost reply): one contact, the same answer. */
+  g_variant_dict_insert (&d, "customer_id", "x", customer);
+  g_variant_dict_insert (&d, "name", "s", "重发");
+  request = g_variant_ref_sink (g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)));
+  r = crm_test_db_run (sa, CRM_MSG_CONTACT_CREATE, g_variant_ref (request), key, NULL, NULL, &error);
+  g_assert_no_error (error);
+  again = crm_test_db_run (sa, CRM_MSG_CONTACT_CREATE, g_variant_ref (request), key, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (r, "(xx)", &id1, &v);
+  g_variant_get (again, "(xx)", &id2, &v);
+  g_assert_cmpint (id1, ==, id2);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM contacts WHERE name = '重发'"), ==, 1);
+}
+
+static void
+test_validation (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  gint64 customer = crm_test_db_create_customer (sa, "成都天府软件园", NULL);
+  struct { const char *key; const char *value; const char *field; } cases[] = {
+    { "gender", "unknown", "gender" },
+    { "email", "not an address", "email" },
+    { "birthday", "1985-02-30", "birthday" },
+    { "birthday", "3000-01-01", "birthday" },
+    { "birthday", "85-1-1", "birthday" },
+    { "qq", "12ab", "qq" },
+    { "mobile", "hello", "mobile" },
+    { "name", "  ", "name" },
+    { "colour", "red", "colour" },
+    { "version", "7", "version" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *key = crm_test_db_key ();
+      g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+      g_autoptr(GVariant) r = NULL;
+
+      g_variant_dict_insert (&d, "customer_id", "x", customer);
+      if (strcmp (cases[i].key, "name") != 0)
+        g_variant_dict_insert (&d, "name", "s", "有效姓名");
+      g_variant_dict_insert (&d, cases[i].key, "s", cases[i].value);
+      r = run (sa, CRM_MSG_CONTACT_CREATE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
+               &error);
+      g_assert_null (r);
+      g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+      g_assert_cmpstr (crm_error_get_field (error), ==, cases[i].field);
+    }
+  /* Wrong type, and a customer that does not exist. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *key = crm_test_db_key ();
+    g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+    g_autoptr(GVariant) r = NULL;
+
+    g_variant_dict_insert (&d, "customer_id", "x", customer);
+    g_variant_dict_insert (&d, "name", "s", "有效姓名");
+    g_variant_dict_insert (&d, "is_primary", "s", "yes");
+    r = run (sa, CRM_MSG_CONTACT_CREATE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
+             &error);
+    g_assert_null (r);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+    g_assert_cmpstr (crm_error_get_field (error), ==, "is_primary");
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) r = create_contact (sa, 999999, "无主", NULL, FALSE, &error);
+
+    g_assert_null (r);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND);
+  }
+  /* Follow-ups: unknown method, empty content, a contact of another customer. */
+  {
+    gint64 other = crm_test_db_create_customer (sa, "另一家公司", NULL);
+    gint64 stranger = add_contact (sa, other, "外人", NULL, FALSE);
+    struct { const char *method; const char *content; gint64 contact; const char *field; } fc[] = {
+      { "fax", "内容", 0, "method" },
+      { "phone", "   ", 0, "content" },
+      { "phone", "内容", stranger, "contact_id" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (fc); i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *key = crm_test_db_key ();
+        g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+        g_autoptr(GVariant) r = NULL;
+
+        g_variant_dict_insert (&d, "customer_id", "x", customer);
+        g_variant_dict_insert (&d, "method", "s", fc[i].method);
+        g_variant_dict_insert (&d, "content", "s", fc[i].content);
+        if (fc[i].contact)
+          g_variant_dict_insert (&d, "contact_id", "x", fc[i].contact);
+        r = run (sa, CRM_MSG_FOLLOWUP_CREATE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
+                 &error);
+        g_assert_null (r);
+        g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+        g_assert_cmpstr (crm_error_get_field (error), ==, fc[i].field);
+      }
+  }
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM contacts"), ==, 1);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM followups"), ==, 0);
+}
+
+/* ---- follow-ups ---- */
+
+static void
+test_followup_timeline (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  gint64 customer = crm_test_db_create_customer (sa, "南京金陵饭店", NULL);
+  gint64 base = g_get_real_time () - G_GINT64_CONSTANT (10) * 86400 * G_USEC_PER_SEC;
+  g_autofree char *cursor = g_strdup ("");
+  GPtrArray *seen = g_ptr_array_new_with_free_func (g_free);
+  gint64 ids[7];
+  guint pages = 0;
+
+  /* Written out of order; two at the same moment. */
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *content = g_strdup_printf ("第%u次跟进", i);
+      gint64 at = base + (gint64) ((i * 3) % 7) * 3600 * G_USEC_PER_SEC;
+
+      if (i == 6)
+        at = base + (gint64) 3 * 3600 * G_USEC_PER_SEC;   /* same as i == 1 */
+      ids[i] = add_followup (sa, customer, at, content);
+    }
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) r = run (sa, CRM_MSG_FOLLOWUP_LIST, g_variant_new ("(xsi)", customer, cursor, 3),
+                                   &error);
+      g_autoptr(GVariant) rows = NULL;
+      const char *next;
+
+      g_assert_no_error (error);
+      g_variant_get (r, "(@aa{sv}&s)", &rows, &next);
+      g_assert_cmpuint (g_variant_n_children (rows), <=, 3);
+      for (gsize i = 0; i < g_variant_n_children (rows); i++)
+        {
+          g_autoptr(GVariant) row = g_variant_get_child_value (rows, i);
+          gint64 at = 0, id = 0;
+
+          g_assert_true (g_variant_lookup (row, "at", "x", &at));
+          g_assert_true (g_variant_lookup (row, "id", "x", &id));
+          g_ptr_array_add (seen, g_strdup_printf ("%020" G_GINT64_FORMAT ":%06" G_GINT64_FORMAT, at, id));
+        }
+      pages++;
+      if (*next == '\0')
+        break;
+      g_free (cursor);
+      cursor = g_strdup (next);
+      g_assert_cmpuint (pages, <, 10);
+    }
+  g_assert_cmpuint (pages, ==, 3);
+  g_assert_cmpuint (seen->len, ==, G_N_ELEMENTS (ids));
+  /* Strictly newest first (time, then id), none twice. */
+  for (guint i = 1; i < seen->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (seen, i - 1), >, g_ptr_array_index (seen, i));
+  g_ptr_array_unref (seen);
+
+  /* A malformed cursor is refused with a clear error. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) r = run (sa, CRM_MSG_FOLLOWUP_LIST,
+                                 g_variant_new ("(xsi)", customer, "1'; DROP TABLE followups", 3), &error);
+    g_assert_null (r);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+  }
+  /* Update with a stale version conflicts; delete removes it from the list. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *k1 = crm_test_db_key ();
+    g_autofree char *k2 = crm_test_db_key ();
+    g_autofree char *k3 = crm_test_db_key ();
+    g_autoptr(GVariant) r1 = run (sa, CRM_MSG_FOLLOWUP_UPDATE,
+                                  g_variant_new ("(sxx@a{sv})", k1, ids[0], (gint64) 1,
+                                                 one_change ("next_date", g_variant_new_string ("2030-01-02"))),
+                                  &error);
+    g_autoptr(GVariant) r2 = NULL;
+    g_autoptr(GVariant) r3 = NULL;
+
+    g_assert_no_error (error);
+    r2 = run (sa, CRM_MSG_FOLLOWUP_UPDATE,
+              g_variant_new ("(sxx@a{sv})", k2, ids[0], (gint64) 1,
+                             one_change ("content", g_variant_new_string ("旧版本"))), &error);
+    g_assert_null (r2);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_CONFLICT);
+    g_clear_error (&error);
+    r3 = run (sa, CRM_MSG_FOLLOWUP_DELETE, g_variant_new ("(sxx)", k3, ids[0], (gint64) 2), &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM followups WHERE deleted_at IS NULL"), ==, 6);
+    g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM audit_log WHERE entity = 'followup'"), ==, 9);
+  }
+}
+
+/* ---- caller matching and search ---- */
+
+static void
+test_call_lookup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  g_autoptr(CrmSession) sb = crm_test_db_login ("sb");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) followups = NULL;
+  gint64 customer = crm_test_db_create_customer (sa, "武汉长江物流有限公司", "027-8888 1234");
+  gint64 contact, id = 0;
+  const char *s = NULL;
+  gint64 base = g_get_real_time () - G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC;
+
+  add_contact (sa, customer, "郑总", "13700001111", TRUE);
+  contact = add_contact (sa, customer, "吴会计", "+86 139-0000-2222", FALSE);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *content = g_strdup_printf ("电话沟通 %u", i);
+      add_followup (sa, customer, base + (gint64) i * G_USEC_PER_SEC, content);
+    }
+
+  /* The contact's mobile, dialled without +86: the customer and contact. */
+  reply = run (sa, CRM_MSG_CALL_LOOKUP, g_variant_new ("(s)", "13900002222"), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_variant_lookup (reply, "customer_id", "x", &id));
+  g_assert_cmpint (id, ==, customer);
+  g_assert_true (g_variant_lookup (reply, "contact_id", "x", &id));
+  g_assert_cmpint (id, ==, contact);
+  g_assert_true (g_variant_lookup (reply, "contact_name", "&s", &s));
+  g_assert_cmpstr (s, ==, "吴会计");
+  g_assert_true (g_variant_lookup (reply, "primary_contact", "&s", &s));
+  g_assert_cmpstr (s, ==, "郑总");
+  followups = g_variant_lookup_value (reply, "recent_followups", G_VARIANT_TYPE ("aa{sv}"));
+  g_assert_nonnull (followups);
+  g_assert_cmpuint (g_variant_n_children (followups), ==, 3);
+  {
+    g_autoptr(GVariant) first = g_variant_get_child_value (followups, 0);
+    g_assert_true (g_variant_lookup (first, "content", "&s", &s));
+    g_assert_cmpstr (s, ==, "电话沟通 4");
+  }
+
+  /* The customer's own number: no contact named, the primary still shown. */
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = run (sa, CRM_MSG_CALL_LOOKUP, g_variant_new ("(s)", "02788881234"), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_variant_lookup (reply, "customer_id", "x", &id));
+  g_assert_cmpint (id, ==, customer);
+  g_assert_true (g_variant_lookup (reply, "contact_name", "&s", &s));
+  g_assert_cmpstr (s, ==, "");
+  g_assert_true (g_variant_lookup (reply, "primary_contact", "&s", &s));
+  g_assert_cmpstr (s, ==, "郑总");
+
+  /* Another salesperson learns only whose customer it is. */
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = run (sb, CRM_MSG_CALL_LOOKUP, g_variant_new ("(s)", "13900002222"), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_variant_lookup (reply, "customer_id", "x", &id));
+  g_assert_cmpint (id, ==, 0);
+  g_assert_true (g_variant_lookup (reply, "contact_name", "&s", &s));
+  g_assert_cmpstr (s, ==, "");
+  {
+    gboolean outside = FALSE;
+    g_assert_true (g_variant_lookup (reply, "outside_scope", "b", &outside));
+    g_assert_true (outside);
+  }
+
+  /* A deleted contact no longer matches. */
+  {
+    g_autofree char *key = crm_test_db_key ();
+    g_autoptr(GVariant) r = run (sa, CRM_MSG_CONTACT_DELETE, g_variant_new ("(sxx)", key, contact, (gint64) 1),
+                                 &error);
+    g_assert_no_error (error);
+  }
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = run (sa, CRM_MSG_CALL_LOOKUP, g_variant_new ("(s)", "13900002222"), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_variant_lookup (reply, "customer_id", "x", &id));
+  g_assert_cmpint (id, ==, 0);
+}
+
+static void
+test_search_by_contact (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) r = NULL;
+  gint64 customer = crm_test_db_create_customer (sa, "西安秦风文化传媒", NULL);
+  gint64 contact = add_contact (sa, customer, "欧阳明月", NULL, FALSE);
+  g_autofree char *sql = NULL;
+
+  /* The contact's name is on the customer, its bigrams in the search set. */
+  sql = g_strdup_printf ("SELECT contact_names FROM customers WHERE id = %" G_GINT64_FORMAT, customer);
+  g_assert_cmpstr (crm_test_db_query_string (sql), ==, "欧阳明月");
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM customers WHERE id = %" G_GINT64_FORMAT
+                         " AND search_bigrams @> ARRAY['欧阳', '明月', '秦风']", customer);
+  g_assert_cmpint (crm_test_db_query_int (sql), ==, 1);
+
+  /* Editing the customer keeps them (the server rewrites its own bigrams). */
+  {
+    g_autofree char *key = crm_test_db_key ();
+    r = run (sa, CRM_MSG_CUSTOMER_UPDATE,
+             g_variant_new ("(sxx@a{sv})", key, customer, (gint64) 1,
+                            one_change ("name", g_variant_new_string ("西安秦风文化传媒集团"))), &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (crm_test_db_query_int (sql), ==, 1);
+
+  /* Renaming the contact replaces them; deleting removes them. */
+  g_clear_pointer (&r, g_variant_unref);
+  r = update_contact (sa, contact, 1, one_change ("name", g_variant_new_string ("司马青")), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (crm_test_db_query_int (sql), ==, 0);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM customers WHERE id = %" G_GINT64_FORMAT
+                         " AND search_bigrams @> ARRAY['司马', '马青', '集团']", customer);
+  g_assert_cmpint (crm_test_db_query_int (sql), ==, 1);
+  g_clear_pointer (&r, g_variant_unref);
+  {
+    g_autofree char *key = crm_test_db_key ();
+    r = run (sa, CRM_MSG_CONTACT_DELETE, g_variant_new ("(sxx)", key, contact, (gint64) 2), &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (crm_test_db_query_int (sql), ==, 0);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT contact_names FROM customers WHERE id = %" G_GINT64_FORMAT, customer);
+  g_assert_cmpstr (crm_test_db_query_string (sql), ==, "");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  crm_test_db_start ();
+
+  g_test_add ("/db/contacts/crud", Fixture, NULL, setup, test_crud, teardown);
+  g_test_add ("/db/contacts/primary", Fixture, NULL, setup, test_primary, teardown);
+  g_test_add ("/db/contacts/scope", Fixture, NULL, setup, test_scope, teardown);
+  g_test_add ("/db/contacts/conflict-idempotency", Fixture, NULL, setup, test_conflict_idempotency, teardown);
+  g_test_add ("/db/contacts/validation", Fixture, NULL, setup, test_validation, teardown);
+  g_test_add ("/db/followups/timeline", Fixture, NULL, setup, test_followup_timeline, teardown);
+  g_test_add ("/db/contacts/call-lookup", Fixture, NULL, setup, test_call_lookup, teardown);
+  g_test_add ("/db/contacts/search-bigrams", Fixture, NULL, setup, test_search_by_contact, teardown);
+  return g_test_run ();
+}
