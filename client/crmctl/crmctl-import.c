@@ -19,7 +19,11 @@
  * CSV import, all or nothing for the whole file.
  *
  * The server makes each customer.import request all or nothing, but a file
- * is sent as many requests of 5,000 rows, several in flight at once, so a
+ * is sent as many requests of up to 10,000 rows (and at most ~6 MiB, below
+ * the 8 MiB frame cap), a few in flight at once: the next batch is encoded
+ * and on its way while the server stores the previous one.  Each batch has
+ * its own idempotency key, so a batch the server already stored is never
+ * stored twice.  Because of the batches, a
  * row error in the last batch would otherwise leave the earlier batches
  * imported.  A dry pass therefore checks every row first, with the very
  * validators the server runs (shared/crm-validate.c), and prints every bad
@@ -29,8 +33,9 @@
  * imported before it, so the user can act on it.
  */
 
-#define IMPORT_BATCH_ROWS 5000
-#define IMPORT_IN_FLIGHT 4
+#define IMPORT_BATCH_ROWS 10000
+#define IMPORT_BATCH_BYTES (6u * 1024u * 1024u)
+#define IMPORT_IN_FLIGHT 3
 #define EXPORT_PAGE_ROWS 5000
 #define MAX_ERRORS_SHOWN 50
 
@@ -124,7 +129,19 @@ send_next_batch (ImportState *state)
 
       batch->state = state;
       batch->first_row = state->next_batch_row;
-      batch->n_rows = MIN (IMPORT_BATCH_ROWS, state->rows->len - batch->first_row);
+      {
+        gsize bytes = 0;
+        guint limit = MIN (IMPORT_BATCH_ROWS, state->rows->len - batch->first_row);
+
+        while (batch->n_rows < limit)
+          {
+            /* Serialised size of the row plus its offset in the array. */
+            bytes += g_variant_get_size (state->rows->pdata[batch->first_row + batch->n_rows]) + 8;
+            if (bytes > IMPORT_BATCH_BYTES && batch->n_rows > 0)
+              break;
+            batch->n_rows++;
+          }
+      }
       state->next_batch_row += batch->n_rows;
       rows = g_variant_new_array (G_VARIANT_TYPE_VARDICT,
                                   (GVariant **) state->rows->pdata + batch->first_row,
