@@ -88,8 +88,11 @@ static const AdminCommand commands[] = {
   { "audit", "list", CRM_MSG_AUDIT_LIST, "D x? i?",
     "[user_id=… entity=… action=… entity_id=… from=… to=…] [BEFORE_ID [LIMIT]]",
     "id,at,login,action,entity,entity_id,after" },
-  { "recycle", "list", CRM_MSG_RECYCLE_LIST, "s? x? i?", "[ENTITY [BEFORE_ID [LIMIT]]]",
+  /* BEFORE: the "next" of the previous page (an id for one kind, a
+   * deletion time in µs for every kind). */
+  { "recycle", "list", CRM_MSG_RECYCLE_LIST, "s? x? i?", "[ENTITY [BEFORE [LIMIT]]]",
     "entity,id,title,deleted_by_name,deleted_at" },
+  { "recycle", "kinds", CRM_MSG_RECYCLE_KINDS, "", "", NULL },
   { "recycle", "restore", CRM_MSG_RECYCLE_RESTORE, "s x", "ENTITY ID", NULL },
   { "recycle", "purge", CRM_MSG_RECYCLE_PURGE, "s x", "ENTITY ID", NULL },
 };
@@ -456,6 +459,16 @@ print_reply (CrmctlContext *ctx, const AdminCommand *cmd, GVariant *reply)
       const char *s;
       g_variant_get (reply, "(&s)", &s);
       printf ("%s\n", s);
+    }
+  else if (g_variant_is_of_type (reply, G_VARIANT_TYPE ("a(ss)")))
+    {
+      /* Name and label pairs (recycle kinds), one a line. */
+      GVariantIter iter;
+      const char  *name, *label;
+
+      g_variant_iter_init (&iter, reply);
+      while (g_variant_iter_next (&iter, "(&s&s)", &name, &label))
+        printf ("%-16s  %s\n", name, label);
     }
   else if (!g_variant_is_of_type (reply, G_VARIANT_TYPE_UNIT))
     {

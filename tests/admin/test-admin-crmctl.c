@@ -112,6 +112,26 @@ test_verbs (void)
                         "parent_id="
                         "999999"),
                    ==, 8);
+
+  /* The recycle bin: a deleted department listed by kind, restored once. */
+  {
+    g_autofree char *bin_id = NULL;
+
+    g_assert_cmpint (run ("department", "create", "回收命令部"), ==, 0);
+    bin_id = g_strstrip (g_strdup (out));
+    g_assert_cmpint (run ("department", "delete", bin_id), ==, 0);
+    g_assert_cmpint (run ("recycle", "kinds"), ==, 0);
+    g_assert_nonnull (strstr (out, "department"));
+    g_assert_nonnull (strstr (out, "role"));
+    g_assert_cmpint (run ("recycle", "list", "department"), ==, 0);
+    g_assert_nonnull (strstr (out, "回收命令部"));
+    g_assert_cmpint (run ("recycle", "list"), ==, 0);
+    g_assert_nonnull (strstr (out, "回收命令部"));
+    g_assert_cmpint (run ("recycle", "restore", "department", bin_id), ==, 0);
+    g_assert_cmpint (run ("recycle", "restore", "department", bin_id), ==, 6);
+    g_assert_cmpint (run ("department", "list"), ==, 0);
+    g_assert_nonnull (strstr (out, "回收命令部"));
+  }
 }
 
 int
