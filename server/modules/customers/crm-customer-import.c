@@ -379,7 +379,8 @@ crm_customer_import (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
     goto out;
   if ((gsize) PQntuples (res) != n)
     {
-      g_set_error (error, CRM_ERROR, CRM_ERROR_INTERNAL, _("Internal error"));
+      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_INTERNAL,
+                           _("The server could not store this batch; nothing of it was imported"));
       goto out;
     }
 
