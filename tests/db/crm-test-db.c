@@ -117,6 +117,11 @@ crm_test_db_start (void)
   t->sql = crm_db_connect (t->conninfo, &error);
   g_assert_no_error (error);
   PQclear (PQexec (t->sql, "SET client_min_messages = warning"));
+  /* The role templates as the migrations left them: truncating users
+   * cascades to roles since roles.deleted_by (migration 0092). */
+  crm_test_db = t;
+  crm_test_db_exec ("CREATE TABLE test_roles_snapshot AS SELECT * FROM roles");
+  crm_test_db_exec ("CREATE TABLE test_role_permissions_snapshot AS SELECT * FROM role_permissions");
   password_hash = crm_password_hash (TEST_PASSWORD);
   g_assert_nonnull (password_hash);
   crm_test_db = t;
@@ -203,6 +208,11 @@ crm_test_db_reset (void)
   crm_test_db_exec ("TRUNCATE customers, audit_log, idempotency, sessions, login_history,"
                     " customer_code_counters, numbering_counters, user_roles, users, departments"
                     " RESTART IDENTITY CASCADE");
+  crm_test_db_exec ("DELETE FROM role_permissions");
+  crm_test_db_exec ("DELETE FROM roles");
+  crm_test_db_exec ("INSERT INTO roles SELECT * FROM test_roles_snapshot");
+  crm_test_db_exec ("INSERT INTO role_permissions SELECT * FROM test_role_permissions_snapshot");
+  crm_test_db_exec ("SELECT setval ('roles_id_seq', (SELECT max (id) FROM roles))");
   crm_test_db_exec ("INSERT INTO departments (name) VALUES ('销售部'), ('其他部')");
   crm_test_db_exec ("INSERT INTO departments (name, parent_id)"
                     " SELECT n, (SELECT id FROM departments WHERE name = '销售部')"

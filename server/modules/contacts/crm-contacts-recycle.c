@@ -21,7 +21,7 @@ static const CrmRecycleEntity contact_recycle = {
                        " FROM contacts k JOIN customers c ON c.id = k.customer_id WHERE k.id = $1",
   .restore_conflicts = { N_("Restore the contact's customer first") },
   .restore_sql = "UPDATE contacts k SET deleted_at = NULL, deleted_by = NULL,"
-                 " version = version + 1, updated_at = now ()"
+                 " version = k.version + 1, updated_at = now ()"
                  " FROM customers c WHERE c.id = k.customer_id"
                  " AND k.id = $1 AND k.deleted_at IS NOT NULL"
                  " RETURNING to_jsonb (k)::text, k.version, c.owner_id",
@@ -41,7 +41,7 @@ static const CrmRecycleEntity followup_recycle = {
                        " FROM followups f JOIN customers c ON c.id = f.customer_id WHERE f.id = $1",
   .restore_conflicts = { N_("Restore the follow-up's customer first") },
   .restore_sql = "UPDATE followups f SET deleted_at = NULL, deleted_by = NULL,"
-                 " version = version + 1, updated_at = now ()"
+                 " version = f.version + 1, updated_at = now ()"
                  " FROM customers c WHERE c.id = f.customer_id"
                  " AND f.id = $1 AND f.deleted_at IS NOT NULL"
                  " RETURNING to_jsonb (f)::text, f.version, c.owner_id",

@@ -361,7 +361,7 @@ crm_contact_delete (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
      * bin must not collide with the primary chosen meanwhile. */
     res = crm_db_exec (db, "contact_delete",
                        "UPDATE contacts k SET deleted_at = now (), deleted_by = $4,"
-                       " is_primary = false, version = version + 1, updated_at = now ()"
+                       " is_primary = false, version = k.version + 1, updated_at = now ()"
                        " FROM customers c"
                        " WHERE c.id = k.customer_id AND c.deleted_at IS NULL"
                        " AND k.id = $1 AND k.version = $3 AND k.deleted_at IS NULL AND "

@@ -524,7 +524,7 @@ crm_followup_delete (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
     const char *params[] = { sid, owners, sver, uid };
     res = crm_db_exec (db, "followup_delete",
                        "UPDATE followups f SET deleted_at = now (), deleted_by = $4,"
-                       " version = version + 1, updated_at = now ()"
+                       " version = f.version + 1, updated_at = now ()"
                        " FROM customers c"
                        " WHERE c.id = f.customer_id AND c.deleted_at IS NULL"
                        " AND f.id = $1 AND f.version = $3 AND f.deleted_at IS NULL AND "
