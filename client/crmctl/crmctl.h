@@ -79,6 +79,10 @@ char *crmctl_expand_key (const char *text);
 /* ---- crmctl-customer.c ---- */
 int crmctl_cmd_customer (CrmctlContext *ctx, int argc, char **argv);
 
+/* ---- crmctl-contact.c ---- */
+int crmctl_cmd_contact  (CrmctlContext *ctx, int argc, char **argv);
+int crmctl_cmd_followup (CrmctlContext *ctx, int argc, char **argv);
+
 /* ---- crmctl-import.c ---- */
 int crmctl_customer_import (CrmctlContext *ctx, int argc, char **argv);
 int crmctl_customer_export (CrmctlContext *ctx, int argc, char **argv);

@@ -23,6 +23,8 @@ static const struct {
   { "health", crmctl_cmd_health },
   { "call", crmctl_cmd_call },
   { "customer", crmctl_cmd_customer },
+  { "contact", crmctl_cmd_contact },
+  { "followup", crmctl_cmd_followup },
 };
 
 static char *
@@ -48,6 +50,16 @@ describe_exit_codes (void)
                         "  customer export [FILE.csv] UTF-8 with BOM, Chinese headers\n"
                         "Customer fields: name, short-name, category, industry, source, region,\n"
                         "value, phone, address, postal-code, notes.\n"
+                        "\n"));
+  g_string_append (s, _("  contact list CUSTOMER_ID\n"
+                        "  contact add CUSTOMER_ID --name NAME [--primary] [--phone PHONE]... [--FIELD VALUE]...\n"
+                        "  contact edit ID [--primary] --FIELD VALUE...\n"
+                        "  contact delete ID\n"
+                        "Contact fields: name, title, gender (male, female), mobile, phone, email, qq,\n"
+                        "wechat, birthday (YYYY-MM-DD), notes.\n"
+                        "  followup list CUSTOMER_ID [--limit N] [--all]   Newest first\n"
+                        "  followup add CUSTOMER_ID --content TEXT [--method phone|visit|wechat|email|other]\n"
+                        "                             [--contact ID] [--next YYYY-MM-DD]\n"
                         "\n"));
   g_string_append (s, _("Exit status:\n"
                         "  0  success\n"
