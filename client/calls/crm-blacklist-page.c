@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crm-blacklist-page.h"
+#include "crm-call-columns.h"
 #include "crm-call-row.h"
 #include "crm-error.h"
 #include "crm-messages.h"
@@ -120,54 +121,13 @@ refresh_activated (GtkWidget *widget, const char *action_name, GVariant *param)
   load (CRM_BLACKLIST_PAGE (widget));
 }
 
-typedef const char *(*Text) (CrmCallRow *row);
-
-static const char *text_pattern (CrmCallRow *r) { return crm_call_row_get_string (r, "pattern"); }
-static const char *text_reason (CrmCallRow *r) { return crm_call_row_get_string (r, "reason"); }
-static const char *text_by (CrmCallRow *r) { return crm_call_row_get_string (r, "created_by_name"); }
-static const char *
+static char *text_pattern (CrmCallRow *r) { return g_strdup (crm_call_row_get_string (r, "pattern")); }
+static char *text_reason (CrmCallRow *r) { return g_strdup (crm_call_row_get_string (r, "reason")); }
+static char *text_by (CrmCallRow *r) { return g_strdup (crm_call_row_get_string (r, "created_by_name")); }
+static char *
 text_kind (CrmCallRow *r)
 {
-  return strcmp (crm_call_row_get_string (r, "kind"), "allow") == 0 ? _("Whitelist") : _("Blacklist");
-}
-
-static void
-setup_cb (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_cb (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
-{
-  Text text = data;
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text (gtk_list_item_get_item (item)));
-}
-
-static void
-unbind_cb (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
-{
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), "");
-}
-
-static void
-add_column (CrmBlacklistPage *self, const char *title, Text text, gboolean expand)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkColumnViewColumn) column = NULL;
-
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), text);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), NULL);
-  column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_expand (column, expand);
-  gtk_column_view_column_set_resizable (column, TRUE);
-  gtk_column_view_append_column (self->view, column);
+  return g_strdup (strcmp (crm_call_row_get_string (r, "kind"), "allow") == 0 ? _("Whitelist") : _("Blacklist"));
 }
 
 static void
@@ -212,10 +172,9 @@ static void
 crm_blacklist_page_init (CrmBlacklistPage *self)
 {
   const char *kinds[] = { _("Block"), _("Allow (whitelist)"), NULL };
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *bar;
   GtkWidget *add = gtk_button_new_with_mnemonic (_("_Add"));
   GtkWidget *del = gtk_button_new_with_mnemonic (_("_Delete"));
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
   gtk_box_set_spacing (GTK_BOX (self), 6);
@@ -223,9 +182,7 @@ crm_blacklist_page_init (CrmBlacklistPage *self)
   self->store = g_list_store_new (CRM_TYPE_CALL_ROW);
   self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->store)));
 
-  gtk_widget_set_margin_start (bar, 6);
-  gtk_widget_set_margin_end (bar, 6);
-  gtk_widget_set_margin_top (bar, 6);
+  bar = crm_call_page_add_bar (GTK_BOX (self));
   self->pattern = GTK_ENTRY (gtk_entry_new ());
   gtk_entry_set_placeholder_text (self->pattern, _("Number or prefix, e.g. 0755*"));
   self->kind = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (kinds));
@@ -242,23 +199,14 @@ crm_blacklist_page_init (CrmBlacklistPage *self)
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->reason));
   gtk_box_append (GTK_BOX (bar), add);
   gtk_box_append (GTK_BOX (bar), del);
-  gtk_box_append (GTK_BOX (self), bar);
 
   self->view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (self->selection)));
-  add_column (self, _("Number or prefix"), text_pattern, FALSE);
-  add_column (self, _("List"), text_kind, FALSE);
-  add_column (self, _("Reason"), text_reason, TRUE);
-  add_column (self, _("Added by"), text_by, FALSE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->view));
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_box_append (GTK_BOX (self), scrolled);
-
-  self->status = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->status, 0);
-  gtk_label_set_wrap (self->status, TRUE);
-  gtk_widget_set_margin_start (GTK_WIDGET (self->status), 6);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->status), 6);
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->status));
+  crm_call_columns_append (self->view, _("Number or prefix"), text_pattern, CRM_CALL_COLUMN_RESIZABLE);
+  crm_call_columns_append (self->view, _("List"), text_kind, CRM_CALL_COLUMN_RESIZABLE);
+  crm_call_columns_append (self->view, _("Reason"), text_reason, CRM_CALL_COLUMN_RESIZABLE | CRM_CALL_COLUMN_EXPAND);
+  crm_call_columns_append (self->view, _("Added by"), text_by, CRM_CALL_COLUMN_RESIZABLE);
+  crm_call_page_add_list (GTK_BOX (self), self->view);
+  self->status = crm_call_page_add_status (GTK_BOX (self));
 }
 
 CrmBlacklistPage *

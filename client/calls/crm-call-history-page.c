@@ -5,11 +5,14 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "crm-call-columns.h"
+#include "crm-call-export.h"
+#include "crm-call-format.h"
 #include "crm-call-history-page.h"
+#include "crm-call-print.h"
 #include "crm-call-row.h"
 #include "crm-error.h"
 #include "crm-messages.h"
-#include "crm-phone.h"
 #include "crm-recording-http.h"
 
 #define PAGE_SIZE 200
@@ -39,23 +42,6 @@ G_DEFINE_FINAL_TYPE (CrmCallHistoryPage, crm_call_history_page, GTK_TYPE_BOX)
 
 static const char * const direction_values[] = { "", "in", "out", NULL };
 static const char * const status_values[] = { "", "answered", "missed", "rejected", "blocked", "fax", NULL };
-
-static const char *
-direction_label (const char *direction)
-{
-  return strcmp (direction, "in") == 0 ? _("Incoming") : _("Outgoing");
-}
-
-static const char *
-status_label (const char *status)
-{
-  if (strcmp (status, "answered") == 0) return _("Answered");
-  if (strcmp (status, "missed") == 0) return _("Missed");
-  if (strcmp (status, "rejected") == 0) return _("Rejected");
-  if (strcmp (status, "blocked") == 0) return _("Blocked");
-  if (strcmp (status, "fax") == 0) return _("Fax");
-  return status;
-}
 
 static void
 set_status (CrmCallHistoryPage *self, const char *text)
@@ -241,127 +227,154 @@ play_activated (GtkWidget *widget, const char *action_name, GVariant *param)
   soup_session_send_and_read_async (self->soup, msg, G_PRIORITY_DEFAULT, self->life, downloaded_cb, dl);
 }
 
-/* ---- export (CSV, UTF-8 with a BOM so that Excel reads the Chinese) ---- */
+/* ---- export and printing: every call the filters match ---- */
 
-#define EXPORT_MAX_ROWS 200000
+/* The filters in words, for the printout's title. */
+static char *
+filter_text (CrmCallHistoryPage *self)
+{
+  const char *number = gtk_editable_get_text (GTK_EDITABLE (self->number));
+  GtkStringObject *dir = gtk_drop_down_get_selected_item (self->direction);
+  GtkStringObject *st = gtk_drop_down_get_selected_item (self->status_filter);
+  GString *text = g_string_new (dir ? gtk_string_object_get_string (dir) : "");
+
+  g_string_append_printf (text, " · %s", st ? gtk_string_object_get_string (st) : "");
+  if (*number != '\0')
+    {
+      g_string_append (text, " · ");
+      g_string_append_printf (text, _("Number contains “%s”"), number);
+    }
+  return g_string_free (text, FALSE);
+}
 
 typedef struct {
   CrmCallHistoryPage *self;
-  GFile *file;
-  GVariant *filters;
-  GString *csv;
-  gint64 before;
-  guint rows;
-} Export;
+  CrmCallExport *export;
+  char *pdf_path;     /* printing: NULL = the print dialog */
+} Job;
 
 static void
-export_free (Export *e)
+job_free (Job *job)
 {
-  g_object_unref (e->self);
-  g_object_unref (e->file);
-  g_variant_unref (e->filters);
-  g_string_free (e->csv, TRUE);
-  g_free (e);
+  g_object_unref (job->self);
+  g_clear_pointer (&job->export, crm_call_export_free);
+  g_free (job->pdf_path);
+  g_free (job);
 }
 
 static void
-csv_field (GString *out, const char *text, gboolean last)
+export_record_cb (GVariant *record, gpointer data)
 {
-  /* Quoted always; a leading = + - @ is neutralised so that a number never
-   * runs as a spreadsheet formula. */
-  g_string_append_c (out, '"');
-  if (text[0] != '\0' && strchr ("=+-@", text[0]) != NULL)
-    g_string_append_c (out, '\'');
-  for (const char *p = text; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append (out, last ? "\"\r\n" : "\",");
+  Job *job = data;
+
+  crm_call_export_add (job->export, record);
 }
 
-static char *text_started (CrmCallRow *r);
-static char *text_direction (CrmCallRow *r);
-static char *text_status (CrmCallRow *r);
-static char *text_number (CrmCallRow *r);
-static char *text_duration (CrmCallRow *r);
-
-static void export_next (Export *e);
-
 static void
-export_page_cb (GObject *source, GAsyncResult *result, gpointer data)
+export_done_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
-  Export *e = data;
+  Job *job = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
-  g_autoptr(GVariant) rows = NULL;
+  g_autoptr(GPtrArray) none = crm_call_fetch_all_finish (CRM_SESSION (source), result, NULL, &error);
+  guint n = crm_call_export_get_n_rows (job->export);
 
-  if (reply == NULL)
+  if (none == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        set_status (e->self, error->message);
-      export_free (e);
-      return;
+        set_status (job->self, error->message);
     }
-  g_variant_get (reply, "(@aa{sv}x)", &rows, &e->before);
-  for (gsize i = 0; i < g_variant_n_children (rows); i++)
-    {
-      g_autoptr(CrmCallRow) row = crm_call_row_new (g_variant_get_child_value (rows, i));
-      g_autofree char *started = text_started (row), *direction = text_direction (row);
-      g_autofree char *status = text_status (row), *number = text_number (row);
-      g_autofree char *duration = text_duration (row);
-
-      csv_field (e->csv, started, FALSE);
-      csv_field (e->csv, direction, FALSE);
-      csv_field (e->csv, status, FALSE);
-      csv_field (e->csv, number, FALSE);
-      csv_field (e->csv, crm_call_row_get_string (row, "customer_name"), FALSE);
-      csv_field (e->csv, crm_call_row_get_string (row, "user_name"), FALSE);
-      csv_field (e->csv, duration, TRUE);
-      e->rows++;
-    }
-  if (e->before != 0 && e->rows < EXPORT_MAX_ROWS)
-    {
-      export_next (e);
-      return;
-    }
-  if (!g_file_replace_contents (e->file, e->csv->str, e->csv->len, NULL, FALSE,
-                                G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
-    set_status (e->self, error->message);
+  else if (!crm_call_export_finish (g_steal_pointer (&job->export), &error))
+    set_status (job->self, error->message);
   else
     {
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %u call", "Exported %u calls",
-                                                            e->rows), e->rows);
-      set_status (e->self, text);
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %u call",
+                                                            "Exported %u calls", n), n);
+      set_status (job->self, text);
     }
-  export_free (e);
+  job_free (job);
 }
 
-static void
-export_next (Export *e)
-{
-  crm_session_call_async (e->self->session, CRM_MSG_CALL_LIST,
-                          g_variant_new ("(@a{sv}xi)", e->filters, e->before, 500),
-                          e->self->life, export_page_cb, e);
-}
-
-/* Writes every call the filters match (not only the loaded pages). */
+/* Writes every call the filters match (not only the loaded pages): .xlsx
+ * when the name ends so, CSV otherwise. */
 void
 crm_call_history_page_export (CrmCallHistoryPage *self, GFile *file)
 {
-  Export *e = g_new0 (Export, 1);
-  const char *header[] = { _("Time"), _("Direction"), _("Status"), _("Number"), _("Customer"), _("User"),
-                           _("Duration") };
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GError) error = NULL;
+  Job *job;
 
-  e->self = g_object_ref (self);
-  e->file = g_object_ref (file);
-  e->filters = g_variant_ref_sink (build_filters (self));
-  e->csv = g_string_new ("\xEF\xBB\xBF");
-  for (guint i = 0; i < G_N_ELEMENTS (header); i++)
-    csv_field (e->csv, header[i], i + 1 == G_N_ELEMENTS (header));
+  if (path == NULL)
+    {
+      set_status (self, _("Choose a folder on this computer to export to"));
+      return;
+    }
+  job = g_new0 (Job, 1);
+  job->self = g_object_ref (self);
+  job->export = crm_call_export_new (crm_call_export_format_for_path (path), path, &error);
+  if (job->export == NULL)
+    {
+      set_status (self, error->message);
+      job_free (job);
+      return;
+    }
   set_status (self, _("Exporting…"));
-  export_next (e);
+  crm_call_fetch_all_async (self->session, build_filters (self), FALSE, export_record_cb, job,
+                            self->life, export_done_cb, job);
+}
+
+static void
+print_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Job *job = data;
+  g_autoptr(GError) error = NULL;
+  gboolean truncated = FALSE;
+  g_autoptr(GPtrArray) records = crm_call_fetch_all_finish (CRM_SESSION (source), result, &truncated, &error);
+  g_autofree char *filters = NULL;
+  GtkRoot *root;
+  GtkPrintOperationResult res;
+
+  if (records == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        set_status (job->self, error->message);
+      job_free (job);
+      return;
+    }
+  filters = filter_text (job->self);
+  root = gtk_widget_get_root (GTK_WIDGET (job->self));
+  res = crm_call_print_run (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, filters, records,
+                            job->pdf_path, &error);
+  if (res == GTK_PRINT_OPERATION_RESULT_ERROR)
+    set_status (job->self, error->message);
+  else if (res == GTK_PRINT_OPERATION_RESULT_APPLY)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Printed %u call",
+                                                            "Printed %u calls", records->len), records->len);
+      set_status (job->self, text);
+    }
+  else
+    set_status (job->self, "");
+  job_free (job);
+}
+
+/* Prints every call the filters match; `pdf_path` non-NULL writes that PDF
+ * instead of showing the print dialog. */
+void
+crm_call_history_page_print (CrmCallHistoryPage *self, const char *pdf_path)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->self = g_object_ref (self);
+  job->pdf_path = g_strdup (pdf_path);
+  set_status (self, _("Preparing the printout…"));
+  crm_call_fetch_all_async (self->session, build_filters (self), TRUE, NULL, NULL,
+                            self->life, print_done_cb, job);
+}
+
+static void
+print_activated (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  crm_call_history_page_print (CRM_CALL_HISTORY_PAGE (widget), NULL);
 }
 
 static void
@@ -387,7 +400,23 @@ export_activated (GtkWidget *widget, const char *action_name, GVariant *param)
     gtk_file_chooser_native_new (_("Export Calls"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                  GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
 
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("calls.csv"));
+  GtkFileFilter *xlsx = gtk_file_filter_new ();
+  GtkFileFilter *csv = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (csv, _("CSV (comma-separated)"));
+  gtk_file_filter_add_suffix (csv, "csv");
+  if (crm_call_export_format_available (CRM_CALL_EXPORT_XLSX))
+    {
+      gtk_file_filter_set_name (xlsx, _("Excel workbook (.xlsx)"));
+      gtk_file_filter_add_suffix (xlsx, "xlsx");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), xlsx);
+    }
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), csv);
+  g_object_unref (xlsx);
+  g_object_unref (csv);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog),
+                                     crm_call_export_format_available (CRM_CALL_EXPORT_XLSX)
+                                       ? _("calls.xlsx") : _("calls.csv"));
   g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
@@ -409,84 +438,23 @@ load_more_activated (GtkWidget *widget, const char *action_name, GVariant *param
 
 /* ---- columns ---- */
 
-typedef char *(*CellText) (CrmCallRow *row);
-
-static char *
-format_time (gint64 us)
-{
-  g_autoptr(GDateTime) t = us ? g_date_time_new_from_unix_local (us / G_USEC_PER_SEC) : NULL;
-
-  return t ? g_date_time_format (t, "%Y-%m-%d %H:%M:%S") : g_strdup ("");
-}
-
-static char *text_started (CrmCallRow *r) { return format_time (crm_call_row_get_int64 (r, "started_at")); }
-static char *text_direction (CrmCallRow *r) { return g_strdup (direction_label (crm_call_row_get_string (r, "direction"))); }
-static char *text_status (CrmCallRow *r) { return g_strdup (status_label (crm_call_row_get_string (r, "status"))); }
+static char *text_started (CrmCallRow *r) { return crm_call_time_display (crm_call_row_get_int64 (r, "started_at")); }
+static char *text_direction (CrmCallRow *r) { return g_strdup (crm_call_direction_label (crm_call_row_get_string (r, "direction"))); }
+static char *text_status (CrmCallRow *r) { return g_strdup (crm_call_status_label (crm_call_row_get_string (r, "status"))); }
 static char *text_customer (CrmCallRow *r) { return g_strdup (crm_call_row_get_string (r, "customer_name")); }
 static char *text_user (CrmCallRow *r) { return g_strdup (crm_call_row_get_string (r, "user_name")); }
 
 static char *
 text_number (CrmCallRow *r)
 {
-  const char *number = crm_call_row_get_string (r, "number");
-  char *display = *number ? crm_phone_format (number) : NULL;
-
-  if (display != NULL)
-    return display;
-  if (*number != '\0')
-    return g_strdup (number);
-  /* Picked up and dialled on the handset: the box did not tell the number. */
-  return g_strdup (strcmp (crm_call_row_get_string (r, "direction"), "in") == 0 ? _("Withheld") : "");
+  return crm_call_number_display (crm_call_row_get_string (r, "number"), crm_call_row_get_string (r, "direction"));
 }
 
 static char *
 text_duration (CrmCallRow *r)
 {
-  gint64 s = crm_call_row_get_int64 (r, "duration");
-
-  if (crm_call_row_get_int64 (r, "answered_at") == 0)
-    return g_strdup ("");
-  return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d", s / 60, (int) (s % 60));
-}
-
-static void
-label_setup (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-label_bind (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
-{
-  CellText text = data;
-  g_autofree char *value = text (gtk_list_item_get_item (item));
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), value);
-}
-
-static void
-label_unbind (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
-{
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), "");
-}
-
-static void
-add_text_column (CrmCallHistoryPage *self, const char *title, CellText text, gboolean expand)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkColumnViewColumn) column = NULL;
-
-  g_signal_connect (factory, "setup", G_CALLBACK (label_setup), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (label_bind), text);
-  g_signal_connect (factory, "unbind", G_CALLBACK (label_unbind), NULL);
-  column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_expand (column, expand);
-  gtk_column_view_column_set_resizable (column, TRUE);
-  gtk_column_view_append_column (self->view, column);
+  return crm_call_duration_display (crm_call_row_get_int64 (r, "duration"),
+                                    crm_call_row_get_int64 (r, "answered_at") != 0);
 }
 
 static void
@@ -572,6 +540,8 @@ crm_call_history_page_class_init (CrmCallHistoryPageClass *klass)
   gtk_widget_class_install_action (widget_class, "calls.load-more", NULL, load_more_activated);
   gtk_widget_class_install_action (widget_class, "calls.play", "s", play_activated);
   gtk_widget_class_install_action (widget_class, "calls.export", NULL, export_activated);
+  gtk_widget_class_install_action (widget_class, "calls.print", NULL, print_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "calls.print", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "calls.refresh", NULL);
 }
 
@@ -580,9 +550,8 @@ crm_call_history_page_init (CrmCallHistoryPage *self)
 {
   const char *directions[] = { _("All directions"), _("Incoming"), _("Outgoing"), NULL };
   const char *statuses[] = { _("Any status"), _("Answered"), _("Missed"), _("Rejected"), _("Blocked"), _("Fax"), NULL };
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *bar;
   GtkWidget *refresh = gtk_button_new_from_icon_name ("view-refresh-symbolic");
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *bottom = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkListItemFactory *play_factory;
   g_autoptr(GtkColumnViewColumn) play_column = NULL;
@@ -594,9 +563,7 @@ crm_call_history_page_init (CrmCallHistoryPage *self)
   self->soup = soup_session_new_with_options ("timeout", 60, NULL);
   self->store = g_list_store_new (CRM_TYPE_CALL_ROW);
 
-  gtk_widget_set_margin_start (bar, 6);
-  gtk_widget_set_margin_end (bar, 6);
-  gtk_widget_set_margin_top (bar, 6);
+  bar = crm_call_page_add_bar (GTK_BOX (self));
   self->direction = new_drop_down (directions);
   self->status_filter = new_drop_down (statuses);
   self->number = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
@@ -610,10 +577,14 @@ crm_call_history_page_init (CrmCallHistoryPage *self)
   gtk_box_append (GTK_BOX (bar), refresh);
   {
     GtkWidget *export = gtk_button_new_with_mnemonic (_("E_xport…"));
+    GtkWidget *print = gtk_button_new_from_icon_name ("document-print-symbolic");
+
     gtk_actionable_set_action_name (GTK_ACTIONABLE (export), "calls.export");
     gtk_box_append (GTK_BOX (bar), export);
+    gtk_widget_set_tooltip_text (print, _("Print (Ctrl+P)"));
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (print), "calls.print");
+    gtk_box_append (GTK_BOX (bar), print);
   }
-  gtk_box_append (GTK_BOX (self), bar);
   g_signal_connect_swapped (self->direction, "notify::selected", G_CALLBACK (filter_changed), self);
   g_signal_connect_swapped (self->status_filter, "notify::selected", G_CALLBACK (filter_changed), self);
   g_signal_connect_swapped (self->number, "search-changed", G_CALLBACK (filter_changed), self);
@@ -621,22 +592,20 @@ crm_call_history_page_init (CrmCallHistoryPage *self)
   self->view = GTK_COLUMN_VIEW (gtk_column_view_new (
       GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->store))))));
   gtk_column_view_set_show_column_separators (self->view, TRUE);
-  add_text_column (self, _("Time"), text_started, FALSE);
-  add_text_column (self, _("Direction"), text_direction, FALSE);
-  add_text_column (self, _("Status"), text_status, FALSE);
-  add_text_column (self, _("Number"), text_number, FALSE);
-  add_text_column (self, _("Customer"), text_customer, TRUE);
-  add_text_column (self, _("User"), text_user, FALSE);
-  add_text_column (self, _("Duration"), text_duration, FALSE);
+  crm_call_columns_append (self->view, _("Time"), text_started, CRM_CALL_COLUMN_RESIZABLE);
+  crm_call_columns_append (self->view, _("Direction"), text_direction, CRM_CALL_COLUMN_RESIZABLE);
+  crm_call_columns_append (self->view, _("Status"), text_status, CRM_CALL_COLUMN_RESIZABLE);
+  crm_call_columns_append (self->view, _("Number"), text_number, CRM_CALL_COLUMN_RESIZABLE);
+  crm_call_columns_append (self->view, _("Customer"), text_customer, CRM_CALL_COLUMN_RESIZABLE | CRM_CALL_COLUMN_EXPAND);
+  crm_call_columns_append (self->view, _("User"), text_user, CRM_CALL_COLUMN_RESIZABLE);
+  crm_call_columns_append (self->view, _("Duration"), text_duration, CRM_CALL_COLUMN_RESIZABLE | CRM_CALL_COLUMN_NUMERIC);
   play_factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (play_factory, "setup", G_CALLBACK (play_setup), self);
   g_signal_connect (play_factory, "bind", G_CALLBACK (play_bind), self);
   g_signal_connect (play_factory, "unbind", G_CALLBACK (play_unbind), self);
   play_column = gtk_column_view_column_new (_("Recording"), play_factory);
   gtk_column_view_append_column (self->view, play_column);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->view));
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_box_append (GTK_BOX (self), scrolled);
+  crm_call_page_add_list (GTK_BOX (self), self->view);
 
   self->controls = GTK_MEDIA_CONTROLS (gtk_media_controls_new (NULL));
   gtk_widget_set_visible (GTK_WIDGET (self->controls), FALSE);

@@ -13,16 +13,20 @@ G_BEGIN_DECLS
  * more"); a recording plays (for users with call.recording.listen) after
  * it was downloaded and its SHA-256 checked.
  * Actions (prefix "calls."): refresh, load-more, play (s: recording SHA-256),
- * export (CSV).
+ * export (.xlsx or CSV), print (Ctrl+P).
  */
 #define CRM_TYPE_CALL_HISTORY_PAGE (crm_call_history_page_get_type ())
 G_DECLARE_FINAL_TYPE (CrmCallHistoryPage, crm_call_history_page, CRM, CALL_HISTORY_PAGE, GtkBox)
 
 CrmCallHistoryPage *crm_call_history_page_new (CrmSession *session, const char *http_base);
 void                crm_call_history_page_refresh (CrmCallHistoryPage *self);
-/* CSV of every call the filters match (UTF-8 with BOM); the status line
- * tells when it is written. */
+/* Every call the filters match, as .xlsx when the file name ends so and as
+ * CSV (UTF-8 with BOM) otherwise; the status line tells when it is written
+ * ("Exported n calls"). */
 void                crm_call_history_page_export (CrmCallHistoryPage *self, GFile *file);
+/* Prints every call the filters match (A4, see crm-call-print.h); with
+ * `pdf_path` the PDF is written there without a dialog ("Printed n calls"). */
+void                crm_call_history_page_print  (CrmCallHistoryPage *self, const char *pdf_path);
 
 /* For the tests. */
 GListModel   *crm_call_history_page_get_model  (CrmCallHistoryPage *self);

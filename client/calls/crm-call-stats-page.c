@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "crm-call-columns.h"
 #include "crm-call-row.h"
 #include "crm-call-stats-page.h"
 #include "crm-messages.h"
@@ -79,8 +80,6 @@ refresh_activated (GtkWidget *widget, const char *action_name, GVariant *param)
   load (CRM_CALL_STATS_PAGE (widget));
 }
 
-typedef char *(*Text) (CrmCallRow *row);
-
 static char *text_label (CrmCallRow *r) { return g_strdup (crm_call_row_get_string (r, "label")); }
 static char *text_calls (CrmCallRow *r) { return g_strdup_printf ("%" G_GINT64_FORMAT, crm_call_row_get_int64 (r, "calls")); }
 static char *text_answered (CrmCallRow *r) { return g_strdup_printf ("%" G_GINT64_FORMAT, crm_call_row_get_int64 (r, "answered")); }
@@ -91,44 +90,6 @@ text_talk (CrmCallRow *r)
   gint64 s = crm_call_row_get_int64 (r, "seconds");
 
   return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", s / 3600, (int) (s / 60 % 60), (int) (s % 60));
-}
-
-static void
-setup_cb (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), GPOINTER_TO_INT (data) ? 1.0 : 0.0);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_cb (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
-{
-  Text text = data;
-  g_autofree char *value = text (gtk_list_item_get_item (item));
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), value);
-}
-
-static void
-unbind_cb (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
-{
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), "");
-}
-
-static void
-add_column (CrmCallStatsPage *self, const char *title, Text text, gboolean numeric)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkColumnViewColumn) column = NULL;
-
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), GINT_TO_POINTER (numeric));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), text);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), NULL);
-  column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_expand (column, !numeric);
-  gtk_column_view_append_column (self->view, column);
 }
 
 static void
@@ -163,38 +124,31 @@ static void
 crm_call_stats_page_init (CrmCallStatsPage *self)
 {
   const char *labels[] = { _("By person"), _("By day"), _("By hour of the day"), NULL };
-  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *bar;
   GtkWidget *refresh = gtk_button_new_from_icon_name ("view-refresh-symbolic");
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
   gtk_box_set_spacing (GTK_BOX (self), 6);
   self->cancellable = g_cancellable_new ();
   self->store = g_list_store_new (CRM_TYPE_CALL_ROW);
 
-  gtk_widget_set_margin_start (bar, 6);
-  gtk_widget_set_margin_top (bar, 6);
+  bar = crm_call_page_add_bar (GTK_BOX (self));
   self->group = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (labels));
   gtk_widget_set_tooltip_text (refresh, _("Refresh"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (refresh), "stats.refresh");
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->group));
   gtk_box_append (GTK_BOX (bar), refresh);
-  gtk_box_append (GTK_BOX (self), bar);
   g_signal_connect_swapped (self->group, "notify::selected", G_CALLBACK (load), self);
 
   self->view = GTK_COLUMN_VIEW (gtk_column_view_new (
       GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->store))))));
-  add_column (self, _("Person / period"), text_label, FALSE);
-  add_column (self, _("Calls"), text_calls, TRUE);
-  add_column (self, _("Answered"), text_answered, TRUE);
-  add_column (self, _("Missed"), text_missed, TRUE);
-  add_column (self, _("Talk time"), text_talk, TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->view));
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_box_append (GTK_BOX (self), scrolled);
-  self->status = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->status, 0);
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->status));
+  crm_call_columns_append (self->view, _("Person / period"), text_label, CRM_CALL_COLUMN_EXPAND);
+  crm_call_columns_append (self->view, _("Calls"), text_calls, CRM_CALL_COLUMN_NUMERIC);
+  crm_call_columns_append (self->view, _("Answered"), text_answered, CRM_CALL_COLUMN_NUMERIC);
+  crm_call_columns_append (self->view, _("Missed"), text_missed, CRM_CALL_COLUMN_NUMERIC);
+  crm_call_columns_append (self->view, _("Talk time"), text_talk, CRM_CALL_COLUMN_NUMERIC);
+  crm_call_page_add_list (GTK_BOX (self), self->view);
+  self->status = crm_call_page_add_status (GTK_BOX (self));
 }
 
 CrmCallStatsPage *

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/*
+ * How a call of call.list (an a{sv} record) reads to a person: one
+ * definition for the history page, the export and the printout.
+ */
+
+/* "Incoming" / "Outgoing", translated. */
+const char *crm_call_direction_label (const char *direction);
+/* "Answered", "Missed", …, translated; an unknown status is returned as is. */
+const char *crm_call_status_label    (const char *status);
+/* The number as the phone rules write it; "Withheld" for an incoming call
+ * without one. */
+char       *crm_call_number_display  (const char *number, const char *direction);
+/* Local time "YYYY-MM-DD HH:MM:SS"; "" for 0. */
+char       *crm_call_time_display    (gint64 unix_us);
+/* "m:ss" (or "h:mm:ss"); "" when the call was not answered. */
+char       *crm_call_duration_display (gint64 seconds, gboolean answered);
+
+/* Record accessors tolerant of missing members ("" / 0). */
+const char *crm_call_record_string (GVariant *record, const char *key);
+gint64      crm_call_record_int64  (GVariant *record, const char *key);
+
+G_END_DECLS
