@@ -413,8 +413,9 @@ test_blacklist (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   gint64 prefix, number, allow;
 
-  /* The role templates: a salesperson may not manage it, a manager may. */
-  g_assert_false (crm_session_has_permission (sa, "blacklist.manage"));
+  /* The role templates (migration 0093): everyone keeps the blacklist,
+   * each within the scope of "blacklist.manage" (see /calls/blacklist/own-entries). */
+  g_assert_true (crm_session_has_permission (sa, "blacklist.manage"));
   g_assert_true (crm_session_has_permission (sa, "call.log"));
   g_assert_true (crm_session_has_permission (manager, "blacklist.manage"));
 
@@ -478,6 +479,102 @@ test_blacklist (Fixture *f, gconstpointer data)
     g_assert_no_error (error);
     g_assert_cmpuint (g_variant_n_children (list), ==, 2);
   }
+}
+
+static GError *
+delete_entry (CrmSession *s, gint64 id)
+{
+  g_autofree char *key = crm_test_db_key ();
+  GError *error = NULL;
+  g_autoptr(GVariant) reply = crm_test_db_run (s, CRM_MSG_BLACKLIST_DELETE, g_variant_new ("(sx)", key, id),
+                                               NULL, NULL, NULL, &error);
+
+  return error;
+}
+
+static gboolean
+entry_editable (CrmSession *s, gint64 id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) list = crm_test_db_run (s, CRM_MSG_BLACKLIST_LIST, g_variant_new ("()"),
+                                              NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  for (gsize i = 0; i < g_variant_n_children (list); i++)
+    {
+      g_autoptr(GVariant) entry = g_variant_get_child_value (list, i);
+      gint64 entry_id = 0;
+      gboolean editable = TRUE;
+
+      g_assert_true (g_variant_lookup (entry, "id", "x", &entry_id));
+      g_assert_true (g_variant_lookup (entry, "editable", "b", &editable));
+      if (entry_id == id)
+        return editable;
+    }
+  g_assert_not_reached ();
+  return FALSE;
+}
+
+/* A salesperson keeps their own entries; a team lead their team's; an
+ * administrator every entry. */
+static void
+test_blacklist_own_entries (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  g_autoptr(CrmSession) sb = crm_test_db_login ("sb");
+  g_autoptr(CrmSession) lead1 = crm_test_db_login ("lead1");
+  g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
+  g_autoptr(GError) error = NULL;
+  gint64 mine, theirs, other;
+
+  mine = save_entry (sa, "13900001111", "block", "推销", &error);
+  g_assert_no_error (error);
+  theirs = save_entry (sb, "13900002222", "block", "骚扰", &error);
+  g_assert_no_error (error);
+  other = save_entry (sb, "13900003333", "block", "", &error);
+  g_assert_no_error (error);
+  g_assert_true (is_blocked (sa, "139 0000 2222"));
+
+  g_assert_true (entry_editable (sa, mine));
+  g_assert_false (entry_editable (sa, theirs));
+  g_assert_true (entry_editable (admin, theirs));
+
+  /* Someone else's entry: neither changed nor deleted. */
+  {
+    g_autofree char *key = crm_test_db_key ();
+    g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+    g_autoptr(GVariant) reply = NULL;
+
+    g_variant_dict_insert (&d, "id", "x", theirs);
+    g_variant_dict_insert (&d, "pattern", "s", "13900002222");
+    g_variant_dict_insert (&d, "kind", "s", "allow");
+    reply = crm_test_db_run (sa, CRM_MSG_BLACKLIST_SAVE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
+                             NULL, NULL, NULL, &error);
+    g_assert_null (reply);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_PERMISSION_DENIED);
+    g_clear_error (&error);
+  }
+  error = delete_entry (sa, theirs);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_assert_true (is_blocked (sa, "13900002222"));
+  error = delete_entry (sa, 999999);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The team lead's scope holds sa, not sb (another team). */
+  error = delete_entry (lead1, theirs);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  error = delete_entry (lead1, mine);
+  g_assert_no_error (error);
+
+  error = delete_entry (sb, other);
+  g_assert_no_error (error);
+  error = delete_entry (admin, theirs);
+  g_assert_no_error (error);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count (*) FROM blacklist"), ==, 0);
+  g_assert_false (is_blocked (sa, "13900002222"));
 }
 
 static void
@@ -559,6 +656,7 @@ main (int argc, char **argv)
   ADD ("/calls/list/scope-and-pages", test_list_scope_and_pages);
   ADD ("/calls/stats", test_stats);
   ADD ("/calls/blacklist/block-allow", test_blacklist);
+  ADD ("/calls/blacklist/own-entries", test_blacklist_own_entries);
   ADD ("/calls/settings-and-recording-delete", test_settings_and_recording_delete);
   return g_test_run ();
 }

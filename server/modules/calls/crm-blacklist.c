@@ -69,6 +69,37 @@ entry_to_variant (const PGresult *res, int row)
   return g_variant_dict_end (&d);
 }
 
+/* Entries this session may change or delete: "blacklist.manage" is scoped
+ * (own entries for a salesperson, everything for an administrator);
+ * *owners NULL = every entry. */
+static gboolean
+manage_scope (CrmDb *db, CrmRequestContext *ctx, gboolean *any, char **owners, GError **error)
+{
+  *owners = NULL;
+  *any = crm_session_has_permission (ctx->session, "blacklist.manage");
+  if (!*any)
+    return TRUE;
+  return crm_db_scope_owners (db, ctx->session->user_id, "blacklist.manage", owners, error);
+}
+
+/* After an UPDATE or DELETE limited to the scope touched nothing. */
+static void
+set_not_changeable (CrmDb *db, const char *sid, GError **error)
+{
+  const char *params[] = { sid };
+  g_autoptr(GError) local = NULL;
+  g_autoptr(PGresult) res = crm_db_exec (db, "blacklist_exists",
+                                         "SELECT 1 FROM blacklist WHERE id = $1::bigint", 1, params, &local);
+
+  if (res != NULL && PQntuples (res) == 1)
+    g_set_error (error, CRM_ERROR, CRM_ERROR_PERMISSION_DENIED,
+                 _("You may change only the blacklist entries you are responsible for"));
+  else if (res == NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
+  else
+    g_set_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND, _("No such blacklist entry"));
+}
+
 #define ENTRY_COLUMNS \
   "b.id, b.pattern, b.kind, b.reason, coalesce (b.created_by, 0), coalesce (u.display_name, '')," \
   " (extract (epoch FROM b.created_at) * 1000000)::bigint," \
@@ -77,17 +108,34 @@ entry_to_variant (const PGresult *res, int row)
 GVariant *
 crm_blacklist_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  g_autoptr(PGresult) res = crm_db_exec (db, "blacklist_list",
-                                         "SELECT " ENTRY_COLUMNS " FROM blacklist b"
-                                         " LEFT JOIN users u ON u.id = b.created_by"
-                                         " ORDER BY b.kind, b.pattern", 0, NULL, error);
+  g_autoptr(PGresult) res = NULL;
+  g_autofree char *owners = NULL;
+  gboolean any;
   GVariantBuilder b;
 
+  if (!manage_scope (db, ctx, &any, &owners, error))
+    return NULL;
+  {
+    const char *params[] = { any ? "t" : "f", owners };
+
+    res = crm_db_exec (db, "blacklist_list",
+                       "SELECT " ENTRY_COLUMNS ","
+                       " $1::boolean AND ($2::bigint[] IS NULL OR b.created_by = ANY ($2::bigint[]))"
+                       " FROM blacklist b"
+                       " LEFT JOIN users u ON u.id = b.created_by"
+                       " ORDER BY b.kind, b.pattern", 2, params, error);
+  }
   if (res == NULL)
     return NULL;
   g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
   for (int row = 0; row < PQntuples (res); row++)
-    g_variant_builder_add_value (&b, entry_to_variant (res, row));
+    {
+      g_autoptr(GVariant) entry = g_variant_ref_sink (entry_to_variant (res, row));
+      g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (entry);
+
+      g_variant_dict_insert (&d, "editable", "b", crm_db_get_bool (res, row, 8));
+      g_variant_builder_add_value (&b, g_variant_dict_end (&d));
+    }
   return g_variant_builder_end (&b);
 }
 
@@ -149,7 +197,8 @@ crm_blacklist_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
   g_autoptr(GVariant) v_id = NULL, v_pattern = NULL, v_kind = NULL, v_reason = NULL;
   const char *kind = "block", *reason = "";
   g_autofree char *pattern = NULL;
-  g_autofree char *sid = NULL, *suser = NULL;
+  g_autofree char *sid = NULL, *suser = NULL, *owners = NULL;
+  gboolean any;
   g_autoptr(PGresult) res = NULL;
   gint64 id = 0;
 
@@ -196,8 +245,10 @@ crm_blacklist_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
 
   sid = crm_db_int64_to_string (id);
   suser = crm_db_int64_to_string (ctx->session->user_id);
+  if (!manage_scope (db, ctx, &any, &owners, error))
+    return NULL;
   {
-    const char *params[] = { sid, pattern, kind, reason };
+    const char *params[] = { sid, pattern, kind, reason, owners };
     const char *insert_params[] = { pattern, kind, reason, suser };
 
     if (id == 0)
@@ -208,8 +259,9 @@ crm_blacklist_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
     else
       res = crm_db_exec (db, "blacklist_update",
                          "UPDATE blacklist SET pattern = $2, kind = $3, reason = $4, updated_at = now()"
-                         " WHERE id = $1::bigint RETURNING id",
-                         4, params, error);
+                         " WHERE id = $1::bigint"
+                         " AND ($5::bigint[] IS NULL OR created_by = ANY ($5::bigint[])) RETURNING id",
+                         5, params, error);
   }
   if (res == NULL)
     {
@@ -223,7 +275,7 @@ crm_blacklist_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
     }
   if (PQntuples (res) != 1)
     {
-      g_set_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND, _("No such blacklist entry"));
+      set_not_changeable (db, sid, error);
       return NULL;
     }
   id = crm_db_get_int64 (res, 0, 0);
@@ -241,22 +293,27 @@ GVariant *
 crm_blacklist_delete (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   gint64 id;
-  g_autofree char *sid = NULL;
+  g_autofree char *sid = NULL, *owners = NULL;
   g_autoptr(PGresult) res = NULL;
+  gboolean any;
 
   g_variant_get (request, "(&sx)", NULL, &id);
   sid = crm_db_int64_to_string (id);
+  if (!manage_scope (db, ctx, &any, &owners, error))
+    return NULL;
   {
-    const char *params[] = { sid };
+    const char *params[] = { sid, owners };
 
     res = crm_db_exec (db, "blacklist_delete",
-                       "DELETE FROM blacklist WHERE id = $1::bigint RETURNING pattern", 1, params, error);
+                       "DELETE FROM blacklist WHERE id = $1::bigint"
+                       " AND ($2::bigint[] IS NULL OR created_by = ANY ($2::bigint[])) RETURNING pattern",
+                       2, params, error);
   }
   if (res == NULL)
     return NULL;
   if (PQntuples (res) != 1)
     {
-      g_set_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND, _("No such blacklist entry"));
+      set_not_changeable (db, sid, error);
       return NULL;
     }
   if (!crm_db_audit (db, ctx, "delete", "blacklist", id, NULL, NULL, error))
