@@ -1126,6 +1126,12 @@ crm_customer_list_view_new (CrmSession *session,
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   crm_customer_columns_build (self->column_view, settings);
+  /* Custom fields (issue 4): the form, columns and filters follow the
+   * definitions the session keeps current. */
+  crm_customer_form_set_custom_fields (self->form,
+                                       crm_custom_field_defs_get_for_session (session, "customer"));
+  crm_customer_columns_set_custom_fields (self->column_view, settings,
+                                          crm_custom_field_defs_get_for_session (session, "customer"));
 
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
