@@ -292,6 +292,68 @@ has_han (const char *text)
   return FALSE;
 }
 
+/* Customers whose custom text, phone or e-mail fields hold `needle`
+ * (migration 0095: customers.custom_search and its trigram index), in name
+ * order.  Bounded like the name search: at most SEARCH_CANDIDATES matches
+ * are ordered.  Returns NULL with `error` set on failure. */
+static PGresult *
+search_custom_fields (CrmDb *db, CrmRequestContext *ctx, GVariant *filters, const char *needle,
+                      int limit, GError **error)
+{
+  CrmCustomerQuery q = { 0 };
+  g_autoptr(GString) pattern = g_string_new ("%");
+  g_autofree char *suffix = NULL;
+  PGresult *res = NULL;
+  guint np, nl;
+
+  for (const char *p = needle; *p; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (pattern, '\\');
+      g_string_append_c (pattern, *p);
+    }
+  g_string_append_c (pattern, '%');
+  if (!crm_customer_query_begin (db, ctx, "customer.view", filters, &q, error))
+    goto out;
+  np = crm_customer_query_param (&q, g_strdup (pattern->str));
+  g_string_append_printf (q.sql, " AND c.custom_search <> '' AND c.custom_search LIKE $%u::text", np);
+  g_string_prepend (q.sql, "SELECT c.*");
+  g_string_append_printf (q.sql, " LIMIT %d", SEARCH_CANDIDATES);
+  g_string_prepend (q.sql, " FROM (");
+  g_string_append (q.sql, ") c");
+  nl = crm_customer_query_param (&q, g_strdup_printf ("%d", limit));
+  suffix = g_strdup_printf (" ORDER BY c.name COLLATE \"zh-x-icu\", c.id LIMIT $%u::int", nl);
+  /* The name search may have turned index scans off for its own plan; the
+   * trigram index is read by a bitmap scan, and in full (a sample could
+   * miss the customers holding every trigram of the fragment). */
+  if (!crm_db_command (db, "SET LOCAL enable_bitmapscan = on; SET LOCAL enable_seqscan = off;"
+                       " SET LOCAL gin_fuzzy_search_limit = 0", error))
+    goto out;
+  res = query_run_custom_plan (db, &q, "SELECT " CRM_CUSTOMER_COLUMNS, suffix, error);
+
+out:
+  crm_customer_query_clear (&q);
+  return res;
+}
+
+/* Appends to `b` (which holds `count` rows, their ids in `seen`) the
+ * customers found by their custom fields, up to `limit`; FALSE on error. */
+static gboolean
+search_add_custom (CrmDb *db, CrmRequestContext *ctx, GVariant *filters, const char *needle,
+                   GVariantBuilder *b, GHashTable *seen, guint count, guint limit, GError **error)
+{
+  g_autoptr(PGresult) res = NULL;
+
+  /* A trigram needs three characters; fewer would read the whole index. */
+  if (count >= limit || g_utf8_strlen (needle, -1) < 3)
+    return TRUE;
+  res = search_custom_fields (db, ctx, filters, needle, (int) limit, error);
+  if (res == NULL)
+    return FALSE;
+  rows_add_unseen (b, res, seen, count, limit);
+  return TRUE;
+}
+
 GVariant *
 crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
@@ -300,6 +362,7 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
   g_autoptr(GVariant) filters = NULL;
   g_autofree char *trimmed = NULL;
   g_autofree char *needle = NULL;
+  g_autofree char *custom_needle = NULL;
   g_autoptr(GString) stripped = g_string_new (NULL);
   g_autoptr(GString) suffix = g_string_new (NULL);
   g_autoptr(PGresult) res = NULL;
@@ -366,6 +429,9 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
         }
     }
 
+  /* What custom fields are searched for: the text as typed, or the digits
+   * of a phone number (custom_search holds phone values both ways). */
+  custom_needle = kind == SEARCH_PHONE ? g_strdup (needle) : g_utf8_strdown (trimmed, -1);
   if (!crm_customer_query_begin (db, ctx, "customer.view", filters, &q, error))
     goto fail;
   switch (kind)
@@ -425,9 +491,21 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
          * the others follow them. */
         if (PQntuples (prefix_res) >= limit || strlen (needle) < 3)
           {
-            rows = rows_to_variant (prefix_res, PQntuples (prefix_res));
+            g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                                                g_free, NULL);
+            GVariantBuilder b;
+            guint count;
+
             crm_customer_query_clear (&q);
-            return rows;
+            g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
+            count = rows_add_unseen (&b, prefix_res, seen, 0, (guint) limit);
+            if (!search_add_custom (db, ctx, filters, custom_needle, &b, seen, count,
+                                    (guint) limit, error))
+              {
+                g_variant_builder_clear (&b);
+                return NULL;
+              }
+            return g_variant_builder_end (&b);
           }
         /* One trigram ('%abc%' holds no other): sampling it is safe. */
         sample = strlen (needle) == 3;
@@ -488,21 +566,26 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
   res = query_run_custom_plan (db, &q, "SELECT " CRM_CUSTOMER_COLUMNS, suffix->str, error);
   if (res == NULL)
     goto fail;
-  if (prefix_res != NULL)
-    {
-      g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal,
-                                                          g_free, NULL);
-      GVariantBuilder b;
-      guint count;
-
-      g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-      count = rows_add_unseen (&b, prefix_res, seen, 0, (guint) limit);
-      rows_add_unseen (&b, res, seen, count, (guint) limit);
-      rows = g_variant_builder_end (&b);
-    }
-  else
-    rows = rows_to_variant (res, PQntuples (res));
   crm_customer_query_clear (&q);
+  {
+    g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                                        g_free, NULL);
+    GVariantBuilder b;
+    guint count = 0;
+
+    g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
+    if (prefix_res != NULL)
+      count = rows_add_unseen (&b, prefix_res, seen, 0, (guint) limit);
+    count = rows_add_unseen (&b, res, seen, count, (guint) limit);
+    /* Then customers found by their custom fields (issue 4). */
+    if (!search_add_custom (db, ctx, filters, custom_needle, &b, seen, count, (guint) limit,
+                            error))
+      {
+        g_variant_builder_clear (&b);
+        return NULL;
+      }
+    rows = g_variant_builder_end (&b);
+  }
   return rows;
 
 fail:
