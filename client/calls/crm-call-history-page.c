@@ -636,6 +636,26 @@ crm_call_history_page_new (CrmSession *session, const char *http_base)
   return self;
 }
 
+static guint
+value_index (const char * const *values, const char *value)
+{
+  for (guint i = 1; value != NULL && values[i] != NULL; i++)
+    if (strcmp (values[i], value) == 0)
+      return i;
+  return 0;
+}
+
+void
+crm_call_history_page_set_filter (CrmCallHistoryPage *self,
+                                  const char         *direction,
+                                  const char         *status,
+                                  const char         *number)
+{
+  gtk_drop_down_set_selected (self->direction, value_index (direction_values, direction));
+  gtk_drop_down_set_selected (self->status_filter, value_index (status_values, status));
+  gtk_editable_set_text (GTK_EDITABLE (self->number), number != NULL ? number : "");
+}
+
 GListModel *
 crm_call_history_page_get_model (CrmCallHistoryPage *self)
 {

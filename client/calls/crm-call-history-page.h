@@ -28,6 +28,14 @@ void                crm_call_history_page_export (CrmCallHistoryPage *self, GFil
  * `pdf_path` the PDF is written there without a dialog ("Printed n calls"). */
 void                crm_call_history_page_print  (CrmCallHistoryPage *self, const char *pdf_path);
 
+/* Sets the filters as a user would (NULL or "" = any): direction "in" or
+ * "out", status "answered", "missed", "rejected", "blocked" or "fax",
+ * digits of the number. */
+void                crm_call_history_page_set_filter (CrmCallHistoryPage *self,
+                                                      const char         *direction,
+                                                      const char         *status,
+                                                      const char         *number);
+
 /* For the tests. */
 GListModel   *crm_call_history_page_get_model  (CrmCallHistoryPage *self);
 const char   *crm_call_history_page_get_status (CrmCallHistoryPage *self);

@@ -507,6 +507,81 @@ test_history_export (void)
 }
 
 static gboolean
+printed (gpointer data)
+{
+  return g_str_has_prefix (crm_call_history_page_get_status (data), "Printed ");
+}
+
+static char *
+run_tool (const char *program, const char *option, const char *path, const char *tail)
+{
+  g_autofree char *quoted = g_shell_quote (path);
+  g_autofree char *cmd = g_strdup_printf ("%s %s %s %s", program, option, quoted, tail);
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_command_line_sync (cmd, &out, &err, &status, NULL));
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s: %s", cmd, err);
+  return out;
+}
+
+/* The history with the filter "Blocked" as an .xlsx: the header and the
+ * one blocked call, read back from the workbook's sheet. */
+static void
+test_history_export_xlsx (void)
+{
+  CrmCallHistoryPage *history = crm_calls_window_get_history (calls_window ());
+  g_autofree char *path = g_build_filename (tmp_dir, "blocked.xlsx", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *sheet = NULL;
+  guint rows = 0;
+
+  crm_call_history_page_set_filter (history, NULL, "blocked", NULL);
+  crm_call_history_page_export (history, file);
+  g_assert_true (crm_ui_test_wait_for (exported, history, WAIT_S));
+  g_assert_cmpstr (crm_call_history_page_get_status (history), ==, "Exported 1 call");
+  sheet = run_tool ("unzip", "-p", path, "xl/worksheets/sheet1.xml");
+  for (const char *p = sheet; (p = strstr (p, "<row ")) != NULL; p++)
+    rows++;
+  g_assert_cmpuint (rows, ==, 2);
+  g_assert_nonnull (strstr (sheet, "<t>Time</t>"));
+  g_assert_nonnull (strstr (sheet, "<t>Blocked</t>"));
+  g_assert_null (strstr (sheet, "<t>Answered</t>"));
+  g_assert_nonnull (strstr (sheet, "state=\"frozen\""));
+  crm_call_history_page_set_filter (history, NULL, NULL, NULL);
+}
+
+/* The whole history printed (to a PDF): one A4 page with every call of
+ * the afternoon, the demo customer and the totals. */
+static void
+test_history_print (void)
+{
+  CrmCallHistoryPage *history = crm_calls_window_get_history (calls_window ());
+  g_autofree char *pdf = g_build_filename (tmp_dir, "calls.pdf", NULL);
+  g_autofree char *info = NULL, *text = NULL;
+
+  crm_call_history_page_print (history, pdf);
+  if (!crm_ui_test_wait_for (printed, history, WAIT_S))
+    g_error ("not printed: %s", crm_call_history_page_get_status (history));
+  g_assert_cmpstr (crm_call_history_page_get_status (history), ==, "Printed 6 calls");
+  info = run_tool ("pdfinfo", "", pdf, "");
+  {
+    const char *pages = strstr (info, "Pages:");
+
+    g_assert_nonnull (pages);
+    g_assert_cmpuint (g_ascii_strtoull (pages + 6 + strspn (pages + 6, " "), NULL, 10), ==, 1);
+  }
+  text = run_tool ("pdftotext", "-layout", pdf, "-");
+  g_assert_nonnull (strstr (text, "Call History"));
+  g_assert_nonnull (strstr (text, "All directions · Any status"));
+  g_assert_nonnull (strstr (text, customer_name));
+  g_assert_nonnull (strstr (text, "Total: 6 calls"));
+  g_assert_nonnull (strstr (text, "Page 1 of 1"));
+}
+
+static gboolean
 stats_rows (gpointer data)
 {
   return g_list_model_get_n_items (crm_call_stats_page_get_model (crm_calls_window_get_stats (calls_window ()))) > 0;
@@ -631,6 +706,8 @@ main (int argc, char **argv)
   g_test_add_func ("/calls/ui/click-to-dial", test_click_to_dial);
   g_test_add_func ("/calls/ui/history-and-playback", test_history_and_playback);
   g_test_add_func ("/calls/ui/history-export", test_history_export);
+  g_test_add_func ("/calls/ui/history-export-xlsx", test_history_export_xlsx);
+  g_test_add_func ("/calls/ui/history-print", test_history_print);
   g_test_add_func ("/calls/ui/stats-page", test_stats_page);
   g_test_add_func ("/calls/ui/blacklist-page", test_blacklist_page);
   status = g_test_run ();
