@@ -24,6 +24,13 @@ epoch_param (gint64 us)
                           (int)(us % G_USEC_PER_SEC));
 }
 
+/* audit.list's columns, in the order of its SELECT. */
+static const CrmDbColumn audit_columns[] = {
+  { "id", 'x' },     { "at", 'x' },        { "user_id", 'x' },   { "login", 's' },
+  { "user_name", 's' }, { "action", 's' }, { "entity", 's' },   { "entity_id", 'x' },
+  { "before", 's' }, { "after", 's' },     { "peer", 's' },
+};
+
 GVariant *
 crm_audit_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
@@ -37,8 +44,8 @@ crm_audit_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **e
   g_autofree char *suser = NULL, *sentity_id = NULL, *sfrom = NULL, *sto = NULL;
   g_autofree char *sbefore = NULL, *slimit = NULL;
   g_autoptr (PGresult) res = NULL;
-  GVariantBuilder b;
-  int             n;
+  GVariant *rows;
+  int       n;
 
   g_variant_get (request, "(@a{sv}xi)", &filters, &before, &limit);
   g_variant_dict_init (&d, filters);
@@ -97,24 +104,7 @@ crm_audit_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **e
   if (res == NULL)
     return NULL;
   n = MIN (PQntuples (res), limit);
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-  for (int r = 0; r < n; r++)
-    {
-      g_auto (GVariantDict) row = G_VARIANT_DICT_INIT (NULL);
-
-      g_variant_dict_insert (&row, "id", "x", crm_db_get_int64 (res, r, 0));
-      g_variant_dict_insert (&row, "at", "x", crm_db_get_int64 (res, r, 1));
-      g_variant_dict_insert (&row, "user_id", "x", crm_db_get_int64 (res, r, 2));
-      g_variant_dict_insert (&row, "login", "s", crm_db_get_string (res, r, 3));
-      g_variant_dict_insert (&row, "user_name", "s", crm_db_get_string (res, r, 4));
-      g_variant_dict_insert (&row, "action", "s", crm_db_get_string (res, r, 5));
-      g_variant_dict_insert (&row, "entity", "s", crm_db_get_string (res, r, 6));
-      g_variant_dict_insert (&row, "entity_id", "x", crm_db_get_int64 (res, r, 7));
-      g_variant_dict_insert (&row, "before", "s", crm_db_get_string (res, r, 8));
-      g_variant_dict_insert (&row, "after", "s", crm_db_get_string (res, r, 9));
-      g_variant_dict_insert (&row, "peer", "s", crm_db_get_string (res, r, 10));
-      g_variant_builder_add_value (&b, g_variant_dict_end (&row));
-    }
-  return g_variant_new ("(@aa{sv}x)", g_variant_builder_end (&b),
+  rows = crm_admin_rows_to_dicts (res, n, audit_columns, G_N_ELEMENTS (audit_columns), NULL);
+  return g_variant_new ("(@aa{sv}x)", rows,
                         PQntuples (res) > limit ? crm_db_get_int64 (res, n - 1, 0) : (gint64)0);
 }

@@ -56,12 +56,15 @@ static const struct
   { "value", "UPDATE customers SET value = $2 WHERE value = $1" },
 };
 
+static const CrmDbColumn choice_columns[] = {
+  { "id", 'x' }, { "label", 's' }, { "sort", 'i' }, { "retired", 'b' },
+};
+
 GVariant *
 crm_choice_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   const char *list;
   g_autoptr (PGresult) res = NULL;
-  GVariantBuilder b;
 
   g_variant_get (request, "(&s)", &list);
   if (!name_is_valid (list, 32))
@@ -78,18 +81,7 @@ crm_choice_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
   }
   if (res == NULL)
     return NULL;
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-  for (int r = 0; r < PQntuples (res); r++)
-    {
-      g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
-
-      g_variant_dict_insert (&d, "id", "x", crm_db_get_int64 (res, r, 0));
-      g_variant_dict_insert (&d, "label", "s", crm_db_get_string (res, r, 1));
-      g_variant_dict_insert (&d, "sort", "i", (gint32)crm_db_get_int64 (res, r, 2));
-      g_variant_dict_insert (&d, "retired", "b", crm_db_get_bool (res, r, 3));
-      g_variant_builder_add_value (&b, g_variant_dict_end (&d));
-    }
-  return g_variant_builder_end (&b);
+  return crm_admin_rows_to_dicts (res, -1, choice_columns, G_N_ELEMENTS (choice_columns), NULL);
 }
 
 static const char *const item_keys[] = { "id", "label", "sort", "retired", NULL };

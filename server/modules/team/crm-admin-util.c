@@ -236,3 +236,59 @@ crm_admin_changed (CrmDb *db, CrmRequestContext *ctx, const char *action, const 
                                   g_strv_contains (push_actions, action) ? action : "update", 0,
                                   error);
 }
+
+void
+crm_admin_row_insert (GVariantDict *dict, const PGresult *res, int row, const CrmDbColumn *columns,
+                      gsize n_columns)
+{
+  for (gsize i = 0; i < n_columns; i++)
+    {
+      if (columns[i].key == NULL)
+        continue;
+      switch (columns[i].type)
+        {
+        case 'i':
+          g_variant_dict_insert (dict, columns[i].key, "i",
+                                 (gint32)crm_db_get_int64 (res, row, (int)i));
+          break;
+        case 'a':
+          {
+            g_auto (GStrv) items = crm_db_parse_array (crm_db_get_string (res, row, (int)i));
+
+            g_variant_dict_insert (dict, columns[i].key, "^as", items);
+          }
+          break;
+        case 'x':
+          g_variant_dict_insert (dict, columns[i].key, "x", crm_db_get_int64 (res, row, (int)i));
+          break;
+        case 'b':
+          g_variant_dict_insert (dict, columns[i].key, "b", crm_db_get_bool (res, row, (int)i));
+          break;
+        case 's':
+          g_variant_dict_insert (dict, columns[i].key, "s", crm_db_get_string (res, row, (int)i));
+          break;
+        default:
+          g_return_if_reached ();
+        }
+    }
+}
+
+GVariant *
+crm_admin_rows_to_dicts (const PGresult *res, int n_rows, const CrmDbColumn *columns,
+                         gsize n_columns, CrmAdminRowExtra extra)
+{
+  GVariantBuilder b;
+  int             n = n_rows < 0 ? PQntuples (res) : MIN (n_rows, PQntuples (res));
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
+  for (int r = 0; r < n; r++)
+    {
+      g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+
+      crm_admin_row_insert (&d, res, r, columns, n_columns);
+      if (extra != NULL)
+        extra (&d, res, r);
+      g_variant_builder_add_value (&b, g_variant_dict_end (&d));
+    }
+  return g_variant_builder_end (&b);
+}

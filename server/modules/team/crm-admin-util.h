@@ -63,6 +63,17 @@ gboolean crm_admin_changed (CrmDb *db, CrmRequestContext *ctx, const char *actio
  * crm_team_module_init(). */
 void crm_roles_register_recycle (void);
 
+/* Table-driven rows → records for the console's lists: the column types
+ * of crm_db_row_insert() ('x', 's', 'b') plus 'i' (int32) and 'a' (a
+ * text[] as "as"); a column whose key is NULL is skipped.  The first
+ * `n_rows` rows (-1 = all) as "aa{sv}"; `extra` (may be NULL) adds computed
+ * members to each row. */
+typedef void (*CrmAdminRowExtra) (GVariantDict *row, const PGresult *res, int r);
+void      crm_admin_row_insert    (GVariantDict *dict, const PGresult *res, int row,
+                                   const CrmDbColumn *columns, gsize n_columns);
+GVariant *crm_admin_rows_to_dicts (const PGresult *res, int n_rows, const CrmDbColumn *columns,
+                                   gsize n_columns, CrmAdminRowExtra extra);
+
 /* A limit argument clamped into 1…max (≤ 0 → default). */
 int crm_admin_clamp_limit (int limit, int dflt, int max);
 

@@ -176,41 +176,21 @@ crm_user_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
   return g_variant_new ("(x)", id);
 }
 
-static GVariant *
-user_row (const PGresult *res, int r)
-{
-  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
-  g_auto(GStrv) roles = crm_db_parse_array (crm_db_get_string (res, r, 7));
-
-  g_variant_dict_insert (&d, "id", "x", crm_db_get_int64 (res, r, 0));
-  g_variant_dict_insert (&d, "login", "s", crm_db_get_string (res, r, 1));
-  g_variant_dict_insert (&d, "display_name", "s", crm_db_get_string (res, r, 2));
-  g_variant_dict_insert (&d, "department_id", "x", crm_db_get_int64 (res, r, 3));
-  g_variant_dict_insert (&d, "leader_id", "x", crm_db_get_int64 (res, r, 4));
-  g_variant_dict_insert (&d, "disabled", "b", crm_db_get_bool (res, r, 5));
-  g_variant_dict_insert (&d, "locked", "b", crm_db_get_bool (res, r, 6));
-  g_variant_dict_insert (&d, "roles", "^as", roles);
-  g_variant_dict_insert (&d, "must_change_password", "b", crm_db_get_bool (res, r, 8));
+/* user.list's columns, in the order of its SELECT. */
+static const CrmDbColumn user_columns[] = {
+  { "id", 'x' },       { "login", 's' },      { "display_name", 's' },
+  { "department_id", 'x' }, { "leader_id", 'x' }, { "disabled", 'b' },
+  { "locked", 'b' },   { "roles", 'a' },      { "must_change_password", 'b' },
   /* Issue 4 (migration 0010): place in the team, grants and denials. */
-  {
-    g_auto(GStrv) grants = crm_db_parse_array (crm_db_get_string (res, r, 12));
-    g_auto(GStrv) denials = crm_db_parse_array (crm_db_get_string (res, r, 13));
-
-    g_variant_dict_insert (&d, "branch", "s", crm_db_get_string (res, r, 9));
-    g_variant_dict_insert (&d, "status", "s", crm_db_get_string (res, r, 10));
-    g_variant_dict_insert (&d, "device_binding", "b", crm_db_get_bool (res, r, 11));
-    g_variant_dict_insert (&d, "grants", "^as", grants);
-    g_variant_dict_insert (&d, "denials", "^as", denials);
-  }
-  return g_variant_dict_end (&d);
-}
+  { "branch", 's' },   { "status", 's' },     { "device_binding", 'b' },
+  { "grants", 'a' },   { "denials", 'a' },
+};
 
 GVariant *
 crm_user_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   g_autofree char *owners = NULL;
   g_autoptr(PGresult) res = NULL;
-  GVariantBuilder b;
 
   if (!crm_db_scope_owners (db, ctx->session->user_id, "user.view", &owners, error))
     return NULL;
@@ -231,10 +211,7 @@ crm_user_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **er
   }
   if (res == NULL)
     return NULL;
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-  for (int r = 0; r < PQntuples (res); r++)
-    g_variant_builder_add_value (&b, user_row (res, r));
-  return g_variant_builder_end (&b);
+  return crm_admin_rows_to_dicts (res, -1, user_columns, G_N_ELEMENTS (user_columns), NULL);
 }
 
 GVariant *
@@ -265,6 +242,25 @@ crm_user_unlock (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
   return g_variant_new ("()");
 }
 
+/* role.list: the scalar columns by table; the grants (columns 4 and 5,
+ * parallel arrays) become "permissions" a(su). */
+static const CrmDbColumn role_columns[] = {
+  { "id", 'x' }, { "name", 's' }, { "display_name", 's' }, { "is_template", 'b' },
+};
+
+static void
+role_permissions (GVariantDict *d, const PGresult *res, int r)
+{
+  g_auto(GStrv) perms = crm_db_parse_array (crm_db_get_string (res, r, 4));
+  g_auto(GStrv) scopes = crm_db_parse_array (crm_db_get_string (res, r, 5));
+  GVariantBuilder pb;
+
+  g_variant_builder_init (&pb, G_VARIANT_TYPE ("a(su)"));
+  for (guint i = 0; perms[i] != NULL && scopes[i] != NULL; i++)
+    g_variant_builder_add (&pb, "(su)", perms[i], (guint32) atoi (scopes[i]));
+  g_variant_dict_insert_value (d, "permissions", g_variant_builder_end (&pb));
+}
+
 GVariant *
 crm_role_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
@@ -276,30 +272,17 @@ crm_role_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **er
                  " ARRAY(SELECT rp.scope FROM role_permissions rp"
                  "       WHERE rp.role_id = r.id ORDER BY rp.permission)"
                  " FROM roles r WHERE r.deleted_at IS NULL ORDER BY r.id", 0, NULL, error);
-  GVariantBuilder b;
 
   if (res == NULL)
     return NULL;
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-  for (int r = 0; r < PQntuples (res); r++)
-    {
-      g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
-      g_auto(GStrv) perms = crm_db_parse_array (crm_db_get_string (res, r, 4));
-      g_auto(GStrv) scopes = crm_db_parse_array (crm_db_get_string (res, r, 5));
-      GVariantBuilder pb;
-
-      g_variant_builder_init (&pb, G_VARIANT_TYPE ("a(su)"));
-      for (guint i = 0; perms[i] != NULL && scopes[i] != NULL; i++)
-        g_variant_builder_add (&pb, "(su)", perms[i], (guint32) atoi (scopes[i]));
-      g_variant_dict_insert (&d, "id", "x", crm_db_get_int64 (res, r, 0));
-      g_variant_dict_insert (&d, "name", "s", crm_db_get_string (res, r, 1));
-      g_variant_dict_insert (&d, "display_name", "s", crm_db_get_string (res, r, 2));
-      g_variant_dict_insert (&d, "is_template", "b", crm_db_get_bool (res, r, 3));
-      g_variant_dict_insert_value (&d, "permissions", g_variant_builder_end (&pb));
-      g_variant_builder_add_value (&b, g_variant_dict_end (&d));
-    }
-  return g_variant_builder_end (&b);
+  return crm_admin_rows_to_dicts (res, -1, role_columns, G_N_ELEMENTS (role_columns),
+                                  role_permissions);
 }
+
+static const CrmDbColumn department_columns[] = {
+  { "id", 'x' },     { "name", 's' },   { "parent_id", 'x' }, { "kind", 's' },
+  { "leader_id", 'x' }, { "branch", 's' }, { "sort", 'i' },
+};
 
 GVariant *
 crm_department_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
@@ -309,25 +292,11 @@ crm_department_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
                  "SELECT id, name, parent_id, kind, coalesce (leader_id, 0), branch, sort"
                  " FROM departments WHERE deleted_at IS NULL ORDER BY parent_id NULLS FIRST, sort,"
                  " name COLLATE \"zh-x-icu\", id", 0, NULL, error);
-  GVariantBuilder b;
 
   if (res == NULL)
     return NULL;
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-  for (int r = 0; r < PQntuples (res); r++)
-    {
-      g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
-
-      g_variant_dict_insert (&d, "id", "x", crm_db_get_int64 (res, r, 0));
-      g_variant_dict_insert (&d, "name", "s", crm_db_get_string (res, r, 1));
-      g_variant_dict_insert (&d, "parent_id", "x", crm_db_get_int64 (res, r, 2));
-      g_variant_dict_insert (&d, "kind", "s", crm_db_get_string (res, r, 3));
-      g_variant_dict_insert (&d, "leader_id", "x", crm_db_get_int64 (res, r, 4));
-      g_variant_dict_insert (&d, "branch", "s", crm_db_get_string (res, r, 5));
-      g_variant_dict_insert (&d, "sort", "i", (gint32) crm_db_get_int64 (res, r, 6));
-      g_variant_builder_add_value (&b, g_variant_dict_end (&d));
-    }
-  return g_variant_builder_end (&b);
+  return crm_admin_rows_to_dicts (res, -1, department_columns, G_N_ELEMENTS (department_columns),
+                                  NULL);
 }
 
 GVariant *
