@@ -5,7 +5,10 @@
 #include <glib/gi18n-lib.h>
 
 #include "crm-call-popup.h"
+#include "crm-contact-form.h"
 #include "crm-error.h"
+#include "crm-followup-form.h"
+#include "crm-followup-timeline.h"
 #include "crm-messages.h"
 #include "crm-phone.h"
 
@@ -25,6 +28,9 @@ struct _CrmCallPopup {
   GtkWidget *open_button;
   GtkWidget *add_button;
   GtkWidget *blacklist_button;
+  GtkWidget *followup_button;
+  GtkWidget *contact_button;
+  GtkWindow *form;    /* weak: the follow-up or contact form opened last */
 };
 
 G_DEFINE_FINAL_TYPE (CrmCallPopup, crm_call_popup, GTK_TYPE_WINDOW)
@@ -70,6 +76,7 @@ set_action_enabled (CrmCallPopup *self, const char *name, gboolean enabled)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
 
+/* The last follow-ups, one line each: when, how, what. */
 static char *
 format_followups (GVariant *list)
 {
@@ -80,13 +87,17 @@ format_followups (GVariant *list)
   g_variant_iter_init (&iter, list);
   while ((item = g_variant_iter_next_value (&iter)) != NULL)
     {
-      const char *text = "", *when = "";
+      const char *text = "", *method = "";
+      gint64 at = 0;
+      g_autofree char *when = NULL;
 
-      g_variant_lookup (item, "text", "&s", &text);
-      g_variant_lookup (item, "date", "&s", &when);
+      g_variant_lookup (item, "content", "&s", &text);
+      g_variant_lookup (item, "method", "&s", &method);
+      g_variant_lookup (item, "at", "x", &at);
+      when = crm_followup_format_time (at);
       if (out->len > 0)
         g_string_append_c (out, '\n');
-      g_string_append_printf (out, "%s  %s", when, text);
+      g_string_append_printf (out, "%s  %s  %s", when, crm_followup_method_label (method), text);
       g_variant_unref (item);
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
@@ -116,15 +127,26 @@ crm_call_popup_set_info (CrmCallPopup *self, GVariant *info)
 
   if (info_int64 (self, "customer_id") != 0)
     {
-      const char *contact = info_string (self, "primary_contact");
+      const char *caller = info_string (self, "contact_name");
+      const char *primary = info_string (self, "primary_contact");
+      const char *primary_phone = info_string (self, "primary_contact_phone");
       g_autoptr(GString) d = g_string_new (NULL);
 
       gtk_label_set_text (self->title_label, info_string (self, "customer_name"));
       g_string_append_printf (d, _("Owner: %s"), info_string (self, "owner_name"));
-      if (*contact)
+      /* The contact whose number rang, then the primary one if another. */
+      if (*caller)
         {
           g_string_append_c (d, '\n');
-          g_string_append_printf (d, _("Contact: %s"), contact);
+          g_string_append_printf (d, _("Caller: %s"), caller);
+        }
+      if (*primary && g_strcmp0 (primary, caller) != 0)
+        {
+          g_string_append_c (d, '\n');
+          if (*primary_phone)
+            g_string_append_printf (d, _("Primary contact: %s (%s)"), primary, primary_phone);
+          else
+            g_string_append_printf (d, _("Primary contact: %s"), primary);
         }
       detail = g_string_free (g_steal_pointer (&d), FALSE);
     }
@@ -164,6 +186,14 @@ crm_call_popup_set_info (CrmCallPopup *self, GVariant *info)
                                          && !info_bool (self, "outside_scope"));
   set_action_enabled (self, "blacklist", *number != '\0' &&
                       crm_session_has_permission (self->session, "blacklist.manage"));
+  set_action_enabled (self, "write-followup", info_int64 (self, "customer_id") != 0 &&
+                      crm_session_has_permission (self->session, "followup.add"));
+  set_action_enabled (self, "add-contact", info_int64 (self, "customer_id") != 0 && *number != '\0' &&
+                      info_int64 (self, "contact_id") == 0 &&
+                      crm_session_has_permission (self->session, "contact.add"));
+  gtk_widget_set_visible (self->followup_button, info_int64 (self, "customer_id") != 0);
+  gtk_widget_set_visible (self->contact_button, info_int64 (self, "customer_id") != 0 &&
+                          info_int64 (self, "contact_id") == 0);
   gtk_widget_set_visible (self->open_button, info_int64 (self, "customer_id") != 0);
   gtk_widget_set_visible (self->add_button, info_int64 (self, "customer_id") == 0);
 }
@@ -185,6 +215,51 @@ quick_add_activated (GSimpleAction *action, GVariant *param, gpointer data)
 
   g_signal_emit (self, signals[SIGNAL_QUICK_ADD], 0, number);
   gtk_window_close (GTK_WINDOW (self));
+}
+
+/* The forms open beside the pop-up, which stays while the call goes on. */
+static void
+present_form (CrmCallPopup *self, GtkWindow *form)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+  if (parent != NULL)
+    gtk_window_set_transient_for (form, parent);
+  g_set_weak_pointer (&self->form, form);
+  gtk_window_present (form);
+}
+
+static void
+write_followup_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  CrmCallPopup *self = data;
+  CrmFollowupForm *form = crm_followup_form_new (self->session, info_int64 (self, "customer_id"),
+                                                 info_string (self, "customer_name"));
+
+  crm_followup_form_set_method (form, "phone");
+  crm_followup_form_set_contact (form, info_int64 (self, "contact_id"), info_string (self, "contact_name"));
+  present_form (self, GTK_WINDOW (form));
+}
+
+static void
+contact_saved (CrmContactForm *form, gint64 id, gpointer data)
+{
+  CrmCallPopup *self = data;
+
+  gtk_label_set_text (self->status_label, _("Contact added"));
+  set_action_enabled (self, "add-contact", FALSE);
+}
+
+static void
+add_contact_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  CrmCallPopup *self = data;
+  CrmContactForm *form = crm_contact_form_new (self->session, info_int64 (self, "customer_id"),
+                                               info_string (self, "customer_name"), NULL);
+
+  crm_contact_form_set_phone (form, info_string (self, "number"));
+  g_signal_connect_object (form, "saved", G_CALLBACK (contact_saved), self, 0);
+  present_form (self, GTK_WINDOW (form));
 }
 
 static void
@@ -231,6 +306,8 @@ static const GActionEntry action_entries[] = {
   { .name = "open-customer", .activate = open_customer_activated },
   { .name = "quick-add", .activate = quick_add_activated },
   { .name = "blacklist", .activate = blacklist_activated },
+  { .name = "write-followup", .activate = write_followup_activated },
+  { .name = "add-contact", .activate = add_contact_activated },
   { .name = "close", .activate = close_activated },
 };
 
@@ -265,6 +342,7 @@ crm_call_popup_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->actions);
   g_clear_pointer (&self->info, g_variant_unref);
+  g_clear_weak_pointer (&self->form);
   G_OBJECT_CLASS (crm_call_popup_parent_class)->dispose (object);
 }
 
@@ -327,6 +405,17 @@ crm_call_popup_init (CrmCallPopup *self)
   self->status_label = new_label ("dim-label", TRUE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->status_label));
 
+  {
+    GtkWidget *more = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+    gtk_widget_set_margin_top (more, 6);
+    gtk_widget_set_halign (more, GTK_ALIGN_END);
+    self->contact_button = action_button (_("Add _Contact"), "popup.add-contact");
+    gtk_box_append (GTK_BOX (more), self->contact_button);
+    self->followup_button = action_button (_("Write a _Follow-up"), "popup.write-followup");
+    gtk_box_append (GTK_BOX (more), self->followup_button);
+    gtk_box_append (GTK_BOX (box), more);
+  }
   gtk_widget_set_margin_top (buttons, 12);
   gtk_widget_set_halign (buttons, GTK_ALIGN_END);
   self->blacklist_button = action_button (_("Add to _Blacklist"), "popup.blacklist");
@@ -372,4 +461,17 @@ const char *
 crm_call_popup_get_status_text (CrmCallPopup *self)
 {
   return gtk_label_get_text (self->status_label);
+}
+
+const char *
+crm_call_popup_get_followups_text (CrmCallPopup *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->followups_label))
+         ? gtk_label_get_text (self->followups_label) : "";
+}
+
+GtkWindow *
+crm_call_popup_get_form (CrmCallPopup *self)
+{
+  return self->form;
 }

@@ -14,6 +14,9 @@ G_BEGIN_DECLS
  *   open-customer  → "open-customer" (gint64 id)
  *   quick-add      → "quick-add" (const char *number)
  *   blacklist      blacklist.save of the number (blacklist.manage)
+ *   write-followup a follow-up form for the customer, method phone, with
+ *                  the contact who called
+ *   add-contact    a contact form for the customer with the number
  *   close
  */
 #define CRM_TYPE_CALL_POPUP (crm_call_popup_get_type ())
@@ -28,5 +31,9 @@ const char   *crm_call_popup_get_title_text  (CrmCallPopup *self);
 const char   *crm_call_popup_get_detail_text (CrmCallPopup *self);
 gint64        crm_call_popup_get_customer_id (CrmCallPopup *self);
 const char   *crm_call_popup_get_status_text (CrmCallPopup *self);
+/* The recent follow-ups as shown ("" when none). */
+const char   *crm_call_popup_get_followups_text (CrmCallPopup *self);
+/* The follow-up or contact form the pop-up opened last, while open. */
+GtkWindow    *crm_call_popup_get_form (CrmCallPopup *self);
 
 G_END_DECLS

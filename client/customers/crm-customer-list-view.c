@@ -1120,6 +1120,7 @@ crm_customer_list_view_new (CrmSession *session,
   self->session = g_object_ref (session);
   self->settings = g_object_ref (settings);
   self->list_model = crm_customer_list_model_new (session);
+  crm_customer_page_set_session (self->page, session);
   crm_customer_filter_popover_set_session (self->filter_popover, session);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list_model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);

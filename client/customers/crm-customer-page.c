@@ -22,7 +22,10 @@ struct _CrmCustomerPage
   GtkLabel  *title_label;
   GtkLabel  *subtitle_label;
   GtkGrid   *grid;
+  GtkBox    *content_box;
   GtkLabel  *values[N_KEYS];
+  CrmContactsSection  *contacts;
+  CrmFollowupTimeline *followups;
 
   GVariant  *record;
 };
@@ -54,6 +57,31 @@ crm_customer_page_set_record (CrmCustomerPage *self,
 
       gtk_label_set_text (self->values[i], *text ? text : "—");
     }
+  crm_contacts_section_set_customer (self->contacts, crm_customer_page_get_id (self),
+                                     crm_customer_row_get_string (row, "name"));
+  crm_followup_timeline_set_customer (self->followups, crm_customer_page_get_id (self),
+                                      crm_customer_row_get_string (row, "name"));
+}
+
+void
+crm_customer_page_set_session (CrmCustomerPage *self,
+                               CrmSession      *session)
+{
+  g_return_if_fail (CRM_IS_CUSTOMER_PAGE (self));
+  crm_contacts_section_set_session (self->contacts, session);
+  crm_followup_timeline_set_session (self->followups, session);
+}
+
+CrmContactsSection *
+crm_customer_page_get_contacts (CrmCustomerPage *self)
+{
+  return self->contacts;
+}
+
+CrmFollowupTimeline *
+crm_customer_page_get_followups (CrmCustomerPage *self)
+{
+  return self->followups;
 }
 
 GVariant *
@@ -107,6 +135,7 @@ crm_customer_page_class_init (CrmCustomerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, grid);
+  gtk_widget_class_bind_template_child (widget_class, CrmCustomerPage, content_box);
 }
 
 static void
@@ -131,4 +160,8 @@ crm_customer_page_init (CrmCustomerPage *self)
       gtk_grid_attach (self->grid, value, 1, (int) i, 1, 1);
       self->values[i] = GTK_LABEL (value);
     }
+  self->contacts = g_object_new (CRM_TYPE_CONTACTS_SECTION, NULL);
+  gtk_box_append (self->content_box, GTK_WIDGET (self->contacts));
+  self->followups = g_object_new (CRM_TYPE_FOLLOWUP_TIMELINE, NULL);
+  gtk_box_append (self->content_box, GTK_WIDGET (self->followups));
 }

@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-contacts-section"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "crm-contacts-section.h"
+#include "crm-messages.h"
+
+struct _CrmContactsSection
+{
+  GtkBox        parent_instance;
+
+  CrmSession   *session;
+  GCancellable *cancellable;   /* the current load; replaced on reload */
+  gint64        customer_id;
+  char         *customer_name;
+  GVariant     *rows;          /* aa{sv} as shown */
+  guint         pending;
+
+  GtkListBox   *list;
+  GtkLabel     *status_label;
+  GtkWidget    *add_button;
+  CrmContactForm *form;        /* weak */
+};
+
+G_DEFINE_FINAL_TYPE (CrmContactsSection, crm_contacts_section, GTK_TYPE_BOX)
+
+static void
+set_status (CrmContactsSection *self, const char *text)
+{
+  gtk_label_set_text (self->status_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), text != NULL && *text != '\0');
+}
+
+static GVariant *
+find_row (CrmContactsSection *self, gint64 id)
+{
+  for (gsize i = 0; self->rows && i < g_variant_n_children (self->rows); i++)
+    {
+      g_autoptr(GVariant) row = g_variant_get_child_value (self->rows, i);
+      gint64 rid = 0;
+
+      g_variant_lookup (row, "id", "x", &rid);
+      if (rid == id)
+        return g_steal_pointer (&row);
+    }
+  return NULL;
+}
+
+static GtkWidget *
+phone_button (const char *number)
+{
+  GtkWidget *button = gtk_button_new_with_label (number);
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("Call this number"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "app.dial");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", number);
+  return button;
+}
+
+static GtkWidget *
+icon_button (const char *icon, const char *tooltip, const char *action, gint64 id)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
+  return button;
+}
+
+static GtkWidget *
+contact_row_widget (GVariant *row)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *head = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *phones = gtk_flow_box_new ();
+  GtkWidget *name;
+  const char *s = "", *title = "", *mobile = "", *email = "", *wechat = "";
+  g_autofree const char **numbers = NULL;
+  gboolean primary = FALSE;
+  gint64 id = 0;
+
+  g_variant_lookup (row, "id", "x", &id);
+  g_variant_lookup (row, "name", "&s", &s);
+  g_variant_lookup (row, "title", "&s", &title);
+  g_variant_lookup (row, "mobile", "&s", &mobile);
+  g_variant_lookup (row, "email", "&s", &email);
+  g_variant_lookup (row, "wechat", "&s", &wechat);
+  g_variant_lookup (row, "phones", "^a&s", &numbers);
+  g_variant_lookup (row, "is_primary", "b", &primary);
+
+  name = gtk_label_new (s);
+  gtk_widget_add_css_class (name, "heading");
+  gtk_box_append (GTK_BOX (head), name);
+  if (*title)
+    {
+      GtkWidget *t = gtk_label_new (title);
+      gtk_widget_add_css_class (t, "dim-label");
+      gtk_box_append (GTK_BOX (head), t);
+    }
+  if (primary)
+    {
+      GtkWidget *tag = gtk_label_new (_("Primary"));
+      gtk_widget_add_css_class (tag, "accent");
+      gtk_box_append (GTK_BOX (head), tag);
+    }
+  gtk_box_append (GTK_BOX (text), head);
+
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (phones), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (phones), 4);
+  if (*mobile)
+    gtk_flow_box_append (GTK_FLOW_BOX (phones), phone_button (mobile));
+  for (guint i = 0; numbers && numbers[i]; i++)
+    gtk_flow_box_append (GTK_FLOW_BOX (phones), phone_button (numbers[i]));
+  gtk_box_append (GTK_BOX (text), phones);
+  if (*email || *wechat)
+    {
+      g_autofree char *line = NULL;
+      GtkWidget *l;
+
+      if (*email && *wechat)
+        line = g_strdup_printf (_("E-mail %s · WeChat %s"), email, wechat);
+      else if (*email)
+        line = g_strdup_printf (_("E-mail %s"), email);
+      else
+        line = g_strdup_printf (_("WeChat %s"), wechat);
+      l = gtk_label_new (line);
+      gtk_label_set_xalign (GTK_LABEL (l), 0);
+      gtk_label_set_selectable (GTK_LABEL (l), TRUE);
+      gtk_widget_add_css_class (l, "dim-label");
+      gtk_box_append (GTK_BOX (text), l);
+    }
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (box), text);
+  if (!primary)
+    gtk_box_append (GTK_BOX (box), icon_button ("starred-symbolic", _("Make this the primary contact"),
+                                                "contacts.make-primary", id));
+  gtk_box_append (GTK_BOX (box), icon_button ("document-edit-symbolic", _("Edit this contact"),
+                                              "contacts.edit", id));
+  gtk_box_append (GTK_BOX (box), icon_button ("user-trash-symbolic", _("Delete this contact"),
+                                              "contacts.delete", id));
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  return box;
+}
+
+static void
+show_rows (CrmContactsSection *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
+    gtk_list_box_remove (self->list, child);
+  for (gsize i = 0; self->rows && i < g_variant_n_children (self->rows); i++)
+    {
+      g_autoptr(GVariant) row = g_variant_get_child_value (self->rows, i);
+      gtk_list_box_append (self->list, contact_row_widget (row));
+    }
+  if (self->rows == NULL || g_variant_n_children (self->rows) == 0)
+    set_status (self, _("No contacts yet"));
+  else
+    set_status (self, NULL);
+}
+
+static void
+list_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(CrmContactsSection) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) rows = crm_session_call_finish (CRM_SESSION (source), result, &error);
+
+  self->pending--;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (rows == NULL)
+    {
+      set_status (self, error->message);
+      return;
+    }
+  g_clear_pointer (&self->rows, g_variant_unref);
+  self->rows = g_steal_pointer (&rows);
+  show_rows (self);
+}
+
+void
+crm_contacts_section_reload (CrmContactsSection *self)
+{
+  g_return_if_fail (CRM_IS_CONTACTS_SECTION (self));
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->session == NULL || self->customer_id == 0)
+    return;
+  if (!crm_session_has_permission (self->session, "contact.view"))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.add",
+                                 crm_session_has_permission (self->session, "contact.add"));
+  self->cancellable = g_cancellable_new ();
+  self->pending++;
+  crm_session_call_async (self->session, CRM_MSG_CONTACT_LIST, g_variant_new ("(x)", self->customer_id),
+                          self->cancellable, list_cb, g_object_ref (self));
+}
+
+static void
+write_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(CrmContactsSection) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+
+  self->pending--;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (reply == NULL)
+    set_status (self, error->message);
+  crm_contacts_section_reload (self);
+}
+
+static void
+form_saved (CrmContactForm *form, gint64 id, gpointer user_data)
+{
+  crm_contacts_section_reload (CRM_CONTACTS_SECTION (user_data));
+}
+
+static void
+open_form (CrmContactsSection *self, GVariant *record)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  CrmContactForm *form = crm_contact_form_new (self->session, self->customer_id,
+                                               self->customer_name, record);
+
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (form), GTK_WINDOW (root));
+  g_signal_connect_object (form, "saved", G_CALLBACK (form_saved), self, 0);
+  g_set_weak_pointer (&self->form, form);
+  gtk_window_present (GTK_WINDOW (form));
+}
+
+static void
+add_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CrmContactsSection *self = CRM_CONTACTS_SECTION (widget);
+
+  open_form (self, NULL);
+  /* The first contact of a customer is its primary one. */
+  if (self->form && (self->rows == NULL || g_variant_n_children (self->rows) == 0))
+    crm_contact_form_set_primary (self->form, TRUE);
+}
+
+static void
+edit_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CrmContactsSection *self = CRM_CONTACTS_SECTION (widget);
+  g_autoptr(GVariant) row = find_row (self, g_variant_get_int64 (param));
+
+  if (row != NULL)
+    open_form (self, row);
+}
+
+static void
+make_primary_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CrmContactsSection *self = CRM_CONTACTS_SECTION (widget);
+  g_autoptr(GVariant) row = find_row (self, g_variant_get_int64 (param));
+  g_autofree char *key = crm_new_idempotency_key ();
+  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  gint64 id = 0, version = 0;
+
+  if (row == NULL)
+    return;
+  g_variant_lookup (row, "id", "x", &id);
+  g_variant_lookup (row, "version", "x", &version);
+  g_variant_dict_insert (&d, "is_primary", "b", TRUE);
+  self->pending++;
+  crm_session_call_async (self->session, CRM_MSG_CONTACT_UPDATE,
+                          g_variant_new ("(sxx@a{sv})", key, id, version, g_variant_dict_end (&d)),
+                          NULL, write_cb, g_object_ref (self));
+}
+
+typedef struct {
+  CrmContactsSection *self;
+  gint64 id;
+  gint64 version;
+} DeleteData;
+
+static void
+delete_response (GtkDialog *dialog, int response, gpointer user_data)
+{
+  DeleteData *data = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autofree char *key = crm_new_idempotency_key ();
+
+      data->self->pending++;
+      crm_session_call_async (data->self->session, CRM_MSG_CONTACT_DELETE,
+                              g_variant_new ("(sxx)", key, data->id, data->version),
+                              NULL, write_cb, g_object_ref (data->self));
+    }
+  g_object_unref (data->self);
+  g_free (data);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+delete_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CrmContactsSection *self = CRM_CONTACTS_SECTION (widget);
+  g_autoptr(GVariant) row = find_row (self, g_variant_get_int64 (param));
+  GtkRoot *root = gtk_widget_get_root (widget);
+  DeleteData *data;
+  GtkWidget *dialog;
+  const char *name = "";
+
+  if (row == NULL)
+    return;
+  data = g_new0 (DeleteData, 1);
+  data->self = g_object_ref (self);
+  g_variant_lookup (row, "id", "x", &data->id);
+  g_variant_lookup (row, "version", "x", &data->version);
+  g_variant_lookup (row, "name", "&s", &name);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   _("Delete the contact “%s”?"), name);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
+                                            _("An administrator can restore it from the recycle bin."));
+  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Delete"), GTK_RESPONSE_ACCEPT);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_signal_connect (dialog, "response", G_CALLBACK (delete_response), data);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_push (CrmSession *session, guint message_id, GVariant *body, gpointer user_data)
+{
+  CrmContactsSection *self = user_data;
+  const char *entity = NULL;
+
+  if (message_id != CRM_MSG_PUSH_RECORD_CHANGED || self->customer_id == 0)
+    return;
+  g_variant_get (body, "(&sxx&s)", &entity, NULL, NULL, NULL);
+  if (g_strcmp0 (entity, "contact") == 0)
+    crm_contacts_section_reload (self);
+}
+
+void
+crm_contacts_section_set_session (CrmContactsSection *self, CrmSession *session)
+{
+  g_return_if_fail (CRM_IS_CONTACTS_SECTION (self));
+  if (self->session == session)
+    return;
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session)
+    g_signal_connect (session, "push", G_CALLBACK (on_push), self);
+}
+
+void
+crm_contacts_section_set_customer (CrmContactsSection *self, gint64 customer_id, const char *customer_name)
+{
+  g_return_if_fail (CRM_IS_CONTACTS_SECTION (self));
+  if (customer_id != self->customer_id)
+    {
+      g_clear_pointer (&self->rows, g_variant_unref);
+      show_rows (self);
+    }
+  self->customer_id = customer_id;
+  g_free (self->customer_name);
+  self->customer_name = g_strdup (customer_name);
+  crm_contacts_section_reload (self);
+}
+
+gboolean
+crm_contacts_section_is_busy (CrmContactsSection *self)
+{
+  return self->pending > 0;
+}
+
+guint
+crm_contacts_section_get_n_contacts (CrmContactsSection *self)
+{
+  return self->rows ? (guint) g_variant_n_children (self->rows) : 0;
+}
+
+GVariant *
+crm_contacts_section_get_contact (CrmContactsSection *self, guint i)
+{
+  if (self->rows == NULL || i >= g_variant_n_children (self->rows))
+    return NULL;
+  return g_variant_get_child_value (self->rows, i);
+}
+
+CrmContactForm *
+crm_contacts_section_get_form (CrmContactsSection *self)
+{
+  return self->form;
+}
+
+const char *
+crm_contacts_section_get_status_text (CrmContactsSection *self)
+{
+  return gtk_label_get_text (self->status_label);
+}
+
+static void
+crm_contacts_section_dispose (GObject *object)
+{
+  CrmContactsSection *self = CRM_CONTACTS_SECTION (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->rows, g_variant_unref);
+  g_clear_pointer (&self->customer_name, g_free);
+  g_clear_weak_pointer (&self->form);
+  G_OBJECT_CLASS (crm_contacts_section_parent_class)->dispose (object);
+}
+
+static void
+crm_contacts_section_class_init (CrmContactsSectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = crm_contacts_section_dispose;
+  gtk_widget_class_install_action (widget_class, "contacts.add", NULL, add_activated);
+  gtk_widget_class_install_action (widget_class, "contacts.edit", "x", edit_activated);
+  gtk_widget_class_install_action (widget_class, "contacts.delete", "x", delete_activated);
+  gtk_widget_class_install_action (widget_class, "contacts.make-primary", "x", make_primary_activated);
+}
+
+static void
+crm_contacts_section_init (CrmContactsSection *self)
+{
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *heading = gtk_label_new (_("Contacts"));
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_spacing (GTK_BOX (self), 6);
+  gtk_widget_set_margin_top (GTK_WIDGET (self), 12);
+
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_set_hexpand (heading, TRUE);
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_box_append (GTK_BOX (header), heading);
+  self->add_button = gtk_button_new_with_mnemonic (_("Add _Contact"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->add_button), "contacts.add");
+  gtk_box_append (GTK_BOX (header), self->add_button);
+  gtk_box_append (GTK_BOX (self), header);
+
+  self->list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->list));
+  self->status_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->status_label, 0);
+  gtk_label_set_wrap (self->status_label, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->status_label));
+}

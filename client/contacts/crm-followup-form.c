@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "crm-followup-form"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "crm-error.h"
+#include "crm-followup-form.h"
+#include "crm-messages.h"
+
+/* The protocol's method codes with their names, in the drop-down's order. */
+static const struct {
+  const char *code;
+  const char *label;
+} methods[] = {
+  { "phone", N_("Phone") },
+  { "visit", N_("Visit") },
+  { "wechat", N_("WeChat") },
+  { "email", N_("E-mail") },
+  { "other", N_("Other") },
+};
+
+const char *
+crm_followup_method_label (const char *method)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    if (g_strcmp0 (methods[i].code, method) == 0)
+      return _(methods[i].label);
+  return method ? method : "";
+}
+
+struct _CrmFollowupForm
+{
+  GtkWindow     parent_instance;
+
+  CrmSession   *session;
+  GCancellable *cancellable;
+  gint64        customer_id;
+  gint64        contact_id;
+  gboolean      busy;
+
+  GtkDropDown  *method;
+  GtkLabel     *contact_label;
+  GtkTextView  *content;
+  GtkEntry     *next_date;
+  GtkLabel     *error_label;
+  GtkWidget    *save_button;
+};
+
+G_DEFINE_FINAL_TYPE (CrmFollowupForm, crm_followup_form, GTK_TYPE_WINDOW)
+
+enum { SIGNAL_SAVED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+void
+crm_followup_form_set_method (CrmFollowupForm *self, const char *method)
+{
+  g_return_if_fail (CRM_IS_FOLLOWUP_FORM (self));
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    if (g_strcmp0 (methods[i].code, method) == 0)
+      gtk_drop_down_set_selected (self->method, i);
+}
+
+const char *
+crm_followup_form_get_method (CrmFollowupForm *self)
+{
+  guint i = gtk_drop_down_get_selected (self->method);
+
+  return i < G_N_ELEMENTS (methods) ? methods[i].code : "other";
+}
+
+void
+crm_followup_form_set_contact (CrmFollowupForm *self, gint64 contact_id, const char *name)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (CRM_IS_FOLLOWUP_FORM (self));
+  self->contact_id = contact_id;
+  if (contact_id > 0 && name != NULL && *name != '\0')
+    text = g_strdup_printf (_("With %s"), name);
+  gtk_label_set_text (self->contact_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->contact_label), text != NULL);
+}
+
+gint64
+crm_followup_form_get_contact (CrmFollowupForm *self)
+{
+  return self->contact_id;
+}
+
+void
+crm_followup_form_set_content (CrmFollowupForm *self, const char *text)
+{
+  g_return_if_fail (CRM_IS_FOLLOWUP_FORM (self));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->content), text, -1);
+}
+
+GtkEditable *
+crm_followup_form_get_next_date_entry (CrmFollowupForm *self)
+{
+  return GTK_EDITABLE (self->next_date);
+}
+
+const char *
+crm_followup_form_get_error_text (CrmFollowupForm *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->error_label))
+         ? gtk_label_get_text (self->error_label) : NULL;
+}
+
+gboolean
+crm_followup_form_is_busy (CrmFollowupForm *self)
+{
+  return self->busy;
+}
+
+static void
+set_busy (CrmFollowupForm *self, gboolean busy)
+{
+  self->busy = busy;
+  gtk_widget_set_sensitive (self->save_button, !busy);
+}
+
+static void
+show_error (CrmFollowupForm *self, const char *message, const char *field)
+{
+  gtk_label_set_text (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+  if (g_strcmp0 (field, "content") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->content));
+  else if (g_strcmp0 (field, "next_date") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->next_date));
+}
+
+static void
+saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(CrmFollowupForm) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  gint64 id = 0, version = 0;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (reply == NULL)
+    {
+      show_error (self, error->message, crm_error_get_field (error));
+      return;
+    }
+  g_variant_get (reply, "(xx)", &id, &version);
+  g_signal_emit (self, signals[SIGNAL_SAVED], 0, id);
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+save_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CrmFollowupForm *self = CRM_FOLLOWUP_FORM (widget);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->content);
+  GtkTextIter start, end;
+  g_autofree char *content = NULL;
+  g_autofree char *key = crm_new_idempotency_key ();
+  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  g_autofree char *next = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->next_date))));
+
+  if (self->busy)
+    return;
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  content = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+  if (*content == '\0')
+    {
+      show_error (self, _("Write what was said or done"), "content");
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  g_variant_dict_insert (&d, "customer_id", "x", self->customer_id);
+  g_variant_dict_insert (&d, "method", "s", crm_followup_form_get_method (self));
+  g_variant_dict_insert (&d, "content", "s", content);
+  g_variant_dict_insert (&d, "next_date", "s", next);
+  if (self->contact_id > 0)
+    g_variant_dict_insert (&d, "contact_id", "x", self->contact_id);
+  set_busy (self, TRUE);
+  crm_session_call_async (self->session, CRM_MSG_FOLLOWUP_CREATE,
+                          g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
+                          self->cancellable, saved_cb, g_object_ref (self));
+}
+
+static void
+cancel_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  gtk_window_close (GTK_WINDOW (widget));
+}
+
+static void
+crm_followup_form_dispose (GObject *object)
+{
+  CrmFollowupForm *self = CRM_FOLLOWUP_FORM (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (crm_followup_form_parent_class)->dispose (object);
+}
+
+static void
+crm_followup_form_finalize (GObject *object)
+{
+  CrmFollowupForm *self = CRM_FOLLOWUP_FORM (object);
+
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (crm_followup_form_parent_class)->finalize (object);
+}
+
+static void
+crm_followup_form_class_init (CrmFollowupFormClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = crm_followup_form_dispose;
+  object_class->finalize = crm_followup_form_finalize;
+  signals[SIGNAL_SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  gtk_widget_class_install_action (widget_class, "followup-form.save", NULL, save_activated);
+  gtk_widget_class_install_action (widget_class, "followup-form.cancel", NULL, cancel_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "followup-form.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "followup-form.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "followup-form.cancel", NULL);
+}
+
+static void
+crm_followup_form_init (CrmFollowupForm *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *next_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *label, *cancel;
+  const char *labels[G_N_ELEMENTS (methods) + 1];
+
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    labels[i] = _(methods[i].label);
+  labels[G_N_ELEMENTS (methods)] = NULL;
+
+  self->cancellable = g_cancellable_new ();
+  gtk_window_set_default_size (GTK_WINDOW (self), 440, 340);
+  gtk_widget_set_margin_start (box, 18);
+  gtk_widget_set_margin_end (box, 18);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
+
+  label = gtk_label_new_with_mnemonic (_("_Method"));
+  self->method = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (labels));
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->method));
+  gtk_box_append (GTK_BOX (row), label);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->method));
+  self->contact_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->contact_label), "dim-label");
+  gtk_widget_set_visible (GTK_WIDGET (self->contact_label), FALSE);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->contact_label));
+  gtk_box_append (GTK_BOX (box), row);
+
+  label = gtk_label_new_with_mnemonic (_("What was said or _done"));
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_box_append (GTK_BOX (box), label);
+  self->content = GTK_TEXT_VIEW (gtk_text_view_new ());
+  gtk_text_view_set_wrap_mode (self->content, GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_accepts_tab (self->content, FALSE);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->content));
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->content));
+  gtk_scrolled_window_set_has_frame (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_widget_set_vexpand (scroller, TRUE);
+  gtk_box_append (GTK_BOX (box), scroller);
+
+  label = gtk_label_new_with_mnemonic (_("_Next follow-up on"));
+  self->next_date = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (self->next_date, _("YYYY-MM-DD"));
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->next_date));
+  gtk_box_append (GTK_BOX (next_row), label);
+  gtk_box_append (GTK_BOX (next_row), GTK_WIDGET (self->next_date));
+  gtk_box_append (GTK_BOX (box), next_row);
+
+  self->error_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->error_label, TRUE);
+  gtk_label_set_xalign (self->error_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->error_label));
+
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (cancel), "followup-form.cancel");
+  gtk_box_append (GTK_BOX (buttons), cancel);
+  self->save_button = gtk_button_new_with_mnemonic (_("_Save"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->save_button), "followup-form.save");
+  gtk_widget_add_css_class (self->save_button, "suggested-action");
+  gtk_box_append (GTK_BOX (buttons), self->save_button);
+  gtk_box_append (GTK_BOX (box), buttons);
+  gtk_window_set_child (GTK_WINDOW (self), box);
+}
+
+CrmFollowupForm *
+crm_followup_form_new (CrmSession *session, gint64 customer_id, const char *customer_name)
+{
+  CrmFollowupForm *self = g_object_new (CRM_TYPE_FOLLOWUP_FORM, NULL);
+  g_autofree char *title = g_strdup_printf (_("Write a Follow-up — %s"),
+                                            customer_name ? customer_name : "");
+
+  self->session = g_object_ref (session);
+  self->customer_id = customer_id;
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  gtk_widget_grab_focus (GTK_WIDGET (self->content));
+  return self;
+}
