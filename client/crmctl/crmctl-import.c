@@ -22,8 +22,10 @@
  * is sent as many requests of up to 10,000 rows (and at most ~6 MiB, below
  * the 8 MiB frame cap), a few in flight at once: the next batch is encoded
  * and on its way while the server stores the previous one.  Each batch has
- * its own idempotency key, so a batch the server already stored is never
- * stored twice.  Because of the batches, a
+ * its own idempotency key: when the connection is lost or the database is
+ * unavailable, crmctl connects again and sends every unconfirmed batch once
+ * more under its key, so a batch the server had already stored is answered
+ * from its record and never stored twice.  Because of the batches, a
  * row error in the last batch would otherwise leave the earlier batches
  * imported.  A dry pass therefore checks every row first, with the very
  * validators the server runs (shared/crm-validate.c), and prints every bad
@@ -36,6 +38,7 @@
 #define IMPORT_BATCH_ROWS 10000
 #define IMPORT_BATCH_BYTES (6u * 1024u * 1024u)
 #define IMPORT_IN_FLIGHT 3
+#define IMPORT_ATTEMPTS 5
 #define EXPORT_PAGE_ROWS 5000
 #define MAX_ERRORS_SHOWN 50
 
@@ -49,13 +52,25 @@ typedef struct {
   guint          n_errors;
   GError        *error;     /* first request failure */
   gboolean       stop;
+  GQueue         resend;    /* Batch: unconfirmed when the connection failed */
+  gboolean       reconnect; /* send nothing until connected again */
+  guint          n_reconnects;
 } ImportState;
 
 typedef struct {
   ImportState *state;
   guint        first_row;  /* index into rows */
   guint        n_rows;
+  char        *key;        /* idempotency key, the same on every attempt */
+  guint        attempts;
 } Batch;
+
+static void
+batch_free (Batch *batch)
+{
+  g_free (batch->key);
+  g_free (batch);
+}
 
 static void send_next_batch (ImportState *state);
 
@@ -87,10 +102,20 @@ batch_done (GObject *source, GAsyncResult *result, gpointer user_data)
   reply = crm_connection_call_finish (CRM_CONNECTION (source), result, &error);
   if (reply == NULL)
     {
+      /* Lost connection or database: the batch may or may not be stored;
+       * send it again later under the same key. */
+      if ((g_error_matches (error, CRM_ERROR, CRM_ERROR_CLOSED) ||
+           g_error_matches (error, CRM_ERROR, CRM_ERROR_UNAVAILABLE)) &&
+          batch->attempts < IMPORT_ATTEMPTS && !state->stop)
+        {
+          state->reconnect = TRUE;
+          g_queue_push_tail (&state->resend, batch);
+          return;
+        }
       if (state->error == NULL)
         state->error = g_steal_pointer (&error);
       state->stop = TRUE;
-      g_free (batch);
+      batch_free (batch);
       return;
     }
   g_variant_get (reply, "(x@a(uss))", &inserted, &row_errors);
@@ -113,21 +138,34 @@ batch_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   else
     state->inserted += inserted;
-  g_free (batch);
+  batch_free (batch);
   send_next_batch (state);
+}
+
+static void
+send_batch (ImportState *state, Batch *batch)
+{
+  GVariant *rows = g_variant_new_array (G_VARIANT_TYPE_VARDICT,
+                                        (GVariant **) state->rows->pdata + batch->first_row,
+                                        batch->n_rows);
+
+  batch->attempts++;
+  state->in_flight++;
+  crm_connection_call_async (state->ctx->connection, CRM_MSG_CUSTOMER_IMPORT,
+                             g_variant_new ("(s@aa{sv})", batch->key, rows),
+                             NULL, batch_done, batch);
 }
 
 static void
 send_next_batch (ImportState *state)
 {
-  while (!state->stop && state->in_flight < IMPORT_IN_FLIGHT &&
+  while (!state->stop && !state->reconnect && state->in_flight < IMPORT_IN_FLIGHT &&
          state->next_batch_row < state->rows->len)
     {
       Batch *batch = g_new0 (Batch, 1);
-      g_autofree char *key = crm_new_idempotency_key ();
-      GVariant *rows;
 
       batch->state = state;
+      batch->key = crm_new_idempotency_key ();
       batch->first_row = state->next_batch_row;
       {
         gsize bytes = 0;
@@ -143,14 +181,44 @@ send_next_batch (ImportState *state)
           }
       }
       state->next_batch_row += batch->n_rows;
-      rows = g_variant_new_array (G_VARIANT_TYPE_VARDICT,
-                                  (GVariant **) state->rows->pdata + batch->first_row,
-                                  batch->n_rows);
-      state->in_flight++;
-      crm_connection_call_async (state->ctx->connection, CRM_MSG_CUSTOMER_IMPORT,
-                                 g_variant_new ("(s@aa{sv})", key, rows),
-                                 NULL, batch_done, batch);
+      send_batch (state, batch);
     }
+}
+
+/* After a lost connection: connect again (waiting a little longer each
+ * time) and send the unconfirmed batches under their keys. */
+static gboolean
+resend_unconfirmed (ImportState *state, GError **error)
+{
+  CrmctlContext *ctx = state->ctx;
+  g_autoptr(GError) local_error = NULL;
+
+  for (;;)
+    {
+      state->n_reconnects++;
+      fprintf (stderr, g_dngettext (GETTEXT_PACKAGE,
+                                    "crmctl: the connection was lost; sending %u unconfirmed batch "
+                                    "again.\n",
+                                    "crmctl: the connection was lost; sending %u unconfirmed batches "
+                                    "again.\n", state->resend.length),
+               state->resend.length);
+      g_usleep (G_USEC_PER_SEC / 4 * (1u << MIN (state->n_reconnects, 4u)));
+      if (ctx->connection != NULL)
+        crm_connection_close (ctx->connection);
+      g_clear_object (&ctx->connection);
+      g_clear_error (&local_error);
+      if (crmctl_connect_resumed (ctx, &local_error))
+        break;
+      if (state->n_reconnects >= IMPORT_ATTEMPTS * 2)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+  state->reconnect = FALSE;
+  while (!g_queue_is_empty (&state->resend))
+    send_batch (state, g_queue_pop_head (&state->resend));
+  return TRUE;
 }
 
 /* Maps CSV columns to fields; NULL entries are ignored columns. */
@@ -290,9 +358,19 @@ crmctl_customer_import (CrmctlContext *ctx, int argc, char **argv)
   state.ctx = ctx;
   state.rows = rows;
   state.lines = lines;
+  g_queue_init (&state.resend);
   send_next_batch (&state);
-  while (state.in_flight > 0)
-    g_main_context_iteration (NULL, TRUE);
+  for (;;)
+    {
+      while (state.in_flight > 0)
+        g_main_context_iteration (NULL, TRUE);
+      if (g_queue_is_empty (&state.resend) || state.stop)
+        break;
+      if (!resend_unconfirmed (&state, &state.error))
+        break;
+      send_next_batch (&state);
+    }
+  g_queue_clear_full (&state.resend, (GDestroyNotify) batch_free);
 
   if (state.error != NULL || state.n_errors > 0)
     {

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -38,17 +39,19 @@ crmctl_binary (void)
 
 /* Runs crmctl with `argv` (NULL-terminated); returns its exit status and
  * keeps its stdout/stderr in the fixture. */
-static int
-run_v (Fixture *f, const char *input, const char * const *args)
+/* Starts crmctl with `args` (NULL-terminated) in the fixture's home, its
+ * three standard streams piped. */
+static GSubprocess *
+spawn_v (Fixture *f, const char * const *args)
 {
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
                                G_SUBPROCESS_FLAGS_STDIN_PIPE);
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *state = g_build_filename (f->home, "state", NULL);
   g_autofree char *config = g_build_filename (f->home, "config", NULL);
+  GSubprocess *proc;
 
   g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", state, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
@@ -58,11 +61,20 @@ run_v (Fixture *f, const char *input, const char * const *args)
   for (gsize i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, g_strdup (args[i]));
   g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return proc;
+}
+
+static int
+run_v (Fixture *f, const char *input, const char * const *args)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_clear_pointer (&f->out, g_free);
   g_clear_pointer (&f->err, g_free);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
+  proc = spawn_v (f, args);
   g_subprocess_communicate_utf8 (proc, input != NULL ? input : "", NULL, &f->out, &f->err, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (proc));
@@ -523,6 +535,137 @@ test_import_batches (Fixture *f, gconstpointer data)
   g_assert_cmpint (customer_count (f), ==, before + n);
 }
 
+/* The database stops while batches are in flight: crmctl connects again
+ * and sends every unconfirmed batch once more under its idempotency key,
+ * so each row is stored exactly once. */
+static void
+test_import_database_restart (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->home, "restart.csv", NULL);
+  g_autoptr(GString) csv = g_string_new ("客户名称,电话,备注\r\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  const guint n = 40000;
+  gint64 before = customer_count (f);
+  gint64 now = before;
+  gint64 restarted_at = -1;
+
+  for (guint i = 1; i <= n; i++)
+    g_string_append_printf (csv, "断线重传测试有限公司%05u,138%08u,重传\r\n", i, i);
+  g_file_set_contents (path, csv->str, csv->len, &error);
+  g_assert_no_error (error);
+
+  proc = spawn_v (f, (const char *[]) { "customer", "import", path, NULL });
+  /* Once the first batch is stored, restart PostgreSQL under the server. */
+  /* (the identifier is NULL once the process has ended) */
+  while (now == before && g_subprocess_get_identifier (proc) != NULL)
+    {
+      g_usleep (G_USEC_PER_SEC / 20);
+      now = customer_count (f);
+    }
+  if (now < before + n)
+    {
+      /* Down for a moment (requests in flight fail), then started again
+       * (pg_ctl restart starts a stopped cluster). */
+      restarted_at = now - before;
+      g_assert_true (crm_test_server_stop_database (server, &error));
+      g_assert_no_error (error);
+      g_usleep (G_USEC_PER_SEC);
+      g_assert_true (crm_test_server_restart_database (server, &error));
+      g_assert_no_error (error);
+    }
+  g_subprocess_communicate_utf8 (proc, "", NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  if (g_test_verbose ())
+    g_printerr ("restarted after %" G_GINT64_FORMAT " rows; crmctl said:\n%s%s",
+                restarted_at, out, err);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+  /* Exactly n more: a batch stored twice would show here. */
+  g_assert_cmpint (customer_count (f), ==, before + n);
+}
+
+/* A free TCP port on 127.0.0.1 (bound, read, released). */
+static guint16
+free_port (void)
+{
+  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                          G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (sock);
+  g_assert_true (g_socket_bind (sock, any, TRUE, &error));
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (sock, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* The server is killed (SIGKILL) while batches are in flight and started
+ * again on the same port: crmctl connects again, resumes its session and
+ * sends the unconfirmed batches under their keys.  Batches the dead server
+ * had committed are answered from the idempotency record, the others are
+ * stored now: every row exactly once. */
+static void
+test_import_server_killed (Fixture *f, gconstpointer data)
+{
+  guint16 port = free_port ();
+  g_autofree char *extra = g_strdup_printf ("--port %u", port);
+  g_autoptr(CrmTestServer) own = NULL;
+  g_autofree char *server_arg = g_strdup_printf ("localhost:%u", port);
+  g_autofree char *path = g_build_filename (f->home, "killed.csv", NULL);
+  g_autoptr(GString) csv = g_string_new ("客户名称,电话\r\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  const guint n = 40000;
+  gint64 before, now;
+  gboolean killed = FALSE;
+
+  own = crm_test_server_start (extra, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (crm_test_server_get_port (own), ==, port);
+  g_file_set_contents (f->password_file, crm_test_server_get_admin_password (own), -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run (f, "--server", server_arg, "--trust-new-server", "--user", "admin",
+                        "--password-file", f->password_file, "login"), ==, 0);
+  before = now = customer_count (f);
+
+  for (guint i = 1; i <= n; i++)
+    g_string_append_printf (csv, "断线续传测试有限公司%05u,137%08u\r\n", i, i);
+  g_file_set_contents (path, csv->str, csv->len, &error);
+  g_assert_no_error (error);
+
+  proc = spawn_v (f, (const char *[]) { "customer", "import", path, NULL });
+  while (now == before && g_subprocess_get_identifier (proc) != NULL)
+    {
+      g_usleep (G_USEC_PER_SEC / 20);
+      now = customer_count (f);
+    }
+  if (now < before + n)
+    {
+      crm_test_server_kill (own, SIGKILL);
+      g_assert_true (crm_test_server_restart (own, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (crm_test_server_get_port (own), ==, port);
+      killed = TRUE;
+    }
+  g_subprocess_communicate_utf8 (proc, "", NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  if (g_test_verbose ())
+    g_printerr ("killed after %" G_GINT64_FORMAT " rows: %d; crmctl said:\n%s%s",
+                now - before, killed, out, err);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+  if (killed)
+    g_assert_nonnull (strstr (err, "sending"));
+  g_assert_cmpint (customer_count (f), ==, before + n);
+}
+
 static void
 test_sessions (Fixture *f, gconstpointer data)
 {
@@ -586,6 +729,8 @@ main (int argc, char **argv)
   ADD ("/crmctl/cli/call", test_call, TRUE);
   ADD ("/crmctl/cli/import-export", test_import_export, TRUE);
   ADD ("/crmctl/cli/import-batches", test_import_batches, TRUE);
+  ADD ("/crmctl/cli/import-database-restart", test_import_database_restart, TRUE);
+  ADD ("/crmctl/cli/import-server-killed", test_import_server_killed, FALSE);
 #undef ADD
 
   status = g_test_run ();
