@@ -15,8 +15,21 @@
 
 G_STATIC_ASSERT (CRM_CUSTOMER_LIST_SKIP_ROWS % CRM_CUSTOMER_LIST_PAGE_ROWS == 0);
 
+/* Rows and cursors come in blocks: block 0 walks from the start of the
+ * list, so its positions are exact; every customer.seek starts a new block
+ * at an estimated position.  Within a block rows are contiguous.  Where two
+ * blocks meet (adjacent pages of different blocks), the rows there could
+ * overlap or leave a gap, so one block is dropped: block 0 always stays;
+ * otherwise the block just extended (where the user scrolls) stays.  The
+ * dropped block's places load again from the remaining block's cursors. */
+typedef struct {
+  char  *key;
+  guint  block;
+} Cursor;
+
 typedef struct {
   guint      index;
+  guint      block;
   GPtrArray *rows;   /* CrmCustomerRow */
   GList     *lru;    /* link in self->lru, data = this page */
 } Page;
@@ -32,12 +45,15 @@ struct _CrmCustomerListModel
 
   guint         n_items;
   gboolean      exact;
-  GPtrArray    *cursors;     /* char*, index = page; NULL = not known yet */
-  GPtrArray    *back_cursors; /* char*, index = page: listing the other way
+  GPtrArray    *cursors;     /* Cursor*, index = page; NULL = not known yet */
+  GPtrArray    *back_cursors; /* Cursor*, index = page: listing the other way
                                * from it gives the rows before that page */
   GHashTable   *seeked;      /* pages a seek was asked for */
-  GHashTable   *jumped;      /* pages whose cursor came from a seek */
+  GHashTable   *jumped;      /* page whose cursor came from a seek → its block */
+  GHashTable   *dropped;     /* blocks dropped at a seam */
+  guint         next_block;
   guint         n_requests;
+  guint         n_seams;
   GHashTable   *pages;       /* GUINT_TO_POINTER(index) → Page* */
   GQueue        lru;         /* Page*, most recent at head */
   GQueue        wanted;      /* GUINT_TO_POINTER(index), most recent at head */
@@ -72,6 +88,18 @@ page_free (gpointer data)
   g_free (page);
 }
 
+static void
+cursor_free (gpointer data)
+{
+  Cursor *cursor = data;
+
+  if (cursor != NULL)
+    {
+      g_free (cursor->key);
+      g_free (cursor);
+    }
+}
+
 static void schedule_fetch (CrmCustomerListModel *self);
 
 static void
@@ -102,40 +130,182 @@ set_n_items (CrmCustomerListModel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
+static Cursor *
+cursor_at (GPtrArray *cursors,
+           guint      page)
+{
+  return page < cursors->len ? g_ptr_array_index (cursors, page) : NULL;
+}
+
 static const char *
 cursor_for (CrmCustomerListModel *self,
             guint                 page)
 {
-  return page < self->cursors->len ? g_ptr_array_index (self->cursors, page) : NULL;
+  Cursor *cursor = cursor_at (self->cursors, page);
+
+  return cursor ? cursor->key : NULL;
+}
+
+static guint
+cursor_block (CrmCustomerListModel *self,
+              guint                 page)
+{
+  Cursor *cursor = cursor_at (self->cursors, page);
+
+  return cursor ? cursor->block : 0;
+}
+
+static gboolean
+block_alive (CrmCustomerListModel *self,
+             guint                 block)
+{
+  return !g_hash_table_contains (self->dropped, GUINT_TO_POINTER (block));
+}
+
+/* The first cursor known for a page stays, except that block 0's (exact
+ * positions) replaces another block's. */
+static void
+put_cursor (CrmCustomerListModel *self,
+            GPtrArray            *cursors,
+            guint                 page,
+            const char           *key,
+            guint                 block)
+{
+  Cursor *old, *cursor;
+
+  if (!block_alive (self, block))
+    return;
+  if (page >= cursors->len)
+    g_ptr_array_set_size (cursors, page + 1);
+  old = g_ptr_array_index (cursors, page);
+  if (old != NULL && (old->block == block || block != 0))
+    return;
+  cursor = g_new (Cursor, 1);
+  cursor->key = g_strdup (key);
+  cursor->block = block;
+  cursor_free (old);
+  g_ptr_array_index (cursors, page) = cursor;
 }
 
 static void
 set_cursor (CrmCustomerListModel *self,
             guint                 page,
-            const char           *cursor)
+            const char           *cursor,
+            guint                 block)
 {
-  if (page >= self->cursors->len)
-    g_ptr_array_set_size (self->cursors, page + 1);
-  if (g_ptr_array_index (self->cursors, page) == NULL)
-    g_ptr_array_index (self->cursors, page) = g_strdup (cursor);
+  put_cursor (self, self->cursors, page, cursor, block);
 }
 
 static const char *
 back_cursor_for (CrmCustomerListModel *self,
                  guint                 page)
 {
-  return page < self->back_cursors->len ? g_ptr_array_index (self->back_cursors, page) : NULL;
+  Cursor *cursor = cursor_at (self->back_cursors, page);
+
+  return cursor ? cursor->key : NULL;
+}
+
+static guint
+back_cursor_block (CrmCustomerListModel *self,
+                   guint                 page)
+{
+  Cursor *cursor = cursor_at (self->back_cursors, page);
+
+  return cursor ? cursor->block : 0;
 }
 
 static void
 set_back_cursor (CrmCustomerListModel *self,
                  guint                 page,
-                 const char           *cursor)
+                 const char           *cursor,
+                 guint                 block)
 {
-  if (page >= self->back_cursors->len)
-    g_ptr_array_set_size (self->back_cursors, page + 1);
-  if (g_ptr_array_index (self->back_cursors, page) == NULL)
-    g_ptr_array_index (self->back_cursors, page) = g_strdup (cursor);
+  put_cursor (self, self->back_cursors, page, cursor, block);
+}
+
+static void
+drop_cursors (GPtrArray *cursors,
+              guint      block)
+{
+  for (guint i = 0; i < cursors->len; i++)
+    {
+      Cursor *cursor = g_ptr_array_index (cursors, i);
+
+      if (cursor != NULL && cursor->block == block)
+        {
+          cursor_free (cursor);
+          g_ptr_array_index (cursors, i) = NULL;
+        }
+    }
+}
+
+/* Forgets every row and cursor of `block`; its cached ranges are announced
+ * (they read as placeholders until loaded again from another block). */
+static void
+drop_block (CrmCustomerListModel *self,
+            guint                 block)
+{
+  g_autoptr(GArray) dropped = g_array_new (FALSE, FALSE, sizeof (guint));
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_debug ("seam: dropping block %u", block);
+  g_hash_table_add (self->dropped, GUINT_TO_POINTER (block));
+  self->n_seams++;
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Page *page = value;
+
+      if (page->block != block)
+        continue;
+      g_array_append_val (dropped, page->index);
+      g_queue_delete_link (&self->lru, page->lru);
+      g_hash_table_iter_remove (&iter);
+    }
+  drop_cursors (self->cursors, block);
+  drop_cursors (self->back_cursors, block);
+  g_hash_table_iter_init (&iter, self->jumped);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (GPOINTER_TO_UINT (value) == block)
+      g_hash_table_iter_remove (&iter);
+
+  /* After every change to the state: the view may read items at once. */
+  for (guint i = 0; i < dropped->len; i++)
+    {
+      guint position = g_array_index (dropped, guint, i) * PAGE;
+
+      if (position < self->n_items)
+        {
+          guint n = MIN ((guint) PAGE, self->n_items - position);
+          g_list_model_items_changed (G_LIST_MODEL (self), position, n, n);
+        }
+    }
+}
+
+/* Before page `index` of `block` is stored: where it meets a cached page of
+ * another block, one of the two blocks goes.  Returns FALSE when it is
+ * `block` (the page must not be stored). */
+static gboolean
+resolve_seams (CrmCustomerListModel *self,
+               guint                 index,
+               guint                 block)
+{
+  guint neighbours[3] = { index, index + 1, index > 0 ? index - 1 : index };
+
+  for (guint i = 0; i < G_N_ELEMENTS (neighbours); i++)
+    {
+      Page *other = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (neighbours[i]));
+      guint loser;
+
+      if (other == NULL || other->block == block)
+        continue;
+      loser = other->block == 0 ? block : other->block;
+      drop_block (self, loser);
+      if (loser == block)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -182,24 +352,29 @@ evict (CrmCustomerListModel *self)
 
 /* Stores `n` rows (n ≤ PAGE) starting at rows[offset] as page `index` and
  * announces the range. */
-static void
+static gboolean
 store_page (CrmCustomerListModel *self,
             guint                 index,
+            guint                 block,
             GVariant             *rows,
             gsize                 offset,
             gsize                 n)
 {
-  Page *page = g_new0 (Page, 1);
-  Page *old = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
+  Page *page, *old;
   guint position = index * PAGE;
   guint changed;
 
+  if (!block_alive (self, block) || !resolve_seams (self, index, block))
+    return FALSE;
+  page = g_new0 (Page, 1);
+  old = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
   if (old != NULL)
     {
       g_queue_delete_link (&self->lru, old->lru);
       g_hash_table_remove (self->pages, GUINT_TO_POINTER (index));
     }
   page->index = index;
+  page->block = block;
   page->rows = g_ptr_array_new_full (n, g_object_unref);
   for (gsize i = 0; i < n; i++)
     {
@@ -217,12 +392,14 @@ store_page (CrmCustomerListModel *self,
       changed = MIN ((guint) n, self->n_items - position);
       g_list_model_items_changed (G_LIST_MODEL (self), position, changed, changed);
     }
+  return TRUE;
 }
 
 typedef struct {
   CrmCustomerListModel *self;
   guint                 generation;
   guint                 first_page;
+  guint                 block;
   guint                 limit;
   gboolean              reverse;  /* listing the other way, nearest first */
   guint                 skip;     /* reverse: rows to drop first */
@@ -261,6 +438,12 @@ fetch_cb (GObject      *source,
 
   g_variant_get (reply, "(@aa{sv}&sx)", &rows, &next, &estimate);
   n_rows = g_variant_n_children (rows);
+  /* Its block met another one while this was on the way. */
+  if (!block_alive (self, fetch->block))
+    {
+      schedule_fetch (self);
+      return;
+    }
   g_debug ("reply page %u rows %zu next %s n_items %u", fetch->first_page, n_rows, *next ? "yes" : "no", self->n_items);
 
   if (fetch->reverse)
@@ -277,11 +460,18 @@ fetch_cb (GObject      *source,
         g_variant_builder_add_value (&b, g_variant_get_child_value (rows, i - 1));
       g_clear_pointer (&rows, g_variant_unref);
       rows = g_variant_ref_sink (g_variant_builder_end (&b));
+      if (n_rows < fetch->limit && fetch->block != 0)
+        {
+          /* The start of the list, reached earlier than the jump's
+           * estimated position said: the block's positions are off by the
+           * rows missing here.  Its places load again from the start. */
+          drop_block (self, fetch->block);
+          schedule_fetch (self);
+          return;
+        }
       if (*next != '\0' && n_rows == fetch->limit)
-        set_back_cursor (self, fetch->first_page, next);
-      if (n > 0)
-        store_page (self, fetch->first_page, rows, 0, n);
-      else
+        set_back_cursor (self, fetch->first_page, next, fetch->block);
+      if (n == 0 || !store_page (self, fetch->first_page, fetch->block, rows, 0, n))
         unwant (self, fetch->first_page);
       schedule_fetch (self);
       return;
@@ -303,7 +493,7 @@ fetch_cb (GObject      *source,
     }
   else
     {
-      set_cursor (self, fetch->first_page + fetch->limit / PAGE, next);
+      set_cursor (self, fetch->first_page + fetch->limit / PAGE, next, fetch->block);
       /* The estimate was low: there is at least one more row. */
       if (end >= self->n_items)
         set_n_items (self, end + 1);
@@ -313,8 +503,13 @@ fetch_cb (GObject      *source,
     {
       guint index = fetch->first_page + (guint) (offset / PAGE);
 
-      if (is_wanted (self, index) || fetch->limit == PAGE)
-        store_page (self, index, rows, offset, MIN ((gsize) PAGE, n_rows - offset));
+      if ((is_wanted (self, index) || fetch->limit == PAGE) &&
+          !store_page (self, index, fetch->block, rows, offset, MIN ((gsize) PAGE, n_rows - offset)))
+        {
+          unwant (self, index);
+          if (!block_alive (self, fetch->block))
+            break;
+        }
     }
 
   schedule_fetch (self);
@@ -337,6 +532,7 @@ fetch_page (CrmCustomerListModel *self,
   fetch->self = g_object_ref (self);
   fetch->generation = self->generation;
   fetch->first_page = first_page;
+  fetch->block = cursor_block (self, first_page);
   fetch->limit = limit;
   set_loading (self, cancellable);
   self->n_requests++;
@@ -354,6 +550,7 @@ static void
 fetch_page_before (CrmCustomerListModel *self,
                    guint                 page,
                    const char           *cursor,
+                   guint                 block,
                    guint                 skip)
 {
   GCancellable *cancellable = g_cancellable_new ();
@@ -362,6 +559,7 @@ fetch_page_before (CrmCustomerListModel *self,
   fetch->self = g_object_ref (self);
   fetch->generation = self->generation;
   fetch->first_page = page;
+  fetch->block = block;
   fetch->limit = PAGE + skip;
   fetch->skip = skip;
   fetch->reverse = TRUE;
@@ -404,8 +602,11 @@ seek_cb (GObject      *source,
    * the list) says nothing about this page: walk. */
   if (*cursor != '\0' && cursor_for (self, fetch->first_page) == NULL)
     {
-      set_cursor (self, fetch->first_page, cursor);
-      g_hash_table_add (self->jumped, GUINT_TO_POINTER (fetch->first_page));
+      guint block = ++self->next_block;
+
+      set_cursor (self, fetch->first_page, cursor, block);
+      g_hash_table_insert (self->jumped, GUINT_TO_POINTER (fetch->first_page),
+                           GUINT_TO_POINTER (block));
       fetch_page (self, fetch->first_page, PAGE);
       return;
     }
@@ -461,7 +662,8 @@ fetch_next_cb (gpointer user_data)
       /* Before a page reached by listing backwards: on backwards. */
       if (back_cursor_for (self, target + 1) != NULL)
         {
-          fetch_page_before (self, target, back_cursor_for (self, target + 1), 0);
+          fetch_page_before (self, target, back_cursor_for (self, target + 1),
+                             back_cursor_block (self, target + 1), 0);
           return G_SOURCE_REMOVE;
         }
       /* Just before a page reached by a jump: backwards from that page's
@@ -471,17 +673,19 @@ fetch_next_cb (gpointer user_data)
       if (g_hash_table_contains (self->jumped, GUINT_TO_POINTER (target + 1)))
         {
           Page *next_page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (target + 1));
+          guint block = GPOINTER_TO_UINT (g_hash_table_lookup (self->jumped,
+                                                               GUINT_TO_POINTER (target + 1)));
 
-          if (cursor_for (self, target + 2) != NULL)
+          if (cursor_for (self, target + 2) != NULL && cursor_block (self, target + 2) == block)
             {
-              fetch_page_before (self, target, cursor_for (self, target + 2), PAGE - 1);
+              fetch_page_before (self, target, cursor_for (self, target + 2), block, PAGE - 1);
               return G_SOURCE_REMOVE;
             }
           /* The jump landed on the last page: backwards from the end. */
-          if (next_page != NULL && self->exact &&
+          if (next_page != NULL && next_page->block == block && self->exact &&
               (target + 1) * PAGE + next_page->rows->len >= self->n_items)
             {
-              fetch_page_before (self, target, "", next_page->rows->len);
+              fetch_page_before (self, target, "", block, next_page->rows->len);
               return G_SOURCE_REMOVE;
             }
           if (next_page == NULL)
@@ -533,7 +737,9 @@ crm_customer_list_model_reload (CrmCustomerListModel *self)
   g_ptr_array_set_size (self->back_cursors, 0);
   g_hash_table_remove_all (self->seeked);
   g_hash_table_remove_all (self->jumped);
-  set_cursor (self, 0, "");
+  g_hash_table_remove_all (self->dropped);
+  self->next_block = 0;
+  set_cursor (self, 0, "", 0);
   self->exact = FALSE;
   self->started = TRUE;
   set_n_items (self, 0);
@@ -634,6 +840,12 @@ guint
 crm_customer_list_model_get_n_requests (CrmCustomerListModel *self)
 {
   return self->n_requests;
+}
+
+guint
+crm_customer_list_model_get_n_seams (CrmCustomerListModel *self)
+{
+  return self->n_seams;
 }
 
 guint
@@ -739,6 +951,7 @@ crm_customer_list_model_finalize (GObject *object)
   g_ptr_array_unref (self->back_cursors);
   g_hash_table_unref (self->seeked);
   g_hash_table_unref (self->jumped);
+  g_hash_table_unref (self->dropped);
   g_clear_pointer (&self->filters, g_variant_unref);
   g_free (self->sort_column);
   g_clear_error (&self->error);
@@ -795,10 +1008,11 @@ static void
 crm_customer_list_model_init (CrmCustomerListModel *self)
 {
   self->sort_column = g_strdup ("name");
-  self->cursors = g_ptr_array_new_with_free_func (g_free);
-  self->back_cursors = g_ptr_array_new_with_free_func (g_free);
+  self->cursors = g_ptr_array_new_with_free_func (cursor_free);
+  self->back_cursors = g_ptr_array_new_with_free_func (cursor_free);
   self->seeked = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->jumped = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->dropped = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->pages = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, page_free);
   g_queue_init (&self->lru);
   g_queue_init (&self->wanted);

@@ -27,7 +27,10 @@ G_BEGIN_DECLS
  * Its neighbours load from cursors: forward from each page's next cursor,
  * backward by listing the other way from the jump's cursor.  Items between
  * jumps stay placeholders until they are wanted.  Positions past the pages
- * walked from the start are thus estimates, like n_items.
+ * walked from the start are thus estimates, like n_items.  Where rows
+ * reached from two different places meet, the block of the later jump is
+ * dropped and loads again from the other's cursors (the block walked from
+ * the start always stays), so no row shows twice and none is skipped.
  */
 #define CRM_CUSTOMER_LIST_PAGE_ROWS 100
 #define CRM_CUSTOMER_LIST_SKIP_ROWS 500
@@ -64,6 +67,8 @@ guint       crm_customer_list_model_get_n_cached_pages (CrmCustomerListModel *se
 /* customer.list and customer.seek requests made so far (for tests and the
  * benchmark). */
 guint       crm_customer_list_model_get_n_requests (CrmCustomerListModel *self);
+/* Blocks of rows dropped where they met another block (for tests). */
+guint       crm_customer_list_model_get_n_seams  (CrmCustomerListModel *self);
 /* The last load error, or NULL. */
 const GError *crm_customer_list_model_get_error  (CrmCustomerListModel *self);
 

@@ -8,6 +8,7 @@
 
 #include "crm-collate.h"
 #include "crm-customer-list-model.h"
+#include "crm-messages.h"
 #include "crm-session.h"
 #include "crm-test-server.h"
 
@@ -265,6 +266,215 @@ test_jump_to_middle (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* ---- seams: where rows walked from the start meet rows reached by a jump */
+
+static CrmSession *
+signed_in_session (void)
+{
+  g_autofree char *trust_path = g_build_filename (tmp_dir, "trust-seam", NULL);
+  g_autoptr(CrmTrustStore) trust = crm_trust_store_new (trust_path);
+  g_autofree char *address = g_strdup_printf ("localhost:%u", crm_test_server_get_port (server));
+  g_autoptr(GError) error = NULL;
+  CrmSession *session = crm_session_new (trust, "en_US");
+
+  crm_session_sign_in_async (session, address, "admin", crm_test_server_get_admin_password (server),
+                             TRUE, NULL, sign_in_cb, &error);
+  g_assert_true (wait_for (has_error, &error, WAIT_S));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  return session;
+}
+
+typedef struct {
+  GVariant *reply;
+  GError   *error;
+  gboolean  done;
+} Call;
+
+static void
+call_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Call *call = data;
+
+  call->reply = crm_session_call_finish (CRM_SESSION (source), result, &call->error);
+  call->done = TRUE;
+}
+
+static gboolean
+call_done (gpointer data)
+{
+  return ((Call *) data)->done;
+}
+
+/* Every customer id in name order, read with customer.list directly. */
+static GArray *
+read_all_ids (CrmSession *session)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *cursor = g_strdup ("");
+
+  for (;;)
+    {
+      Call call = { 0 };
+      g_autoptr(GVariant) rows = NULL;
+      GVariantIter iter;
+      GVariant *record;
+      const char *next;
+
+      crm_session_call_async (session, CRM_MSG_CUSTOMER_LIST,
+                              g_variant_new ("(sb@a{sv}si)", "name", FALSE,
+                                             g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0),
+                                             cursor, 500),
+                              NULL, call_cb, &call);
+      g_assert_true (wait_for (call_done, &call, WAIT_S));
+      g_assert_no_error (call.error);
+      g_variant_get (call.reply, "(@aa{sv}&sx)", &rows, &next, NULL);
+      g_variant_iter_init (&iter, rows);
+      while ((record = g_variant_iter_next_value (&iter)))
+        {
+          gint64 id = 0;
+
+          g_variant_lookup (record, "id", "x", &id);
+          g_array_append_val (ids, id);
+          g_variant_unref (record);
+        }
+      g_free (cursor);
+      cursor = g_strdup (next);
+      g_variant_unref (call.reply);
+      if (*next == '\0' || g_variant_n_children (rows) < 500)
+        break;
+    }
+  return ids;
+}
+
+typedef struct {
+  CrmCustomerListModel *model;
+  guint from, n;
+} Window;
+
+/* Every row of the window is loaded (reading them asks for their pages, as
+ * a view showing them does). */
+static gboolean
+window_loaded (gpointer data)
+{
+  Window *window = data;
+  guint end = MIN (window->from + window->n, g_list_model_get_n_items (G_LIST_MODEL (window->model)));
+  gboolean loaded = TRUE;
+
+  for (guint p = window->from; p < end; p++)
+    {
+      g_autoptr(CrmCustomerRow) row = g_list_model_get_item (G_LIST_MODEL (window->model), p);
+
+      if (crm_customer_row_is_placeholder (row))
+        loaded = FALSE;
+    }
+  return loaded && !crm_customer_list_model_get_loading (window->model);
+}
+
+/* The window's rows are a run of consecutive customers of the name order
+ * (no row twice, none skipped); returns the position of its first row in
+ * that order. */
+static guint
+assert_window_contiguous (Window *window, GArray *ids, GHashTable *index_of)
+{
+  guint end = MIN (window->from + window->n, g_list_model_get_n_items (G_LIST_MODEL (window->model)));
+  guint first = 0;
+
+  g_assert_true (wait_for (window_loaded, window, WAIT_S));
+  for (guint p = window->from; p < end; p++)
+    {
+      g_autoptr(CrmCustomerRow) row = g_list_model_get_item (G_LIST_MODEL (window->model), p);
+      gint64 id = crm_customer_row_get_id (row);
+      gpointer at = NULL;
+
+      g_assert_false (crm_customer_row_is_placeholder (row));
+      if (p == window->from)
+        {
+          g_assert_true (g_hash_table_lookup_extended (index_of, &id, NULL, &at));
+          first = GPOINTER_TO_UINT (at);
+        }
+      else
+        {
+          g_assert_cmpuint (first + (p - window->from), <, ids->len);
+          g_assert_cmpint (id, ==, g_array_index (ids, gint64, first + (p - window->from)));
+        }
+    }
+  return first;
+}
+
+static GHashTable *
+index_ids (GArray *ids)
+{
+  GHashTable *index_of = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_insert (index_of, &g_array_index (ids, gint64, i), GUINT_TO_POINTER (i));
+  return index_of;
+}
+
+/* Jump to the middle, then scroll up to the top a half page at a time:
+ * every window of two pages is contiguous, also where the rows listed
+ * backwards from the jump meet the rows walked from the start; at the top
+ * the positions are exact. */
+static void
+test_seam_scrolling_up (void)
+{
+  g_autoptr(CrmSession) session = signed_in_session ();
+  g_autoptr(CrmCustomerListModel) model = crm_customer_list_model_new (session);
+  g_autoptr(GArray) ids = read_all_ids (session);
+  g_autoptr(GHashTable) index_of = index_ids (ids);
+  Window window = { model, 0, 2 * CRM_CUSTOMER_LIST_PAGE_ROWS };
+  guint jump, n;
+
+  crm_customer_list_model_set_sort (model, "name", FALSE);
+  g_assert_cmpuint (assert_window_contiguous (&window, ids, index_of), ==, 0);
+  n = g_list_model_get_n_items (G_LIST_MODEL (model));
+  jump = n / 2 / CRM_CUSTOMER_LIST_PAGE_ROWS * CRM_CUSTOMER_LIST_PAGE_ROWS;
+  window.from = jump;
+  assert_window_contiguous (&window, ids, index_of);
+
+  for (int from = (int) jump - CRM_CUSTOMER_LIST_PAGE_ROWS / 2; from >= 0;
+       from -= CRM_CUSTOMER_LIST_PAGE_ROWS / 2)
+    {
+      window.from = (guint) from;
+      assert_window_contiguous (&window, ids, index_of);
+    }
+  window.from = 0;
+  g_assert_cmpuint (assert_window_contiguous (&window, ids, index_of), ==, 0);
+  /* The jumped rows were dropped where they met the rows from the top. */
+  g_assert_cmpuint (crm_customer_list_model_get_n_seams (model), >=, 1);
+}
+
+/* The other way: rows walked down from the top run into the rows of a
+ * jump a little further down; past the meeting point the rows continue the
+ * walk at exact positions. */
+static void
+test_seam_scrolling_down (void)
+{
+  g_autoptr(CrmSession) session = signed_in_session ();
+  g_autoptr(CrmCustomerListModel) model = crm_customer_list_model_new (session);
+  g_autoptr(GArray) ids = read_all_ids (session);
+  g_autoptr(GHashTable) index_of = index_ids (ids);
+  Window window = { model, 0, 2 * CRM_CUSTOMER_LIST_PAGE_ROWS };
+  guint jump = 15 * CRM_CUSTOMER_LIST_PAGE_ROWS;
+  guint requests;
+
+  crm_customer_list_model_set_sort (model, "name", FALSE);
+  g_assert_cmpuint (assert_window_contiguous (&window, ids, index_of), ==, 0);
+  requests = crm_customer_list_model_get_n_requests (model);
+  window.from = jump;
+  assert_window_contiguous (&window, ids, index_of);
+  /* Reached by a seek (one request, then its pages), not a walk. */
+  g_assert_cmpuint (crm_customer_list_model_get_n_requests (model) - requests, <=, 4);
+
+  for (guint from = CRM_CUSTOMER_LIST_PAGE_ROWS / 2; from <= jump + CRM_CUSTOMER_LIST_PAGE_ROWS;
+       from += CRM_CUSTOMER_LIST_PAGE_ROWS / 2)
+    {
+      window.from = from;
+      g_assert_cmpuint (assert_window_contiguous (&window, ids, index_of), ==, from);
+    }
+  g_assert_cmpuint (crm_customer_list_model_get_n_seams (model), >=, 1);
+}
+
 static void
 on_fatal_signal (int signum)
 {
@@ -307,6 +517,8 @@ main (int argc, char *argv[])
   bound = g_hash_table_new (g_direct_hash, g_direct_equal);
 
   g_test_add_func ("/ui/list/seek/jump-to-middle", test_jump_to_middle);
+  g_test_add_func ("/ui/list/seek/seam-scrolling-up", test_seam_scrolling_up);
+  g_test_add_func ("/ui/list/seek/seam-scrolling-down", test_seam_scrolling_down);
   status = g_test_run ();
 
   g_hash_table_unref (bound);
