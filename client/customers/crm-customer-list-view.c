@@ -7,80 +7,39 @@
 #include "crm-customer-columns.h"
 #include "crm-customer-filter-popover.h"
 #include "crm-customer-list-view.h"
+#include "crm-customer-list-view-private.h"
 #include "crm-error.h"
 #include "crm-messages.h"
 
-#define SEARCH_LIMIT 50
+/* The first answer fills the visible rows and little more: every row
+ * given to the table costs widgets to build and lay out before the frame
+ * can show them.  Scrolling to its end asks for up to SEARCH_MAX. */
+#define SEARCH_FIRST_MIN 20
+#define SEARCH_ROW_PX 24
+#define SEARCH_MAX 200
 #define SEARCH_CLEAR_DELAY_MS 300
+/* Keystrokes closer together than this are typing in one go. */
+#define SEARCH_TYPING_GAP_MS 250
+/* While typing, a search waits this long for the next keystroke. */
+#define SEARCH_TYPING_DELAY_MS 40
 #define PUSH_RELOAD_DELAY_MS 1500
 
 
-struct _CrmCustomerListView
-{
-  GtkBox                parent_instance;
-
-  /* template */
-  GtkSearchEntry       *search_entry;
-  GtkMenuButton        *filter_button;
-  CrmCustomerFilterPopover *filter_popover;
-  GtkLabel             *count_label;
-  GtkSpinner           *spinner;
-  GtkWidget            *error_box;
-  GtkLabel             *error_label;
-  GtkColumnView        *column_view;
-  GtkStack             *detail_stack;
-  CrmCustomerPage      *page;
-  CrmCustomerForm      *form;
-
-
-  CrmSession           *session;
-  GSettings            *settings;
-  CrmCustomerListModel *list_model;
-  GListStore           *search_results;
-  GtkSingleSelection   *selection;
-
-  GCancellable         *search_cancellable;
-  GCancellable         *get_cancellable;
-  GCancellable         *save_cancellable;
-  GCancellable         *delete_cancellable;
-  GCancellable         *cancellable;      /* everything else; cancelled in dispose */
-  gint64                search_sent_at;
-  gint64                search_reply_at;
-  guint                 search_results_for_query; /* TRUE once a search reply arrived */
-  gboolean              searching;
-  gboolean              list_stale;       /* pushed creates/deletes not yet shown */
-  guint                 push_reload_source;
-  guint                 clear_search_source;
-
-  CrmConflictDialog    *conflict_dialog;  /* weak */
-  GtkWidget            *confirm_dialog;   /* weak */
-};
 
 G_DEFINE_FINAL_TYPE (CrmCustomerListView, crm_customer_list_view, GTK_TYPE_BOX)
 
-static void update_busy (CrmCustomerListView *self);
-static void update_count (CrmCustomerListView *self);
 
-static void
-show_error (CrmCustomerListView *self,
+void
+crm_customer_list_view_show_error (CrmCustomerListView *self,
             const char          *text)
 {
   gtk_label_set_text (self->error_label, text ? text : "");
   gtk_widget_set_visible (self->error_box, text != NULL);
 }
 
-static void
-replace_cancellable (GCancellable **slot)
-{
-  if (*slot)
-    g_cancellable_cancel (*slot);
-  g_clear_object (slot);
-  *slot = g_cancellable_new ();
-}
-
 /* A message for an error the user can do nothing about at a field. */
-static char *
-describe_error (const GError *error)
+char *
+crm_customer_list_view_describe_error (const GError *error)
 {
   if (g_error_matches (error, CRM_ERROR, CRM_ERROR_PERMISSION_DENIED))
     return g_strdup (_("You do not have permission to do this. Ask your administrator."));
@@ -115,8 +74,10 @@ crm_customer_list_view_save_state (CrmCustomerListView *self)
                   crm_customer_list_model_get_sort_descending (self->list_model));
 }
 
-static void
-update_count (CrmCustomerListView *self)
+static gboolean search_has_more (CrmCustomerListView *self);
+
+void
+crm_customer_list_view_update_count (CrmCustomerListView *self)
 {
   g_autofree char *text = NULL;
 
@@ -124,7 +85,10 @@ update_count (CrmCustomerListView *self)
     {
       guint n = g_list_model_get_n_items (G_LIST_MODEL (self->search_results));
 
-      if (self->search_results_for_query)
+      if (self->search_results_for_query && n > 0 && search_has_more (self))
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "At least %u match",
+                                             "At least %u matches", n), n);
+      else if (self->search_results_for_query)
         text = n == 0 ? g_strdup (_("No customers match"))
                       : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u match", "%u matches", n), n);
     }
@@ -149,8 +113,8 @@ update_count (CrmCustomerListView *self)
   gtk_label_set_text (self->count_label, text ? text : "");
 }
 
-static void
-update_busy (CrmCustomerListView *self)
+void
+crm_customer_list_view_update_busy (CrmCustomerListView *self)
 {
   gtk_spinner_set_spinning (self->spinner, crm_customer_list_view_is_busy (self));
 }
@@ -162,17 +126,17 @@ on_list_error (CrmCustomerListView *self)
 
   if (error && !self->searching)
     {
-      g_autofree char *text = describe_error (error);
+      g_autofree char *text = crm_customer_list_view_describe_error (error);
       g_autofree char *full = g_strdup_printf (_("Could not load customers: %s"), text);
 
-      show_error (self, full);
+      crm_customer_list_view_show_error (self, full);
     }
 }
 
 static void
 on_list_loading (CrmCustomerListView *self)
 {
-  update_busy (self);
+  crm_customer_list_view_update_busy (self);
   if (!crm_customer_list_model_get_loading (self->list_model))
     on_list_error (self);
 }
@@ -189,7 +153,7 @@ show_model (CrmCustomerListView *self,
       gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
       gtk_single_selection_set_model (self->selection, model);
     }
-  update_count (self);
+  crm_customer_list_view_update_count (self);
 }
 
 /* ---- search ------------------------------------------------------------- */
@@ -198,6 +162,63 @@ static GVariant *
 current_filters (CrmCustomerListView *self)
 {
   return crm_customer_filter_popover_get_filters (self->filter_popover);
+}
+
+static GPtrArray *
+rows_of_reply (GVariant   *reply,
+               GHashTable *skip_ids)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_object_unref);
+  GVariantIter iter;
+  GVariant *record;
+
+  g_variant_iter_init (&iter, reply);
+  while ((record = g_variant_iter_next_value (&iter)))
+    {
+      CrmCustomerRow *row = crm_customer_row_new (record);
+      gint64 id = crm_customer_row_get_id (row);
+
+      if (skip_ids == NULL || !g_hash_table_contains (skip_ids, &id))
+        g_ptr_array_add (rows, row);
+      else
+        g_object_unref (row);
+      g_variant_unref (record);
+    }
+  return rows;
+}
+
+/* The longer answer to the same query: the rows not shown yet go below
+ * (a frequent fragment is ranked from a sample, so the first rows of the
+ * longer answer need not be those shown). */
+static void
+search_more_done (CrmCustomerListView *self,
+                  GVariant            *reply,
+                  const GError        *error)
+{
+  g_autoptr(GHashTable) shown = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GPtrArray) rows = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->search_results));
+
+  self->search_more = FALSE;
+  g_clear_object (&self->search_cancellable);
+  crm_customer_list_view_update_busy (self);
+  if (reply == NULL)
+    {
+      g_autofree char *text = crm_customer_list_view_describe_error (error);
+      g_autofree char *full = g_strdup_printf (_("Search failed: %s"), text);
+
+      crm_customer_list_view_show_error (self, full);
+      return;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CrmCustomerRow) row = g_list_model_get_item (G_LIST_MODEL (self->search_results), i);
+
+      g_hash_table_add (shown, g_memdup2 (&(gint64) { crm_customer_row_get_id (row) }, sizeof (gint64)));
+    }
+  rows = rows_of_reply (reply, shown);
+  g_list_store_splice (self->search_results, n, 0, rows->pdata, rows->len);
+  crm_customer_list_view_update_count (self);
 }
 
 static void
@@ -209,45 +230,44 @@ search_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GPtrArray) rows = NULL;
-  GVariantIter iter;
-  GVariant *record;
 
   reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  if (self->search_more)
+    {
+      search_more_done (self, reply, error);
+      return;
+    }
   self->search_reply_at = g_get_monotonic_time ();
   g_debug ("search: reply %.1f ms after the request",
            (g_get_monotonic_time () - self->search_sent_at) / 1000.0);
   g_clear_object (&self->search_cancellable);
-  update_busy (self);
+  crm_customer_list_view_update_busy (self);
   if (reply == NULL)
     {
-      g_autofree char *text = describe_error (error);
+      g_autofree char *text = crm_customer_list_view_describe_error (error);
       g_autofree char *full = g_strdup_printf (_("Search failed: %s"), text);
 
-      show_error (self, full);
+      crm_customer_list_view_show_error (self, full);
       return;
     }
-  show_error (self, NULL);
+  crm_customer_list_view_show_error (self, NULL);
 
-  rows = g_ptr_array_new_with_free_func (g_object_unref);
-  g_variant_iter_init (&iter, reply);
-  while ((record = g_variant_iter_next_value (&iter)))
-    {
-      g_ptr_array_add (rows, crm_customer_row_new (record));
-      g_variant_unref (record);
-    }
+  /* One items-changed for the whole replacement. */
+  rows = rows_of_reply (reply, NULL);
   g_list_store_splice (self->search_results, 0,
                        g_list_model_get_n_items (G_LIST_MODEL (self->search_results)),
                        rows->pdata, rows->len);
   self->search_results_for_query = TRUE;
   show_model (self, G_LIST_MODEL (self->search_results));
+  self->search_shown_at = g_get_monotonic_time ();
   g_debug ("search: %u rows, %.1f ms after the request", rows->len,
-           (g_get_monotonic_time () - self->search_sent_at) / 1000.0);
+           (self->search_shown_at - self->search_sent_at) / 1000.0);
 }
 
-static void
-run_search (CrmCustomerListView *self)
+void
+crm_customer_list_view_run_search (CrmCustomerListView *self)
 {
   g_autofree char *query = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
 
@@ -259,19 +279,57 @@ run_search (CrmCustomerListView *self)
       self->searching = FALSE;
       self->search_results_for_query = FALSE;
       show_model (self, G_LIST_MODEL (self->list_model));
-      update_busy (self);
+      crm_customer_list_view_update_busy (self);
       return;
     }
 
   /* The previous request is cancelled so an old, slower answer can never
    * replace the results of what the user typed last. */
-  replace_cancellable (&self->search_cancellable);
+  crm_replace_cancellable (&self->search_cancellable);
   self->searching = TRUE;
+  self->search_more = FALSE;
   self->search_results_for_query = FALSE;
+  g_free (self->search_query);
+  self->search_query = g_steal_pointer (&query);
+  self->search_limit = CLAMP (gtk_widget_get_height (GTK_WIDGET (self->column_view)) / SEARCH_ROW_PX + 2,
+                              SEARCH_FIRST_MIN, SEARCH_MAX);
   self->search_sent_at = g_get_monotonic_time ();
-  update_busy (self);
+  crm_customer_list_view_update_busy (self);
   crm_session_call_async (self->session, CRM_MSG_CUSTOMER_SEARCH,
-                          g_variant_new ("(s@a{sv}i)", query, current_filters (self), SEARCH_LIMIT),
+                          g_variant_new ("(s@a{sv}i)", self->search_query, current_filters (self),
+                                         (gint32) self->search_limit),
+                          self->search_cancellable, search_cb, g_object_ref (self));
+}
+
+/* TRUE when the server may hold more matches than those shown. */
+static gboolean
+search_has_more (CrmCustomerListView *self)
+{
+  return self->searching && self->search_results_for_query &&
+         self->search_limit < SEARCH_MAX &&
+         g_list_model_get_n_items (G_LIST_MODEL (self->search_results)) >= self->search_limit;
+}
+
+/* Scrolled near the end of the search results: ask for the rest. */
+static void
+on_scrolled (CrmCustomerListView *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+  double page;
+
+  if (adjustment == NULL || !search_has_more (self) || self->search_cancellable != NULL ||
+      self->search_delay_source != 0 || self->search_query == NULL)
+    return;
+  page = gtk_adjustment_get_page_size (adjustment);
+  if (gtk_adjustment_get_value (adjustment) + page < gtk_adjustment_get_upper (adjustment) - page / 2)
+    return;
+  crm_replace_cancellable (&self->search_cancellable);
+  self->search_more = TRUE;
+  self->search_limit = SEARCH_MAX;
+  crm_customer_list_view_update_busy (self);
+  crm_session_call_async (self->session, CRM_MSG_CUSTOMER_SEARCH,
+                          g_variant_new ("(s@a{sv}i)", self->search_query, current_filters (self),
+                                         (gint32) SEARCH_MAX),
                           self->search_cancellable, search_cb, g_object_ref (self));
 }
 
@@ -281,16 +339,32 @@ clear_search_cb (gpointer user_data)
   CrmCustomerListView *self = user_data;
 
   self->clear_search_source = 0;
-  run_search (self);
+  crm_customer_list_view_run_search (self);
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+search_delay_cb (gpointer user_data)
+{
+  CrmCustomerListView *self = user_data;
+
+  self->search_delay_source = 0;
+  crm_customer_list_view_run_search (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The entry's own delay is 0 (the template): this signal comes one main
+ * loop iteration after the edit, so a replaced text (delete, then insert)
+ * is one change. */
 static void
 on_search_changed (CrmCustomerListView *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  gint64 now = g_get_monotonic_time ();
+  gboolean typing;
 
   g_clear_handle_id (&self->clear_search_source, g_source_remove);
+  g_clear_handle_id (&self->search_delay_source, g_source_remove);
   /* GtkSearchEntry reports an emptied entry at once, also when the user
    * types over a selected query (delete, then insert): wait a moment
    * before flashing the whole list between two searches. */
@@ -299,7 +373,22 @@ on_search_changed (CrmCustomerListView *self)
       self->clear_search_source = g_timeout_add (SEARCH_CLEAR_DELAY_MS, clear_search_cb, self);
       return;
     }
-  run_search (self);
+  if (*text == '\0')
+    {
+      crm_customer_list_view_run_search (self);
+      return;
+    }
+  /* The first keystroke after a pause searches at once; while the user
+   * types on, each keystroke waits briefly for the next one, so a fast
+   * typist sends one request per pause rather than per key.  A request
+   * that an edit makes stale is cancelled by the next one. */
+  typing = self->search_changed_at != 0 &&
+           now - self->search_changed_at < SEARCH_TYPING_GAP_MS * G_TIME_SPAN_MILLISECOND;
+  self->search_changed_at = now;
+  if (!typing)
+    crm_customer_list_view_run_search (self);
+  else
+    self->search_delay_source = g_timeout_add (SEARCH_TYPING_DELAY_MS, search_delay_cb, self);
 }
 
 static void
@@ -321,8 +410,8 @@ on_search_activate (CrmCustomerListView *self)
 
 /* ---- the customer page -------------------------------------------------- */
 
-static void
-show_detail (CrmCustomerListView *self,
+void
+crm_customer_list_view_show_detail (CrmCustomerListView *self,
              const char          *mode)
 {
   gtk_stack_set_visible_child_name (self->detail_stack, mode);
@@ -332,13 +421,13 @@ show_detail (CrmCustomerListView *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.delete", g_str_equal (mode, "page"));
 }
 
-static void
-record_loaded (CrmCustomerListView *self,
+void
+crm_customer_list_view_record_loaded (CrmCustomerListView *self,
                GVariant            *record)
 {
   crm_customer_page_set_record (self->page, record);
   crm_customer_list_model_update_record (self->list_model, record);
-  show_detail (self, "page");
+  crm_customer_list_view_show_detail (self, "page");
 }
 
 static void
@@ -354,16 +443,16 @@ get_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->get_cancellable);
-  update_busy (self);
+  crm_customer_list_view_update_busy (self);
   if (record == NULL)
     {
-      g_autofree char *text = describe_error (error);
+      g_autofree char *text = crm_customer_list_view_describe_error (error);
 
-      show_error (self, text);
+      crm_customer_list_view_show_error (self, text);
       return;
     }
-  show_error (self, NULL);
-  record_loaded (self, record);
+  crm_customer_list_view_show_error (self, NULL);
+  crm_customer_list_view_record_loaded (self, record);
 }
 
 void
@@ -376,11 +465,11 @@ crm_customer_list_view_open (CrmCustomerListView *self,
   if (g_str_equal (crm_customer_list_view_get_detail_mode (self), "form") &&
       crm_customer_form_is_dirty (self->form))
     {
-      show_error (self, _("Save or cancel the customer you are editing first."));
+      crm_customer_list_view_show_error (self, _("Save or cancel the customer you are editing first."));
       return;
     }
-  replace_cancellable (&self->get_cancellable);
-  update_busy (self);
+  crm_replace_cancellable (&self->get_cancellable);
+  crm_customer_list_view_update_busy (self);
   crm_session_call_async (self->session, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", id),
                           self->get_cancellable, get_cb, g_object_ref (self));
 }
@@ -409,337 +498,6 @@ on_selection_changed (CrmCustomerListView *self)
   crm_customer_list_view_open (self, crm_customer_row_get_id (row));
 }
 
-/* ---- create, edit, save, conflicts -------------------------------------- */
-
-static void save (CrmCustomerListView *self);
-
-static void
-new_action (GtkWidget  *widget,
-            const char *action_name,
-            GVariant   *parameter)
-{
-  CrmCustomerListView *self = CRM_CUSTOMER_LIST_VIEW (widget);
-
-  if (g_str_equal (crm_customer_list_view_get_detail_mode (self), "form") &&
-      crm_customer_form_is_dirty (self->form))
-    {
-      show_error (self, _("Save or cancel the customer you are editing first."));
-      return;
-    }
-  show_error (self, NULL);
-  crm_customer_form_set_record (self->form, NULL);
-  show_detail (self, "form");
-  crm_customer_form_focus_first (self->form);
-}
-
-static void
-edit_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  CrmCustomerListView *self = CRM_CUSTOMER_LIST_VIEW (widget);
-  GVariant *record = crm_customer_page_get_record (self->page);
-
-  if (record == NULL)
-    return;
-  crm_customer_form_set_record (self->form, record);
-  show_detail (self, "form");
-  crm_customer_form_focus_first (self->form);
-}
-
-static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  CrmCustomerListView *self = CRM_CUSTOMER_LIST_VIEW (widget);
-
-  if (self->save_cancellable)
-    g_cancellable_cancel (self->save_cancellable);
-  show_error (self, NULL);
-  if (crm_customer_form_get_record (self->form) && crm_customer_page_get_record (self->page))
-    show_detail (self, "page");
-  else
-    show_detail (self, "empty");
-  crm_customer_form_set_record (self->form, NULL);
-}
-
-static void
-on_conflict_resolved (CrmConflictDialog   *dialog,
-                      int                  choice,
-                      CrmCustomerListView *self)
-{
-  GVariant *theirs = g_object_get_data (G_OBJECT (dialog), "crm-theirs");
-
-  switch ((CrmConflictChoice) choice)
-    {
-    case CRM_CONFLICT_KEEP_MINE:
-      /* Re-apply only the user's changes on top of the saved version. */
-      crm_customer_form_rebase (self->form, theirs);
-      save (self);
-      break;
-    case CRM_CONFLICT_TAKE_THEIRS:
-      crm_customer_form_set_record (self->form, NULL);
-      record_loaded (self, theirs);
-      break;
-    case CRM_CONFLICT_CANCEL:
-    default:
-      break;
-    }
-}
-
-static void
-conflict_get_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(CrmCustomerListView) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) theirs = NULL;
-  g_autoptr(GVariant) mine = NULL;
-  CrmConflictDialog *dialog;
-
-  theirs = crm_session_call_finish (CRM_SESSION (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_clear_object (&self->save_cancellable);
-  crm_customer_form_set_busy (self->form, FALSE);
-  update_busy (self);
-  if (theirs == NULL)
-    {
-      g_autofree char *text = describe_error (error);
-
-      show_error (self, text);
-      return;
-    }
-
-  mine = g_variant_ref_sink (crm_customer_form_build_fields (self->form));
-  dialog = crm_conflict_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                    theirs, mine);
-  g_object_set_data_full (G_OBJECT (dialog), "crm-theirs", g_variant_ref (theirs),
-                          (GDestroyNotify) g_variant_unref);
-  g_signal_connect_object (dialog, "resolved", G_CALLBACK (on_conflict_resolved), self, 0);
-  g_set_weak_pointer (&self->conflict_dialog, dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-saved_get_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(CrmCustomerListView) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) record = NULL;
-
-  record = crm_session_call_finish (CRM_SESSION (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_clear_object (&self->save_cancellable);
-  crm_customer_form_set_busy (self->form, FALSE);
-  update_busy (self);
-  if (record == NULL)
-    {
-      g_autofree char *text = describe_error (error);
-
-      show_error (self, text);
-      return;
-    }
-  crm_customer_form_set_record (self->form, NULL);
-  record_loaded (self, record);
-  if (self->searching)
-    run_search (self);
-}
-
-static void
-save_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(CrmCustomerListView) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  gint64 id;
-
-  reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (reply == NULL)
-    {
-      if (g_error_matches (error, CRM_ERROR, CRM_ERROR_CONFLICT))
-        {
-          /* Read what was saved, then let the user choose. */
-          crm_session_call_async (self->session, CRM_MSG_CUSTOMER_GET,
-                                  g_variant_new ("(x)", crm_customer_form_get_id (self->form)),
-                                  self->save_cancellable, conflict_get_cb, g_object_ref (self));
-          return;
-        }
-      g_clear_object (&self->save_cancellable);
-      crm_customer_form_set_busy (self->form, FALSE);
-      update_busy (self);
-      if ((g_error_matches (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD) ||
-           g_error_matches (error, CRM_ERROR, CRM_ERROR_DUPLICATE)) &&
-          crm_error_get_field (error) != NULL)
-        crm_customer_form_show_field_error (self->form, crm_error_get_field (error), error->message);
-      else
-        {
-          g_autofree char *text = describe_error (error);
-          g_autofree char *full = g_strdup_printf (_("Could not save: %s"), text);
-
-          show_error (self, full);
-        }
-      return;
-    }
-
-  if (g_variant_is_of_type (reply, G_VARIANT_TYPE ("(xx)")))
-    {
-      g_variant_get (reply, "(xx)", &id, NULL);
-      self->list_stale = TRUE;   /* the new row's place depends on the sort */
-      update_count (self);
-    }
-  else
-    id = crm_customer_form_get_id (self->form);
-  crm_session_call_async (self->session, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", id),
-                          self->save_cancellable, saved_get_cb, g_object_ref (self));
-}
-
-static void
-save (CrmCustomerListView *self)
-{
-  g_autofree char *key = NULL;
-  g_autoptr(GVariant) fields = NULL;
-  gint64 id;
-
-  if (!g_str_equal (crm_customer_list_view_get_detail_mode (self), "form") || self->save_cancellable)
-    return;
-  show_error (self, NULL);
-  if (!crm_customer_form_validate (self->form))
-    return;
-
-  fields = g_variant_ref_sink (crm_customer_form_build_fields (self->form));
-  id = crm_customer_form_get_id (self->form);
-  if (id != 0 && g_variant_n_children (fields) == 0)
-    {
-      /* Nothing changed. */
-      GVariant *record = crm_customer_form_get_record (self->form);
-
-      record_loaded (self, record);
-      crm_customer_form_set_record (self->form, NULL);
-      return;
-    }
-
-  /* One key per attempt: a replay after a reconnection reuses it, so the
-   * server applies the change once. */
-  key = crm_new_idempotency_key ();
-  replace_cancellable (&self->save_cancellable);
-  crm_customer_form_set_busy (self->form, TRUE);
-  update_busy (self);
-  if (id == 0)
-    crm_session_call_async (self->session, CRM_MSG_CUSTOMER_CREATE,
-                            g_variant_new ("(s@a{sv})", key, fields),
-                            self->save_cancellable, save_cb, g_object_ref (self));
-  else
-    crm_session_call_async (self->session, CRM_MSG_CUSTOMER_UPDATE,
-                            g_variant_new ("(sxx@a{sv})", key, id,
-                                           crm_customer_form_get_version (self->form), fields),
-                            self->save_cancellable, save_cb, g_object_ref (self));
-}
-
-static void
-save_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  save (CRM_CUSTOMER_LIST_VIEW (widget));
-}
-
-/* ---- delete ------------------------------------------------------------- */
-
-static void
-delete_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(CrmCustomerListView) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
-
-  reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_clear_object (&self->delete_cancellable);
-  update_busy (self);
-  if (reply == NULL)
-    {
-      g_autofree char *text = NULL;
-
-      if (g_error_matches (error, CRM_ERROR, CRM_ERROR_CONFLICT))
-        text = g_strdup (_("Someone else changed this customer just now. Check it and delete again if you still want to."));
-      else
-        text = describe_error (error);
-      show_error (self, text);
-      crm_customer_list_view_open (self, crm_customer_page_get_id (self->page));
-      return;
-    }
-  show_error (self, NULL);
-  show_detail (self, "empty");
-  crm_customer_list_model_reload (self->list_model);
-  self->list_stale = FALSE;
-  if (self->searching)
-    run_search (self);
-}
-
-static void
-on_confirm_response (GtkDialog           *dialog,
-                     int                  response,
-                     CrmCustomerListView *self)
-{
-  GVariant *record = crm_customer_page_get_record (self->page);
-  g_autofree char *key = NULL;
-  gint64 id = 0, version = 0;
-
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  if (response != GTK_RESPONSE_ACCEPT || record == NULL)
-    return;
-
-  g_variant_lookup (record, "id", "x", &id);
-  g_variant_lookup (record, "version", "x", &version);
-  key = crm_new_idempotency_key ();
-  replace_cancellable (&self->delete_cancellable);
-  update_busy (self);
-  crm_session_call_async (self->session, CRM_MSG_CUSTOMER_DELETE,
-                          g_variant_new ("(sxx)", key, id, version),
-                          self->delete_cancellable, delete_cb, g_object_ref (self));
-}
-
-static void
-delete_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  CrmCustomerListView *self = CRM_CUSTOMER_LIST_VIEW (widget);
-  GVariant *record = crm_customer_page_get_record (self->page);
-  const char *name = "";
-  GtkWidget *dialog, *button;
-
-  if (record == NULL || self->confirm_dialog)
-    return;
-  g_variant_lookup (record, "name", "&s", &name);
-  dialog = gtk_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   _("Move “%s” to the recycle bin?"), name);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
-                                            _("It disappears from lists and searches. An administrator can restore it from the recycle bin."));
-  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
-  button = gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Move to Recycle Bin"), GTK_RESPONSE_ACCEPT);
-  gtk_widget_add_css_class (button, "destructive-action");
-  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response), self, 0);
-  g_set_weak_pointer (&self->confirm_dialog, dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
 /* ---- refresh, filters, pushes ------------------------------------------- */
 
 void
@@ -747,14 +505,14 @@ crm_customer_list_view_refresh (CrmCustomerListView *self)
 {
   gint64 id = crm_customer_page_get_id (self->page);
 
-  show_error (self, NULL);
+  crm_customer_list_view_show_error (self, NULL);
   self->list_stale = FALSE;
   crm_customer_list_model_reload (self->list_model);
   if (self->searching)
-    run_search (self);
+    crm_customer_list_view_run_search (self);
   if (id != 0 && g_str_equal (crm_customer_list_view_get_detail_mode (self), "page"))
     crm_customer_list_view_open (self, id);
-  update_count (self);
+  crm_customer_list_view_update_count (self);
 }
 
 static void
@@ -782,8 +540,8 @@ on_filters_changed (CrmCustomerListView *self)
   crm_customer_list_model_set_filters (self->list_model,
                                        crm_customer_filter_popover_get_filters (self->filter_popover));
   if (self->searching)
-    run_search (self);
-  update_count (self);
+    crm_customer_list_view_run_search (self);
+  crm_customer_list_view_update_count (self);
 }
 
 static void
@@ -861,8 +619,8 @@ push_reload_cb (gpointer user_data)
   else
     self->list_stale = TRUE;
   if (self->searching)
-    run_search (self);
-  update_count (self);
+    crm_customer_list_view_run_search (self);
+  crm_customer_list_view_update_count (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -899,8 +657,8 @@ on_push (CrmSession          *session,
   if (g_str_equal (action, "delete") && crm_customer_page_get_id (self->page) == id &&
       g_str_equal (crm_customer_list_view_get_detail_mode (self), "page"))
     {
-      show_detail (self, "empty");
-      show_error (self, _("The customer you were viewing was moved to the recycle bin by someone else."));
+      crm_customer_list_view_show_detail (self, "empty");
+      crm_customer_list_view_show_error (self, _("The customer you were viewing was moved to the recycle bin by someone else."));
     }
   if (self->push_reload_source == 0)
     self->push_reload_source = g_timeout_add (PUSH_RELOAD_DELAY_MS, push_reload_cb, self);
@@ -962,14 +720,15 @@ crm_customer_list_view_get_detail_mode (CrmCustomerListView *self)
 gboolean
 crm_customer_list_view_is_searching (CrmCustomerListView *self)
 {
-  return self->search_cancellable != NULL || self->clear_search_source != 0;
+  return self->search_cancellable != NULL || self->clear_search_source != 0 ||
+         self->search_delay_source != 0;
 }
 
 gboolean
 crm_customer_list_view_is_busy (CrmCustomerListView *self)
 {
   return self->search_cancellable != NULL || self->clear_search_source != 0 ||
-         self->get_cancellable != NULL ||
+         self->search_delay_source != 0 || self->get_cancellable != NULL ||
          self->save_cancellable != NULL || self->delete_cancellable != NULL ||
          crm_customer_list_model_get_loading (self->list_model);
 }
@@ -1010,6 +769,12 @@ crm_customer_list_view_get_search_reply_at (CrmCustomerListView *self)
   return self->search_reply_at;
 }
 
+gint64
+crm_customer_list_view_get_search_shown_at (CrmCustomerListView *self)
+{
+  return self->search_shown_at;
+}
+
 GtkPopover *
 crm_customer_list_view_get_filter_popover (CrmCustomerListView *self)
 {
@@ -1041,6 +806,7 @@ crm_customer_list_view_dispose (GObject *object)
     }
   g_clear_handle_id (&self->push_reload_source, g_source_remove);
   g_clear_handle_id (&self->clear_search_source, g_source_remove);
+  g_clear_handle_id (&self->search_delay_source, g_source_remove);
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_weak_pointer (&self->conflict_dialog);
@@ -1055,6 +821,7 @@ crm_customer_list_view_dispose (GObject *object)
   g_clear_object (&self->search_results);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->search_query, g_free);
 
   G_OBJECT_CLASS (crm_customer_list_view_parent_class)->dispose (object);
 }
@@ -1088,11 +855,7 @@ crm_customer_list_view_class_init (CrmCustomerListViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
 
-  gtk_widget_class_install_action (widget_class, "customer.new", NULL, new_action);
-  gtk_widget_class_install_action (widget_class, "customer.edit", NULL, edit_action);
-  gtk_widget_class_install_action (widget_class, "customer.save", NULL, save_action);
-  gtk_widget_class_install_action (widget_class, "customer.cancel", NULL, cancel_action);
-  gtk_widget_class_install_action (widget_class, "customer.delete", NULL, delete_action);
+  crm_customer_list_view_install_edit_actions (widget_class);
   gtk_widget_class_install_action (widget_class, "customer.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "customer.apply-filters", NULL, apply_filters_action);
   gtk_widget_class_install_action (widget_class, "customer.clear-filters", NULL, clear_filters_action);
@@ -1105,7 +868,7 @@ crm_customer_list_view_init (CrmCustomerListView *self)
 
   self->search_results = g_list_store_new (CRM_TYPE_CUSTOMER_ROW);
   self->cancellable = g_cancellable_new ();
-  show_detail (self, "empty");
+  crm_customer_list_view_show_detail (self, "empty");
 }
 
 CrmCustomerListView *
@@ -1139,10 +902,18 @@ crm_customer_list_view_new (CrmSession *session,
   g_signal_connect_object (self->list_model, "notify::loading",
                            G_CALLBACK (on_list_loading), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->list_model, "items-changed",
-                           G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (crm_customer_list_view_update_count), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->list_model, "notify::exact",
-                           G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (crm_customer_list_view_update_count), self, G_CONNECT_SWAPPED);
   g_signal_connect (session, "push", G_CALLBACK (on_push), self);
+  {
+    GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+
+    if (adjustment != NULL)
+      /* Only a scroll by the user: the answer that just fits needs no more. */
+      g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_scrolled), self,
+                               G_CONNECT_SWAPPED);
+  }
 
   g_settings_get (settings, "customer-sort", "(sb)", &sort, &descending);
   sort_column = crm_customer_columns_find_sort (self->column_view, sort);

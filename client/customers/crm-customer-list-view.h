@@ -58,6 +58,8 @@ GtkDialog            *crm_customer_list_view_get_confirm_dialog  (CrmCustomerLis
 gint64                crm_customer_list_view_get_search_sent_at  (CrmCustomerListView *self);
 /* When the last search reply arrived (monotonic µs). */
 gint64                crm_customer_list_view_get_search_reply_at (CrmCustomerListView *self);
+/* When the last search's rows were put in the shown model (monotonic µs). */
+gint64                crm_customer_list_view_get_search_shown_at (CrmCustomerListView *self);
 GtkPopover           *crm_customer_list_view_get_filter_popover  (CrmCustomerListView *self);
 GtkEditable          *crm_customer_list_view_get_filter_entry    (CrmCustomerListView *self,
                                                                   const char          *key);
