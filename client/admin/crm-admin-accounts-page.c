@@ -22,6 +22,7 @@ struct _CrmAdminAccountsPage
   GCancellable *cancellable;
   GCancellable *detail_cancellable; /* history and sessions of one user */
   guint         busy;
+  guint         detail_busy; /* of busy: loads under detail_cancellable */
 
   GListStore *users;
   GListStore *departments;
@@ -65,19 +66,6 @@ find_record (GListModel *model, gint64 id)
         return record; /* the model keeps it alive */
     }
   return NULL;
-}
-
-static void
-replace_all (GListStore *store, GVariant *rows)
-{
-  g_autoptr (GListStore) fresh = crm_admin_records_from_variant (rows);
-  guint m = g_list_model_get_n_items (G_LIST_MODEL (fresh));
-  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < m; i++)
-    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (fresh), i));
-  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), items->pdata,
-                       items->len);
 }
 
 static CrmAdminRecord *
@@ -198,6 +186,7 @@ typedef struct
 {
   CrmAdminAccountsPage *self;
   GListStore           *store;
+  gboolean              detail;
 } Load;
 
 static void
@@ -208,12 +197,17 @@ on_list_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminAccountsPage *self = load->self;
   GListStore           *store = load->store;
+  gboolean              detail = load->detail;
   CrmAdminRecord       *selected;
   gint64                selected_id;
 
   g_free (load);
+  /* Cancelled: the page is gone, or load_details() already took this load
+   * off the busy count when it replaced the details. */
   if (crm_admin_error_is_cancelled (error))
     return;
+  if (detail && self->detail_busy > 0)
+    self->detail_busy--;
   set_busy (self, FALSE);
   if (reply == NULL)
     {
@@ -226,7 +220,7 @@ on_list_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   selected_id = selected ? crm_admin_record_get_id (selected) : 0;
   self->reselecting = TRUE;
   if (g_variant_is_of_type (reply, G_VARIANT_TYPE ("aa{sv}")))
-    replace_all (store, reply);
+    crm_admin_store_set_records (store, reply, FALSE);
   if (store == self->users)
     reselect (self, selected_id);
   else if (store == self->departments || store == self->roles)
@@ -256,6 +250,9 @@ load_list (CrmAdminAccountsPage *self, guint message_id, GVariant *body, GListSt
 
   load->self = self;
   load->store = store;
+  load->detail = cancellable == self->detail_cancellable;
+  if (load->detail)
+    self->detail_busy++;
   set_busy (self, TRUE);
   crm_session_call_async (self->session, message_id, body, cancellable, on_list_loaded, load);
 }
@@ -267,8 +264,13 @@ load_details (CrmAdminAccountsPage *self)
   gint64           user_id = user ? crm_admin_record_get_id (user) : 0;
   g_autofree char *title = NULL;
 
+  /* Replaced details (a reload, often from a push, while the last ones
+   * load): their callbacks will see the cancellation and return, so they
+   * leave the busy count here. */
   g_cancellable_cancel (self->detail_cancellable);
   g_clear_object (&self->detail_cancellable);
+  for (; self->detail_busy > 0; self->detail_busy--)
+    set_busy (self, FALSE);
   self->detail_cancellable = g_cancellable_new ();
   if (user)
     title

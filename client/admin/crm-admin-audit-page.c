@@ -392,9 +392,6 @@ on_audit_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminAuditPage *self = load->self;
   gboolean           append = load->append;
-  g_autoptr (GVariant) rows = NULL;
-  g_autoptr (GListStore) fresh = NULL;
-  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
   g_free (load);
   if (crm_admin_error_is_cancelled (error))
@@ -405,16 +402,7 @@ on_audit_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
       crm_admin_report_error (GTK_WIDGET (self), error);
       return;
     }
-  g_variant_get (reply, "(@aa{sv}x)", &rows, &self->next);
-  fresh = crm_admin_records_from_variant (rows);
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (fresh)); i++)
-    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (fresh), i));
-  if (append)
-    g_list_store_splice (self->rows, g_list_model_get_n_items (G_LIST_MODEL (self->rows)), 0,
-                         items->pdata, items->len);
-  else
-    g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
-                         items->pdata, items->len);
+  crm_admin_store_take_page (self->rows, reply, append, &self->next);
   set_busy (self, FALSE);
   show_diff (self);
 }

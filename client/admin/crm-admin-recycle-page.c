@@ -14,8 +14,8 @@
 
 #define PAGE_ROWS 100
 
-/* The entities the server keeps in the recycle bin; "" = all. */
-static const char *const entities[] = { "", "customer" };
+/* The kinds of record come from the server (recycle.kinds): each module
+ * registers its own there, so the page knows none in advance. */
 
 struct _CrmAdminRecyclePage
 {
@@ -29,6 +29,9 @@ struct _CrmAdminRecyclePage
   GListStore         *rows;
   GtkSingleSelection *selection;
   GtkDropDown        *entity_dropdown;
+  GtkStringList      *entity_labels; /* "All records", then each kind's label */
+  GPtrArray          *kinds;         /* entity names, parallel to entity_labels[1…] */
+  gboolean            kinds_asked;
   GtkColumnView      *view;
   CrmAdminRecord     *pending_purge;
 };
@@ -65,7 +68,50 @@ chosen_entity (CrmAdminRecyclePage *self)
 {
   guint pos = gtk_drop_down_get_selected (self->entity_dropdown);
 
-  return pos < G_N_ELEMENTS (entities) ? entities[pos] : "";
+  return pos >= 1 && pos <= self->kinds->len ? self->kinds->pdata[pos - 1] : "";
+}
+
+static void
+on_kinds (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  CrmAdminRecyclePage *self;
+  GVariantIter         iter;
+  const char          *entity, *label;
+
+  if (crm_admin_error_is_cancelled (error))
+    return;
+  self = CRM_ADMIN_RECYCLE_PAGE (user_data);
+  set_busy (self, FALSE);
+  if (reply == NULL)
+    {
+      /* Asked again at the next reload. */
+      self->kinds_asked = FALSE;
+      crm_admin_report_error (GTK_WIDGET (self), error);
+      return;
+    }
+  /* Keeps "All records" (selected) and replaces the kinds. */
+  gtk_string_list_splice (self->entity_labels, 1,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->entity_labels)) - 1, NULL);
+  g_ptr_array_set_size (self->kinds, 0);
+  g_variant_iter_init (&iter, reply);
+  while (g_variant_iter_next (&iter, "(&s&s)", &entity, &label))
+    {
+      g_ptr_array_add (self->kinds, g_strdup (entity));
+      gtk_string_list_append (self->entity_labels, label);
+    }
+}
+
+static void
+load_kinds (CrmAdminRecyclePage *self)
+{
+  if (self->kinds_asked)
+    return;
+  self->kinds_asked = TRUE;
+  set_busy (self, TRUE);
+  crm_session_call_async (self->session, CRM_MSG_RECYCLE_KINDS, NULL, self->cancellable, on_kinds,
+                          self);
 }
 
 typedef struct
@@ -82,10 +128,6 @@ on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminRecyclePage *self = load->self;
   gboolean             append = load->append;
-  g_autoptr (GVariant) rows = NULL;
-  g_autoptr (GListStore) fresh = NULL;
-  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  guint n;
 
   g_free (load);
   if (crm_admin_error_is_cancelled (error))
@@ -96,12 +138,7 @@ on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
       crm_admin_report_error (GTK_WIDGET (self), error);
       return;
     }
-  g_variant_get (reply, "(@aa{sv}x)", &rows, &self->next);
-  fresh = crm_admin_records_from_variant (rows);
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (fresh)); i++)
-    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (fresh), i));
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
-  g_list_store_splice (self->rows, append ? n : 0, append ? 0 : n, items->pdata, items->len);
+  crm_admin_store_take_page (self->rows, reply, append, &self->next);
   set_busy (self, FALSE);
 }
 
@@ -122,13 +159,20 @@ load_page (CrmAdminRecyclePage *self, gboolean append)
 static void
 recycle_reload (CrmAdminPage *page)
 {
+  load_kinds (CRM_ADMIN_RECYCLE_PAGE (page));
   load_page (CRM_ADMIN_RECYCLE_PAGE (page), FALSE);
 }
 
+/* Deleting, restoring or purging any kind the bin holds changes it. */
 static gboolean
 recycle_watches_entity (CrmAdminPage *page, const char *entity)
 {
-  return g_str_equal (entity, "customer");
+  CrmAdminRecyclePage *self = CRM_ADMIN_RECYCLE_PAGE (page);
+
+  for (guint i = 0; i < self->kinds->len; i++)
+    if (g_str_equal (self->kinds->pdata[i], entity))
+      return TRUE;
+  return FALSE;
 }
 
 static gboolean
@@ -226,7 +270,15 @@ more_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 static char *
 format_entity (CrmAdminRecord *record, const char *key, gpointer data)
 {
-  return g_strdup (crm_admin_entity_label (crm_admin_record_get_string (record, key)));
+  const char *entity = crm_admin_record_get_string (record, key);
+  const char *known = crm_admin_entity_label (entity);
+  const char *label = crm_admin_record_get_string (record, "kind_label");
+
+  /* The console's own name for kinds it knows (the audit log's); the
+   * server's label for kinds registered by newer modules. */
+  if (known != entity || label == NULL || *label == '\0')
+    return g_strdup (known);
+  return g_strdup (label);
 }
 
 static char *
@@ -244,6 +296,7 @@ crm_admin_recycle_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->rows);
   g_clear_object (&self->pending_purge);
+  g_clear_pointer (&self->kinds, g_ptr_array_unref);
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (object), CRM_TYPE_ADMIN_RECYCLE_PAGE);
 
@@ -259,6 +312,7 @@ crm_admin_recycle_page_class_init (CrmAdminRecyclePageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/cn/jinke/Crm/admin/crm-admin-recycle-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CrmAdminRecyclePage, entity_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrmAdminRecyclePage, entity_labels);
   gtk_widget_class_bind_template_child (widget_class, CrmAdminRecyclePage, view);
   gtk_widget_class_install_action (widget_class, "recycle.restore", NULL, restore_activated);
   gtk_widget_class_install_action (widget_class, "recycle.purge", NULL, purge_activated);
@@ -271,6 +325,7 @@ crm_admin_recycle_page_init (CrmAdminRecyclePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->rows = g_list_store_new (CRM_TYPE_ADMIN_RECORD);
+  self->kinds = g_ptr_array_new_with_free_func (g_free);
   g_signal_connect_swapped (self->entity_dropdown, "notify::selected", G_CALLBACK (recycle_reload),
                             self);
   crm_admin_column_add (self->view, _ ("Kind"), "entity", format_entity, NULL);
@@ -287,6 +342,7 @@ crm_admin_recycle_page_new (CrmSession *session)
   CrmAdminRecyclePage *self = g_object_new (CRM_TYPE_ADMIN_RECYCLE_PAGE, NULL);
 
   self->session = g_object_ref (session);
+  load_kinds (self);
   load_page (self, FALSE);
   return GTK_WIDGET (self);
 }
@@ -295,6 +351,23 @@ guint
 crm_admin_recycle_page_get_n_rows (CrmAdminRecyclePage *self)
 {
   return g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+}
+
+gboolean
+crm_admin_recycle_page_show_kind (CrmAdminRecyclePage *self, const char *entity)
+{
+  if (*entity == '\0')
+    {
+      gtk_drop_down_set_selected (self->entity_dropdown, 0);
+      return TRUE;
+    }
+  for (guint i = 0; i < self->kinds->len; i++)
+    if (g_str_equal (self->kinds->pdata[i], entity))
+      {
+        gtk_drop_down_set_selected (self->entity_dropdown, i + 1);
+        return TRUE;
+      }
+  return FALSE;
 }
 
 gboolean

@@ -20,5 +20,8 @@ GtkWidget *crm_admin_recycle_page_new (CrmSession *session);
 guint crm_admin_recycle_page_get_n_rows (CrmAdminRecyclePage *self);
 /* Selects the deleted record titled `title`. */
 gboolean crm_admin_recycle_page_select (CrmAdminRecyclePage *self, const char *title);
+/* Filters by one kind ("" = every kind); FALSE when the server offers no
+ * such kind (yet: the kinds arrive with the page's first load). */
+gboolean crm_admin_recycle_page_show_kind (CrmAdminRecyclePage *self, const char *entity);
 
 G_END_DECLS

@@ -230,13 +230,7 @@ load (CrmAdminSettingsPage *self, guint message_id, GVariant *body, Apply apply)
 static void
 apply_fields (CrmAdminSettingsPage *self, GVariant *reply)
 {
-  g_autoptr (GListStore) fresh = crm_admin_records_from_variant (reply);
-  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (fresh)); i++)
-    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (fresh), i));
-  g_list_store_splice (self->fields, 0, g_list_model_get_n_items (G_LIST_MODEL (self->fields)),
-                       items->pdata, items->len);
+  crm_admin_store_set_records (self->fields, reply, FALSE);
 }
 
 static void

@@ -351,18 +351,7 @@ on_users_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
         crm_admin_report_error (GTK_WIDGET (self), error);
       return;
     }
-  {
-    g_autoptr (GListStore) fresh = crm_admin_records_from_variant (reply);
-    guint                n = g_list_model_get_n_items (G_LIST_MODEL (self->users));
-    guint                m = g_list_model_get_n_items (G_LIST_MODEL (fresh));
-    g_autofree gpointer *items = g_new0 (gpointer, m + 1);
-
-    for (guint i = 0; i < m; i++)
-      items[i] = g_list_model_get_item (G_LIST_MODEL (fresh), i);
-    g_list_store_splice (self->users, 0, n, items, m);
-    for (guint i = 0; i < m; i++)
-      g_object_unref (items[i]);
-  }
+  crm_admin_store_set_records (self->users, reply, FALSE);
   rebuild_leader_choices (self);
   update_people (self);
 }

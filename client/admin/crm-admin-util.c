@@ -248,3 +248,28 @@ crm_admin_role_names (GListModel *roles, const char *const *names)
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
+
+void
+crm_admin_store_set_records (GListStore *store, GVariant *rows, gboolean append)
+{
+  g_autoptr (GListStore) fresh = crm_admin_records_from_variant (rows);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  guint m = g_list_model_get_n_items (G_LIST_MODEL (fresh));
+  g_autoptr (GPtrArray) items = g_ptr_array_new_full (m, g_object_unref);
+
+  for (guint i = 0; i < m; i++)
+    g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (fresh), i));
+  g_list_store_splice (store, append ? n : 0, append ? 0 : n, items->pdata, items->len);
+}
+
+void
+crm_admin_store_take_page (GListStore *store, GVariant *reply, gboolean append, gint64 *next)
+{
+  g_autoptr (GVariant) rows = NULL;
+
+  *next = 0;
+  if (reply == NULL || !g_variant_is_of_type (reply, G_VARIANT_TYPE ("(aa{sv}x)")))
+    return;
+  g_variant_get (reply, "(@aa{sv}x)", &rows, next);
+  crm_admin_store_set_records (store, rows, append);
+}

@@ -22,6 +22,15 @@ GtkColumnViewColumn *crm_admin_column_add (GtkColumnView *view, const char *titl
  * single selection; sets it on the view. */
 GtkSingleSelection *crm_admin_column_view_set_model (GtkColumnView *view, GListModel *model);
 
+/* Puts the records of `rows` ("aa{sv}") into `store` in one
+ * items-changed: replacing what it held, or after it with `append`. */
+void crm_admin_store_set_records (GListStore *store, GVariant *rows, gboolean append);
+
+/* One page of a keyset-paged list reply "(aa{sv}x)" (rows, next cursor;
+ * 0 = no more) into `store` (see crm_admin_store_set_records); `*next`
+ * receives the cursor for the following page. */
+void crm_admin_store_take_page (GListStore *store, GVariant *reply, gboolean append, gint64 *next);
+
 /* The selected record or NULL (no reference). */
 CrmAdminRecord *crm_admin_selection_get (GtkSingleSelection *selection);
 

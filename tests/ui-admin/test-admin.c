@@ -1121,6 +1121,123 @@ test_custom_field_entry_rule_switch (void)
   screenshot (GTK_WIDGET (console ()), "switches");
 }
 
+/* ---- live pushes and the recycle bin for every kind -------------------- */
+
+/* Runs the crmctl binary (CRMCTL) signed in as the administrator; returns
+ * its exit status, its standard output in `*out`. */
+static int
+run_crmctl (char **out, const char *const *args)
+{
+  g_autoptr (GSubprocessLauncher) launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *state = g_build_filename (tmp_dir, "crmctl-state", NULL);
+  g_autofree char *config = g_build_filename (tmp_dir, "crmctl-config", NULL);
+  g_autofree char *err = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", state, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+  g_ptr_array_add (argv, g_strdup (g_getenv ("CRMCTL")));
+  for (gsize i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("crmctl %s %s → %d\n%s%s", args[0], args[1] ? args[1] : "",
+                  g_subprocess_get_exit_status (proc), *out, err);
+  return g_subprocess_get_exit_status (proc);
+}
+
+/* A department created by a script (crmctl) appears on the open team page
+ * without a refresh: the server pushes record_changed to the console. */
+static void
+test_team_live_from_crmctl (void)
+{
+  CrmAdminTeamPage *team = page ("team");
+  NameWait          wait = { "脚本创建部" };
+  g_autofree char  *password_file = g_build_filename (tmp_dir, "admin-password", NULL);
+  g_autofree char  *server_arg
+      = g_strdup_printf ("localhost:%u", crm_test_server_get_port (server));
+  g_autofree char *out = NULL;
+  g_autofree char *out2 = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (g_getenv ("CRMCTL") == NULL)
+    {
+      g_test_skip ("crmctl not built");
+      return;
+    }
+  crm_admin_window_show_page (console (), "team");
+  wait_idle ();
+  g_assert_cmpint (crm_admin_team_page_find (team, wait.name), ==, 0);
+  screenshot (GTK_WIDGET (console ()), "team-before-script");
+
+  g_file_set_contents (password_file, crm_test_server_get_admin_password (server), -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_crmctl (&out, (const char *[]){ "--server", server_arg,
+                                                       "--trust-new-server", "--user", "admin",
+                                                       "--password-file", password_file, "login",
+                                                       NULL }),
+                   ==, 0);
+  g_assert_cmpint (run_crmctl (&out2, (const char *[]){ "department", "create", wait.name, NULL }),
+                   ==, 0);
+  /* No action, no page switch: only the push can bring it. */
+  g_assert_true (crm_ui_test_wait_for (department_listed, &wait, WAIT_S));
+  assert_no_error_banner ();
+  g_assert_cmpint (crm_admin_team_page_find (team, wait.name), ==,
+                   g_ascii_strtoll (g_strstrip (out2), NULL, 10));
+  screenshot (GTK_WIDGET (console ()), "team-after-script");
+}
+
+static gboolean
+kind_offered (gpointer data)
+{
+  return console_idle (NULL) && crm_admin_recycle_page_show_kind (page ("recycle"), data);
+}
+
+/* Another administrator deletes a department: it leaves the open team
+ * page and shows in the bin under its kind; restored from the bin, it is
+ * back on the team page. */
+static void
+test_recycle_department_kind (void)
+{
+  CrmAdminRecyclePage *recycle = page ("recycle");
+  NameWait             wait = { "回收测试部" };
+  g_autofree char     *key = crm_new_idempotency_key ();
+  g_autofree char     *key2 = crm_new_idempotency_key ();
+  g_autoptr (GVariant) created = NULL;
+  g_autoptr (GVariant) deleted = NULL;
+  gint64 id;
+
+  crm_admin_window_show_page (console (), "team");
+  created = server_call (CRM_MSG_DEPARTMENT_CREATE, g_variant_new ("(ssx)", key, wait.name, (gint64)0));
+  g_variant_get (created, "(x)", &id);
+  g_assert_true (crm_ui_test_wait_for (department_listed, &wait, WAIT_S));
+  deleted = server_call (CRM_MSG_DEPARTMENT_DELETE, g_variant_new ("(sx)", key2, id));
+  g_assert_true (crm_ui_test_wait_for (department_gone, (gpointer)wait.name, WAIT_S));
+
+  crm_admin_window_show_page (console (), "recycle");
+  g_assert_true (crm_ui_test_wait_for (kind_offered, (gpointer) "department", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (recycled, (gpointer) wait.name, WAIT_S));
+  /* Only departments under this kind. */
+  g_assert_false (crm_admin_recycle_page_select (recycle, "杭州回收测试有限公司"));
+  g_assert_true (crm_admin_recycle_page_select (recycle, wait.name));
+  screenshot (GTK_WIDGET (console ()), "recycle-departments");
+  gtk_widget_activate_action (GTK_WIDGET (recycle), "recycle.restore", NULL);
+  g_assert_true (crm_ui_test_wait_for (not_recycled, (gpointer) wait.name, WAIT_S));
+  assert_no_error_banner ();
+  g_assert_true (crm_admin_recycle_page_show_kind (recycle, ""));
+
+  crm_admin_window_show_page (console (), "team");
+  g_assert_true (crm_ui_test_wait_for (department_listed, &wait, WAIT_S));
+}
+
 /* Closing the console while every page is loading leaves no callback
  * behind that touches a freed page; it opens again as good as new. */
 static void
@@ -1251,6 +1368,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/admin/settings/follow-push", test_settings_follow_push);
   g_test_add_func ("/ui/admin/audit/diff", test_audit_diff);
   g_test_add_func ("/ui/admin/recycle/restore-purge", test_recycle_restore_purge);
+  g_test_add_func ("/ui/admin/team/live-from-crmctl", test_team_live_from_crmctl);
+  g_test_add_func ("/ui/admin/recycle/department-kind", test_recycle_department_kind);
   g_test_add_func ("/ui/admin/window/close-while-loading", test_close_while_loading);
   g_test_add_func ("/ui/admin/window/closes-on-sign-out", test_closes_on_sign_out);
 
