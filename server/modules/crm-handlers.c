@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "crm-modules.h"
+#include "settings/crm-sensitive.h"
 
 void
 crm_modules_init (void)
@@ -23,12 +24,37 @@ crm_modules_init (void)
   g_once_init_leave (&done, 1);
 }
 
+static CrmHandlerFunc handler_for (CrmMessageId id);
+
+/* Runs the message's handler, then hides the sensitive members this
+ * session may not read (settings/crm-sensitive.h). */
+static GVariant *
+filtered_handler (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
+{
+  GVariant *reply = handler_for (ctx->message->id) (db, ctx, request, error);
+
+  if (reply == NULL)
+    return NULL;
+  return crm_sensitive_filter (ctx->session, reply);
+}
+
 /* Message id → handler.  hello and ping are answered by the network side.
  * The first lookup starts the modules. */
 CrmHandlerFunc
 crm_handlers_lookup (CrmMessageId id)
 {
+  CrmHandlerFunc handler;
+
   crm_modules_init ();
+  handler = handler_for (id);
+  if (handler != NULL && crm_sensitive_any ())
+    return filtered_handler;
+  return handler;
+}
+
+static CrmHandlerFunc
+handler_for (CrmMessageId id)
+{
   switch (id)
     {
 #ifdef CRM_HAVE_AUTH
