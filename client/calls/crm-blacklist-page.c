@@ -29,6 +29,7 @@ struct _CrmBlacklistPage {
 G_DEFINE_FINAL_TYPE (CrmBlacklistPage, crm_blacklist_page, GTK_TYPE_BOX)
 
 static void load (CrmBlacklistPage *self);
+static void selection_changed (CrmBlacklistPage *self);
 
 static void
 list_done_cb (GObject *source, GAsyncResult *result, gpointer data)
@@ -50,6 +51,7 @@ list_done_cb (GObject *source, GAsyncResult *result, gpointer data)
     g_ptr_array_add (items, crm_call_row_new (g_variant_get_child_value (reply, i)));
   g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
                        items->pdata, items->len);
+  selection_changed (self);
 }
 
 static void
@@ -110,6 +112,11 @@ delete_activated (GtkWidget *widget, const char *action_name, GVariant *param)
 
   if (row == NULL)
     return;
+  if (!crm_call_row_get_bool (row, "editable"))
+    {
+      gtk_label_set_text (self->status, _("You may change only the blacklist entries you are responsible for"));
+      return;
+    }
   crm_session_call_async (self->session, CRM_MSG_BLACKLIST_DELETE,
                           g_variant_new ("(sx)", key, crm_call_row_get_int64 (row, "id")),
                           self->cancellable, changed_cb, g_object_ref (self));
@@ -128,6 +135,17 @@ static char *
 text_kind (CrmCallRow *r)
 {
   return g_strdup (strcmp (crm_call_row_get_string (r, "kind"), "allow") == 0 ? _("Whitelist") : _("Blacklist"));
+}
+
+/* Delete follows the selected entry: a salesperson deletes only their own
+ * (blacklist.list says which are "editable"). */
+static void
+selection_changed (CrmBlacklistPage *self)
+{
+  CrmCallRow *row = gtk_single_selection_get_selected_item (self->selection);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "blacklist.delete",
+                                 row != NULL && crm_call_row_get_bool (row, "editable"));
 }
 
 static void
@@ -201,6 +219,7 @@ crm_blacklist_page_init (CrmBlacklistPage *self)
   gtk_box_append (GTK_BOX (bar), del);
 
   self->view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (self->selection)));
+  g_signal_connect_swapped (self->selection, "notify::selected-item", G_CALLBACK (selection_changed), self);
   crm_call_columns_append (self->view, _("Number or prefix"), text_pattern, CRM_CALL_COLUMN_RESIZABLE);
   crm_call_columns_append (self->view, _("List"), text_kind, CRM_CALL_COLUMN_RESIZABLE);
   crm_call_columns_append (self->view, _("Reason"), text_reason, CRM_CALL_COLUMN_RESIZABLE | CRM_CALL_COLUMN_EXPAND);
@@ -217,7 +236,7 @@ crm_blacklist_page_new (CrmSession *session)
 
   self->session = g_object_ref (session);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "blacklist.add", manage);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "blacklist.delete", manage);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "blacklist.delete", FALSE);
   load (self);
   return self;
 }

@@ -611,6 +611,14 @@ blacklist_has (gpointer data)
   return g_list_model_get_n_items (crm_blacklist_page_get_model (page)) >= GPOINTER_TO_UINT (data);
 }
 
+static gboolean
+blacklist_has_exactly (gpointer data)
+{
+  CrmBlacklistPage *page = crm_calls_window_get_blacklist (calls_window ());
+
+  return g_list_model_get_n_items (crm_blacklist_page_get_model (page)) == GPOINTER_TO_UINT (data);
+}
+
 static void
 test_blacklist_page (void)
 {
@@ -630,6 +638,14 @@ test_blacklist_page (void)
   crm_ui_test_settle (1500);
   g_assert_cmpstr (crm_blacklist_page_get_status (page), ==, "Enter a phone number, or a prefix followed by “*”");
   g_assert_cmpuint (g_list_model_get_n_items (crm_blacklist_page_get_model (page)), ==, 2);
+  /* The administrator may delete any entry (the server says "editable"). */
+  {
+    g_autoptr(CrmCallRow) first = g_list_model_get_item (crm_blacklist_page_get_model (page), 0);
+
+    g_assert_true (crm_call_row_get_bool (first, "editable"));
+  }
+  gtk_widget_activate_action (GTK_WIDGET (page), "blacklist.delete", NULL);
+  g_assert_true (crm_ui_test_wait_for (blacklist_has_exactly, GUINT_TO_POINTER (1), WAIT_S));
 }
 
 int
