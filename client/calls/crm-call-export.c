@@ -130,7 +130,7 @@ xlsx_open (CrmCallExport *self, GError **error)
       g_set_error (error, CRM_ERROR, CRM_ERROR_INTERNAL, _("The spreadsheet could not be created"));
       return FALSE;
     }
-  self->sheet = workbook_add_worksheet (self->workbook, _("Calls"));
+  self->sheet = workbook_add_worksheet (self->workbook, _("Call History"));
   self->header_format = workbook_add_format (self->workbook);
   format_set_bold (self->header_format);
   format_set_bg_color (self->header_format, 0xDDEBF7);
