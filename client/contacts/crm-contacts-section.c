@@ -16,7 +16,8 @@ struct _CrmContactsSection
   gint64        customer_id;
   char         *customer_name;
   GVariant     *rows;          /* aa{sv} as shown */
-  guint         pending;
+  gboolean      loading;       /* the current load is in flight */
+  guint         pending;       /* writes in flight */
 
   GtkListBox   *list;
   GtkLabel     *status_label;
@@ -176,9 +177,10 @@ list_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) rows = crm_session_call_finish (CRM_SESSION (source), result, &error);
 
-  self->pending--;
+  /* A superseded load: the newer one owns `loading`. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  self->loading = FALSE;
   if (rows == NULL)
     {
       set_status (self, error->message);
@@ -195,6 +197,7 @@ crm_contacts_section_reload (CrmContactsSection *self)
   g_return_if_fail (CRM_IS_CONTACTS_SECTION (self));
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  self->loading = FALSE;
   if (self->session == NULL || self->customer_id == 0)
     return;
   if (!crm_session_has_permission (self->session, "contact.view"))
@@ -206,7 +209,7 @@ crm_contacts_section_reload (CrmContactsSection *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "contacts.add",
                                  crm_session_has_permission (self->session, "contact.add"));
   self->cancellable = g_cancellable_new ();
-  self->pending++;
+  self->loading = TRUE;
   crm_session_call_async (self->session, CRM_MSG_CONTACT_LIST, g_variant_new ("(x)", self->customer_id),
                           self->cancellable, list_cb, g_object_ref (self));
 }
@@ -387,7 +390,7 @@ crm_contacts_section_set_customer (CrmContactsSection *self, gint64 customer_id,
 gboolean
 crm_contacts_section_is_busy (CrmContactsSection *self)
 {
-  return self->pending > 0;
+  return self->loading || self->pending > 0;
 }
 
 guint

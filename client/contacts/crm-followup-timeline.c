@@ -19,7 +19,7 @@ struct _CrmFollowupTimeline
   char         *customer_name;
   GPtrArray    *items;        /* GVariant a{sv}, newest first */
   char         *next_cursor;  /* "" = no older page */
-  guint         pending;
+  gboolean      loading;      /* a page of the current load is in flight */
 
   GtkListBox   *list;
   GtkLabel     *status_label;
@@ -102,9 +102,10 @@ page_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GVariant) rows = NULL;
   const char *next = "";
 
-  self->pending--;
+  /* A superseded load: the newer one owns `loading`. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  self->loading = FALSE;
   if (reply == NULL)
     {
       set_status (self, error->message);
@@ -127,7 +128,7 @@ page_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 load_page (CrmFollowupTimeline *self, const char *cursor)
 {
-  self->pending++;
+  self->loading = TRUE;
   crm_session_call_async (self->session, CRM_MSG_FOLLOWUP_LIST,
                           g_variant_new ("(xsi)", self->customer_id, cursor, PAGE_SIZE),
                           self->cancellable, page_cb, g_object_ref (self));
@@ -145,6 +146,7 @@ crm_followup_timeline_reload (CrmFollowupTimeline *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
   gtk_widget_set_visible (self->older_button, FALSE);
+  self->loading = FALSE;
   if (self->session == NULL || self->customer_id == 0)
     return;
   if (!crm_session_has_permission (self->session, "followup.view"))
@@ -164,7 +166,7 @@ older_activated (GtkWidget *widget, const char *action, GVariant *param)
 {
   CrmFollowupTimeline *self = CRM_FOLLOWUP_TIMELINE (widget);
 
-  if (self->pending > 0 || self->next_cursor == NULL || *self->next_cursor == '\0')
+  if (self->loading || self->next_cursor == NULL || *self->next_cursor == '\0')
     return;
   load_page (self, self->next_cursor);
 }
@@ -229,7 +231,7 @@ crm_followup_timeline_set_customer (CrmFollowupTimeline *self, gint64 customer_i
 gboolean
 crm_followup_timeline_is_busy (CrmFollowupTimeline *self)
 {
-  return self->pending > 0;
+  return self->loading;
 }
 
 guint

@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-ui-contacts"
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <signal.h>
+#include <string.h>
+
+#include "crm-application.h"
+#include "crm-contact-form.h"
+#include "crm-contacts-section.h"
+#include "crm-customer-list-view.h"
+#include "crm-customer-page.h"
+#include "crm-followup-form.h"
+#include "crm-followup-timeline.h"
+#include "crm-messages.h"
+#include "crm-sign-in-window.h"
+#include "crm-test-server.h"
+#include "crm-ui-test.h"
+#include "crm-window.h"
+
+/*
+ * Contacts and follow-ups on the customer page of the real client, against
+ * a real crm-server: open a customer, add a contact (the first becomes the
+ * primary one), a refused e-mail address is shown in the form and nothing
+ * is written, a second contact made primary, a follow-up written; another
+ * user's follow-up arrives by push.  Screenshots of every step.
+ */
+
+#define WAIT_S 30
+#define CUSTOMER_NAME "苏州工业园区恒达精密机械有限公司"
+
+static CrmTestServer  *server;
+static CrmApplication *app;
+static CrmConnection  *admin;
+static char           *tmp_dir;
+static gint64          customer_id;
+static guint           shot_counter;
+static GPid            server_pid;
+
+static void
+screenshot (GtkWidget *widget, const char *name)
+{
+  g_autofree char *file = NULL;
+
+  crm_ui_test_settle (300);
+  file = g_strdup_printf ("contacts-%02u-%s.png", ++shot_counter, name);
+  crm_ui_test_save_screenshot (widget, file);
+}
+
+static CrmWindow *
+main_window (void)
+{
+  GtkWindow *window = crm_application_get_main_window (app);
+
+  return window ? CRM_WINDOW (window) : NULL;
+}
+
+static CrmCustomerListView *
+view (void)
+{
+  return crm_window_get_customer_view (main_window ());
+}
+
+static CrmContactsSection *
+contacts (void)
+{
+  return crm_customer_page_get_contacts (crm_customer_list_view_get_page (view ()));
+}
+
+static CrmFollowupTimeline *
+timeline (void)
+{
+  return crm_customer_page_get_followups (crm_customer_list_view_get_page (view ()));
+}
+
+static gboolean
+view_idle (gpointer data)
+{
+  return !crm_customer_list_view_is_busy (view ());
+}
+
+static gboolean
+page_shows_customer (gpointer data)
+{
+  return view_idle (NULL) &&
+         g_str_equal (crm_customer_list_view_get_detail_mode (view ()), "page") &&
+         crm_customer_page_get_id (crm_customer_list_view_get_page (view ())) == customer_id;
+}
+
+static gboolean
+n_contacts_is (gpointer data)
+{
+  return !crm_contacts_section_is_busy (contacts ()) &&
+         crm_contacts_section_get_n_contacts (contacts ()) == GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+n_followups_is (gpointer data)
+{
+  return !crm_followup_timeline_is_busy (timeline ()) &&
+         crm_followup_timeline_get_n_items (timeline ()) == GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+contact_form_error_shown (gpointer data)
+{
+  CrmContactForm *form = data;
+
+  return !crm_contact_form_is_busy (form) && crm_contact_form_get_error_text (form) != NULL;
+}
+
+static gboolean
+pointer_is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* The contacts of the customer as the server has them (admin's view). */
+static GVariant *
+server_contacts (void)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *rows = crm_connection_call_sync (admin, CRM_MSG_CONTACT_LIST,
+                                             g_variant_new ("(x)", customer_id), NULL, &error);
+
+  g_assert_no_error (error);
+  return rows;
+}
+
+static char *
+contact_string (GVariant *contact, const char *key)
+{
+  char *value = NULL;
+
+  g_assert_true (g_variant_lookup (contact, key, "s", &value));
+  return value;
+}
+
+/* ---- the steps ---------------------------------------------------------- */
+
+static void
+test_sign_in_and_open (void)
+{
+  CrmSignInWindow *window;
+  g_autofree char *address = g_strdup_printf ("localhost:%u", crm_test_server_get_port (server));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *key = crm_new_idempotency_key ();
+  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  const char *phones[] = { "0512-6288 1234", NULL };
+
+  g_variant_dict_insert (&d, "name", "s", CUSTOMER_NAME);
+  g_variant_dict_insert (&d, "phones", "^as", phones);
+  reply = crm_connection_call_sync (admin, CRM_MSG_CUSTOMER_CREATE,
+                                    g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)), NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(xx)", &customer_id, NULL);
+
+  g_application_activate (G_APPLICATION (app));
+  window = CRM_SIGN_IN_WINDOW (crm_application_get_sign_in_window (app));
+  g_assert_nonnull (window);
+  crm_ui_test_type_text (crm_sign_in_window_get_server_entry (window), address);
+  crm_ui_test_type_text (crm_sign_in_window_get_user_entry (window), "admin");
+  crm_ui_test_type_text (crm_sign_in_window_get_password_entry (window),
+                         crm_test_server_get_admin_password (server));
+  gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.submit", NULL);
+  g_assert_true (crm_ui_test_wait_for (crm_ui_test_sign_in_settled, app, WAIT_S));
+  g_assert_true (crm_sign_in_window_is_asking_trust (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.trust", NULL);
+  g_assert_true (crm_ui_test_wait_for (crm_ui_test_sign_in_settled, app, WAIT_S));
+  g_assert_nonnull (main_window ());
+  g_assert_true (crm_ui_test_wait_for (view_idle, NULL, WAIT_S));
+
+  crm_customer_list_view_open (view (), customer_id);
+  g_assert_true (crm_ui_test_wait_for (page_shows_customer, NULL, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (n_contacts_is, GUINT_TO_POINTER (0), WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (n_followups_is, GUINT_TO_POINTER (0), WAIT_S));
+  g_assert_cmpstr (crm_contacts_section_get_status_text (contacts ()), ==, _("No contacts yet"));
+  screenshot (GTK_WIDGET (main_window ()), "customer-without-contacts");
+}
+
+static void
+test_add_contact (void)
+{
+  CrmContactForm *form;
+  g_autoptr(GVariant) rows = NULL;
+  g_autoptr(GVariant) first = NULL;
+  g_autofree char *name = NULL, *mobile = NULL;
+  gboolean primary = FALSE;
+
+  gtk_widget_activate_action (GTK_WIDGET (contacts ()), "contacts.add", NULL);
+  form = crm_contacts_section_get_form (contacts ());
+  g_assert_nonnull (form);
+  g_object_add_weak_pointer (G_OBJECT (form), (gpointer *) &form);
+  crm_ui_test_type_text (crm_contact_form_get_entry (form, "name"), "王海燕");
+  crm_ui_test_type_text (crm_contact_form_get_entry (form, "title"), "采购经理");
+  crm_ui_test_type_text (crm_contact_form_get_entry (form, "mobile"), "139 1234 5678");
+  crm_ui_test_type_text (crm_contact_form_get_entry (form, "birthday"), "1986-05-20");
+  screenshot (GTK_WIDGET (form), "new-contact-form");
+  gtk_widget_activate_action (GTK_WIDGET (form), "contact-form.save", NULL);
+  if (!crm_ui_test_wait_for (n_contacts_is, GUINT_TO_POINTER (1), WAIT_S))
+    g_error ("the contact was not added: form “%s”, section “%s” n=%u busy=%d",
+             form ? crm_contact_form_get_error_text (form) : "(closed)",
+             crm_contacts_section_get_status_text (contacts ()), crm_contacts_section_get_n_contacts (contacts ()), crm_contacts_section_is_busy (contacts ()));
+  g_assert_true (crm_ui_test_wait_for (pointer_is_null, &form, WAIT_S));
+
+  rows = server_contacts ();
+  g_assert_cmpuint (g_variant_n_children (rows), ==, 1);
+  first = g_variant_get_child_value (rows, 0);
+  name = contact_string (first, "name");
+  mobile = contact_string (first, "mobile");
+  g_assert_cmpstr (name, ==, "王海燕");
+  g_assert_cmpstr (mobile, ==, "139 1234 5678");
+  /* A customer's first contact is its primary one. */
+  g_assert_true (g_variant_lookup (first, "is_primary", "b", &primary));
+  g_assert_true (primary);
+  screenshot (GTK_WIDGET (main_window ()), "one-contact");
+  screenshot (GTK_WIDGET (contacts ()), "one-contact-section");
+}
+
+static void
+test_invalid_then_fixed (void)
+{
+  CrmContactForm *form;
+  g_autoptr(GVariant) rows = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (contacts ()), "contacts.add", NULL);
+  form = crm_contacts_section_get_form (contacts ());
+  g_assert_nonnull (form);
+  g_object_add_weak_pointer (G_OBJECT (form), (gpointer *) &form);
+  crm_ui_test_type_text (crm_contact_form_get_entry (form, "name"), "李强");
+  crm_ui_test_type_text (crm_contact_form_get_entry (form, "email"), "li.qiang at hengda");
+  gtk_widget_activate_action (GTK_WIDGET (form), "contact-form.save", NULL);
+  g_assert_true (crm_ui_test_wait_for (contact_form_error_shown, form, WAIT_S));
+  screenshot (GTK_WIDGET (form), "refused-email");
+  /* Nothing was written; the form keeps what was typed. */
+  rows = server_contacts ();
+  g_assert_cmpuint (g_variant_n_children (rows), ==, 1);
+  g_assert_cmpstr (gtk_editable_get_text (crm_contact_form_get_entry (form, "name")), ==, "李强");
+
+  gtk_editable_set_text (crm_contact_form_get_entry (form, "email"), "li.qiang@hengda.com.cn");
+  gtk_editable_set_text (crm_contact_form_get_entry (form, "phones"), "0512-6288 1235, 0512-6288 1236");
+  gtk_widget_activate_action (GTK_WIDGET (form), "contact-form.save", NULL);
+  g_assert_true (crm_ui_test_wait_for (n_contacts_is, GUINT_TO_POINTER (2), WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (pointer_is_null, &form, WAIT_S));
+  g_clear_pointer (&rows, g_variant_unref);
+  rows = server_contacts ();
+  {
+    g_autoptr(GVariant) second = g_variant_get_child_value (rows, 1);
+    g_autofree const char **phones = NULL;
+
+    g_assert_true (g_variant_lookup (second, "phones", "^a&s", &phones));
+    g_assert_cmpuint (g_strv_length ((char **) phones), ==, 2);
+    g_assert_cmpstr (phones[1], ==, "0512-6288 1236");
+  }
+}
+
+static gboolean
+primary_is (gpointer data)
+{
+  g_autoptr(GVariant) first = NULL;
+  const char *name = NULL;
+  gboolean primary = FALSE;
+
+  if (crm_contacts_section_is_busy (contacts ()) || crm_contacts_section_get_n_contacts (contacts ()) == 0)
+    return FALSE;
+  first = crm_contacts_section_get_contact (contacts (), 0);
+  g_variant_lookup (first, "name", "&s", &name);
+  g_variant_lookup (first, "is_primary", "b", &primary);
+  return primary && g_strcmp0 (name, data) == 0;
+}
+
+static void
+test_make_primary (void)
+{
+  g_autoptr(GVariant) second = crm_contacts_section_get_contact (contacts (), 1);
+  gint64 id = 0;
+
+  g_assert_nonnull (second);
+  g_assert_true (g_variant_lookup (second, "id", "x", &id));
+  gtk_widget_activate_action (GTK_WIDGET (contacts ()), "contacts.make-primary", "x", id);
+  g_assert_true (crm_ui_test_wait_for (primary_is, (gpointer) "李强", WAIT_S));
+  {
+    g_autoptr(GVariant) rows = server_contacts ();
+    guint n_primary = 0;
+
+    for (gsize i = 0; i < g_variant_n_children (rows); i++)
+      {
+        g_autoptr(GVariant) row = g_variant_get_child_value (rows, i);
+        gboolean primary = FALSE;
+
+        g_variant_lookup (row, "is_primary", "b", &primary);
+        n_primary += primary;
+      }
+    g_assert_cmpuint (n_primary, ==, 1);
+  }
+  screenshot (GTK_WIDGET (contacts ()), "second-made-primary");
+}
+
+static void
+test_write_followup (void)
+{
+  CrmFollowupForm *form;
+  g_autoptr(GVariant) item = NULL;
+  const char *content = NULL, *method = NULL, *next = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (timeline ()), "followups.write", NULL);
+  form = crm_followup_timeline_get_form (timeline ());
+  g_assert_nonnull (form);
+  g_object_add_weak_pointer (G_OBJECT (form), (gpointer *) &form);
+  crm_followup_form_set_method (form, "visit");
+  crm_followup_form_set_content (form, "上门拜访，演示了新一代数控机床，客户对报价有兴趣。");
+  crm_ui_test_type_text (crm_followup_form_get_next_date_entry (form), "2030-03-15");
+  screenshot (GTK_WIDGET (form), "followup-form");
+  gtk_widget_activate_action (GTK_WIDGET (form), "followup-form.save", NULL);
+  g_assert_true (crm_ui_test_wait_for (n_followups_is, GUINT_TO_POINTER (1), WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (pointer_is_null, &form, WAIT_S));
+  item = crm_followup_timeline_get_item (timeline (), 0);
+  g_assert_true (g_variant_lookup (item, "content", "&s", &content));
+  g_assert_cmpstr (content, ==, "上门拜访，演示了新一代数控机床，客户对报价有兴趣。");
+  g_assert_true (g_variant_lookup (item, "method", "&s", &method));
+  g_assert_cmpstr (method, ==, "visit");
+  g_assert_true (g_variant_lookup (item, "next_date", "&s", &next));
+  g_assert_cmpstr (next, ==, "2030-03-15");
+  screenshot (GTK_WIDGET (timeline ()), "followup-written");
+}
+
+/* Another session writes a follow-up: the open page shows it first. */
+static void
+test_followup_pushed (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) item = NULL;
+  g_autofree char *key = crm_new_idempotency_key ();
+  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  const char *content = NULL;
+
+  g_variant_dict_insert (&d, "customer_id", "x", customer_id);
+  g_variant_dict_insert (&d, "method", "s", "phone");
+  g_variant_dict_insert (&d, "content", "s", "电话确认样机发货时间");
+  reply = crm_connection_call_sync (admin, CRM_MSG_FOLLOWUP_CREATE,
+                                    g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (crm_ui_test_wait_for (n_followups_is, GUINT_TO_POINTER (2), WAIT_S));
+  item = crm_followup_timeline_get_item (timeline (), 0);
+  g_assert_true (g_variant_lookup (item, "content", "&s", &content));
+  g_assert_cmpstr (content, ==, "电话确认样机发货时间");
+  screenshot (GTK_WIDGET (timeline ()), "followup-pushed");
+}
+
+/* ---- setup -------------------------------------------------------------- */
+
+static void
+on_fatal_signal (int signum)
+{
+  if (server_pid > 0)
+    kill (server_pid, SIGTERM);
+  signal (signum, SIG_DFL);
+  raise (signum);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  tmp_dir = g_dir_make_tmp ("crm-ui-contacts-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_CONFIG_HOME", tmp_dir, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  crm_ui_test_use_chinese (tmp_dir);
+  textdomain (GETTEXT_PACKAGE);
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display (run under xvfb-run)");
+      return g_test_run ();
+    }
+  server = crm_test_server_start ("--demo-data 50", &error);
+  if (server == NULL)
+    {
+      g_test_message ("cannot start crm-server: %s", error->message);
+      g_test_skip ("crm-server not available");
+      return g_test_run ();
+    }
+  server_pid = crm_test_server_get_pid (server);
+  signal (SIGABRT, on_fatal_signal);
+  signal (SIGTRAP, on_fatal_signal);
+  signal (SIGSEGV, on_fatal_signal);
+  admin = crm_test_server_connect (server, "admin", crm_test_server_get_admin_password (server), &error);
+  g_assert_no_error (error);
+
+  app = crm_application_new (G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/ui/contacts/sign-in-and-open", test_sign_in_and_open);
+  g_test_add_func ("/ui/contacts/add", test_add_contact);
+  g_test_add_func ("/ui/contacts/invalid-then-fixed", test_invalid_then_fixed);
+  g_test_add_func ("/ui/contacts/make-primary", test_make_primary);
+  g_test_add_func ("/ui/contacts/write-followup", test_write_followup);
+  g_test_add_func ("/ui/contacts/followup-pushed", test_followup_pushed);
+
+  status = g_test_run ();
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l;
+       l = gtk_application_get_windows (GTK_APPLICATION (app)))
+    gtk_window_destroy (l->data);
+  g_clear_object (&app);
+  if (admin)
+    crm_connection_close (admin);
+  g_clear_object (&admin);
+  crm_test_server_stop (server);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);
+    (void) !system (cmd);
+  }
+  g_free (tmp_dir);
+  return status;
+}
