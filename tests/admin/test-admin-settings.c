@@ -457,6 +457,108 @@ test_custom_fields (void)
   (void)fields;
 }
 
+/* Quick search finds customers by their custom text and phone fields
+ * (migration 0095), after names and phones; the fragment is matched
+ * literally, cleared values are no longer found, a frequent fragment still
+ * fills the page, the recycle bin is searched by name only. */
+static GVariant *
+search (CrmConnection *admin, const char *text, GVariant *filters, gint32 limit)
+{
+  return admin_call (admin, CRM_MSG_CUSTOMER_SEARCH,
+                     g_variant_new ("(s@a{sv}i)", text, filters ? filters : empty_dict (), limit));
+}
+
+static void
+test_custom_field_search (void)
+{
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (GVariant) found = NULL;
+  g_autoptr (GVariant) row = NULL;
+  gint64 wechat, first, version = 0;
+  g_autofree char *key = NULL;
+
+  wechat = save_field (admin,
+                       dict_new ("entity", g_variant_new_string ("customer"), "key",
+                                 g_variant_new_string ("wechat_id"), "label",
+                                 g_variant_new_string ("微信号"), "type",
+                                 g_variant_new_string ("text"), NULL),
+                       0, NULL);
+  save_field (admin,
+              dict_new ("entity", g_variant_new_string ("customer"), "key",
+                        g_variant_new_string ("backup_phone"), "label",
+                        g_variant_new_string ("备用电话"), "type", g_variant_new_string ("phone"),
+                        NULL),
+              0, NULL);
+  first = create_customer (admin,
+                           dict_new ("name", g_variant_new_string ("搜索自定义字段有限公司"),
+                                     "cf.wechat_id", g_variant_new_string ("WXID_q7z3m1"),
+                                     "cf.backup_phone", g_variant_new_string ("021-6234 5678"),
+                                     NULL));
+  create_customer (admin, dict_new ("name", g_variant_new_string ("搜索无自定义有限公司"), NULL));
+
+  /* Letters and digits, case-insensitive; a phone by its digits. */
+  found = search (admin, "Q7Z3M1", NULL, 20);
+  g_assert_cmpuint (g_variant_n_children (found), ==, 1);
+  g_assert_cmpuint (count_rows_with (found, "name", "搜索自定义字段有限公司"), ==, 1);
+  g_clear_pointer (&found, g_variant_unref);
+  found = search (admin, "62345678", NULL, 20);
+  g_assert_cmpuint (count_rows_with (found, "name", "搜索自定义字段有限公司"), ==, 1);
+  g_clear_pointer (&found, g_variant_unref);
+  /* LIKE wildcards in the text are plain characters. */
+  found = search (admin, "q7%m1", NULL, 20);
+  g_assert_cmpuint (g_variant_n_children (found), ==, 0);
+  g_clear_pointer (&found, g_variant_unref);
+  found = search (admin, "wxid_q7", NULL, 20);
+  g_assert_cmpuint (count_rows_with (found, "name", "搜索自定义字段有限公司"), ==, 1);
+  g_clear_pointer (&found, g_variant_unref);
+  /* Filters still apply. */
+  found = search (admin, "q7z3m1", dict_new ("owner_id", g_variant_new_int64 (G_MAXINT64), NULL), 20);
+  g_assert_cmpuint (g_variant_n_children (found), ==, 0);
+  g_clear_pointer (&found, g_variant_unref);
+  /* The recycle bin: searched by name only, without an error. */
+  found = search (admin, "q7z3m1", dict_new ("deleted", g_variant_new_boolean (TRUE), NULL), 20);
+  g_assert_cmpuint (g_variant_n_children (found), ==, 0);
+  g_clear_pointer (&found, g_variant_unref);
+
+  /* Renaming the field changes nothing for search (keys stay). */
+  save_field (admin,
+              dict_new ("id", g_variant_new_int64 (wechat), "label",
+                        g_variant_new_string ("企业微信"), NULL),
+              0, NULL);
+  found = search (admin, "q7z3m1", NULL, 20);
+  g_assert_cmpuint (g_variant_n_children (found), ==, 1);
+  g_clear_pointer (&found, g_variant_unref);
+
+  /* A cleared value is no longer found. */
+  row = get_customer (admin, first);
+  g_variant_lookup (row, "version", "x", &version);
+  key = admin_key ();
+  g_variant_unref (admin_call (admin, CRM_MSG_CUSTOMER_UPDATE,
+                               g_variant_new ("(sxx@a{sv})", key, first, version,
+                                              dict_new ("cf.wechat_id", g_variant_new_string (""),
+                                                        NULL))));
+  found = search (admin, "q7z3m1", NULL, 20);
+  g_assert_cmpuint (g_variant_n_children (found), ==, 0);
+  g_clear_pointer (&found, g_variant_unref);
+
+  /* A fragment in many customers' custom text fills the page (the first
+   * customers with custom text are looked through before the index). */
+  for (int i = 0; i < 30; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("批量自定义%02d有限公司", i);
+      g_autofree char *text = g_strdup_printf ("对接报价单%02d", i);
+
+      create_customer (admin, dict_new ("name", g_variant_new_string (name), "cf.wechat_id",
+                                        g_variant_new_string (text), NULL));
+    }
+  found = search (admin, "对接报价", NULL, 20);
+  g_assert_cmpuint (g_variant_n_children (found), ==, 20);
+  g_clear_pointer (&found, g_variant_unref);
+  found = search (admin, "报价单17", NULL, 20);
+  g_assert_cmpuint (g_variant_n_children (found), ==, 1);
+  g_assert_cmpuint (count_rows_with (found, "name", "批量自定义17有限公司"), ==, 1);
+}
+
 /* ---- Numbering ---- */
 
 static void
@@ -1025,6 +1127,7 @@ admin_add_settings_tests (void)
   g_test_add_func ("/admin/hostile-input", test_hostile_input);
   g_test_add_func ("/admin/settings/choices", test_choices);
   g_test_add_func ("/admin/settings/custom-fields", test_custom_fields);
+  g_test_add_func ("/admin/settings/custom-fields/search", test_custom_field_search);
   g_test_add_func ("/admin/settings/numbering-concurrent", test_numbering_concurrent);
   g_test_add_func ("/admin/settings/entry-rules", test_entry_rules);
   g_test_add_func ("/admin/settings/switches", test_switches);
