@@ -475,3 +475,9 @@ crm_call_popup_get_form (CrmCallPopup *self)
 {
   return self->form;
 }
+
+GActionGroup *
+crm_call_popup_get_actions (CrmCallPopup *self)
+{
+  return G_ACTION_GROUP (self->actions);
+}

@@ -35,5 +35,7 @@ const char   *crm_call_popup_get_status_text (CrmCallPopup *self);
 const char   *crm_call_popup_get_followups_text (CrmCallPopup *self);
 /* The follow-up or contact form the pop-up opened last, while open. */
 GtkWindow    *crm_call_popup_get_form (CrmCallPopup *self);
+/* The "popup." actions (to check which are enabled). */
+GActionGroup *crm_call_popup_get_actions (CrmCallPopup *self);
 
 G_END_DECLS
