@@ -32,6 +32,19 @@ crm_customer_row_new (GVariant *record)
   return self;
 }
 
+void
+crm_customer_row_set_record (CrmCustomerRow *self,
+                             GVariant       *record)
+{
+  g_return_if_fail (CRM_IS_CUSTOMER_ROW (self));
+  g_return_if_fail (record != NULL);
+  g_return_if_fail (g_variant_is_of_type (record, G_VARIANT_TYPE_VARDICT));
+
+  g_variant_ref_sink (record);
+  g_clear_pointer (&self->record, g_variant_unref);
+  self->record = record;
+}
+
 gboolean
 crm_customer_row_is_placeholder (CrmCustomerRow *self)
 {

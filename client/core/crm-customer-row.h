@@ -16,6 +16,12 @@ G_DECLARE_FINAL_TYPE (CrmCustomerRow, crm_customer_row, CRM, CUSTOMER_ROW, GObje
 CrmCustomerRow *crm_customer_row_new_placeholder (void);
 /* `record` is a customer "a{sv}" (sunk if floating). */
 CrmCustomerRow *crm_customer_row_new             (GVariant *record);
+/* Gives the row another record (sunk if floating).  Only for rows a view
+ * reuses on purpose (the quick-search results: the same row objects given
+ * back to the table keep their row widgets, which are rebound rather than
+ * built again); rows of the paged list never change. */
+void            crm_customer_row_set_record      (CrmCustomerRow *self,
+                                                  GVariant       *record);
 
 gboolean    crm_customer_row_is_placeholder (CrmCustomerRow *self);
 gint64      crm_customer_row_get_id         (CrmCustomerRow *self);

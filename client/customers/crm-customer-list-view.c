@@ -254,8 +254,34 @@ search_cb (GObject      *source,
     }
   crm_customer_list_view_show_error (self, NULL);
 
-  /* One items-changed for the whole replacement. */
-  rows = rows_of_reply (reply, NULL);
+  /* One items-changed for the whole replacement, with the row objects of
+   * the previous answer given the new records: GTK 4.8's list views keep
+   * the widgets of the items that come back and only rebind them, where
+   * new items would cost new row widgets (most of the time from reply to
+   * model). */
+  {
+    guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->search_results));
+    guint n_new = (guint) g_variant_n_children (reply);
+
+    rows = g_ptr_array_new_full (n_new, g_object_unref);
+    for (guint i = 0; i < n_new; i++)
+      {
+        g_autoptr(GVariant) record = g_variant_get_child_value (reply, i);
+
+        if (i < n_old)
+          {
+            CrmCustomerRow *row = g_list_model_get_item (G_LIST_MODEL (self->search_results), i);
+
+            crm_customer_row_set_record (row, record);
+            g_ptr_array_add (rows, row);
+          }
+        else
+          g_ptr_array_add (rows, crm_customer_row_new (record));
+      }
+    /* The selected item keeps its position: not the customer it was. */
+    if (gtk_single_selection_get_model (self->selection) == G_LIST_MODEL (self->search_results))
+      gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  }
   g_list_store_splice (self->search_results, 0,
                        g_list_model_get_n_items (G_LIST_MODEL (self->search_results)),
                        rows->pdata, rows->len);

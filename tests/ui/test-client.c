@@ -247,6 +247,63 @@ search_found (gpointer data)
   return g_str_equal (crm_customer_row_get_string (first, "name"), wait->name);
 }
 
+/* The texts of the table's mapped labels: what the user sees, not the
+ * model. */
+static void
+collect_labels (GtkWidget  *widget,
+                GHashTable *texts)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child))
+        g_hash_table_add (texts, g_strdup (gtk_label_get_text (GTK_LABEL (child))));
+      collect_labels (child, texts);
+    }
+}
+
+static gboolean
+table_shows (gpointer data)
+{
+  g_autoptr(GHashTable) texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  collect_labels (GTK_WIDGET (crm_customer_list_view_get_column_view (view ())), texts);
+  return g_hash_table_contains (texts, data);
+}
+
+static gboolean
+search_settled (gpointer data)
+{
+  GListModel *model = crm_customer_list_view_get_shown_model (view ());
+
+  return view_idle (NULL) && !CRM_IS_CUSTOMER_LIST_MODEL (model) &&
+         g_list_model_get_n_items (model) > 0;
+}
+
+/* A second search reuses the rows of the first (their widgets are
+ * rebound, not rebuilt): the cells must show the new customers, and none
+ * of the previous answer's. */
+static void
+test_search_again_shows_new_rows (void)
+{
+  SearchWait wait = { CUSTOMER_NAME };
+  g_autoptr(CrmCustomerRow) first = NULL;
+  g_autofree char *old_name = NULL;
+
+  crm_ui_test_type_text (crm_customer_list_view_get_search_entry (view ()), "sh");
+  g_assert_true (crm_ui_test_wait_for (search_settled, NULL, WAIT_S));
+  g_assert_cmpuint (g_list_model_get_n_items (crm_customer_list_view_get_shown_model (view ())), >, 1);
+  first = g_list_model_get_item (crm_customer_list_view_get_shown_model (view ()), 0);
+  old_name = g_strdup (crm_customer_row_get_string (first, "name"));
+  g_assert_cmpstr (old_name, !=, CUSTOMER_NAME);
+  g_assert_true (crm_ui_test_wait_for (table_shows, old_name, WAIT_S));
+
+  crm_ui_test_type_text (crm_customer_list_view_get_search_entry (view ()), "bjzb");
+  g_assert_true (crm_ui_test_wait_for (search_found, &wait, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (table_shows, (gpointer) CUSTOMER_NAME, WAIT_S));
+  g_assert_false (table_shows (old_name));
+}
+
 static void
 test_search_initials (void)
 {
@@ -918,6 +975,7 @@ main (int   argc,
   g_test_add_func ("/ui/client/sign-in/wrong-password", test_sign_in_wrong_password);
   g_test_add_func ("/ui/client/sign-in/right-password", test_sign_in);
   g_test_add_func ("/ui/client/sign-in/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/ui/client/customer/search-again", test_search_again_shows_new_rows);
   g_test_add_func ("/ui/client/customer/search-initials", test_search_initials);
   g_test_add_func ("/ui/client/customer/open", test_open_customer);
   g_test_add_func ("/ui/client/customer/edit-save", test_edit_and_save);
