@@ -142,8 +142,10 @@ static const CrmMessageInfo messages[] = {
     N_("Permissions changed") },
 
   /* caller number → match (customer_id, customer_name, owner_name,
-   * contact_name, primary_contact, recent_followups aa{sv}, blacklisted b,
-   * whitelisted b, normalized s); empty dict fields when unknown */
+   * contact_id, contact_name (the contact whose number it is),
+   * primary_contact, primary_contact_phone, recent_followups aa{sv} (last
+   * 3), blacklisted b, whitelisted b, normalized s); empty dict fields when
+   * unknown */
   { CRM_MSG_CALL_LOOKUP, "call.lookup", "(s)", "a{sv}", "call.view", CRM_MSG_FLAG_NONE,
     N_("View call history") },
   /* key, call (direction in|out, status answered|missed|rejected|blocked|fax,
