@@ -308,6 +308,7 @@ main (int   argc,
     g_autoptr(GArray) key_to_sent = g_array_new (FALSE, FALSE, sizeof (double));
     g_autoptr(GArray) shown_to_drawn = g_array_new (FALSE, FALSE, sizeof (double));
     g_autoptr(GArray) reply_to_shown = g_array_new (FALSE, FALSE, sizeof (double));
+    g_autoptr(GHashTable) slowest = g_hash_table_new (g_str_hash, g_str_equal);  /* query → worst reply µs */
     GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (main_window ()));
     gulong paint_handler = g_signal_connect (clock, "after-paint",
                                              G_CALLBACK (on_after_paint_time), NULL);
@@ -337,6 +338,8 @@ main (int   argc,
         g_array_append_val (sent_to_drawn, ((double) { (t_drawn - t_sent) / 1000.0 }));
         g_array_append_val (reply_to_drawn, ((double) { (t_drawn - t_reply) / 1000.0 }));
         g_array_append_val (key_to_drawn, ((double) { (t_drawn - t_key) / 1000.0 }));
+        if ((gsize) (t_reply - t_sent) > GPOINTER_TO_SIZE (g_hash_table_lookup (slowest, query)))
+          g_hash_table_insert (slowest, (gpointer) query, GSIZE_TO_POINTER ((gsize) (t_reply - t_sent)));
       }
     g_signal_handler_disconnect (clock, paint_handler);
     g_printerr ("quick search, %d searches:\n", searches);
@@ -345,6 +348,11 @@ main (int   argc,
     print_phase ("reply → model updated", reply_to_shown);
     print_phase ("model updated → drawn", shown_to_drawn);
     print_phase ("keystroke → drawn", key_to_drawn);
+    g_printerr ("  slowest server reply per query (ms):");
+    for (gsize q = 0; q < G_N_ELEMENTS (queries); q++)
+      g_printerr (" %s %.0f", queries[q],
+                  GPOINTER_TO_SIZE (g_hash_table_lookup (slowest, queries[q])) / 1000.0);
+    g_printerr ("\n");
   }
   g_print ("client_search_p95_ms %.1f ms\n", percentile (key_to_drawn, 0.95));
   g_print ("client_search_sent_p95_ms %.1f ms\n", percentile (sent_to_drawn, 0.95));
