@@ -455,6 +455,108 @@ test_validation (Fixture *f, gconstpointer data)
   g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM followups"), ==, 0);
 }
 
+/* Over-long, oversized and hostile values: refused with the field named,
+ * nothing written. */
+static void
+test_hostile (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  gint64 customer = crm_test_db_create_customer (sa, "青岛海纳电器有限公司", NULL);
+  g_autoptr(GString) long_name = g_string_new (NULL);
+  g_autoptr(GString) long_notes = g_string_new (NULL);
+  g_autoptr(GString) long_content = g_string_new (NULL);
+  const char *many[12];
+
+  for (guint i = 0; i < 51; i++)
+    g_string_append (long_name, "张");
+  for (guint i = 0; i < 2001; i++)
+    g_string_append_c (long_notes, 'x');
+  for (guint i = 0; i < 4001; i++)
+    g_string_append (long_content, "话");
+  for (guint i = 0; i < 11; i++)
+    many[i] = "010-62123456";
+  many[11] = NULL;
+
+  {
+    struct { const char *key; GVariant *value; const char *field; } cases[] = {
+      { "name", g_variant_new_string (long_name->str), "name" },
+      { "notes", g_variant_new_string (long_notes->str), "notes" },
+      { "phones", g_variant_new_strv (many, 11), "phones" },
+      { "mobile", g_variant_new_string ("13800138000'); DROP TABLE contacts; --"), "mobile" },
+      { "customer_id", g_variant_new_int64 (-5), "customer_id" },
+      { "birthday", g_variant_new_string ("1985-03-08'::date; --"), "birthday" },
+      { "title", g_variant_new_int32 (3), "title" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *key = crm_test_db_key ();
+        g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+        g_autoptr(GVariant) r = NULL;
+
+        if (strcmp (cases[i].key, "customer_id") != 0)
+          g_variant_dict_insert (&d, "customer_id", "x", customer);
+        if (strcmp (cases[i].key, "name") != 0)
+          g_variant_dict_insert (&d, "name", "s", "有效姓名");
+        g_variant_dict_insert_value (&d, cases[i].key, cases[i].value);
+        r = run (sa, CRM_MSG_CONTACT_CREATE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
+                 &error);
+        g_assert_null (r);
+        g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+        g_assert_cmpstr (crm_error_get_field (error), ==, cases[i].field);
+      }
+  }
+  /* A follow-up's content over 4,000 characters, a time far in the future,
+   * list limits out of range. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *key = crm_test_db_key ();
+    g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+    g_autoptr(GVariant) r = NULL;
+
+    g_variant_dict_insert (&d, "customer_id", "x", customer);
+    g_variant_dict_insert (&d, "method", "s", "phone");
+    g_variant_dict_insert (&d, "content", "s", long_content->str);
+    r = run (sa, CRM_MSG_FOLLOWUP_CREATE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)), &error);
+    g_assert_null (r);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+    g_assert_cmpstr (crm_error_get_field (error), ==, "content");
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *key = crm_test_db_key ();
+    g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+    g_autoptr(GVariant) r = NULL;
+
+    g_variant_dict_insert (&d, "customer_id", "x", customer);
+    g_variant_dict_insert (&d, "method", "s", "phone");
+    g_variant_dict_insert (&d, "content", "s", "未来");
+    g_variant_dict_insert (&d, "at", "x", G_MAXINT64);
+    r = run (sa, CRM_MSG_FOLLOWUP_CREATE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)), &error);
+    g_assert_null (r);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+    g_assert_cmpstr (crm_error_get_field (error), ==, "at");
+  }
+  for (int limit = -1; limit <= 201; limit += 202)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) r = run (sa, CRM_MSG_FOLLOWUP_LIST, g_variant_new ("(xsi)", customer, "", limit),
+                                   &error);
+      g_assert_null (r);
+      g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) r = run (sa, CRM_MSG_FOLLOWUP_LIST,
+                                 g_variant_new ("(xsi)", customer, "9223372036854775807:-1", 10), &error);
+    g_assert_null (r);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+  }
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM contacts"), ==, 0);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM followups"), ==, 0);
+}
+
 /* ---- follow-ups ---- */
 
 static void
@@ -689,6 +791,7 @@ main (int argc, char **argv)
   g_test_add ("/db/contacts/scope", Fixture, NULL, setup, test_scope, teardown);
   g_test_add ("/db/contacts/conflict-idempotency", Fixture, NULL, setup, test_conflict_idempotency, teardown);
   g_test_add ("/db/contacts/validation", Fixture, NULL, setup, test_validation, teardown);
+  g_test_add ("/db/contacts/hostile", Fixture, NULL, setup, test_hostile, teardown);
   g_test_add ("/db/followups/timeline", Fixture, NULL, setup, test_followup_timeline, teardown);
   g_test_add ("/db/contacts/call-lookup", Fixture, NULL, setup, test_call_lookup, teardown);
   g_test_add ("/db/contacts/search-bigrams", Fixture, NULL, setup, test_search_by_contact, teardown);
