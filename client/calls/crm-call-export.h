@@ -3,13 +3,13 @@
 
 #include <gio/gio.h>
 
-#include "crm-session.h"
-
 G_BEGIN_DECLS
 
 /*
  * The call history out of the client: every call a filter matches, read
  * page by page (call.list), written as a spreadsheet.
+ *
+ * GTK-free and session-free: `crmctl call export` uses it too.
  *
  * CSV: UTF-8 with a BOM (Excel reads the Chinese), every field quoted, a
  * leading = + - @ neutralised.  XLSX (libxlsxwriter): the start time as a
@@ -26,6 +26,9 @@ typedef enum {
 
 /* Calls read for one export or printout at most. */
 #define CRM_CALL_EXPORT_MAX_ROWS 200000
+
+/* Calls per call.list request while exporting. */
+#define CRM_CALL_EXPORT_PAGE_ROWS 500
 
 /* ".xlsx" (any case) → XLSX, anything else CSV. */
 CrmCallExportFormat crm_call_export_format_for_path (const char *path);
@@ -45,27 +48,5 @@ gboolean       crm_call_export_finish (CrmCallExport *self, GError **error) G_GN
 /* Drops an unfinished export and its temporary file. */
 void           crm_call_export_free   (CrmCallExport *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmCallExport, crm_call_export_free)
-
-/*
- * Every call `filters` (call.list's a{sv}) matches, newest first, up to
- * CRM_CALL_EXPORT_MAX_ROWS; `page_cb` (may be NULL) sees each record as
- * it arrives, on the caller's main context.  The result is a GPtrArray of
- * the records (GVariant, a{sv}) unless `keep` is FALSE (then empty).
- */
-typedef void (*CrmCallRecordFunc) (GVariant *record, gpointer user_data);
-
-void       crm_call_fetch_all_async  (CrmSession          *session,
-                                      GVariant            *filters,
-                                      gboolean             keep,
-                                      CrmCallRecordFunc    record_cb,
-                                      gpointer             record_data,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data);
-/* `truncated` (may be NULL): more calls matched than were read. */
-GPtrArray *crm_call_fetch_all_finish (CrmSession    *session,
-                                      GAsyncResult  *result,
-                                      gboolean      *truncated,
-                                      GError       **error);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include "crm-call-columns.h"
 #include "crm-call-export.h"
+#include "crm-call-fetch.h"
 #include "crm-call-format.h"
 #include "crm-call-history-page.h"
 #include "crm-call-print.h"

@@ -607,6 +607,112 @@ test_retention_purge (void)
   g_assert_true (stored (recent));
 }
 
+/* ---- crmctl call export ---- */
+
+static int
+crmctl (const char *home, char **out, const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+  g_ptr_array_add (argv, (gpointer) g_getenv ("CRMCTL"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, NULL, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
+}
+
+/* The history from the command line, filtered, as .xlsx and CSV. */
+static void
+test_crmctl_export (void)
+{
+  g_autoptr(CrmConnection) admin = connect_as ("admin", crm_test_server_get_admin_password (server));
+  g_autofree char *home = g_dir_make_tmp ("crm-calls-crmctl-XXXXXX", NULL);
+  g_autofree char *password = g_build_filename (home, "password", NULL);
+  g_autofree char *xlsx = g_build_filename (home, "answered.xlsx", NULL);
+  g_autofree char *csv = g_build_filename (home, "all.csv", NULL);
+  g_autofree char *server_arg = g_strdup_printf ("127.0.0.1:%u", crm_test_server_get_port (server));
+  g_autofree char *out = NULL, *sheet = NULL, *text = NULL, *cmd = NULL;
+  gint64 answered;
+  guint rows = 0;
+
+  g_assert_true (g_file_set_contents (password, crm_test_server_get_admin_password (server), -1, NULL));
+  /* Calls of its own number, so that the filter sees only them. */
+  log_call (admin, "crmctl-1", "aaaa000000000000000000000000000000000000000000000000000000000001");
+  log_call (admin, "crmctl-2", "aaaa000000000000000000000000000000000000000000000000000000000002");
+  {
+    const char *args[] = { "--server", server_arg, "--trust-new-server", "--user", "admin",
+                           "--password-file", password, "login", NULL };
+    g_assert_cmpint (crmctl (home, &out, args), ==, 0);
+    g_clear_pointer (&out, g_free);
+  }
+  {
+    const char *args[] = { "call", "export", "--format", "xlsx", "--status", "answered", "--number", "12345678",
+                           "--from", "2000-01-01", xlsx, NULL };
+    g_assert_cmpint (crmctl (home, &out, args), ==, 0);
+    answered = g_ascii_strtoll (out + strlen ("Exported "), NULL, 10);
+    g_assert_true (g_str_has_prefix (out, "Exported "));
+    g_assert_cmpint (answered, >=, 2);
+    g_clear_pointer (&out, g_free);
+  }
+  cmd = g_strdup_printf ("unzip -p '%s' xl/worksheets/sheet1.xml", xlsx);
+  g_assert_true (g_spawn_command_line_sync (cmd, &sheet, NULL, NULL, NULL));
+  for (const char *p = sheet; (p = strstr (p, "<row ")) != NULL; p++)
+    rows++;
+  g_assert_cmpuint (rows, ==, 1 + answered);
+  g_assert_nonnull (strstr (sheet, "<t>Answered</t>"));
+  g_assert_null (strstr (sheet, "<t>Missed</t>"));
+  g_assert_nonnull (strstr (sheet, "<t>138 1234 5678</t>"));
+
+  /* The format from the name; no call is that old. */
+  {
+    const char *args[] = { "call", "export", "--to", "2000-01-02", csv, NULL };
+    g_assert_cmpint (crmctl (home, &out, args), ==, 0);
+    g_assert_cmpstr (out, ==, "Exported 0 calls\n");
+    g_clear_pointer (&out, g_free);
+    g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+    g_assert_true (g_str_has_prefix (text, "\xEF\xBB\xBF\"Time\","));
+  }
+  /* Bad input: a clear usage error, no file. */
+  {
+    const char *bad_format[] = { "call", "export", "--format", "pdf", xlsx, NULL };
+    const char *bad_day[] = { "call", "export", "--from", "2024-13-45", xlsx, NULL };
+    const char *no_file[] = { "call", "export", NULL };
+    const char *bad_status[] = { "call", "export", "--status", "maybe", csv, NULL };
+    g_autofree char *missing = g_build_filename (home, "nope", "x.xlsx", NULL);
+    const char *bad_dir[] = { "call", "export", missing, NULL };
+
+    g_assert_cmpint (crmctl (home, &out, bad_format), ==, 2);
+    g_assert_nonnull (strstr (out, "use xlsx or csv"));
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (crmctl (home, &out, bad_day), ==, 2);
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (crmctl (home, &out, no_file), ==, 2);
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (crmctl (home, &out, bad_status), ==, 8);
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (crmctl (home, &out, bad_dir), !=, 0);
+    g_assert_nonnull (strstr (out, "nope"));
+    g_clear_pointer (&out, g_free);
+    g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  }
+  {
+    g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", home);
+    g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -622,6 +728,8 @@ main (int argc, char **argv)
   g_test_add_func ("/calls/http/oversized-piece", test_oversized_piece);
   g_test_add_func ("/calls/http/resume-after-restart", test_resume_after_restart);
   g_test_add_func ("/calls/http/retention-purge", test_retention_purge);
+  if (g_getenv ("CRMCTL") != NULL)
+    g_test_add_func ("/calls/http/crmctl-export", test_crmctl_export);
   status = g_test_run ();
   crm_test_server_stop (server);
   return status;
