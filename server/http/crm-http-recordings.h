@@ -22,6 +22,10 @@ G_BEGIN_DECLS
  *   GET  /recordings/<sha256>   permission call.recording.listen, and a call
  *        the user may see (call.list's scope) must reference the recording
  *        and it must not be deleted; "Range" gives 206.
+ *   POST /recordings/purge   permission settings.manage: runs the retention
+ *        pass now (it also runs 60 s after start, then hourly) and answers
+ *        {"status": "ok", "expired": n, "files": m}; 409 while one runs.
+ *        See server/modules/calls/README.md "Retention".
  *
  * Files live under `data_dir`/recordings/.
  */
