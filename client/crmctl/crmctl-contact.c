@@ -113,6 +113,43 @@ usage_or_report (CrmctlContext *ctx, const GError *error)
                                          : crmctl_report_error (ctx, error);
 }
 
+static const struct {
+  const char *code;
+  const char *label;
+} followup_methods[] = {
+  { "phone", N_("Phone") },
+  { "visit", N_("Visit") },
+  { "wechat", N_("WeChat") },
+  { "email", N_("E-mail") },
+  { "other", N_("Other") },
+};
+
+/* Display text of a cell: follow-up times in local time, methods by name. */
+static char *
+cell_text (GVariant *row, const char *key)
+{
+  if (strcmp (key, "at") == 0)
+    {
+      gint64 at = 0;
+      g_autoptr(GDateTime) t = NULL;
+
+      g_variant_lookup (row, "at", "x", &at);
+      t = g_date_time_new_from_unix_local (at / G_USEC_PER_SEC);
+      return t ? g_date_time_format (t, "%Y-%m-%d %H:%M") : g_strdup ("");
+    }
+  if (strcmp (key, "method") == 0)
+    {
+      const char *method = "";
+
+      g_variant_lookup (row, "method", "&s", &method);
+      for (guint i = 0; i < G_N_ELEMENTS (followup_methods); i++)
+        if (strcmp (followup_methods[i].code, method) == 0)
+          return g_strdup (_(followup_methods[i].label));
+      return g_strdup (method);
+    }
+  return crmctl_record_dup_display_text (row, key);
+}
+
 static void
 print_table (GVariant *rows, const char * const *headers, const char * const *keys, guint n,
              FILE *out)
@@ -125,7 +162,7 @@ print_table (GVariant *rows, const char * const *headers, const char * const *ke
       g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
 
       for (guint c = 0; c < n; c++)
-        g_ptr_array_add (cells, crmctl_record_dup_display_text (row, keys[c]));
+        g_ptr_array_add (cells, cell_text (row, keys[c]));
       crmctl_table_add_row (table, (const char * const *) cells->pdata);
     }
   crmctl_table_print (table, out);
