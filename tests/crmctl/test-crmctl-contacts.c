@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <string.h>
+
+#include "crm-test-server.h"
+
+/*
+ * crmctl contact list|add|edit|delete and followup list|add, the real
+ * binary against a real crm-server, as a script would run them.
+ */
+
+static CrmTestServer *server;
+static char          *home;
+static char          *out;
+static char          *err;
+
+static int
+run_v (const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state = g_build_filename (home, "state", NULL);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+
+  g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", state, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+  g_ptr_array_add (argv, g_strdup (g_getenv ("CRMCTL")));
+  for (gsize i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  if (g_test_verbose ())
+    g_printerr ("$ crmctl %s → %d\n%s%s", args[0], g_subprocess_get_exit_status (proc), out, err);
+  return g_subprocess_get_exit_status (proc);
+}
+
+#define run(...) run_v ((const char *[]) { __VA_ARGS__, NULL })
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static char *
+json_id (void)
+{
+  g_autoptr(JsonNode) root = parse_json (out);
+
+  return g_strdup_printf ("%" G_GINT64_FORMAT,
+                          json_object_get_int_member (json_node_get_object (root), "id"));
+}
+
+static void
+test_contacts_and_followups (void)
+{
+  g_autofree char *customer = NULL;
+  g_autofree char *contact = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(JsonNode) timeline = NULL;
+  JsonObject *first;
+
+  g_assert_cmpint (run ("--json", "customer", "add", "--name", "厦门鹭岛茶业有限公司"), ==, 0);
+  customer = json_id ();
+
+  /* Add, list (human and JSON), edit. */
+  g_assert_cmpint (run ("--json", "contact", "add", customer, "--name", "陈美玲", "--title", "店长",
+                        "--mobile", "13859001234", "--phone", "0592-5123456", "--primary"), ==, 0);
+  contact = json_id ();
+  g_assert_cmpint (run ("contact", "list", customer), ==, 0);
+  g_assert_nonnull (strstr (out, "陈美玲"));
+  g_assert_nonnull (strstr (out, "0592-5123456"));
+  g_assert_cmpint (run ("contact", "edit", contact, "--wechat", "chen_meiling", "--birthday", "1990-07-01"), ==, 0);
+  g_assert_cmpint (run ("--json", "contact", "list", customer), ==, 0);
+  list = parse_json (out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 1);
+  first = json_array_get_object_element (json_node_get_array (list), 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "wechat"), ==, "chen_meiling");
+  g_assert_cmpstr (json_object_get_string_member (first, "birthday"), ==, "1990-07-01");
+  g_assert_true (json_object_get_boolean_member (first, "is_primary"));
+
+  /* Follow-ups: newest first. */
+  g_assert_cmpint (run ("followup", "add", customer, "--content", "电话沟通秋茶报价", "--contact", contact,
+                        "--next", "2030-09-01"), ==, 0);
+  g_assert_cmpint (run ("followup", "add", customer, "--method", "visit", "--content", "到店品鉴"), ==, 0);
+  g_assert_cmpint (run ("--json", "followup", "list", customer, "--all"), ==, 0);
+  timeline = parse_json (out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (timeline)), ==, 2);
+  first = json_array_get_object_element (json_node_get_array (timeline), 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "content"), ==, "到店品鉴");
+  g_assert_cmpstr (json_object_get_string_member (first, "method"), ==, "visit");
+  first = json_array_get_object_element (json_node_get_array (timeline), 1);
+  g_assert_cmpstr (json_object_get_string_member (first, "contact_name"), ==, "陈美玲");
+  g_assert_cmpint (run ("followup", "list", customer, "--limit", "1"), ==, 0);
+  g_assert_nonnull (strstr (out, "到店品鉴"));
+  g_assert_null (strstr (out, "秋茶"));
+
+  /* Refused input: exit statuses as documented. */
+  g_assert_cmpint (run ("contact", "add", customer, "--name", "错误", "--email", "not-an-address"), ==, 8);
+  g_assert_cmpint (run ("contact", "add", customer, "--name", "错误", "--colour", "red"), ==, 2);
+  g_assert_cmpint (run ("contact", "add", "abc", "--name", "错误"), ==, 2);
+  g_assert_cmpint (run ("contact", "add", customer), ==, 2);
+  g_assert_cmpint (run ("followup", "add", customer, "--method", "fax", "--content", "x"), ==, 8);
+  g_assert_cmpint (run ("followup", "list", customer, "--limit", "0"), ==, 2);
+  g_assert_cmpint (run ("contact", "list", "999999"), ==, 6);
+
+  /* Delete: gone from the list; a second delete finds nothing. */
+  g_assert_cmpint (run ("contact", "delete", contact), ==, 0);
+  g_assert_cmpint (run ("--json", "contact", "list", customer), ==, 0);
+  g_assert_cmpstr (g_strstrip (out), ==, "[]");
+  g_assert_cmpint (run ("contact", "delete", contact), ==, 6);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password_file = NULL;
+  g_autofree char *address = NULL;
+  int status;
+
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+  server = crm_test_server_start (NULL, &error);
+  g_assert_no_error (error);
+  home = g_dir_make_tmp ("crmctl-contacts-XXXXXX", &error);
+  g_assert_no_error (error);
+  password_file = g_build_filename (home, "password", NULL);
+  g_file_set_contents (password_file, crm_test_server_get_admin_password (server), -1, &error);
+  g_assert_no_error (error);
+  address = g_strdup_printf ("localhost:%u", crm_test_server_get_port (server));
+  g_assert_cmpint (run ("--server", address, "--trust-new-server", "--user", "admin",
+                        "--password-file", password_file, "login"), ==, 0);
+
+  g_test_add_func ("/crmctl/contacts/contacts-and-followups", test_contacts_and_followups);
+  status = g_test_run ();
+
+  crm_test_server_stop (server);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", home);
+    (void) !system (cmd);
+  }
+  g_free (home);
+  g_free (out);
+  g_free (err);
+  return status;
+}
