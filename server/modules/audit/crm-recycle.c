@@ -14,7 +14,10 @@
  * are registered by their modules (crm-recycle.h).
  *
  * One kind pages by id ("before id", newest id first); all kinds together
- * page by deletion time ("before" = deleted_at in unix µs), newest first.
+ * page by deletion time ("before" = deleted_at in unix µs), newest first:
+ * each kind is read by its own deleted_at index (a few rows each) and the
+ * kinds merged here, which stays fast with many deleted rows (a UNION ALL
+ * ordered over every kind was planned as a scan of all of them).
  */
 
 static GMutex     registry_lock;
@@ -86,6 +89,55 @@ static const CrmDbColumn recycle_columns[] = {
   { "deleted_by", 'x' },      { "deleted_by_name", 's' }, { "deleted_at", 'x' },
   { "owner_id", 'x' },
 };
+#define COL_ID         1
+#define COL_DELETED_AT 5
+
+/* One kind's newest deletions, at most `limit`: for one kind before an id
+ * (newest id first), for every kind before a deletion time in µs (newest
+ * first, each kind by its deleted_at index).  Composed only from
+ * registered fixed text (prepared once per shape and connection). */
+static PGresult *
+list_kind (CrmDb *db, const CrmRecycleEntity *e, gboolean by_time, const char *before,
+           const char *limit, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT k.entity, k.id, k.title, coalesce (k.deleted_by, 0),"
+      " coalesce (u.display_name, ''), (extract (epoch FROM k.deleted_at) * 1000000)::bigint,"
+      " coalesce (k.owner_id, 0)"
+      " FROM (SELECT * FROM (%s) AS k (entity, id, title, deleted_by, deleted_at, owner_id)"
+      "  WHERE %s ORDER BY %s LIMIT $2) AS k"
+      " LEFT JOIN users u ON u.id = k.deleted_by ORDER BY %s",
+      e->list_sql,
+      by_time ? "k.deleted_at < coalesce (timestamptz 'epoch' + $1::bigint * interval "
+                "'1 microsecond', 'infinity')"
+              : "k.id < coalesce ($1::bigint, 9223372036854775807)",
+      by_time ? "k.deleted_at DESC, k.id DESC" : "k.id DESC",
+      by_time ? "k.deleted_at DESC, k.id DESC" : "k.id DESC");
+  const char *params[] = { before, limit };
+
+  return crm_db_exec_composed (db, sql, 2, params, error);
+}
+
+typedef struct
+{
+  const PGresult *res;
+  int             row;
+} Found;
+
+/* Newest deletion first; then the higher id. */
+static gint
+found_compare (gconstpointer a, gconstpointer b)
+{
+  const Found *x = a, *y = b;
+  gint64 tx = crm_db_get_int64 (x->res, x->row, COL_DELETED_AT);
+  gint64 ty = crm_db_get_int64 (y->res, y->row, COL_DELETED_AT);
+  gint64 ix = crm_db_get_int64 (x->res, x->row, COL_ID);
+  gint64 iy = crm_db_get_int64 (y->res, y->row, COL_ID);
+
+  if (tx != ty)
+    return tx > ty ? -1 : 1;
+  return ix > iy ? -1 : ix < iy ? 1 : 0;
+}
 
 GVariant *
 crm_recycle_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
@@ -94,13 +146,13 @@ crm_recycle_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError *
   gint64           before;
   gint32           limit;
   g_autofree char *sbefore = NULL, *slimit = NULL;
-  g_autoptr (GString) sql = g_string_new (NULL);
   g_autoptr (GPtrArray) kinds = g_ptr_array_new ();
-  g_autoptr (PGresult) res = NULL;
-  g_autoptr (GVariant) rows = NULL;
-  gboolean all = FALSE;
-  gint64   next = 0;
-  int      n;
+  g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify)PQclear);
+  g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (Found));
+  GVariantBuilder b;
+  gboolean        all = FALSE;
+  gint64          next = 0;
+  guint           n;
 
   g_variant_get (request, "(&sxi)", &entity, &before, &limit);
   if (*entity == '\0')
@@ -124,63 +176,78 @@ crm_recycle_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError *
         return NULL;
       g_ptr_array_add (kinds, (gpointer)e);
     }
-  if (kinds->len == 0)
-    return g_variant_new ("(@aa{sv}x)", g_variant_new_array (G_VARIANT_TYPE ("a{sv}"), NULL, 0),
-                          (gint64)0);
 
   limit = crm_admin_clamp_limit (limit, 100, 500);
   sbefore = before > 0 ? crm_db_int64_to_string (before) : NULL;
   slimit = g_strdup_printf ("%d", limit + 1);
-
-  /* Composed only from registered fixed text (crm_db_exec_composed
-   * prepares each distinct shape once per connection). */
-  g_string_append (sql, "SELECT r.entity, r.id, r.title, coalesce (r.deleted_by, 0),"
-                        " coalesce (u.display_name, ''),"
-                        " (extract (epoch FROM r.deleted_at) * 1000000)::bigint,"
-                        " coalesce (r.owner_id, 0) FROM (");
-  for (guint i = 0; i < kinds->len; i++)
+  for (guint k = 0; k < kinds->len; k++)
     {
-      const CrmRecycleEntity *e = kinds->pdata[i];
+      PGresult *res = list_kind (db, kinds->pdata[k], all, sbefore, slimit, error);
 
-      if (i > 0)
-        g_string_append (sql, " UNION ALL ");
-      g_string_append_printf (sql, "(%s)", e->list_sql);
+      if (res == NULL)
+        return NULL;
+      g_ptr_array_add (results, res);
+      for (int r = 0; r < PQntuples (res); r++)
+        {
+          Found f = { res, r };
+
+          g_array_append_val (found, f);
+        }
     }
-  g_string_append (sql, ") AS r (entity, id, title, deleted_by, deleted_at, owner_id)"
-                        " LEFT JOIN users u ON u.id = r.deleted_by");
-  if (all)
-    g_string_append (sql, " WHERE ($1::bigint IS NULL"
-                          " OR (extract (epoch FROM r.deleted_at) * 1000000)::bigint < $1)"
-                          " ORDER BY r.deleted_at DESC, r.entity, r.id DESC LIMIT $2");
-  else
-    g_string_append (sql, " WHERE ($1::bigint IS NULL OR r.id < $1)"
-                          " ORDER BY r.id DESC LIMIT $2");
-  {
-    const char *params[] = { sbefore, slimit };
+  g_array_sort (found, found_compare);
 
-    res = crm_db_exec_composed (db, sql->str, 2, params, error);
-  }
-  if (res == NULL)
-    return NULL;
-  n = MIN (PQntuples (res), limit);
-  if (PQntuples (res) > limit)
-    next = crm_db_get_int64 (res, n - 1, all ? 5 : 1);
-  {
-    GVariantBuilder b;
+  n = MIN (found->len, (guint)limit);
+  if (found->len > (guint)limit)
+    {
+      const Found *first_left = &g_array_index (found, Found, limit);
 
-    g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
-    for (int r = 0; r < n; r++)
-      {
-        g_auto (GVariantDict) row = G_VARIANT_DICT_INIT (NULL);
-        const CrmRecycleEntity *e = crm_recycle_lookup (crm_db_get_string (res, r, 0));
+      if (!all)
+        {
+          const Found *last = &g_array_index (found, Found, n - 1);
 
-        crm_db_row_insert (&row, res, r, recycle_columns, G_N_ELEMENTS (recycle_columns));
-        g_variant_dict_insert (&row, "kind_label", "s", e && e->label ? _ (e->label) : "");
-        g_variant_builder_add_value (&b, g_variant_dict_end (&row));
-      }
-    rows = g_variant_ref_sink (g_variant_builder_end (&b));
-  }
-  return g_variant_new ("(@aa{sv}x)", rows, next);
+          next = crm_db_get_int64 (last->res, last->row, COL_ID);
+        }
+      else
+        {
+          /* The next page starts below a deletion time, so rows sharing
+           * one time stay on one page: those of the first left-out row go
+           * to the next page, or, when they fill this one, all come on
+           * this one (longer than asked). */
+          gint64 cut = crm_db_get_int64 (first_left->res, first_left->row, COL_DELETED_AT);
+          guint  k = n;
+
+#define FOUND_AT(i)                                                                                \
+  crm_db_get_int64 (g_array_index (found, Found, (i)).res, g_array_index (found, Found, (i)).row, \
+                    COL_DELETED_AT)
+          while (k > 0 && FOUND_AT (k - 1) == cut)
+            k--;
+          if (k > 0)
+            {
+              n = k;
+              next = cut + 1;
+            }
+          else
+            {
+              while (n < found->len && FOUND_AT (n) == cut)
+                n++;
+              next = cut;
+            }
+#undef FOUND_AT
+        }
+    }
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
+  for (guint i = 0; i < n; i++)
+    {
+      const Found *f = &g_array_index (found, Found, i);
+      g_auto (GVariantDict) row = G_VARIANT_DICT_INIT (NULL);
+      const CrmRecycleEntity *e = crm_recycle_lookup (crm_db_get_string (f->res, f->row, 0));
+
+      crm_db_row_insert (&row, f->res, f->row, recycle_columns, G_N_ELEMENTS (recycle_columns));
+      g_variant_dict_insert (&row, "kind_label", "s", e && e->label ? _ (e->label) : "");
+      g_variant_builder_add_value (&b, g_variant_dict_end (&row));
+    }
+  return g_variant_new ("(@aa{sv}x)", g_variant_builder_end (&b), next);
 }
 
 GVariant *
