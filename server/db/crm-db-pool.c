@@ -3,7 +3,9 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib-unix.h>
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crm-db-private.h"
@@ -12,6 +14,13 @@
  * N worker threads, each owning one PostgreSQL connection.  Work arrives on
  * one queue as GTasks; the task's callback runs on the submitter's
  * thread-default main context.
+ *
+ * The most frequent reads (CrmDbPipelinedRead: customer.get) skip the
+ * workers: they run on one more connection, in libpq pipeline mode, driven
+ * by the submitter's main context itself ("fast" below).  A worker costs
+ * two thread hand-overs per request (queue → worker, worker → main
+ * context), each a wake-up and a context switch; the pipeline costs none,
+ * and under load one wake-up of the main context collects many replies.
  */
 
 void     crm_db_reset_prepared (CrmDb *db);
@@ -22,12 +31,15 @@ gboolean crm_db_take_commit_on_error (CrmDb *db);
 /* Slide the expiry at most once per this interval per session. */
 #define SESSION_SLIDE_US (G_TIME_SPAN_HOUR)
 
+typedef struct _Fast Fast;
+
 struct _CrmDbPool {
   char        *conninfo;
   GAsyncQueue *queue;
   GPtrArray   *threads;
   guint        n_workers;
   gint         busy;  /* atomic */
+  Fast        *fast;  /* pipelined reads; NULL until the first one */
 };
 
 typedef struct {
@@ -537,6 +549,483 @@ worker_thread (gpointer data)
   return NULL;
 }
 
+/* ---- Pipelined reads on the submitter's main context ---- */
+
+/* Enough to keep PostgreSQL busy; beyond it requests go to the workers. */
+#define FAST_MAX_PENDING 256
+#define FAST_MAX_SCOPES 4096
+#define SCOPE_STATEMENT "scope_owners_tagged"
+#define SCOPE_SQL "SELECT crm_scope_owners ($1, $2), (SELECT n FROM scope_generation)"
+
+static const CrmDbPipelinedRead *const pipelined_reads[] = {
+  &crm_customer_get_pipelined,
+};
+
+typedef struct {
+  GTask                    *task;  /* a read; NULL for a scope look-up */
+  const CrmDbPipelinedRead *read;
+  char                     *scope_key;
+  PGresult                 *result; /* the statement's result */
+} FastItem;
+
+typedef struct {
+  char *owners;     /* NULL = every owner */
+  char *generation;
+} FastScope;
+
+struct _Fast {
+  gatomicrefcount ref;
+  CrmDbPool    *pool;      /* NULL once the pool is freed */
+  char         *conninfo;
+  GMainContext *context;
+  PGconn       *conn;      /* pipeline mode, non-blocking; NULL while connecting */
+  GSource      *source;
+  gpointer      fd_tag;
+  gboolean      connecting;
+  GSource      *retry;
+  guint         retry_ms;
+  GQueue        items;     /* FastItem, in the order sent */
+  GHashTable   *scopes;    /* "user permission" → FastScope */
+  GHashTable   *fetching;  /* "user permission" being looked up */
+};
+
+static void fast_break (Fast *f, const char *why);
+static void fast_connect (Fast *f);
+
+static Fast *
+fast_ref (Fast *f)
+{
+  g_atomic_ref_count_inc (&f->ref);
+  return f;
+}
+
+static void
+fast_unref (Fast *f)
+{
+  if (!g_atomic_ref_count_dec (&f->ref))
+    return;
+  g_hash_table_unref (f->scopes);
+  g_hash_table_unref (f->fetching);
+  g_main_context_unref (f->context);
+  g_free (f->conninfo);
+  g_free (f);
+}
+
+static void
+fast_scope_free (FastScope *scope)
+{
+  g_free (scope->owners);
+  g_free (scope->generation);
+  g_free (scope);
+}
+
+static void
+fast_item_free (FastItem *item)
+{
+  g_clear_pointer (&item->result, PQclear);
+  g_free (item->scope_key);
+  g_free (item);
+}
+
+static const CrmDbPipelinedRead *
+pipelined_read_lookup (CrmMessageId id)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (pipelined_reads); i++)
+    if (pipelined_reads[i]->message == id)
+      return pipelined_reads[i];
+  return NULL;
+}
+
+/* Hands a read to the workers, which run its handler as usual. */
+static void
+fast_fallback (CrmDbPool *pool, GTask *task)
+{
+  g_async_queue_push (pool->queue, task);
+}
+
+static void
+fast_flush (Fast *f)
+{
+  int pending = PQflush (f->conn);
+
+  if (pending < 0)
+    {
+      fast_break (f, PQerrorMessage (f->conn));
+      return;
+    }
+  g_source_modify_unix_fd (f->source, f->fd_tag, pending ? G_IO_IN | G_IO_OUT : G_IO_IN);
+}
+
+/* One statement and a sync point after it, so a failing statement aborts
+ * only itself. */
+static gboolean
+fast_send (Fast *f, FastItem *item, const char *statement, int n_params, const char * const *params)
+{
+  if (!PQsendQueryPrepared (f->conn, statement, n_params, params, NULL, NULL, 0) ||
+      !PQpipelineSync (f->conn))
+    return FALSE;
+  g_queue_push_tail (&f->items, item);
+  return TRUE;
+}
+
+static void
+fast_fetch_scope (Fast *f, const char *key, gint64 user_id, const char *permission)
+{
+  g_autofree char *uid = crm_db_int64_to_string (user_id);
+  const char *params[] = { uid, permission };
+  FastItem *item;
+
+  if (g_hash_table_contains (f->fetching, key))
+    return;
+  item = g_new0 (FastItem, 1);
+  item->scope_key = g_strdup (key);
+  if (!fast_send (f, item, SCOPE_STATEMENT, 2, params))
+    {
+      fast_item_free (item);
+      fast_break (f, PQerrorMessage (f->conn));
+      return;
+    }
+  g_hash_table_add (f->fetching, g_strdup (key));
+  fast_flush (f);
+}
+
+static void
+fast_complete (Fast *f, FastItem *item)
+{
+  PGresult *res = item->result;
+  gboolean one_row = res != NULL && PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1;
+
+  if (item->task == NULL)
+    {
+      g_hash_table_remove (f->fetching, item->scope_key);
+      if (one_row)
+        {
+          FastScope *scope = g_new0 (FastScope, 1);
+
+          scope->owners = PQgetisnull (res, 0, 0) ? NULL : g_strdup (PQgetvalue (res, 0, 0));
+          scope->generation = g_strdup (crm_db_get_string (res, 0, 1));
+          if (g_hash_table_size (f->scopes) >= FAST_MAX_SCOPES)
+            g_hash_table_remove_all (f->scopes);
+          g_hash_table_replace (f->scopes, g_strdup (item->scope_key), scope);
+        }
+    }
+  else if (one_row)
+    {
+      GVariant *reply = g_variant_ref_sink (item->read->row_to_reply (res, 0, 0));
+
+      g_task_return_pointer (item->task, reply, (GDestroyNotify) g_variant_unref);
+      g_object_unref (item->task);
+    }
+  else
+    {
+      /* No row: missing, out of scope or a scope that changed (the
+       * handler tells which).  An error: the worker retries or reports
+       * it in the user's language. */
+      if (res != NULL && PQresultStatus (res) == PGRES_TUPLES_OK)
+        g_hash_table_remove (f->scopes, item->scope_key);
+      fast_fallback (f->pool, item->task);
+    }
+  item->task = NULL;
+  fast_item_free (item);
+}
+
+static void
+fast_read (Fast *f)
+{
+  guint nulls = 0;
+
+  if (!PQconsumeInput (f->conn))
+    {
+      fast_break (f, PQerrorMessage (f->conn));
+      return;
+    }
+  while (!g_queue_is_empty (&f->items) && !PQisBusy (f->conn))
+    {
+      FastItem *item = g_queue_peek_head (&f->items);
+      PGresult *res = PQgetResult (f->conn);
+
+      /* Per statement: its result, NULL, then the sync point's result. */
+      if (res == NULL)
+        {
+          if (item->result == NULL && ++nulls > 1)
+            break;
+          continue;
+        }
+      nulls = 0;
+      if (PQresultStatus (res) == PGRES_PIPELINE_SYNC)
+        {
+          PQclear (res);
+          g_queue_pop_head (&f->items);
+          fast_complete (f, item);
+        }
+      else if (item->result == NULL)
+        item->result = res;
+      else
+        PQclear (res);
+    }
+  if (PQstatus (f->conn) != CONNECTION_OK)
+    fast_break (f, PQerrorMessage (f->conn));
+}
+
+static gboolean
+fast_io_cb (gpointer data)
+{
+  Fast *f = data;
+  GIOCondition condition = g_source_query_unix_fd (f->source, f->fd_tag);
+
+  if (condition & G_IO_OUT)
+    fast_flush (f);
+  if (f->conn != NULL && (condition & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
+    fast_read (f);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+fast_dispatch (GSource *source, GSourceFunc callback, gpointer data)
+{
+  return callback (data);
+}
+
+static GSourceFuncs fast_source_funcs = { .dispatch = fast_dispatch };
+
+static gboolean
+fast_retry_cb (gpointer data)
+{
+  Fast *f = data;
+
+  g_clear_pointer (&f->retry, g_source_unref);
+  fast_connect (f);
+  return G_SOURCE_REMOVE;
+}
+
+/* The connection failed (PostgreSQL restarted, …): what was in flight goes
+ * to the workers, which reconnect and retry; a new connection is tried a
+ * little later. */
+static void
+fast_break (Fast *f, const char *why)
+{
+  FastItem *item;
+
+  if (f->conn == NULL)
+    return;
+  g_message ("pipelined reads: connection lost (%s); using the workers meanwhile",
+             why != NULL ? g_strchomp (g_strdup (why)) : "?");
+  g_source_destroy (f->source);
+  g_clear_pointer (&f->source, g_source_unref);
+  g_clear_pointer (&f->conn, PQfinish);
+  while ((item = g_queue_pop_head (&f->items)) != NULL)
+    {
+      if (item->task != NULL)
+        fast_fallback (f->pool, g_steal_pointer (&item->task));
+      fast_item_free (item);
+    }
+  g_hash_table_remove_all (f->scopes);
+  g_hash_table_remove_all (f->fetching);
+  f->retry_ms = CLAMP (f->retry_ms * 2, 250, 5000);
+  f->retry = g_timeout_source_new (f->retry_ms);
+  g_source_set_callback (f->retry, fast_retry_cb, f, NULL);
+  g_source_attach (f->retry, f->context);
+}
+
+static void
+fast_connect_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  Fast *f = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = crm_db_connect (f->conninfo, &error);
+
+  if (conn == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  PQclear (PQexec (conn, "SET statement_timeout = '60s'"));
+  for (gsize i = 0; i <= G_N_ELEMENTS (pipelined_reads); i++)
+    {
+      const char *name = i < G_N_ELEMENTS (pipelined_reads) ? pipelined_reads[i]->statement : SCOPE_STATEMENT;
+      const char *sql = i < G_N_ELEMENTS (pipelined_reads) ? pipelined_reads[i]->sql : SCOPE_SQL;
+      g_autoptr(PGresult) res = PQprepare (conn, name, sql, 0, NULL);
+
+      if (PQresultStatus (res) != PGRES_COMMAND_OK)
+        {
+          g_task_return_new_error (task, CRM_ERROR, CRM_ERROR_INTERNAL, "prepare %s: %s",
+                                   name, PQresultErrorMessage (res));
+          return;
+        }
+    }
+  if (PQsetnonblocking (conn, 1) != 0 || !PQenterPipelineMode (conn))
+    {
+      g_task_return_new_error (task, CRM_ERROR, CRM_ERROR_INTERNAL, "pipeline mode: %s",
+                               PQerrorMessage (conn));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&conn), (GDestroyNotify) PQfinish);
+}
+
+static void
+fast_connected_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Fast *f = data;
+  g_autoptr(GError) error = NULL;
+  PGconn *conn = g_task_propagate_pointer (G_TASK (result), &error);
+
+  f->connecting = FALSE;
+  if (f->pool == NULL)
+    g_clear_pointer (&conn, PQfinish);
+  else if (conn == NULL)
+    {
+      g_debug ("pipelined reads: %s", error->message);
+      f->retry_ms = CLAMP (f->retry_ms * 2, 250, 5000);
+      f->retry = g_timeout_source_new (f->retry_ms);
+      g_source_set_callback (f->retry, fast_retry_cb, f, NULL);
+      g_source_attach (f->retry, f->context);
+    }
+  else
+    {
+      f->conn = conn;
+      f->retry_ms = 0;
+      f->source = g_source_new (&fast_source_funcs, sizeof (GSource));
+      g_source_set_name (f->source, "crm pipelined reads");
+      f->fd_tag = g_source_add_unix_fd (f->source, PQsocket (conn), G_IO_IN);
+      g_source_set_callback (f->source, fast_io_cb, f, NULL);
+      g_source_attach (f->source, f->context);
+    }
+  fast_unref (f);
+}
+
+static void
+fast_connect (Fast *f)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (f->connecting || f->conn != NULL || f->pool == NULL)
+    return;
+  f->connecting = TRUE;
+  g_main_context_push_thread_default (f->context);
+  task = g_task_new (NULL, NULL, fast_connected_cb, fast_ref (f));
+  g_main_context_pop_thread_default (f->context);
+  g_task_set_task_data (task, fast_ref (f), (GDestroyNotify) fast_unref);
+  g_task_run_in_thread (task, fast_connect_thread);
+}
+
+static Fast *
+fast_new (CrmDbPool *pool, GMainContext *context)
+{
+  Fast *f = g_new0 (Fast, 1);
+
+  g_atomic_ref_count_init (&f->ref);
+  f->pool = pool;
+  f->conninfo = g_strdup (pool->conninfo);
+  f->context = g_main_context_ref (context);
+  g_queue_init (&f->items);
+  f->scopes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) fast_scope_free);
+  f->fetching = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  fast_connect (f);
+  return f;
+}
+
+/* Called by crm_db_pool_free, on the pipeline's context, after the
+ * network side drained: whatever is left goes to the workers, which are
+ * stopped next and answer it first. */
+static void
+fast_free (Fast *f)
+{
+  FastItem *item;
+
+  while ((item = g_queue_pop_head (&f->items)) != NULL)
+    {
+      if (item->task != NULL)
+        fast_fallback (f->pool, g_steal_pointer (&item->task));
+      fast_item_free (item);
+    }
+  if (f->source != NULL)
+    {
+      g_source_destroy (f->source);
+      g_clear_pointer (&f->source, g_source_unref);
+    }
+  if (f->retry != NULL)
+    {
+      g_source_destroy (f->retry);
+      g_clear_pointer (&f->retry, g_source_unref);
+    }
+  g_clear_pointer (&f->conn, PQfinish);
+  f->pool = NULL;
+  fast_unref (f);
+}
+
+/* The reasons a read cannot be answered from the statement alone are the
+ * worker's: a session to slide or expired, a password to change. */
+static gboolean
+fast_session_allows (const CrmRequestContext *ctx)
+{
+  const CrmSession *s = ctx->session;
+  gint64 now;
+
+  if (s == NULL || s->must_change_password)
+    return FALSE;
+  if (ctx->message->permission != NULL && !crm_session_has_permission (s, ctx->message->permission))
+    return FALSE;
+  now = g_get_real_time ();
+  return s->expires_us > now && s->expires_us - now > SESSION_LIFETIME_US - SESSION_SLIDE_US;
+}
+
+static gboolean
+fast_try (CrmDbPool *pool, GTask *task, RunData *d)
+{
+  const CrmDbPipelinedRead *read = pipelined_read_lookup (d->ctx->message->id);
+  GMainContext *context;
+  Fast *f;
+  char key[96];
+  FastScope *scope;
+  gint64 id;
+  char sid[24];
+  FastItem *item;
+
+  if (read == NULL || !fast_session_allows (d->ctx) ||
+      !g_variant_is_of_type (d->request, G_VARIANT_TYPE ("(x)")))
+    return FALSE;
+  context = g_main_context_get_thread_default ();
+  if (context == NULL)
+    context = g_main_context_default ();
+  if (pool->fast == NULL)
+    {
+      if (g_getenv ("CRM_DB_NO_PIPELINE") != NULL)
+        return FALSE;
+      pool->fast = fast_new (pool, context);
+    }
+  f = pool->fast;
+  if (f->context != context || f->conn == NULL || g_queue_get_length (&f->items) >= FAST_MAX_PENDING)
+    return FALSE;
+
+  g_snprintf (key, sizeof key, "%" G_GINT64_FORMAT " %s", d->ctx->session->user_id, read->scope_permission);
+  scope = g_hash_table_lookup (f->scopes, key);
+  if (scope == NULL)
+    {
+      fast_fetch_scope (f, key, d->ctx->session->user_id, read->scope_permission);
+      return FALSE;
+    }
+
+  g_variant_get (d->request, "(x)", &id);
+  g_snprintf (sid, sizeof sid, "%" G_GINT64_FORMAT, id);
+  {
+    const char *params[] = { sid, scope->owners, scope->generation };
+
+    item = g_new0 (FastItem, 1);
+    item->read = read;
+    item->scope_key = g_strdup (key);
+    item->task = task;
+    if (!fast_send (f, item, read->statement, 3, params))
+      {
+        item->task = NULL;
+        fast_item_free (item);
+        fast_break (f, PQerrorMessage (f->conn));
+        return FALSE;
+      }
+  }
+  fast_flush (f);
+  return TRUE;
+}
+
 CrmDbPool *
 crm_db_pool_new (const char *conninfo, guint n_connections, GError **error)
 {
@@ -583,6 +1072,7 @@ crm_db_pool_free (CrmDbPool *pool)
 {
   if (pool == NULL)
     return;
+  g_clear_pointer (&pool->fast, fast_free);
   for (guint i = 0; i < pool->threads->len; i++)
     g_async_queue_push (pool->queue, &stop_marker);
   for (guint i = 0; i < pool->threads->len; i++)
@@ -608,6 +1098,8 @@ crm_db_pool_run_async (CrmDbPool           *pool,
   d->ctx = ctx;
   d->request = g_variant_ref_sink (request);
   g_task_set_task_data (task, d, (GDestroyNotify) run_data_free);
+  if (cancellable == NULL && fast_try (pool, task, d))
+    return;
   g_async_queue_push (pool->queue, task);
 }
 

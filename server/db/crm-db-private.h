@@ -81,6 +81,28 @@ typedef GVariant *(*CrmHandlerFunc) (CrmDb              *db,
 
 CrmHandlerFunc crm_handlers_lookup (CrmMessageId id);
 
+/* A read that crm_db_pool_run_async() may run pipelined (libpq pipeline
+ * mode) on one connection owned by the calling thread's main context,
+ * instead of handing it to a worker thread: for frequent reads of one row
+ * whose request body is "(x)".  The statement takes $1 = that id as text,
+ * $2 = the user's scope owners for `scope_permission` (bigint[] literal,
+ * NULL = all) and $3 = the scope generation they were read at (see
+ * crm_db_scope_owners_cached), and must return no row for a changed scope.
+ * One row becomes the reply through `row_to_reply`; anything else (no row,
+ * an error, a session near its sliding expiry) sends the request to a
+ * worker and its handler, which decides between a stale scope, NOT_FOUND
+ * and a translated error, so the handler stays the only authority. */
+typedef struct {
+  CrmMessageId message;
+  const char  *statement;        /* prepared statement name */
+  const char  *sql;
+  const char  *scope_permission;
+  GVariant  *(*row_to_reply) (const PGresult *res, int row, int first_col);
+} CrmDbPipelinedRead;
+
+/* server/modules/customers/crm-customers.c: customer.get */
+extern const CrmDbPipelinedRead crm_customer_get_pipelined;
+
 /* A handler that must keep its writes even though it returns an error
  * (failed sign-in counters) calls this. */
 void crm_db_commit_on_error (CrmDb *db);

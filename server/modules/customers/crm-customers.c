@@ -49,6 +49,18 @@ check_owner (CrmDb *db, const char *owners, gint64 owner_id, GError **error)
  * (crm_settings_reserve_numbers): one counter row per period, locked in the
  * request's transaction, so a rollback leaves no gap. */
 
+/* The same statement also runs pipelined on the network thread
+ * (crm-db-pool.c); a miss there comes back here. */
+const CrmDbPipelinedRead crm_customer_get_pipelined = {
+  .message = CRM_MSG_CUSTOMER_GET,
+  .statement = "customer_get",
+  .sql = "SELECT " CRM_CUSTOMER_COLUMNS " FROM customers c"
+         " WHERE c.id = $1 AND c.deleted_at IS NULL AND " SCOPE_SQL
+         " AND $3::bigint = (SELECT n FROM scope_generation)",
+  .scope_permission = "customer.view",
+  .row_to_reply = crm_customer_row_to_variant,
+};
+
 GVariant *
 crm_customer_get (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
@@ -69,11 +81,8 @@ crm_customer_get (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError *
         return NULL;
       {
         const char *params[] = { sid, owners, generation };
-        res = crm_db_exec (db, "customer_get",
-                           "SELECT " CRM_CUSTOMER_COLUMNS " FROM customers c"
-                           " WHERE c.id = $1 AND c.deleted_at IS NULL AND " SCOPE_SQL
-                           " AND $3::bigint = (SELECT n FROM scope_generation)",
-                           3, params, error);
+        res = crm_db_exec (db, crm_customer_get_pipelined.statement,
+                           crm_customer_get_pipelined.sql, 3, params, error);
       }
       if (res == NULL)
         return NULL;
