@@ -287,6 +287,19 @@ search_cb (GObject      *source,
                        rows->pdata, rows->len);
   self->search_results_for_query = TRUE;
   show_model (self, G_LIST_MODEL (self->search_results));
+  /* A new answer starts at its best match, wherever the last one was
+   * scrolled to. */
+  {
+    GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+
+    /* Through the table's list, which places the item once it is laid
+     * out (the adjustment still measures the previous answer). */
+    if (adjustment != NULL && gtk_adjustment_get_value (adjustment) > 0)
+      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view)); child;
+           child = gtk_widget_get_next_sibling (child))
+        if (GTK_IS_LIST_VIEW (child))
+          gtk_widget_activate_action (child, "list.scroll-to-item", "u", 0);
+  }
   self->search_shown_at = g_get_monotonic_time ();
   g_debug ("search: %u rows, %.1f ms after the request", rows->len,
            (self->search_shown_at - self->search_sent_at) / 1000.0);

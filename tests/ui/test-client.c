@@ -280,6 +280,58 @@ search_settled (gpointer data)
          g_list_model_get_n_items (model) > 0;
 }
 
+typedef struct {
+  guint n_before;
+} MoreWait;
+
+static gboolean
+search_grew (gpointer data)
+{
+  MoreWait *wait = data;
+
+  return view_idle (NULL) &&
+         g_list_model_get_n_items (crm_customer_list_view_get_shown_model (view ())) > wait->n_before;
+}
+
+/* The first answer fills the visible rows; scrolling to its end brings
+ * the rest, below them, each customer once. */
+static void
+test_search_more_on_scroll (void)
+{
+  GListModel *model;
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  MoreWait wait;
+
+  /* In every demo name (有限公司): more matches than fit. */
+  crm_ui_test_type_text (crm_customer_list_view_get_search_entry (view ()), "有限");
+  g_assert_true (crm_ui_test_wait_for (search_settled, NULL, WAIT_S));
+  model = crm_customer_list_view_get_shown_model (view ());
+  wait.n_before = g_list_model_get_n_items (model);
+  g_assert_cmpuint (wait.n_before, <, 200);
+  {
+    g_autoptr(CrmCustomerRow) first = g_list_model_get_item (model, 0);
+
+    /* Laid out (and drawn) before the user scrolls. */
+    g_assert_true (crm_ui_test_wait_for (table_shows, (gpointer) crm_customer_row_get_string (first, "name"),
+                                         WAIT_S));
+  }
+  /* The user scrolls to the last row (as the keyboard's End does). */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (crm_customer_list_view_get_column_view (view ())));
+       child; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      gtk_widget_activate_action (child, "list.scroll-to-item", "u", wait.n_before - 1);
+  g_assert_true (crm_ui_test_wait_for (search_grew, &wait, WAIT_S));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CrmCustomerRow) row = g_list_model_get_item (model, i);
+      gint64 id = crm_customer_row_get_id (row);
+
+      g_assert_false (g_hash_table_contains (ids, &id));
+      g_hash_table_add (ids, g_memdup2 (&id, sizeof id));
+    }
+  g_assert_cmpuint (g_hash_table_size (ids), >, wait.n_before);
+}
+
 /* A second search reuses the rows of the first (their widgets are
  * rebound, not rebuilt): the cells must show the new customers, and none
  * of the previous answer's. */
@@ -975,6 +1027,7 @@ main (int   argc,
   g_test_add_func ("/ui/client/sign-in/wrong-password", test_sign_in_wrong_password);
   g_test_add_func ("/ui/client/sign-in/right-password", test_sign_in);
   g_test_add_func ("/ui/client/sign-in/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/ui/client/customer/search-more", test_search_more_on_scroll);
   g_test_add_func ("/ui/client/customer/search-again", test_search_again_shows_new_rows);
   g_test_add_func ("/ui/client/customer/search-initials", test_search_initials);
   g_test_add_func ("/ui/client/customer/open", test_open_customer);
