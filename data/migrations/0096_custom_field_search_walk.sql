@@ -1,5 +1,6 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
--- Quick search over custom fields, frequent fragments (issue 4): the
+-- Quick search over custom fields, frequent fragments (issue 4; numbered
+-- 0096 because 0095 may already be applied where this index is missing): the
 -- customers that have custom text, in id order, so that customer.search can
 -- look through the first few thousand of them before it reads the trigram
 -- index.  A fragment in many of them (对接, 138) is found there in about a
