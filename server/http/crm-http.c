@@ -11,6 +11,7 @@
 #include "crm-error.h"
 #include "crm-http.h"
 #include "crm-messages.h"
+#include "crm-tls-gate.h"
 
 /* Like the protocol port, the HTTPS port does its own TLS handshakes, so
  * that silent or stalled peers cannot hold GLib's few handshake threads
@@ -42,13 +43,13 @@ struct _CrmHttp {
   gint64 started_us;
 
   GPtrArray *incoming;      /* Incoming*, not yet handed to libsoup */
-  guint handshakes;
-  GQueue waiting;           /* Incoming*, readable, waiting for a slot */
+  CrmTlsGate *gate;         /* handshake slots (crm-tls-gate.h) */
 };
 
 G_DEFINE_FINAL_TYPE (CrmHttp, crm_http, G_TYPE_OBJECT)
 
 static void incoming_finish (Incoming *in);
+static gboolean gate_start_cb (gpointer peer, gpointer data);
 
 static void
 crm_http_dispose (GObject *object)
@@ -69,6 +70,7 @@ crm_http_finalize (GObject *object)
   CrmHttp *self = CRM_HTTP (object);
 
   g_ptr_array_unref (self->incoming);
+  crm_tls_gate_free (self->gate);
   G_OBJECT_CLASS (crm_http_parent_class)->finalize (object);
 }
 
@@ -84,7 +86,7 @@ crm_http_init (CrmHttp *self)
 {
   self->started_us = g_get_monotonic_time ();
   self->incoming = g_ptr_array_new ();
-  g_queue_init (&self->waiting);
+  self->gate = crm_tls_gate_new (HTTP_MAX_HANDSHAKES, gate_start_cb, self, NULL, NULL);
 }
 
 guint
@@ -368,7 +370,6 @@ crm_http_new (CrmServer *server, GTlsCertificate *certificate)
 /* ---- Accepting, with the handshake gate ---- */
 
 static void start_handshake (Incoming *in);
-static gboolean peek_client_hello (Incoming *in);
 
 /* Ends the gate's part: hands the stream to libsoup (`stream` non-NULL)
  * or drops the connection. */
@@ -383,23 +384,11 @@ incoming_finish_with (Incoming *in, GIOStream *stream)
       g_source_destroy (in->wait_source);
       g_clear_pointer (&in->wait_source, g_source_unref);
     }
-  g_queue_remove (&self->waiting, in);
   g_ptr_array_remove_fast (self->incoming, in);
-  if (in->handshaking)
-    {
-      in->handshaking = FALSE;
-      self->handshakes--;
-      /* A slot is free: the next readable peer gets it. */
-      while (self->handshakes < HTTP_MAX_HANDSHAKES && !g_queue_is_empty (&self->waiting))
-        {
-          Incoming *next = g_queue_pop_head (&self->waiting);
-
-          if (peek_client_hello (next))
-            start_handshake (next);
-          else
-            incoming_finish (next); /* hung up while it waited */
-        }
-    }
+  in->handshaking = FALSE;
+  /* Its slot (or place in the queue) goes to the next readable peer. */
+  if (self->gate != NULL)
+    crm_tls_gate_leave (self->gate, in);
 
   if (stream != NULL && self->soup != NULL)
     {
@@ -472,26 +461,25 @@ start_handshake (Incoming *in)
   /* No client certificates: no CA list (see crm-server-connection.c). */
   g_tls_connection_set_database (G_TLS_CONNECTION (in->tls), NULL);
   in->handshaking = TRUE;
-  in->http->handshakes++;
   g_clear_handle_id (&in->deadline_id, g_source_remove);
   in->deadline_id = g_timeout_add_seconds (HTTP_PHASE_SECONDS, incoming_deadline_cb, in);
   g_tls_connection_handshake_async (G_TLS_CONNECTION (in->tls), G_PRIORITY_DEFAULT, in->cancellable,
                                     handshake_done_cb, in);
 }
 
-/* A peer that hung up, or does not start with a TLS handshake record, is
- * not worth a handshake slot (see crm-server-connection.c). */
+/* A waiting peer got a handshake slot. */
 static gboolean
-peek_client_hello (Incoming *in)
+gate_start_cb (gpointer peer, gpointer data)
 {
-  guint8 first = 0;
-  gssize n;
+  Incoming *in = peer;
 
-  do
-    n = recv (g_socket_get_fd (g_socket_connection_get_socket (in->socket)), &first, 1,
-              MSG_PEEK | MSG_DONTWAIT);
-  while (n < 0 && errno == EINTR);
-  return n == 1 && first == 0x16;
+  if (!crm_tls_gate_peek_client_hello (in->socket))
+    {
+      incoming_finish (in); /* hung up while it waited */
+      return FALSE;
+    }
+  start_handshake (in);
+  return TRUE;
 }
 
 static gboolean
@@ -500,17 +488,15 @@ incoming_readable_cb (GSocket *socket, GIOCondition condition, gpointer data)
   Incoming *in = data;
 
   g_clear_pointer (&in->wait_source, g_source_unref);
-  if (!(condition & G_IO_IN) || !peek_client_hello (in))
+  if (!(condition & G_IO_IN) || !crm_tls_gate_peek_client_hello (in->socket))
     {
       incoming_finish (in);
       return G_SOURCE_REMOVE;
     }
   g_clear_handle_id (&in->deadline_id, g_source_remove);
   in->deadline_id = g_timeout_add_seconds (HTTP_PHASE_SECONDS, incoming_deadline_cb, in);
-  if (in->http->handshakes < HTTP_MAX_HANDSHAKES)
+  if (crm_tls_gate_enter (in->http->gate, in))
     start_handshake (in);
-  else
-    g_queue_push_tail (&in->http->waiting, in);
   return G_SOURCE_REMOVE;
 }
 

@@ -3,6 +3,7 @@
 
 #include "crm-server.h"
 #include "crm-server-connection.h"
+#include "crm-tls-gate.h"
 
 G_BEGIN_DECLS
 

@@ -25,8 +25,7 @@ struct _CrmServer {
   guint max_connections;    /* 0 = no cap */
   gint64 last_cap_warning;
 
-  GHashTable *handshaking;  /* connections holding a handshake slot */
-  GQueue handshake_queue;   /* waiting for one (owned refs) */
+  CrmTlsGate *gate;         /* TLS handshake slots (crm-tls-gate.h) */
 
   CrmDbListener *listener;
   gulong listener_handlers[3];
@@ -74,8 +73,7 @@ crm_server_dispose (GObject *object)
   g_clear_handle_id (&self->shutdown_deadline_id, g_source_remove);
   g_clear_pointer (&self->finished, g_ptr_array_unref);
   g_clear_pointer (&self->connections, g_hash_table_unref);
-  g_clear_pointer (&self->handshaking, g_hash_table_unref);
-  g_queue_clear_full (&self->handshake_queue, g_object_unref);
+  g_clear_pointer (&self->gate, crm_tls_gate_free);
   g_clear_object (&self->certificate);
   g_clear_object (&self->shutdown_task);
 
@@ -100,14 +98,32 @@ crm_server_class_init (CrmServerClass *klass)
   object_class->finalize = crm_server_finalize;
 }
 
+/* A connection waiting for a handshake slot got one. */
+static gboolean
+gate_start_cb (gpointer peer, gpointer data)
+{
+  CrmServerConnection *conn = peer;
+
+  if (crm_server_connection_get_state (conn) != CRM_SERVER_CONNECTION_WAITING_SLOT)
+    return FALSE;
+  /* Gone while it waited (its peer hung up): skip it. */
+  if (!crm_server_connection_peek_client_hello (conn))
+    {
+      crm_server_connection_close (conn);
+      return FALSE;
+    }
+  crm_server_connection_start_handshake (conn);
+  return TRUE;
+}
+
 static void
 crm_server_init (CrmServer *self)
 {
   self->metrics = crm_server_metrics_new ();
   self->connections = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->finished = g_ptr_array_new_with_free_func (g_object_unref);
-  self->handshaking = g_hash_table_new (NULL, NULL);
-  g_queue_init (&self->handshake_queue);
+  self->gate = crm_tls_gate_new (CRM_SERVER_MAX_HANDSHAKES, gate_start_cb, self,
+                                 g_object_ref, g_object_unref);
 }
 
 CrmServer *
@@ -141,7 +157,7 @@ crm_server_get_n_connections (CrmServer *self)
 guint
 crm_server_get_n_handshakes (CrmServer *self)
 {
-  return g_hash_table_size (self->handshaking);
+  return self->gate != NULL ? crm_tls_gate_get_n_handshakes (self->gate) : 0;
 }
 
 guint16
@@ -250,50 +266,14 @@ crm_server_listen (CrmServer  *self,
 gboolean
 crm_server_acquire_handshake (CrmServer *self, CrmServerConnection *conn)
 {
-  if (g_hash_table_size (self->handshaking) < CRM_SERVER_MAX_HANDSHAKES)
-    {
-      g_hash_table_add (self->handshaking, conn);
-      return TRUE;
-    }
-  g_queue_push_tail (&self->handshake_queue, g_object_ref (conn));
-  return FALSE;
+  return crm_tls_gate_enter (self->gate, conn);
 }
 
 void
 crm_server_release_handshake (CrmServer *self, CrmServerConnection *conn)
 {
-  GList *link;
-
-  if (self->handshaking == NULL)
-    return; /* disposing */
-  link = g_queue_find (&self->handshake_queue, conn);
-  if (link != NULL)
-    {
-      g_queue_delete_link (&self->handshake_queue, link);
-      g_object_unref (conn);
-      return;
-    }
-  if (!g_hash_table_remove (self->handshaking, conn))
-    return;
-
-  /* Hand the slot to the next peer still waiting (closed ones have left
-   * the queue through this same function). */
-  while (!g_queue_is_empty (&self->handshake_queue) &&
-         g_hash_table_size (self->handshaking) < CRM_SERVER_MAX_HANDSHAKES)
-    {
-      g_autoptr(CrmServerConnection) next = g_queue_pop_head (&self->handshake_queue);
-
-      if (crm_server_connection_get_state (next) != CRM_SERVER_CONNECTION_WAITING_SLOT)
-        continue;
-      /* Gone while it waited (its peer hung up): skip it. */
-      if (!crm_server_connection_peek_client_hello (next))
-        {
-          crm_server_connection_close (next);
-          continue;
-        }
-      g_hash_table_add (self->handshaking, next);
-      crm_server_connection_start_handshake (next);
-    }
+  if (self->gate != NULL) /* NULL while disposing */
+    crm_tls_gate_leave (self->gate, conn);
 }
 
 /* ---- Connection bookkeeping ---- */
