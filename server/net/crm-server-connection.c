@@ -22,13 +22,19 @@
  * then for a handshake slot, then handshake, each phase with a deadline) →
  * AWAIT_HELLO → READY → SIGNED_IN (↔ READY on sign-out) → closed.
  *
- * Reading is two-phase (the fixed header, then exactly body_length bytes),
- * one read at a time; the body cap is the pre-auth one until a sign-in
- * succeeds.  Any protocol violation gets one error frame, then the
- * connection closes: the stream is never resynchronised.  Writes go through
- * a queue with one write in flight.  At most CRM_SERVER_MAX_IN_FLIGHT
- * requests run at once per connection; beyond that reading stops until
- * some finish, which pushes back on the peer through TCP.
+ * Reading and writing are non-blocking calls on the (pollable) stream from
+ * one persistent source each, not GIO's asynchronous operations: those cost
+ * a GTask, an idle source and a main-context wake-up per operation, several
+ * per request.  Whatever is readable is read into a buffer (one TLS record
+ * and often several frames at a time) and every complete frame in it is
+ * handled; a header is checked as soon as it is complete, so the body cap
+ * (the pre-auth one until a sign-in succeeds) applies before the body is
+ * read.  Any protocol violation gets one error frame, then the connection
+ * closes: the stream is never resynchronised.  Replies are written at once
+ * when the socket takes them, else queued in order.  At most
+ * CRM_SERVER_MAX_IN_FLIGHT requests run at once per connection; beyond
+ * that reading stops until some finish, which pushes back on the peer
+ * through TCP.
  *
  * Every asynchronous operation holds a reference, and the server drops its
  * own from an idle, so the object is never freed inside its own callback.
@@ -54,10 +60,10 @@ struct _CrmServerConnection {
   CrmSession *session;
 
   /* Reading */
-  gboolean reading;
-  guint8 header_bytes[CRM_FRAME_HEADER_SIZE];
+  GSource *read_source;  /* while waiting for input */
+  GByteArray *input;     /* read, not yet handled */
+  gboolean pumping;      /* inside pump_input() */
   CrmFrameHeader header;
-  guint8 *body;
 
   /* Requests */
   guint in_flight;
@@ -65,6 +71,8 @@ struct _CrmServerConnection {
   /* Writing */
   GQueue write_queue; /* GBytes */
   GBytes *writing;
+  gsize written;      /* of `writing` */
+  GSource *write_source; /* while the socket does not take more */
   gsize queued_bytes; /* in write_queue and writing */
   gboolean close_after_write;
 };
@@ -83,6 +91,16 @@ static void flush_writes (CrmServerConnection *self);
 static void maybe_finish_draining (CrmServerConnection *self);
 
 static void
+destroy_source (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
+static void
 crm_server_connection_dispose (GObject *object)
 {
   CrmServerConnection *self = CRM_SERVER_CONNECTION (object);
@@ -93,6 +111,8 @@ crm_server_connection_dispose (GObject *object)
       g_source_destroy (self->wait_source);
       g_clear_pointer (&self->wait_source, g_source_unref);
     }
+  destroy_source (&self->read_source);
+  destroy_source (&self->write_source);
   g_queue_clear_full (&self->write_queue, (GDestroyNotify) g_bytes_unref);
   g_clear_pointer (&self->writing, g_bytes_unref);
   g_clear_pointer (&self->session, crm_session_unref);
@@ -109,7 +129,7 @@ crm_server_connection_finalize (GObject *object)
 {
   CrmServerConnection *self = CRM_SERVER_CONNECTION (object);
 
-  g_free (self->body);
+  g_clear_pointer (&self->input, g_byte_array_unref);
   g_free (self->peer);
   g_free (self->locale);
 
@@ -129,6 +149,7 @@ static void
 crm_server_connection_init (CrmServerConnection *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->input = g_byte_array_new ();
   g_queue_init (&self->write_queue);
 }
 
@@ -261,6 +282,8 @@ crm_server_connection_close (CrmServerConnection *self)
     }
   if (old == CRM_SERVER_CONNECTION_HANDSHAKING || old == CRM_SERVER_CONNECTION_WAITING_SLOT)
     crm_server_release_handshake (self->server, self);
+  destroy_source (&self->read_source);
+  destroy_source (&self->write_source);
   g_queue_clear_full (&self->write_queue, (GDestroyNotify) g_bytes_unref);
 
   /* The socket itself is closed at once (not a TLS close_notify, which
@@ -282,71 +305,99 @@ crm_server_connection_close (CrmServerConnection *self)
 
 /* ---- Writing ---- */
 
-static void
-write_done_cb (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(CrmServerConnection) self = data;
-  g_autoptr(GError) error = NULL;
-  gboolean was_full = self->queued_bytes > WRITE_QUEUE_HIGH;
-
-  if (self->writing != NULL)
-    self->queued_bytes -= g_bytes_get_size (self->writing);
-  g_clear_pointer (&self->writing, g_bytes_unref);
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
-    {
-      if (self->state != CRM_SERVER_CONNECTION_CLOSED)
-        g_debug ("conn %" G_GUINT64_FORMAT ": write failed: %s", self->id, error->message);
-      crm_server_connection_close (self);
-      return;
-    }
-  if (self->state == CRM_SERVER_CONNECTION_CLOSED)
-    return;
-  if (!g_queue_is_empty (&self->write_queue))
-    flush_writes (self);
-  else if (self->close_after_write)
-    crm_server_connection_close (self);
-  else if (self->state == CRM_SERVER_CONNECTION_DRAINING)
-    maybe_finish_draining (self);
-  if (was_full && self->queued_bytes <= WRITE_QUEUE_HIGH)
-    start_reading (self);
-}
-
 #define COALESCE_LIMIT (256 * 1024)
 
+static gboolean
+write_ready_cb (GObject *stream, gpointer data)
+{
+  CrmServerConnection *self = data;
+  GSource *source = self->write_source;
+
+  flush_writes (self);
+  return self->write_source == source ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* Pipelined replies finish close together; one write (one TLS record)
+ * for several small frames saves a system call and a record each. */
+static GBytes *
+next_write (CrmServerConnection *self)
+{
+  GBytes *first = g_queue_pop_head (&self->write_queue);
+  GByteArray *buffer;
+
+  if (g_queue_is_empty (&self->write_queue) || g_bytes_get_size (first) >= COALESCE_LIMIT)
+    return first;
+  buffer = g_byte_array_sized_new (g_bytes_get_size (first) * 2);
+  g_byte_array_append (buffer, g_bytes_get_data (first, NULL), g_bytes_get_size (first));
+  g_bytes_unref (first);
+  while (!g_queue_is_empty (&self->write_queue) &&
+         buffer->len + g_bytes_get_size (g_queue_peek_head (&self->write_queue)) <= COALESCE_LIMIT)
+    {
+      GBytes *next = g_queue_pop_head (&self->write_queue);
+      g_byte_array_append (buffer, g_bytes_get_data (next, NULL), g_bytes_get_size (next));
+      g_bytes_unref (next);
+    }
+  return g_byte_array_free_to_bytes (buffer);
+}
+
+/* Writes what the socket takes now; the rest waits for it to be writable
+ * (a TLS write that would block is retried with the same bytes). */
 static void
 flush_writes (CrmServerConnection *self)
 {
-  GBytes *first;
-  gsize size;
-  gconstpointer data;
+  GPollableOutputStream *out;
+  gboolean was_full = self->queued_bytes > WRITE_QUEUE_HIGH;
 
-  if (self->writing != NULL || g_queue_is_empty (&self->write_queue))
+  if (self->state == CRM_SERVER_CONNECTION_CLOSED || self->stream == NULL)
     return;
-
-  first = g_queue_pop_head (&self->write_queue);
-  /* Pipelined replies finish close together; one write (one TLS record)
-   * for several small frames saves a system call and a record each. */
-  if (!g_queue_is_empty (&self->write_queue) && g_bytes_get_size (first) < COALESCE_LIMIT)
+  out = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (self->stream));
+  while (self->writing != NULL || !g_queue_is_empty (&self->write_queue))
     {
-      GByteArray *buffer = g_byte_array_sized_new (g_bytes_get_size (first) * 2);
+      g_autoptr(GError) error = NULL;
+      gsize size;
+      const guint8 *data;
+      gssize n;
 
-      g_byte_array_append (buffer, g_bytes_get_data (first, NULL), g_bytes_get_size (first));
-      g_bytes_unref (first);
-      while (!g_queue_is_empty (&self->write_queue) &&
-             buffer->len + g_bytes_get_size (g_queue_peek_head (&self->write_queue)) <= COALESCE_LIMIT)
+      if (self->writing == NULL)
         {
-          GBytes *next = g_queue_pop_head (&self->write_queue);
-          g_byte_array_append (buffer, g_bytes_get_data (next, NULL), g_bytes_get_size (next));
-          g_bytes_unref (next);
+          self->writing = next_write (self);
+          self->written = 0;
         }
-      first = g_byte_array_free_to_bytes (buffer);
+      data = g_bytes_get_data (self->writing, &size);
+      n = g_pollable_output_stream_write_nonblocking (out, data + self->written, size - self->written,
+                                                      NULL, &error);
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          if (self->write_source == NULL)
+            {
+              self->write_source = g_pollable_output_stream_create_source (out, NULL);
+              g_source_set_callback (self->write_source, G_SOURCE_FUNC (write_ready_cb), self, NULL);
+              g_source_attach (self->write_source, g_main_context_get_thread_default ());
+            }
+          return;
+        }
+      if (n <= 0)
+        {
+          g_debug ("conn %" G_GUINT64_FORMAT ": write failed: %s", self->id,
+                   error ? error->message : "nothing written");
+          crm_server_connection_close (self);
+          return;
+        }
+      self->written += n;
+      if (self->written == size)
+        {
+          self->queued_bytes -= size;
+          g_clear_pointer (&self->writing, g_bytes_unref);
+        }
     }
-
-  self->writing = first;
-  data = g_bytes_get_data (first, &size);
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (self->stream),
-                                   data, size, G_PRIORITY_DEFAULT, self->cancellable,
-                                   write_done_cb, g_object_ref (self));
+  destroy_source (&self->write_source);
+  self->queued_bytes = 0;
+  if (self->close_after_write)
+    crm_server_connection_close (self);
+  else if (self->state == CRM_SERVER_CONNECTION_DRAINING)
+    maybe_finish_draining (self);
+  else if (was_full)
+    start_reading (self);
 }
 
 static void
@@ -359,7 +410,8 @@ queue_frame (CrmServerConnection *self, GBytes *frame /* owned */)
     }
   self->queued_bytes += g_bytes_get_size (frame);
   g_queue_push_tail (&self->write_queue, frame);
-  flush_writes (self);
+  if (self->write_source == NULL)
+    flush_writes (self);
 }
 
 static void
@@ -374,6 +426,21 @@ static GError *
 new_error (CrmServerConnection *self, CrmErrorCode code, const char *field, const char *msgid)
 {
   return crm_error_new_field (code, field, "%s", crm_net_translate (self->locale, msgid));
+}
+
+/* The frames queued get a few seconds to leave, then the connection
+ * closes (at once when they already left). */
+static void
+close_after_writes (CrmServerConnection *self)
+{
+  if (self->state == CRM_SERVER_CONNECTION_CLOSED)
+    return;
+  self->state = CRM_SERVER_CONNECTION_CLOSING;
+  self->close_after_write = TRUE;
+  destroy_source (&self->read_source);
+  set_deadline (self, 5);
+  if (self->writing == NULL && g_queue_is_empty (&self->write_queue))
+    crm_server_connection_close (self);
 }
 
 /* A violation: one error frame, then close (never resynchronise).  The
@@ -393,11 +460,7 @@ violation (CrmServerConnection *self,
     return;
   crm_server_log_violation (self->server, self->id, kind, detail ? detail : msgid);
   queue_error (self, type, request_id, error);
-  self->state = CRM_SERVER_CONNECTION_CLOSING;
-  self->close_after_write = TRUE;
-  set_deadline (self, 5);
-  if (self->writing == NULL && g_queue_is_empty (&self->write_queue))
-    crm_server_connection_close (self);
+  close_after_writes (self);
 }
 
 void
@@ -573,9 +636,7 @@ handle_hello (CrmServerConnection *self, guint32 request_id, GVariant *request)
       crm_server_log_violation (self->server, self->id, "version", detail);
       error = crm_error_new_field (CRM_ERROR_VERSION, NULL, "%s", message);
       queue_error (self, CRM_MSG_HELLO, request_id, error);
-      self->state = CRM_SERVER_CONNECTION_CLOSING;
-      self->close_after_write = TRUE;
-      set_deadline (self, 5);
+      close_after_writes (self);
       return;
     }
 
@@ -702,65 +763,35 @@ dispatch (CrmServerConnection *self, GBytes *body_bytes)
                          request_done_cb, pending);
 }
 
-static void
-frame_complete (CrmServerConnection *self, GBytes *body)
+/* Reading more is allowed: past the handshake, not closing, and the peer
+ * is not too far ahead (requests in flight, replies it has not taken).
+ * While draining, frames still get read and answered UNAVAILABLE until
+ * the last reply left. */
+static gboolean
+may_read (CrmServerConnection *self)
 {
-  if (!is_open (self))
-    return;
-  refresh_idle_deadline (self);
-  dispatch (self, body);
-  g_clear_pointer (&self->body, g_free);
-  if (self->state == CRM_SERVER_CONNECTION_DRAINING)
-    maybe_finish_draining (self);
-  else
-    start_reading (self);
+  return (self->state == CRM_SERVER_CONNECTION_AWAIT_HELLO ||
+          self->state == CRM_SERVER_CONNECTION_READY ||
+          self->state == CRM_SERVER_CONNECTION_SIGNED_IN ||
+          self->state == CRM_SERVER_CONNECTION_DRAINING) &&
+         self->in_flight < CRM_SERVER_MAX_IN_FLIGHT && /* resumed by request_done_cb */
+         self->queued_bytes <= WRITE_QUEUE_HIGH;       /* resumed by flush_writes */
 }
 
-static void
-body_read_cb (GObject *source, GAsyncResult *result, gpointer data)
+/* Handles the first frame of the input buffer if it is complete.
+ * Returns 1 when one was handled, 0 when more bytes are needed, -1 when
+ * the connection is no longer read (violation, closed). */
+static int
+take_frame (CrmServerConnection *self)
 {
-  g_autoptr(CrmServerConnection) self = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
-  gsize n = 0;
-
-  self->reading = FALSE;
-  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), result, &n, &error) ||
-      n < self->header.body_length)
-    {
-      if (self->state != CRM_SERVER_CONNECTION_CLOSED)
-        crm_server_log_violation (self->server, self->id, "truncated",
-                                  error ? error->message : "connection closed inside a frame");
-      crm_server_connection_close (self);
-      return;
-    }
-  body = g_bytes_new_take (g_steal_pointer (&self->body), n);
-  frame_complete (self, body);
-}
-
-static void
-header_read_cb (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(CrmServerConnection) self = data;
-  g_autoptr(GError) error = NULL;
-  gsize n = 0;
   gsize cap;
 
-  self->reading = FALSE;
-  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), result, &n, &error) ||
-      n < CRM_FRAME_HEADER_SIZE)
-    {
-      if (n > 0 && self->state != CRM_SERVER_CONNECTION_CLOSED)
-        crm_server_log_violation (self->server, self->id, "truncated",
-                                  error ? error->message : "connection closed inside a header");
-      crm_server_connection_close (self);
-      return;
-    }
-  if (!is_open (self))
-    return;
-
+  if (self->input->len < CRM_FRAME_HEADER_SIZE)
+    return 0;
   cap = self->state == CRM_SERVER_CONNECTION_SIGNED_IN ? CRM_FRAME_MAX_BODY : CRM_FRAME_MAX_BODY_PREAUTH;
-  if (!crm_frame_header_parse (self->header_bytes, n, cap, &self->header, &error))
+  if (!crm_frame_header_parse (self->input->data, CRM_FRAME_HEADER_SIZE, cap, &self->header, &error))
     {
       /* The request id is echoed when the header got that far, so a client
        * can tell which request broke the connection. */
@@ -768,8 +799,8 @@ header_read_cb (GObject *source, GAsyncResult *result, gpointer data)
       guint16 type;
       gboolean too_large;
 
-      memcpy (&request_id, self->header_bytes + 12, sizeof request_id);
-      memcpy (&type, self->header_bytes + 6, sizeof type);
+      memcpy (&request_id, self->input->data + 12, sizeof request_id);
+      memcpy (&type, self->input->data + 6, sizeof type);
       request_id = GUINT32_FROM_BE (request_id);
       type = GUINT16_FROM_BE (type);
       too_large = g_error_matches (error, CRM_ERROR, CRM_ERROR_FRAME_TOO_LARGE);
@@ -780,44 +811,101 @@ header_read_cb (GObject *source, GAsyncResult *result, gpointer data)
                               : N_("The message is too large"))
                            : N_("Malformed frame"),
                  error->message);
-      return;
+      return -1;
     }
   if (self->header.flags != CRM_FRAME_FLAG_NONE)
     {
       violation (self, "bad-flags", self->header.type, self->header.request_id, CRM_ERROR_BAD_FRAME,
                  N_("Only requests may be sent to the server"), NULL);
-      return;
+      return -1;
     }
+  if (self->input->len - CRM_FRAME_HEADER_SIZE < self->header.body_length)
+    return 0;
 
-  if (self->header.body_length == 0)
+  body = g_bytes_new (self->input->data + CRM_FRAME_HEADER_SIZE, self->header.body_length);
+  g_byte_array_remove_range (self->input, 0, CRM_FRAME_HEADER_SIZE + self->header.body_length);
+  refresh_idle_deadline (self);
+  dispatch (self, body);
+  if (self->state == CRM_SERVER_CONNECTION_DRAINING)
+    maybe_finish_draining (self);
+  return is_open (self) ? 1 : -1;
+}
+
+static gboolean read_ready_cb (GObject *stream, gpointer data);
+
+/* Handles the complete frames buffered, reading what the socket has, until
+ * it has nothing more (then waits for it) or reading must pause. */
+static void
+pump_input (CrmServerConnection *self)
+{
+  g_autoptr(CrmServerConnection) hold = g_object_ref (self); /* dispatch may close */
+  GPollableInputStream *in = G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (self->stream));
+
+  self->pumping = TRUE;
+  for (;;)
     {
-      g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
-      frame_complete (self, empty);
-      return;
-    }
+      g_autoptr(GError) error = NULL;
+      guint len;
+      gssize n;
+      int taken;
 
-  self->body = g_malloc (self->header.body_length);
-  self->reading = TRUE;
-  g_input_stream_read_all_async (g_io_stream_get_input_stream (self->stream),
-                                 self->body, self->header.body_length,
-                                 G_PRIORITY_DEFAULT, self->cancellable,
-                                 body_read_cb, g_object_ref (self));
+      if (!may_read (self))
+        {
+          destroy_source (&self->read_source);
+          break;
+        }
+      taken = take_frame (self);
+      if (taken < 0)
+        break;
+      if (taken > 0)
+        continue;
+
+      /* Room for a TLS record or more of a large body. */
+      len = self->input->len;
+      g_byte_array_set_size (self->input, len + 16384);
+      n = g_pollable_input_stream_read_nonblocking (in, self->input->data + len, 16384,
+                                                    self->cancellable, &error);
+      g_byte_array_set_size (self->input, len + MAX (n, 0));
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          if (self->read_source == NULL)
+            {
+              self->read_source = g_pollable_input_stream_create_source (in, NULL);
+              g_source_set_callback (self->read_source, G_SOURCE_FUNC (read_ready_cb), self, NULL);
+              g_source_attach (self->read_source, g_main_context_get_thread_default ());
+            }
+          break;
+        }
+      if (n <= 0)
+        {
+          /* End of stream or error: inside a frame it is a violation. */
+          if (self->input->len > 0 && self->state != CRM_SERVER_CONNECTION_CLOSED)
+            crm_server_log_violation (self->server, self->id, "truncated",
+                                      error ? error->message : "connection closed inside a frame");
+          crm_server_connection_close (self);
+          break;
+        }
+    }
+  self->pumping = FALSE;
+}
+
+static gboolean
+read_ready_cb (GObject *stream, gpointer data)
+{
+  CrmServerConnection *self = data;
+  GSource *source = self->read_source;
+
+  pump_input (self);
+  return self->read_source == source ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 static void
 start_reading (CrmServerConnection *self)
 {
-  if (self->reading || !is_open (self) || self->state == CRM_SERVER_CONNECTION_DRAINING)
+  /* Inside pump_input() the loop itself sees that it may go on. */
+  if (self->pumping || self->read_source != NULL || self->stream == NULL || !may_read (self))
     return;
-  if (self->in_flight >= CRM_SERVER_MAX_IN_FLIGHT)
-    return; /* resumed by request_done_cb */
-  if (self->queued_bytes > WRITE_QUEUE_HIGH)
-    return; /* resumed by write_done_cb */
-  self->reading = TRUE;
-  g_input_stream_read_all_async (g_io_stream_get_input_stream (self->stream),
-                                 self->header_bytes, CRM_FRAME_HEADER_SIZE,
-                                 G_PRIORITY_DEFAULT, self->cancellable,
-                                 header_read_cb, g_object_ref (self));
+  pump_input (self);
 }
 
 /* ---- Draining (graceful stop) ---- */
@@ -915,27 +1003,13 @@ crm_server_connection_start_handshake (CrmServerConnection *self)
                                     handshake_cb, g_object_ref (self));
 }
 
-/* The first bytes (the ClientHello) arrived: only now does the connection
- * compete for a handshake slot, so silent sockets never hold one, nor one
- * of the few threads glib-networking runs handshakes on. */
-/* TRUE when the first byte waiting on the socket can start a TLS
- * handshake record (0x16).  A peer that already hung up, or speaks
- * something else (plain protocol frames, HTTP) to the TLS port, is not
- * worth a handshake slot -- a flood of those must not queue ahead of a
- * real client. */
+/* TRUE when a TLS handshake record waits on the socket (crm-tls-gate.h). */
 gboolean
 crm_server_connection_peek_client_hello (CrmServerConnection *self)
 {
-  guint8 first = 0;
-  gssize n;
-
   if (self->state == CRM_SERVER_CONNECTION_CLOSED)
     return FALSE;
-  do
-    n = recv (g_socket_get_fd (g_socket_connection_get_socket (self->socket_connection)),
-              &first, 1, MSG_PEEK | MSG_DONTWAIT);
-  while (n < 0 && errno == EINTR);
-  return n == 1 && first == 0x16;
+  return crm_tls_gate_peek_client_hello (self->socket_connection);
 }
 
 /* The first bytes (the ClientHello) arrived: only now does the connection
