@@ -538,6 +538,24 @@ test_push_team (void)
   call_ok (admin, CRM_MSG_RECYCLE_RESTORE, "(sx)", "role", role);
   g_assert_true (changes_wait (&seen, "role", role, "restore"));
 
+  /* A forced sign-out changes what the accounts page shows of that user. */
+  {
+    g_autoptr (CrmConnection) victim = NULL;
+    g_autoptr (GVariant) sessions = NULL;
+    g_autoptr (GVariant) first = NULL;
+    const char *session_id = NULL;
+
+    call_ok (admin, CRM_MSG_USER_SET_DISABLED, "(xb)", user, FALSE);
+    victim = admin_test_connect ("push.someone", ADMIN_PASSWORD);
+    sessions = admin_call (admin, CRM_MSG_SESSION_LIST, g_variant_new ("(x)", user));
+    g_assert_cmpuint (g_variant_n_children (sessions), >=, 1);
+    first = g_variant_get_child_value (sessions, 0);
+    g_assert_true (g_variant_lookup (first, "id", "&s", &session_id));
+    g_ptr_array_set_size (seen.seen, 0);
+    call_ok (admin, CRM_MSG_SESSION_REVOKE, "(s)", session_id);
+    g_assert_true (changes_wait (&seen, "user", user, "update"));
+  }
+
   /* A salesperson reads the department tree and hears of it, but not of
    * accounts or roles (no user.view): the role's and user's changes were
    * sent before this department's, and pushes keep their order. */

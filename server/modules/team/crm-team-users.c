@@ -458,7 +458,9 @@ crm_session_revoke (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
   user_id = crm_db_get_int64 (res, 0, 0);
   if (!crm_admin_user_in_scope (db, ctx, "user.manage", user_id, error)
       || !crm_admin_revoke_sessions (db, user_id, session_id, "revoked", error)
-      || !crm_db_audit (db, ctx, "revoke", "session", user_id, NULL, NULL, error))
+      || !crm_db_audit (db, ctx, "revoke", "session", user_id, NULL, NULL, error)
+      /* Sessions and devices are shown with their user: consoles reload it. */
+      || !crm_db_notify_change (db, "user", user_id, 0, "update", 0, error))
     return NULL;
   return g_variant_new ("()");
 }
@@ -521,7 +523,8 @@ crm_device_approve (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
   user_id = crm_db_get_int64 (res, 0, 0);
   if (!crm_admin_user_in_scope (db, ctx, "user.manage", user_id, error)
       || !crm_db_audit (db, ctx, approved ? "approve" : "update", "device", id, NULL,
-                        NULL, error))
+                        NULL, error)
+      || !crm_db_notify_change (db, "user", user_id, 0, "update", 0, error))
     return NULL;
   return g_variant_new ("()");
 }
