@@ -13,6 +13,7 @@ struct _CrmCallsWindow {
   CrmCallHistoryPage *history;
   CrmBlacklistPage *blacklist;
   CrmCallStatsPage *stats;
+  CrmCallSettingsPage *settings;   /* NULL without settings.manage */
 };
 
 G_DEFINE_FINAL_TYPE (CrmCallsWindow, crm_calls_window, GTK_TYPE_WINDOW)
@@ -49,6 +50,11 @@ crm_calls_window_new (GtkApplication *app, CrmSession *session, const char *http
   self->stats = crm_call_stats_page_new (session);
   gtk_stack_add_titled (self->stack, GTK_WIDGET (self->stats), "stats", _("Statistics"));
   gtk_stack_add_titled (self->stack, GTK_WIDGET (self->blacklist), "blacklist", _("Blacklist"));
+  if (crm_session_has_permission (session, "settings.manage"))
+    {
+      self->settings = crm_call_settings_page_new (session, http_base);
+      gtk_stack_add_titled (self->stack, GTK_WIDGET (self->settings), "settings", _("Settings"));
+    }
   return self;
 }
 
@@ -68,6 +74,12 @@ CrmBlacklistPage *
 crm_calls_window_get_blacklist (CrmCallsWindow *self)
 {
   return self->blacklist;
+}
+
+CrmCallSettingsPage *
+crm_calls_window_get_settings (CrmCallsWindow *self)
+{
+  return self->settings;
 }
 
 void

@@ -648,6 +648,59 @@ test_blacklist_page (void)
   g_assert_true (crm_ui_test_wait_for (blacklist_has_exactly, GUINT_TO_POINTER (1), WAIT_S));
 }
 
+static gboolean
+settings_loaded (gpointer data)
+{
+  return crm_call_settings_page_is_loaded (data);
+}
+
+static gboolean
+settings_status_is (gpointer data)
+{
+  CrmCallSettingsPage *page = crm_calls_window_get_settings (calls_window ());
+
+  return g_str_has_prefix (crm_call_settings_page_get_status (page), data);
+}
+
+/* The administrator's settings: retention and grace period saved on the
+ * server, a bad area code refused with the server's explanation, the
+ * retention pass run now. */
+static void
+test_settings_page (void)
+{
+  CrmCallsWindow *w = calls_window ();
+  CrmCallSettingsPage *page = crm_calls_window_get_settings (w);
+  g_autoptr(GVariant) got = NULL;
+  gint32 days = 0, grace = 0;
+
+  g_assert_nonnull (page);
+  crm_calls_window_show_page (w, "settings");
+  g_assert_true (crm_ui_test_wait_for (settings_loaded, page, WAIT_S));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (crm_call_settings_page_get_retention (page)), ==, 365);
+  gtk_spin_button_set_value (crm_call_settings_page_get_retention (page), 90);
+  gtk_spin_button_set_value (crm_call_settings_page_get_grace (page), 3);
+  gtk_widget_activate_action (GTK_WIDGET (page), "callsettings.save", NULL);
+  g_assert_true (crm_ui_test_wait_for (settings_status_is, (gpointer) "Saved", WAIT_S));
+  screenshot (GTK_WIDGET (w), "call-settings");
+  got = admin_call (CRM_MSG_CALL_SETTINGS_GET, g_variant_new ("()"));
+  g_assert_true (g_variant_lookup (got, "retention_days", "i", &days));
+  g_assert_true (g_variant_lookup (got, "deleted_grace_days", "i", &grace));
+  g_assert_cmpint (days, ==, 90);
+  g_assert_cmpint (grace, ==, 3);
+
+  gtk_editable_set_text (crm_call_settings_page_get_area_code (page), "755");
+  gtk_widget_activate_action (GTK_WIDGET (page), "callsettings.save", NULL);
+  g_assert_true (crm_ui_test_wait_for (settings_status_is, (gpointer) "An area code is", WAIT_S));
+  gtk_editable_set_text (crm_call_settings_page_get_area_code (page), "");
+
+  /* Nothing is that old here: the pass removes nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "callsettings.purge", NULL);
+  if (!crm_ui_test_wait_for (settings_status_is, (gpointer) "Purged:", WAIT_S))
+    g_error ("no purge: %s", crm_call_settings_page_get_status (page));
+  g_assert_cmpstr (crm_call_settings_page_get_status (page), ==,
+                   "Purged: 0 recordings past the retention period, 0 files removed");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -726,6 +779,7 @@ main (int argc, char **argv)
   g_test_add_func ("/calls/ui/history-print", test_history_print);
   g_test_add_func ("/calls/ui/stats-page", test_stats_page);
   g_test_add_func ("/calls/ui/blacklist-page", test_blacklist_page);
+  g_test_add_func ("/calls/ui/settings-page", test_settings_page);
   status = g_test_run ();
 
   g_clear_object (&calls);
