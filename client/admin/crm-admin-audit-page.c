@@ -431,9 +431,6 @@ on_users_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminAuditPage *self;
-  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
-  gint64 keep = 0, zero = 0;
-  guint  pos;
 
   if (crm_admin_error_is_cancelled (error))
     return;
@@ -441,26 +438,10 @@ on_users_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   set_busy (self, FALSE);
   if (reply == NULL)
     return; /* without user.view the filter offers "anyone" only */
-  pos = gtk_drop_down_get_selected (self->user_dropdown);
-  if (pos < self->user_ids->len)
-    keep = g_array_index (self->user_ids, gint64, pos);
   g_clear_object (&self->users);
   self->users = crm_admin_records_from_variant (reply);
-  g_array_set_size (self->user_ids, 0);
-  gtk_string_list_append (names, _ ("Anyone"));
-  g_array_append_val (self->user_ids, zero);
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->users)); i++)
-    {
-      g_autoptr (CrmAdminRecord) user = g_list_model_get_item (G_LIST_MODEL (self->users), i);
-      gint64 id = crm_admin_record_get_id (user);
-
-      gtk_string_list_append (names, crm_admin_record_get_string (user, "display_name"));
-      g_array_append_val (self->user_ids, id);
-    }
-  gtk_drop_down_set_model (self->user_dropdown, G_LIST_MODEL (names));
-  for (guint i = 0; i < self->user_ids->len; i++)
-    if (g_array_index (self->user_ids, gint64, i) == keep)
-      gtk_drop_down_set_selected (self->user_dropdown, i);
+  crm_admin_dropdown_fill_records (self->user_dropdown, G_LIST_MODEL (self->users),
+                                   "display_name", _ ("Anyone"), self->user_ids, 0);
 }
 
 static void

@@ -294,43 +294,21 @@ set_busy (CrmAdminTeamPage *self, gboolean busy)
 static void
 select_leader (CrmAdminTeamPage *self, gint64 leader_id)
 {
-  for (guint i = 0; i < self->leader_ids->len; i++)
-    if (g_array_index (self->leader_ids, gint64, i) == leader_id)
-      {
-        gtk_drop_down_set_selected (self->leader_dropdown, i);
-        return;
-      }
-  gtk_drop_down_set_selected (self->leader_dropdown, 0);
+  if (!crm_admin_dropdown_select_id (self->leader_dropdown, self->leader_ids, leader_id))
+    gtk_drop_down_set_selected (self->leader_dropdown, 0);
 }
 
 static gint64
 chosen_leader (CrmAdminTeamPage *self)
 {
-  guint pos = gtk_drop_down_get_selected (self->leader_dropdown);
-
-  return pos < self->leader_ids->len ? g_array_index (self->leader_ids, gint64, pos) : 0;
+  return crm_admin_dropdown_get_id (self->leader_dropdown, self->leader_ids);
 }
 
 static void
 rebuild_leader_choices (CrmAdminTeamPage *self)
 {
-  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
-  gint64 keep = chosen_leader (self), zero = 0;
-  guint  n = g_list_model_get_n_items (G_LIST_MODEL (self->users));
-
-  g_array_set_size (self->leader_ids, 0);
-  gtk_string_list_append (names, _ ("(None)"));
-  g_array_append_val (self->leader_ids, zero);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (CrmAdminRecord) user = g_list_model_get_item (G_LIST_MODEL (self->users), i);
-      gint64 id = crm_admin_record_get_id (user);
-
-      gtk_string_list_append (names, crm_admin_record_get_string (user, "display_name"));
-      g_array_append_val (self->leader_ids, id);
-    }
-  gtk_drop_down_set_model (self->leader_dropdown, G_LIST_MODEL (names));
-  select_leader (self, keep);
+  crm_admin_dropdown_fill_records (self->leader_dropdown, G_LIST_MODEL (self->users),
+                                   "display_name", _ ("(None)"), self->leader_ids, 0);
 }
 
 static void

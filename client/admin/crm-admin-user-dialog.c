@@ -48,26 +48,6 @@ static guint signals[N_SIGNALS];
 
 static const char *const statuses[] = { "active", "probation", "on_leave", "resigned" };
 
-static gint64
-dropdown_id (GtkDropDown *dropdown, GArray *ids)
-{
-  guint pos = gtk_drop_down_get_selected (dropdown);
-
-  return pos < ids->len ? g_array_index (ids, gint64, pos) : 0;
-}
-
-static gboolean
-dropdown_select_id (GtkDropDown *dropdown, GArray *ids, gint64 id)
-{
-  for (guint i = 0; i < ids->len; i++)
-    if (g_array_index (ids, gint64, i) == id)
-      {
-        gtk_drop_down_set_selected (dropdown, i);
-        return TRUE;
-      }
-  return FALSE;
-}
-
 static void
 show_error (CrmAdminUserDialog *self, const char *message)
 {
@@ -155,8 +135,8 @@ save_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_auto (GStrv) roles = chosen_roles (self);
   g_auto (GStrv) grants = chosen_overrides (self, 1);
   g_auto (GStrv) denials = chosen_overrides (self, 2);
-  gint64      department = dropdown_id (self->department, self->department_ids);
-  gint64      leader = dropdown_id (self->leader, self->leader_ids);
+  gint64      department = crm_admin_dropdown_get_id (self->department, self->department_ids);
+  gint64      leader = crm_admin_dropdown_get_id (self->leader, self->leader_ids);
   const char *status
       = statuses[MIN (gtk_drop_down_get_selected (self->status), G_N_ELEMENTS (statuses) - 1)];
   GVariantDict fields;
@@ -307,29 +287,6 @@ crm_admin_user_dialog_init (CrmAdminUserDialog *self)
   self->overrides = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
-static void
-fill_records_dropdown (GtkDropDown *dropdown, GListModel *records, const char *label_key,
-                       const char *none_label, GArray *ids, gint64 skip_id)
-{
-  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
-  guint  n = records ? g_list_model_get_n_items (records) : 0;
-  gint64 zero = 0;
-
-  gtk_string_list_append (names, none_label);
-  g_array_append_val (ids, zero);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (CrmAdminRecord) record = g_list_model_get_item (records, i);
-      gint64 id = crm_admin_record_get_id (record);
-
-      if (id == skip_id)
-        continue;
-      gtk_string_list_append (names, crm_admin_record_get_string (record, label_key));
-      g_array_append_val (ids, id);
-    }
-  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (names));
-}
-
 static const char *
 module_title (const char *module)
 {
@@ -371,9 +328,9 @@ crm_admin_user_dialog_new (GtkWindow *parent, CrmSession *session, CrmAdminRecor
   self->session = g_object_ref (session);
   self->user = user ? g_object_ref (user) : NULL;
   gtk_window_set_title (GTK_WINDOW (self), user ? _ ("Edit User") : _ ("New User"));
-  fill_records_dropdown (self->department, departments, "name", _ ("(None)"), self->department_ids,
+  crm_admin_dropdown_fill_records (self->department, departments, "name", _ ("(None)"), self->department_ids,
                          0);
-  fill_records_dropdown (self->leader, users, "display_name", _ ("(None)"), self->leader_ids,
+  crm_admin_dropdown_fill_records (self->leader, users, "display_name", _ ("(None)"), self->leader_ids,
                          user ? crm_admin_record_get_id (user) : 0);
 
   user_roles = user ? crm_admin_record_dup_strv (user, "roles") : g_new0 (char *, 1);
@@ -435,9 +392,9 @@ crm_admin_user_dialog_new (GtkWindow *parent, CrmSession *session, CrmAdminRecor
                              crm_admin_record_get_string (user, "display_name"));
       gtk_editable_set_text (GTK_EDITABLE (self->branch),
                              crm_admin_record_get_string (user, "branch"));
-      dropdown_select_id (self->department, self->department_ids,
+      crm_admin_dropdown_select_id (self->department, self->department_ids,
                           crm_admin_record_get_int (user, "department_id"));
-      dropdown_select_id (self->leader, self->leader_ids,
+      crm_admin_dropdown_select_id (self->leader, self->leader_ids,
                           crm_admin_record_get_int (user, "leader_id"));
       for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
         if (g_str_equal (status, statuses[i]))
@@ -463,7 +420,7 @@ crm_admin_user_dialog_get_entry (CrmAdminUserDialog *self, const char *field)
 gboolean
 crm_admin_user_dialog_set_department (CrmAdminUserDialog *self, gint64 department_id)
 {
-  return dropdown_select_id (self->department, self->department_ids, department_id);
+  return crm_admin_dropdown_select_id (self->department, self->department_ids, department_id);
 }
 
 gboolean

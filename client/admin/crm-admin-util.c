@@ -273,3 +273,50 @@ crm_admin_store_take_page (GListStore *store, GVariant *reply, gboolean append, 
   g_variant_get (reply, "(@aa{sv}x)", &rows, next);
   crm_admin_store_set_records (store, rows, append);
 }
+
+gint64
+crm_admin_dropdown_get_id (GtkDropDown *dropdown, GArray *ids)
+{
+  guint pos = gtk_drop_down_get_selected (dropdown);
+
+  return pos < ids->len ? g_array_index (ids, gint64, pos) : 0;
+}
+
+gboolean
+crm_admin_dropdown_select_id (GtkDropDown *dropdown, GArray *ids, gint64 id)
+{
+  for (guint i = 0; i < ids->len; i++)
+    if (g_array_index (ids, gint64, i) == id)
+      {
+        gtk_drop_down_set_selected (dropdown, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+void
+crm_admin_dropdown_fill_records (GtkDropDown *dropdown, GListModel *records,
+                                 const char *label_key, const char *first_label, GArray *ids,
+                                 gint64 skip_id)
+{
+  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
+  guint  n = records ? g_list_model_get_n_items (records) : 0;
+  gint64 keep = crm_admin_dropdown_get_id (dropdown, ids), zero = 0;
+
+  g_array_set_size (ids, 0);
+  gtk_string_list_append (names, first_label);
+  g_array_append_val (ids, zero);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (CrmAdminRecord) record = g_list_model_get_item (records, i);
+      gint64 id = crm_admin_record_get_id (record);
+
+      if (skip_id != 0 && id == skip_id)
+        continue;
+      gtk_string_list_append (names, crm_admin_record_get_string (record, label_key));
+      g_array_append_val (ids, id);
+    }
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (names));
+  if (!crm_admin_dropdown_select_id (dropdown, ids, keep))
+    gtk_drop_down_set_selected (dropdown, 0);
+}

@@ -31,6 +31,19 @@ void crm_admin_store_set_records (GListStore *store, GVariant *rows, gboolean ap
  * receives the cursor for the following page. */
 void crm_admin_store_take_page (GListStore *store, GVariant *reply, gboolean append, gint64 *next);
 
+/* A drop-down of records: `first_label` ("(None)", "Anyone") then the
+ * `label_key` of each record of `records` (may be NULL), except the one
+ * with id `skip_id` (0 = none); `ids` is reset to the parallel ids (0 for
+ * the first item).  The selection stays on the record that was selected,
+ * else goes to the first item. */
+void     crm_admin_dropdown_fill_records (GtkDropDown *dropdown, GListModel *records,
+                                          const char *label_key, const char *first_label,
+                                          GArray *ids, gint64 skip_id);
+/* The id of the selected item (0 for the first item or none). */
+gint64   crm_admin_dropdown_get_id (GtkDropDown *dropdown, GArray *ids);
+/* Selects the item of `id`; FALSE (selection unchanged) when absent. */
+gboolean crm_admin_dropdown_select_id (GtkDropDown *dropdown, GArray *ids, gint64 id);
+
 /* The selected record or NULL (no reference). */
 CrmAdminRecord *crm_admin_selection_get (GtkSingleSelection *selection);
 
