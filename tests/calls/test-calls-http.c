@@ -713,6 +713,45 @@ test_crmctl_export (void)
   }
 }
 
+/* The server's own hourly pass (its first run moved to 1 s after start):
+ * an expired recording's file goes with no request at all, audited as
+ * the system (no user). */
+static gboolean
+purge_audited (void)
+{
+  return sql_int ("SELECT count (*) FROM audit_log WHERE action = 'purge' AND entity = 'call_recording'"
+                  " AND user_id IS NULL") > 0;
+}
+
+static void
+test_retention_timer (void)
+{
+  g_autoptr(CrmConnection) admin = connect_as ("admin", crm_test_server_get_admin_password (server));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old = NULL, *recent = NULL, *q = NULL;
+  gint64 id_old, id_recent, deadline;
+
+  old = recorded_call (admin, "timer-old", &id_old);
+  recent = recorded_call (admin, "timer-recent", &id_recent);
+  q = g_strdup_printf ("UPDATE calls SET started_at = now () - interval '400 days', answered_at = NULL,"
+                       " ended_at = NULL WHERE id = %" G_GINT64_FORMAT, id_old);
+  sql (q);
+  sql ("UPDATE call_settings SET retention_days = 365");
+  g_assert_false (purge_audited ());
+  crm_connection_close (admin);
+
+  g_setenv ("CRM_RECORDINGS_PURGE_FIRST_SECONDS", "1", TRUE);
+  g_assert_true (crm_test_server_restart (server, &error));
+  g_assert_no_error (error);
+  g_unsetenv ("CRM_RECORDINGS_PURGE_FIRST_SECONDS");
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (stored (old) && g_get_monotonic_time () < deadline)
+    g_usleep (100000);
+  g_assert_false (stored (old));
+  g_assert_true (stored (recent));
+  g_assert_true (purge_audited ());
+}
+
 int
 main (int argc, char **argv)
 {
@@ -730,6 +769,7 @@ main (int argc, char **argv)
   g_test_add_func ("/calls/http/retention-purge", test_retention_purge);
   if (g_getenv ("CRMCTL") != NULL)
     g_test_add_func ("/calls/http/crmctl-export", test_crmctl_export);
+  g_test_add_func ("/calls/http/retention-timer", test_retention_timer);
   status = g_test_run ();
   crm_test_server_stop (server);
   return status;
