@@ -292,8 +292,8 @@ has_han (const char *text)
   return FALSE;
 }
 
-/* Customers whose custom text, phone or e-mail fields hold `needle`
- * (migration 0095: customers.custom_search), in name order, at most
+/* Customers whose custom text, phone or e-mail fields hold `needle` as
+ * typed (migrations 0095/0096: customers.custom_search), in name order, at most
  * SEARCH_CANDIDATES of them ranked.  `walk`: only among the first
  * CUSTOM_WALK_ROWS customers with custom text (id order, a partial index):
  * enough for a fragment found in many of them, in about a millisecond.
@@ -366,7 +366,7 @@ search_add_custom (CrmDb *db, CrmRequestContext *ctx, GVariant *filters, const c
   /* A trigram needs three characters; fewer would read the whole index.
    * The recycle bin is searched by name and phone only (the indexes hold
    * live customers). */
-  if (count >= limit || g_utf8_strlen (needle, -1) < 3 ||
+  if (needle == NULL || count >= limit || g_utf8_strlen (needle, -1) < 3 ||
       (g_variant_lookup (filters, "deleted", "b", &deleted) && deleted))
     return TRUE;
   res = search_custom_fields (db, ctx, filters, needle, TRUE, (int) limit, error);
@@ -459,9 +459,10 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
         }
     }
 
-  /* What custom fields are searched for: the text as typed, or the digits
-   * of a phone number (custom_search holds phone values both ways). */
-  custom_needle = kind == SEARCH_PHONE ? g_strdup (needle) : g_utf8_strdown (trimmed, -1);
+  /* What custom text fields are searched for: the text as typed.  Digits
+   * need no second look: custom phone fields are in phone_digits
+   * (migration 0096). */
+  custom_needle = kind == SEARCH_PHONE ? NULL : g_utf8_strdown (trimmed, -1);
   if (!crm_customer_query_begin (db, ctx, "customer.view", filters, &q, error))
     goto fail;
   switch (kind)
