@@ -53,6 +53,7 @@ struct _CrmCustomerListView
   guint                 push_reload_source;
   guint                 clear_search_source;
   guint                 search_delay_source;
+  guint                 spinner_source;
 
   CrmConflictDialog    *conflict_dialog;  /* weak */
   GtkWidget            *confirm_dialog;   /* weak */

@@ -22,6 +22,8 @@
 #define SEARCH_TYPING_GAP_MS 250
 /* While typing, a search waits this long for the next keystroke. */
 #define SEARCH_TYPING_DELAY_MS 40
+/* Busy for longer than this: the spinner turns. */
+#define SPINNER_DELAY_MS 250
 #define PUSH_RELOAD_DELAY_MS 1500
 
 
@@ -113,10 +115,28 @@ crm_customer_list_view_update_count (CrmCustomerListView *self)
   gtk_label_set_text (self->count_label, text ? text : "");
 }
 
+static gboolean
+spinner_cb (gpointer user_data)
+{
+  CrmCustomerListView *self = user_data;
+
+  self->spinner_source = 0;
+  gtk_spinner_set_spinning (self->spinner, crm_customer_list_view_is_busy (self));
+  return G_SOURCE_REMOVE;
+}
+
 void
 crm_customer_list_view_update_busy (CrmCustomerListView *self)
 {
-  gtk_spinner_set_spinning (self->spinner, crm_customer_list_view_is_busy (self));
+  /* Only for what takes a noticeable while: a quick search answers in tens
+   * of milliseconds, and a spinner flashing at every keystroke is noise. */
+  if (!crm_customer_list_view_is_busy (self))
+    {
+      g_clear_handle_id (&self->spinner_source, g_source_remove);
+      gtk_spinner_set_spinning (self->spinner, FALSE);
+    }
+  else if (!gtk_spinner_get_spinning (self->spinner) && self->spinner_source == 0)
+    self->spinner_source = g_timeout_add (SPINNER_DELAY_MS, spinner_cb, self);
 }
 
 static void
@@ -846,6 +866,7 @@ crm_customer_list_view_dispose (GObject *object)
   g_clear_handle_id (&self->push_reload_source, g_source_remove);
   g_clear_handle_id (&self->clear_search_source, g_source_remove);
   g_clear_handle_id (&self->search_delay_source, g_source_remove);
+  g_clear_handle_id (&self->spinner_source, g_source_remove);
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_weak_pointer (&self->conflict_dialog);
