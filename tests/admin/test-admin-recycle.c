@@ -447,6 +447,50 @@ test_recycle_all_kinds (void)
   }
 }
 
+/* recycle.manage alone shows only the kinds the user may otherwise see:
+ * customers for a customer.view holder, not departments or roles. */
+static void
+test_recycle_kind_permission (void)
+{
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
+  g_autoptr (CrmConnection) clerk = NULL;
+  g_autoptr (GVariant) kinds = NULL;
+  g_autoptr (GPtrArray) all = NULL;
+  gint64 dept = admin_create_department (admin, "店员看不到部", 0);
+  g_autofree char *key = admin_key ();
+  g_autoptr (GVariantDict) d = g_variant_dict_new (NULL);
+  g_autoptr (GVariant) created = NULL;
+
+  g_variant_dict_insert (d, "name", "s", "bin_clerk");
+  g_variant_dict_insert (d, "display_name", "s", "回收站店员");
+  g_variant_dict_insert_value (
+      d, "grants", g_variant_new_parsed ("[('recycle.manage', @u 3), ('customer.view', @u 3)]"));
+  created = admin_call (admin, CRM_MSG_ROLE_CREATE,
+                        g_variant_new ("(s@a{sv})", key, g_variant_dict_end (d)));
+  admin_create_user (admin, "bin.clerk", "bin_clerk", 0, 0);
+  clerk = admin_test_connect ("bin.clerk", ADMIN_PASSWORD);
+  call_ok (admin, CRM_MSG_DEPARTMENT_DELETE, "(x)", dept);
+
+  kinds = admin_call (clerk, CRM_MSG_RECYCLE_KINDS, NULL);
+  for (gsize i = 0; i < g_variant_n_children (kinds); i++)
+    {
+      const char *entity;
+
+      g_variant_get_child (kinds, i, "(&s&s)", &entity, NULL);
+      g_assert_cmpstr (entity, !=, "department");
+      g_assert_cmpstr (entity, !=, "role");
+    }
+  all = bin_list (clerk, "", 500);
+  for (guint i = 0; i < all->len; i++)
+    g_assert_cmpstr (((Binned *)all->pdata[i])->entity, ==, "customer");
+  g_free (admin_call_fails (clerk, CRM_MSG_RECYCLE_LIST,
+                            g_variant_new ("(sxi)", "department", (gint64)0, 10),
+                            CRM_ERROR_INVALID_FIELD));
+  call_fails (clerk, CRM_MSG_RECYCLE_RESTORE, CRM_ERROR_INVALID_FIELD,
+              g_variant_new ("(sx)", "department", dept));
+  g_assert_true (in_bin (admin, "department", dept));
+}
+
 /* ---- Live pushes ---- */
 
 typedef struct
@@ -588,5 +632,6 @@ admin_add_recycle_tests (void)
   g_test_add_func ("/admin/recycle/department", test_recycle_department);
   g_test_add_func ("/admin/recycle/role", test_recycle_role);
   g_test_add_func ("/admin/recycle/all-kinds", test_recycle_all_kinds);
+  g_test_add_func ("/admin/recycle/kind-permission", test_recycle_kind_permission);
   g_test_add_func ("/admin/push/team", test_push_team);
 }
