@@ -641,6 +641,101 @@ test_settings_and_recording_delete (Fixture *f, gconstpointer data)
   g_assert_cmpint (crm_test_db_query_int ("SELECT count (*) FROM calls WHERE recording_deleted_at IS NOT NULL"), ==, 1);
 }
 
+/* call.purge_recordings refuses what is not a list of checksums, too many
+ * at once, and anyone without settings.manage; it answers only for files
+ * no call serves. */
+static void
+test_purge_input (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
+  g_autoptr(GError) error = NULL;
+  const char *live = "1111111111111111111111111111111111111111111111111111111111111111";
+  const char *unknown = "2222222222222222222222222222222222222222222222222222222222222222";
+  gint64 t = now_us ();
+
+  log_call (sa, call_dict ("p-1", "in", "answered", "13812345678", t, t, t + 5000000, live), &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *key = crm_test_db_key ();
+    g_autoptr(GVariant) reply = crm_test_db_run (sa, CRM_MSG_CALL_PURGE_RECORDINGS,
+                                                 g_variant_new_parsed ("(%s, @a(sx) [])", key),
+                                                 NULL, NULL, NULL, &error);
+    g_assert_null (reply);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_PERMISSION_DENIED);
+    g_clear_error (&error);
+  }
+  {
+    const char *bad[] = { "", "ABCD", "../../etc/passwd", "1111111111111111111111111111111111111111111111111111111111111111x",
+                          "gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg",
+                          "111111111111111111111111111111111111111111111111111111111111111'" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autofree char *key = crm_test_db_key ();
+        g_autoptr(GVariant) reply = crm_test_db_run (admin, CRM_MSG_CALL_PURGE_RECORDINGS,
+                                                     g_variant_new_parsed ("(%s, [(%s, int64 0)])", key, bad[i]),
+                                                     NULL, NULL, NULL, &error);
+        g_assert_null (reply);
+        g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+        g_clear_error (&error);
+      }
+  }
+  {
+    g_autofree char *key = crm_test_db_key ();
+    GVariantBuilder b;
+    g_autoptr(GVariant) reply = NULL;
+
+    g_variant_builder_init (&b, G_VARIANT_TYPE ("a(sx)"));
+    for (guint i = 0; i < 1001; i++)
+      g_variant_builder_add (&b, "(sx)", unknown, (gint64) 0);
+    reply = crm_test_db_run (admin, CRM_MSG_CALL_PURGE_RECORDINGS,
+                             g_variant_new ("(s@a(sx))", key, g_variant_builder_end (&b)), NULL, NULL, NULL, &error);
+    g_assert_null (reply);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+    g_clear_error (&error);
+  }
+  /* A served recording stays; an old file nobody references goes; a young one stays. */
+  {
+    g_autofree char *key = crm_test_db_key ();
+    g_autoptr(GVariant) reply = crm_test_db_run (admin, CRM_MSG_CALL_PURGE_RECORDINGS,
+                                                 g_variant_new_parsed ("(%s, [(%s, %x), (%s, %x)])", key,
+                                                                       live, (gint64) 0, unknown, (gint64) 0),
+                                                 NULL, NULL, NULL, &error);
+    g_autoptr(GVariant) purge = NULL;
+
+    g_assert_no_error (error);
+    purge = g_variant_lookup_value (reply, "purge", G_VARIANT_TYPE ("as"));
+    g_assert_cmpuint (g_variant_n_children (purge), ==, 1);
+    {
+      g_autoptr(GVariant) first = g_variant_get_child_value (purge, 0);
+      g_assert_cmpstr (g_variant_get_string (first, NULL), ==, unknown);
+    }
+  }
+  {
+    g_autofree char *key = crm_test_db_key ();
+    g_autoptr(GVariant) reply = crm_test_db_run (admin, CRM_MSG_CALL_PURGE_RECORDINGS,
+                                                 g_variant_new_parsed ("(%s, [(%s, %x)])", key, unknown, t),
+                                                 NULL, NULL, NULL, &error);
+    g_autoptr(GVariant) purge = NULL;
+
+    g_assert_no_error (error);
+    purge = g_variant_lookup_value (reply, "purge", G_VARIANT_TYPE ("as"));
+    g_assert_cmpuint (g_variant_n_children (purge), ==, 0);
+  }
+  /* The grace period is a setting with bounds. */
+  {
+    g_autofree char *key = crm_test_db_key ();
+    g_autoptr(GVariant) reply = crm_test_db_run (admin, CRM_MSG_CALL_SETTINGS_SET,
+                                                 g_variant_new_parsed ("(%s, {'deleted_grace_days': <int32 366>})", key),
+                                                 NULL, NULL, NULL, &error);
+    g_assert_null (reply);
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+    g_assert_cmpstr (crm_error_get_field (error), ==, "deleted_grace_days");
+    g_clear_error (&error);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -658,5 +753,6 @@ main (int argc, char **argv)
   ADD ("/calls/blacklist/block-allow", test_blacklist);
   ADD ("/calls/blacklist/own-entries", test_blacklist_own_entries);
   ADD ("/calls/settings-and-recording-delete", test_settings_and_recording_delete);
+  ADD ("/calls/purge/input", test_purge_input);
   return g_test_run ();
 }
