@@ -557,6 +557,79 @@ test_hostile (Fixture *f, gconstpointer data)
   g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM followups"), ==, 0);
 }
 
+/* A contact or follow-up whose customer is in the recycle bin too comes
+ * back only after its customer. */
+static void
+test_recycle_order (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) r = NULL;
+  gint64 customer = crm_test_db_create_customer (sa, "长沙湘江建材有限公司", NULL);
+  gint64 contact = add_contact (sa, customer, "罗斌", NULL, FALSE);
+  gint64 followup = add_followup (sa, customer, 0, "报价已发");
+
+  {
+    g_autofree char *k1 = crm_test_db_key ();
+    g_autofree char *k2 = crm_test_db_key ();
+    g_autofree char *k3 = crm_test_db_key ();
+    g_autoptr(GVariant) r1 = run (sa, CRM_MSG_CONTACT_DELETE, g_variant_new ("(sxx)", k1, contact, (gint64) 1), &error);
+    g_assert_no_error (error);
+    {
+      g_autoptr(GVariant) r2 = run (sa, CRM_MSG_FOLLOWUP_DELETE, g_variant_new ("(sxx)", k2, followup, (gint64) 1), &error);
+      g_assert_no_error (error);
+    }
+    {
+      g_autoptr(GVariant) r3 = run (sa, CRM_MSG_CUSTOMER_DELETE, g_variant_new ("(sxx)", k3, customer, (gint64) 1), &error);
+      g_assert_no_error (error);
+    }
+  }
+  /* Their customer is deleted: a contact's follow-ups cannot be listed. */
+  r = run (sa, CRM_MSG_FOLLOWUP_LIST, g_variant_new ("(xsi)", customer, "", 10), &error);
+  g_assert_null (r);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  {
+    g_autofree char *key = crm_test_db_key ();
+    r = run (admin, CRM_MSG_RECYCLE_RESTORE, g_variant_new ("(ssx)", key, "contact", contact), &error);
+  }
+  g_assert_null (r);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_CONFLICT);
+  g_clear_error (&error);
+  {
+    g_autofree char *key = crm_test_db_key ();
+    r = run (admin, CRM_MSG_RECYCLE_RESTORE, g_variant_new ("(ssx)", key, "customer", customer), &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&r, g_variant_unref);
+  }
+  {
+    g_autofree char *k1 = crm_test_db_key ();
+    g_autofree char *k2 = crm_test_db_key ();
+    r = run (admin, CRM_MSG_RECYCLE_RESTORE, g_variant_new ("(ssx)", k1, "contact", contact), &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&r, g_variant_unref);
+    r = run (admin, CRM_MSG_RECYCLE_RESTORE, g_variant_new ("(ssx)", k2, "followup", followup), &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&r, g_variant_unref);
+  }
+  r = list_contacts (sa, customer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_variant_n_children (r), ==, 1);
+  g_clear_pointer (&r, g_variant_unref);
+  /* Purged for good: gone from the table, audited. */
+  {
+    g_autofree char *k1 = crm_test_db_key ();
+    g_autofree char *k2 = crm_test_db_key ();
+    g_autoptr(GVariant) d1 = run (sa, CRM_MSG_FOLLOWUP_DELETE, g_variant_new ("(sxx)", k1, followup, (gint64) 3), &error);
+    g_assert_no_error (error);
+    r = run (admin, CRM_MSG_RECYCLE_PURGE, g_variant_new ("(ssx)", k2, "followup", followup), &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM followups"), ==, 0);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM audit_log WHERE entity = 'followup' AND action = 'purge'"), ==, 1);
+}
+
 /* ---- follow-ups ---- */
 
 static void
@@ -791,6 +864,7 @@ main (int argc, char **argv)
   g_test_add ("/db/contacts/scope", Fixture, NULL, setup, test_scope, teardown);
   g_test_add ("/db/contacts/conflict-idempotency", Fixture, NULL, setup, test_conflict_idempotency, teardown);
   g_test_add ("/db/contacts/validation", Fixture, NULL, setup, test_validation, teardown);
+  g_test_add ("/db/contacts/recycle-order", Fixture, NULL, setup, test_recycle_order, teardown);
   g_test_add ("/db/contacts/hostile", Fixture, NULL, setup, test_hostile, teardown);
   g_test_add ("/db/followups/timeline", Fixture, NULL, setup, test_followup_timeline, teardown);
   g_test_add ("/db/contacts/call-lookup", Fixture, NULL, setup, test_call_lookup, teardown);
