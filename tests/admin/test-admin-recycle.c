@@ -409,12 +409,27 @@ test_recycle_all_kinds (void)
   g_assert_cmpint (pos_dept, !=, pos_role);
   g_assert_cmpstr (((Binned *)paged->pdata[pos_role])->title, ==, "全部回收角色 (all_kinds_role)");
 
-  /* One kind alone holds only that kind. */
+  /* One kind alone holds only that kind, newest id first, page by page
+   * (here deleted in the opposite order of their ids). */
   {
-    g_autoptr (GPtrArray) roles = bin_list (admin, "role", 2);
+    gint64 older = create_role (admin, "order_role_a", "顺序角色甲");
+    gint64 newer = create_role (admin, "order_role_b", "顺序角色乙");
+    g_autoptr (GPtrArray) roles = NULL;
+    g_autoptr (GPtrArray) role_pages = NULL;
 
+    call_ok (admin, CRM_MSG_ROLE_DELETE, "(x)", newer);
+    call_ok (admin, CRM_MSG_ROLE_DELETE, "(x)", older);
+    roles = bin_list (admin, "role", 500);
+    role_pages = bin_list (admin, "role", 1);
+    g_assert_cmpuint (roles->len, >=, 3);
+    g_assert_cmpuint (role_pages->len, ==, roles->len);
     for (guint i = 0; i < roles->len; i++)
-      g_assert_cmpstr (((Binned *)roles->pdata[i])->entity, ==, "role");
+      {
+        g_assert_cmpstr (((Binned *)roles->pdata[i])->entity, ==, "role");
+        g_assert_cmpint (((Binned *)role_pages->pdata[i])->id, ==, ((Binned *)roles->pdata[i])->id);
+        if (i > 0)
+          g_assert_cmpint (((Binned *)roles->pdata[i])->id, <, ((Binned *)roles->pdata[i - 1])->id);
+      }
   }
   g_free (admin_call_fails (admin, CRM_MSG_RECYCLE_LIST,
                             g_variant_new ("(sxi)", "spaceship", (gint64)0, 10),

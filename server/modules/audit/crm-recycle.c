@@ -194,7 +194,9 @@ crm_recycle_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError *
           g_array_append_val (found, f);
         }
     }
-  g_array_sort (found, found_compare);
+  /* One kind comes in its id order already; kinds together merge by time. */
+  if (all)
+    g_array_sort (found, found_compare);
 
   n = MIN (found->len, (guint)limit);
   if (found->len > (guint)limit)
