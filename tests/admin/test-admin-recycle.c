@@ -506,6 +506,52 @@ test_recycle_kind_permission (void)
   g_assert_true (in_bin (admin, "department", dept));
 }
 
+/* Hostile arguments get clear errors (or an empty page), never a crash. */
+static void
+test_recycle_hostile (void)
+{
+  g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
+  g_autofree char *huge = g_strnfill (10000, 'x');
+  const char *kinds[] = { "customer'; DROP TABLE roles; --", huge, "CUSTOMER", " customer", "%" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_free (admin_call_fails (admin, CRM_MSG_RECYCLE_LIST,
+                                g_variant_new ("(sxi)", kinds[i], (gint64)0, 10),
+                                CRM_ERROR_INVALID_FIELD));
+      call_fails (admin, CRM_MSG_RECYCLE_RESTORE, CRM_ERROR_INVALID_FIELD,
+                  g_variant_new ("(sx)", kinds[i], (gint64)1));
+      call_fails (admin, CRM_MSG_RECYCLE_PURGE, CRM_ERROR_INVALID_FIELD,
+                  g_variant_new ("(sx)", kinds[i], (gint64)1));
+    }
+  /* Ids and cursors out of range: nothing found, pages clamped. */
+  call_fails (admin, CRM_MSG_RECYCLE_RESTORE, CRM_ERROR_NOT_FOUND,
+              g_variant_new ("(sx)", "department", G_MININT64));
+  call_fails (admin, CRM_MSG_RECYCLE_PURGE, CRM_ERROR_NOT_FOUND,
+              g_variant_new ("(sx)", "role", G_MAXINT64));
+  {
+    const gint64 befores[] = { G_MININT64, -1, G_MAXINT64 };
+    const gint32 limits[] = { G_MININT32, 0, G_MAXINT32 };
+
+    for (guint b = 0; b < G_N_ELEMENTS (befores); b++)
+      for (guint l = 0; l < G_N_ELEMENTS (limits); l++)
+        for (guint k = 0; k < 2; k++)
+          {
+            g_autoptr (GVariant) reply = admin_call (
+                admin, CRM_MSG_RECYCLE_LIST,
+                g_variant_new ("(sxi)", k ? "" : "customer", befores[b], limits[l]));
+            g_autoptr (GVariant) rows = g_variant_get_child_value (reply, 0);
+
+            g_assert_cmpuint (g_variant_n_children (rows), <=, 500);
+          }
+  }
+  {
+    g_autofree char *roles = admin_db_query ("SELECT count(*) > 0 FROM roles");
+
+    g_assert_cmpstr (roles, ==, "t");
+  }
+}
+
 /* ---- Live pushes ---- */
 
 typedef struct
@@ -648,5 +694,6 @@ admin_add_recycle_tests (void)
   g_test_add_func ("/admin/recycle/role", test_recycle_role);
   g_test_add_func ("/admin/recycle/all-kinds", test_recycle_all_kinds);
   g_test_add_func ("/admin/recycle/kind-permission", test_recycle_kind_permission);
+  g_test_add_func ("/admin/recycle/hostile", test_recycle_hostile);
   g_test_add_func ("/admin/push/team", test_push_team);
 }

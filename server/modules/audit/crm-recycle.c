@@ -91,6 +91,7 @@ static const CrmDbColumn recycle_columns[] = {
 };
 #define COL_ID         1
 #define COL_DELETED_AT 5
+#define MAX_TIME_US    G_GINT64_CONSTANT (253402300799999999) /* 9999-12-31 23:59:59.999999 UTC */
 
 /* One kind's newest deletions, at most `limit`: for one kind before an id
  * (newest id first), for every kind before a deletion time in µs (newest
@@ -178,6 +179,9 @@ crm_recycle_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError *
     }
 
   limit = crm_admin_clamp_limit (limit, 100, 500);
+  /* A time past what PostgreSQL holds (year 9999) is "from the newest". */
+  if (all && before > MAX_TIME_US)
+    before = 0;
   sbefore = before > 0 ? crm_db_int64_to_string (before) : NULL;
   slimit = g_strdup_printf ("%d", limit + 1);
   for (guint k = 0; k < kinds->len; k++)
