@@ -36,6 +36,7 @@
  */
 
 #define IMPORT_BATCH_ROWS 10000
+#define IMPORT_BATCH_ROWS_FIRST 2000
 #define IMPORT_BATCH_BYTES (6u * 1024u * 1024u)
 #define IMPORT_IN_FLIGHT 3
 #define IMPORT_ATTEMPTS 5
@@ -55,6 +56,7 @@ typedef struct {
   GQueue         resend;    /* Batch: unconfirmed when the connection failed */
   gboolean       reconnect; /* send nothing until connected again */
   guint          n_reconnects;
+  guint          n_batches;
 } ImportState;
 
 typedef struct {
@@ -169,7 +171,13 @@ send_next_batch (ImportState *state)
       batch->first_row = state->next_batch_row;
       {
         gsize bytes = 0;
-        guint limit = MIN (IMPORT_BATCH_ROWS, state->rows->len - batch->first_row);
+        /* The first batches are smaller (2,000, 4,000, 8,000 rows): the
+         * server starts storing sooner instead of checking 10,000 rows
+         * while the database waits. */
+        guint size = IMPORT_BATCH_ROWS_FIRST << MIN (state->n_batches, 8u);
+        guint limit = MIN (MIN (size, IMPORT_BATCH_ROWS), state->rows->len - batch->first_row);
+
+        state->n_batches++;
 
         while (batch->n_rows < limit)
           {

@@ -527,7 +527,7 @@ test_import_batches (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (f->err, "Line 12002"));
   g_assert_cmpint (customer_count (f), ==, before);
 
-  /* Without the bad row: every row, across two batches. */
+  /* Without the bad row: every row, across several batches. */
   g_string_truncate (csv, csv->len - strlen ("批量导入坏行有限公司,not-a-phone\r\n"));
   g_file_set_contents (path, csv->str, csv->len, &error);
   g_assert_no_error (error);
