@@ -162,16 +162,14 @@ xlsx_text (CrmCallExport *self, guint col, const char *text)
 }
 
 static void
-xlsx_add (CrmCallExport *self, GVariant *record)
+xlsx_add (CrmCallExport *self, const CrmCallFields *f)
 {
-  gint64 started = crm_call_record_int64 (record, "started_at");
-  const char *direction = crm_call_record_string (record, "direction");
-  g_autofree char *number = crm_call_number_display (crm_call_record_string (record, "number"), direction);
+  g_autofree char *number = crm_call_number_display (f->number, f->direction);
   lxw_row_t row = self->rows + 1;
 
-  if (started != 0)
+  if (f->started_at != 0)
     {
-      g_autoptr(GDateTime) t = g_date_time_new_from_unix_local (started / G_USEC_PER_SEC);
+      g_autoptr(GDateTime) t = g_date_time_new_from_unix_local (f->started_at / G_USEC_PER_SEC);
       lxw_datetime dt = {
         .year = g_date_time_get_year (t), .month = g_date_time_get_month (t),
         .day = g_date_time_get_day_of_month (t), .hour = g_date_time_get_hour (t),
@@ -180,14 +178,13 @@ xlsx_add (CrmCallExport *self, GVariant *record)
 
       worksheet_write_datetime (self->sheet, row, COL_TIME, &dt, self->date_format);
     }
-  xlsx_text (self, COL_DIRECTION, crm_call_direction_label (direction));
-  xlsx_text (self, COL_STATUS, crm_call_status_label (crm_call_record_string (record, "status")));
+  xlsx_text (self, COL_DIRECTION, crm_call_direction_label (f->direction));
+  xlsx_text (self, COL_STATUS, crm_call_status_label (f->status));
   xlsx_text (self, COL_NUMBER, number);
-  xlsx_text (self, COL_CUSTOMER, crm_call_record_string (record, "customer_name"));
-  xlsx_text (self, COL_USER, crm_call_record_string (record, "user_name"));
-  if (crm_call_record_int64 (record, "answered_at") != 0)
-    worksheet_write_number (self->sheet, row, COL_DURATION,
-                            (double) crm_call_record_int64 (record, "duration"), self->number_format);
+  xlsx_text (self, COL_CUSTOMER, f->customer_name);
+  xlsx_text (self, COL_USER, f->user_name);
+  if (f->answered_at != 0)
+    worksheet_write_number (self->sheet, row, COL_DURATION, (double) f->duration, self->number_format);
 }
 #endif
 
@@ -222,26 +219,28 @@ crm_call_export_new (CrmCallExportFormat format, const char *path, GError **erro
 void
 crm_call_export_add (CrmCallExport *self, GVariant *record)
 {
+  CrmCallFields f;
+
+  crm_call_fields_init (&f, record);
   if (self->format == CRM_CALL_EXPORT_CSV)
     {
-      const char *direction = crm_call_record_string (record, "direction");
-      g_autofree char *started = crm_call_time_display (crm_call_record_int64 (record, "started_at"));
-      g_autofree char *number = crm_call_number_display (crm_call_record_string (record, "number"), direction);
-      g_autofree char *duration = crm_call_record_int64 (record, "answered_at") != 0
-        ? g_strdup_printf ("%" G_GINT64_FORMAT, crm_call_record_int64 (record, "duration"))
-        : g_strdup ("");
+      g_autofree char *started = crm_call_time_display (f.started_at);
+      g_autofree char *number = crm_call_number_display (f.number, f.direction);
+      char duration[24] = "";
 
+      if (f.answered_at != 0)
+        g_snprintf (duration, sizeof duration, "%" G_GINT64_FORMAT, f.duration);
       csv_field (self->csv, started, FALSE);
-      csv_field (self->csv, crm_call_direction_label (direction), FALSE);
-      csv_field (self->csv, crm_call_status_label (crm_call_record_string (record, "status")), FALSE);
+      csv_field (self->csv, crm_call_direction_label (f.direction), FALSE);
+      csv_field (self->csv, crm_call_status_label (f.status), FALSE);
       csv_field (self->csv, number, FALSE);
-      csv_field (self->csv, crm_call_record_string (record, "customer_name"), FALSE);
-      csv_field (self->csv, crm_call_record_string (record, "user_name"), FALSE);
+      csv_field (self->csv, f.customer_name, FALSE);
+      csv_field (self->csv, f.user_name, FALSE);
       csv_field (self->csv, duration, TRUE);
     }
 #ifdef CRM_HAVE_XLSXWRITER
   else
-    xlsx_add (self, record);
+    xlsx_add (self, &f);
 #endif
   self->rows++;
 }

@@ -76,3 +76,36 @@ crm_call_record_int64 (GVariant *record, const char *key)
     return 0;
   return value;
 }
+
+void
+crm_call_fields_init (CrmCallFields *f, GVariant *record)
+{
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  f->direction = f->status = f->number = f->customer_name = f->user_name = "";
+  f->started_at = f->answered_at = f->duration = 0;
+  g_variant_iter_init (&iter, record);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      const char **text = NULL;
+      gint64 *number = NULL;
+
+      if (strcmp (key, "direction") == 0) text = &f->direction;
+      else if (strcmp (key, "status") == 0) text = &f->status;
+      else if (strcmp (key, "number") == 0) text = &f->number;
+      else if (strcmp (key, "customer_name") == 0) text = &f->customer_name;
+      else if (strcmp (key, "user_name") == 0) text = &f->user_name;
+      else if (strcmp (key, "started_at") == 0) number = &f->started_at;
+      else if (strcmp (key, "answered_at") == 0) number = &f->answered_at;
+      else if (strcmp (key, "duration") == 0) number = &f->duration;
+      /* The string stays in the record's data (serialised or tree form)
+       * after the boxed value goes. */
+      if (text != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        *text = g_variant_get_string (value, NULL);
+      else if (number != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+        *number = g_variant_get_int64 (value);
+      g_variant_unref (value);
+    }
+}

@@ -22,6 +22,16 @@ char       *crm_call_time_display    (gint64 unix_us);
 /* "m:ss" (or "h:mm:ss"); "" when the call was not answered. */
 char       *crm_call_duration_display (gint64 seconds, gboolean answered);
 
+/* The members of a call.list record the export and printout show, read in
+ * one pass; strings point into `record` ("" when absent or of another
+ * type) and live as long as it. */
+typedef struct {
+  const char *direction, *status, *number, *customer_name, *user_name;
+  gint64      started_at, answered_at, duration;
+} CrmCallFields;
+
+void        crm_call_fields_init (CrmCallFields *fields, GVariant *record);
+
 /* Record accessors tolerant of missing members ("" / 0). */
 const char *crm_call_record_string (GVariant *record, const char *key);
 gint64      crm_call_record_int64  (GVariant *record, const char *key);
