@@ -37,11 +37,12 @@ struct _CrmFollowupForm
   CrmSession   *session;
   GCancellable *cancellable;
   gint64        customer_id;
-  gint64        contact_id;
   gboolean      busy;
 
   GtkDropDown  *method;
-  GtkLabel     *contact_label;
+  GtkDropDown  *contact;      /* "No contact", then the customer's contacts */
+  GtkStringList *contact_names;
+  GArray       *contact_ids;  /* gint64 per drop-down item */
   GtkTextView  *content;
   GtkEntry     *next_date;
   GtkLabel     *error_label;
@@ -70,23 +71,94 @@ crm_followup_form_get_method (CrmFollowupForm *self)
   return i < G_N_ELEMENTS (methods) ? methods[i].code : "other";
 }
 
+/* Replaces the drop-down's contacts; the chosen one stays chosen when it
+ * is among them. */
+static void
+set_choices (CrmFollowupForm *self, GArray *ids, GPtrArray *names)
+{
+  gint64 chosen = crm_followup_form_get_contact (self);
+  guint selected = 0;
+
+  g_array_set_size (self->contact_ids, 0);
+  gtk_string_list_splice (self->contact_names, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->contact_names)), NULL);
+  gtk_string_list_append (self->contact_names, _("No contact"));
+  g_array_append_val (self->contact_ids, (gint64) { 0 });
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+
+      gtk_string_list_append (self->contact_names, g_ptr_array_index (names, i));
+      g_array_append_val (self->contact_ids, id);
+      if (id == chosen)
+        selected = i + 1;
+    }
+  gtk_drop_down_set_selected (self->contact, selected);
+}
+
 void
 crm_followup_form_set_contact (CrmFollowupForm *self, gint64 contact_id, const char *name)
 {
-  g_autofree char *text = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
 
   g_return_if_fail (CRM_IS_FOLLOWUP_FORM (self));
-  self->contact_id = contact_id;
-  if (contact_id > 0 && name != NULL && *name != '\0')
-    text = g_strdup_printf (_("With %s"), name);
-  gtk_label_set_text (self->contact_label, text ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->contact_label), text != NULL);
+  if (contact_id > 0)
+    {
+      g_array_append_val (ids, contact_id);
+      g_ptr_array_add (names, (gpointer) (name && *name ? name : "?"));
+    }
+  set_choices (self, ids, names);
+  gtk_drop_down_set_selected (self->contact, contact_id > 0 ? 1 : 0);
+}
+
+void
+crm_followup_form_set_contacts (CrmFollowupForm *self, GVariant *contacts)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  g_return_if_fail (CRM_IS_FOLLOWUP_FORM (self));
+  for (gsize i = 0; i < g_variant_n_children (contacts); i++)
+    {
+      g_autoptr(GVariant) row = g_variant_get_child_value (contacts, i);
+      const char *name = "";
+      gint64 id = 0;
+
+      g_variant_lookup (row, "id", "x", &id);
+      g_variant_lookup (row, "name", "&s", &name);
+      g_array_append_val (ids, id);
+      /* The string list copies it; the row lives until the end of the call. */
+      g_ptr_array_add (names, (gpointer) name);
+      if (i + 1 == g_variant_n_children (contacts))
+        set_choices (self, ids, names);
+    }
+}
+
+guint
+crm_followup_form_get_n_contacts (CrmFollowupForm *self)
+{
+  return self->contact_ids->len > 0 ? self->contact_ids->len - 1 : 0;
+}
+
+gboolean
+crm_followup_form_choose_contact (CrmFollowupForm *self, gint64 contact_id)
+{
+  for (guint i = 0; i < self->contact_ids->len; i++)
+    if (g_array_index (self->contact_ids, gint64, i) == contact_id)
+      {
+        gtk_drop_down_set_selected (self->contact, i);
+        return TRUE;
+      }
+  return FALSE;
 }
 
 gint64
 crm_followup_form_get_contact (CrmFollowupForm *self)
 {
-  return self->contact_id;
+  guint i = gtk_drop_down_get_selected (self->contact);
+
+  return i < self->contact_ids->len ? g_array_index (self->contact_ids, gint64, i) : 0;
 }
 
 void
@@ -179,8 +251,8 @@ save_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_variant_dict_insert (&d, "method", "s", crm_followup_form_get_method (self));
   g_variant_dict_insert (&d, "content", "s", content);
   g_variant_dict_insert (&d, "next_date", "s", next);
-  if (self->contact_id > 0)
-    g_variant_dict_insert (&d, "contact_id", "x", self->contact_id);
+  if (crm_followup_form_get_contact (self) > 0)
+    g_variant_dict_insert (&d, "contact_id", "x", crm_followup_form_get_contact (self));
   set_busy (self, TRUE);
   crm_session_call_async (self->session, CRM_MSG_FOLLOWUP_CREATE,
                           g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
@@ -209,6 +281,7 @@ crm_followup_form_finalize (GObject *object)
   CrmFollowupForm *self = CRM_FOLLOWUP_FORM (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->contact_ids, g_array_unref);
   G_OBJECT_CLASS (crm_followup_form_parent_class)->finalize (object);
 }
 
@@ -256,10 +329,14 @@ crm_followup_form_init (CrmFollowupForm *self)
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->method));
   gtk_box_append (GTK_BOX (row), label);
   gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->method));
-  self->contact_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (self->contact_label), "dim-label");
-  gtk_widget_set_visible (GTK_WIDGET (self->contact_label), FALSE);
-  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->contact_label));
+  label = gtk_label_new_with_mnemonic (_("_With"));
+  gtk_widget_set_margin_start (label, 12);
+  self->contact_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->contact_names = gtk_string_list_new (NULL);
+  self->contact = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (self->contact_names), NULL));
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->contact));
+  gtk_box_append (GTK_BOX (row), label);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->contact));
   gtk_box_append (GTK_BOX (box), row);
 
   label = gtk_label_new_with_mnemonic (_("What was said or _done"));
@@ -299,6 +376,7 @@ crm_followup_form_init (CrmFollowupForm *self)
   gtk_box_append (GTK_BOX (buttons), self->save_button);
   gtk_box_append (GTK_BOX (box), buttons);
   gtk_window_set_child (GTK_WINDOW (self), box);
+  crm_followup_form_set_contact (self, 0, NULL);
 }
 
 CrmFollowupForm *

@@ -25,6 +25,12 @@ void        crm_followup_form_set_method  (CrmFollowupForm *self, const char *me
 const char *crm_followup_form_get_method  (CrmFollowupForm *self);
 /* The contact the follow-up was with (0 = none) and its name. */
 void        crm_followup_form_set_contact (CrmFollowupForm *self, gint64 contact_id, const char *name);
+/* Offers the customer's contacts (contact.list rows) to choose from. */
+void        crm_followup_form_set_contacts (CrmFollowupForm *self, GVariant *contacts);
+/* How many contacts the drop-down offers; chooses one by id (FALSE when
+ * it is not offered). */
+guint       crm_followup_form_get_n_contacts (CrmFollowupForm *self);
+gboolean    crm_followup_form_choose_contact (CrmFollowupForm *self, gint64 contact_id);
 gint64      crm_followup_form_get_contact (CrmFollowupForm *self);
 void        crm_followup_form_set_content (CrmFollowupForm *self, const char *text);
 GtkEditable *crm_followup_form_get_next_date_entry (CrmFollowupForm *self);

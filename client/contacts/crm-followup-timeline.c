@@ -178,6 +178,17 @@ form_saved (CrmFollowupForm *form, gint64 id, gpointer user_data)
 }
 
 static void
+contacts_for_form_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(CrmFollowupForm) form = user_data;
+  g_autoptr(GVariant) rows = crm_session_call_finish (CRM_SESSION (source), result, NULL);
+
+  /* Without them the form still works, with no contact chosen. */
+  if (rows != NULL && gtk_widget_get_visible (GTK_WIDGET (form)))
+    crm_followup_form_set_contacts (form, rows);
+}
+
+static void
 write_activated (GtkWidget *widget, const char *action, GVariant *param)
 {
   CrmFollowupTimeline *self = CRM_FOLLOWUP_TIMELINE (widget);
@@ -189,6 +200,9 @@ write_activated (GtkWidget *widget, const char *action, GVariant *param)
   g_signal_connect_object (form, "saved", G_CALLBACK (form_saved), self, 0);
   g_set_weak_pointer (&self->form, form);
   gtk_window_present (GTK_WINDOW (form));
+  if (crm_session_has_permission (self->session, "contact.view"))
+    crm_session_call_async (self->session, CRM_MSG_CONTACT_LIST, g_variant_new ("(x)", self->customer_id),
+                            NULL, contacts_for_form_cb, g_object_ref (form));
 }
 
 static void

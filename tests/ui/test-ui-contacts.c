@@ -298,6 +298,12 @@ test_make_primary (void)
   screenshot (GTK_WIDGET (contacts ()), "second-made-primary");
 }
 
+static gboolean
+form_offers_contacts (gpointer data)
+{
+  return crm_followup_form_get_n_contacts (CRM_FOLLOWUP_FORM (data)) == 2;
+}
+
 static void
 test_write_followup (void)
 {
@@ -309,6 +315,15 @@ test_write_followup (void)
   form = crm_followup_timeline_get_form (timeline ());
   g_assert_nonnull (form);
   g_object_add_weak_pointer (G_OBJECT (form), (gpointer *) &form);
+  /* The customer's two contacts are offered; the visit was with 李强. */
+  g_assert_true (crm_ui_test_wait_for (form_offers_contacts, form, WAIT_S));
+  {
+    g_autoptr(GVariant) primary = crm_contacts_section_get_contact (contacts (), 0);
+    gint64 id = 0;
+
+    g_assert_true (g_variant_lookup (primary, "id", "x", &id));
+    g_assert_true (crm_followup_form_choose_contact (form, id));
+  }
   crm_followup_form_set_method (form, "visit");
   crm_followup_form_set_content (form, "上门拜访，演示了新一代数控机床，客户对报价有兴趣。");
   crm_ui_test_type_text (crm_followup_form_get_next_date_entry (form), "2030-03-15");
@@ -323,6 +338,8 @@ test_write_followup (void)
   g_assert_cmpstr (method, ==, "visit");
   g_assert_true (g_variant_lookup (item, "next_date", "&s", &next));
   g_assert_cmpstr (next, ==, "2030-03-15");
+  g_assert_true (g_variant_lookup (item, "contact_name", "&s", &content));
+  g_assert_cmpstr (content, ==, "李强");
   screenshot (GTK_WIDGET (timeline ()), "followup-written");
 }
 
