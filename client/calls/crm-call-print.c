@@ -58,21 +58,17 @@ column_title (guint col)
 }
 
 static char *
-cell_text (GVariant *record, guint col)
+cell_text (const CrmCallFields *f, guint col)
 {
-  const char *direction = crm_call_record_string (record, "direction");
-
   switch (col)
     {
-    case COL_TIME: return crm_call_time_display (crm_call_record_int64 (record, "started_at"));
-    case COL_DIRECTION: return g_strdup (crm_call_direction_label (direction));
-    case COL_STATUS: return g_strdup (crm_call_status_label (crm_call_record_string (record, "status")));
-    case COL_NUMBER: return crm_call_number_display (crm_call_record_string (record, "number"), direction);
-    case COL_CUSTOMER: return g_strdup (crm_call_record_string (record, "customer_name"));
-    case COL_USER: return g_strdup (crm_call_record_string (record, "user_name"));
-    case COL_DURATION:
-      return crm_call_duration_display (crm_call_record_int64 (record, "duration"),
-                                        crm_call_record_int64 (record, "answered_at") != 0);
+    case COL_TIME: return crm_call_time_display (f->started_at);
+    case COL_DIRECTION: return g_strdup (crm_call_direction_label (f->direction));
+    case COL_STATUS: return g_strdup (crm_call_status_label (f->status));
+    case COL_NUMBER: return crm_call_number_display (f->number, f->direction);
+    case COL_CUSTOMER: return g_strdup (f->customer_name);
+    case COL_USER: return g_strdup (f->user_name);
+    case COL_DURATION: return crm_call_duration_display (f->duration, f->answered_at != 0);
     default: return g_strdup ("");
     }
 }
@@ -217,11 +213,12 @@ draw_page (GtkPrintOperation *op, GtkPrintContext *context, int page_nr, gpointe
 
   for (guint i = first; i < last; i++)
     {
-      GVariant *record = g_ptr_array_index (job->records, i);
+      CrmCallFields f;
       char *cells[N_COLS];
 
+      crm_call_fields_init (&f, g_ptr_array_index (job->records, i));
       for (guint col = 0; col < N_COLS; col++)
-        cells[col] = cell_text (record, col);
+        cells[col] = cell_text (&f, col);
       draw_row (context, cr, job, y, FONT_BODY, cells);
       for (guint col = 0; col < N_COLS; col++)
         g_free (cells[col]);
@@ -277,15 +274,15 @@ crm_call_print_run (GtkWindow   *parent,
   job->records = g_ptr_array_ref (records);
   for (guint i = 0; i < records->len; i++)
     {
-      GVariant *record = g_ptr_array_index (records, i);
-      const char *status = crm_call_record_string (record, "status");
+      CrmCallFields f;
 
-      if (crm_call_record_int64 (record, "answered_at") != 0)
+      crm_call_fields_init (&f, g_ptr_array_index (records, i));
+      if (f.answered_at != 0)
         {
           job->answered++;
-          job->talk_seconds += MAX (0, crm_call_record_int64 (record, "duration"));
+          job->talk_seconds += MAX (0, f.duration);
         }
-      else if (strcmp (status, "missed") == 0)
+      else if (strcmp (f.status, "missed") == 0)
         job->missed++;
     }
 
