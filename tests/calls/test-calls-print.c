@@ -505,6 +505,42 @@ test_print_empty (void)
   g_assert_nonnull (strstr (text, "Page 1 of 1"));
 }
 
+/* The print dialog (no PDF name): the operation outlives the call that
+ * started it; cancelling the dialog ends it without output or crash. */
+static GtkWindow *
+find_print_dialog (void)
+{
+  g_autoptr(GList) tops = gtk_window_list_toplevels ();
+
+  for (GList *l = tops; l != NULL; l = l->next)
+    if (GTK_IS_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static void
+test_print_dialog_cancel (void)
+{
+  g_autoptr(GPtrArray) records = sample_records ();
+  g_autoptr(GError) error = NULL;
+  GtkWindow *dialog = NULL;
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  g_assert_cmpint (crm_call_print_run (NULL, "Any", records, NULL, &error), ==,
+                   GTK_PRINT_OPERATION_RESULT_IN_PROGRESS);
+  g_assert_no_error (error);
+  while ((dialog = find_print_dialog ()) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_nonnull (dialog);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (find_print_dialog () != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (find_print_dialog ());
+}
+
 int
 main (int argc, char **argv)
 {
@@ -522,6 +558,7 @@ main (int argc, char **argv)
   g_test_add_func ("/calls/export/abandoned", test_abandoned);
   g_test_add_func ("/calls/print/pages", test_print_pages);
   g_test_add_func ("/calls/print/empty", test_print_empty);
+  g_test_add_func ("/calls/print/dialog-cancel", test_print_dialog_cancel);
   status = g_test_run ();
   {
     g_autofree char *quoted = g_shell_quote (tmp_dir);
