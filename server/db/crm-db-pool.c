@@ -804,12 +804,13 @@ fast_retry_cb (gpointer data)
 static void
 fast_break (Fast *f, const char *why)
 {
+  g_autofree char *reason = g_strdup (why != NULL ? why : "?");
   FastItem *item;
 
   if (f->conn == NULL)
     return;
-  g_message ("pipelined reads: connection lost (%s); using the workers meanwhile",
-             why != NULL ? g_strchomp (g_strdup (why)) : "?");
+  g_strdelimit (g_strstrip (reason), "\n\t", ' ');
+  g_message ("pipelined reads: connection lost (%s); using the workers meanwhile", reason);
   g_source_destroy (f->source);
   g_clear_pointer (&f->source, g_source_unref);
   g_clear_pointer (&f->conn, PQfinish);

@@ -310,6 +310,7 @@ test_sigkill_during_writes (void)
 
 typedef struct {
   CrmConnection *conn;
+  gint64 customer_id; /* non-zero: customer.get (pipelined reads), else health */
   guint ok;
   guint failed;
   gboolean busy;
@@ -341,7 +342,11 @@ static void
 loader_next (Loader *loader)
 {
   loader->busy = TRUE;
-  crm_connection_call_async (loader->conn, CRM_MSG_HEALTH, NULL, NULL, loader_done_cb, loader);
+  if (loader->customer_id != 0)
+    crm_connection_call_async (loader->conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", loader->customer_id),
+                               NULL, loader_done_cb, loader);
+  else
+    crm_connection_call_async (loader->conn, CRM_MSG_HEALTH, NULL, NULL, loader_done_cb, loader);
 }
 
 typedef struct {
@@ -371,11 +376,37 @@ test_database_restart_under_load (void)
   gint64 deadline;
   gboolean recovered = FALSE;
 
+  gint64 customer_id = 0;
+
+  for (guint i = 0; i < N_LOADERS; i++)
+    loaders[i].conn = connect_admin ();
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *key = crm_new_idempotency_key ();
+    g_autoptr(GVariant) reply = crm_connection_call_sync (loaders[0].conn, CRM_MSG_CUSTOMER_CREATE,
+                                                          create_body (key, "重启期间读取的客户"), NULL, &error);
+
+    g_assert_no_error (error);
+    g_variant_get (reply, "(xx)", &customer_id, NULL);
+  }
+  /* Half read a customer (pipelined on the server's network thread, so
+   * its own database connection is lost too), half ask for health. */
   for (guint i = 0; i < N_LOADERS; i++)
     {
-      loaders[i].conn = connect_admin ();
+      loaders[i].customer_id = i % 2 == 0 ? customer_id : 0;
       loader_next (&loaders[i]);
     }
+
+  /* Served before the restart (so the pipelined connection is up). */
+  for (gboolean warm = FALSE; !warm;)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      warm = TRUE;
+      for (guint i = 0; i < N_LOADERS; i++)
+        if (loaders[i].ok < 20)
+          warm = FALSE;
+    }
+  g_assert_cmpuint (loaders[0].failed + loaders[1].failed + loaders[2].failed + loaders[3].failed, ==, 0);
 
   /* pg_ctl blocks: it runs in a thread while the main loop keeps the
    * load on. */

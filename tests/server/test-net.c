@@ -897,6 +897,240 @@ test_https_bodies_refused (void)
   assert_server_serves ();
 }
 
+/* ---- customer.get: pipelined on the network thread, misses by the handler ---- */
+
+typedef struct {
+  guint pending;
+  guint ok;
+  guint not_found;
+  guint other;
+  char *name;
+  char *message;
+} GetTally;
+
+static void
+get_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GetTally *tally = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_connection_call_finish (CRM_CONNECTION (source), result, &error);
+
+  tally->pending--;
+  if (reply != NULL)
+    {
+      tally->ok++;
+      g_free (tally->name);
+      g_assert_true (g_variant_lookup (reply, "name", "s", &tally->name));
+    }
+  else if (g_error_matches (error, CRM_ERROR, CRM_ERROR_NOT_FOUND))
+    {
+      tally->not_found++;
+      g_free (tally->message);
+      tally->message = g_strdup (error->message);
+    }
+  else
+    {
+      g_test_message ("customer.get: %s", error->message);
+      tally->other++;
+    }
+}
+
+/* `n` gets of `id` in flight at once on `conn`. */
+static void
+get_many (CrmConnection *conn, gint64 id, guint n, GetTally *tally)
+{
+  memset (tally, 0, sizeof *tally);
+  for (guint i = 0; i < n; i++)
+    {
+      tally->pending++;
+      crm_connection_call_async (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", id), NULL,
+                                 get_done_cb, tally);
+    }
+  while (tally->pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+get_tally_clear (GetTally *tally)
+{
+  g_clear_pointer (&tally->name, g_free);
+  g_clear_pointer (&tally->message, g_free);
+}
+
+static gint64
+create_customer (CrmConnection *conn, const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = crm_new_idempotency_key ();
+  g_autoptr(GVariant) reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_CREATE, create_body (key, name),
+                                                        NULL, &error);
+  gint64 id = 0;
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(xx)", &id, NULL);
+  return id;
+}
+
+/* customer.update of the owner (or name); returns the new version. */
+static gint64
+update_customer (CrmConnection *conn, gint64 id, gint64 version, const char *key_name, GVariant *value)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = crm_new_idempotency_key ();
+  GVariantBuilder fields;
+  g_autoptr(GVariant) reply = NULL;
+  gint64 new_version = 0;
+
+  g_variant_builder_init (&fields, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&fields, "{sv}", key_name, value);
+  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_UPDATE,
+                                    g_variant_new ("(sxxa{sv})", key, id, version, &fields), NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(x)", &new_version);
+  return new_version;
+}
+
+static void
+test_customer_get_scope (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char *password = crm_test_server_get_admin_password (get_server ());
+  g_autoptr(CrmConnection) admin = crm_test_server_connect (get_server (), "admin", password, &error);
+  g_autoptr(CrmConnection) sales = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *login = g_strdup_printf ("pipe%08x", g_random_int ());
+  g_autofree char *key = crm_new_idempotency_key ();
+  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  const char *roles[] = { "salesperson", NULL };
+  GetTally tally;
+  gint64 theirs, mine, version, sales_id;
+
+  g_assert_no_error (error);
+  g_variant_dict_insert (&d, "login", "s", login);
+  g_variant_dict_insert (&d, "display_name", "s", login);
+  g_variant_dict_insert (&d, "password", "s", "Secret-pass-2024");
+  g_variant_dict_insert (&d, "must_change_password", "b", FALSE);
+  g_variant_dict_insert (&d, "roles", "^as", roles);
+  reply = crm_connection_call_sync (admin, CRM_MSG_USER_CREATE,
+                                    g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)), NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(x)", &sales_id);
+
+  theirs = create_customer (admin, "流水线范围甲公司");
+  sales = crm_test_server_connect (get_server (), login, "Secret-pass-2024", &error);
+  g_assert_no_error (error);
+  mine = create_customer (sales, "流水线范围乙公司");
+
+  /* Own customer: every one of many gets in flight at once is answered,
+   * the first ones while the scope is still being looked up. */
+  get_many (sales, mine, 40, &tally);
+  g_assert_cmpuint (tally.other, ==, 0);
+  g_assert_cmpuint (tally.ok, ==, 40);
+  g_assert_cmpstr (tally.name, ==, "流水线范围乙公司");
+  get_tally_clear (&tally);
+
+  /* Someone else's customer answers exactly like a missing one, also once
+   * the scope is known on the fast path. */
+  for (guint round = 0; round < 2; round++)
+    {
+      get_many (sales, theirs, 10, &tally);
+      g_assert_cmpuint (tally.not_found, ==, 10);
+      g_assert_cmpuint (tally.ok, ==, 0);
+      get_tally_clear (&tally);
+    }
+  get_many (sales, G_MAXINT64, 3, &tally);
+  g_assert_cmpuint (tally.not_found, ==, 3);
+  get_tally_clear (&tally);
+
+  /* Handed over to the salesperson: visible at once; a rename is read
+   * fresh; handed back: gone again. */
+  version = update_customer (admin, theirs, 1, "owner_id", g_variant_new_int64 (sales_id));
+  get_many (sales, theirs, 10, &tally);
+  g_assert_cmpuint (tally.ok, ==, 10);
+  g_assert_cmpstr (tally.name, ==, "流水线范围甲公司");
+  get_tally_clear (&tally);
+  version = update_customer (admin, theirs, version, "name", g_variant_new_string ("流水线范围丙公司"));
+  get_many (sales, theirs, 5, &tally);
+  g_assert_cmpuint (tally.ok, ==, 5);
+  g_assert_cmpstr (tally.name, ==, "流水线范围丙公司");
+  get_tally_clear (&tally);
+  update_customer (admin, theirs, version, "owner_id",
+                   g_variant_new_int64 (crm_connection_get_user_id (admin)));
+  get_many (sales, theirs, 5, &tally);
+  g_assert_cmpuint (tally.not_found, ==, 5);
+  g_assert_cmpuint (tally.ok, ==, 0);
+  get_tally_clear (&tally);
+
+  /* Deleted (in the recycle bin): not found any more. */
+  {
+    g_autofree char *del_key = crm_new_idempotency_key ();
+    g_autoptr(GVariant) deleted =
+      crm_connection_call_sync (admin, CRM_MSG_CUSTOMER_DELETE, g_variant_new ("(sxx)", del_key, mine, (gint64) 1),
+                                NULL, &error);
+    g_assert_no_error (error);
+  }
+  get_many (sales, mine, 5, &tally);
+  g_assert_cmpuint (tally.not_found, ==, 5);
+  get_tally_clear (&tally);
+
+  crm_connection_close (sales);
+  crm_connection_close (admin);
+}
+
+/* Misses pipelined on one connection are answered by the handler, each
+ * once under its own request id (in any order: replies are matched by
+ * id). */
+static void
+test_customer_get_misses_pipelined (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RawClient) raw = raw_client_connect (crm_test_server_get_port (get_server ()), TRUE, &error);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GError) carried = NULL;
+  CrmFrameHeader h;
+  const char *password = crm_test_server_get_admin_password (get_server ());
+  guint seen = 0;
+
+  g_assert_no_error (error);
+  raw_client_send_frame (raw, CRM_MSG_HELLO, 0, 1,
+                         g_variant_new ("(qqss)", CRM_PROTOCOL_VERSION_MIN, CRM_PROTOCOL_VERSION_MAX,
+                                        "raw-test", "en_US"), &error);
+  g_assert_no_error (error);
+  g_assert_true (raw_client_read_frame (raw, &h, &body, &error));
+  g_clear_pointer (&body, g_bytes_unref);
+  raw_client_send_frame (raw, CRM_MSG_AUTH_LOGIN, 0, 2,
+                         g_variant_new ("(ssss)", "admin", password, "raw-test", "1"), &error);
+  g_assert_no_error (error);
+  g_assert_true (raw_client_read_frame (raw, &h, &body, &error));
+  g_assert_cmpuint (h.flags, ==, CRM_FRAME_FLAG_REPLY);
+  g_clear_pointer (&body, g_bytes_unref);
+
+  for (guint32 i = 0; i < 3; i++)
+    {
+      raw_client_send_frame (raw, CRM_MSG_CUSTOMER_GET, 0, 10 + i, g_variant_new ("(x)", G_MAXINT64 - i), &error);
+      g_assert_no_error (error);
+    }
+  for (guint32 i = 0; i < 3; i++)
+    {
+      g_assert_true (raw_client_read_frame (raw, &h, &body, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (h.flags, ==, CRM_FRAME_FLAG_REPLY | CRM_FRAME_FLAG_ERROR);
+      g_assert_cmpuint (h.request_id, >=, 10);
+      g_assert_cmpuint (h.request_id, <, 13);
+      g_assert_false (seen & (1u << (h.request_id - 10)));
+      seen |= 1u << (h.request_id - 10);
+      value = crm_payload_decode (body, G_VARIANT_TYPE ("(uss)"), &error);
+      g_assert_no_error (error);
+      carried = crm_error_from_variant (value);
+      g_assert_error (carried, CRM_ERROR, CRM_ERROR_NOT_FOUND);
+      g_assert_cmpstr (carried->message, !=, "");
+      g_clear_pointer (&body, g_bytes_unref);
+      g_clear_pointer (&value, g_variant_unref);
+      g_clear_error (&carried);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -921,6 +1155,8 @@ main (int argc, char **argv)
   g_test_add_func ("/server/net/concurrent-clients", test_concurrent_clients);
   g_test_add_func ("/server/net/silent-connections", test_silent_connections);
   g_test_add_func ("/server/net/errors-in-client-language", test_errors_in_client_language);
+  g_test_add_func ("/server/net/customer-get/scope", test_customer_get_scope);
+  g_test_add_func ("/server/net/customer-get/misses-pipelined", test_customer_get_misses_pipelined);
   g_test_add_func ("/server/push/record-changed", test_push_record_changed);
   g_test_add_func ("/server/push/signed-out", test_push_signed_out);
   g_test_add_func ("/server/https/health", test_https_health);
