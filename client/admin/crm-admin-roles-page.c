@@ -67,15 +67,25 @@ set_busy (CrmAdminRolesPage *self, gboolean busy)
     self->busy--;
 }
 
-/* Fills the matrix from the selected role's "permissions" a(su). */
-static void
-show_matrix (CrmAdminRolesPage *self)
+static GVariant *matrix_grants (CrmAdminRolesPage *self);
+
+/* A role record's "permissions" a(su), or NULL. */
+static GVariant *
+role_grants (CrmAdminRecord *role)
 {
-  CrmAdminRecord *role = selected_role (self);
-  g_autoptr (GVariant) grants = NULL;
+  return g_variant_lookup_value (crm_admin_record_get_fields (role), "permissions",
+                                 G_VARIANT_TYPE ("a(su)"));
+}
+
+/* Sets every row of the matrix from `grants` a(su) (NULL = none). */
+static void
+set_matrix (CrmAdminRolesPage *self, GVariant *grants)
+{
   GHashTableIter iter;
   gpointer       value;
-  gboolean       can_edit = crm_session_has_permission (self->session, "role.manage");
+  GVariantIter   giter;
+  const char    *permission;
+  guint32        scope;
 
   g_hash_table_iter_init (&iter, self->matrix);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -85,6 +95,28 @@ show_matrix (CrmAdminRolesPage *self)
       gtk_check_button_set_active (row->granted, FALSE);
       gtk_drop_down_set_selected (row->scope, 0);
     }
+  if (grants == NULL)
+    return;
+  g_variant_iter_init (&giter, grants);
+  while (g_variant_iter_next (&giter, "(&su)", &permission, &scope))
+    {
+      MatrixRow *row = g_hash_table_lookup (self->matrix, permission);
+
+      if (row == NULL)
+        continue;
+      gtk_check_button_set_active (row->granted, TRUE);
+      gtk_drop_down_set_selected (row->scope, MIN (scope, 3));
+    }
+}
+
+/* Fills the matrix from the selected role's "permissions" a(su). */
+static void
+show_matrix (CrmAdminRolesPage *self)
+{
+  CrmAdminRecord *role = selected_role (self);
+  g_autoptr (GVariant) grants = NULL;
+  gboolean       can_edit = crm_session_has_permission (self->session, "role.manage");
+
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "roles.save", can_edit && role != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "roles.delete",
                                  can_edit && role
@@ -103,25 +135,8 @@ show_matrix (CrmAdminRolesPage *self)
   }
   gtk_editable_set_text (GTK_EDITABLE (self->display_name),
                          crm_admin_record_get_string (role, "display_name"));
-  grants = g_variant_lookup_value (crm_admin_record_get_fields (role), "permissions",
-                                   G_VARIANT_TYPE ("a(su)"));
-  if (grants)
-    {
-      GVariantIter giter;
-      const char  *permission;
-      guint32      scope;
-
-      g_variant_iter_init (&giter, grants);
-      while (g_variant_iter_next (&giter, "(&su)", &permission, &scope))
-        {
-          MatrixRow *row = g_hash_table_lookup (self->matrix, permission);
-
-          if (row == NULL)
-            continue;
-          gtk_check_button_set_active (row->granted, TRUE);
-          gtk_drop_down_set_selected (row->scope, MIN (scope, 3));
-        }
-    }
+  grants = role_grants (role);
+  set_matrix (self, grants);
 }
 
 static GtkWidget *
@@ -151,6 +166,10 @@ on_roles_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   CrmAdminRolesPage *self;
   GtkWidget         *child;
   guint              n;
+  g_autoptr (GVariant) shown = NULL;
+  g_autoptr (GVariant) edited = NULL;
+  g_autofree char *shown_name = NULL;
+  g_autofree char *edited_name = NULL;
 
   if (crm_admin_error_is_cancelled (error))
     return;
@@ -160,6 +179,16 @@ on_roles_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       crm_admin_report_error (GTK_WIDGET (self), error);
       return;
+    }
+  /* What is shown of the selected role, and how it was edited: kept over
+   * a reload (pushes reload the page whenever any role changes) unless
+   * this role itself changed meanwhile. */
+  if (selected_role (self) != NULL)
+    {
+      shown = role_grants (selected_role (self));
+      shown_name = g_strdup (crm_admin_record_get_string (selected_role (self), "display_name"));
+      edited = g_variant_ref_sink (matrix_grants (self));
+      edited_name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->display_name)));
     }
   g_clear_object (&self->roles);
   self->roles = crm_admin_records_from_variant (reply);
@@ -176,6 +205,20 @@ on_roles_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
                                  gtk_list_box_get_row_at_index (self->role_list, i));
     }
   show_matrix (self);
+  if (edited != NULL && selected_role (self) != NULL)
+    {
+      g_autoptr (GVariant) now = role_grants (selected_role (self));
+      gboolean same = g_strcmp0 (shown_name, crm_admin_record_get_string (selected_role (self),
+                                                                          "display_name"))
+                          == 0
+                      && (shown == NULL ? now == NULL : now != NULL && g_variant_equal (shown, now));
+
+      if (same)
+        {
+          set_matrix (self, edited);
+          gtk_editable_set_text (GTK_EDITABLE (self->display_name), edited_name);
+        }
+    }
 }
 
 static void
@@ -537,4 +580,19 @@ crm_admin_roles_page_get_entry (CrmAdminRolesPage *self, const char *field)
   if (g_str_equal (field, "new_name"))
     return GTK_EDITABLE (self->new_name);
   return NULL;
+}
+
+gboolean
+crm_admin_roles_page_has_role (CrmAdminRolesPage *self, const char *role_name)
+{
+  guint n = self->roles ? g_list_model_get_n_items (G_LIST_MODEL (self->roles)) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (CrmAdminRecord) role = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
+
+      if (g_strcmp0 (crm_admin_record_get_string (role, "name"), role_name) == 0)
+        return TRUE;
+    }
+  return FALSE;
 }

@@ -20,6 +20,8 @@ GtkWidget *crm_admin_roles_page_new (CrmSession *session);
 
 /* For tests. */
 gboolean crm_admin_roles_page_select (CrmAdminRolesPage *self, const char *role_name);
+/* Whether the list shows `role_name` (the selection is left alone). */
+gboolean crm_admin_roles_page_has_role (CrmAdminRolesPage *self, const char *role_name);
 /* Sets one matrix row (scope 0–3); FALSE for an unknown permission. */
 gboolean     crm_admin_roles_page_set_grant (CrmAdminRolesPage *self, const char *permission,
                                              gboolean granted, guint scope);

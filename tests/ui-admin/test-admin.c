@@ -1238,6 +1238,104 @@ test_recycle_department_kind (void)
   g_assert_true (crm_ui_test_wait_for (department_listed, &wait, WAIT_S));
 }
 
+static gboolean
+role_shown (gpointer data)
+{
+  return console_idle (NULL) && crm_admin_roles_page_select (page ("roles"), data);
+}
+
+static gboolean
+role_not_shown (gpointer data)
+{
+  return console_idle (NULL) && !crm_admin_roles_page_select (page ("roles"), data);
+}
+
+static gboolean
+role_listed (gpointer data)
+{
+  return console_idle (NULL) && crm_admin_roles_page_has_role (page ("roles"), data);
+}
+
+static gboolean
+role_granted (gpointer data)
+{
+  return console_idle (NULL) && crm_admin_roles_page_get_grant (page ("roles"), data, NULL);
+}
+
+static gboolean
+login_shown (gpointer data)
+{
+  return console_idle (NULL) && crm_admin_accounts_page_find_login (page ("accounts"), data) != 0;
+}
+
+/* Another administrator creates a role and an account, then deletes the
+ * role: the open roles and accounts pages follow without a refresh. */
+static void
+test_pages_follow_other_admin (void)
+{
+  g_autofree char *key = crm_new_idempotency_key ();
+  g_autofree char *key2 = crm_new_idempotency_key ();
+  g_autofree char *key3 = crm_new_idempotency_key ();
+  g_autoptr (GVariant) role = NULL;
+  g_autoptr (GVariant) user = NULL;
+  g_autoptr (GVariant) deleted = NULL;
+  gint64 role_id;
+
+  crm_admin_window_show_page (console (), "roles");
+  wait_idle ();
+  g_assert_false (crm_admin_roles_page_select (page ("roles"), "live_role"));
+  role = server_call (CRM_MSG_ROLE_CREATE,
+                      g_variant_new_parsed ("(%s, {'name': <'live_role'>,"
+                                            " 'display_name': <'实时角色'>})",
+                                            key));
+  g_variant_get (role, "(x)", &role_id);
+  g_assert_true (crm_ui_test_wait_for (role_shown, (gpointer) "live_role", WAIT_S));
+  assert_no_error_banner ();
+  screenshot (GTK_WIDGET (console ()), "role-from-other-admin");
+
+  /* Unsaved edits of the shown role survive a push about another role… */
+  g_assert_true (crm_admin_roles_page_set_grant (page ("roles"), "audit.view", TRUE, 3));
+  {
+    g_autofree char *k = crm_new_idempotency_key ();
+    g_autoptr (GVariant) other = server_call (
+        CRM_MSG_ROLE_CREATE,
+        g_variant_new_parsed ("(%s, {'name': <'live_role_two'>, 'display_name': <'实时角色二'>})",
+                              k));
+    guint scope = 0;
+
+    g_assert_true (crm_ui_test_wait_for (role_listed, (gpointer) "live_role_two", WAIT_S));
+    g_assert_true (crm_admin_roles_page_get_grant (page ("roles"), "audit.view", &scope));
+    g_assert_cmpuint (scope, ==, 3);
+  }
+  /* …but not one about this role: the other administrator's version shows. */
+  {
+    g_autofree char *k = crm_new_idempotency_key ();
+    g_autoptr (GVariant) changed = server_call (
+        CRM_MSG_ROLE_UPDATE,
+        g_variant_new_parsed ("(%s, %x, {'grants': <[('customer.view', @u 2)]>})", k, role_id));
+
+    g_assert_true (crm_ui_test_wait_for (role_granted, (gpointer) "customer.view", WAIT_S));
+    g_assert_false (crm_admin_roles_page_get_grant (page ("roles"), "audit.view", NULL));
+  }
+
+  crm_admin_window_show_page (console (), "accounts");
+  wait_idle ();
+  user = server_call (CRM_MSG_USER_CREATE,
+                      g_variant_new_parsed ("(%s, {'login': <'live.user'>,"
+                                            " 'display_name': <'实时用户'>,"
+                                            " 'password': <'Live-user-2026!'>,"
+                                            " 'roles': <['salesperson']>})",
+                                            key2));
+  g_assert_true (crm_ui_test_wait_for (login_shown, (gpointer) "live.user", WAIT_S));
+  assert_no_error_banner ();
+
+  crm_admin_window_show_page (console (), "roles");
+  wait_idle ();
+  deleted = server_call (CRM_MSG_ROLE_DELETE, g_variant_new ("(sx)", key3, role_id));
+  g_assert_true (crm_ui_test_wait_for (role_not_shown, (gpointer) "live_role", WAIT_S));
+  assert_no_error_banner ();
+}
+
 /* Closing the console while every page is loading leaves no callback
  * behind that touches a freed page; it opens again as good as new. */
 static void
@@ -1370,6 +1468,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/admin/recycle/restore-purge", test_recycle_restore_purge);
   g_test_add_func ("/ui/admin/team/live-from-crmctl", test_team_live_from_crmctl);
   g_test_add_func ("/ui/admin/recycle/department-kind", test_recycle_department_kind);
+  g_test_add_func ("/ui/admin/roles/follow-other-admin", test_pages_follow_other_admin);
   g_test_add_func ("/ui/admin/window/close-while-loading", test_close_while_loading);
   g_test_add_func ("/ui/admin/window/closes-on-sign-out", test_closes_on_sign_out);
 
