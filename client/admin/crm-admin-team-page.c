@@ -39,7 +39,24 @@ struct _CrmAdminTeamPage
   GtkDropDown *leader_dropdown;
   GArray      *leader_ids; /* dropdown position → user id */
   GtkEntry    *branch_entry;
+
+  /* The department record the form was last filled from; while a reload
+   * (often a push about someone else's change) rebuilds the lists, a form
+   * filled from the same, unchanged record keeps what is being typed. */
+  GVariant *form_source;
+  guint     form_fills; /* times the form was filled from a record */
+  gboolean  reloading;
 };
+
+/* The form's contents, kept over a reload. */
+typedef struct
+{
+  char  *name;
+  gint64 parent;
+  guint  kind;
+  gint64 leader;
+  char  *branch;
+} TeamForm;
 
 static void crm_admin_team_page_iface_init (CrmAdminPageInterface *iface);
 
@@ -232,9 +249,15 @@ update_people (CrmAdminTeamPage *self)
     {
       g_autofree char *title
           = g_strdup_printf (_ ("People in %s"), crm_admin_record_get_string (department, "name"));
-      gint64 parent = crm_admin_record_get_int (department, "parent_id");
+      gint64    parent = crm_admin_record_get_int (department, "parent_id");
+      GVariant *fields = crm_admin_record_get_fields (department);
 
       gtk_label_set_text (self->people_title, title);
+      if (self->reloading && self->form_source && g_variant_equal (self->form_source, fields))
+        goto actions;
+      g_clear_pointer (&self->form_source, g_variant_unref);
+      self->form_source = g_variant_ref (fields);
+      self->form_fills++;
       gtk_editable_set_text (GTK_EDITABLE (self->name_entry),
                              crm_admin_record_get_string (department, "name"));
       crm_admin_team_page_set_parent (self, parent);
@@ -247,6 +270,7 @@ update_people (CrmAdminTeamPage *self)
     }
   else
     gtk_label_set_text (self->people_title, _ ("Select a department to see its people"));
+actions:
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "team.save", department != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "team.delete", department != NULL);
 }
@@ -311,6 +335,36 @@ rebuild_leader_choices (CrmAdminTeamPage *self)
                                    "display_name", _ ("(None)"), self->leader_ids, 0);
 }
 
+static gint64 chosen_parent (CrmAdminTeamPage *self);
+
+static void
+form_save (CrmAdminTeamPage *self, TeamForm *form)
+{
+  form->name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_entry)));
+  form->parent = chosen_parent (self);
+  form->kind = gtk_drop_down_get_selected (self->kind_dropdown);
+  form->leader = chosen_leader (self);
+  form->branch = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->branch_entry)));
+}
+
+/* Puts back `form` when the reload did not fill the form again (its
+ * department unchanged, or none selected: a new one being typed); frees
+ * it either way. */
+static void
+form_restore (CrmAdminTeamPage *self, TeamForm *form, guint fills_before)
+{
+  if (self->form_fills == fills_before)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->name_entry), form->name);
+      crm_admin_team_page_set_parent (self, form->parent);
+      gtk_drop_down_set_selected (self->kind_dropdown, form->kind);
+      select_leader (self, form->leader);
+      gtk_editable_set_text (GTK_EDITABLE (self->branch_entry), form->branch);
+    }
+  g_free (form->name);
+  g_free (form->branch);
+}
+
 static void
 on_users_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -329,9 +383,18 @@ on_users_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
         crm_admin_report_error (GTK_WIDGET (self), error);
       return;
     }
-  crm_admin_store_set_records (self->users, reply, FALSE);
-  rebuild_leader_choices (self);
-  update_people (self);
+  {
+    TeamForm  form;
+    guint     fills_before = self->form_fills;
+
+    form_save (self, &form);
+    self->reloading = TRUE;
+    crm_admin_store_set_records (self->users, reply, FALSE);
+    rebuild_leader_choices (self);
+    update_people (self);
+    self->reloading = FALSE;
+    form_restore (self, &form, fills_before);
+  }
 }
 
 static void
@@ -372,9 +435,18 @@ on_departments_loaded (GObject *source, GAsyncResult *result, gpointer user_data
     }
   selected = selected_department (self);
   keep = selected ? crm_admin_record_get_id (selected) : 0;
-  g_clear_object (&self->departments);
-  self->departments = crm_admin_records_from_variant (reply);
-  rebuild_tree (self, keep);
+  {
+    TeamForm  form;
+    guint     fills_before = self->form_fills;
+
+    form_save (self, &form);
+    self->reloading = TRUE;
+    g_clear_object (&self->departments);
+    self->departments = crm_admin_records_from_variant (reply);
+    rebuild_tree (self, keep);
+    self->reloading = FALSE;
+    form_restore (self, &form, fills_before);
+  }
 }
 
 static void
@@ -623,6 +695,7 @@ crm_admin_team_page_dispose (GObject *object)
   g_clear_pointer (&self->children, g_hash_table_unref);
   g_clear_pointer (&self->parent_ids, g_array_unref);
   g_clear_pointer (&self->leader_ids, g_array_unref);
+  g_clear_pointer (&self->form_source, g_variant_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), CRM_TYPE_ADMIN_TEAM_PAGE);
 
   G_OBJECT_CLASS (crm_admin_team_page_parent_class)->dispose (object);

@@ -1176,6 +1176,9 @@ test_team_live_from_crmctl (void)
   crm_admin_window_show_page (console (), "team");
   wait_idle ();
   g_assert_cmpint (crm_admin_team_page_find (team, wait.name), ==, 0);
+  /* An edit in progress on another department… */
+  g_assert_true (crm_admin_team_page_select (team, department_id));
+  crm_ui_test_type_text (crm_admin_team_page_get_name_entry (team), "尚未保存的名称");
   screenshot (GTK_WIDGET (console ()), "team-before-script");
 
   g_file_set_contents (password_file, crm_test_server_get_admin_password (server), -1, &error);
@@ -1192,7 +1195,16 @@ test_team_live_from_crmctl (void)
   assert_no_error_banner ();
   g_assert_cmpint (crm_admin_team_page_find (team, wait.name), ==,
                    g_ascii_strtoll (g_strstrip (out2), NULL, 10));
+  /* …survives the reload the push caused. */
+  g_assert_cmpint (crm_admin_team_page_get_selected_id (team), ==, department_id);
+  g_assert_cmpstr (gtk_editable_get_text (crm_admin_team_page_get_name_entry (team)), ==,
+                   "尚未保存的名称");
   screenshot (GTK_WIDGET (console ()), "team-after-script");
+  /* Selecting again shows the saved name. */
+  g_assert_true (crm_admin_team_page_select (team, group_id));
+  g_assert_true (crm_admin_team_page_select (team, department_id));
+  g_assert_cmpstr (gtk_editable_get_text (crm_admin_team_page_get_name_entry (team)), ==,
+                   DEPARTMENT);
 }
 
 static gboolean
