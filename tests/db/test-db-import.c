@@ -212,7 +212,7 @@ test_twenty_thousand_searchable (Fixture *f, gconstpointer data)
                      "SELECT count(DISTINCT customer_id) FROM customer_phone_tails"), ==, n);
   /* Quick search finds rows all over the batch: by the whole phone, by
    * its last 8 digits, by the name. */
-  for (guint i = 0; i < n; i += 97)
+  for (guint i = 0; i < n; i += 401)
     {
       g_autofree char *phone = row_phone (i);
       g_autofree char *name = row_name (i);
