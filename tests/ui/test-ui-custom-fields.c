@@ -320,6 +320,37 @@ test_list_column (void)
                                                        keys[i], FALSE));
       g_assert_false (gtk_column_view_column_get_visible (find_column (keys[i])));
     }
+  /* The choice is remembered with the column order: hidden built-ins as
+   * "-key", the custom column by its key. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("cn.jinke.Crm");
+    g_auto(GStrv) order = g_settings_get_strv (settings, "customer-columns");
+
+    g_assert_true (g_strv_contains ((const char * const *) order, "cf.grade"));
+    g_assert_true (g_strv_contains ((const char * const *) order, "-industry"));
+    g_assert_true (g_strv_contains ((const char * const *) order, "name"));
+  }
+  /* Every header's menu lists the custom field under its own section. */
+  {
+    GMenuModel *menu = gtk_column_view_column_get_header_menu (column);
+    gboolean listed = FALSE;
+
+    g_assert_nonnull (menu);
+    for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+      {
+        g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+        for (int j = 0; section && j < g_menu_model_get_n_items (section); j++)
+          {
+            g_autofree char *label = NULL;
+
+            if (g_menu_model_get_item_attribute (section, j, G_MENU_ATTRIBUTE_LABEL, "s", &label) &&
+                g_str_equal (label, "信用等级"))
+              listed = TRUE;
+          }
+      }
+    g_assert_true (listed);
+  }
   /* The name column cannot be hidden. */
   g_assert_false (crm_customer_columns_set_visible (crm_customer_list_view_get_column_view (view ()),
                                                     "name", FALSE));
