@@ -109,3 +109,34 @@ crm_call_fields_init (CrmCallFields *f, GVariant *record)
       g_variant_unref (value);
     }
 }
+
+static gint64
+day_start_us (GDateTime *now, int year, int month, int day)
+{
+  g_autoptr(GDateTime) t = g_date_time_new (g_date_time_get_timezone (now), year, month, day, 0, 0, 0);
+
+  return g_date_time_to_unix (t) * G_USEC_PER_SEC;
+}
+
+gboolean
+crm_call_period_range (const char *period, GDateTime *now, gint64 *from, gint64 *to)
+{
+  int y = g_date_time_get_year (now), m = g_date_time_get_month (now), d = g_date_time_get_day_of_month (now);
+  gint64 now_us = g_date_time_to_unix (now) * G_USEC_PER_SEC;
+
+  *from = *to = 0;
+  if (strcmp (period, "today") == 0)
+    *from = day_start_us (now, y, m, d);
+  else if (strcmp (period, "last-7-days") == 0)
+    *from = now_us - G_GINT64_CONSTANT (7) * 86400 * G_USEC_PER_SEC;
+  else if (strcmp (period, "this-month") == 0)
+    *from = day_start_us (now, y, m, 1);
+  else if (strcmp (period, "last-month") == 0)
+    {
+      *from = m == 1 ? day_start_us (now, y - 1, 12, 1) : day_start_us (now, y, m - 1, 1);
+      *to = day_start_us (now, y, m, 1);
+    }
+  else
+    return FALSE;
+  return TRUE;
+}

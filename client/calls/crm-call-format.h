@@ -22,6 +22,12 @@ char       *crm_call_time_display    (gint64 unix_us);
 /* "m:ss" (or "h:mm:ss"); "" when the call was not answered. */
 char       *crm_call_duration_display (gint64 seconds, gboolean answered);
 
+/* A period of the history's filter bar ("today", "last-7-days",
+ * "this-month", "last-month") as call.list's from/to (µs; `to` exclusive,
+ * 0 when the period runs past `now`), in `now`'s time zone.  FALSE for an
+ * unknown name ("" = any time). */
+gboolean    crm_call_period_range (const char *period, GDateTime *now, gint64 *from, gint64 *to);
+
 /* The members of a call.list record the export and printout show, read in
  * one pass; strings point into `record` ("" when absent or of another
  * type) and live as long as it. */

@@ -31,6 +31,7 @@ struct _CrmCallHistoryPage {
 
   GtkDropDown *direction;
   GtkDropDown *status_filter;
+  GtkDropDown *period;
   GtkSearchEntry *number;
   GtkColumnView *view;
   GtkLabel *status;
@@ -42,6 +43,7 @@ struct _CrmCallHistoryPage {
 G_DEFINE_FINAL_TYPE (CrmCallHistoryPage, crm_call_history_page, GTK_TYPE_BOX)
 
 static const char * const direction_values[] = { "", "in", "out", NULL };
+static const char * const period_values[] = { "", "today", "last-7-days", "this-month", "last-month", NULL };
 static const char * const status_values[] = { "", "answered", "missed", "rejected", "blocked", "fax", NULL };
 
 static void
@@ -58,6 +60,7 @@ build_filters (CrmCallHistoryPage *self)
   g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
   guint dir = gtk_drop_down_get_selected (self->direction);
   guint st = gtk_drop_down_get_selected (self->status_filter);
+  guint per = gtk_drop_down_get_selected (self->period);
   const char *number = gtk_editable_get_text (GTK_EDITABLE (self->number));
 
   if (dir > 0 && dir < G_N_ELEMENTS (direction_values) - 1)
@@ -66,6 +69,18 @@ build_filters (CrmCallHistoryPage *self)
     g_variant_dict_insert (&d, "status", "s", status_values[st]);
   if (*number != '\0')
     g_variant_dict_insert (&d, "number", "s", number);
+  if (per > 0 && per < G_N_ELEMENTS (period_values) - 1)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      gint64 from, to;
+
+      if (crm_call_period_range (period_values[per], now, &from, &to))
+        {
+          g_variant_dict_insert (&d, "from", "x", from);
+          if (to != 0)
+            g_variant_dict_insert (&d, "to", "x", to);
+        }
+    }
   return g_variant_dict_end (&d);
 }
 
@@ -237,8 +252,10 @@ filter_text (CrmCallHistoryPage *self)
   const char *number = gtk_editable_get_text (GTK_EDITABLE (self->number));
   GtkStringObject *dir = gtk_drop_down_get_selected_item (self->direction);
   GtkStringObject *st = gtk_drop_down_get_selected_item (self->status_filter);
-  GString *text = g_string_new (dir ? gtk_string_object_get_string (dir) : "");
+  GtkStringObject *per = gtk_drop_down_get_selected_item (self->period);
+  GString *text = g_string_new (per ? gtk_string_object_get_string (per) : "");
 
+  g_string_append_printf (text, " · %s", dir ? gtk_string_object_get_string (dir) : "");
   g_string_append_printf (text, " · %s", st ? gtk_string_object_get_string (st) : "");
   if (*number != '\0')
     {
@@ -549,6 +566,7 @@ crm_call_history_page_class_init (CrmCallHistoryPageClass *klass)
 static void
 crm_call_history_page_init (CrmCallHistoryPage *self)
 {
+  const char *periods[] = { _("Any time"), _("Today"), _("Last 7 days"), _("This month"), _("Last month"), NULL };
   const char *directions[] = { _("All directions"), _("Incoming"), _("Outgoing"), NULL };
   const char *statuses[] = { _("Any status"), _("Answered"), _("Missed"), _("Rejected"), _("Blocked"), _("Fax"), NULL };
   GtkWidget *bar;
@@ -565,6 +583,7 @@ crm_call_history_page_init (CrmCallHistoryPage *self)
   self->store = g_list_store_new (CRM_TYPE_CALL_ROW);
 
   bar = crm_call_page_add_bar (GTK_BOX (self));
+  self->period = new_drop_down (periods);
   self->direction = new_drop_down (directions);
   self->status_filter = new_drop_down (statuses);
   self->number = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
@@ -572,6 +591,7 @@ crm_call_history_page_init (CrmCallHistoryPage *self)
   g_object_set (self->number, "placeholder-text", _("Number"), NULL);
   gtk_widget_set_tooltip_text (refresh, _("Refresh"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (refresh), "calls.refresh");
+  gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->period));
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->direction));
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->status_filter));
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->number));
@@ -586,6 +606,7 @@ crm_call_history_page_init (CrmCallHistoryPage *self)
     gtk_actionable_set_action_name (GTK_ACTIONABLE (print), "calls.print");
     gtk_box_append (GTK_BOX (bar), print);
   }
+  g_signal_connect_swapped (self->period, "notify::selected", G_CALLBACK (filter_changed), self);
   g_signal_connect_swapped (self->direction, "notify::selected", G_CALLBACK (filter_changed), self);
   g_signal_connect_swapped (self->status_filter, "notify::selected", G_CALLBACK (filter_changed), self);
   g_signal_connect_swapped (self->number, "search-changed", G_CALLBACK (filter_changed), self);
@@ -644,6 +665,12 @@ value_index (const char * const *values, const char *value)
     if (strcmp (values[i], value) == 0)
       return i;
   return 0;
+}
+
+void
+crm_call_history_page_set_period (CrmCallHistoryPage *self, const char *period)
+{
+  gtk_drop_down_set_selected (self->period, value_index (period_values, period));
 }
 
 void

@@ -36,6 +36,10 @@ void                crm_call_history_page_set_filter (CrmCallHistoryPage *self,
                                                       const char         *status,
                                                       const char         *number);
 
+/* The period filter: "today", "last-7-days", "this-month", "last-month",
+ * NULL or "" = any time. */
+void                crm_call_history_page_set_period (CrmCallHistoryPage *self, const char *period);
+
 /* For the tests. */
 GListModel   *crm_call_history_page_get_model  (CrmCallHistoryPage *self);
 const char   *crm_call_history_page_get_status (CrmCallHistoryPage *self);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "crm-call-export.h"
+#include "crm-call-format.h"
 #include "crm-call-print.h"
 
 /*
@@ -541,6 +542,33 @@ test_print_dialog_cancel (void)
   g_assert_null (find_print_dialog ());
 }
 
+/* The history's periods as call.list from/to, in local time (Asia/Shanghai
+ * here), across a year boundary. */
+static void
+test_periods (void)
+{
+  g_autoptr(GDateTime) march = g_date_time_new_local (2026, 3, 15, 10, 30, 0);
+  g_autoptr(GDateTime) january = g_date_time_new_local (2026, 1, 2, 8, 0, 0);
+  gint64 from = -1, to = -1;
+
+  g_assert_true (crm_call_period_range ("today", march, &from, &to));
+  g_assert_cmpint (from, ==, local_us (2026, 3, 15, 0, 0, 0));
+  g_assert_cmpint (to, ==, 0);
+  g_assert_true (crm_call_period_range ("last-7-days", march, &from, &to));
+  g_assert_cmpint (from, ==, local_us (2026, 3, 8, 10, 30, 0));
+  g_assert_cmpint (to, ==, 0);
+  g_assert_true (crm_call_period_range ("this-month", march, &from, &to));
+  g_assert_cmpint (from, ==, local_us (2026, 3, 1, 0, 0, 0));
+  g_assert_true (crm_call_period_range ("last-month", march, &from, &to));
+  g_assert_cmpint (from, ==, local_us (2026, 2, 1, 0, 0, 0));
+  g_assert_cmpint (to, ==, local_us (2026, 3, 1, 0, 0, 0));
+  g_assert_true (crm_call_period_range ("last-month", january, &from, &to));
+  g_assert_cmpint (from, ==, local_us (2025, 12, 1, 0, 0, 0));
+  g_assert_cmpint (to, ==, local_us (2026, 1, 1, 0, 0, 0));
+  g_assert_false (crm_call_period_range ("", march, &from, &to));
+  g_assert_false (crm_call_period_range ("yesterday'; --", march, &from, &to));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -552,6 +580,7 @@ main (int argc, char **argv)
   tmp_dir = g_dir_make_tmp ("crm-calls-print-XXXXXX", NULL);
   g_assert_nonnull (tmp_dir);
 
+  g_test_add_func ("/calls/format/periods", test_periods);
   g_test_add_func ("/calls/export/xlsx-cells", test_xlsx_cells);
   g_test_add_func ("/calls/export/csv", test_csv);
   g_test_add_func ("/calls/export/unwritable", test_unwritable);

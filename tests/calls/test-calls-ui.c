@@ -551,6 +551,17 @@ test_history_export_xlsx (void)
   g_assert_null (strstr (sheet, "<t>Answered</t>"));
   g_assert_nonnull (strstr (sheet, "state=\"frozen\""));
   crm_call_history_page_set_filter (history, NULL, NULL, NULL);
+
+  /* The period: every call is from the last 7 days, none from last month. */
+  crm_call_history_page_set_period (history, "last-7-days");
+  crm_call_history_page_export (history, file);
+  g_assert_true (crm_ui_test_wait_for (exported, history, WAIT_S));
+  g_assert_cmpstr (crm_call_history_page_get_status (history), ==, "Exported 6 calls");
+  crm_call_history_page_set_period (history, "last-month");
+  crm_call_history_page_export (history, file);
+  g_assert_true (crm_ui_test_wait_for (exported, history, WAIT_S));
+  g_assert_cmpstr (crm_call_history_page_get_status (history), ==, "Exported 0 calls");
+  crm_call_history_page_set_period (history, NULL);
 }
 
 /* The whole history printed (to a PDF): one A4 page with every call of
