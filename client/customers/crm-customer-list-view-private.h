@@ -40,19 +40,18 @@ struct _CrmCustomerListView
   GCancellable         *delete_cancellable;
   GCancellable         *cancellable;      /* everything else; cancelled in dispose */
   /* Quick search timings (monotonic µs, for the benchmark). */
-  gint64                search_changed_at; /* the last edit of a non-empty query */
   gint64                search_sent_at;
   gint64                search_reply_at;
   gint64                search_shown_at;   /* results in the model */
   char                 *search_query;      /* of the request in flight or shown */
   guint                 search_limit;      /* rows asked for with it */
   gboolean              search_more;       /* the request in flight asks for more rows */
+  gboolean              search_pending;    /* edited since the request in flight */
   guint                 search_results_for_query; /* TRUE once a search reply arrived */
   gboolean              searching;
   gboolean              list_stale;       /* pushed creates/deletes not yet shown */
   guint                 push_reload_source;
   guint                 clear_search_source;
-  guint                 search_delay_source;
   guint                 spinner_source;
 
   CrmConflictDialog    *conflict_dialog;  /* weak */

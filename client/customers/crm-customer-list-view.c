@@ -18,10 +18,6 @@
 #define SEARCH_ROW_PX 24
 #define SEARCH_MAX 200
 #define SEARCH_CLEAR_DELAY_MS 300
-/* Keystrokes closer together than this are typing in one go. */
-#define SEARCH_TYPING_GAP_MS 250
-/* While typing, a search waits this long for the next keystroke. */
-#define SEARCH_TYPING_DELAY_MS 40
 /* Busy for longer than this: the spinner turns. */
 #define SPINNER_DELAY_MS 250
 #define PUSH_RELOAD_DELAY_MS 1500
@@ -259,6 +255,13 @@ search_cb (GObject      *source,
       search_more_done (self, reply, error);
       return;
     }
+  if (self->search_pending)
+    {
+      /* Stale: the text typed since is asked for now instead. */
+      g_clear_object (&self->search_cancellable);
+      crm_customer_list_view_run_search (self);
+      return;
+    }
   self->search_reply_at = g_get_monotonic_time ();
   g_debug ("search: reply %.1f ms after the request",
            (g_get_monotonic_time () - self->search_sent_at) / 1000.0);
@@ -330,6 +333,7 @@ crm_customer_list_view_run_search (CrmCustomerListView *self)
 {
   g_autofree char *query = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
 
+  self->search_pending = FALSE;
   if (*query == '\0')
     {
       if (self->search_cancellable)
@@ -377,7 +381,7 @@ on_scrolled (CrmCustomerListView *self)
   double page;
 
   if (adjustment == NULL || !search_has_more (self) || self->search_cancellable != NULL ||
-      self->search_delay_source != 0 || self->search_query == NULL)
+      self->search_query == NULL)
     return;
   page = gtk_adjustment_get_page_size (adjustment);
   if (gtk_adjustment_get_value (adjustment) + page < gtk_adjustment_get_upper (adjustment) - page / 2)
@@ -402,16 +406,6 @@ clear_search_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-search_delay_cb (gpointer user_data)
-{
-  CrmCustomerListView *self = user_data;
-
-  self->search_delay_source = 0;
-  crm_customer_list_view_run_search (self);
-  return G_SOURCE_REMOVE;
-}
-
 /* The entry's own delay is 0 (the template): this signal comes one main
  * loop iteration after the edit, so a replaced text (delete, then insert)
  * is one change. */
@@ -419,11 +413,8 @@ static void
 on_search_changed (CrmCustomerListView *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  gint64 now = g_get_monotonic_time ();
-  gboolean typing;
 
   g_clear_handle_id (&self->clear_search_source, g_source_remove);
-  g_clear_handle_id (&self->search_delay_source, g_source_remove);
   /* GtkSearchEntry reports an emptied entry at once, also when the user
    * types over a selected query (delete, then insert): wait a moment
    * before flashing the whole list between two searches. */
@@ -437,17 +428,18 @@ on_search_changed (CrmCustomerListView *self)
       crm_customer_list_view_run_search (self);
       return;
     }
-  /* The first keystroke after a pause searches at once; while the user
-   * types on, each keystroke waits briefly for the next one, so a fast
-   * typist sends one request per pause rather than per key.  A request
-   * that an edit makes stale is cancelled by the next one. */
-  typing = self->search_changed_at != 0 &&
-           now - self->search_changed_at < SEARCH_TYPING_GAP_MS * G_TIME_SPAN_MILLISECOND;
-  self->search_changed_at = now;
-  if (!typing)
-    crm_customer_list_view_run_search (self);
-  else
-    self->search_delay_source = g_timeout_add (SEARCH_TYPING_DELAY_MS, search_delay_cb, self);
+  /* At most one search on the way: an edit made while one is answered
+   * waits for that answer (then dropped as stale) and sends the text as it
+   * is by then.  So a keystroke after a pause searches at once, a typist's
+   * keystrokes search as soon as the previous answer is in (no fixed
+   * delay), and a slow server gets fewer requests, never a queue of stale
+   * ones.  A request for more rows of the old text is simply cancelled. */
+  if (self->search_cancellable != NULL && !self->search_more)
+    {
+      self->search_pending = TRUE;
+      return;
+    }
+  crm_customer_list_view_run_search (self);
 }
 
 static void
@@ -779,15 +771,14 @@ crm_customer_list_view_get_detail_mode (CrmCustomerListView *self)
 gboolean
 crm_customer_list_view_is_searching (CrmCustomerListView *self)
 {
-  return self->search_cancellable != NULL || self->clear_search_source != 0 ||
-         self->search_delay_source != 0;
+  return self->search_cancellable != NULL || self->clear_search_source != 0;
 }
 
 gboolean
 crm_customer_list_view_is_busy (CrmCustomerListView *self)
 {
   return self->search_cancellable != NULL || self->clear_search_source != 0 ||
-         self->search_delay_source != 0 || self->get_cancellable != NULL ||
+         self->get_cancellable != NULL ||
          self->save_cancellable != NULL || self->delete_cancellable != NULL ||
          crm_customer_list_model_get_loading (self->list_model);
 }
@@ -865,7 +856,6 @@ crm_customer_list_view_dispose (GObject *object)
     }
   g_clear_handle_id (&self->push_reload_source, g_source_remove);
   g_clear_handle_id (&self->clear_search_source, g_source_remove);
-  g_clear_handle_id (&self->search_delay_source, g_source_remove);
   g_clear_handle_id (&self->spinner_source, g_source_remove);
   if (self->session)
     g_signal_handlers_disconnect_by_data (self->session, self);

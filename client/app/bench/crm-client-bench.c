@@ -23,6 +23,8 @@
  *   client_search_sent_p95_ms    request sent → results drawn
  *   client_search_reply_p95_ms   request sent → reply received (the server)
  *   client_search_render_p95_ms  reply received → results drawn (the client)
+ *   client_search_typing_p95_ms  typing a word at 120 ms a key: last
+ *                            keystroke → the whole word's results drawn
  *   On stderr: p50/p95 of each phase (keystroke → sent → reply → model
  *   updated → drawn).
  *   client_scroll_rss_mb     peak RSS after scrolling the list from top to
@@ -56,6 +58,24 @@ wait_for (Condition cond,
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (wake);
   return ok;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+/* Runs the main loop for `ms` milliseconds. */
+static void
+pump_ms (guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+  guint wake = g_timeout_add (2, wake_cb, NULL);
+
+  while (!never (NULL) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
 }
 
 static void
@@ -155,6 +175,15 @@ percentile (GArray *values,
 typedef struct {
   gint64 shown_before;
 } SearchWait;
+
+/* The answer to the text typed last is in the model: shown after `data`
+ * (the last keystroke) with no search pending or in flight. */
+static gboolean
+typed_search_shown (gpointer data)
+{
+  return crm_customer_list_view_get_search_shown_at (view ()) > *(gint64 *) data &&
+         !crm_customer_list_view_is_searching (view ());
+}
 
 static gboolean
 search_shown (gpointer data)
@@ -358,6 +387,47 @@ main (int   argc,
   g_print ("client_search_sent_p95_ms %.1f ms\n", percentile (sent_to_drawn, 0.95));
   g_print ("client_search_reply_p95_ms %.1f ms\n", percentile (sent_to_shown, 0.95));
   g_print ("client_search_render_p95_ms %.1f ms\n", percentile (reply_to_drawn, 0.95));
+
+  /* Typing: one key every 120 ms (a quick typist), each keystroke a new
+   * query; measured from the last keystroke to the first frame painted
+   * with the answer to the whole word. */
+  {
+    static const char *words[] = { "beijing", "shanghai", "zhibang", "shenzhen", "hangzhou",
+                                   "guangzhou", "wuhan", "chengdu", "13800", "159012" };
+    g_autoptr(GArray) last_key_to_drawn = g_array_new (FALSE, FALSE, sizeof (double));
+    GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (main_window ()));
+    gulong paint_handler = g_signal_connect (clock, "after-paint",
+                                             G_CALLBACK (on_after_paint_time), NULL);
+    GtkEditable *entry = crm_customer_list_view_get_search_entry (view ());
+
+    for (int round = 0; round < MAX (1, searches / 20); round++)
+      for (gsize w = 0; w < G_N_ELEMENTS (words); w++)
+        {
+          gint64 t_last = 0, t_shown;
+
+          gtk_editable_set_text (entry, "");
+          pump_ms (400);
+          for (gsize k = 1; k <= strlen (words[w]); k++)
+            {
+              g_autofree char *prefix = g_strndup (words[w], k);
+
+              if (k > 1)
+                pump_ms (120);
+              t_last = g_get_monotonic_time ();
+              gtk_editable_set_text (entry, prefix);
+            }
+          if (!wait_for (typed_search_shown, &t_last, 30))
+            g_error ("typing “%s” timed out", words[w]);
+          t_shown = crm_customer_list_view_get_search_shown_at (view ());
+          if (!wait_for (painted_since, &t_shown, 10))
+            g_error ("typing “%s”: no frame painted", words[w]);
+          g_array_append_val (last_key_to_drawn, ((double) { (last_paint_at - t_last) / 1000.0 }));
+        }
+    g_signal_handler_disconnect (clock, paint_handler);
+    g_printerr ("typing, %u words at 120 ms a key:\n", last_key_to_drawn->len);
+    print_phase ("last keystroke → drawn", last_key_to_drawn);
+    g_print ("client_search_typing_p95_ms %.1f ms\n", percentile (last_key_to_drawn, 0.95));
+  }
 
   gtk_editable_set_text (crm_customer_list_view_get_search_entry (view ()), "");
   wait_for (list_shown, NULL, 30);
