@@ -356,6 +356,30 @@ test_search_again_shows_new_rows (void)
   g_assert_false (table_shows (old_name));
 }
 
+/* Typed one key at a time, faster than the server answers: the answer
+ * shown at the end is for the whole text, not a stale prefix. */
+static void
+test_search_while_typing (void)
+{
+  static const char *const prefixes[] = { "b", "bj", "bjz", "bjzb" };
+  SearchWait wait = { CUSTOMER_NAME };
+  GListModel *model;
+
+  crm_ui_test_type_text (crm_customer_list_view_get_search_entry (view ()), "sh");
+  g_assert_true (crm_ui_test_wait_for (search_settled, NULL, WAIT_S));
+  for (gsize i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      crm_ui_test_type_text (crm_customer_list_view_get_search_entry (view ()), prefixes[i]);
+      /* Deliver the edit; the previous search is still on the way. */
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  g_assert_true (crm_ui_test_wait_for (search_found, &wait, WAIT_S));
+  model = crm_customer_list_view_get_shown_model (view ());
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_null (crm_customer_list_view_get_error_text (view ()));
+}
+
 static void
 test_search_initials (void)
 {
@@ -1029,6 +1053,7 @@ main (int   argc,
   g_test_add_func ("/ui/client/sign-in/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/ui/client/customer/search-more", test_search_more_on_scroll);
   g_test_add_func ("/ui/client/customer/search-again", test_search_again_shows_new_rows);
+  g_test_add_func ("/ui/client/customer/search-typing", test_search_while_typing);
   g_test_add_func ("/ui/client/customer/search-initials", test_search_initials);
   g_test_add_func ("/ui/client/customer/open", test_open_customer);
   g_test_add_func ("/ui/client/customer/edit-save", test_edit_and_save);
