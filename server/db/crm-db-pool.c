@@ -581,6 +581,8 @@ struct _Fast {
   PGconn       *conn;      /* pipeline mode, non-blocking; NULL while connecting */
   GSource      *source;
   gpointer      fd_tag;
+  GSource      *sync_source; /* ends the batch sent in this main-loop iteration */
+  guint         syncs;       /* sync points sent, their results not yet read */
   gboolean      connecting;
   GSource      *retry;
   guint         retry_ms;
@@ -656,15 +658,42 @@ fast_flush (Fast *f)
   g_source_modify_unix_fd (f->source, f->fd_tag, pending ? G_IO_IN | G_IO_OUT : G_IO_IN);
 }
 
-/* One statement and a sync point after it, so a failing statement aborts
- * only itself. */
+/* The statements sent during one main-loop iteration (the requests read
+ * from every connection that had some) leave together, with one sync point
+ * after them: one write here, one read and one reply write for PostgreSQL.
+ * A failing statement aborts the others of its batch; they go to the
+ * workers like any miss. */
+static gboolean
+fast_sync_cb (gpointer data)
+{
+  Fast *f = data;
+
+  g_clear_pointer (&f->sync_source, g_source_unref);
+  if (f->conn == NULL)
+    return G_SOURCE_REMOVE;
+  if (!PQpipelineSync (f->conn))
+    {
+      fast_break (f, PQerrorMessage (f->conn));
+      return G_SOURCE_REMOVE;
+    }
+  f->syncs++;
+  fast_flush (f);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 fast_send (Fast *f, FastItem *item, const char *statement, int n_params, const char * const *params)
 {
-  if (!PQsendQueryPrepared (f->conn, statement, n_params, params, NULL, NULL, 0) ||
-      !PQpipelineSync (f->conn))
+  if (!PQsendQueryPrepared (f->conn, statement, n_params, params, NULL, NULL, 0))
     return FALSE;
   g_queue_push_tail (&f->items, item);
+  if (f->sync_source == NULL)
+    {
+      f->sync_source = g_idle_source_new ();
+      g_source_set_priority (f->sync_source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (f->sync_source, fast_sync_cb, f, NULL);
+      g_source_attach (f->sync_source, f->context);
+    }
   return TRUE;
 }
 
@@ -686,7 +715,6 @@ fast_fetch_scope (Fast *f, const char *key, gint64 user_id, const char *permissi
       return;
     }
   g_hash_table_add (f->fetching, g_strdup (key));
-  fast_flush (f);
 }
 
 static void
@@ -739,15 +767,22 @@ fast_read (Fast *f)
       fast_break (f, PQerrorMessage (f->conn));
       return;
     }
-  while (!g_queue_is_empty (&f->items) && !PQisBusy (f->conn))
+  /* Per statement its result (or PIPELINE_ABORTED) then NULL; per batch
+   * the sync point's result. */
+  while ((!g_queue_is_empty (&f->items) || f->syncs > 0) && !PQisBusy (f->conn))
     {
       FastItem *item = g_queue_peek_head (&f->items);
       PGresult *res = PQgetResult (f->conn);
 
-      /* Per statement: its result, NULL, then the sync point's result. */
       if (res == NULL)
         {
-          if (item->result == NULL && ++nulls > 1)
+          if (item != NULL && item->result != NULL)
+            {
+              nulls = 0;
+              g_queue_pop_head (&f->items);
+              fast_complete (f, item);
+            }
+          else if (++nulls > 1)
             break;
           continue;
         }
@@ -755,10 +790,10 @@ fast_read (Fast *f)
       if (PQresultStatus (res) == PGRES_PIPELINE_SYNC)
         {
           PQclear (res);
-          g_queue_pop_head (&f->items);
-          fast_complete (f, item);
+          if (f->syncs > 0)
+            f->syncs--;
         }
-      else if (item->result == NULL)
+      else if (item != NULL && item->result == NULL)
         item->result = res;
       else
         PQclear (res);
@@ -813,6 +848,12 @@ fast_break (Fast *f, const char *why)
   g_message ("pipelined reads: connection lost (%s); using the workers meanwhile", reason);
   g_source_destroy (f->source);
   g_clear_pointer (&f->source, g_source_unref);
+  if (f->sync_source != NULL)
+    {
+      g_source_destroy (f->sync_source);
+      g_clear_pointer (&f->sync_source, g_source_unref);
+    }
+  f->syncs = 0;
   g_clear_pointer (&f->conn, PQfinish);
   while ((item = g_queue_pop_head (&f->items)) != NULL)
     {
@@ -949,6 +990,11 @@ fast_free (Fast *f)
       g_source_destroy (f->retry);
       g_clear_pointer (&f->retry, g_source_unref);
     }
+  if (f->sync_source != NULL)
+    {
+      g_source_destroy (f->sync_source);
+      g_clear_pointer (&f->sync_source, g_source_unref);
+    }
   g_clear_pointer (&f->conn, PQfinish);
   f->pool = NULL;
   fast_unref (f);
@@ -1023,7 +1069,6 @@ fast_try (CrmDbPool *pool, GTask *task, RunData *d)
         return FALSE;
       }
   }
-  fast_flush (f);
   return TRUE;
 }
 
