@@ -12,9 +12,12 @@ CREATE UNIQUE INDEX departments_sibling_name_idx ON departments (coalesce (paren
   WHERE deleted_at IS NULL;
 CREATE INDEX departments_deleted_idx ON departments (deleted_at, id) WHERE deleted_at IS NOT NULL;
 
+-- Roles keep no foreign key to users (as before): who deleted one is only
+-- shown (users are disabled, never deleted), and a TRUNCATE of users must
+-- not cascade into the roles.
 ALTER TABLE roles
   ADD COLUMN deleted_at  timestamptz,
-  ADD COLUMN deleted_by  bigint REFERENCES users (id) ON DELETE SET NULL;
+  ADD COLUMN deleted_by  bigint;
 ALTER TABLE roles DROP CONSTRAINT roles_name_key;
 CREATE UNIQUE INDEX roles_name_live_idx ON roles (name) WHERE deleted_at IS NULL;
 CREATE INDEX roles_deleted_idx ON roles (deleted_at, id) WHERE deleted_at IS NOT NULL;
