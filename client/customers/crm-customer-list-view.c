@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "crm-customer-columns.h"
 #include "crm-customer-filter-popover.h"
@@ -79,7 +80,12 @@ crm_customer_list_view_update_count (CrmCustomerListView *self)
 {
   g_autofree char *text = NULL;
 
-  if (self->searching)
+  if (self->search_too_short > 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Type at least %u character to search",
+                                         "Type at least %u characters to search",
+                                         self->search_too_short),
+                            self->search_too_short);
+  else if (self->searching)
     {
       guint n = g_list_model_get_n_items (G_LIST_MODEL (self->search_results));
 
@@ -328,12 +334,54 @@ search_cb (GObject      *source,
            (self->search_shown_at - self->search_sent_at) / 1000.0);
 }
 
+/* The shortest text customer.search takes (the server's rule: two
+ * characters, three digits for a phone fragment), or 0 when `query` is
+ * long enough.  Shorter text is not sent: its answer would be an error. */
+static guint
+search_min_length (const char *query)
+{
+  gboolean han = FALSE, all_digits = TRUE, all_letters = TRUE;
+  gsize n = 0;
+
+  for (const char *p = query; *p; p = g_utf8_next_char (p))
+    if (g_unichar_get_script (g_utf8_get_char (p)) == G_UNICODE_SCRIPT_HAN)
+      han = TRUE;
+  for (const char *p = query; *p; p++)
+    {
+      if (strchr (" -+()./'", *p) != NULL)
+        continue;
+      n++;
+      if (!g_ascii_isdigit (*p))
+        all_digits = FALSE;
+      if (!g_ascii_isalpha (*p))
+        all_letters = FALSE;
+    }
+  if (han || (!all_digits && !all_letters))
+    return g_utf8_strlen (query, -1) < 2 ? 2 : 0;
+  if (all_digits && n > 0)
+    return n < 3 ? 3 : 0;
+  return n < 2 ? 2 : 0;
+}
+
 void
 crm_customer_list_view_run_search (CrmCustomerListView *self)
 {
   g_autofree char *query = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
 
   self->search_pending = FALSE;
+  self->search_too_short = *query != '\0' ? search_min_length (query) : 0;
+  if (self->search_too_short > 0)
+    {
+      /* What is shown stays; nothing older may replace it. */
+      if (self->search_cancellable)
+        g_cancellable_cancel (self->search_cancellable);
+      g_clear_object (&self->search_cancellable);
+      self->search_more = FALSE;
+      crm_customer_list_view_show_error (self, NULL);
+      crm_customer_list_view_update_count (self);
+      crm_customer_list_view_update_busy (self);
+      return;
+    }
   if (*query == '\0')
     {
       if (self->search_cancellable)

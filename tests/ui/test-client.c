@@ -280,6 +280,31 @@ search_settled (gpointer data)
          g_list_model_get_n_items (model) > 0;
 }
 
+/* One letter (or two digits) is less than the server searches: no request,
+ * no error banner, a hint where the count goes; the list stays. */
+static void
+test_search_too_short (void)
+{
+  GtkEditable *entry = crm_customer_list_view_get_search_entry (view ());
+
+  crm_ui_test_type_text (entry, "");
+  g_assert_true (crm_ui_test_wait_for (view_idle, NULL, WAIT_S));
+  crm_ui_test_type_text (entry, "b");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (crm_customer_list_view_is_searching (view ()));
+  g_assert_null (crm_customer_list_view_get_error_text (view ()));
+  g_assert_nonnull (strstr (crm_customer_list_view_get_count_text (view ()), "2"));
+  g_assert_true (CRM_IS_CUSTOMER_LIST_MODEL (crm_customer_list_view_get_shown_model (view ())));
+  crm_ui_test_type_text (entry, "13");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (crm_customer_list_view_is_searching (view ()));
+  g_assert_nonnull (strstr (crm_customer_list_view_get_count_text (view ()), "3"));
+  crm_ui_test_type_text (entry, "");
+  g_assert_true (crm_ui_test_wait_for (view_idle, NULL, WAIT_S));
+}
+
 typedef struct {
   guint n_before;
 } MoreWait;
@@ -1051,6 +1076,7 @@ main (int   argc,
   g_test_add_func ("/ui/client/sign-in/wrong-password", test_sign_in_wrong_password);
   g_test_add_func ("/ui/client/sign-in/right-password", test_sign_in);
   g_test_add_func ("/ui/client/sign-in/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/ui/client/customer/search-too-short", test_search_too_short);
   g_test_add_func ("/ui/client/customer/search-more", test_search_more_on_scroll);
   g_test_add_func ("/ui/client/customer/search-again", test_search_again_shows_new_rows);
   g_test_add_func ("/ui/client/customer/search-typing", test_search_while_typing);
