@@ -21,6 +21,9 @@ crm_modules_init (void)
 #ifdef CRM_HAVE_CONTACTS
   crm_contacts_module_init ();
 #endif
+#ifdef CRM_HAVE_CALLS
+  crm_calls_module_init ();
+#endif
   g_once_init_leave (&done, 1);
 }
 

@@ -16,6 +16,7 @@ void crm_modules_init (void);
 void crm_customers_module_init (void);
 void crm_contacts_module_init (void);
 void crm_team_module_init (void);
+void crm_calls_module_init (void);
 
 /* auth/ */
 CRM_DECLARE_HANDLER (crm_auth_login);

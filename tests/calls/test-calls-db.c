@@ -573,8 +573,93 @@ test_blacklist_own_entries (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   error = delete_entry (admin, theirs);
   g_assert_no_error (error);
-  g_assert_cmpint (crm_test_db_query_int ("SELECT count (*) FROM blacklist"), ==, 0);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count (*) FROM blacklist WHERE deleted_at IS NULL"), ==, 0);
   g_assert_false (is_blocked (sa, "13900002222"));
+}
+
+static GVariant *
+bin_entries (CrmSession *s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_test_db_run (s, CRM_MSG_RECYCLE_LIST, g_variant_new ("(sxi)", "blacklist", (gint64) 0, 50),
+                                               NULL, NULL, NULL, &error);
+  GVariant *rows = NULL;
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(@aa{sv}x)", &rows, NULL);
+  return rows;
+}
+
+static GError *
+bin_action (CrmSession *s, CrmMessageId id, gint64 entry)
+{
+  g_autofree char *key = crm_test_db_key ();
+  GError *error = NULL;
+  g_autoptr(GVariant) reply = crm_test_db_run (s, id, g_variant_new ("(ssx)", key, "blacklist", entry),
+                                               NULL, NULL, NULL, &error);
+
+  return error;
+}
+
+/* A deleted entry waits in the recycle bin: not blocking, listed there,
+ * restored (refused while the same number is listed again), purged. */
+static void
+test_blacklist_recycle (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) rows = NULL;
+  gint64 id, again;
+  const char *title = NULL;
+
+  id = save_entry (sa, "13900004444", "block", "推销", &error);
+  g_assert_no_error (error);
+  error = delete_entry (sa, id);
+  g_assert_no_error (error);
+  g_assert_false (is_blocked (sa, "13900004444"));
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count (*) FROM blacklist WHERE deleted_at IS NOT NULL"), ==, 1);
+  /* Gone from the list, in the bin. */
+  {
+    g_autoptr(GVariant) list = crm_test_db_run (sa, CRM_MSG_BLACKLIST_LIST, g_variant_new ("()"), NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_variant_n_children (list), ==, 0);
+  }
+  error = delete_entry (sa, id);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  rows = bin_entries (admin);
+  g_assert_cmpuint (g_variant_n_children (rows), ==, 1);
+  {
+    g_autoptr(GVariant) row = g_variant_get_child_value (rows, 0);
+    g_assert_true (g_variant_lookup (row, "title", "&s", &title));
+    g_assert_cmpstr (title, ==, "13900004444 (推销)");
+  }
+
+  /* Listed again meanwhile: the old entry cannot come back. */
+  again = save_entry (sa, "139 0000 4444", "block", "", &error);
+  g_assert_no_error (error);
+  error = bin_action (admin, CRM_MSG_RECYCLE_RESTORE, id);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_CONFLICT);
+  g_assert_cmpstr (error->message, ==, "This number or prefix is listed again meanwhile; delete that entry first");
+  g_clear_error (&error);
+  error = delete_entry (sa, again);
+  g_assert_no_error (error);
+
+  error = bin_action (admin, CRM_MSG_RECYCLE_RESTORE, id);
+  g_assert_no_error (error);
+  g_assert_true (is_blocked (sa, "13900004444"));
+
+  error = delete_entry (admin, id);
+  g_assert_no_error (error);
+  error = bin_action (admin, CRM_MSG_RECYCLE_PURGE, id);
+  g_assert_no_error (error);
+  {
+    g_autofree char *q = g_strdup_printf ("SELECT count (*) FROM blacklist WHERE id = %" G_GINT64_FORMAT, id);
+    g_assert_cmpint (crm_test_db_query_int (q), ==, 0);
+  }
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count (*) FROM audit_log WHERE entity = 'blacklist'"
+                                          " AND action IN ('delete', 'restore', 'purge')"), >=, 4);
 }
 
 static void
@@ -752,6 +837,7 @@ main (int argc, char **argv)
   ADD ("/calls/stats", test_stats);
   ADD ("/calls/blacklist/block-allow", test_blacklist);
   ADD ("/calls/blacklist/own-entries", test_blacklist_own_entries);
+  ADD ("/calls/blacklist/recycle", test_blacklist_recycle);
   ADD ("/calls/settings-and-recording-delete", test_settings_and_recording_delete);
   ADD ("/calls/purge/input", test_purge_input);
   return g_test_run ();

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "audit/crm-recycle.h"
 #include "crm-calls-private.h"
 #include "crm-phone.h"
 #include "crm-validate.h"
@@ -36,8 +37,9 @@ crm_blacklist_lookup (CrmDb       *db,
     return TRUE;
   res = crm_db_exec (db, "blacklist_lookup",
                      "SELECT kind, reason FROM blacklist"
-                     " WHERE pattern = $1"
-                     "    OR (right (pattern, 1) = '*' AND starts_with ($1, rtrim (pattern, '*')))"
+                     " WHERE (pattern = $1"
+                     "    OR (right (pattern, 1) = '*' AND starts_with ($1, rtrim (pattern, '*'))))"
+                     "   AND deleted_at IS NULL"
                      " ORDER BY kind = 'allow' DESC, length (pattern) DESC LIMIT 1",
                      1, params, error);
   if (res == NULL)
@@ -89,7 +91,8 @@ set_not_changeable (CrmDb *db, const char *sid, GError **error)
   const char *params[] = { sid };
   g_autoptr(GError) local = NULL;
   g_autoptr(PGresult) res = crm_db_exec (db, "blacklist_exists",
-                                         "SELECT 1 FROM blacklist WHERE id = $1::bigint", 1, params, &local);
+                                         "SELECT 1 FROM blacklist WHERE id = $1::bigint AND deleted_at IS NULL",
+                                         1, params, &local);
 
   if (res != NULL && PQntuples (res) == 1)
     g_set_error (error, CRM_ERROR, CRM_ERROR_PERMISSION_DENIED,
@@ -123,6 +126,7 @@ crm_blacklist_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
                        " $1::boolean AND ($2::bigint[] IS NULL OR b.created_by = ANY ($2::bigint[]))"
                        " FROM blacklist b"
                        " LEFT JOIN users u ON u.id = b.created_by"
+                       " WHERE b.deleted_at IS NULL"
                        " ORDER BY b.kind, b.pattern", 2, params, error);
   }
   if (res == NULL)
@@ -259,7 +263,7 @@ crm_blacklist_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
     else
       res = crm_db_exec (db, "blacklist_update",
                          "UPDATE blacklist SET pattern = $2, kind = $3, reason = $4, updated_at = now()"
-                         " WHERE id = $1::bigint"
+                         " WHERE id = $1::bigint AND deleted_at IS NULL"
                          " AND ($5::bigint[] IS NULL OR created_by = ANY ($5::bigint[])) RETURNING id",
                          5, params, error);
   }
@@ -293,21 +297,24 @@ GVariant *
 crm_blacklist_delete (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   gint64 id;
-  g_autofree char *sid = NULL, *owners = NULL;
+  g_autofree char *sid = NULL, *owners = NULL, *suser = NULL;
   g_autoptr(PGresult) res = NULL;
   gboolean any;
 
   g_variant_get (request, "(&sx)", NULL, &id);
   sid = crm_db_int64_to_string (id);
+  suser = crm_db_int64_to_string (ctx->session->user_id);
   if (!manage_scope (db, ctx, &any, &owners, error))
     return NULL;
   {
-    const char *params[] = { sid, owners };
+    const char *params[] = { sid, owners, suser };
 
+    /* Into the recycle bin (see blacklist_recycle below). */
     res = crm_db_exec (db, "blacklist_delete",
-                       "DELETE FROM blacklist WHERE id = $1::bigint"
+                       "UPDATE blacklist SET deleted_at = now (), deleted_by = $3::bigint"
+                       " WHERE id = $1::bigint AND deleted_at IS NULL"
                        " AND ($2::bigint[] IS NULL OR created_by = ANY ($2::bigint[])) RETURNING pattern",
-                       2, params, error);
+                       3, params, error);
   }
   if (res == NULL)
     return NULL;
@@ -336,4 +343,28 @@ crm_blacklist_check (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
   if (!crm_blacklist_lookup (db, key ? key : "", &blocked, &whitelisted, &reason, error))
     return NULL;
   return g_variant_new ("(bs)", blocked, reason);
+}
+
+/* Deleted entries wait in the recycle bin (migration 0193). */
+static const CrmRecycleEntity blacklist_recycle = {
+  .entity = "blacklist",
+  .label = N_("Blacklist entries"),
+  .permission = "blacklist.manage",
+  .list_sql = "SELECT 'blacklist'::text, b.id,"
+              " b.pattern || CASE WHEN b.reason = '' THEN '' ELSE ' (' || b.reason || ')' END,"
+              " b.deleted_by, b.deleted_at, b.created_by"
+              " FROM blacklist b WHERE b.deleted_at IS NOT NULL",
+  .restore_sql = "UPDATE blacklist b SET deleted_at = NULL, deleted_by = NULL, updated_at = now ()"
+                 " WHERE b.id = $1 AND b.deleted_at IS NOT NULL"
+                 " RETURNING jsonb_build_object ('pattern', b.pattern, 'kind', b.kind, 'reason', b.reason)::text,"
+                 " 0::bigint, coalesce (b.created_by, 0)",
+  .restore_duplicate = N_("This number or prefix is listed again meanwhile; delete that entry first"),
+  .purge_sql = "DELETE FROM blacklist b WHERE b.id = $1 AND b.deleted_at IS NOT NULL"
+               " RETURNING jsonb_build_object ('pattern', b.pattern, 'kind', b.kind, 'reason', b.reason)::text",
+};
+
+void
+crm_calls_module_init (void)
+{
+  crm_recycle_register (&blacklist_recycle);
 }
