@@ -203,16 +203,22 @@ add_user (const char *login, const char *name, const char *department, const cha
 }
 
 void
-crm_test_db_reset (void)
+crm_test_db_restore_roles (void)
 {
-  crm_test_db_exec ("TRUNCATE customers, audit_log, idempotency, sessions, login_history,"
-                    " customer_code_counters, numbering_counters, user_roles, users, departments"
-                    " RESTART IDENTITY CASCADE");
   crm_test_db_exec ("DELETE FROM role_permissions");
   crm_test_db_exec ("DELETE FROM roles");
   crm_test_db_exec ("INSERT INTO roles SELECT * FROM test_roles_snapshot");
   crm_test_db_exec ("INSERT INTO role_permissions SELECT * FROM test_role_permissions_snapshot");
   crm_test_db_exec ("SELECT setval ('roles_id_seq', (SELECT max (id) FROM roles))");
+}
+
+void
+crm_test_db_reset (void)
+{
+  crm_test_db_exec ("TRUNCATE customers, audit_log, idempotency, sessions, login_history,"
+                    " customer_code_counters, numbering_counters, user_roles, users, departments"
+                    " RESTART IDENTITY CASCADE");
+  crm_test_db_restore_roles ();
   crm_test_db_exec ("INSERT INTO departments (name) VALUES ('销售部'), ('其他部')");
   crm_test_db_exec ("INSERT INTO departments (name, parent_id)"
                     " SELECT n, (SELECT id FROM departments WHERE name = '销售部')"

@@ -37,6 +37,10 @@ void crm_test_db_stop (void);
 /* Empties every table but roles and recreates the organisation. */
 void crm_test_db_reset (void);
 
+/* Puts the role templates back as the migrations left them (truncating
+ * users cascades to roles since migration 0092). */
+void crm_test_db_restore_roles (void);
+
 gint64 crm_test_db_user_id (const char *login);
 
 /* Runs one message through the pool and waits for it. `session` may be

@@ -645,6 +645,7 @@ test_demo_load (Fixture *f, gconstpointer data)
   g_autoptr(GVariant) reply = NULL;
 
   crm_test_db_exec ("TRUNCATE user_roles, users, departments RESTART IDENTITY CASCADE");
+  crm_test_db_restore_roles ();
   g_assert_true (crm_demo_load_if_empty (crm_test_db->conninfo, 120, &error));
   g_assert_no_error (error);
   g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customers"), ==, 120);
