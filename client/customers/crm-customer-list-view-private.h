@@ -82,6 +82,18 @@ void  crm_customer_list_view_show_detail    (CrmCustomerListView *self,
 void  crm_customer_list_view_record_loaded  (CrmCustomerListView *self,
                                              GVariant            *record);
 
+/* Puts `model` (the paged list or the search results) in the table. */
+void  crm_customer_list_view_show_model     (CrmCustomerListView *self,
+                                             GListModel          *model);
+
+/* crm-customer-list-view-search.c: the quick search. */
+gboolean crm_customer_list_view_search_has_more     (CrmCustomerListView *self);
+/* The table's vertical adjustment moved (more rows at its end). */
+void     crm_customer_list_view_on_scrolled         (CrmCustomerListView *self);
+/* Template callbacks of the search entry. */
+void     crm_customer_list_view_on_search_changed   (CrmCustomerListView *self);
+void     crm_customer_list_view_on_search_activate  (CrmCustomerListView *self);
+
 /* crm-customer-list-view-edit.c: customer.new, edit, save, cancel, delete. */
 void  crm_customer_list_view_install_edit_actions (GtkWidgetClass *widget_class);
 
