@@ -251,8 +251,8 @@ crm_call_export_get_n_rows (CrmCallExport *self)
   return self->rows;
 }
 
-gboolean
-crm_call_export_finish (CrmCallExport *self, GError **error)
+static gboolean
+export_write (CrmCallExport *self, GError **error)
 {
   if (self->format == CRM_CALL_EXPORT_CSV)
     return g_file_set_contents_full (self->path, self->csv->str, (gssize) self->csv->len,
@@ -279,6 +279,16 @@ crm_call_export_finish (CrmCallExport *self, GError **error)
 #else
   return FALSE;
 #endif
+}
+
+gboolean
+crm_call_export_finish (CrmCallExport *self, GError **error)
+{
+  gboolean ok = export_write (self, error);
+
+  /* On failure the temporary file goes with the export. */
+  crm_call_export_free (self);
+  return ok;
 }
 
 void
