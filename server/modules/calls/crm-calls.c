@@ -735,9 +735,6 @@ crm_call_purge_recordings (CrmDb *db, CrmRequestContext *ctx, GVariant *request,
   if (purge == NULL)
     return NULL;
 
-  g_variant_builder_init (&out, G_VARIANT_TYPE ("as"));
-  for (int row = 0; row < PQntuples (purge); row++)
-    g_variant_builder_add (&out, "s", crm_db_get_string (purge, row, 0));
   if (n_expired > 0 || PQntuples (purge) > 0)
     {
       /* One event per pass, with the counts; the system's own pass has no
@@ -751,6 +748,9 @@ crm_call_purge_recordings (CrmDb *db, CrmRequestContext *ctx, GVariant *request,
       if (!crm_db_audit (db, &audit_ctx, "purge", "call_recording", 0, NULL, after, error))
         return NULL;
     }
+  g_variant_builder_init (&out, G_VARIANT_TYPE ("as"));
+  for (int row = 0; row < PQntuples (purge); row++)
+    g_variant_builder_add (&out, "s", crm_db_get_string (purge, row, 0));
   g_variant_dict_insert (&reply, "expired", "x", n_expired);
   g_variant_dict_insert_value (&reply, "purge", g_variant_builder_end (&out));
   return g_variant_dict_end (&reply);
