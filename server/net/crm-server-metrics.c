@@ -65,8 +65,16 @@ crm_server_metrics_record_request (CrmServerMetrics *m,
 {
   double seconds = MAX (duration_us, 0) / 1e6;
   gsize i;
+  char key[160];
+  guint64 *count;
 
-  bump (m->requests, g_strconcat (message, "\n", result, NULL));
+  /* The key is only copied the first time (once per message and result). */
+  g_snprintf (key, sizeof key, "%s\n%s", message, result);
+  count = g_hash_table_lookup (m->requests, key);
+  if (count != NULL)
+    (*count)++;
+  else
+    bump (m->requests, g_strdup (key));
   for (i = 0; i < N_BUCKETS; i++)
     if (seconds <= buckets[i])
       break;
