@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "crm-customer-list"
 #include "config.h"
 
+#include "crm-customer-list-cursors.h"
 #include "crm-customer-list-model.h"
 #include "crm-error.h"
 #include "crm-messages.h"
@@ -23,11 +24,6 @@ G_STATIC_ASSERT (CRM_CUSTOMER_LIST_SKIP_ROWS % CRM_CUSTOMER_LIST_PAGE_ROWS == 0)
  * otherwise the block just extended (where the user scrolls) stays.  The
  * dropped block's places load again from the remaining block's cursors. */
 typedef struct {
-  char  *key;
-  guint  block;
-} Cursor;
-
-typedef struct {
   guint      index;
   guint      block;
   GPtrArray *rows;   /* CrmCustomerRow */
@@ -45,9 +41,9 @@ struct _CrmCustomerListModel
 
   guint         n_items;
   gboolean      exact;
-  GPtrArray    *cursors;     /* Cursor*, index = page; NULL = not known yet */
-  GPtrArray    *back_cursors; /* Cursor*, index = page: listing the other way
-                               * from it gives the rows before that page */
+  CrmCustomerListCursors *cursors;      /* where each page starts */
+  CrmCustomerListCursors *back_cursors; /* listing the other way from it
+                                        * gives the rows before that page */
   GHashTable   *seeked;      /* pages a seek was asked for */
   GHashTable   *jumped;      /* page whose cursor came from a seek → its block */
   GHashTable   *dropped;     /* blocks dropped at a seam */
@@ -88,18 +84,6 @@ page_free (gpointer data)
   g_free (page);
 }
 
-static void
-cursor_free (gpointer data)
-{
-  Cursor *cursor = data;
-
-  if (cursor != NULL)
-    {
-      g_free (cursor->key);
-      g_free (cursor);
-    }
-}
-
 static void schedule_fetch (CrmCustomerListModel *self);
 
 static void
@@ -130,29 +114,18 @@ set_n_items (CrmCustomerListModel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
-static Cursor *
-cursor_at (GPtrArray *cursors,
-           guint      page)
-{
-  return page < cursors->len ? g_ptr_array_index (cursors, page) : NULL;
-}
-
 static const char *
 cursor_for (CrmCustomerListModel *self,
             guint                 page)
 {
-  Cursor *cursor = cursor_at (self->cursors, page);
-
-  return cursor ? cursor->key : NULL;
+  return crm_customer_list_cursors_get (self->cursors, page);
 }
 
 static guint
 cursor_block (CrmCustomerListModel *self,
               guint                 page)
 {
-  Cursor *cursor = cursor_at (self->cursors, page);
-
-  return cursor ? cursor->block : 0;
+  return crm_customer_list_cursors_get_block (self->cursors, page);
 }
 
 static gboolean
@@ -162,56 +135,28 @@ block_alive (CrmCustomerListModel *self,
   return !g_hash_table_contains (self->dropped, GUINT_TO_POINTER (block));
 }
 
-/* The first cursor known for a page stays, except that block 0's (exact
- * positions) replaces another block's. */
-static void
-put_cursor (CrmCustomerListModel *self,
-            GPtrArray            *cursors,
-            guint                 page,
-            const char           *key,
-            guint                 block)
-{
-  Cursor *old, *cursor;
-
-  if (!block_alive (self, block))
-    return;
-  if (page >= cursors->len)
-    g_ptr_array_set_size (cursors, page + 1);
-  old = g_ptr_array_index (cursors, page);
-  if (old != NULL && (old->block == block || block != 0))
-    return;
-  cursor = g_new (Cursor, 1);
-  cursor->key = g_strdup (key);
-  cursor->block = block;
-  cursor_free (old);
-  g_ptr_array_index (cursors, page) = cursor;
-}
-
 static void
 set_cursor (CrmCustomerListModel *self,
             guint                 page,
             const char           *cursor,
             guint                 block)
 {
-  put_cursor (self, self->cursors, page, cursor, block);
+  if (block_alive (self, block))
+    crm_customer_list_cursors_put (self->cursors, page, cursor, block);
 }
 
 static const char *
 back_cursor_for (CrmCustomerListModel *self,
                  guint                 page)
 {
-  Cursor *cursor = cursor_at (self->back_cursors, page);
-
-  return cursor ? cursor->key : NULL;
+  return crm_customer_list_cursors_get (self->back_cursors, page);
 }
 
 static guint
 back_cursor_block (CrmCustomerListModel *self,
                    guint                 page)
 {
-  Cursor *cursor = cursor_at (self->back_cursors, page);
-
-  return cursor ? cursor->block : 0;
+  return crm_customer_list_cursors_get_block (self->back_cursors, page);
 }
 
 static void
@@ -220,23 +165,8 @@ set_back_cursor (CrmCustomerListModel *self,
                  const char           *cursor,
                  guint                 block)
 {
-  put_cursor (self, self->back_cursors, page, cursor, block);
-}
-
-static void
-drop_cursors (GPtrArray *cursors,
-              guint      block)
-{
-  for (guint i = 0; i < cursors->len; i++)
-    {
-      Cursor *cursor = g_ptr_array_index (cursors, i);
-
-      if (cursor != NULL && cursor->block == block)
-        {
-          cursor_free (cursor);
-          g_ptr_array_index (cursors, i) = NULL;
-        }
-    }
+  if (block_alive (self, block))
+    crm_customer_list_cursors_put (self->back_cursors, page, cursor, block);
 }
 
 /* Forgets every row and cursor of `block`; its cached ranges are announced
@@ -263,8 +193,8 @@ drop_block (CrmCustomerListModel *self,
       g_queue_delete_link (&self->lru, page->lru);
       g_hash_table_iter_remove (&iter);
     }
-  drop_cursors (self->cursors, block);
-  drop_cursors (self->back_cursors, block);
+  crm_customer_list_cursors_drop_block (self->cursors, block);
+  crm_customer_list_cursors_drop_block (self->back_cursors, block);
   g_hash_table_iter_init (&iter, self->jumped);
   while (g_hash_table_iter_next (&iter, &key, &value))
     if (GPOINTER_TO_UINT (value) == block)
@@ -694,7 +624,7 @@ fetch_next_cb (gpointer user_data)
               return G_SOURCE_REMOVE;
             }
         }
-      from = MIN (target, self->cursors->len);
+      from = MIN (target, crm_customer_list_cursors_get_len (self->cursors));
       while (from > 0 && cursor_for (self, from) == NULL)
         from--;
       /* Far from every known cursor: one customer.seek. */
@@ -733,8 +663,8 @@ crm_customer_list_model_reload (CrmCustomerListModel *self)
   g_hash_table_remove_all (self->pages);
   g_queue_clear (&self->lru);
   g_queue_clear (&self->wanted);
-  g_ptr_array_set_size (self->cursors, 0);
-  g_ptr_array_set_size (self->back_cursors, 0);
+  crm_customer_list_cursors_clear (self->cursors);
+  crm_customer_list_cursors_clear (self->back_cursors);
   g_hash_table_remove_all (self->seeked);
   g_hash_table_remove_all (self->jumped);
   g_hash_table_remove_all (self->dropped);
@@ -947,8 +877,8 @@ crm_customer_list_model_finalize (GObject *object)
   g_queue_clear (&self->lru);
   g_queue_clear (&self->wanted);
   g_hash_table_unref (self->pages);
-  g_ptr_array_unref (self->cursors);
-  g_ptr_array_unref (self->back_cursors);
+  crm_customer_list_cursors_free (self->cursors);
+  crm_customer_list_cursors_free (self->back_cursors);
   g_hash_table_unref (self->seeked);
   g_hash_table_unref (self->jumped);
   g_hash_table_unref (self->dropped);
@@ -1008,8 +938,8 @@ static void
 crm_customer_list_model_init (CrmCustomerListModel *self)
 {
   self->sort_column = g_strdup ("name");
-  self->cursors = g_ptr_array_new_with_free_func (cursor_free);
-  self->back_cursors = g_ptr_array_new_with_free_func (cursor_free);
+  self->cursors = crm_customer_list_cursors_new ();
+  self->back_cursors = crm_customer_list_cursors_new ();
   self->seeked = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->jumped = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->dropped = g_hash_table_new (g_direct_hash, g_direct_equal);
