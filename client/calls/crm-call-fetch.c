@@ -16,6 +16,7 @@ typedef struct {
   GPtrArray *records;
   gint64 before;
   guint read;
+  guint max_rows;
 } Fetch;
 
 static void
@@ -43,7 +44,7 @@ fetch_page_cb (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
   g_variant_get (reply, "(@aa{sv}x)", &rows, &f->before);
-  for (gsize i = 0; i < g_variant_n_children (rows) && f->read < CRM_CALL_EXPORT_MAX_ROWS; i++)
+  for (gsize i = 0; i < g_variant_n_children (rows) && f->read < f->max_rows; i++)
     {
       g_autoptr(GVariant) record = g_variant_get_child_value (rows, i);
 
@@ -53,7 +54,7 @@ fetch_page_cb (GObject *source, GAsyncResult *result, gpointer data)
         g_ptr_array_add (f->records, g_steal_pointer (&record));
       f->read++;
     }
-  if (f->before != 0 && f->read < CRM_CALL_EXPORT_MAX_ROWS)
+  if (f->before != 0 && f->read < f->max_rows)
     {
       fetch_next (g_steal_pointer (&task));
       return;
@@ -65,7 +66,7 @@ static void
 fetch_next (GTask *task)
 {
   Fetch *f = g_task_get_task_data (task);
-  gint limit = (gint) MIN (CRM_CALL_EXPORT_PAGE_ROWS, CRM_CALL_EXPORT_MAX_ROWS - f->read);
+  gint limit = (gint) MIN (CRM_CALL_EXPORT_PAGE_ROWS, f->max_rows - f->read);
 
   crm_session_call_async (CRM_SESSION (g_task_get_source_object (task)), CRM_MSG_CALL_LIST,
                           g_variant_new ("(@a{sv}xi)", f->filters, f->before, limit),
@@ -75,6 +76,7 @@ fetch_next (GTask *task)
 void
 crm_call_fetch_all_async (CrmSession          *session,
                           GVariant            *filters,
+                          guint                max_rows,
                           gboolean             keep,
                           CrmCallRecordFunc    record_cb,
                           gpointer             record_data,
@@ -86,6 +88,7 @@ crm_call_fetch_all_async (CrmSession          *session,
   Fetch *f = g_new0 (Fetch, 1);
 
   f->filters = g_variant_ref_sink (filters);
+  f->max_rows = CLAMP (max_rows, 1, CRM_CALL_EXPORT_MAX_ROWS);
   f->keep = keep;
   f->record_cb = record_cb;
   f->record_data = record_data;

@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 /*
  * Every call `filters` (call.list's a{sv}) matches, newest first, up to
- * CRM_CALL_EXPORT_MAX_ROWS; `record_cb` (may be NULL) sees each record as
+ * `max_rows` (at most CRM_CALL_EXPORT_MAX_ROWS); `record_cb` (may be NULL) sees each record as
  * it arrives, on the caller's main context.  The result is a GPtrArray of
  * the records (GVariant, a{sv}) unless `keep` is FALSE (then empty).
  */
@@ -17,6 +17,7 @@ typedef void (*CrmCallRecordFunc) (GVariant *record, gpointer user_data);
 
 void       crm_call_fetch_all_async  (CrmSession          *session,
                                       GVariant            *filters,
+                                      guint                max_rows,
                                       gboolean             keep,
                                       CrmCallRecordFunc    record_cb,
                                       gpointer             record_data,

@@ -17,6 +17,8 @@
 #include "crm-recording-http.h"
 
 #define PAGE_SIZE 200
+/* A printout stops here (about 250 A4 pages). */
+#define PRINT_MAX_ROWS 10000
 
 struct _CrmCallHistoryPage {
   GtkBox parent_instance;
@@ -293,7 +295,8 @@ export_done_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   Job *job = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) none = crm_call_fetch_all_finish (CRM_SESSION (source), result, NULL, &error);
+  gboolean truncated = FALSE;
+  g_autoptr(GPtrArray) none = crm_call_fetch_all_finish (CRM_SESSION (source), result, &truncated, &error);
   guint n = crm_call_export_get_n_rows (job->export);
 
   if (none == NULL)
@@ -307,7 +310,14 @@ export_done_cb (GObject *source, GAsyncResult *result, gpointer data)
     {
       g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %u call",
                                                             "Exported %u calls", n), n);
-      set_status (job->self, text);
+
+      if (truncated)
+        {
+          g_autofree char *more = g_strdup_printf ("%s — %s", text, _("more calls match; narrow the filters for the rest"));
+          set_status (job->self, more);
+        }
+      else
+        set_status (job->self, text);
     }
   job_free (job);
 }
@@ -336,7 +346,8 @@ crm_call_history_page_export (CrmCallHistoryPage *self, GFile *file)
       return;
     }
   set_status (self, _("Exporting…"));
-  crm_call_fetch_all_async (self->session, build_filters (self), FALSE, export_record_cb, job,
+  crm_call_fetch_all_async (self->session, build_filters (self), CRM_CALL_EXPORT_MAX_ROWS, FALSE,
+                            export_record_cb, job,
                             self->life, export_done_cb, job);
 }
 
@@ -359,6 +370,15 @@ print_done_cb (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
   filters = filter_text (job->self);
+  if (truncated)
+    {
+      /* The title says the printout is not the whole history. */
+      g_autofree char *note = g_strdup_printf (_("the newest %u calls"), records->len);
+      g_autofree char *whole = g_strdup_printf ("%s · %s", filters, note);
+
+      g_free (filters);
+      filters = g_steal_pointer (&whole);
+    }
   root = gtk_widget_get_root (GTK_WIDGET (job->self));
   res = crm_call_print_run (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, filters, records,
                             job->pdf_path, &error);
@@ -385,7 +405,7 @@ crm_call_history_page_print (CrmCallHistoryPage *self, const char *pdf_path)
   job->self = g_object_ref (self);
   job->pdf_path = g_strdup (pdf_path);
   set_status (self, _("Preparing the printout…"));
-  crm_call_fetch_all_async (self->session, build_filters (self), TRUE, NULL, NULL,
+  crm_call_fetch_all_async (self->session, build_filters (self), PRINT_MAX_ROWS, TRUE, NULL, NULL,
                             self->life, print_done_cb, job);
 }
 
