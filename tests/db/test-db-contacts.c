@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "contacts/crm-contacts-private.h"
 #include "crm-test-db.h"
 
 /*
@@ -630,6 +631,102 @@ test_recycle_order (Fixture *f, gconstpointer data)
   g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM audit_log WHERE entity = 'followup' AND action = 'purge'"), ==, 1);
 }
 
+/* Random dictionaries of known and unknown keys with values of random
+ * types: the parser accepts or refuses with the field named, never
+ * anything else (a fuzz-style sweep of the parser alone, no database). */
+static void
+test_fields_random (Fixture *f, gconstpointer data)
+{
+  static const char * const keys[] = {
+    "name", "title", "gender", "mobile", "email", "qq", "wechat", "birthday", "notes",
+    "phones", "is_primary", "customer_id", "id", "version", "owner_id",
+    "名字", "name\x01",
+  };
+  static const char * const texts[] = {
+    "", " ", "王", "male", "13912345678", "010-62123456 转 801", "a@b.cn", "12345",
+    "1985-02-28", "2000-02-29", "1900-02-29", "9999-99-99", "'; DROP TABLE contacts; --",
+    "\xe2\x80\xae", "a\nb",
+  };
+  GRand *rand = g_rand_new_with_seed (20261127);
+  guint accepted = 0, refused = 0;
+
+  for (guint round = 0; round < 3000; round++)
+    {
+      g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+      g_autoptr(GVariant) dict = NULL;
+      g_autoptr(GError) error = NULL;
+      g_auto(CrmContactFields) fields = { 0 };
+      guint n = g_rand_int_range (rand, 0, 6);
+      gboolean create = g_rand_boolean (rand);
+
+      for (guint i = 0; i < n; i++)
+        {
+          const char *key = keys[g_rand_int_range (rand, 0, G_N_ELEMENTS (keys))];
+          GVariant *value;
+
+          switch (g_rand_int_range (rand, 0, 5))
+            {
+            case 0:
+              value = g_variant_new_int64 (g_rand_int_range (rand, -3, 5) * (g_rand_boolean (rand) ? 1 : G_MAXINT32));
+              break;
+            case 1:
+              value = g_variant_new_boolean (g_rand_boolean (rand));
+              break;
+            case 2:
+              {
+                const char *v[4] = { NULL };
+                guint m = g_rand_int_range (rand, 0, 4);
+                for (guint j = 0; j < m; j++)
+                  v[j] = texts[g_rand_int_range (rand, 0, G_N_ELEMENTS (texts))];
+                value = g_variant_new_strv (v, m);
+              }
+              break;
+            case 3:
+              value = g_variant_new_int32 (7);
+              break;
+            default:
+              value = g_variant_new_string (texts[g_rand_int_range (rand, 0, G_N_ELEMENTS (texts))]);
+              break;
+            }
+          g_variant_dict_insert_value (&d, key, value);
+        }
+      dict = g_variant_ref_sink (g_variant_dict_end (&d));
+      if (crm_contact_fields_parse (dict, create, &fields, &error))
+        {
+          g_assert_no_error (error);
+          if (create)
+            {
+              g_assert_nonnull (fields.text[CT_NAME]);
+              g_assert_cmpint (fields.customer_id, >, 0);
+            }
+          accepted++;
+        }
+      else
+        {
+          g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+          g_assert_nonnull (crm_error_get_field (error));
+          g_assert_cmpuint (fields.present, ==, 0);
+          refused++;
+        }
+    }
+  /* An empty key is refused too. */
+  {
+    g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+    g_autoptr(GVariant) dict = NULL;
+    g_autoptr(GError) error = NULL;
+    g_auto(CrmContactFields) fields = { 0 };
+
+    g_variant_dict_insert (&d, "", "s", "x");
+    dict = g_variant_ref_sink (g_variant_dict_end (&d));
+    g_assert_false (crm_contact_fields_parse (dict, FALSE, &fields, &error));
+    g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+  }
+  g_test_message ("accepted %u, refused %u", accepted, refused);
+  g_assert_cmpuint (accepted, >, 0);
+  g_assert_cmpuint (refused, >, 0);
+  g_rand_free (rand);
+}
+
 /* ---- follow-ups ---- */
 
 static void
@@ -865,6 +962,7 @@ main (int argc, char **argv)
   g_test_add ("/db/contacts/conflict-idempotency", Fixture, NULL, setup, test_conflict_idempotency, teardown);
   g_test_add ("/db/contacts/validation", Fixture, NULL, setup, test_validation, teardown);
   g_test_add ("/db/contacts/recycle-order", Fixture, NULL, setup, test_recycle_order, teardown);
+  g_test_add ("/db/contacts/fields-random", Fixture, NULL, NULL, test_fields_random, NULL);
   g_test_add ("/db/contacts/hostile", Fixture, NULL, setup, test_hostile, teardown);
   g_test_add ("/db/followups/timeline", Fixture, NULL, setup, test_followup_timeline, teardown);
   g_test_add ("/db/contacts/call-lookup", Fixture, NULL, setup, test_call_lookup, teardown);
