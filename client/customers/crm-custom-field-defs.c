@@ -82,6 +82,15 @@ def_from_variant (GVariant *v)
   return def;
 }
 
+static gboolean
+def_equal (const CrmCustomFieldDef *a,
+           const CrmCustomFieldDef *b)
+{
+  return g_str_equal (a->key, b->key) && g_str_equal (a->label, b->label) &&
+         a->type == b->type && a->required == b->required && a->retired == b->retired &&
+         g_strv_equal ((const char * const *) a->choices, (const char * const *) b->choices);
+}
+
 static void
 list_cb (GObject      *source,
          GAsyncResult *result,
@@ -90,6 +99,8 @@ list_cb (GObject      *source,
   g_autoptr(CrmCustomFieldDefs) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr(GPtrArray) defs = NULL;
+  gboolean same;
   GVariantIter iter;
   GVariant *item;
 
@@ -101,17 +112,26 @@ list_cb (GObject      *source,
     }
   if (!g_variant_is_of_type (reply, G_VARIANT_TYPE ("aa{sv}")))
     return;
-  g_ptr_array_set_size (self->defs, 0);
+  defs = g_ptr_array_new_with_free_func ((GDestroyNotify) def_free);
   g_variant_iter_init (&iter, reply);
   while ((item = g_variant_iter_next_value (&iter)))
     {
       CrmCustomFieldDef *def = def_from_variant (item);
 
       if (def)
-        g_ptr_array_add (self->defs, def);
+        g_ptr_array_add (defs, def);
       g_variant_unref (item);
     }
+  /* Several pushes may bring the same definitions: forms are rebuilt
+   * only for a real change. */
+  same = self->loaded && defs->len == self->defs->len;
+  for (guint i = 0; same && i < defs->len; i++)
+    same = def_equal (g_ptr_array_index (defs, i), g_ptr_array_index (self->defs, i));
   self->loaded = TRUE;
+  if (same)
+    return;
+  g_ptr_array_unref (self->defs);
+  self->defs = g_steal_pointer (&defs);
   self->generation++;
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }

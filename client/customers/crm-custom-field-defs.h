@@ -49,7 +49,8 @@ CrmCustomFieldDefs      *crm_custom_field_defs_new       (CrmSession *session,
 /* Re-reads the definitions from the server. */
 void                     crm_custom_field_defs_reload    (CrmCustomFieldDefs *self);
 gboolean                 crm_custom_field_defs_is_loaded (CrmCustomFieldDefs *self);
-/* How many times the definitions were (re)loaded. */
+/* How many times the definitions changed (a reload that brings the same
+ * definitions does not count, nor emit "changed"). */
 guint                    crm_custom_field_defs_get_generation (CrmCustomFieldDefs *self);
 /* Every definition, retired ones included, in the administrator's order. */
 guint                    crm_custom_field_defs_get_n     (CrmCustomFieldDefs *self);

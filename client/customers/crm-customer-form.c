@@ -540,8 +540,11 @@ custom_build_input (CrmCustomerForm *self,
       GtkWidget *flow = gtk_flow_box_new ();
 
       gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
-      gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 6);
-      gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (flow), FALSE);
+      /* A fixed number per line: a height that depends on the width would
+       * make the form's scrollbar come and go, relaying out forever. */
+      gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (flow), 3);
+      gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 3);
+      gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (flow), TRUE);
       ci->checks = g_ptr_array_new ();
       for (guint i = 0; ci->choices[i]; i++)
         {
@@ -645,6 +648,7 @@ on_defs_changed (CrmCustomerForm *self)
 {
   g_autoptr(GHashTable) typed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                        (GDestroyNotify) g_variant_unref);
+  g_autoptr(GHashTable) errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   gboolean was_loading = self->loading;
 
   for (guint i = 0; i < self->custom->len; i++)
@@ -652,6 +656,9 @@ on_defs_changed (CrmCustomerForm *self)
       CustomInput *ci = g_ptr_array_index (self->custom, i);
       g_autoptr(GVariant) before = custom_record_value (self->record, ci);
       GVariant *now = custom_input_value (ci);
+
+      if (gtk_widget_get_visible (GTK_WIDGET (ci->error)))
+        g_hash_table_insert (errors, g_strdup (ci->record_key), g_strdup (gtk_label_get_text (ci->error)));
 
       if (!ci->read_only && !g_variant_equal (before, now))
         g_hash_table_insert (typed, g_strdup (ci->record_key), now);
@@ -666,8 +673,13 @@ on_defs_changed (CrmCustomerForm *self)
       CustomInput *ci = g_ptr_array_index (self->custom, i);
       GVariant *value = g_hash_table_lookup (typed, ci->record_key);
 
+      const char *message = g_hash_table_lookup (errors, ci->record_key);
+
       if (value && !ci->read_only && g_variant_is_of_type (value, ci->type == CRM_CUSTOM_FIELD_MULTI_CHOICE ? G_VARIANT_TYPE_STRING_ARRAY : G_VARIANT_TYPE_STRING))
         custom_set_value (ci, value, NULL);
+      /* A message the user has not dealt with yet stays. */
+      if (message && !ci->read_only)
+        custom_set_error (ci, message);
     }
   self->loading = was_loading;
 }

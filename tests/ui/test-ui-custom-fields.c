@@ -48,13 +48,37 @@ static GPid            server_pid;
 static const char *const grades[] = { "A级", "B级", "C级", NULL };
 
 static void
+on_after_paint (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Taken right after a frame is painted: the window's render nodes are
+ * current then (a list reloading after a push, or any redraw, drops them
+ * until the next frame). */
+static void
 screenshot (GtkWidget  *widget,
             const char *name)
 {
   g_autofree char *file = NULL;
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong handler;
 
   crm_ui_test_settle (300);
   file = g_strdup_printf ("custom-fields-%02u-%s.png", ++shot_counter, name);
+  clock = gtk_widget_get_frame_clock (widget);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  gtk_widget_queue_draw (widget);
+  g_assert_true (crm_ui_test_wait_for (is_true, &painted, WAIT_S));
+  g_signal_handler_disconnect (clock, handler);
   crm_ui_test_save_screenshot (widget, file);
 }
 
@@ -223,6 +247,115 @@ test_fill_and_save (void)
   g_assert_cmpstr (value, ==, "A级");
   g_assert_true (g_variant_lookup (record, "cf.wechat", "&s", &value));
   g_assert_cmpstr (value, ==, WECHAT);
+}
+
+static void
+add_field (const char *key,
+           const char *label,
+           const char *type,
+           const char * const *choices)
+{
+  g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+
+  g_variant_dict_insert (&d, "entity", "s", "customer");
+  g_variant_dict_insert (&d, "key", "s", key);
+  g_variant_dict_insert (&d, "label", "s", label);
+  g_variant_dict_insert (&d, "type", "s", type);
+  if (choices)
+    g_variant_dict_insert (&d, "choices", "^as", choices);
+  save_field (g_variant_dict_end (&d));
+}
+
+/* One widget per type; each value reaches the server in its own type. */
+static void
+test_every_type (void)
+{
+  static const char *const tags[] = { "外贸", "政府", "上市", NULL };
+  GtkWidget *flow;
+  GtkWidget *check;
+  g_autoptr(GVariant) record = NULL;
+  g_autofree const char **chosen = NULL;
+  const char *text = NULL;
+  double number = 0;
+  gint64 fen = 0;
+  gint64 id;
+
+  add_field ("score", "评分", "number", NULL);
+  add_field ("deposit", "保证金", "money", NULL);
+  add_field ("visit_on", "回访日期", "date", NULL);
+  add_field ("tags", "标签", "multi_choice", tags);
+  add_field ("fax", "传真", "phone", NULL);
+  add_field ("mail", "对接邮箱", "email", NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.new", NULL);
+  g_assert_true (crm_ui_test_wait_for (detail_is, (gpointer) "form", WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (form_offers, (gpointer) "cf.mail", WAIT_S));
+  g_assert_true (GTK_IS_ENTRY (crm_customer_form_get_custom_input (form (), "cf.score")));
+  g_assert_true (GTK_IS_ENTRY (crm_customer_form_get_custom_input (form (), "cf.deposit")));
+  g_assert_true (GTK_IS_ENTRY (crm_customer_form_get_custom_input (form (), "cf.visit_on")));
+  g_assert_true (GTK_IS_FLOW_BOX (crm_customer_form_get_custom_input (form (), "cf.tags")));
+  g_assert_true (GTK_IS_ENTRY (crm_customer_form_get_custom_input (form (), "cf.fax")));
+
+  crm_ui_test_type_text (crm_customer_form_get_entry (form (), "name"), "类型齐全测试有限公司");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form (), "cf.score"), "十二");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form (), "cf.deposit"), "1,200.50");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form (), "cf.visit_on"), "2026-02-30");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form (), "cf.fax"), "12");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form (), "cf.mail"), "zhang@");
+  flow = crm_customer_form_get_custom_input (form (), "cf.tags");
+  for (GtkWidget *child = gtk_widget_get_first_child (flow); child; child = gtk_widget_get_next_sibling (child))
+    {
+      check = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+      if (g_str_equal (gtk_check_button_get_label (GTK_CHECK_BUTTON (check)), "外贸") ||
+          g_str_equal (gtk_check_button_get_label (GTK_CHECK_BUTTON (check)), "上市"))
+        gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+    }
+
+  /* Every bad value is shown at its field; nothing is sent. */
+  gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.save", NULL);
+  crm_ui_test_settle (100);
+  g_assert_cmpstr (crm_customer_list_view_get_detail_mode (view ()), ==, "form");
+  g_assert_nonnull (crm_customer_form_get_error (form (), "cf.score"));
+  g_assert_null (crm_customer_form_get_error (form (), "cf.deposit"));
+  g_assert_nonnull (crm_customer_form_get_error (form (), "cf.visit_on"));
+  g_assert_nonnull (crm_customer_form_get_error (form (), "cf.fax"));
+  g_assert_nonnull (crm_customer_form_get_error (form (), "cf.mail"));
+  screenshot (GTK_WIDGET (main_window ()), "every-type-invalid");
+
+  crm_ui_test_type_text (crm_customer_form_get_entry (form (), "cf.score"), "12.5");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form (), "cf.visit_on"), "2026-12-01");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form (), "cf.fax"), "010-62345678");
+  crm_ui_test_type_text (crm_customer_form_get_entry (form (), "cf.mail"), "zhang@example.cn");
+  gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.save", NULL);
+  g_assert_true (crm_ui_test_wait_for (detail_is, (gpointer) "page", WAIT_S));
+
+  id = crm_customer_page_get_id (crm_customer_list_view_get_page (view ()));
+  record = server_record (id);
+  g_assert_true (g_variant_lookup (record, "cf.score", "d", &number));
+  g_assert_cmpfloat (number, ==, 12.5);
+  g_assert_true (g_variant_lookup (record, "cf.deposit", "x", &fen));
+  g_assert_cmpint (fen, ==, 120050);
+  g_assert_true (g_variant_lookup (record, "cf.visit_on", "&s", &text));
+  g_assert_cmpstr (text, ==, "2026-12-01");
+  g_assert_true (g_variant_lookup (record, "cf.tags", "^a&s", &chosen));
+  g_assert_cmpuint (g_strv_length ((char **) chosen), ==, 2);
+  g_assert_true (g_strv_contains (chosen, "外贸") && g_strv_contains (chosen, "上市"));
+  g_assert_true (g_variant_lookup (record, "cf.fax", "&s", &text));
+  g_assert_cmpstr (text, ==, "010-62345678");
+
+  /* Edited again, the form shows what was stored, in the form it was typed. */
+  gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.edit", NULL);
+  g_assert_true (crm_ui_test_wait_for (detail_is, (gpointer) "form", WAIT_S));
+  g_assert_cmpstr (gtk_editable_get_text (crm_customer_form_get_entry (form (), "cf.score")), ==, "12.5");
+  g_assert_cmpstr (gtk_editable_get_text (crm_customer_form_get_entry (form (), "cf.deposit")), ==, "1200.50");
+  screenshot (GTK_WIDGET (main_window ()), "every-type-edit");
+  /* Nothing changed: nothing to send. */
+  {
+    g_autoptr(GVariant) changes = g_variant_ref_sink (crm_customer_form_build_fields (form ()));
+
+    g_assert_cmpuint (g_variant_n_children (changes), ==, 0);
+  }
+  gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.cancel", NULL);
 }
 
 static gboolean
@@ -572,6 +705,9 @@ main (int   argc,
       g_test_skip ("no display (run under xvfb-run)");
       return g_test_run ();
     }
+  /* A blinking cursor redraws its entry (dropping the window's cached
+   * render node) at any moment, also just before a screenshot. */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
   server = crm_test_server_start ("--demo-data 300", &error);
   if (server == NULL)
     {
@@ -593,6 +729,7 @@ main (int   argc,
   g_test_add_func ("/ui/custom-fields/sign-in", test_sign_in);
   g_test_add_func ("/ui/custom-fields/appear-live", test_fields_appear_live);
   g_test_add_func ("/ui/custom-fields/fill-and-save", test_fill_and_save);
+  g_test_add_func ("/ui/custom-fields/every-type", test_every_type);
   g_test_add_func ("/ui/custom-fields/required-and-invalid", test_required_and_invalid);
   g_test_add_func ("/ui/custom-fields/list-column", test_list_column);
   g_test_add_func ("/ui/custom-fields/filter-by-choice", test_filter_by_choice);
