@@ -257,6 +257,77 @@ test_primary (Fixture *f, gconstpointer data)
   g_assert_cmpint (crm_test_db_query_int ("SELECT id FROM contacts WHERE is_primary"), ==, 3);
 }
 
+typedef struct {
+  guint     pending;
+  guint     ok;
+  guint     conflicts;
+  GPtrArray *others;   /* unexpected error messages */
+} Concurrent;
+
+static void
+concurrent_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Concurrent *c = data;
+  g_autoptr(GError) error = NULL;
+  CrmRequestContext *ctx = NULL;
+  g_autoptr(GVariant) reply = crm_db_pool_run_finish (crm_test_db->pool, result, &ctx, &error);
+
+  crm_request_context_free (ctx);
+  if (reply != NULL)
+    c->ok++;
+  else if (g_error_matches (error, CRM_ERROR, CRM_ERROR_CONFLICT))
+    c->conflicts++;
+  else
+    g_ptr_array_add (c->others, g_strdup (error->message));
+  c->pending--;
+}
+
+/* Eight contacts of one customer made primary at the same moment on eight
+ * database connections: every request answers (no deadlock, no unique
+ * violation) and exactly one primary contact is left. */
+static void
+test_primary_concurrent (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
+  gint64 customer = crm_test_db_create_customer (sa, "天津滨海重工有限公司", NULL);
+  gint64 ids[8];
+  Concurrent c = { 0, 0, 0, g_ptr_array_new_with_free_func (g_free) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("联系人%u", i);
+      ids[i] = add_contact (sa, customer, name, NULL, FALSE);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      CrmRequestContext *ctx = g_new0 (CrmRequestContext, 1);
+      g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+      GVariant *request;
+
+      g_variant_dict_insert (&d, "is_primary", "b", TRUE);
+      ctx->message = crm_message_lookup (CRM_MSG_CONTACT_UPDATE);
+      ctx->request_id = 9000 + i;
+      ctx->session = crm_session_ref (sa);
+      ctx->locale = g_strdup ("C");
+      ctx->peer_address = g_strdup ("127.0.0.1:40000");
+      ctx->idempotency_key = crm_test_db_key ();
+      request = g_variant_ref_sink (g_variant_new ("(sxx@a{sv})", ctx->idempotency_key, ids[i],
+                                                   (gint64) 1, g_variant_dict_end (&d)));
+      c.pending++;
+      crm_db_pool_run_async (crm_test_db->pool, ctx, request, NULL, concurrent_done, &c);
+      g_variant_unref (request);
+    }
+  while (c.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < c.others->len; i++)
+    g_test_message ("unexpected: %s", (char *) g_ptr_array_index (c.others, i));
+  g_assert_cmpuint (c.others->len, ==, 0);
+  g_assert_cmpuint (c.ok + c.conflicts, ==, G_N_ELEMENTS (ids));
+  g_assert_cmpuint (c.ok, >=, 1);
+  g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM contacts WHERE is_primary AND deleted_at IS NULL"), ==, 1);
+  g_ptr_array_unref (c.others);
+}
+
 static void
 test_scope (Fixture *f, gconstpointer data)
 {
@@ -958,6 +1029,7 @@ main (int argc, char **argv)
 
   g_test_add ("/db/contacts/crud", Fixture, NULL, setup, test_crud, teardown);
   g_test_add ("/db/contacts/primary", Fixture, NULL, setup, test_primary, teardown);
+  g_test_add ("/db/contacts/primary-concurrent", Fixture, NULL, setup, test_primary_concurrent, teardown);
   g_test_add ("/db/contacts/scope", Fixture, NULL, setup, test_scope, teardown);
   g_test_add ("/db/contacts/conflict-idempotency", Fixture, NULL, setup, test_conflict_idempotency, teardown);
   g_test_add ("/db/contacts/validation", Fixture, NULL, setup, test_validation, teardown);

@@ -274,6 +274,27 @@ crm_contact_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
     return NULL;
   sid = crm_db_int64_to_string (id);
   sver = crm_db_int64_to_string (expected);
+  /* Whoever changes the primary contact locks the customer first, then the
+   * contact: the same order as contact.create, so two such requests queue
+   * instead of deadlocking. */
+  if ((f.present & CT_PRESENT_PRIMARY) && f.is_primary)
+    {
+      const char *params[] = { sid, owners };
+      g_autoptr(PGresult) lock =
+        crm_db_exec (db, "contact_primary_customer_lock",
+                     "SELECT 1 FROM customers c"
+                     " WHERE c.id = (SELECT customer_id FROM contacts WHERE id = $1)"
+                     " AND c.deleted_at IS NULL AND " CRM_CONTACTS_SCOPE_SQL " FOR NO KEY UPDATE",
+                     2, params, error);
+
+      if (lock == NULL)
+        return NULL;
+      if (PQntuples (lock) != 1)
+        {
+          g_propagate_error (error, contact_not_found ());
+          return NULL;
+        }
+    }
   {
     const char *params[] = { sid, owners };
     cur = crm_db_exec (db, "contact_lock",
@@ -295,14 +316,9 @@ crm_contact_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
       return NULL;
     }
   owner_id = crm_db_get_int64 (cur, 0, 2);
-  if ((f.present & CT_PRESENT_PRIMARY) && f.is_primary)
-    {
-      const char *customer = crm_db_get_string (cur, 0, 1);
-
-      if (!customer_reachable (db, customer, owners, TRUE, NULL, error) ||
-          !unmark_primary (db, ctx, customer, id, owner_id, error))
-        return NULL;
-    }
+  if ((f.present & CT_PRESENT_PRIMARY) && f.is_primary &&
+      !unmark_primary (db, ctx, crm_db_get_string (cur, 0, 1), id, owner_id, error))
+    return NULL;
   if (f.present & CT_PRESENT_PHONES)
     phones = crm_db_text_array ((const char * const *) f.phones, -1);
   {
