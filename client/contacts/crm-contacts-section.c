@@ -113,7 +113,11 @@ contact_row_widget (GVariant *row)
   gtk_box_append (GTK_BOX (text), head);
 
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (phones), GTK_SELECTION_NONE);
+  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (phones), 2);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (phones), 4);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (phones), 0);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (phones), 4);
+  gtk_widget_set_halign (phones, GTK_ALIGN_START);
   if (*mobile)
     gtk_flow_box_append (GTK_FLOW_BOX (phones), phone_button (mobile));
   for (guint i = 0; numbers && numbers[i]; i++)
