@@ -608,7 +608,7 @@ crm_call_history_page_init (CrmCallHistoryPage *self)
   self->status_filter = new_drop_down (statuses);
   self->number = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
   gtk_editable_set_max_width_chars (GTK_EDITABLE (self->number), 20);
-  g_object_set (self->number, "placeholder-text", _("Number"), NULL);
+  g_object_set (self->number, "placeholder-text", C_("phone", "Number"), NULL);
   gtk_widget_set_tooltip_text (refresh, _("Refresh"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (refresh), "calls.refresh");
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->period));
@@ -637,7 +637,7 @@ crm_call_history_page_init (CrmCallHistoryPage *self)
   crm_call_columns_append (self->view, _("Time"), text_started, CRM_CALL_COLUMN_RESIZABLE);
   crm_call_columns_append (self->view, _("Direction"), text_direction, CRM_CALL_COLUMN_RESIZABLE);
   crm_call_columns_append (self->view, _("Status"), text_status, CRM_CALL_COLUMN_RESIZABLE);
-  crm_call_columns_append (self->view, _("Number"), text_number, CRM_CALL_COLUMN_RESIZABLE);
+  crm_call_columns_append (self->view, C_("phone", "Number"), text_number, CRM_CALL_COLUMN_RESIZABLE);
   crm_call_columns_append (self->view, _("Customer"), text_customer, CRM_CALL_COLUMN_RESIZABLE | CRM_CALL_COLUMN_EXPAND);
   crm_call_columns_append (self->view, _("User"), text_user, CRM_CALL_COLUMN_RESIZABLE);
   crm_call_columns_append (self->view, _("Duration"), text_duration, CRM_CALL_COLUMN_RESIZABLE | CRM_CALL_COLUMN_NUMERIC);

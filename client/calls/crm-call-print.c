@@ -49,7 +49,7 @@ column_title (guint col)
     case COL_TIME: return _("Time");
     case COL_DIRECTION: return _("Direction");
     case COL_STATUS: return _("Status");
-    case COL_NUMBER: return _("Number");
+    case COL_NUMBER: return C_("phone", "Number");
     case COL_CUSTOMER: return _("Customer");
     case COL_USER: return _("User");
     case COL_DURATION: return _("Duration");
