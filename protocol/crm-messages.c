@@ -61,7 +61,7 @@ static const CrmMessageInfo messages[] = {
   /* filters → count, estimated? */
   { CRM_MSG_CUSTOMER_COUNT, "customer.count", "(a{sv})", "(xb)", "customer.view", CRM_MSG_FLAG_NONE,
     N_("Count customers") },
-  /* key, rows (≤ 5000 per request) → inserted, row errors (row index, field, message);
+  /* key, rows (≤ 20000 per request) → inserted, row errors (row index, field, message);
    * all or nothing: any row error inserts nothing */
   { CRM_MSG_CUSTOMER_IMPORT, "customer.import", "(saa{sv})", "(xa(uss))", "customer.import", CRM_MSG_FLAG_MUTATES,
     N_("Import customers") },
