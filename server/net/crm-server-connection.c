@@ -824,6 +824,12 @@ take_frame (CrmServerConnection *self)
 
   body = g_bytes_new (self->input->data + CRM_FRAME_HEADER_SIZE, self->header.body_length);
   g_byte_array_remove_range (self->input, 0, CRM_FRAME_HEADER_SIZE + self->header.body_length);
+  if (self->input->len == 0 && self->header.body_length > 65536)
+    {
+      /* Give back the room a large frame took. */
+      g_byte_array_unref (self->input);
+      self->input = g_byte_array_new ();
+    }
   refresh_idle_deadline (self);
   dispatch (self, body);
   if (self->state == CRM_SERVER_CONNECTION_DRAINING)
@@ -840,12 +846,12 @@ pump_input (CrmServerConnection *self)
 {
   g_autoptr(CrmServerConnection) hold = g_object_ref (self); /* dispatch may close */
   GPollableInputStream *in = G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (self->stream));
+  guint8 chunk[16384];
 
   self->pumping = TRUE;
   for (;;)
     {
       g_autoptr(GError) error = NULL;
-      guint len;
       gssize n;
       int taken;
 
@@ -860,12 +866,11 @@ pump_input (CrmServerConnection *self)
       if (taken > 0)
         continue;
 
-      /* Room for a TLS record or more of a large body. */
-      len = self->input->len;
-      g_byte_array_set_size (self->input, len + 16384);
-      n = g_pollable_input_stream_read_nonblocking (in, self->input->data + len, 16384,
-                                                    self->cancellable, &error);
-      g_byte_array_set_size (self->input, len + MAX (n, 0));
+      /* A TLS record at a time; the buffer keeps only what is not yet
+       * handled, so 1,000 idle connections do not each hold 16 KiB. */
+      n = g_pollable_input_stream_read_nonblocking (in, chunk, sizeof chunk, self->cancellable, &error);
+      if (n > 0)
+        g_byte_array_append (self->input, chunk, n);
       if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
           if (self->read_source == NULL)
