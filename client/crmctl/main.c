@@ -61,6 +61,10 @@ describe_exit_codes (void)
                         "  followup add CUSTOMER_ID --content TEXT [--method phone|visit|wechat|email|other]\n"
                         "                             [--contact ID] [--next YYYY-MM-DD]\n"
                         "\n"));
+  g_string_append (s, _("  call export [--format xlsx|csv] [FILTER]... FILE\n"
+                        "                             The call history: --direction in|out, --status S,\n"
+                        "                             --number DIGITS, --from/--to YYYY-MM-DD\n"
+                        "\n"));
   g_string_append (s, _("Exit status:\n"
                         "  0  success\n"
                         "  1  other failure (server fault, file I/O)\n"
