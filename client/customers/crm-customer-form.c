@@ -219,6 +219,37 @@ on_changed (CrmCustomerForm *self)
   self->dirty = TRUE;
 }
 
+/* Scrolls the form so that `widget` and the message under it show: the
+ * custom fields come after a dozen built-in ones.  Run once the messages
+ * just shown are laid out (an idle after the redraw priority). */
+static gboolean
+reveal_cb (gpointer data)
+{
+  GtkWidget *widget = data;
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *content;
+  GtkAdjustment *adj;
+  graphene_point_t top;
+
+  if (scrolled == NULL ||
+      (content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled))) == NULL ||
+      !gtk_widget_compute_point (widget, content, &GRAPHENE_POINT_INIT (0, 0), &top))
+    return G_SOURCE_REMOVE;
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  /* `top` is relative to what shows now. */
+  if (top.y < 0 || top.y + 60 > gtk_adjustment_get_page_size (adj))
+    gtk_adjustment_set_value (adj, MAX (0, gtk_adjustment_get_value (adj) + top.y -
+                                           gtk_adjustment_get_page_size (adj) / 3));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+focus_and_reveal (GtkWidget *widget)
+{
+  gtk_widget_grab_focus (widget);
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, reveal_cb, g_object_ref (widget), g_object_unref);
+}
+
 /* ---- custom fields ------------------------------------------------------ */
 
 #define CUSTOM_MAX_CHARS 500   /* as the server's MAX_TEXT_CHARS */
@@ -918,7 +949,7 @@ crm_customer_form_validate (CrmCustomerForm *self)
       }
     if (first_custom)
       {
-        gtk_widget_grab_focus (first_custom->value_widget);
+        focus_and_reveal (first_custom->value_widget);
         return FALSE;
       }
   }
@@ -988,7 +1019,7 @@ crm_customer_form_show_field_error (CrmCustomerForm *self,
   if (ci != NULL)
     {
       custom_set_error (ci, message);
-      gtk_widget_grab_focus (ci->value_widget);
+      focus_and_reveal (ci->value_widget);
       return;
     }
   if (i < 0)
