@@ -730,6 +730,32 @@ crm_customer_form_set_custom_fields (CrmCustomerForm    *self,
   on_defs_changed (self);
 }
 
+GStrv
+crm_customer_dup_custom_keys (GVariant *record)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) added = g_hash_table_new (g_str_hash, g_str_equal);
+  GVariantIter iter;
+  const char *key;
+
+  for (guint i = 0; label_defs && i < crm_custom_field_defs_get_n (label_defs); i++)
+    {
+      const CrmCustomFieldDef *def = crm_custom_field_defs_get (label_defs, i);
+      g_autoptr(GVariant) value = g_variant_lookup_value (record, def->record_key, NULL);
+
+      if (value != NULL)
+        {
+          g_strv_builder_add (builder, def->record_key);
+          g_hash_table_add (added, def->record_key);
+        }
+    }
+  g_variant_iter_init (&iter, record);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, NULL))
+    if (g_str_has_prefix (key, "cf.") && !g_hash_table_contains (added, key))
+      g_strv_builder_add (builder, key);
+  return g_strv_builder_end (builder);
+}
+
 GtkWidget *
 crm_customer_form_get_custom_input (CrmCustomerForm *self,
                                     const char      *record_key)

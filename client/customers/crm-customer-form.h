@@ -51,6 +51,10 @@ void      crm_customer_form_focus_first       (CrmCustomerForm *self);
 void      crm_customer_form_set_custom_fields (CrmCustomerForm    *self,
                                                CrmCustomFieldDefs *defs);
 
+/* The custom keys ("cf.…") `record` holds values for, in the order of the
+ * definitions the form was given (others after). */
+GStrv     crm_customer_dup_custom_keys       (GVariant *record);
+
 /* The label of a record key in the user's language ("name" → "Name"). */
 const char *crm_customer_field_label          (const char *key);
 

@@ -28,6 +28,7 @@ struct _CrmCustomerPage
   CrmFollowupTimeline *followups;
 
   GVariant  *record;
+  GPtrArray *custom_rows;  /* custom fields' label and value widgets (issue 4) */
 };
 
 G_DEFINE_FINAL_TYPE (CrmCustomerPage, crm_customer_page, GTK_TYPE_BOX)
@@ -57,6 +58,33 @@ crm_customer_page_set_record (CrmCustomerPage *self,
 
       gtk_label_set_text (self->values[i], *text ? text : "—");
     }
+  /* Custom fields with a value, after the built-in ones (issue 4). */
+  {
+    g_auto(GStrv) custom = crm_customer_dup_custom_keys (record);
+
+    for (guint i = 0; i < self->custom_rows->len; i++)
+      gtk_grid_remove (self->grid, g_ptr_array_index (self->custom_rows, i));
+    g_ptr_array_set_size (self->custom_rows, 0);
+    for (guint i = 0; custom[i]; i++)
+      {
+        g_autoptr(GVariant) value = g_variant_lookup_value (record, custom[i], NULL);
+        g_autofree char *text = crm_custom_field_format_value (value);
+        GtkWidget *key = gtk_label_new (crm_customer_field_label (custom[i]));
+        GtkWidget *shown = gtk_label_new (*text ? text : "—");
+
+        gtk_label_set_xalign (GTK_LABEL (key), 1);
+        gtk_widget_set_valign (key, GTK_ALIGN_START);
+        gtk_widget_add_css_class (key, "dim-label");
+        gtk_label_set_xalign (GTK_LABEL (shown), 0);
+        gtk_label_set_wrap (GTK_LABEL (shown), TRUE);
+        gtk_label_set_wrap_mode (GTK_LABEL (shown), PANGO_WRAP_WORD_CHAR);
+        gtk_label_set_selectable (GTK_LABEL (shown), TRUE);
+        gtk_grid_attach (self->grid, key, 0, (int) (N_KEYS + i), 1, 1);
+        gtk_grid_attach (self->grid, shown, 1, (int) (N_KEYS + i), 1, 1);
+        g_ptr_array_add (self->custom_rows, key);
+        g_ptr_array_add (self->custom_rows, shown);
+      }
+  }
   crm_contacts_section_set_customer (self->contacts, crm_customer_page_get_id (self),
                                      crm_customer_row_get_string (row, "name"));
   crm_followup_timeline_set_customer (self->followups, crm_customer_page_get_id (self),
@@ -118,6 +146,7 @@ crm_customer_page_dispose (GObject *object)
   CrmCustomerPage *self = CRM_CUSTOMER_PAGE (object);
 
   g_clear_pointer (&self->record, g_variant_unref);
+  g_clear_pointer (&self->custom_rows, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), CRM_TYPE_CUSTOMER_PAGE);
 
   G_OBJECT_CLASS (crm_customer_page_parent_class)->dispose (object);
@@ -142,6 +171,7 @@ static void
 crm_customer_page_init (CrmCustomerPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->custom_rows = g_ptr_array_new ();
 
   for (gsize i = 0; i < N_KEYS; i++)
     {

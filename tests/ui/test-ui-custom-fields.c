@@ -142,6 +142,21 @@ server_record (gint64 id)
   return record;
 }
 
+/* TRUE when a label under `widget` shows `text`. */
+static gboolean
+shows_label (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
 static GtkColumnViewColumn *
 find_column (const char *key)
 {
@@ -242,6 +257,11 @@ test_fill_and_save (void)
 
   customer_id = crm_customer_page_get_id (crm_customer_list_view_get_page (view ()));
   g_assert_cmpint (customer_id, >, 0);
+  /* The customer's page shows the custom fields too. */
+  g_assert_true (shows_label (GTK_WIDGET (crm_customer_list_view_get_page (view ())), "信用等级"));
+  g_assert_true (shows_label (GTK_WIDGET (crm_customer_list_view_get_page (view ())), "A级"));
+  g_assert_true (shows_label (GTK_WIDGET (crm_customer_list_view_get_page (view ())), WECHAT));
+  screenshot (GTK_WIDGET (main_window ()), "page-shows-fields");
   record = server_record (customer_id);
   g_assert_true (g_variant_lookup (record, "cf.grade", "&s", &value));
   g_assert_cmpstr (value, ==, "A级");
