@@ -326,6 +326,68 @@ test_owner_scope (Fixture *f, gconstpointer data)
 }
 
 static void
+custom_values (guint i, GVariantDict *d, gpointer data)
+{
+  gboolean skip_row_5 = GPOINTER_TO_INT (data);
+  g_autofree char *level = g_strdup_printf ("甲级\t客户 %u", i);
+
+  if (skip_row_5 && i == 5)
+    return;
+  g_variant_dict_insert (d, "cf.import_level", "s", level);
+  g_variant_dict_insert (d, "cf.import_budget", "d", 1.5 * i);
+}
+
+/* Custom fields travel through the staging table as JSON: required ones
+ * are enforced per row, values land in "custom" and its search column. */
+static void
+test_custom_fields (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CrmSession) manager = crm_test_db_login ("manager");
+  g_autoptr(GError) error = NULL;
+  gint64 inserted = -1;
+  guint32 row;
+  const char *field, *message;
+
+  crm_test_db_exec ("DELETE FROM custom_fields WHERE key LIKE 'import_%'");
+  crm_test_db_exec ("INSERT INTO custom_fields (entity, key, label, type, required) VALUES"
+                    " ('customer', 'import_level', '客户等级', 'text', true),"
+                    " ('customer', 'import_budget', '预算', 'number', false)");
+  {
+    g_autofree char *key = crm_test_db_key ();
+    g_autoptr(GVariant) reply =
+      import (manager, key, build_rows (10, custom_values, GINT_TO_POINTER (TRUE)), NULL, &error);
+    g_autoptr(GVariant) errors = NULL;
+
+    g_assert_no_error (error);
+    g_variant_get (reply, "(x@a(uss))", &inserted, &errors);
+    g_assert_cmpint (inserted, ==, 0);
+    g_assert_cmpuint (g_variant_n_children (errors), ==, 1);
+    g_variant_get_child (errors, 0, "(u&s&s)", &row, &field, &message);
+    g_assert_cmpuint (row, ==, 5);
+    g_assert_nonnull (strstr (field, "import_level"));
+    g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customers"), ==, 0);
+  }
+  {
+    g_autofree char *key = crm_test_db_key ();
+    g_autoptr(GVariant) reply =
+      import (manager, key, build_rows (10, custom_values, GINT_TO_POINTER (FALSE)), NULL, &error);
+    g_autofree char *level = NULL;
+    g_autofree char *budget = NULL;
+
+    g_assert_no_error (error);
+    g_variant_get (reply, "(x@a(uss))", &inserted, NULL);
+    g_assert_cmpint (inserted, ==, 10);
+    level = crm_test_db_query_string ("SELECT custom ->> 'import_level' FROM customers"
+                                      " ORDER BY id OFFSET 7 LIMIT 1");
+    g_assert_cmpstr (level, ==, "甲级\t客户 7");
+    budget = crm_test_db_query_string ("SELECT custom ->> 'import_budget' FROM customers"
+                                       " ORDER BY id OFFSET 3 LIMIT 1");
+    g_assert_cmpstr (budget, ==, "4.5");
+  }
+  crm_test_db_exec ("DELETE FROM custom_fields WHERE key LIKE 'import_%'");
+}
+
+static void
 test_batch_limits (Fixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) manager = crm_test_db_login ("manager");
@@ -362,6 +424,7 @@ main (int argc, char **argv)
   ADD ("/db/import/duplicate-names", test_duplicate_names);
   ADD ("/db/import/owner-scope", test_owner_scope);
   ADD ("/db/import/batch-limits", test_batch_limits);
+  ADD ("/db/import/custom-fields", test_custom_fields);
 #undef ADD
 
   rc = g_test_run ();
