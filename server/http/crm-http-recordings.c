@@ -855,10 +855,17 @@ early_cb (SoupServer        *soup,
           gpointer           data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
 
   if (strcmp (soup_server_message_get_method (msg), "PUT") != 0)
-    return;
-  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH ||
+    {
+      /* GET, HEAD and POST /recordings/purge take no body: none is read. */
+      if (encoding == SOUP_ENCODING_CHUNKED ||
+          (encoding == SOUP_ENCODING_CONTENT_LENGTH && soup_message_headers_get_content_length (headers) > 0))
+        respond_json (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", _("This request takes no body"));
+      return;
+    }
+  if (encoding != SOUP_ENCODING_CONTENT_LENGTH ||
       soup_message_headers_get_content_length (headers) > MAX_PIECE_BYTES)
     respond_json (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large",
                   _("Send the recording in pieces of at most 16 MiB with Content-Length"));

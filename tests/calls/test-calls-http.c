@@ -556,6 +556,14 @@ test_retention_purge (void)
     http (&r, "GET", "purge", token, NULL, NULL);
     g_assert_cmpuint (r.status, ==, 405);
   }
+  {
+    g_auto(Response) r = { 0, };
+    g_autoptr(GBytes) body = g_bytes_new_static ("{}", 2);
+
+    /* A body is refused before it is read. */
+    http (&r, "POST", "purge", token, body, NULL);
+    g_assert_cmpuint (r.status, ==, 413);
+  }
 
   result = purge_now (token, 200);
   g_assert_cmpint (json_object_get_int_member (result, "expired"), ==, 1);
