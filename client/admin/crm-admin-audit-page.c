@@ -34,6 +34,8 @@ static const struct
   { "call", N_ ("Call") },
   { "blacklist", N_ ("Blacklist entry") },
   { "call_settings", N_ ("Call settings") },
+  { "contact", N_ ("Contact") },
+  { "followup", N_ ("Follow-up") },
 };
 
 static const struct

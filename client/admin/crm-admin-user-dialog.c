@@ -300,6 +300,7 @@ module_title (const char *module)
     { "settings", N_ ("Settings") },   { "audit", N_ ("Audit Log") },
     { "recycle", N_ ("Recycle Bin") }, { "call", N_ ("Call Center") },
     { "blacklist", N_ ("Blacklist") },
+    { "contact", N_ ("Contacts") },    { "followup", N_ ("Follow-ups") },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (titles); i++)
