@@ -354,12 +354,19 @@ static void
 on_push (CrmSession *session, guint message_id, GVariant *body, gpointer user_data)
 {
   CrmContactsSection *self = user_data;
-  const char *entity = NULL;
+  const char *entity = NULL, *action = NULL;
+  gint64 id = 0;
+  g_autoptr(GVariant) shown = NULL;
 
   if (message_id != CRM_MSG_PUSH_RECORD_CHANGED || self->customer_id == 0)
     return;
-  g_variant_get (body, "(&sxx&s)", &entity, NULL, NULL, NULL);
-  if (g_strcmp0 (entity, "contact") == 0)
+  g_variant_get (body, "(&sxx&s)", &entity, &id, NULL, &action);
+  if (g_strcmp0 (entity, "contact") != 0)
+    return;
+  /* The push names no customer: a new contact (or one restored from the
+   * recycle bin) may be this customer's; a change elsewhere is not. */
+  shown = find_row (self, id);
+  if (shown != NULL || g_strcmp0 (action, "create") == 0 || g_strcmp0 (action, "restore") == 0)
     crm_contacts_section_reload (self);
 }
 

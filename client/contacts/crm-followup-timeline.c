@@ -209,12 +209,25 @@ static void
 on_push (CrmSession *session, guint message_id, GVariant *body, gpointer user_data)
 {
   CrmFollowupTimeline *self = user_data;
-  const char *entity = NULL;
+  const char *entity = NULL, *action = NULL;
+  gint64 id = 0;
+  gboolean shown = FALSE;
 
   if (message_id != CRM_MSG_PUSH_RECORD_CHANGED || self->customer_id == 0)
     return;
-  g_variant_get (body, "(&sxx&s)", &entity, NULL, NULL, NULL);
-  if (g_strcmp0 (entity, "followup") == 0)
+  g_variant_get (body, "(&sxx&s)", &entity, &id, NULL, &action);
+  if (g_strcmp0 (entity, "followup") != 0)
+    return;
+  for (guint i = 0; i < self->items->len && !shown; i++)
+    {
+      gint64 item_id = 0;
+
+      g_variant_lookup (g_ptr_array_index (self->items, i), "id", "x", &item_id);
+      shown = item_id == id;
+    }
+  /* The push names no customer: a new follow-up may be this customer's; a
+   * change to one not shown is not. */
+  if (shown || g_strcmp0 (action, "create") == 0 || g_strcmp0 (action, "restore") == 0)
     crm_followup_timeline_reload (self);
 }
 
