@@ -293,6 +293,11 @@ custom_record_value (GVariant          *record,
 static GVariant *
 custom_input_value (const CustomInput *ci)
 {
+  /* A retired field shows its value as text and is never sent. */
+  if (ci->read_only)
+    return ci->type == CRM_CUSTOM_FIELD_MULTI_CHOICE
+             ? g_variant_ref_sink (g_variant_new_strv (NULL, 0))
+             : g_variant_ref_sink (g_variant_new_string (""));
   switch (ci->type)
     {
     case CRM_CUSTOM_FIELD_CHOICE:
@@ -337,6 +342,15 @@ custom_set_value (CustomInput *ci,
                   GVariant    *value,
                   GVariant    *stored)
 {
+  if (ci->read_only)
+    {
+      /* Shown as a list would show it (a retired choice field's options
+       * may be gone). */
+      g_autofree char *text = crm_custom_field_format_value (stored);
+
+      gtk_editable_set_text (GTK_EDITABLE (ci->value_widget), text);
+      return;
+    }
   switch (ci->type)
     {
     case CRM_CUSTOM_FIELD_CHOICE:
@@ -360,15 +374,7 @@ custom_set_value (CustomInput *ci,
       }
       break;
     default:
-      if (ci->read_only)
-        {
-          /* Shown as a list would show it (a retired choice field's
-           * options may be gone). */
-          g_autofree char *text = crm_custom_field_format_value (stored);
-          gtk_editable_set_text (GTK_EDITABLE (ci->value_widget), text);
-        }
-      else
-        gtk_editable_set_text (GTK_EDITABLE (ci->value_widget), g_variant_get_string (value, NULL));
+      gtk_editable_set_text (GTK_EDITABLE (ci->value_widget), g_variant_get_string (value, NULL));
       break;
     }
 }

@@ -637,6 +637,12 @@ wechat_retired (gpointer data)
 }
 
 static gboolean
+grade_read_only (gpointer data)
+{
+  return crm_customer_form_custom_is_read_only (form (), "cf.grade");
+}
+
+static gboolean
 wechat_not_offered (gpointer data)
 {
   return crm_customer_form_get_custom_input (form (), "cf.wechat") == NULL;
@@ -689,6 +695,26 @@ test_retire (void)
   g_assert_true (crm_ui_test_wait_for (wechat_not_offered, NULL, WAIT_S));
   g_assert_nonnull (crm_customer_form_get_custom_input (form (), "cf.grade"));
   screenshot (GTK_WIDGET (main_window ()), "retired-not-offered");
+  gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.cancel", NULL);
+
+  /* A retired choice field: its stored value shows as text. */
+  crm_customer_list_view_open (view (), customer_id);
+  g_assert_true (crm_ui_test_wait_for (detail_is, (gpointer) "page", WAIT_S));
+  gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.edit", NULL);
+  g_assert_true (crm_ui_test_wait_for (detail_is, (gpointer) "form", WAIT_S));
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *key = crm_new_idempotency_key ();
+    g_autoptr(GVariant) reply = crm_connection_call_sync (admin, CRM_MSG_CUSTOM_FIELD_RETIRE,
+                                                          g_variant_new ("(sx)", key, grade_id),
+                                                          NULL, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_true (crm_ui_test_wait_for (grade_read_only, NULL, WAIT_S));
+  g_assert_cmpstr (gtk_editable_get_text (crm_customer_form_get_entry (form (), "cf.grade")), ==, "A级");
+  g_assert_null (find_column ("cf.grade"));
+  g_assert_null (crm_customer_filter_popover_get_custom_dropdown (
+    CRM_CUSTOMER_FILTER_POPOVER (crm_customer_list_view_get_filter_popover (view ())), "cf.grade"));
   gtk_widget_activate_action (GTK_WIDGET (view ()), "customer.cancel", NULL);
 }
 
