@@ -37,6 +37,7 @@ struct _CrmFollowupForm
   CrmSession   *session;
   GCancellable *cancellable;
   gint64        customer_id;
+  GVariant     *record;       /* the follow-up edited, or NULL for a new one */
   gboolean      busy;
 
   GtkDropDown  *method;
@@ -211,7 +212,7 @@ saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(CrmFollowupForm) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
-  gint64 id = 0, version = 0;
+  gint64 id = 0;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -221,7 +222,10 @@ saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       show_error (self, error->message, crm_error_get_field (error));
       return;
     }
-  g_variant_get (reply, "(xx)", &id, &version);
+  if (self->record != NULL)
+    g_variant_lookup (self->record, "id", "x", &id);
+  else
+    g_variant_get (reply, "(xx)", &id, NULL);
   g_signal_emit (self, signals[SIGNAL_SAVED], 0, id);
   gtk_window_close (GTK_WINDOW (self));
 }
@@ -247,13 +251,26 @@ save_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
       return;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
-  g_variant_dict_insert (&d, "customer_id", "x", self->customer_id);
   g_variant_dict_insert (&d, "method", "s", crm_followup_form_get_method (self));
   g_variant_dict_insert (&d, "content", "s", content);
   g_variant_dict_insert (&d, "next_date", "s", next);
+  set_busy (self, TRUE);
+  if (self->record != NULL)
+    {
+      gint64 id = 0, version = 0;
+
+      /* 0 takes the contact off. */
+      g_variant_dict_insert (&d, "contact_id", "x", crm_followup_form_get_contact (self));
+      g_variant_lookup (self->record, "id", "x", &id);
+      g_variant_lookup (self->record, "version", "x", &version);
+      crm_session_call_async (self->session, CRM_MSG_FOLLOWUP_UPDATE,
+                              g_variant_new ("(sxx@a{sv})", key, id, version, g_variant_dict_end (&d)),
+                              self->cancellable, saved_cb, g_object_ref (self));
+      return;
+    }
+  g_variant_dict_insert (&d, "customer_id", "x", self->customer_id);
   if (crm_followup_form_get_contact (self) > 0)
     g_variant_dict_insert (&d, "contact_id", "x", crm_followup_form_get_contact (self));
-  set_busy (self, TRUE);
   crm_session_call_async (self->session, CRM_MSG_FOLLOWUP_CREATE,
                           g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
                           self->cancellable, saved_cb, g_object_ref (self));
@@ -272,6 +289,7 @@ crm_followup_form_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->record, g_variant_unref);
   G_OBJECT_CLASS (crm_followup_form_parent_class)->dispose (object);
 }
 
@@ -377,6 +395,27 @@ crm_followup_form_init (CrmFollowupForm *self)
   gtk_box_append (GTK_BOX (box), buttons);
   gtk_window_set_child (GTK_WINDOW (self), box);
   crm_followup_form_set_contact (self, 0, NULL);
+}
+
+void
+crm_followup_form_set_record (CrmFollowupForm *self, GVariant *record)
+{
+  const char *method = "other", *content = "", *next = "", *contact_name = "";
+  gint64 contact = 0;
+
+  g_return_if_fail (CRM_IS_FOLLOWUP_FORM (self));
+  g_clear_pointer (&self->record, g_variant_unref);
+  self->record = g_variant_ref_sink (record);
+  g_variant_lookup (record, "method", "&s", &method);
+  g_variant_lookup (record, "content", "&s", &content);
+  g_variant_lookup (record, "next_date", "&s", &next);
+  g_variant_lookup (record, "contact_id", "x", &contact);
+  g_variant_lookup (record, "contact_name", "&s", &contact_name);
+  crm_followup_form_set_method (self, method);
+  crm_followup_form_set_content (self, content);
+  gtk_editable_set_text (GTK_EDITABLE (self->next_date), next);
+  crm_followup_form_set_contact (self, contact, contact_name);
+  gtk_window_set_title (GTK_WINDOW (self), _("Edit Follow-up"));
 }
 
 CrmFollowupForm *

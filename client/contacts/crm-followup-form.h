@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 /*
  * CrmFollowupForm: a window that records a follow-up (跟进) of a customer:
  * how (phone, visit, WeChat, e-mail, other), what was said or done, with
- * which contact, and when to follow up next (followup.create).  Actions
+ * which contact, and when to follow up next (followup.create, or
+ * followup.update for one set with crm_followup_form_set_record()).  Actions
  * (prefix "followup-form."): save (Ctrl+Enter, Ctrl+S), cancel (Escape).
  * Signal "saved" (gint64 follow-up id); the window then closes.
  */
@@ -20,6 +21,8 @@ G_DECLARE_FINAL_TYPE (CrmFollowupForm, crm_followup_form, CRM, FOLLOWUP_FORM, Gt
 CrmFollowupForm *crm_followup_form_new (CrmSession *session,
                                         gint64      customer_id,
                                         const char *customer_name);
+/* Edits `record` (a followup.list row) with followup.update instead. */
+void        crm_followup_form_set_record  (CrmFollowupForm *self, GVariant *record);
 /* "phone", "visit", "wechat", "email" or "other". */
 void        crm_followup_form_set_method  (CrmFollowupForm *self, const char *method);
 const char *crm_followup_form_get_method  (CrmFollowupForm *self);

@@ -25,6 +25,7 @@ struct _CrmFollowupTimeline
   GtkLabel     *status_label;
   GtkWidget    *older_button;
   CrmFollowupForm *form;      /* weak */
+  GtkWidget    *dialog;       /* weak: the delete confirmation */
 };
 
 G_DEFINE_FINAL_TYPE (CrmFollowupTimeline, crm_followup_timeline, GTK_TYPE_BOX)
@@ -42,6 +43,19 @@ set_status (CrmFollowupTimeline *self, const char *text)
 {
   gtk_label_set_text (self->status_label, text ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), text != NULL && *text != '\0');
+}
+
+static GtkWidget *
+icon_button (const char *icon, const char *tooltip, const char *action, gint64 id)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_valign (button, GTK_ALIGN_START);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
+  return button;
 }
 
 static GtkWidget *
@@ -86,11 +100,23 @@ item_widget (GVariant *item)
       gtk_widget_add_css_class (l, "accent");
       gtk_box_append (GTK_BOX (box), l);
     }
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
-  return box;
+  {
+    GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+    gint64 id = 0;
+
+    g_variant_lookup (item, "id", "x", &id);
+    gtk_widget_set_hexpand (box, TRUE);
+    gtk_box_append (GTK_BOX (row), box);
+    gtk_box_append (GTK_BOX (row), icon_button ("document-edit-symbolic", _("Edit this follow-up"),
+                                                "followups.edit", id));
+    gtk_box_append (GTK_BOX (row), icon_button ("user-trash-symbolic", _("Delete this follow-up"),
+                                                "followups.delete", id));
+    gtk_widget_set_margin_top (row, 6);
+    gtk_widget_set_margin_bottom (row, 6);
+    gtk_widget_set_margin_start (row, 6);
+    gtk_widget_set_margin_end (row, 6);
+    return row;
+  }
 }
 
 static void
@@ -157,6 +183,10 @@ crm_followup_timeline_reload (CrmFollowupTimeline *self)
   gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "followups.write",
                                  crm_session_has_permission (self->session, "followup.add"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "followups.edit",
+                                 crm_session_has_permission (self->session, "followup.edit"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "followups.delete",
+                                 crm_session_has_permission (self->session, "followup.delete"));
   self->cancellable = g_cancellable_new ();
   load_page (self, "");
 }
@@ -203,6 +233,115 @@ write_activated (GtkWidget *widget, const char *action, GVariant *param)
   if (crm_session_has_permission (self->session, "contact.view"))
     crm_session_call_async (self->session, CRM_MSG_CONTACT_LIST, g_variant_new ("(x)", self->customer_id),
                             NULL, contacts_for_form_cb, g_object_ref (form));
+}
+
+static GVariant *
+find_item (CrmFollowupTimeline *self, gint64 id)
+{
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      GVariant *item = g_ptr_array_index (self->items, i);
+      gint64 item_id = 0;
+
+      g_variant_lookup (item, "id", "x", &item_id);
+      if (item_id == id)
+        return item;
+    }
+  return NULL;
+}
+
+static void
+edit_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CrmFollowupTimeline *self = CRM_FOLLOWUP_TIMELINE (widget);
+  GVariant *item = find_item (self, g_variant_get_int64 (param));
+  GtkRoot *root = gtk_widget_get_root (widget);
+  CrmFollowupForm *form;
+
+  if (item == NULL)
+    return;
+  form = crm_followup_form_new (self->session, self->customer_id, self->customer_name);
+  crm_followup_form_set_record (form, item);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (form), GTK_WINDOW (root));
+  g_signal_connect_object (form, "saved", G_CALLBACK (form_saved), self, 0);
+  g_set_weak_pointer (&self->form, form);
+  gtk_window_present (GTK_WINDOW (form));
+  if (crm_session_has_permission (self->session, "contact.view"))
+    crm_session_call_async (self->session, CRM_MSG_CONTACT_LIST, g_variant_new ("(x)", self->customer_id),
+                            NULL, contacts_for_form_cb, g_object_ref (form));
+}
+
+static void
+deleted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(CrmFollowupTimeline) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+
+  if (reply == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_status (self, error->message);
+  crm_followup_timeline_reload (self);
+}
+
+typedef struct {
+  CrmFollowupTimeline *self;
+  gint64 id;
+  gint64 version;
+} DeleteData;
+
+static void
+delete_response (GtkDialog *dialog, int response, gpointer user_data)
+{
+  DeleteData *data = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autofree char *key = crm_new_idempotency_key ();
+
+      crm_session_call_async (data->self->session, CRM_MSG_FOLLOWUP_DELETE,
+                              g_variant_new ("(sxx)", key, data->id, data->version),
+                              NULL, deleted_cb, g_object_ref (data->self));
+    }
+  g_object_unref (data->self);
+  g_free (data);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+delete_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  CrmFollowupTimeline *self = CRM_FOLLOWUP_TIMELINE (widget);
+  GVariant *item = find_item (self, g_variant_get_int64 (param));
+  GtkRoot *root = gtk_widget_get_root (widget);
+  DeleteData *data;
+  GtkWidget *dialog;
+
+  if (item == NULL)
+    return;
+  data = g_new0 (DeleteData, 1);
+  data->self = g_object_ref (self);
+  g_variant_lookup (item, "id", "x", &data->id);
+  g_variant_lookup (item, "version", "x", &data->version);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   "%s", _("Delete this follow-up?"));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
+                                            _("An administrator can restore it from the recycle bin."));
+  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Delete"), GTK_RESPONSE_ACCEPT);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_signal_connect (dialog, "response", G_CALLBACK (delete_response), data);
+  g_set_weak_pointer (&self->dialog, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+GtkDialog *
+crm_followup_timeline_get_confirm_dialog (CrmFollowupTimeline *self)
+{
+  return self->dialog ? GTK_DIALOG (self->dialog) : NULL;
 }
 
 static void
@@ -299,6 +438,7 @@ crm_followup_timeline_dispose (GObject *object)
   g_clear_pointer (&self->next_cursor, g_free);
   g_clear_pointer (&self->customer_name, g_free);
   g_clear_weak_pointer (&self->form);
+  g_clear_weak_pointer (&self->dialog);
   G_OBJECT_CLASS (crm_followup_timeline_parent_class)->dispose (object);
 }
 
@@ -311,6 +451,8 @@ crm_followup_timeline_class_init (CrmFollowupTimelineClass *klass)
   object_class->dispose = crm_followup_timeline_dispose;
   gtk_widget_class_install_action (widget_class, "followups.write", NULL, write_activated);
   gtk_widget_class_install_action (widget_class, "followups.older", NULL, older_activated);
+  gtk_widget_class_install_action (widget_class, "followups.edit", "x", edit_activated);
+  gtk_widget_class_install_action (widget_class, "followups.delete", "x", delete_activated);
 }
 
 static void

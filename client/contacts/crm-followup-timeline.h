@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 /*
  * CrmFollowupTimeline: a customer's follow-ups (跟进记录), newest first, a
  * page at a time ("Show older" reads the next keyset page).  Actions
- * (prefix "followups."): write, older.  Reloads on push.record_changed for
+ * (prefix "followups."): write, older, edit (x id), delete (x id).  Reloads on push.record_changed for
  * follow-ups.
  */
 #define CRM_TYPE_FOLLOWUP_TIMELINE (crm_followup_timeline_get_type ())
@@ -33,5 +33,7 @@ guint            crm_followup_timeline_get_n_items (CrmFollowupTimeline *self);
 GVariant        *crm_followup_timeline_get_item    (CrmFollowupTimeline *self, guint i);
 CrmFollowupForm *crm_followup_timeline_get_form    (CrmFollowupTimeline *self);
 gboolean         crm_followup_timeline_has_older   (CrmFollowupTimeline *self);
+/* The open delete confirmation, or NULL. */
+GtkDialog       *crm_followup_timeline_get_confirm_dialog (CrmFollowupTimeline *self);
 
 G_END_DECLS

@@ -367,6 +367,66 @@ test_followup_pushed (void)
   screenshot (GTK_WIDGET (timeline ()), "followup-pushed");
 }
 
+static gboolean
+confirm_dialog_open (gpointer data)
+{
+  return crm_followup_timeline_get_confirm_dialog (timeline ()) != NULL;
+}
+
+static gboolean
+first_followup_is (gpointer data)
+{
+  g_autoptr(GVariant) item = NULL;
+  const char *content = NULL;
+
+  if (crm_followup_timeline_is_busy (timeline ()) || crm_followup_timeline_get_n_items (timeline ()) == 0)
+    return FALSE;
+  item = crm_followup_timeline_get_item (timeline (), 0);
+  g_variant_lookup (item, "content", "&s", &content);
+  return g_strcmp0 (content, data) == 0;
+}
+
+/* The pushed follow-up corrected, then the other one deleted (confirmed). */
+static void
+test_edit_and_delete_followup (void)
+{
+  g_autoptr(GVariant) first = crm_followup_timeline_get_item (timeline (), 0);
+  g_autoptr(GVariant) second = crm_followup_timeline_get_item (timeline (), 1);
+  CrmFollowupForm *form;
+  gint64 first_id = 0, second_id = 0;
+
+  g_assert_true (g_variant_lookup (first, "id", "x", &first_id));
+  g_assert_true (g_variant_lookup (second, "id", "x", &second_id));
+  gtk_widget_activate_action (GTK_WIDGET (timeline ()), "followups.edit", "x", first_id);
+  form = crm_followup_timeline_get_form (timeline ());
+  g_assert_nonnull (form);
+  g_object_add_weak_pointer (G_OBJECT (form), (gpointer *) &form);
+  g_assert_cmpstr (crm_followup_form_get_method (form), ==, "phone");
+  crm_followup_form_set_content (form, "电话确认样机周五发货");
+  gtk_widget_activate_action (GTK_WIDGET (form), "followup-form.save", NULL);
+  g_assert_true (crm_ui_test_wait_for (pointer_is_null, &form, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (first_followup_is, (gpointer) "电话确认样机周五发货", WAIT_S));
+  g_assert_cmpuint (crm_followup_timeline_get_n_items (timeline ()), ==, 2);
+
+  gtk_widget_activate_action (GTK_WIDGET (timeline ()), "followups.delete", "x", second_id);
+  g_assert_true (crm_ui_test_wait_for (confirm_dialog_open, NULL, WAIT_S));
+  screenshot (GTK_WIDGET (crm_followup_timeline_get_confirm_dialog (timeline ())), "delete-followup-confirm");
+  gtk_dialog_response (crm_followup_timeline_get_confirm_dialog (timeline ()), GTK_RESPONSE_ACCEPT);
+  g_assert_true (crm_ui_test_wait_for (n_followups_is, GUINT_TO_POINTER (1), WAIT_S));
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) page = crm_connection_call_sync (admin, CRM_MSG_FOLLOWUP_LIST,
+                                                         g_variant_new ("(xsi)", customer_id, "", 10),
+                                                         NULL, &error);
+    g_autoptr(GVariant) rows = NULL;
+
+    g_assert_no_error (error);
+    g_variant_get (page, "(@aa{sv}&s)", &rows, NULL);
+    g_assert_cmpuint (g_variant_n_children (rows), ==, 1);
+  }
+  screenshot (GTK_WIDGET (timeline ()), "followup-edited-other-deleted");
+}
+
 /* ---- setup -------------------------------------------------------------- */
 
 static void
@@ -423,6 +483,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/contacts/make-primary", test_make_primary);
   g_test_add_func ("/ui/contacts/write-followup", test_write_followup);
   g_test_add_func ("/ui/contacts/followup-pushed", test_followup_pushed);
+  g_test_add_func ("/ui/contacts/edit-and-delete-followup", test_edit_and_delete_followup);
 
   status = g_test_run ();
 
