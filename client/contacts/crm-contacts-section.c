@@ -23,6 +23,7 @@ struct _CrmContactsSection
   GtkLabel     *status_label;
   GtkWidget    *add_button;
   CrmContactForm *form;        /* weak */
+  GtkWidget    *dialog;        /* weak: the delete confirmation */
 };
 
 G_DEFINE_FINAL_TYPE (CrmContactsSection, crm_contacts_section, GTK_TYPE_BOX)
@@ -347,7 +348,14 @@ delete_activated (GtkWidget *widget, const char *action, GVariant *param)
   gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Delete"), GTK_RESPONSE_ACCEPT);
   G_GNUC_END_IGNORE_DEPRECATIONS
   g_signal_connect (dialog, "response", G_CALLBACK (delete_response), data);
+  g_set_weak_pointer (&self->dialog, dialog);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+GtkDialog *
+crm_contacts_section_get_confirm_dialog (CrmContactsSection *self)
+{
+  return self->dialog ? GTK_DIALOG (self->dialog) : NULL;
 }
 
 static void
@@ -443,6 +451,7 @@ crm_contacts_section_dispose (GObject *object)
   g_clear_pointer (&self->rows, g_variant_unref);
   g_clear_pointer (&self->customer_name, g_free);
   g_clear_weak_pointer (&self->form);
+  g_clear_weak_pointer (&self->dialog);
   G_OBJECT_CLASS (crm_contacts_section_parent_class)->dispose (object);
 }
 

@@ -33,5 +33,7 @@ GVariant       *crm_contacts_section_get_contact    (CrmContactsSection *self, g
 /* The last form this section opened while it is open, or NULL. */
 CrmContactForm *crm_contacts_section_get_form       (CrmContactsSection *self);
 const char     *crm_contacts_section_get_status_text (CrmContactsSection *self);
+/* The open delete confirmation, or NULL. */
+GtkDialog      *crm_contacts_section_get_confirm_dialog (CrmContactsSection *self);
 
 G_END_DECLS

@@ -368,6 +368,56 @@ test_followup_pushed (void)
 }
 
 static gboolean
+contact_confirm_open (gpointer data)
+{
+  return crm_contacts_section_get_confirm_dialog (contacts ()) != NULL;
+}
+
+static gboolean
+second_title_is (gpointer data)
+{
+  g_autoptr(GVariant) second = NULL;
+  const char *title = NULL;
+
+  if (crm_contacts_section_is_busy (contacts ()) || crm_contacts_section_get_n_contacts (contacts ()) < 2)
+    return FALSE;
+  second = crm_contacts_section_get_contact (contacts (), 1);
+  g_variant_lookup (second, "title", "&s", &title);
+  return g_strcmp0 (title, data) == 0;
+}
+
+/* 王海燕 edited (the form comes filled in), then deleted after confirming. */
+static void
+test_edit_and_delete_contact (void)
+{
+  g_autoptr(GVariant) second = crm_contacts_section_get_contact (contacts (), 1);
+  CrmContactForm *form;
+  gint64 id = 0;
+
+  g_assert_true (g_variant_lookup (second, "id", "x", &id));
+  gtk_widget_activate_action (GTK_WIDGET (contacts ()), "contacts.edit", "x", id);
+  form = crm_contacts_section_get_form (contacts ());
+  g_assert_nonnull (form);
+  g_object_add_weak_pointer (G_OBJECT (form), (gpointer *) &form);
+  g_assert_cmpstr (gtk_editable_get_text (crm_contact_form_get_entry (form, "name")), ==, "王海燕");
+  g_assert_cmpstr (gtk_editable_get_text (crm_contact_form_get_entry (form, "birthday")), ==, "1986-05-20");
+  gtk_editable_set_text (crm_contact_form_get_entry (form, "title"), "采购总监");
+  gtk_widget_activate_action (GTK_WIDGET (form), "contact-form.save", NULL);
+  g_assert_true (crm_ui_test_wait_for (pointer_is_null, &form, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (second_title_is, (gpointer) "采购总监", WAIT_S));
+
+  gtk_widget_activate_action (GTK_WIDGET (contacts ()), "contacts.delete", "x", id);
+  g_assert_true (crm_ui_test_wait_for (contact_confirm_open, NULL, WAIT_S));
+  screenshot (GTK_WIDGET (crm_contacts_section_get_confirm_dialog (contacts ())), "delete-contact-confirm");
+  gtk_dialog_response (crm_contacts_section_get_confirm_dialog (contacts ()), GTK_RESPONSE_ACCEPT);
+  g_assert_true (crm_ui_test_wait_for (n_contacts_is, GUINT_TO_POINTER (1), WAIT_S));
+  {
+    g_autoptr(GVariant) rows = server_contacts ();
+    g_assert_cmpuint (g_variant_n_children (rows), ==, 1);
+  }
+}
+
+static gboolean
 confirm_dialog_open (gpointer data)
 {
   return crm_followup_timeline_get_confirm_dialog (timeline ()) != NULL;
@@ -484,6 +534,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/contacts/write-followup", test_write_followup);
   g_test_add_func ("/ui/contacts/followup-pushed", test_followup_pushed);
   g_test_add_func ("/ui/contacts/edit-and-delete-followup", test_edit_and_delete_followup);
+  g_test_add_func ("/ui/contacts/edit-and-delete-contact", test_edit_and_delete_contact);
 
   status = g_test_run ();
 
