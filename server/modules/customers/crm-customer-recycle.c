@@ -9,7 +9,8 @@
 /* Deleted customers in the recycle bin (customer.delete sets deleted_at). */
 
 #define CUSTOMER_AUDIT_JSON                                                                        \
-  "(to_jsonb (c) - ARRAY['search_bigrams', 'name_pinyin', 'name_initials', 'phone_digits'])::text"
+  "(to_jsonb (c) - ARRAY['search_bigrams', 'name_pinyin', 'name_initials', 'phone_digits',"     \
+  " 'custom_search'])::text"
 
 static const CrmRecycleEntity customer_recycle = {
   .entity = "customer",
