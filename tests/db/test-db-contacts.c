@@ -992,6 +992,12 @@ test_search_by_contact (Fixture *f, gconstpointer data)
   sql = g_strdup_printf ("SELECT count(*) FROM customers WHERE id = %" G_GINT64_FORMAT
                          " AND search_bigrams @> ARRAY['欧阳', '明月', '秦风']", customer);
   g_assert_cmpint (crm_test_db_query_int (sql), ==, 1);
+  /* What customer.search would run once its confirming strpos also reads
+   * contact_names (the change crm-customer-query.c needs). */
+  g_assert_cmpint (crm_test_db_query_int (
+      "SELECT count(*) FROM customers c WHERE c.deleted_at IS NULL"
+      " AND c.search_bigrams @> ARRAY['欧阳', '阳明', '明月']"
+      " AND strpos (lower (c.name || ' ' || c.short_name || ' ' || c.contact_names), '欧阳明月') > 0"), ==, 1);
 
   /* Editing the customer keeps them (the server rewrites its own bigrams). */
   {
