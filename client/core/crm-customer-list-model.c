@@ -825,8 +825,12 @@ crm_customer_list_model_get_item (GListModel *model,
     }
 
   /* Never load synchronously or emit from inside get_item: the view may be
-   * in the middle of handling items-changed. */
-  if (page == NULL)
+   * in the middle of handling items-changed.  A placeholder per call: GTK
+   * warns about one item at several positions.  A page is asked for once
+   * in a row (a view may read many items in order). */
+  if (page == NULL &&
+      (g_queue_is_empty (&self->wanted) ||
+       GPOINTER_TO_UINT (g_queue_peek_head (&self->wanted)) != index))
     {
       want (self, index);
       schedule_fetch (self);

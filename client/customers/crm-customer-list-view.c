@@ -156,7 +156,7 @@ on_list_loading (CrmCustomerListView *self)
 
 void
 crm_customer_list_view_show_model (CrmCustomerListView *self,
-            GListModel          *model)
+                                   GListModel          *model)
 {
   if (gtk_single_selection_get_model (self->selection) != model)
     {
@@ -164,6 +164,13 @@ crm_customer_list_view_show_model (CrmCustomerListView *self,
        * model by reading every item: a million placeholder rows.  The
        * selection belongs to the old model anyway. */
       gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+      /* Likewise GTK 4.8's list views: when a row they track (the anchor
+       * at the top, the focused or selected one) is among the items
+       * removed, they read *every* item added looking for it: a million
+       * rows when going back from the search results to the list (0.4–1.3 s
+       * under load; 50–200 ms without).  Emptying first makes the switch
+       * two changes, one that only removes and one that only adds. */
+      gtk_single_selection_set_model (self->selection, NULL);
       gtk_single_selection_set_model (self->selection, model);
     }
   crm_customer_list_view_update_count (self);
