@@ -992,12 +992,19 @@ test_search_by_contact (Fixture *f, gconstpointer data)
   sql = g_strdup_printf ("SELECT count(*) FROM customers WHERE id = %" G_GINT64_FORMAT
                          " AND search_bigrams @> ARRAY['欧阳', '明月', '秦风']", customer);
   g_assert_cmpint (crm_test_db_query_int (sql), ==, 1);
-  /* What customer.search would run once its confirming strpos also reads
-   * contact_names (the change crm-customer-query.c needs). */
-  g_assert_cmpint (crm_test_db_query_int (
-      "SELECT count(*) FROM customers c WHERE c.deleted_at IS NULL"
-      " AND c.search_bigrams @> ARRAY['欧阳', '阳明', '明月']"
-      " AND strpos (lower (c.name || ' ' || c.short_name || ' ' || c.contact_names), '欧阳明月') > 0"), ==, 1);
+  /* customer.search finds the customer by its contact's name (issue 2 §6). */
+  {
+    g_autoptr(GVariant) found = run (sa, CRM_MSG_CUSTOMER_SEARCH,
+                                     g_variant_new ("(s@a{sv}i)", "欧阳明月",
+                                                    g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0), 20),
+                                     &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_variant_n_children (found), ==, 1);
+    g_autoptr(GVariant) row = g_variant_get_child_value (found, 0);
+    gint64 found_id = 0;
+    g_assert_true (g_variant_lookup (row, "id", "x", &found_id));
+    g_assert_cmpint (found_id, ==, customer);
+  }
 
   /* Editing the customer keeps them (the server rewrites its own bigrams). */
   {

@@ -60,6 +60,7 @@ GVariant *crm_customer_row_to_variant (const PGresult *res, int row, int first_c
 
 /* JSON of a row for audit, without the derived search columns. */
 #define CRM_CUSTOMER_AUDIT_JSON \
-  "(to_jsonb (c) - ARRAY['search_bigrams', 'name_pinyin', 'name_initials', 'phone_digits'])"
+  "(to_jsonb (c) - ARRAY['search_bigrams', 'name_pinyin', 'name_initials', 'phone_digits'," \
+  " 'custom_search', 'contact_names', 'contact_bigrams'])"
 
 G_END_DECLS

@@ -474,7 +474,7 @@ crm_customer_search (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
                                                        grams->len));
         guint nn = crm_customer_query_param (&q, g_strdup (needle));
         g_string_append_printf (q.sql, " AND c.search_bigrams @> $%u::text[]"
-                                " AND strpos (lower (c.name || ' ' || c.short_name), $%u::text) > 0",
+                                " AND strpos (lower (c.name || ' ' || c.short_name || ' ' || c.contact_names), $%u::text) > 0",
                                 ng, nn);
         g_string_append_printf (suffix, " ORDER BY strpos (lower (c.name), $%u::text) <> 1,", nn);
         walk_names = fragment_is_frequent (db, grams);

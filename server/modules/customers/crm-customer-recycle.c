@@ -10,7 +10,7 @@
 
 #define CUSTOMER_AUDIT_JSON                                                                        \
   "(to_jsonb (c) - ARRAY['search_bigrams', 'name_pinyin', 'name_initials', 'phone_digits',"     \
-  " 'custom_search'])::text"
+  " 'custom_search', 'contact_names', 'contact_bigrams'])::text"
 
 static const CrmRecycleEntity customer_recycle = {
   .entity = "customer",
