@@ -11,6 +11,7 @@
 #include "crm-error.h"
 #include "crm-net-i18n.h"
 #include "crm-tls-cert.h"
+#include "crm-tls-gate.h"
 
 /* Pieces of the server's network side that need no database: the
  * self-signed certificate and the per-client translation lookup. */
@@ -182,6 +183,109 @@ test_translate (void)
   rm_rf (root);
 }
 
+/* ---- The TLS handshake gate (crm-tls-gate.c) ---- */
+
+typedef struct {
+  CrmTlsGate *gate;
+  GString    *started;   /* peer names, in the order their turn came */
+  GHashTable *gone;      /* peers that no longer want a slot */
+  const char *leave_on_start; /* a peer that leaves from inside its start */
+  guint       refs;      /* references the gate holds */
+} GateFixture;
+
+static gboolean
+gate_start (gpointer peer, gpointer data)
+{
+  GateFixture *f = data;
+
+  if (g_hash_table_contains (f->gone, peer))
+    return FALSE;
+  g_string_append (f->started, peer);
+  if (f->leave_on_start != NULL && strcmp (peer, f->leave_on_start) == 0)
+    {
+      /* Its handshake fails at once: the slot goes on from inside. */
+      crm_tls_gate_leave (f->gate, peer);
+      return TRUE;
+    }
+  return TRUE;
+}
+
+static GateFixture *gate_fixture;
+
+static gpointer
+gate_ref (gpointer peer)
+{
+  gate_fixture->refs++;
+  return peer;
+}
+
+static void
+gate_unref (gpointer peer)
+{
+  g_assert_cmpuint (gate_fixture->refs, >, 0);
+  gate_fixture->refs--;
+}
+
+static void
+test_tls_gate (void)
+{
+  GateFixture f = { 0 };
+  static const char *const peers[] = { "a", "b", "c", "d", "e", "f" };
+
+  gate_fixture = &f;
+  f.started = g_string_new (NULL);
+  f.gone = g_hash_table_new (NULL, NULL);
+  f.gate = crm_tls_gate_new (2, gate_start, &f, gate_ref, gate_unref);
+
+  /* Two slots: a and b start at once, the others wait in arrival order. */
+  g_assert_true (crm_tls_gate_enter (f.gate, (gpointer) peers[0]));
+  g_assert_true (crm_tls_gate_enter (f.gate, (gpointer) peers[1]));
+  for (guint i = 2; i < 6; i++)
+    g_assert_false (crm_tls_gate_enter (f.gate, (gpointer) peers[i]));
+  g_assert_cmpuint (crm_tls_gate_get_n_handshakes (f.gate), ==, 2);
+  g_assert_cmpuint (f.refs, ==, 4);
+  /* Entering twice changes nothing. */
+  g_assert_true (crm_tls_gate_enter (f.gate, (gpointer) peers[0]));
+  g_assert_false (crm_tls_gate_enter (f.gate, (gpointer) peers[2]));
+  g_assert_cmpuint (f.refs, ==, 4);
+
+  /* d hung up while it waited: it leaves the queue, no slot is used. */
+  crm_tls_gate_leave (f.gate, (gpointer) peers[3]);
+  g_assert_cmpuint (f.refs, ==, 3);
+  /* e is gone too but still queued: its turn is skipped. */
+  g_hash_table_add (f.gone, (gpointer) peers[4]);
+
+  /* a finishes: c gets the slot. */
+  crm_tls_gate_leave (f.gate, (gpointer) peers[0]);
+  g_assert_cmpstr (f.started->str, ==, "c");
+  g_assert_cmpuint (crm_tls_gate_get_n_handshakes (f.gate), ==, 2);
+
+  /* b finishes: e no longer wants one, so f gets it, and f's handshake
+   * ends at once from inside its start: the slot stays free. */
+  f.leave_on_start = "f";
+  crm_tls_gate_leave (f.gate, (gpointer) peers[1]);
+  g_assert_cmpstr (f.started->str, ==, "cf");
+  g_assert_cmpuint (crm_tls_gate_get_n_handshakes (f.gate), ==, 1);
+  g_assert_cmpuint (f.refs, ==, 0);
+
+  /* A stranger leaving is ignored; the last one frees the gate. */
+  crm_tls_gate_leave (f.gate, (gpointer) "stranger");
+  crm_tls_gate_leave (f.gate, (gpointer) peers[2]);
+  g_assert_cmpuint (crm_tls_gate_get_n_handshakes (f.gate), ==, 0);
+  g_assert_true (crm_tls_gate_enter (f.gate, (gpointer) peers[5]));
+
+  /* Freed with peers waiting: their references are dropped. */
+  g_assert_true (crm_tls_gate_enter (f.gate, (gpointer) peers[0]));
+  g_assert_false (crm_tls_gate_enter (f.gate, (gpointer) peers[1]));
+  g_assert_cmpuint (f.refs, ==, 1);
+  crm_tls_gate_free (f.gate);
+  g_assert_cmpuint (f.refs, ==, 0);
+
+  g_hash_table_unref (f.gone);
+  g_string_free (f.started, TRUE);
+  gate_fixture = NULL;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -190,6 +294,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server/tls/certificate-generated", test_certificate_generated);
   g_test_add_func ("/server/tls/certificate-bad-input", test_certificate_bad_input);
   g_test_add_func ("/server/i18n/translate", test_translate);
+  g_test_add_func ("/server/tls/gate", test_tls_gate);
 
   return g_test_run ();
 }
