@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "crm-error.h"
+#include "crm-money.h"
 #include "crm-messages.h"
 #include "crmctl-csv.h"
 #include "crmctl-fields.h"
@@ -229,9 +230,153 @@ resend_unconfirmed (ImportState *state, GError **error)
   return TRUE;
 }
 
+/* ---- custom fields (issue 4: "they appear in … import and export") ----
+ *
+ * The administrator's custom fields of customers become extra CSV columns,
+ * headed by their label; their values travel as "cf.<key>" like the form
+ * sends them.  Retired fields are neither exported nor imported. */
+typedef struct {
+  char *record_key; /* "cf.level" */
+  char *key;
+  char *label;
+  char *type;
+} CustomColumn;
+
+static void
+custom_column_free (CustomColumn *c)
+{
+  g_free (c->record_key);
+  g_free (c->key);
+  g_free (c->label);
+  g_free (c->type);
+  g_free (c);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CustomColumn, custom_column_free)
+
+static gboolean
+ensure_connected (CrmctlContext *ctx, GError **error)
+{
+  return ctx->connection != NULL || crmctl_connect_resumed (ctx, error);
+}
+
+/* The active custom fields of customers, in the administrator's order. */
+static GPtrArray *
+fetch_custom_columns (CrmctlContext *ctx, GError **error)
+{
+  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func ((GDestroyNotify) custom_column_free);
+  g_autoptr(GVariant) reply = NULL;
+  GVariantIter iter;
+  GVariant *def;
+
+  if (!ensure_connected (ctx, error))
+    return NULL;
+  reply = crm_connection_call_sync (ctx->connection, CRM_MSG_CUSTOM_FIELD_LIST,
+                                    g_variant_new ("(s)", "customer"), NULL, error);
+  if (reply == NULL)
+    return NULL;
+  g_variant_iter_init (&iter, reply);
+  while ((def = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_autoptr(GVariant) owned = def;
+      g_autoptr(CustomColumn) c = g_new0 (CustomColumn, 1);
+      gboolean retired = FALSE;
+
+      g_variant_lookup (def, "retired", "b", &retired);
+      if (retired || !g_variant_lookup (def, "key", "s", &c->key) ||
+          !g_variant_lookup (def, "label", "s", &c->label) ||
+          !g_variant_lookup (def, "type", "s", &c->type))
+        continue;
+      c->record_key = g_strconcat ("cf.", c->key, NULL);
+      g_ptr_array_add (columns, g_steal_pointer (&c));
+    }
+  return g_steal_pointer (&columns);
+}
+
+static gboolean
+same_header (const char *a, const char *b)
+{
+  g_autofree char *fa = g_utf8_casefold (a, -1);
+  g_autofree char *fb = g_utf8_casefold (b, -1);
+
+  return strcmp (fa, fb) == 0;
+}
+
+static const CustomColumn *
+custom_column_by_header (GPtrArray *customs, const char *header)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (header));
+
+  for (guint i = 0; customs != NULL && i < customs->len; i++)
+    {
+      const CustomColumn *c = customs->pdata[i];
+
+      if (same_header (trimmed, c->label) || same_header (trimmed, c->key) ||
+          same_header (trimmed, c->record_key))
+        return c;
+    }
+  return NULL;
+}
+
+/* A cell as the server reads it: a multi-choice cell lists its choices
+ * separated like phone lists; every other type is sent as typed and
+ * checked by the server (row and field named in its error). */
+static void
+custom_column_add_text (const CustomColumn *c, GVariantBuilder *builder, const char *text)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text));
+
+  if (strcmp (c->type, "multi_choice") == 0)
+    {
+      g_autoptr(GStrvBuilder) items = g_strv_builder_new ();
+      g_auto(GStrv) pieces = NULL;
+      g_auto(GStrv) list = NULL;
+      GString *normal = g_string_new (trimmed);
+
+      g_string_replace (normal, "、", ",", 0);
+      g_string_replace (normal, "；", ",", 0);
+      g_string_replace (normal, "，", ",", 0);
+      g_string_replace (normal, ";", ",", 0);
+      pieces = g_strsplit (normal->str, ",", -1);
+      g_string_free (normal, TRUE);
+      for (guint i = 0; pieces[i] != NULL; i++)
+        if (*g_strstrip (pieces[i]) != '\0')
+          g_strv_builder_add (items, pieces[i]);
+      list = g_strv_builder_end (items);
+      g_variant_builder_add (builder, "{sv}", c->record_key, g_variant_new_strv ((const char * const *) list, -1));
+    }
+  else
+    g_variant_builder_add (builder, "{sv}", c->record_key, g_variant_new_string (trimmed));
+}
+
+/* A stored value as a CSV cell that imports back to the same value. */
+static char *
+custom_column_dup_text (const CustomColumn *c, GVariant *record)
+{
+  g_autoptr(GVariant) v = g_variant_lookup_value (record, c->record_key, NULL);
+
+  if (v == NULL)
+    return g_strdup ("");
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT64) && strcmp (c->type, "money") == 0)
+    return crm_money_format_plain (g_variant_get_int64 (v));
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE_DOUBLE))
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+      return g_strdup (g_ascii_dtostr (buf, sizeof buf, g_variant_get_double (v)));
+    }
+  if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING_ARRAY))
+    {
+      g_autofree const char **items = g_variant_get_strv (v, NULL);
+
+      return g_strjoinv ("、", (char **) items);
+    }
+  return crmctl_value_to_text (v);
+}
+
 /* Maps CSV columns to fields; NULL entries are ignored columns. */
 static gboolean
-map_header (CrmctlCsvRecord *header, GPtrArray *columns, GError **error)
+map_header (CrmctlCsvRecord *header, GPtrArray *columns, guint *n_unknown, GError **error)
 {
   gboolean has_name = FALSE;
   g_autoptr(GHashTable) used = g_hash_table_new (g_str_hash, g_str_equal);
@@ -242,9 +387,9 @@ map_header (CrmctlCsvRecord *header, GPtrArray *columns, GError **error)
 
       if (f == NULL)
         {
+          /* Perhaps a custom field: resolved once the definitions are read. */
           if (*g_strstrip (header->cells[i]) != '\0')
-            fprintf (stderr, _("Column “%s” is not a customer field; it is ignored.\n"),
-                     header->cells[i]);
+            (*n_unknown)++;
         }
       else if (g_hash_table_contains (used, f->key))
         {
@@ -278,8 +423,10 @@ crmctl_customer_import (CrmctlContext *ctx, int argc, char **argv)
   g_autoptr(GPtrArray) columns = g_ptr_array_new ();
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
   g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) customs = g_ptr_array_new ();
+  g_autoptr(GPtrArray) definitions = NULL;
   ImportState state = { 0 };
-  guint n_bad = 0;
+  guint n_bad = 0, n_unknown = 0;
   gsize length;
 
   if (argc != 2)
@@ -300,8 +447,27 @@ crmctl_customer_import (CrmctlContext *ctx, int argc, char **argv)
                            _("The file is empty: it needs a header row and customers."));
       return crmctl_report_error (ctx, error);
     }
-  if (!map_header (records->pdata[0], columns, &error))
+  if (!map_header (records->pdata[0], columns, &n_unknown, &error))
     return crmctl_report_error (ctx, error);
+  /* Columns that are no built-in field may be custom fields: only then is
+   * the server asked, so a file's own mistakes are found without one. */
+  g_ptr_array_set_size (customs, columns->len);
+  if (n_unknown > 0)
+    {
+      CrmctlCsvRecord *header = records->pdata[0];
+
+      definitions = fetch_custom_columns (ctx, &error);
+      if (definitions == NULL)
+        return crmctl_report_error (ctx, error);
+      for (guint c = 0; c < columns->len; c++)
+        if (columns->pdata[c] == NULL && *header->cells[c] != '\0')
+          {
+            customs->pdata[c] = (gpointer) custom_column_by_header (definitions, header->cells[c]);
+            if (customs->pdata[c] == NULL)
+              fprintf (stderr, _("Column “%s” is not a customer field; it is ignored.\n"),
+                       header->cells[c]);
+          }
+    }
 
   /* The dry pass: every row checked before anything is sent. */
   for (guint r = 1; r < records->len; r++)
@@ -325,7 +491,13 @@ crmctl_customer_import (CrmctlContext *ctx, int argc, char **argv)
           g_autoptr(GError) field_error = NULL;
 
           if (f == NULL)
-            continue;
+            {
+              const CustomColumn *custom = customs->pdata[c];
+
+              if (custom != NULL && *cell != '\0')
+                custom_column_add_text (custom, &builder, cell);
+              continue;
+            }
           if (!crmctl_field_validate (f, cell, &field_error))
             {
               if (n_bad++ < MAX_ERRORS_SHOWN)
@@ -366,7 +538,7 @@ crmctl_customer_import (CrmctlContext *ctx, int argc, char **argv)
     }
   g_clear_pointer (&records, g_ptr_array_unref);
 
-  if (!crmctl_connect_resumed (ctx, &error))
+  if (!ensure_connected (ctx, &error))
     return crmctl_report_error (ctx, error);
 
   state.ctx = ctx;
@@ -429,16 +601,25 @@ static gboolean
 export_to (CrmctlContext *ctx, FILE *out, gint64 *n_rows, GError **error)
 {
   g_autoptr(GString) buffer = g_string_new ("\xEF\xBB\xBF"); /* BOM: Excel then reads UTF-8 */
+  g_autoptr(GPtrArray) customs = NULL;
   const CrmctlField *fields;
   gsize n_fields;
   gint64 after = 0;
 
+  customs = fetch_custom_columns (ctx, error);
+  if (customs == NULL)
+    return FALSE;
   fields = crmctl_fields_all (&n_fields);
   for (gsize i = 0; i < n_fields; i++)
     {
       if (i > 0)
         g_string_append_c (buffer, ',');
       crmctl_csv_append_cell (buffer, fields[i].header_zh);
+    }
+  for (guint i = 0; i < customs->len; i++)
+    {
+      g_string_append_c (buffer, ',');
+      crmctl_csv_append_cell (buffer, ((CustomColumn *) customs->pdata[i])->label);
     }
   g_string_append (buffer, "\r\n");
 
@@ -467,6 +648,13 @@ export_to (CrmctlContext *ctx, FILE *out, gint64 *n_rows, GError **error)
 
               if (i > 0)
                 g_string_append_c (buffer, ',');
+              crmctl_csv_append_cell (buffer, cell);
+            }
+          for (guint i = 0; i < customs->len; i++)
+            {
+              g_autofree char *cell = custom_column_dup_text (customs->pdata[i], row);
+
+              g_string_append_c (buffer, ',');
               crmctl_csv_append_cell (buffer, cell);
             }
           g_string_append (buffer, "\r\n");

@@ -506,6 +506,119 @@ test_import_export (Fixture *f, gconstpointer data)
   g_assert_cmpuint (matched, ==, 3);
 }
 
+/* Creates a custom field of customers through `crmctl call`; returns its id. */
+static gint64
+add_custom_field (Fixture *f, const char *key, const char *label, const char *type,
+                  const char *choices)
+{
+  g_autofree char *extra = choices ? g_strdup_printf (", 'choices': <%s>", choices) : g_strdup ("");
+  g_autofree char *arg = g_strdup_printf ("(@key, {'entity': <'customer'>, 'key': <'%s'>,"
+                                          " 'label': <'%s'>, 'type': <'%s'>%s})",
+                                          key, label, type, extra);
+  g_autoptr(JsonNode) reply = NULL;
+
+  g_assert_cmpint (run (f, "--json", "call", "custom_field.save", arg), ==, 0);
+  reply = parse_json (f->out);
+  return json_array_get_int_element (json_node_get_array (reply), 0);
+}
+
+static void
+retire_custom_field (Fixture *f, gint64 id)
+{
+  g_autofree char *arg = g_strdup_printf ("(@key, %" G_GINT64_FORMAT ")", id);
+
+  g_assert_cmpint (run (f, "call", "custom_field.retire", arg), ==, 0);
+}
+
+/* Custom fields (issue 4) are CSV columns headed by their label, both ways:
+ * imported by label, exported with every active field, and a file
+ * exported imports back to the same values. */
+static void
+test_import_export_custom (Fixture *f, gconstpointer data)
+{
+  g_autofree char *in = g_build_filename (f->home, "custom.csv", NULL);
+  g_autofree char *bad = g_build_filename (f->home, "custom-bad.csv", NULL);
+  g_autofree char *exported = g_build_filename (f->home, "custom-export.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  CrmctlCsvRecord *header;
+  gint64 level, interests, budget, before;
+  int c_level = -1, c_interests = -1, c_budget = -1;
+  guint matched = 0;
+
+  level = add_custom_field (f, "cli_level", "客户等级", "choice", "['金牌', '银牌']");
+  interests = add_custom_field (f, "cli_interests", "关注渠道", "multi_choice", "['展会', '网络', '电话']");
+  budget = add_custom_field (f, "cli_budget", "年采购额", "money", NULL);
+  before = customer_count (f);
+
+  /* A value that is not one of the choices: nothing is imported. */
+  g_file_set_contents (bad, "客户名称,客户等级\n嘉兴自定义坏值公司,铜牌\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run (f, "customer", "import", bad), !=, 0);
+  g_assert_cmpint (customer_count (f), ==, before);
+
+  g_file_set_contents (in,
+                       "客户名称,客户等级,关注渠道,年采购额,无此列\n"
+                       "嘉兴自定义字段一号公司,金牌,展会、网络,12345.60,x\n"
+                       "嘉兴自定义字段二号公司,银牌,电话,,y\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run (f, "customer", "import", in), ==, 0);
+  g_assert_nonnull (strstr (f->err, "无此列"));
+  g_assert_cmpint (customer_count (f), ==, before + 2);
+
+  g_assert_cmpint (run (f, "customer", "export", exported), ==, 0);
+  g_file_get_contents (exported, &contents, NULL, &error);
+  g_assert_no_error (error);
+  records = crmctl_csv_parse (contents + 3, &error);
+  g_assert_no_error (error);
+  header = records->pdata[0];
+  for (guint c = 0; c < header->n_cells; c++)
+    {
+      if (strcmp (header->cells[c], "客户等级") == 0)
+        c_level = c;
+      else if (strcmp (header->cells[c], "关注渠道") == 0)
+        c_interests = c;
+      else if (strcmp (header->cells[c], "年采购额") == 0)
+        c_budget = c;
+    }
+  g_assert_cmpint (c_level, >=, 11);
+  g_assert_cmpint (c_interests, >=, 11);
+  g_assert_cmpint (c_budget, >=, 11);
+  for (guint i = 1; i < records->len; i++)
+    {
+      CrmctlCsvRecord *r = records->pdata[i];
+
+      g_assert_cmpuint (r->n_cells, ==, header->n_cells);
+      if (strcmp (r->cells[0], "嘉兴自定义字段一号公司") == 0)
+        {
+          g_assert_cmpstr (r->cells[c_level], ==, "金牌");
+          g_assert_cmpstr (r->cells[c_interests], ==, "展会、网络");
+          g_assert_cmpstr (r->cells[c_budget], ==, "12345.60");
+          matched++;
+        }
+      else if (strcmp (r->cells[0], "嘉兴自定义字段二号公司") == 0)
+        {
+          g_assert_cmpstr (r->cells[c_level], ==, "银牌");
+          g_assert_cmpstr (r->cells[c_interests], ==, "电话");
+          g_assert_cmpstr (r->cells[c_budget], ==, "");
+          matched++;
+        }
+    }
+  g_assert_cmpuint (matched, ==, 2);
+
+  /* A retired field leaves the export. */
+  retire_custom_field (f, budget);
+  g_assert_cmpint (run (f, "customer", "export", exported), ==, 0);
+  g_clear_pointer (&contents, g_free);
+  g_file_get_contents (exported, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (contents, "年采购额"));
+  g_assert_nonnull (strstr (contents, "客户等级"));
+  retire_custom_field (f, level);
+  retire_custom_field (f, interests);
+}
+
 /* More rows than one request carries: several batches in flight at once,
  * and a bad row in the last batch still stops the whole file. */
 static void
@@ -728,6 +841,7 @@ main (int argc, char **argv)
   ADD ("/crmctl/cli/list", test_list, TRUE);
   ADD ("/crmctl/cli/call", test_call, TRUE);
   ADD ("/crmctl/cli/import-export", test_import_export, TRUE);
+  ADD ("/crmctl/cli/import-export-custom", test_import_export_custom, TRUE);
   ADD ("/crmctl/cli/import-batches", test_import_batches, TRUE);
   ADD ("/crmctl/cli/import-database-restart", test_import_database_restart, TRUE);
   ADD ("/crmctl/cli/import-server-killed", test_import_server_killed, FALSE);
