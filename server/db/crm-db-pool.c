@@ -581,7 +581,9 @@ struct _Fast {
   PGconn       *conn;      /* pipeline mode, non-blocking; NULL while connecting */
   GSource      *source;
   gpointer      fd_tag;
-  GSource      *sync_source; /* ends the batch sent in this main-loop iteration */
+  gboolean      want_write;  /* the socket is watched for G_IO_OUT too */
+  gboolean      unsynced;    /* statements sent since the last sync point */
+  const char   *failure;     /* set in prepare, handled in dispatch */
   guint         syncs;       /* sync points sent, their results not yet read */
   gboolean      connecting;
   GSource      *retry;
@@ -655,45 +657,28 @@ fast_flush (Fast *f)
       fast_break (f, PQerrorMessage (f->conn));
       return;
     }
-  g_source_modify_unix_fd (f->source, f->fd_tag, pending ? G_IO_IN | G_IO_OUT : G_IO_IN);
+  /* Changing the watched conditions wakes the context up: only when they
+   * change. */
+  if (f->want_write != (pending != 0))
+    {
+      f->want_write = pending != 0;
+      g_source_modify_unix_fd (f->source, f->fd_tag, pending ? G_IO_IN | G_IO_OUT : G_IO_IN);
+    }
 }
 
 /* The statements sent during one main-loop iteration (the requests read
  * from every connection that had some) leave together, with one sync point
- * after them: one write here, one read and one reply write for PostgreSQL.
- * A failing statement aborts the others of its batch; they go to the
- * workers like any miss. */
-static gboolean
-fast_sync_cb (gpointer data)
-{
-  Fast *f = data;
-
-  g_clear_pointer (&f->sync_source, g_source_unref);
-  if (f->conn == NULL)
-    return G_SOURCE_REMOVE;
-  if (!PQpipelineSync (f->conn))
-    {
-      fast_break (f, PQerrorMessage (f->conn));
-      return G_SOURCE_REMOVE;
-    }
-  f->syncs++;
-  fast_flush (f);
-  return G_SOURCE_REMOVE;
-}
-
+ * after them, from the prepare step of the next iteration, just before it
+ * polls: one write here, one read and one reply write for PostgreSQL.  A
+ * failing statement aborts the others of its batch; they go to the workers
+ * like any miss. */
 static gboolean
 fast_send (Fast *f, FastItem *item, const char *statement, int n_params, const char * const *params)
 {
   if (!PQsendQueryPrepared (f->conn, statement, n_params, params, NULL, NULL, 0))
     return FALSE;
   g_queue_push_tail (&f->items, item);
-  if (f->sync_source == NULL)
-    {
-      f->sync_source = g_idle_source_new ();
-      g_source_set_priority (f->sync_source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (f->sync_source, fast_sync_cb, f, NULL);
-      g_source_attach (f->sync_source, f->context);
-    }
+  f->unsynced = TRUE;
   return TRUE;
 }
 
@@ -808,11 +793,48 @@ fast_io_cb (gpointer data)
   Fast *f = data;
   GIOCondition condition = g_source_query_unix_fd (f->source, f->fd_tag);
 
+  if (f->failure != NULL)
+    {
+      fast_break (f, f->failure);
+      return G_SOURCE_REMOVE;
+    }
   if (condition & G_IO_OUT)
     fast_flush (f);
   if (f->conn != NULL && (condition & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
     fast_read (f);
   return G_SOURCE_CONTINUE;
+}
+
+typedef struct {
+  GSource source;
+  Fast   *f;
+} FastSource;
+
+/* Runs before the context polls: the batch gets its sync point and leaves.
+ * A failure is only noted here (the source cannot be destroyed from its
+ * own prepare) and handled by dispatch. */
+static gboolean
+fast_prepare (GSource *source, gint *timeout)
+{
+  Fast *f = ((FastSource *) source)->f;
+  int pending;
+
+  *timeout = -1;
+  if (!f->unsynced || f->conn == NULL || f->failure != NULL)
+    return f->failure != NULL;
+  f->unsynced = FALSE;
+  if (!PQpipelineSync (f->conn) || (pending = PQflush (f->conn)) < 0)
+    {
+      f->failure = PQerrorMessage (f->conn);
+      return TRUE;
+    }
+  f->syncs++;
+  if (f->want_write != (pending != 0))
+    {
+      f->want_write = pending != 0;
+      g_source_modify_unix_fd (source, f->fd_tag, pending ? G_IO_IN | G_IO_OUT : G_IO_IN);
+    }
+  return FALSE;
 }
 
 static gboolean
@@ -821,7 +843,7 @@ fast_dispatch (GSource *source, GSourceFunc callback, gpointer data)
   return callback (data);
 }
 
-static GSourceFuncs fast_source_funcs = { .dispatch = fast_dispatch };
+static GSourceFuncs fast_source_funcs = { .prepare = fast_prepare, .dispatch = fast_dispatch };
 
 static gboolean
 fast_retry_cb (gpointer data)
@@ -848,12 +870,10 @@ fast_break (Fast *f, const char *why)
   g_message ("pipelined reads: connection lost (%s); using the workers meanwhile", reason);
   g_source_destroy (f->source);
   g_clear_pointer (&f->source, g_source_unref);
-  if (f->sync_source != NULL)
-    {
-      g_source_destroy (f->sync_source);
-      g_clear_pointer (&f->sync_source, g_source_unref);
-    }
   f->syncs = 0;
+  f->unsynced = FALSE;
+  f->want_write = FALSE;
+  f->failure = NULL;
   g_clear_pointer (&f->conn, PQfinish);
   while ((item = g_queue_pop_head (&f->items)) != NULL)
     {
@@ -926,7 +946,8 @@ fast_connected_cb (GObject *source, GAsyncResult *result, gpointer data)
     {
       f->conn = conn;
       f->retry_ms = 0;
-      f->source = g_source_new (&fast_source_funcs, sizeof (GSource));
+      f->source = g_source_new (&fast_source_funcs, sizeof (FastSource));
+      ((FastSource *) f->source)->f = f;
       g_source_set_name (f->source, "crm pipelined reads");
       f->fd_tag = g_source_add_unix_fd (f->source, PQsocket (conn), G_IO_IN);
       g_source_set_callback (f->source, fast_io_cb, f, NULL);
@@ -989,11 +1010,6 @@ fast_free (Fast *f)
     {
       g_source_destroy (f->retry);
       g_clear_pointer (&f->retry, g_source_unref);
-    }
-  if (f->sync_source != NULL)
-    {
-      g_source_destroy (f->sync_source);
-      g_clear_pointer (&f->sync_source, g_source_unref);
     }
   g_clear_pointer (&f->conn, PQfinish);
   f->pool = NULL;
