@@ -47,6 +47,7 @@ struct _CrmCustomerListView
   guint                 search_limit;      /* rows asked for with it */
   gboolean              search_more;       /* the request in flight asks for more rows */
   gboolean              search_pending;    /* edited since the request in flight */
+  gboolean              search_open_first; /* Enter pressed before the answer came */
   guint                 search_too_short;  /* the text's minimum length, when shorter */
   guint                 search_results_for_query; /* TRUE once a search reply arrived */
   gboolean              searching;

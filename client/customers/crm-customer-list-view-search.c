@@ -175,6 +175,11 @@ search_cb (GObject      *source,
   self->search_shown_at = g_get_monotonic_time ();
   g_debug ("search: %u rows, %.1f ms after the request", rows->len,
            (self->search_shown_at - self->search_sent_at) / 1000.0);
+  if (self->search_open_first)
+    {
+      self->search_open_first = FALSE;
+      crm_customer_list_view_on_search_activate (self);
+    }
 }
 
 /* The shortest text customer.search takes (the server's rule: two
@@ -305,6 +310,7 @@ crm_customer_list_view_on_search_changed (CrmCustomerListView *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
 
+  self->search_open_first = FALSE;
   g_clear_handle_id (&self->clear_search_source, g_source_remove);
   /* GtkSearchEntry reports an emptied entry at once, also when the user
    * types over a selected query (delete, then insert): wait a moment
@@ -339,7 +345,13 @@ crm_customer_list_view_on_search_activate (CrmCustomerListView *self)
   GListModel *model = crm_customer_list_view_get_shown_model (self);
   g_autoptr(CrmCustomerRow) first = NULL;
 
-  /* Enter opens the best match. */
+  /* Enter opens the best match: of what was typed, so once its answer is
+   * in when it is still on the way. */
+  if (self->search_cancellable != NULL && !self->search_more)
+    {
+      self->search_open_first = TRUE;
+      return;
+    }
   if (g_list_model_get_n_items (model) == 0)
     return;
   first = g_list_model_get_item (model, 0);

@@ -381,6 +381,41 @@ test_search_again_shows_new_rows (void)
   g_assert_false (table_shows (old_name));
 }
 
+static gboolean
+page_shows_customer (gpointer data)
+{
+  CrmCustomerPage *page = crm_customer_list_view_get_page (view ());
+
+  return view_idle (NULL) && g_str_equal (crm_customer_list_view_get_detail_mode (view ()), "page") &&
+         crm_customer_page_get_id (page) == *(gint64 *) data;
+}
+
+/* Enter right after typing, before the answer is in, opens the best match
+ * of what was typed, not of the previous answer. */
+static void
+test_search_enter_before_answer (void)
+{
+  GtkEditable *entry = crm_customer_list_view_get_search_entry (view ());
+  g_autoptr(CrmCustomerRow) first = NULL;
+  gint64 id;
+
+  crm_ui_test_type_text (entry, "sh");
+  g_assert_true (crm_ui_test_wait_for (search_settled, NULL, WAIT_S));
+  crm_ui_test_type_text (entry, "bjzb");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (crm_customer_list_view_is_searching (view ()));
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (crm_ui_test_wait_for (search_settled, NULL, WAIT_S));
+  first = g_list_model_get_item (crm_customer_list_view_get_shown_model (view ()), 0);
+  g_assert_cmpstr (crm_customer_row_get_string (first, "name"), ==, CUSTOMER_NAME);
+  id = crm_customer_row_get_id (first);
+  g_assert_true (crm_ui_test_wait_for (page_shows_customer, &id, WAIT_S));
+  /* Back to an empty detail pane for the tests that follow. */
+  crm_ui_test_type_text (entry, "");
+  g_assert_true (crm_ui_test_wait_for (view_idle, NULL, WAIT_S));
+}
+
 /* Typed one key at a time, faster than the server answers: the answer
  * shown at the end is for the whole text, not a stale prefix. */
 static void
@@ -1080,6 +1115,7 @@ main (int   argc,
   g_test_add_func ("/ui/client/customer/search-more", test_search_more_on_scroll);
   g_test_add_func ("/ui/client/customer/search-again", test_search_again_shows_new_rows);
   g_test_add_func ("/ui/client/customer/search-typing", test_search_while_typing);
+  g_test_add_func ("/ui/client/customer/search-enter-early", test_search_enter_before_answer);
   g_test_add_func ("/ui/client/customer/search-initials", test_search_initials);
   g_test_add_func ("/ui/client/customer/open", test_open_customer);
   g_test_add_func ("/ui/client/customer/edit-save", test_edit_and_save);
