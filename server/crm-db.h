@@ -52,7 +52,11 @@ void       crm_db_pool_free  (CrmDbPool *pool); /* waits for queued work */
 /* Runs the handler for ctx->message on a worker (see crm-handler.h for the
  * transaction, idempotency and retry rules).  Takes ownership of `ctx`;
  * `request` is the decoded, type-checked body.  The callback runs on the
- * caller's thread-default main context. */
+ * caller's thread-default main context.  Frequent one-row reads
+ * (CrmDbPipelinedRead in crm-db-private.h: customer.get) submitted without
+ * a cancellable from the main context that submitted the first one run
+ * pipelined on a connection driven by that context instead, with the same
+ * reply; whatever they cannot answer goes to a worker. */
 void      crm_db_pool_run_async  (CrmDbPool           *pool,
                                   CrmRequestContext   *ctx,
                                   GVariant            *request,
