@@ -48,6 +48,7 @@ struct _CrmCustomerListView
   gboolean              search_more;       /* the request in flight asks for more rows */
   gboolean              search_pending;    /* edited since the request in flight */
   gboolean              search_open_first; /* Enter pressed before the answer came */
+  double                search_scrolled_to; /* the table's last scroll position */
   guint                 search_too_short;  /* the text's minimum length, when shorter */
   guint                 search_results_for_query; /* TRUE once a search reply arrived */
   gboolean              searching;

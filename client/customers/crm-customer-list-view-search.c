@@ -274,10 +274,16 @@ void
 crm_customer_list_view_on_scrolled (CrmCustomerListView *self)
 {
   GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
-  double page;
+  double page, value, last = self->search_scrolled_to;
 
-  if (adjustment == NULL || !crm_customer_list_view_search_has_more (self) || self->search_cancellable != NULL ||
-      self->search_query == NULL)
+  if (adjustment == NULL)
+    return;
+  /* Only a scroll down: a new answer scrolled back to its top is not a
+   * user reaching its end (it just fills the table). */
+  value = gtk_adjustment_get_value (adjustment);
+  self->search_scrolled_to = value;
+  if (value <= last || !crm_customer_list_view_search_has_more (self) ||
+      self->search_cancellable != NULL || self->search_query == NULL)
     return;
   page = gtk_adjustment_get_page_size (adjustment);
   if (gtk_adjustment_get_value (adjustment) + page < gtk_adjustment_get_upper (adjustment) - page / 2)

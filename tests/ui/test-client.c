@@ -355,6 +355,7 @@ test_search_more_on_scroll (void)
       g_hash_table_add (ids, g_memdup2 (&id, sizeof id));
     }
   g_assert_cmpuint (g_hash_table_size (ids), >, wait.n_before);
+  screenshot (GTK_WIDGET (main_window ()), "search-more");
 }
 
 /* A second search reuses the rows of the first (their widgets are
@@ -374,6 +375,11 @@ test_search_again_shows_new_rows (void)
   old_name = g_strdup (crm_customer_row_get_string (first, "name"));
   g_assert_cmpstr (old_name, !=, CUSTOMER_NAME);
   g_assert_true (crm_ui_test_wait_for (table_shows, old_name, WAIT_S));
+  /* A first answer again (the previous search had scrolled to its end and
+   * fetched the rest): a screenful, not the most the server gives. */
+  g_assert_true (crm_ui_test_wait_for (view_idle, NULL, WAIT_S));
+  g_assert_cmpuint (g_list_model_get_n_items (crm_customer_list_view_get_shown_model (view ())), <, 100);
+  screenshot (GTK_WIDGET (main_window ()), "search-first-answer");
 
   crm_ui_test_type_text (crm_customer_list_view_get_search_entry (view ()), "bjzb");
   g_assert_true (crm_ui_test_wait_for (search_found, &wait, WAIT_S));
@@ -397,13 +403,16 @@ test_search_enter_before_answer (void)
 {
   GtkEditable *entry = crm_customer_list_view_get_search_entry (view ());
   g_autoptr(CrmCustomerRow) first = NULL;
-  gint64 id;
+  gint64 id, sent_before;
 
   crm_ui_test_type_text (entry, "sh");
   g_assert_true (crm_ui_test_wait_for (search_settled, NULL, WAIT_S));
+  sent_before = crm_customer_list_view_get_search_sent_at (view ());
   crm_ui_test_type_text (entry, "bjzb");
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  /* Until the request is sent, and not an iteration more: its answer
+   * cannot be in yet. */
+  while (crm_customer_list_view_get_search_sent_at (view ()) == sent_before)
+    g_main_context_iteration (NULL, TRUE);
   g_assert_true (crm_customer_list_view_is_searching (view ()));
   g_signal_emit_by_name (entry, "activate");
   g_assert_true (crm_ui_test_wait_for (search_settled, NULL, WAIT_S));
