@@ -21,6 +21,7 @@
 #define SEARCH_FIRST_MIN 20
 #define SEARCH_ROW_PX 24
 #define SEARCH_MAX 200
+/* An emptied entry shows the whole list after this, unless typed into. */
 #define SEARCH_CLEAR_DELAY_MS 300
 
 static GVariant *
