@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crm-contact-form.h"
+#include "crm-contacts-ui.h"
 #include "crm-error.h"
 #include "crm-messages.h"
 
@@ -296,10 +297,7 @@ crm_contact_form_class_init (CrmContactFormClass *klass)
   object_class->finalize = crm_contact_form_finalize;
   signals[SIGNAL_SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                         NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
-  gtk_widget_class_install_action (widget_class, "contact-form.save", NULL, save_activated);
-  gtk_widget_class_install_action (widget_class, "contact-form.cancel", NULL, cancel_activated);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "contact-form.save", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "contact-form.cancel", NULL);
+  crm_contacts_ui_form_class_init (widget_class, "contact-form", save_activated, cancel_activated);
 }
 
 static void
@@ -307,17 +305,12 @@ crm_contact_form_init (CrmContactForm *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   GtkWidget *grid = gtk_grid_new ();
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *cancel;
   const char *gender_labels[] = { _("Not given"), _("Male"), _("Female"), NULL };
   int row = 0;
 
   self->cancellable = g_cancellable_new ();
   gtk_window_set_default_size (GTK_WINDOW (self), 420, -1);
-  gtk_widget_set_margin_start (box, 18);
-  gtk_widget_set_margin_end (box, 18);
-  gtk_widget_set_margin_top (box, 18);
-  gtk_widget_set_margin_bottom (box, 18);
+  crm_contacts_ui_set_margins (box, 18);
   gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
 
@@ -352,22 +345,7 @@ crm_contact_form_init (CrmContactForm *self)
   gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (self->primary), 1, row, 1, 1);
   gtk_box_append (GTK_BOX (box), grid);
 
-  self->error_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->error_label, TRUE);
-  gtk_label_set_xalign (self->error_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->error_label));
-
-  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (cancel), "contact-form.cancel");
-  gtk_box_append (GTK_BOX (buttons), cancel);
-  self->save_button = gtk_button_new_with_mnemonic (_("_Save"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->save_button), "contact-form.save");
-  gtk_widget_add_css_class (self->save_button, "suggested-action");
-  gtk_box_append (GTK_BOX (buttons), self->save_button);
-  gtk_box_append (GTK_BOX (box), buttons);
+  crm_contacts_ui_form_finish (GTK_BOX (box), "contact-form", &self->error_label, &self->save_button);
   gtk_window_set_child (GTK_WINDOW (self), box);
   gtk_window_set_default_widget (GTK_WINDOW (self), self->save_button);
 }

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "crm-contacts-section.h"
+#include "crm-contacts-ui.h"
 #include "crm-messages.h"
 
 struct _CrmContactsSection
@@ -31,8 +32,7 @@ G_DEFINE_FINAL_TYPE (CrmContactsSection, crm_contacts_section, GTK_TYPE_BOX)
 static void
 set_status (CrmContactsSection *self, const char *text)
 {
-  gtk_label_set_text (self->status_label, text ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->status_label), text != NULL && *text != '\0');
+  crm_contacts_ui_set_status (self->status_label, text);
 }
 
 static GVariant *
@@ -59,18 +59,6 @@ phone_button (const char *number)
   gtk_widget_set_tooltip_text (button, _("Call this number"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "app.dial");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", number);
-  return button;
-}
-
-static GtkWidget *
-icon_button (const char *icon, const char *tooltip, const char *action, gint64 id)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name (icon);
-
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
   return button;
 }
 
@@ -144,26 +132,21 @@ contact_row_widget (GVariant *row)
   gtk_widget_set_hexpand (text, TRUE);
   gtk_box_append (GTK_BOX (box), text);
   if (!primary)
-    gtk_box_append (GTK_BOX (box), icon_button ("starred-symbolic", _("Make this the primary contact"),
-                                                "contacts.make-primary", id));
-  gtk_box_append (GTK_BOX (box), icon_button ("document-edit-symbolic", _("Edit this contact"),
-                                              "contacts.edit", id));
-  gtk_box_append (GTK_BOX (box), icon_button ("user-trash-symbolic", _("Delete this contact"),
-                                              "contacts.delete", id));
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
+    gtk_box_append (GTK_BOX (box),
+                    crm_contacts_ui_icon_button ("starred-symbolic", _("Make this the primary contact"),
+                                                 "contacts.make-primary", id));
+  gtk_box_append (GTK_BOX (box), crm_contacts_ui_icon_button ("document-edit-symbolic", _("Edit this contact"),
+                                                              "contacts.edit", id));
+  gtk_box_append (GTK_BOX (box), crm_contacts_ui_icon_button ("user-trash-symbolic", _("Delete this contact"),
+                                                              "contacts.delete", id));
+  crm_contacts_ui_set_margins (box, 6);
   return box;
 }
 
 static void
 show_rows (CrmContactsSection *self)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, child);
+  crm_contacts_ui_clear_list (self->list);
   for (gsize i = 0; self->rows && i < g_variant_n_children (self->rows); i++)
     {
       g_autoptr(GVariant) row = g_variant_get_child_value (self->rows, i);
@@ -243,15 +226,11 @@ form_saved (CrmContactForm *form, gint64 id, gpointer user_data)
 static void
 open_form (CrmContactsSection *self, GVariant *record)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   CrmContactForm *form = crm_contact_form_new (self->session, self->customer_id,
                                                self->customer_name, record);
 
-  if (GTK_IS_WINDOW (root))
-    gtk_window_set_transient_for (GTK_WINDOW (form), GTK_WINDOW (root));
-  g_signal_connect_object (form, "saved", G_CALLBACK (form_saved), self, 0);
-  g_set_weak_pointer (&self->form, form);
-  gtk_window_present (GTK_WINDOW (form));
+  crm_contacts_ui_present_form (GTK_WIDGET (self), GTK_WINDOW (form), G_CALLBACK (form_saved),
+                                (gpointer *) &self->form);
 }
 
 static void
@@ -295,29 +274,15 @@ make_primary_activated (GtkWidget *widget, const char *action, GVariant *param)
                           NULL, write_cb, g_object_ref (self));
 }
 
-typedef struct {
-  CrmContactsSection *self;
-  gint64 id;
-  gint64 version;
-} DeleteData;
-
 static void
-delete_response (GtkDialog *dialog, int response, gpointer user_data)
+delete_accepted (gpointer owner, gint64 id, gint64 version)
 {
-  DeleteData *data = user_data;
+  CrmContactsSection *self = owner;
+  g_autofree char *key = crm_new_idempotency_key ();
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autofree char *key = crm_new_idempotency_key ();
-
-      data->self->pending++;
-      crm_session_call_async (data->self->session, CRM_MSG_CONTACT_DELETE,
-                              g_variant_new ("(sxx)", key, data->id, data->version),
-                              NULL, write_cb, g_object_ref (data->self));
-    }
-  g_object_unref (data->self);
-  g_free (data);
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  self->pending++;
+  crm_session_call_async (self->session, CRM_MSG_CONTACT_DELETE, g_variant_new ("(sxx)", key, id, version),
+                          NULL, write_cb, g_object_ref (self));
 }
 
 static void
@@ -325,31 +290,14 @@ delete_activated (GtkWidget *widget, const char *action, GVariant *param)
 {
   CrmContactsSection *self = CRM_CONTACTS_SECTION (widget);
   g_autoptr(GVariant) row = find_row (self, g_variant_get_int64 (param));
-  GtkRoot *root = gtk_widget_get_root (widget);
-  DeleteData *data;
-  GtkWidget *dialog;
+  g_autofree char *question = NULL;
   const char *name = "";
 
   if (row == NULL)
     return;
-  data = g_new0 (DeleteData, 1);
-  data->self = g_object_ref (self);
-  g_variant_lookup (row, "id", "x", &data->id);
-  g_variant_lookup (row, "version", "x", &data->version);
   g_variant_lookup (row, "name", "&s", &name);
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   _("Delete the contact “%s”?"), name);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
-                                            _("An administrator can restore it from the recycle bin."));
-  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
-  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Delete"), GTK_RESPONSE_ACCEPT);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  g_signal_connect (dialog, "response", G_CALLBACK (delete_response), data);
-  g_set_weak_pointer (&self->dialog, dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  question = g_strdup_printf (_("Delete the contact “%s”?"), name);
+  crm_contacts_ui_confirm_delete (widget, row, question, delete_accepted, (gpointer *) &self->dialog);
 }
 
 GtkDialog *
@@ -362,19 +310,16 @@ static void
 on_push (CrmSession *session, guint message_id, GVariant *body, gpointer user_data)
 {
   CrmContactsSection *self = user_data;
-  const char *entity = NULL, *action = NULL;
   gint64 id = 0;
+  gboolean maybe_new = FALSE;
   g_autoptr(GVariant) shown = NULL;
 
-  if (message_id != CRM_MSG_PUSH_RECORD_CHANGED || self->customer_id == 0)
-    return;
-  g_variant_get (body, "(&sxx&s)", &entity, &id, NULL, &action);
-  if (g_strcmp0 (entity, "contact") != 0)
+  if (self->customer_id == 0 || !crm_contacts_ui_parse_push (message_id, body, "contact", &id, &maybe_new))
     return;
   /* The push names no customer: a new contact (or one restored from the
    * recycle bin) may be this customer's; a change elsewhere is not. */
   shown = find_row (self, id);
-  if (shown != NULL || g_strcmp0 (action, "create") == 0 || g_strcmp0 (action, "restore") == 0)
+  if (shown != NULL || maybe_new)
     crm_contacts_section_reload (self);
 }
 
@@ -382,13 +327,7 @@ void
 crm_contacts_section_set_session (CrmContactsSection *self, CrmSession *session)
 {
   g_return_if_fail (CRM_IS_CONTACTS_SECTION (self));
-  if (self->session == session)
-    return;
-  if (self->session)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_set_object (&self->session, session);
-  if (session)
-    g_signal_connect (session, "push", G_CALLBACK (on_push), self);
+  crm_contacts_ui_set_session (self, &self->session, session, G_CALLBACK (on_push));
 }
 
 void
@@ -471,29 +410,9 @@ crm_contacts_section_class_init (CrmContactsSectionClass *klass)
 static void
 crm_contacts_section_init (CrmContactsSection *self)
 {
-  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *heading = gtk_label_new (_("Contacts"));
-
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
-  gtk_box_set_spacing (GTK_BOX (self), 6);
-  gtk_widget_set_margin_top (GTK_WIDGET (self), 12);
-
-  gtk_label_set_xalign (GTK_LABEL (heading), 0);
-  gtk_widget_set_hexpand (heading, TRUE);
-  gtk_widget_add_css_class (heading, "heading");
-  gtk_box_append (GTK_BOX (header), heading);
   self->add_button = gtk_button_new_with_mnemonic (_("Add _Contact"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->add_button), "contacts.add");
-  gtk_box_append (GTK_BOX (header), self->add_button);
-  gtk_box_append (GTK_BOX (self), header);
-
-  self->list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->list));
-  self->status_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->status_label, 0);
+  crm_contacts_ui_build_section (GTK_BOX (self), _("Contacts"), self->add_button,
+                                 &self->list, &self->status_label);
   gtk_label_set_wrap (self->status_label, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->status_label));
 }

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "crm-contacts-ui.h"
 #include "crm-error.h"
 #include "crm-followup-form.h"
 #include "crm-messages.h"
@@ -313,11 +314,8 @@ crm_followup_form_class_init (CrmFollowupFormClass *klass)
   object_class->finalize = crm_followup_form_finalize;
   signals[SIGNAL_SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                         NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
-  gtk_widget_class_install_action (widget_class, "followup-form.save", NULL, save_activated);
-  gtk_widget_class_install_action (widget_class, "followup-form.cancel", NULL, cancel_activated);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "followup-form.save", NULL);
+  crm_contacts_ui_form_class_init (widget_class, "followup-form", save_activated, cancel_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "followup-form.save", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "followup-form.cancel", NULL);
 }
 
 static void
@@ -326,9 +324,8 @@ crm_followup_form_init (CrmFollowupForm *self)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *next_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkWidget *label, *cancel;
+  GtkWidget *label;
   const char *labels[G_N_ELEMENTS (methods) + 1];
 
   for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
@@ -337,10 +334,7 @@ crm_followup_form_init (CrmFollowupForm *self)
 
   self->cancellable = g_cancellable_new ();
   gtk_window_set_default_size (GTK_WINDOW (self), 440, 340);
-  gtk_widget_set_margin_start (box, 18);
-  gtk_widget_set_margin_end (box, 18);
-  gtk_widget_set_margin_top (box, 18);
-  gtk_widget_set_margin_bottom (box, 18);
+  crm_contacts_ui_set_margins (box, 18);
 
   label = gtk_label_new_with_mnemonic (_("_Method"));
   self->method = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (labels));
@@ -377,22 +371,7 @@ crm_followup_form_init (CrmFollowupForm *self)
   gtk_box_append (GTK_BOX (next_row), GTK_WIDGET (self->next_date));
   gtk_box_append (GTK_BOX (box), next_row);
 
-  self->error_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->error_label, TRUE);
-  gtk_label_set_xalign (self->error_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->error_label));
-
-  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-  cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (cancel), "followup-form.cancel");
-  gtk_box_append (GTK_BOX (buttons), cancel);
-  self->save_button = gtk_button_new_with_mnemonic (_("_Save"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->save_button), "followup-form.save");
-  gtk_widget_add_css_class (self->save_button, "suggested-action");
-  gtk_box_append (GTK_BOX (buttons), self->save_button);
-  gtk_box_append (GTK_BOX (box), buttons);
+  crm_contacts_ui_form_finish (GTK_BOX (box), "followup-form", &self->error_label, &self->save_button);
   gtk_window_set_child (GTK_WINDOW (self), box);
   crm_followup_form_set_contact (self, 0, NULL);
 }

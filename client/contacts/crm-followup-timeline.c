@@ -4,6 +4,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "crm-contacts-ui.h"
 #include "crm-followup-timeline.h"
 #include "crm-messages.h"
 
@@ -41,20 +42,15 @@ crm_followup_format_time (gint64 at_us)
 static void
 set_status (CrmFollowupTimeline *self, const char *text)
 {
-  gtk_label_set_text (self->status_label, text ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->status_label), text != NULL && *text != '\0');
+  crm_contacts_ui_set_status (self->status_label, text);
 }
 
 static GtkWidget *
 icon_button (const char *icon, const char *tooltip, const char *action, gint64 id)
 {
-  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+  GtkWidget *button = crm_contacts_ui_icon_button (icon, tooltip, action, id);
 
-  gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_valign (button, GTK_ALIGN_START);
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", id);
   return button;
 }
 
@@ -111,10 +107,7 @@ item_widget (GVariant *item)
                                                 "followups.edit", id));
     gtk_box_append (GTK_BOX (row), icon_button ("user-trash-symbolic", _("Delete this follow-up"),
                                                 "followups.delete", id));
-    gtk_widget_set_margin_top (row, 6);
-    gtk_widget_set_margin_bottom (row, 6);
-    gtk_widget_set_margin_start (row, 6);
-    gtk_widget_set_margin_end (row, 6);
+    crm_contacts_ui_set_margins (row, 6);
     return row;
   }
 }
@@ -163,14 +156,11 @@ load_page (CrmFollowupTimeline *self, const char *cursor)
 void
 crm_followup_timeline_reload (CrmFollowupTimeline *self)
 {
-  GtkWidget *child;
-
   g_return_if_fail (CRM_IS_FOLLOWUP_TIMELINE (self));
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_ptr_array_set_size (self->items, 0);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, child);
+  crm_contacts_ui_clear_list (self->list);
   gtk_widget_set_visible (self->older_button, FALSE);
   self->loading = FALSE;
   if (self->session == NULL || self->customer_id == 0)
@@ -218,23 +208,6 @@ contacts_for_form_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     crm_followup_form_set_contacts (form, rows);
 }
 
-static void
-write_activated (GtkWidget *widget, const char *action, GVariant *param)
-{
-  CrmFollowupTimeline *self = CRM_FOLLOWUP_TIMELINE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  CrmFollowupForm *form = crm_followup_form_new (self->session, self->customer_id, self->customer_name);
-
-  if (GTK_IS_WINDOW (root))
-    gtk_window_set_transient_for (GTK_WINDOW (form), GTK_WINDOW (root));
-  g_signal_connect_object (form, "saved", G_CALLBACK (form_saved), self, 0);
-  g_set_weak_pointer (&self->form, form);
-  gtk_window_present (GTK_WINDOW (form));
-  if (crm_session_has_permission (self->session, "contact.view"))
-    crm_session_call_async (self->session, CRM_MSG_CONTACT_LIST, g_variant_new ("(x)", self->customer_id),
-                            NULL, contacts_for_form_cb, g_object_ref (form));
-}
-
 static GVariant *
 find_item (CrmFollowupTimeline *self, gint64 id)
 {
@@ -250,26 +223,35 @@ find_item (CrmFollowupTimeline *self, gint64 id)
   return NULL;
 }
 
+/* A new follow-up's form (`item` NULL) or `item`'s. */
+static void
+open_form (CrmFollowupTimeline *self, GVariant *item)
+{
+  CrmFollowupForm *form = crm_followup_form_new (self->session, self->customer_id, self->customer_name);
+
+  if (item != NULL)
+    crm_followup_form_set_record (form, item);
+  crm_contacts_ui_present_form (GTK_WIDGET (self), GTK_WINDOW (form), G_CALLBACK (form_saved),
+                                (gpointer *) &self->form);
+  if (crm_session_has_permission (self->session, "contact.view"))
+    crm_session_call_async (self->session, CRM_MSG_CONTACT_LIST, g_variant_new ("(x)", self->customer_id),
+                            NULL, contacts_for_form_cb, g_object_ref (form));
+}
+
+static void
+write_activated (GtkWidget *widget, const char *action, GVariant *param)
+{
+  open_form (CRM_FOLLOWUP_TIMELINE (widget), NULL);
+}
+
 static void
 edit_activated (GtkWidget *widget, const char *action, GVariant *param)
 {
   CrmFollowupTimeline *self = CRM_FOLLOWUP_TIMELINE (widget);
   GVariant *item = find_item (self, g_variant_get_int64 (param));
-  GtkRoot *root = gtk_widget_get_root (widget);
-  CrmFollowupForm *form;
 
-  if (item == NULL)
-    return;
-  form = crm_followup_form_new (self->session, self->customer_id, self->customer_name);
-  crm_followup_form_set_record (form, item);
-  if (GTK_IS_WINDOW (root))
-    gtk_window_set_transient_for (GTK_WINDOW (form), GTK_WINDOW (root));
-  g_signal_connect_object (form, "saved", G_CALLBACK (form_saved), self, 0);
-  g_set_weak_pointer (&self->form, form);
-  gtk_window_present (GTK_WINDOW (form));
-  if (crm_session_has_permission (self->session, "contact.view"))
-    crm_session_call_async (self->session, CRM_MSG_CONTACT_LIST, g_variant_new ("(x)", self->customer_id),
-                            NULL, contacts_for_form_cb, g_object_ref (form));
+  if (item != NULL)
+    open_form (self, item);
 }
 
 static void
@@ -284,28 +266,14 @@ deleted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   crm_followup_timeline_reload (self);
 }
 
-typedef struct {
-  CrmFollowupTimeline *self;
-  gint64 id;
-  gint64 version;
-} DeleteData;
-
 static void
-delete_response (GtkDialog *dialog, int response, gpointer user_data)
+delete_accepted (gpointer owner, gint64 id, gint64 version)
 {
-  DeleteData *data = user_data;
+  CrmFollowupTimeline *self = owner;
+  g_autofree char *key = crm_new_idempotency_key ();
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autofree char *key = crm_new_idempotency_key ();
-
-      crm_session_call_async (data->self->session, CRM_MSG_FOLLOWUP_DELETE,
-                              g_variant_new ("(sxx)", key, data->id, data->version),
-                              NULL, deleted_cb, g_object_ref (data->self));
-    }
-  g_object_unref (data->self);
-  g_free (data);
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  crm_session_call_async (self->session, CRM_MSG_FOLLOWUP_DELETE, g_variant_new ("(sxx)", key, id, version),
+                          NULL, deleted_cb, g_object_ref (self));
 }
 
 static void
@@ -313,29 +281,10 @@ delete_activated (GtkWidget *widget, const char *action, GVariant *param)
 {
   CrmFollowupTimeline *self = CRM_FOLLOWUP_TIMELINE (widget);
   GVariant *item = find_item (self, g_variant_get_int64 (param));
-  GtkRoot *root = gtk_widget_get_root (widget);
-  DeleteData *data;
-  GtkWidget *dialog;
 
-  if (item == NULL)
-    return;
-  data = g_new0 (DeleteData, 1);
-  data->self = g_object_ref (self);
-  g_variant_lookup (item, "id", "x", &data->id);
-  g_variant_lookup (item, "version", "x", &data->version);
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   "%s", _("Delete this follow-up?"));
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
-                                            _("An administrator can restore it from the recycle bin."));
-  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
-  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Delete"), GTK_RESPONSE_ACCEPT);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  g_signal_connect (dialog, "response", G_CALLBACK (delete_response), data);
-  g_set_weak_pointer (&self->dialog, dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  if (item != NULL)
+    crm_contacts_ui_confirm_delete (widget, item, _("Delete this follow-up?"), delete_accepted,
+                                    (gpointer *) &self->dialog);
 }
 
 GtkDialog *
@@ -348,25 +297,14 @@ static void
 on_push (CrmSession *session, guint message_id, GVariant *body, gpointer user_data)
 {
   CrmFollowupTimeline *self = user_data;
-  const char *entity = NULL, *action = NULL;
   gint64 id = 0;
-  gboolean shown = FALSE;
+  gboolean maybe_new = FALSE;
 
-  if (message_id != CRM_MSG_PUSH_RECORD_CHANGED || self->customer_id == 0)
+  if (self->customer_id == 0 || !crm_contacts_ui_parse_push (message_id, body, "followup", &id, &maybe_new))
     return;
-  g_variant_get (body, "(&sxx&s)", &entity, &id, NULL, &action);
-  if (g_strcmp0 (entity, "followup") != 0)
-    return;
-  for (guint i = 0; i < self->items->len && !shown; i++)
-    {
-      gint64 item_id = 0;
-
-      g_variant_lookup (g_ptr_array_index (self->items, i), "id", "x", &item_id);
-      shown = item_id == id;
-    }
   /* The push names no customer: a new follow-up may be this customer's; a
    * change to one not shown is not. */
-  if (shown || g_strcmp0 (action, "create") == 0 || g_strcmp0 (action, "restore") == 0)
+  if (find_item (self, id) != NULL || maybe_new)
     crm_followup_timeline_reload (self);
 }
 
@@ -374,13 +312,7 @@ void
 crm_followup_timeline_set_session (CrmFollowupTimeline *self, CrmSession *session)
 {
   g_return_if_fail (CRM_IS_FOLLOWUP_TIMELINE (self));
-  if (self->session == session)
-    return;
-  if (self->session)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_set_object (&self->session, session);
-  if (session)
-    g_signal_connect (session, "push", G_CALLBACK (on_push), self);
+  crm_contacts_ui_set_session (self, &self->session, session, G_CALLBACK (on_push));
 }
 
 void
@@ -458,32 +390,11 @@ crm_followup_timeline_class_init (CrmFollowupTimelineClass *klass)
 static void
 crm_followup_timeline_init (CrmFollowupTimeline *self)
 {
-  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *heading = gtk_label_new (_("Follow-ups"));
-  GtkWidget *write;
+  GtkWidget *write = gtk_button_new_with_mnemonic (_("_Write a Follow-up"));
 
   self->items = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
-  gtk_box_set_spacing (GTK_BOX (self), 6);
-  gtk_widget_set_margin_top (GTK_WIDGET (self), 12);
-
-  gtk_label_set_xalign (GTK_LABEL (heading), 0);
-  gtk_widget_set_hexpand (heading, TRUE);
-  gtk_widget_add_css_class (heading, "heading");
-  gtk_box_append (GTK_BOX (header), heading);
-  write = gtk_button_new_with_mnemonic (_("_Write a Follow-up"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (write), "followups.write");
-  gtk_box_append (GTK_BOX (header), write);
-  gtk_box_append (GTK_BOX (self), header);
-
-  self->list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->list));
-  self->status_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->status_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->status_label));
+  crm_contacts_ui_build_section (GTK_BOX (self), _("Follow-ups"), write, &self->list, &self->status_label);
   self->older_button = gtk_button_new_with_mnemonic (_("Show _older"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->older_button), "followups.older");
   gtk_widget_set_halign (self->older_button, GTK_ALIGN_START);
