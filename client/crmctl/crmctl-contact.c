@@ -19,22 +19,6 @@
 
 #define FOLLOWUP_PAGE 200
 
-static gboolean
-parse_id (const char *text, const char *what, gint64 *id, GError **error)
-{
-  gint64 value;
-
-  if (text == NULL || !g_ascii_string_to_signed (text, 10, 1, G_MAXINT64, &value, NULL))
-    {
-      /* TRANSLATORS: the second %s is "contact ID" or "customer ID" */
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("“%s” is not a %s (a positive whole number)."), text != NULL ? text : "", what);
-      return FALSE;
-    }
-  *id = value;
-  return TRUE;
-}
-
 static const char * const contact_text_options[] = {
   "name", "title", "gender", "mobile", "email", "qq", "wechat", "birthday", "notes", NULL,
 };
@@ -47,41 +31,26 @@ parse_contact_options (int argc, char **argv, int first, GError **error)
   g_autoptr(GStrvBuilder) phones = g_strv_builder_new ();
   gboolean any_phone = FALSE;
 
-  for (int i = first; i < argc; i++)
+  for (int i = first; i < argc;)
     {
       const char *arg = argv[i];
+      gboolean flag = strcmp (arg, "--primary") == 0 || strcmp (arg, "--not-primary") == 0;
       g_autofree char *name = NULL;
-      const char *value;
-      const char *eq;
+      const char *value = NULL;
 
-      if (!g_str_has_prefix (arg, "--") || arg[2] == '\0')
+      if (!crmctl_next_option (argc, argv, &i, &name, &value, !flag, error))
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                        _("Unexpected argument “%s”."), arg);
           return NULL;
         }
-      if (strcmp (arg, "--primary") == 0 || strcmp (arg, "--not-primary") == 0)
+      if (*error != NULL)
+        return NULL;
+      if (flag)
         {
           g_variant_builder_add (&b, "{sv}", "is_primary",
                                  g_variant_new_boolean (strcmp (arg, "--primary") == 0));
           continue;
-        }
-      eq = strchr (arg, '=');
-      if (eq != NULL)
-        {
-          name = g_strndup (arg + 2, eq - arg - 2);
-          value = eq + 1;
-        }
-      else
-        {
-          name = g_strdup (arg + 2);
-          if (i + 1 >= argc)
-            {
-              g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           _("Option --%s needs a value."), name);
-              return NULL;
-            }
-          value = argv[++i];
         }
       g_strdelimit (name, "-", '_');
       if (strcmp (name, "phone") == 0)
@@ -150,24 +119,6 @@ cell_text (GVariant *row, const char *key)
   return crmctl_record_dup_display_text (row, key);
 }
 
-static void
-print_table (GVariant *rows, const char * const *headers, const char * const *keys, guint n,
-             FILE *out)
-{
-  g_autoptr(CrmctlTable) table = crmctl_table_new (n, headers);
-
-  for (gsize r = 0; r < g_variant_n_children (rows); r++)
-    {
-      g_autoptr(GVariant) row = g_variant_get_child_value (rows, r);
-      g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
-
-      for (guint c = 0; c < n; c++)
-        g_ptr_array_add (cells, cell_text (row, keys[c]));
-      crmctl_table_add_row (table, (const char * const *) cells->pdata);
-    }
-  crmctl_table_print (table, out);
-}
-
 static int
 contact_list (CrmctlContext *ctx, int argc, char **argv)
 {
@@ -180,7 +131,7 @@ contact_list (CrmctlContext *ctx, int argc, char **argv)
 
   if (argc != 2)
     return crmctl_usage_error ("%s", _("contact list needs one customer ID."));
-  if (!parse_id (argv[1], _("customer ID"), &customer, &error))
+  if (!crmctl_parse_id (argv[1], _("customer ID"), &customer, &error))
     return crmctl_usage_error ("%s", error->message);
   if (!crmctl_connect_resumed (ctx, &error))
     return crmctl_report_error (ctx, error);
@@ -191,7 +142,7 @@ contact_list (CrmctlContext *ctx, int argc, char **argv)
   if (ctx->json)
     crmctl_print_json (rows, stdout);
   else
-    print_table (rows, headers, keys, G_N_ELEMENTS (keys), stdout);
+    crmctl_print_rows (rows, G_N_ELEMENTS (keys), headers, keys, cell_text, stdout);
   return CRMCTL_EXIT_OK;
 }
 
@@ -200,14 +151,13 @@ contact_add (CrmctlContext *ctx, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) fields = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  g_autofree char *key = NULL;
+  g_autofree char *text = NULL;
   g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
   gint64 customer, id, version;
 
   if (argc < 2)
     return crmctl_usage_error ("%s", _("contact add needs a customer ID and --name NAME."));
-  if (!parse_id (argv[1], _("customer ID"), &customer, &error))
+  if (!crmctl_parse_id (argv[1], _("customer ID"), &customer, &error))
     return crmctl_usage_error ("%s", error->message);
   fields = parse_contact_options (argc, argv, 2, &error);
   if (fields == NULL)
@@ -218,17 +168,10 @@ contact_add (CrmctlContext *ctx, int argc, char **argv)
   g_variant_dict_insert (&d, "customer_id", "x", customer);
   if (!crmctl_connect_resumed (ctx, &error))
     return crmctl_report_error (ctx, error);
-  key = crm_new_idempotency_key ();
-  reply = crm_connection_call_sync (ctx->connection, CRM_MSG_CONTACT_CREATE,
-                                    g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
-                                    NULL, &error);
-  if (reply == NULL)
+  if (!crmctl_create (ctx->connection, CRM_MSG_CONTACT_CREATE, g_variant_dict_end (&d), &id, &version, &error))
     return crmctl_report_error (ctx, error);
-  g_variant_get (reply, "(xx)", &id, &version);
-  if (ctx->json)
-    crmctl_print_json (g_variant_new_parsed ("{'id': <%x>, 'version': <%x>}", id, version), stdout);
-  else
-    printf (_("Added contact %lld.\n"), (long long) id);
+  text = g_strdup_printf (_("Added contact %lld.\n"), (long long) id);
+  crmctl_print_written (ctx->json, id, version, text, stdout);
   return CRMCTL_EXIT_OK;
 }
 
@@ -237,18 +180,8 @@ contact_add (CrmctlContext *ctx, int argc, char **argv)
 static gboolean
 contact_version (CrmctlContext *ctx, gint64 id, gint64 *version, GError **error)
 {
-  g_autoptr(GVariant) record = crm_connection_call_sync (ctx->connection, CRM_MSG_CONTACT_GET,
-                                                         g_variant_new ("(x)", id), NULL, error);
-
-  if (record == NULL)
-    return FALSE;
-  if (!g_variant_lookup (record, "version", "x", version))
-    {
-      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_INTERNAL,
-                           _("The server sent a contact without a version."));
-      return FALSE;
-    }
-  return TRUE;
+  return crmctl_fetch_version (ctx->connection, CRM_MSG_CONTACT_GET, id,
+                               _("The server sent a contact without a version."), version, error);
 }
 
 static int
@@ -257,29 +190,25 @@ contact_edit (CrmctlContext *ctx, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) fields = NULL;
   g_autoptr(GVariant) reply = NULL;
-  g_autofree char *key = NULL;
+  g_autofree char *text = NULL;
   gint64 id, version, new_version;
 
   if (argc < 3)
     return crmctl_usage_error ("%s", _("contact edit needs a contact ID and --FIELD VALUE…"));
-  if (!parse_id (argv[1], _("contact ID"), &id, &error))
+  if (!crmctl_parse_id (argv[1], _("contact ID"), &id, &error))
     return crmctl_usage_error ("%s", error->message);
   fields = parse_contact_options (argc, argv, 2, &error);
   if (fields == NULL)
     return usage_or_report (ctx, error);
   if (!crmctl_connect_resumed (ctx, &error) || !contact_version (ctx, id, &version, &error))
     return crmctl_report_error (ctx, error);
-  key = crm_new_idempotency_key ();
-  reply = crm_connection_call_sync (ctx->connection, CRM_MSG_CONTACT_UPDATE,
-                                    g_variant_new ("(sxx@a{sv})", key, id, version, fields),
-                                    NULL, &error);
+  reply = crmctl_call_keyed (ctx->connection, CRM_MSG_CONTACT_UPDATE,
+                             g_variant_new ("(xx@a{sv})", id, version, fields), &error);
   if (reply == NULL)
     return crmctl_report_error (ctx, error);
   g_variant_get (reply, "(x)", &new_version);
-  if (ctx->json)
-    crmctl_print_json (g_variant_new_parsed ("{'id': <%x>, 'version': <%x>}", id, new_version), stdout);
-  else
-    printf (_("Contact %lld updated.\n"), (long long) id);
+  text = g_strdup_printf (_("Contact %lld updated.\n"), (long long) id);
+  crmctl_print_written (ctx->json, id, new_version, text, stdout);
   return CRMCTL_EXIT_OK;
 }
 
@@ -288,24 +217,21 @@ contact_delete (CrmctlContext *ctx, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
-  g_autofree char *key = NULL;
+  g_autofree char *text = NULL;
   gint64 id, version;
 
   if (argc != 2)
     return crmctl_usage_error ("%s", _("contact delete needs one contact ID."));
-  if (!parse_id (argv[1], _("contact ID"), &id, &error))
+  if (!crmctl_parse_id (argv[1], _("contact ID"), &id, &error))
     return crmctl_usage_error ("%s", error->message);
   if (!crmctl_connect_resumed (ctx, &error) || !contact_version (ctx, id, &version, &error))
     return crmctl_report_error (ctx, error);
-  key = crm_new_idempotency_key ();
-  reply = crm_connection_call_sync (ctx->connection, CRM_MSG_CONTACT_DELETE,
-                                    g_variant_new ("(sxx)", key, id, version), NULL, &error);
+  reply = crmctl_call_keyed (ctx->connection, CRM_MSG_CONTACT_DELETE, g_variant_new ("(xx)", id, version),
+                             &error);
   if (reply == NULL)
     return crmctl_report_error (ctx, error);
-  if (ctx->json)
-    crmctl_print_json (g_variant_new_parsed ("{'id': <%x>, 'deleted': <true>}", id), stdout);
-  else
-    printf (_("Contact %lld deleted.\n"), (long long) id);
+  text = g_strdup_printf (_("Contact %lld deleted.\n"), (long long) id);
+  crmctl_print_written (ctx->json, id, -1, text, stdout);
   return CRMCTL_EXIT_OK;
 }
 
@@ -347,7 +273,7 @@ followup_list (CrmctlContext *ctx, int argc, char **argv)
 
   if (argc < 2)
     return crmctl_usage_error ("%s", _("followup list needs a customer ID."));
-  if (!parse_id (argv[1], _("customer ID"), &customer, &error))
+  if (!crmctl_parse_id (argv[1], _("customer ID"), &customer, &error))
     return crmctl_usage_error ("%s", error->message);
   for (int i = 2; i < argc; i++)
     {
@@ -388,7 +314,7 @@ followup_list (CrmctlContext *ctx, int argc, char **argv)
   if (ctx->json)
     crmctl_print_json (rows, stdout);
   else
-    print_table (rows, headers, keys, G_N_ELEMENTS (keys), stdout);
+    crmctl_print_rows (rows, G_N_ELEMENTS (keys), headers, keys, cell_text, stdout);
   return CRMCTL_EXIT_OK;
 }
 
@@ -396,15 +322,14 @@ static int
 followup_add (CrmctlContext *ctx, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  g_autofree char *key = NULL;
+  g_autofree char *text = NULL;
   g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
   gint64 customer, id, version;
   gboolean have_content = FALSE;
 
   if (argc < 2)
     return crmctl_usage_error ("%s", _("followup add needs a customer ID and --content TEXT."));
-  if (!parse_id (argv[1], _("customer ID"), &customer, &error))
+  if (!crmctl_parse_id (argv[1], _("customer ID"), &customer, &error))
     return crmctl_usage_error ("%s", error->message);
   g_variant_dict_insert (&d, "customer_id", "x", customer);
   g_variant_dict_insert (&d, "method", "s", "phone");
@@ -427,7 +352,7 @@ followup_add (CrmctlContext *ctx, int argc, char **argv)
         {
           gint64 contact;
 
-          if (!parse_id (argv[++i], _("contact ID"), &contact, &error))
+          if (!crmctl_parse_id (argv[++i], _("contact ID"), &contact, &error))
             return crmctl_usage_error ("%s", error->message);
           g_variant_dict_insert (&d, "contact_id", "x", contact);
         }
@@ -438,17 +363,10 @@ followup_add (CrmctlContext *ctx, int argc, char **argv)
     return crmctl_usage_error ("%s", _("followup add needs --content."));
   if (!crmctl_connect_resumed (ctx, &error))
     return crmctl_report_error (ctx, error);
-  key = crm_new_idempotency_key ();
-  reply = crm_connection_call_sync (ctx->connection, CRM_MSG_FOLLOWUP_CREATE,
-                                    g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
-                                    NULL, &error);
-  if (reply == NULL)
+  if (!crmctl_create (ctx->connection, CRM_MSG_FOLLOWUP_CREATE, g_variant_dict_end (&d), &id, &version, &error))
     return crmctl_report_error (ctx, error);
-  g_variant_get (reply, "(xx)", &id, &version);
-  if (ctx->json)
-    crmctl_print_json (g_variant_new_parsed ("{'id': <%x>, 'version': <%x>}", id, version), stdout);
-  else
-    printf (_("Added follow-up %lld.\n"), (long long) id);
+  text = g_strdup_printf (_("Added follow-up %lld.\n"), (long long) id);
+  crmctl_print_written (ctx->json, id, version, text, stdout);
   return CRMCTL_EXIT_OK;
 }
 

@@ -16,78 +16,14 @@
 #define LIST_PAGE_MAX 500
 #define SEARCH_MAX 200
 
-/* Splits "--opt=value" or "--opt value"; returns FALSE at a non-option.
- * `*i` advances past what was consumed. */
-static gboolean
-next_option (int argc, char **argv, int *i, char **name, const char **value,
-             gboolean wants_value, GError **error)
-{
-  const char *arg = argv[*i];
-  const char *eq;
-
-  if (!g_str_has_prefix (arg, "--") || arg[2] == '\0')
-    return FALSE;
-  eq = strchr (arg, '=');
-  if (eq != NULL)
-    {
-      *name = g_strndup (arg + 2, eq - arg - 2);
-      *value = eq + 1;
-      (*i)++;
-      return TRUE;
-    }
-  *name = g_strdup (arg + 2);
-  *value = NULL;
-  (*i)++;
-  if (wants_value)
-    {
-      if (*i >= argc)
-        {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("Option --%s needs a value."), *name);
-          return TRUE;
-        }
-      *value = argv[(*i)++];
-    }
-  return TRUE;
-}
-
-static gboolean
-parse_id (const char *text, gint64 *id, GError **error)
-{
-  gint64 value;
-
-  if (text == NULL || !g_ascii_string_to_signed (text, 10, 1, G_MAXINT64, &value, NULL))
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("“%s” is not a customer ID (a positive whole number)."),
-                   text != NULL ? text : "");
-      return FALSE;
-    }
-  *id = value;
-  return TRUE;
-}
-
 static void
 print_rows_table (GVariant *rows, FILE *out)
 {
   const char *headers[] = { _("ID"), _("Name"), _("Short name"), _("Category"),
                             _("Region"), _("Phones") };
   const char *keys[] = { "id", "name", "short_name", "category", "region", "phones" };
-  g_autoptr(CrmctlTable) table = crmctl_table_new (G_N_ELEMENTS (headers), headers);
-  gsize n = g_variant_n_children (rows);
 
-  for (gsize r = 0; r < n; r++)
-    {
-      g_autoptr(GVariant) row = g_variant_get_child_value (rows, r);
-      char *cells[G_N_ELEMENTS (keys)];
-
-      for (gsize c = 0; c < G_N_ELEMENTS (keys); c++)
-        cells[c] = crmctl_record_dup_text (row, keys[c]);
-      crmctl_table_add_row (table, (const char * const *) cells);
-      for (gsize c = 0; c < G_N_ELEMENTS (keys); c++)
-        g_free (cells[c]);
-    }
-  crmctl_table_print (table, out);
+  crmctl_print_rows (rows, G_N_ELEMENTS (keys), headers, keys, crmctl_record_dup_text, out);
 }
 
 static int
@@ -110,7 +46,7 @@ customer_list (CrmctlContext *ctx, int argc, char **argv)
       const char *value = NULL;
       gboolean flag = strcmp (argv[i], "--desc") == 0 || strcmp (argv[i], "--all") == 0;
 
-      if (!next_option (argc, argv, &i, &name, &value, !flag, &error))
+      if (!crmctl_next_option (argc, argv, &i, &name, &value, !flag, &error))
         return crmctl_usage_error (_("Unexpected argument “%s”."), argv[i]);
       if (error != NULL)
         return crmctl_usage_error ("%s", error->message);
@@ -206,7 +142,7 @@ customer_search (CrmctlContext *ctx, int argc, char **argv)
       g_autofree char *name = NULL;
       const char *value = NULL;
 
-      if (!next_option (argc, argv, &i, &name, &value, TRUE, &error))
+      if (!crmctl_next_option (argc, argv, &i, &name, &value, TRUE, &error))
         {
           if (text != NULL)
             return crmctl_usage_error (_("Unexpected argument “%s”; quote the search text."), argv[i]);
@@ -256,7 +192,7 @@ customer_show (CrmctlContext *ctx, int argc, char **argv)
 
   if (argc != 2)
     return crmctl_usage_error ("%s", _("customer show needs one customer ID."));
-  if (!parse_id (argv[1], &id, &error))
+  if (!crmctl_parse_id (argv[1], _("customer ID"), &id, &error))
     return crmctl_usage_error ("%s", error->message);
   if (!crmctl_connect_resumed (ctx, &error))
     return crmctl_report_error (ctx, error);
@@ -285,7 +221,7 @@ parse_field_options (int argc, char **argv, int i, GError **error)
       const char *value = NULL;
       const CrmctlField *f;
 
-      if (!next_option (argc, argv, &i, &name, &value, TRUE, error))
+      if (!crmctl_next_option (argc, argv, &i, &name, &value, TRUE, error))
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                        _("Unexpected argument “%s”; fields are given as --FIELD VALUE."), argv[i]);
@@ -333,8 +269,7 @@ customer_add (CrmctlContext *ctx, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) fields = parse_field_options (argc, argv, 1, &error);
-  g_autoptr(GVariant) reply = NULL;
-  g_autofree char *key = NULL;
+  g_autofree char *text = NULL;
   g_autofree char *name = NULL;
   gint64 id, version;
 
@@ -345,29 +280,21 @@ customer_add (CrmctlContext *ctx, int argc, char **argv)
     return crmctl_usage_error ("%s", _("customer add needs --name."));
   if (!crmctl_connect_resumed (ctx, &error))
     return crmctl_report_error (ctx, error);
-
-  key = crm_new_idempotency_key ();
-  reply = crm_connection_call_sync (ctx->connection, CRM_MSG_CUSTOMER_CREATE,
-                                    g_variant_new ("(s@a{sv})", key, fields), NULL, &error);
-  if (reply == NULL)
+  if (!crmctl_create (ctx->connection, CRM_MSG_CUSTOMER_CREATE, fields, &id, &version, &error))
     return crmctl_report_error (ctx, error);
-  g_variant_get (reply, "(xx)", &id, &version);
-  if (ctx->json)
-    crmctl_print_json (g_variant_new_parsed ("{'id': <%x>, 'version': <%x>}", id, version), stdout);
-  else
-    printf (_("Added customer %lld “%s”.\n"), (long long) id, name);
+  text = g_strdup_printf (_("Added customer %lld “%s”.\n"), (long long) id, name);
+  crmctl_print_written (ctx->json, id, version, text, stdout);
   return CRMCTL_EXIT_OK;
 }
 
+/* The customer's current version: the server refuses an edit or a delete
+ * of a version other than the current one; reading it first makes `edit` a
+ * plain "set these fields". */
 static gboolean
-lookup_version (GVariant *record, gint64 *version)
+customer_version (CrmctlContext *ctx, gint64 id, gint64 *version, GError **error)
 {
-  g_autoptr(GVariant) value = g_variant_lookup_value (record, "version", G_VARIANT_TYPE_INT64);
-
-  if (value == NULL)
-    return FALSE;
-  *version = g_variant_get_int64 (value);
-  return TRUE;
+  return crmctl_fetch_version (ctx->connection, CRM_MSG_CUSTOMER_GET, id,
+                               _("The server sent a customer without a version."), version, error);
 }
 
 static int
@@ -375,14 +302,13 @@ customer_edit (CrmctlContext *ctx, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) fields = NULL;
-  g_autoptr(GVariant) record = NULL;
   g_autoptr(GVariant) reply = NULL;
-  g_autofree char *key = NULL;
+  g_autofree char *text = NULL;
   gint64 id, version, new_version;
 
   if (argc < 2)
     return crmctl_usage_error ("%s", _("customer edit needs a customer ID and --FIELD VALUE…"));
-  if (!parse_id (argv[1], &id, &error))
+  if (!crmctl_parse_id (argv[1], _("customer ID"), &id, &error))
     return crmctl_usage_error ("%s", error->message);
   fields = parse_field_options (argc, argv, 2, &error);
   if (fields == NULL)
@@ -390,31 +316,15 @@ customer_edit (CrmctlContext *ctx, int argc, char **argv)
                                            : crmctl_report_error (ctx, error);
   if (g_variant_n_children (fields) == 0)
     return crmctl_usage_error ("%s", _("Nothing to change: give at least one --FIELD VALUE."));
-  if (!crmctl_connect_resumed (ctx, &error))
+  if (!crmctl_connect_resumed (ctx, &error) || !customer_version (ctx, id, &version, &error))
     return crmctl_report_error (ctx, error);
-
-  /* The server refuses an edit of a version other than the current one;
-   * reading it first makes `edit` a plain "set these fields". */
-  record = fetch_customer (ctx, id, &error);
-  if (record == NULL)
-    return crmctl_report_error (ctx, error);
-  if (!lookup_version (record, &version))
-    {
-      g_set_error_literal (&error, CRM_ERROR, CRM_ERROR_INTERNAL,
-                           _("The server sent a customer without a version."));
-      return crmctl_report_error (ctx, error);
-    }
-  key = crm_new_idempotency_key ();
-  reply = crm_connection_call_sync (ctx->connection, CRM_MSG_CUSTOMER_UPDATE,
-                                    g_variant_new ("(sxx@a{sv})", key, id, version, fields),
-                                    NULL, &error);
+  reply = crmctl_call_keyed (ctx->connection, CRM_MSG_CUSTOMER_UPDATE,
+                             g_variant_new ("(xx@a{sv})", id, version, fields), &error);
   if (reply == NULL)
     return crmctl_report_error (ctx, error);
   g_variant_get (reply, "(x)", &new_version);
-  if (ctx->json)
-    crmctl_print_json (g_variant_new_parsed ("{'id': <%x>, 'version': <%x>}", id, new_version), stdout);
-  else
-    printf (_("Customer %lld updated.\n"), (long long) id);
+  text = g_strdup_printf (_("Customer %lld updated.\n"), (long long) id);
+  crmctl_print_written (ctx->json, id, new_version, text, stdout);
   return CRMCTL_EXIT_OK;
 }
 
@@ -422,35 +332,22 @@ static int
 customer_delete (CrmctlContext *ctx, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) record = NULL;
   g_autoptr(GVariant) reply = NULL;
-  g_autofree char *key = NULL;
+  g_autofree char *text = NULL;
   gint64 id, version;
 
   if (argc != 2)
     return crmctl_usage_error ("%s", _("customer delete needs one customer ID."));
-  if (!parse_id (argv[1], &id, &error))
+  if (!crmctl_parse_id (argv[1], _("customer ID"), &id, &error))
     return crmctl_usage_error ("%s", error->message);
-  if (!crmctl_connect_resumed (ctx, &error))
+  if (!crmctl_connect_resumed (ctx, &error) || !customer_version (ctx, id, &version, &error))
     return crmctl_report_error (ctx, error);
-  record = fetch_customer (ctx, id, &error);
-  if (record == NULL)
-    return crmctl_report_error (ctx, error);
-  if (!lookup_version (record, &version))
-    {
-      g_set_error_literal (&error, CRM_ERROR, CRM_ERROR_INTERNAL,
-                           _("The server sent a customer without a version."));
-      return crmctl_report_error (ctx, error);
-    }
-  key = crm_new_idempotency_key ();
-  reply = crm_connection_call_sync (ctx->connection, CRM_MSG_CUSTOMER_DELETE,
-                                    g_variant_new ("(sxx)", key, id, version), NULL, &error);
+  reply = crmctl_call_keyed (ctx->connection, CRM_MSG_CUSTOMER_DELETE, g_variant_new ("(xx)", id, version),
+                             &error);
   if (reply == NULL)
     return crmctl_report_error (ctx, error);
-  if (ctx->json)
-    crmctl_print_json (g_variant_new_parsed ("{'id': <%x>, 'deleted': <true>}", id), stdout);
-  else
-    printf (_("Customer %lld deleted.\n"), (long long) id);
+  text = g_strdup_printf (_("Customer %lld deleted.\n"), (long long) id);
+  crmctl_print_written (ctx->json, id, -1, text, stdout);
   return CRMCTL_EXIT_OK;
 }
 

@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "crm-error.h"
 #include "crmctl-fields.h"
 #include "crmctl-output.h"
 
@@ -277,4 +278,133 @@ crmctl_print_record (GVariant *record, FILE *out)
 
       fprintf (out, "%s%*s%s\n", label, (int) pad, "", text);
     }
+}
+
+gboolean
+crmctl_parse_id (const char *text, const char *what, gint64 *id, GError **error)
+{
+  gint64 value;
+
+  if (text == NULL || !g_ascii_string_to_signed (text, 10, 1, G_MAXINT64, &value, NULL))
+    {
+      /* TRANSLATORS: the second %s is "contact ID" or "customer ID" */
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("“%s” is not a %s (a positive whole number)."), text != NULL ? text : "", what);
+      return FALSE;
+    }
+  *id = value;
+  return TRUE;
+}
+
+gboolean
+crmctl_next_option (int argc, char **argv, int *i, char **name, const char **value,
+                    gboolean wants_value, GError **error)
+{
+  const char *arg = argv[*i];
+  const char *eq;
+
+  if (!g_str_has_prefix (arg, "--") || arg[2] == '\0')
+    return FALSE;
+  eq = strchr (arg, '=');
+  if (eq != NULL)
+    {
+      *name = g_strndup (arg + 2, eq - arg - 2);
+      *value = eq + 1;
+      (*i)++;
+      return TRUE;
+    }
+  *name = g_strdup (arg + 2);
+  *value = NULL;
+  (*i)++;
+  if (wants_value)
+    {
+      if (*i >= argc)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("Option --%s needs a value."), *name);
+          return TRUE;
+        }
+      *value = argv[(*i)++];
+    }
+  return TRUE;
+}
+
+void
+crmctl_print_rows (GVariant *rows, guint n, const char * const *headers,
+                   const char * const *keys, CrmctlCellFunc cell, FILE *out)
+{
+  g_autoptr(CrmctlTable) table = crmctl_table_new (n, headers);
+
+  for (gsize r = 0; r < g_variant_n_children (rows); r++)
+    {
+      g_autoptr(GVariant) row = g_variant_get_child_value (rows, r);
+      g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+
+      for (guint c = 0; c < n; c++)
+        g_ptr_array_add (cells, cell (row, keys[c]));
+      crmctl_table_add_row (table, (const char * const *) cells->pdata);
+    }
+  crmctl_table_print (table, out);
+}
+
+GVariant *
+crmctl_call_keyed (CrmConnection *connection, guint message_id, GVariant *args, GError **error)
+{
+  g_autoptr(GVariant) rest = g_variant_ref_sink (args);
+  g_autofree char *key = crm_new_idempotency_key ();
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_TUPLE);
+  g_variant_builder_add (&b, "s", key);
+  for (gsize i = 0; i < g_variant_n_children (rest); i++)
+    {
+      g_autoptr(GVariant) child = g_variant_get_child_value (rest, i);
+
+      g_variant_builder_add_value (&b, child);
+    }
+  return crm_connection_call_sync (connection, message_id, g_variant_builder_end (&b), NULL, error);
+}
+
+gboolean
+crmctl_create (CrmConnection *connection, guint create_message, GVariant *fields,
+               gint64 *id, gint64 *version, GError **error)
+{
+  g_autoptr(GVariant) reply = crmctl_call_keyed (connection, create_message,
+                                                 g_variant_new ("(@a{sv})", fields), error);
+
+  if (reply == NULL)
+    return FALSE;
+  g_variant_get (reply, "(xx)", id, version);
+  return TRUE;
+}
+
+gboolean
+crmctl_fetch_version (CrmConnection *connection, guint get_message, gint64 id,
+                      const char *no_version, gint64 *version, GError **error)
+{
+  g_autoptr(GVariant) record = crm_connection_call_sync (connection, get_message,
+                                                         g_variant_new ("(x)", id), NULL, error);
+  g_autoptr(GVariant) value = NULL;
+
+  if (record == NULL)
+    return FALSE;
+  value = g_variant_lookup_value (record, "version", G_VARIANT_TYPE_INT64);
+  if (value == NULL)
+    {
+      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_INTERNAL, no_version);
+      return FALSE;
+    }
+  *version = g_variant_get_int64 (value);
+  return TRUE;
+}
+
+void
+crmctl_print_written (gboolean json, gint64 id, gint64 version, const char *text, FILE *out)
+{
+  if (!json)
+    fputs (text, out);
+  else if (version < 0)
+    crmctl_print_json (g_variant_new_parsed ("{'id': <%x>, 'deleted': <true>}", id), out);
+  else
+    crmctl_print_json (g_variant_new_parsed ("{'id': <%x>, 'version': <%x>}", id, version), out);
 }
