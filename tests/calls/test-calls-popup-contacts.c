@@ -34,7 +34,6 @@ static CrmTestServer *server;
 static CrmConnection *admin;
 static CrmSession    *session;
 static char          *tmp_dir;
-static GPid           server_pid;
 static gint64         customer_id;
 static gint64         caller_contact_id;
 
@@ -253,50 +252,19 @@ flag_set (gpointer data)
   return *(gboolean *) data;
 }
 
-static void
-on_fatal_signal (int signum)
-{
-  if (server_pid > 0)
-    kill (server_pid, SIGTERM);
-  signal (signum, SIG_DFL);
-  raise (signum);
-}
-
 int
 main (int argc, char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(CrmTrustStore) trust = NULL;
   g_autofree char *trust_path = NULL;
   gboolean signed_in = FALSE;
   int status;
 
-  tmp_dir = g_dir_make_tmp ("crm-popup-contacts-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_CONFIG_HOME", tmp_dir, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  crm_ui_test_use_chinese (tmp_dir);
-  textdomain (GETTEXT_PACKAGE);
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("no display (run under xvfb-run)");
-      return g_test_run ();
-    }
-  server = crm_test_server_start (NULL, &error);
+  tmp_dir = crm_ui_test_init (&argc, &argv, "crm-popup-contacts-XXXXXX");
+  server = crm_ui_test_start_server (NULL);
   if (server == NULL)
-    {
-      g_test_message ("cannot start crm-server: %s", error->message);
-      g_test_skip ("crm-server not available");
-      return g_test_run ();
-    }
-  server_pid = crm_test_server_get_pid (server);
-  signal (SIGABRT, on_fatal_signal);
-  signal (SIGTRAP, on_fatal_signal);
-  signal (SIGSEGV, on_fatal_signal);
-  admin = crm_test_server_connect (server, "admin", crm_test_server_get_admin_password (server), &error);
-  g_assert_no_error (error);
+    return g_test_run ();
+  admin = crm_ui_test_connect_admin (server);
 
   /* The customer, two contacts and five follow-ups an hour apart. */
   {
@@ -336,13 +304,7 @@ main (int argc, char *argv[])
 
   crm_session_sign_out (session);
   g_clear_object (&session);
-  crm_connection_close (admin);
-  g_clear_object (&admin);
-  crm_test_server_stop (server);
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);
-    (void) !system (cmd);
-  }
-  g_free (tmp_dir);
+  crm_ui_test_clear_connection (&admin);
+  crm_ui_test_finish (server, tmp_dir);
   return status;
 }

@@ -7,6 +7,8 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "crm-sign-in-window.h"
@@ -129,4 +131,178 @@ crm_ui_test_use_chinese (const char *tmp_dir)
   else
     setlocale (LC_ALL, "");
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+}
+
+static guint screenshot_counter;
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+void
+crm_ui_test_screenshot (GtkWidget  *widget,
+                        const char *prefix,
+                        const char *name,
+                        guint       settle_ms,
+                        gboolean    after_paint)
+{
+  g_autofree char *file = NULL;
+
+  crm_ui_test_settle (settle_ms);
+  file = g_strdup_printf ("%s%02u-%s.png", prefix, ++screenshot_counter, name);
+  if (after_paint)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+      gboolean painted = FALSE;
+      gulong handler;
+
+      handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+      gtk_widget_queue_draw (widget);
+      g_assert_true (crm_ui_test_wait_for (flag_set, &painted, 30));
+      g_signal_handler_disconnect (clock, handler);
+    }
+  crm_ui_test_save_screenshot (widget, file);
+}
+
+CrmSignInWindow *
+crm_ui_test_sign_in_window (CrmApplication *app)
+{
+  GtkWindow *window = crm_application_get_sign_in_window (app);
+
+  return window ? CRM_SIGN_IN_WINDOW (window) : NULL;
+}
+
+CrmWindow *
+crm_ui_test_main_window (CrmApplication *app)
+{
+  GtkWindow *window = crm_application_get_main_window (app);
+
+  return window ? CRM_WINDOW (window) : NULL;
+}
+
+CrmCustomerListView *
+crm_ui_test_customer_view (CrmApplication *app)
+{
+  return crm_window_get_customer_view (crm_ui_test_main_window (app));
+}
+
+char *
+crm_ui_test_init (int         *argc,
+                  char      ***argv,
+                  const char  *tmp_template)
+{
+  g_autoptr(GError) error = NULL;
+  char *tmp_dir = g_dir_make_tmp (tmp_template, &error);
+
+  g_assert_no_error (error);
+  /* A private trust store and settings. */
+  g_setenv ("XDG_CONFIG_HOME", tmp_dir, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  /* In-process driving needs no accessibility bus (and CI has no session
+   * bus to find one on). */
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  crm_ui_test_use_chinese (tmp_dir);
+  textdomain (GETTEXT_PACKAGE);
+  g_test_init (argc, argv, NULL);
+  return tmp_dir;
+}
+
+static GPid server_pid;
+
+/* A failed assertion aborts the test program; the server it started must
+ * not outlive it (kill() is async-signal-safe). */
+static void
+on_fatal_signal (int signum)
+{
+  if (server_pid > 0)
+    kill (server_pid, SIGTERM);
+  signal (signum, SIG_DFL);
+  raise (signum);
+}
+
+CrmTestServer *
+crm_ui_test_start_server (const char *extra_args)
+{
+  g_autoptr(GError) error = NULL;
+  CrmTestServer *server;
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display (run under xvfb-run)");
+      return NULL;
+    }
+  server = crm_test_server_start (extra_args, &error);
+  if (server == NULL)
+    {
+      g_test_message ("cannot start crm-server: %s", error->message);
+      g_test_skip ("crm-server not available");
+      return NULL;
+    }
+  server_pid = crm_test_server_get_pid (server);
+  signal (SIGABRT, on_fatal_signal);
+  signal (SIGTRAP, on_fatal_signal);
+  signal (SIGSEGV, on_fatal_signal);
+  return server;
+}
+
+CrmConnection *
+crm_ui_test_connect_admin (CrmTestServer *server)
+{
+  g_autoptr(GError) error = NULL;
+  CrmConnection *connection;
+
+  connection = crm_test_server_connect (server, "admin",
+                                        crm_test_server_get_admin_password (server), &error);
+  g_assert_no_error (error);
+  return connection;
+}
+
+CrmApplication *
+crm_ui_test_new_application (void)
+{
+  g_autoptr(GError) error = NULL;
+  CrmApplication *app = crm_application_new (G_APPLICATION_NON_UNIQUE);
+
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  return app;
+}
+
+void
+crm_ui_test_clear_application (CrmApplication **app)
+{
+  if (*app == NULL)
+    return;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (*app)); l;
+       l = gtk_application_get_windows (GTK_APPLICATION (*app)))
+    gtk_window_destroy (l->data);
+  g_clear_object (app);
+}
+
+void
+crm_ui_test_clear_connection (CrmConnection **connection)
+{
+  if (*connection)
+    crm_connection_close (*connection);
+  g_clear_object (connection);
+}
+
+void
+crm_ui_test_finish (CrmTestServer *server,
+                    char          *tmp_dir)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);
+
+  crm_test_server_stop (server);
+  (void) !system (cmd);
+  g_free (tmp_dir);
 }

@@ -34,7 +34,6 @@ static CrmConnection  *other;      /* a second session: "someone else" */
 static char           *tmp_dir;
 static gint64          customer_id;
 static gint64          created_id;
-static guint           shot_counter;
 
 /* ---- driving helpers ---------------------------------------------------- */
 
@@ -42,33 +41,25 @@ static void
 screenshot (GtkWidget  *widget,
             const char *name)
 {
-  g_autofree char *file = NULL;
-
-  crm_ui_test_settle (300);
-  file = g_strdup_printf ("%02u-%s.png", ++shot_counter, name);
-  crm_ui_test_save_screenshot (widget, file);
+  crm_ui_test_screenshot (widget, "", name, 300, FALSE);
 }
 
 static CrmSignInWindow *
 sign_in_window (void)
 {
-  GtkWindow *window = crm_application_get_sign_in_window (app);
-
-  return window ? CRM_SIGN_IN_WINDOW (window) : NULL;
+  return crm_ui_test_sign_in_window (app);
 }
 
 static CrmWindow *
 main_window (void)
 {
-  GtkWindow *window = crm_application_get_main_window (app);
-
-  return window ? CRM_WINDOW (window) : NULL;
+  return crm_ui_test_main_window (app);
 }
 
 static CrmCustomerListView *
 view (void)
 {
-  return crm_window_get_customer_view (main_window ());
+  return crm_ui_test_customer_view (app);
 }
 
 static gboolean
@@ -1039,21 +1030,13 @@ test_session_revoked_keeps_form (void)
 /* ---- setup -------------------------------------------------------------- */
 
 static void
-use_chinese (void)
-{
-  crm_ui_test_use_chinese (tmp_dir);
-  textdomain (GETTEXT_PACKAGE);
-}
-
-static void
 create_known_customer (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
   g_autofree char *key = crm_new_idempotency_key ();
 
-  other = crm_test_server_connect (server, "admin", crm_test_server_get_admin_password (server), &error);
-  g_assert_no_error (error);
+  other = crm_ui_test_connect_admin (server);
   reply = crm_connection_call_sync (other, CRM_MSG_CUSTOMER_CREATE,
                                     g_variant_new_parsed ("(%s, {'name': <%s>, 'category': <'企业'>})",
                                                           key, CUSTOMER_NAME),
@@ -1061,60 +1044,18 @@ create_known_customer (void)
   g_assert_no_error (error);
 }
 
-static GPid server_pid;
-
-/* A failed assertion aborts the test program; the server it started must
- * not outlive it (kill() is async-signal-safe). */
-static void
-on_fatal_signal (int signum)
-{
-  if (server_pid > 0)
-    kill (server_pid, SIGTERM);
-  signal (signum, SIG_DFL);
-  raise (signum);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
-  tmp_dir = g_dir_make_tmp ("crm-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  /* A private trust store and settings. */
-  g_setenv ("XDG_CONFIG_HOME", tmp_dir, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  /* In-process driving needs no accessibility bus (and CI has no session
-   * bus to find one on). */
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  use_chinese ();
-
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("no display (run under xvfb-run)");
-      return g_test_run ();
-    }
-
-  server = crm_test_server_start ("--demo-data 1200", &error);
+  tmp_dir = crm_ui_test_init (&argc, &argv, "crm-ui-XXXXXX");
+  server = crm_ui_test_start_server ("--demo-data 1200");
   if (server == NULL)
-    {
-      g_test_message ("cannot start crm-server: %s", error->message);
-      g_test_skip ("crm-server not available");
-      return g_test_run ();
-    }
-  server_pid = crm_test_server_get_pid (server);
-  signal (SIGABRT, on_fatal_signal);
-  signal (SIGTRAP, on_fatal_signal);
-  signal (SIGSEGV, on_fatal_signal);
+    return g_test_run ();
   create_known_customer ();
-
-  app = crm_application_new (G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = crm_ui_test_new_application ();
 
   g_test_add_func ("/ui/client/sign-in/unreachable", test_sign_in_unreachable);
   g_test_add_func ("/ui/client/sign-in/wrong-password", test_sign_in_wrong_password);
@@ -1141,17 +1082,8 @@ main (int   argc,
 
   status = g_test_run ();
 
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = gtk_application_get_windows (GTK_APPLICATION (app)))
-    gtk_window_destroy (l->data);
-  g_clear_object (&app);
-  if (other)
-    crm_connection_close (other);
-  g_clear_object (&other);
-  crm_test_server_stop (server);
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);
-    (void) !system (cmd);
-  }
-  g_free (tmp_dir);
+  crm_ui_test_clear_application (&app);
+  crm_ui_test_clear_connection (&other);
+  crm_ui_test_finish (server, tmp_dir);
   return status;
 }

@@ -11,6 +11,7 @@
 #include "crm-messages.h"
 #include "crm-session.h"
 #include "crm-test-server.h"
+#include "crm-ui-test.h"
 
 /*
  * A jump to the middle of a long customer list: a real GtkListView over
@@ -25,30 +26,8 @@
 #define N_CUSTOMERS 8000
 
 static CrmTestServer *server;
-static GPid           server_pid;
 static char          *tmp_dir;
 static GHashTable    *bound;  /* GtkListItem → itself, the items shown */
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_for (Condition cond, gpointer data, guint seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (20, wake_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake);
-  return ok;
-}
 
 static void
 setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
@@ -186,7 +165,7 @@ test_jump_to_middle (void)
   address = g_strdup_printf ("localhost:%u", crm_test_server_get_port (server));
   crm_session_sign_in_async (session, address, "admin", crm_test_server_get_admin_password (server),
                              TRUE, NULL, sign_in_cb, &error);
-  g_assert_true (wait_for (has_error, &error, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (has_error, &error, WAIT_S));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
   g_clear_error (&error);
 
@@ -205,18 +184,18 @@ test_jump_to_middle (void)
   gtk_window_present (GTK_WINDOW (window));
 
   crm_customer_list_model_set_sort (model, "name", FALSE);
-  g_assert_true (wait_for (has_items, model, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (has_items, model, WAIT_S));
   n = g_list_model_get_n_items (G_LIST_MODEL (model));
   g_assert_cmpuint (n, >, N_CUSTOMERS / 2);
   range = (Range) { model, 0, CRM_CUSTOMER_LIST_PAGE_ROWS };
-  g_assert_true (wait_for (range_loaded, &range, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (range_loaded, &range, WAIT_S));
 
   /* The scrollbar dragged to the middle. */
   requests = crm_customer_list_model_get_n_requests (model);
   adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   gtk_adjustment_set_value (adj, (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj)) / 2);
   range = (Range) { model, n / 4, n * 3 / 4 };
-  g_assert_true (wait_for (range_loaded, &range, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (range_loaded, &range, WAIT_S));
   middle = shown_items (n / 4, n * 3 / 4);
   g_assert_cmpuint (middle->len, >, 5);
   assert_in_order (middle);
@@ -233,7 +212,7 @@ test_jump_to_middle (void)
   gtk_widget_activate_action (list, "list.scroll-to-item", "u",
                               first_shown - CRM_CUSTOMER_LIST_PAGE_ROWS * 3 / 2);
   range = (Range) { model, first_shown - CRM_CUSTOMER_LIST_PAGE_ROWS * 2, first_shown };
-  g_assert_true (wait_for (range_loaded, &range, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (range_loaded, &range, WAIT_S));
   before = shown_items (first_shown - CRM_CUSTOMER_LIST_PAGE_ROWS * 2, first_shown);
   g_assert_cmpuint (before->len, >, 5);
   assert_in_order (before);
@@ -279,7 +258,7 @@ signed_in_session (void)
 
   crm_session_sign_in_async (session, address, "admin", crm_test_server_get_admin_password (server),
                              TRUE, NULL, sign_in_cb, &error);
-  g_assert_true (wait_for (has_error, &error, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (has_error, &error, WAIT_S));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
   return session;
 }
@@ -325,7 +304,7 @@ read_all_ids (CrmSession *session)
                                              g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0),
                                              cursor, 500),
                               NULL, call_cb, &call);
-      g_assert_true (wait_for (call_done, &call, WAIT_S));
+      g_assert_true (crm_ui_test_wait_for (call_done, &call, WAIT_S));
       g_assert_no_error (call.error);
       g_variant_get (call.reply, "(@aa{sv}&sx)", &rows, &next, NULL);
       g_variant_iter_init (&iter, rows);
@@ -379,7 +358,7 @@ assert_window_contiguous (Window *window, GArray *ids, GHashTable *index_of)
   guint end = MIN (window->from + window->n, g_list_model_get_n_items (G_LIST_MODEL (window->model)));
   guint first = 0;
 
-  g_assert_true (wait_for (window_loaded, window, WAIT_S));
+  g_assert_true (crm_ui_test_wait_for (window_loaded, window, WAIT_S));
   for (guint p = window->from; p < end; p++)
     {
       g_autoptr(CrmCustomerRow) row = g_list_model_get_item (G_LIST_MODEL (window->model), p);
@@ -475,45 +454,16 @@ test_seam_scrolling_down (void)
   g_assert_cmpuint (crm_customer_list_model_get_n_seams (model), >=, 1);
 }
 
-static void
-on_fatal_signal (int signum)
-{
-  if (server_pid > 0)
-    kill (server_pid, SIGTERM);
-  signal (signum, SIG_DFL);
-  raise (signum);
-}
-
 int
 main (int argc, char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *args = g_strdup_printf ("--demo-data %d", N_CUSTOMERS);
   int status;
 
-  tmp_dir = g_dir_make_tmp ("crm-ui-seek-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_CONFIG_HOME", tmp_dir, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("no display (run under xvfb-run)");
-      return g_test_run ();
-    }
-  server = crm_test_server_start (args, &error);
+  tmp_dir = crm_ui_test_init (&argc, &argv, "crm-ui-seek-XXXXXX");
+  server = crm_ui_test_start_server (args);
   if (server == NULL)
-    {
-      g_test_message ("cannot start crm-server: %s", error->message);
-      g_test_skip ("crm-server not available");
-      return g_test_run ();
-    }
-  server_pid = crm_test_server_get_pid (server);
-  signal (SIGABRT, on_fatal_signal);
-  signal (SIGTRAP, on_fatal_signal);
-  signal (SIGSEGV, on_fatal_signal);
+    return g_test_run ();
   bound = g_hash_table_new (g_direct_hash, g_direct_equal);
 
   g_test_add_func ("/ui/list/seek/jump-to-middle", test_jump_to_middle);
@@ -522,11 +472,6 @@ main (int argc, char *argv[])
   status = g_test_run ();
 
   g_hash_table_unref (bound);
-  crm_test_server_stop (server);
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);
-    (void) !system (cmd);
-  }
-  g_free (tmp_dir);
+  crm_ui_test_finish (server, tmp_dir);
   return status;
 }

@@ -42,23 +42,8 @@ static char           *tmp_dir;
 static gint64          grade_id;
 static gint64          wechat_id;
 static gint64          customer_id;
-static guint           shot_counter;
-static GPid            server_pid;
 
 static const char *const grades[] = { "A级", "B级", "C级", NULL };
-
-static void
-on_after_paint (GdkFrameClock *clock,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
 
 /* Taken right after a frame is painted: the window's render nodes are
  * current then (a list reloading after a push, or any redraw, drops them
@@ -67,33 +52,19 @@ static void
 screenshot (GtkWidget  *widget,
             const char *name)
 {
-  g_autofree char *file = NULL;
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gulong handler;
-
-  crm_ui_test_settle (300);
-  file = g_strdup_printf ("custom-fields-%02u-%s.png", ++shot_counter, name);
-  clock = gtk_widget_get_frame_clock (widget);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  gtk_widget_queue_draw (widget);
-  g_assert_true (crm_ui_test_wait_for (is_true, &painted, WAIT_S));
-  g_signal_handler_disconnect (clock, handler);
-  crm_ui_test_save_screenshot (widget, file);
+  crm_ui_test_screenshot (widget, "custom-fields-", name, 300, TRUE);
 }
 
 static CrmWindow *
 main_window (void)
 {
-  GtkWindow *window = crm_application_get_main_window (app);
-
-  return window ? CRM_WINDOW (window) : NULL;
+  return crm_ui_test_main_window (app);
 }
 
 static CrmCustomerListView *
 view (void)
 {
-  return crm_window_get_customer_view (main_window ());
+  return crm_ui_test_customer_view (app);
 }
 
 static CrmCustomerForm *
@@ -720,57 +691,21 @@ test_retire (void)
 
 /* ---- setup -------------------------------------------------------------- */
 
-static void
-on_fatal_signal (int signum)
-{
-  if (server_pid > 0)
-    kill (server_pid, SIGTERM);
-  signal (signum, SIG_DFL);
-  raise (signum);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
-  tmp_dir = g_dir_make_tmp ("crm-ui-cf-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_CONFIG_HOME", tmp_dir, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  crm_ui_test_use_chinese (tmp_dir);
-  textdomain (GETTEXT_PACKAGE);
-
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("no display (run under xvfb-run)");
-      return g_test_run ();
-    }
+  tmp_dir = crm_ui_test_init (&argc, &argv, "crm-ui-cf-XXXXXX");
+  server = crm_ui_test_start_server ("--demo-data 300");
+  if (server == NULL)
+    return g_test_run ();
   /* A blinking cursor redraws its entry (dropping the window's cached
    * render node) at any moment, also just before a screenshot. */
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
-  server = crm_test_server_start ("--demo-data 300", &error);
-  if (server == NULL)
-    {
-      g_test_message ("cannot start crm-server: %s", error->message);
-      g_test_skip ("crm-server not available");
-      return g_test_run ();
-    }
-  server_pid = crm_test_server_get_pid (server);
-  signal (SIGABRT, on_fatal_signal);
-  signal (SIGTRAP, on_fatal_signal);
-  signal (SIGSEGV, on_fatal_signal);
-  admin = crm_test_server_connect (server, "admin", crm_test_server_get_admin_password (server), &error);
-  g_assert_no_error (error);
-
-  app = crm_application_new (G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  admin = crm_ui_test_connect_admin (server);
+  app = crm_ui_test_new_application ();
 
   g_test_add_func ("/ui/custom-fields/sign-in", test_sign_in);
   g_test_add_func ("/ui/custom-fields/appear-live", test_fields_appear_live);
@@ -785,18 +720,8 @@ main (int   argc,
 
   status = g_test_run ();
 
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l;
-       l = gtk_application_get_windows (GTK_APPLICATION (app)))
-    gtk_window_destroy (l->data);
-  g_clear_object (&app);
-  if (admin)
-    crm_connection_close (admin);
-  g_clear_object (&admin);
-  crm_test_server_stop (server);
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);
-    (void) !system (cmd);
-  }
-  g_free (tmp_dir);
+  crm_ui_test_clear_application (&app);
+  crm_ui_test_clear_connection (&admin);
+  crm_ui_test_finish (server, tmp_dir);
   return status;
 }
