@@ -45,6 +45,16 @@ gboolean crm_contact_fields_parse (GVariant          *dict,
                                    CrmContactFields  *out,
                                    GError           **error);
 
+/* The customer `customer`, live and inside `owners` (else a not-found
+ * error on customer_id); its owner in *owner_id.  With `lock`, the row
+ * stays locked until the end of the transaction. */
+gboolean crm_contacts_customer_reachable (CrmDb       *db,
+                                          const char  *customer,
+                                          const char  *owners,
+                                          gboolean     lock,
+                                          gint64      *owner_id,
+                                          GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* "YYYY-MM-DD" of a real date between 1900-01-01 and `max_year`-12-31. */
 gboolean crm_contacts_valid_date (const char *text, int max_year);
 

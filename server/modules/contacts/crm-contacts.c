@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crm-contacts-private.h"
+#include "crm-module-util.h"
 
 /*
  * contact.list / get / create / update / delete.  A customer has at most
@@ -27,11 +28,14 @@
 #define CONTACT_FROM \
   " FROM contacts k JOIN customers c ON c.id = k.customer_id AND c.deleted_at IS NULL"
 
-static GError *
-contact_not_found (void)
-{
-  return g_error_new (CRM_ERROR, CRM_ERROR_NOT_FOUND, _("No such contact"));
-}
+static const CrmRecordKind contact_kind = {
+  .entity = "contact",
+  .not_found = N_("No such contact"),
+  .conflict = N_("Someone else changed this contact meanwhile; reload it and try again"),
+  .exists_statement = "contact_exists",
+  .exists_sql = "SELECT 1" CONTACT_FROM " WHERE k.id = $1 AND k.deleted_at IS NULL AND "
+                CRM_CONTACTS_SCOPE_SQL,
+};
 
 static GError *
 customer_not_found (void)
@@ -65,11 +69,9 @@ contact_row (const PGresult *res, int r)
   return g_variant_dict_end (&d);
 }
 
-/* The customer, live and inside `owners`; its owner in *owner_id.  With
- * `lock`, the row stays locked until the end of the transaction. */
-static gboolean
-customer_reachable (CrmDb *db, const char *customer, const char *owners, gboolean lock,
-                    gint64 *owner_id, GError **error)
+gboolean
+crm_contacts_customer_reachable (CrmDb *db, const char *customer, const char *owners,
+                                 gboolean lock, gint64 *owner_id, GError **error)
 {
   const char *params[] = { customer, owners };
   g_autoptr(PGresult) res = NULL;
@@ -115,10 +117,9 @@ unmark_primary (CrmDb *db, CrmRequestContext *ctx, const char *customer, gint64 
   if (res == NULL)
     return FALSE;
   for (int r = 0; r < PQntuples (res); r++)
-    if (!crm_db_audit (db, ctx, "update", "contact", crm_db_get_int64 (res, r, 0), NULL,
-                       crm_db_get_string (res, r, 2), error) ||
-        !crm_db_notify_change (db, "contact", crm_db_get_int64 (res, r, 0),
-                               crm_db_get_int64 (res, r, 1), "update", owner_id, error))
+    if (!crm_record_written (db, ctx, "update", "contact", crm_db_get_int64 (res, r, 0), NULL,
+                             crm_db_get_string (res, r, 2), crm_db_get_int64 (res, r, 1),
+                             owner_id, error))
       return FALSE;
   return TRUE;
 }
@@ -135,7 +136,7 @@ crm_contact_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError *
   if (!crm_db_scope_owners (db, ctx->session->user_id, "contact.view", &owners, error))
     return NULL;
   sid = crm_db_int64_to_string (customer_id);
-  if (!customer_reachable (db, sid, owners, FALSE, NULL, error))
+  if (!crm_contacts_customer_reachable (db, sid, owners, FALSE, NULL, error))
     return NULL;
   limit = g_strdup_printf ("%d", MAX_LIST);
   {
@@ -177,7 +178,7 @@ crm_contact_get (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **
     return NULL;
   if (PQntuples (res) != 1)
     {
-      g_propagate_error (error, contact_not_found ());
+      g_propagate_error (error, crm_record_not_found (&contact_kind));
       return NULL;
     }
   return contact_row (res, 0);
@@ -205,7 +206,7 @@ crm_contact_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
   if (!crm_db_scope_owners (db, ctx->session->user_id, "contact.add", &owners, error))
     return NULL;
   customer = crm_db_int64_to_string (f.customer_id);
-  if (!customer_reachable (db, customer, owners, f.is_primary, &owner_id, error))
+  if (!crm_contacts_customer_reachable (db, customer, owners, f.is_primary, &owner_id, error))
     return NULL;
   if (f.is_primary && !unmark_primary (db, ctx, customer, 0, owner_id, error))
     return NULL;
@@ -230,37 +231,17 @@ crm_contact_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
     return NULL;
   id = crm_db_get_int64 (res, 0, 0);
   version = crm_db_get_int64 (res, 0, 1);
-  if (!crm_db_audit (db, ctx, "create", "contact", id, NULL, crm_db_get_string (res, 0, 2), error) ||
-      !crm_db_notify_change (db, "contact", id, version, "create", owner_id, error))
+  if (!crm_record_written (db, ctx, "create", "contact", id, NULL, crm_db_get_string (res, 0, 2),
+                           version, owner_id, error))
     return NULL;
   return g_variant_new ("(xx)", id, version);
-}
-
-/* After a write matched nothing: a stale version of a reachable contact is
- * a conflict; anything else looks missing. */
-static GError *
-conflict_or_missing (CrmDb *db, const char *sid, const char *owners)
-{
-  const char *params[] = { sid, owners };
-  g_autoptr(GError) local = NULL;
-  g_autoptr(PGresult) res =
-    crm_db_exec (db, "contact_exists",
-                 "SELECT 1" CONTACT_FROM " WHERE k.id = $1 AND k.deleted_at IS NULL AND "
-                 CRM_CONTACTS_SCOPE_SQL, 2, params, &local);
-
-  if (res == NULL)
-    return g_steal_pointer (&local);
-  if (PQntuples (res) == 1)
-    return g_error_new (CRM_ERROR, CRM_ERROR_CONFLICT,
-                        _("Someone else changed this contact meanwhile; reload it and try again"));
-  return contact_not_found ();
 }
 
 GVariant *
 crm_contact_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   const char *key;
-  gint64 id, expected, owner_id;
+  gint64 id, expected, owner_id, version;
   g_autoptr(GVariant) changes = NULL;
   g_auto(CrmContactFields) f = { 0 };
   g_autofree char *owners = NULL, *sid = NULL, *sver = NULL, *phones = NULL;
@@ -291,30 +272,17 @@ crm_contact_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
         return NULL;
       if (PQntuples (lock) != 1)
         {
-          g_propagate_error (error, contact_not_found ());
+          g_propagate_error (error, crm_record_not_found (&contact_kind));
           return NULL;
         }
     }
-  {
-    const char *params[] = { sid, owners };
-    cur = crm_db_exec (db, "contact_lock",
-                       "SELECT k.version, k.customer_id, c.owner_id, to_jsonb (k)" CONTACT_FROM
-                       " WHERE k.id = $1 AND k.deleted_at IS NULL AND " CRM_CONTACTS_SCOPE_SQL
-                       " FOR UPDATE OF k", 2, params, error);
-  }
+  cur = crm_record_lock (db, &contact_kind, "contact_lock",
+                         "SELECT k.version, k.customer_id, c.owner_id, to_jsonb (k)" CONTACT_FROM
+                         " WHERE k.id = $1 AND k.deleted_at IS NULL AND " CRM_CONTACTS_SCOPE_SQL
+                         " FOR UPDATE OF k",
+                         sid, owners, 0, expected, error);
   if (cur == NULL)
     return NULL;
-  if (PQntuples (cur) != 1)
-    {
-      g_propagate_error (error, contact_not_found ());
-      return NULL;
-    }
-  if (crm_db_get_int64 (cur, 0, 0) != expected)
-    {
-      g_propagate_error (error, g_error_new (CRM_ERROR, CRM_ERROR_CONFLICT,
-                         _("Someone else changed this contact meanwhile; reload it and try again")));
-      return NULL;
-    }
   owner_id = crm_db_get_int64 (cur, 0, 2);
   if ((f.present & CT_PRESENT_PRIMARY) && f.is_primary &&
       !unmark_primary (db, ctx, crm_db_get_string (cur, 0, 1), id, owner_id, error))
@@ -342,58 +310,23 @@ crm_contact_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
                        " RETURNING k.version, to_jsonb (k)",
                        13, params, error);
   }
-  if (res == NULL)
+  if (!crm_record_updated (db, ctx, &contact_kind, res, sid, owners, id,
+                           crm_db_get_string (cur, 0, 3), owner_id, &version, error))
     return NULL;
-  if (PQntuples (res) != 1)
-    {
-      g_propagate_error (error, conflict_or_missing (db, sid, owners));
-      return NULL;
-    }
-  if (!crm_db_audit (db, ctx, "update", "contact", id, crm_db_get_string (cur, 0, 3),
-                     crm_db_get_string (res, 0, 1), error) ||
-      !crm_db_notify_change (db, "contact", id, crm_db_get_int64 (res, 0, 0), "update",
-                             owner_id, error))
-    return NULL;
-  return g_variant_new ("(x)", crm_db_get_int64 (res, 0, 0));
+  return g_variant_new ("(x)", version);
 }
 
 GVariant *
 crm_contact_delete (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  const char *key;
-  gint64 id, expected;
-  g_autofree char *owners = NULL, *sid = NULL, *sver = NULL, *uid = NULL;
-  g_autoptr(PGresult) res = NULL;
-
-  g_variant_get (request, "(&sxx)", &key, &id, &expected);
-  if (!crm_db_scope_owners (db, ctx->session->user_id, "contact.delete", &owners, error))
-    return NULL;
-  sid = crm_db_int64_to_string (id);
-  sver = crm_db_int64_to_string (expected);
-  uid = crm_db_int64_to_string (ctx->session->user_id);
-  {
-    const char *params[] = { sid, owners, sver, uid };
-    /* A deleted contact stops being primary: restoring it from the recycle
-     * bin must not collide with the primary chosen meanwhile. */
-    res = crm_db_exec (db, "contact_delete",
-                       "UPDATE contacts k SET deleted_at = now (), deleted_by = $4,"
-                       " is_primary = false, version = k.version + 1, updated_at = now ()"
-                       " FROM customers c"
-                       " WHERE c.id = k.customer_id AND c.deleted_at IS NULL"
-                       " AND k.id = $1 AND k.version = $3 AND k.deleted_at IS NULL AND "
-                       CRM_CONTACTS_SCOPE_SQL " RETURNING k.version, c.owner_id, to_jsonb (k)",
-                       4, params, error);
-  }
-  if (res == NULL)
-    return NULL;
-  if (PQntuples (res) != 1)
-    {
-      g_propagate_error (error, conflict_or_missing (db, sid, owners));
-      return NULL;
-    }
-  if (!crm_db_audit (db, ctx, "delete", "contact", id, NULL, crm_db_get_string (res, 0, 2), error) ||
-      !crm_db_notify_change (db, "contact", id, crm_db_get_int64 (res, 0, 0), "delete",
-                             crm_db_get_int64 (res, 0, 1), error))
-    return NULL;
-  return g_variant_new ("()");
+  /* A deleted contact stops being primary: restoring it from the recycle
+   * bin must not collide with the primary chosen meanwhile. */
+  return crm_record_delete (db, ctx, request, &contact_kind, "contact.delete", "contact_delete",
+                            "UPDATE contacts k SET deleted_at = now (), deleted_by = $4,"
+                            " is_primary = false, version = k.version + 1, updated_at = now ()"
+                            " FROM customers c"
+                            " WHERE c.id = k.customer_id AND c.deleted_at IS NULL"
+                            " AND k.id = $1 AND k.version = $3 AND k.deleted_at IS NULL AND "
+                            CRM_CONTACTS_SCOPE_SQL " RETURNING k.version, c.owner_id, to_jsonb (k)",
+                            error);
 }

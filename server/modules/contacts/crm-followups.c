@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "crm-contacts-private.h"
+#include "crm-module-util.h"
 #include "crm-validate.h"
 
 /*
@@ -47,11 +48,14 @@ invalid (const char *field, const char *message)
   return crm_error_new_field (CRM_ERROR_INVALID_FIELD, field, "%s", message);
 }
 
-static GError *
-followup_not_found (void)
-{
-  return g_error_new (CRM_ERROR, CRM_ERROR_NOT_FOUND, _("No such follow-up"));
-}
+static const CrmRecordKind followup_kind = {
+  .entity = "followup",
+  .not_found = N_("No such follow-up"),
+  .conflict = N_("Someone else changed this follow-up meanwhile; reload it and try again"),
+  .exists_statement = "followup_exists",
+  .exists_sql = "SELECT 1" FOLLOWUP_FROM " WHERE f.id = $1 AND f.deleted_at IS NULL AND "
+                CRM_CONTACTS_SCOPE_SQL,
+};
 
 /* ---- fields ---- */
 
@@ -272,21 +276,8 @@ crm_followup_list (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError 
   if (!crm_db_scope_owners (db, ctx->session->user_id, "followup.view", &owners, error))
     return NULL;
   sid = crm_db_int64_to_string (customer_id);
-  {
-    const char *params[] = { sid, owners };
-    g_autoptr(PGresult) chk =
-      crm_db_exec (db, "followup_customer_check",
-                   "SELECT c.owner_id FROM customers c WHERE c.id = $1 AND c.deleted_at IS NULL"
-                   " AND " CRM_CONTACTS_SCOPE_SQL, 2, params, error);
-    if (chk == NULL)
-      return NULL;
-    if (PQntuples (chk) != 1)
-      {
-        g_propagate_error (error, crm_error_new_field (CRM_ERROR_NOT_FOUND, "customer_id",
-                                                       _("No such customer")));
-        return NULL;
-      }
-  }
+  if (!crm_contacts_customer_reachable (db, sid, owners, FALSE, NULL, error))
+    return NULL;
   slimit = g_strdup_printf ("%d", limit + 1);
   {
     const char *params[] = { sid, owners, sat, safter, slimit };
@@ -347,7 +338,7 @@ crm_followup_get (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError *
     return NULL;
   if (PQntuples (res) != 1)
     {
-      g_propagate_error (error, followup_not_found ());
+      g_propagate_error (error, crm_record_not_found (&followup_kind));
       return NULL;
     }
   crm_db_row_insert (&d, res, 0, followup_columns, G_N_ELEMENTS (followup_columns));
@@ -361,9 +352,8 @@ crm_followup_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
   g_autoptr(GVariant) fields = NULL;
   g_auto(FollowupFields) f = { 0 };
   g_autofree char *owners = NULL, *customer = NULL, *contact = NULL, *at = NULL, *user = NULL;
-  g_autoptr(PGresult) chk = NULL;
   g_autoptr(PGresult) res = NULL;
-  gint64 owner_id, id, version;
+  gint64 owner_id = 0, id, version;
 
   g_variant_get (request, "(&s@a{sv})", &key, &fields);
   if (!followup_fields_parse (fields, TRUE, &f, error))
@@ -371,21 +361,8 @@ crm_followup_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
   if (!crm_db_scope_owners (db, ctx->session->user_id, "followup.add", &owners, error))
     return NULL;
   customer = crm_db_int64_to_string (f.customer_id);
-  {
-    const char *params[] = { customer, owners };
-    chk = crm_db_exec (db, "followup_customer_check",
-                       "SELECT c.owner_id FROM customers c WHERE c.id = $1 AND c.deleted_at IS NULL"
-                       " AND " CRM_CONTACTS_SCOPE_SQL, 2, params, error);
-  }
-  if (chk == NULL)
+  if (!crm_contacts_customer_reachable (db, customer, owners, FALSE, &owner_id, error))
     return NULL;
-  if (PQntuples (chk) != 1)
-    {
-      g_propagate_error (error, crm_error_new_field (CRM_ERROR_NOT_FOUND, "customer_id",
-                                                     _("No such customer")));
-      return NULL;
-    }
-  owner_id = crm_db_get_int64 (chk, 0, 0);
   if (!check_contact (db, customer, f.contact_id, error))
     return NULL;
   contact = f.contact_id > 0 ? crm_db_int64_to_string (f.contact_id) : NULL;
@@ -408,35 +385,17 @@ crm_followup_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
     return NULL;
   id = crm_db_get_int64 (res, 0, 0);
   version = crm_db_get_int64 (res, 0, 1);
-  if (!crm_db_audit (db, ctx, "create", "followup", id, NULL, crm_db_get_string (res, 0, 2), error) ||
-      !crm_db_notify_change (db, "followup", id, version, "create", owner_id, error))
+  if (!crm_record_written (db, ctx, "create", "followup", id, NULL, crm_db_get_string (res, 0, 2),
+                           version, owner_id, error))
     return NULL;
   return g_variant_new ("(xx)", id, version);
-}
-
-static GError *
-conflict_or_missing (CrmDb *db, const char *sid, const char *owners)
-{
-  const char *params[] = { sid, owners };
-  g_autoptr(GError) local = NULL;
-  g_autoptr(PGresult) res =
-    crm_db_exec (db, "followup_exists",
-                 "SELECT 1" FOLLOWUP_FROM " WHERE f.id = $1 AND f.deleted_at IS NULL AND "
-                 CRM_CONTACTS_SCOPE_SQL, 2, params, &local);
-
-  if (res == NULL)
-    return g_steal_pointer (&local);
-  if (PQntuples (res) == 1)
-    return g_error_new (CRM_ERROR, CRM_ERROR_CONFLICT,
-                        _("Someone else changed this follow-up meanwhile; reload it and try again"));
-  return followup_not_found ();
 }
 
 GVariant *
 crm_followup_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   const char *key;
-  gint64 id, expected, owner_id;
+  gint64 id, expected, owner_id, version;
   g_autoptr(GVariant) changes = NULL;
   g_auto(FollowupFields) f = { 0 };
   g_autofree char *owners = NULL, *sid = NULL, *sver = NULL, *contact = NULL, *at = NULL;
@@ -450,26 +409,13 @@ crm_followup_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
     return NULL;
   sid = crm_db_int64_to_string (id);
   sver = crm_db_int64_to_string (expected);
-  {
-    const char *params[] = { sid, owners };
-    cur = crm_db_exec (db, "followup_lock",
-                       "SELECT f.version, f.customer_id, c.owner_id, to_jsonb (f)" FOLLOWUP_FROM
-                       " WHERE f.id = $1 AND f.deleted_at IS NULL AND " CRM_CONTACTS_SCOPE_SQL
-                       " FOR UPDATE OF f", 2, params, error);
-  }
+  cur = crm_record_lock (db, &followup_kind, "followup_lock",
+                         "SELECT f.version, f.customer_id, c.owner_id, to_jsonb (f)" FOLLOWUP_FROM
+                         " WHERE f.id = $1 AND f.deleted_at IS NULL AND " CRM_CONTACTS_SCOPE_SQL
+                         " FOR UPDATE OF f",
+                         sid, owners, 0, expected, error);
   if (cur == NULL)
     return NULL;
-  if (PQntuples (cur) != 1)
-    {
-      g_propagate_error (error, followup_not_found ());
-      return NULL;
-    }
-  if (crm_db_get_int64 (cur, 0, 0) != expected)
-    {
-      g_propagate_error (error, g_error_new (CRM_ERROR, CRM_ERROR_CONFLICT,
-                         _("Someone else changed this follow-up meanwhile; reload it and try again")));
-      return NULL;
-    }
   owner_id = crm_db_get_int64 (cur, 0, 2);
   if ((f.present & FU_CONTACT) && !check_contact (db, crm_db_get_string (cur, 0, 1), f.contact_id, error))
     return NULL;
@@ -491,58 +437,23 @@ crm_followup_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
                        " RETURNING f.version, to_jsonb (f)",
                        7, params, error);
   }
-  if (res == NULL)
+  if (!crm_record_updated (db, ctx, &followup_kind, res, sid, owners, id,
+                           crm_db_get_string (cur, 0, 3), owner_id, &version, error))
     return NULL;
-  if (PQntuples (res) != 1)
-    {
-      g_propagate_error (error, conflict_or_missing (db, sid, owners));
-      return NULL;
-    }
-  if (!crm_db_audit (db, ctx, "update", "followup", id, crm_db_get_string (cur, 0, 3),
-                     crm_db_get_string (res, 0, 1), error) ||
-      !crm_db_notify_change (db, "followup", id, crm_db_get_int64 (res, 0, 0), "update",
-                             owner_id, error))
-    return NULL;
-  return g_variant_new ("(x)", crm_db_get_int64 (res, 0, 0));
+  return g_variant_new ("(x)", version);
 }
 
 GVariant *
 crm_followup_delete (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  const char *key;
-  gint64 id, expected;
-  g_autofree char *owners = NULL, *sid = NULL, *sver = NULL, *uid = NULL;
-  g_autoptr(PGresult) res = NULL;
-
-  g_variant_get (request, "(&sxx)", &key, &id, &expected);
-  if (!crm_db_scope_owners (db, ctx->session->user_id, "followup.delete", &owners, error))
-    return NULL;
-  sid = crm_db_int64_to_string (id);
-  sver = crm_db_int64_to_string (expected);
-  uid = crm_db_int64_to_string (ctx->session->user_id);
-  {
-    const char *params[] = { sid, owners, sver, uid };
-    res = crm_db_exec (db, "followup_delete",
-                       "UPDATE followups f SET deleted_at = now (), deleted_by = $4,"
-                       " version = f.version + 1, updated_at = now ()"
-                       " FROM customers c"
-                       " WHERE c.id = f.customer_id AND c.deleted_at IS NULL"
-                       " AND f.id = $1 AND f.version = $3 AND f.deleted_at IS NULL AND "
-                       CRM_CONTACTS_SCOPE_SQL " RETURNING f.version, c.owner_id, to_jsonb (f)",
-                       4, params, error);
-  }
-  if (res == NULL)
-    return NULL;
-  if (PQntuples (res) != 1)
-    {
-      g_propagate_error (error, conflict_or_missing (db, sid, owners));
-      return NULL;
-    }
-  if (!crm_db_audit (db, ctx, "delete", "followup", id, NULL, crm_db_get_string (res, 0, 2), error) ||
-      !crm_db_notify_change (db, "followup", id, crm_db_get_int64 (res, 0, 0), "delete",
-                             crm_db_get_int64 (res, 0, 1), error))
-    return NULL;
-  return g_variant_new ("()");
+  return crm_record_delete (db, ctx, request, &followup_kind, "followup.delete", "followup_delete",
+                            "UPDATE followups f SET deleted_at = now (), deleted_by = $4,"
+                            " version = f.version + 1, updated_at = now ()"
+                            " FROM customers c"
+                            " WHERE c.id = f.customer_id AND c.deleted_at IS NULL"
+                            " AND f.id = $1 AND f.version = $3 AND f.deleted_at IS NULL AND "
+                            CRM_CONTACTS_SCOPE_SQL " RETURNING f.version, c.owner_id, to_jsonb (f)",
+                            error);
 }
 
 /* ---- For the call pop-up ---- */

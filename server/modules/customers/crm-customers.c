@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crm-customer-fields.h"
+#include "crm-module-util.h"
 #include "settings/crm-settings.h"
 
 /*
@@ -15,11 +16,14 @@
 
 #define SCOPE_SQL "($2::bigint[] IS NULL OR c.owner_id = ANY ($2::bigint[]))"
 
-static GError *
-not_found (void)
-{
-  return g_error_new (CRM_ERROR, CRM_ERROR_NOT_FOUND, _("No such customer"));
-}
+static const CrmRecordKind customer_kind = {
+  .entity = "customer",
+  .not_found = N_("No such customer"),
+  .conflict = N_("Someone else changed this customer meanwhile; reload it and try again"),
+  .exists_statement = "customer_exists",
+  .exists_sql = "SELECT 1 FROM customers c WHERE c.id = $1 AND c.deleted_at IS NULL AND "
+                SCOPE_SQL,
+};
 
 /* The owner of a new or changed customer must be an active user inside
  * the actor's scope for that permission. */
@@ -89,7 +93,7 @@ crm_customer_get (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError *
       if (PQntuples (res) == 1)
         return crm_customer_row_to_variant (res, 0, 0);
     }
-  g_propagate_error (error, not_found ());
+  g_propagate_error (error, crm_record_not_found (&customer_kind));
   return NULL;
 }
 
@@ -153,8 +157,8 @@ crm_customer_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
     goto out;
   id = crm_db_get_int64 (res, 0, 0);
   version = crm_db_get_int64 (res, 0, 1);
-  if (!crm_db_audit (db, ctx, "create", "customer", id, NULL, crm_db_get_string (res, 0, 2), error) ||
-      !crm_db_notify_change (db, "customer", id, version, "create", owner_id, error))
+  if (!crm_record_written (db, ctx, "create", "customer", id, NULL, crm_db_get_string (res, 0, 2),
+                           version, owner_id, error))
     goto out;
   crm_customer_fields_clear (&f);
   crm_customer_derived_clear (&der);
@@ -166,31 +170,11 @@ out:
   return NULL;
 }
 
-/* After an UPDATE matched nothing: a stale version of a visible record is a
- * conflict; anything else looks missing. */
-static GError *
-conflict_or_missing (CrmDb *db, const char *sid, const char *owners)
-{
-  const char *params[] = { sid, owners };
-  g_autoptr(GError) local = NULL;
-  g_autoptr(PGresult) res =
-    crm_db_exec (db, "customer_exists",
-                 "SELECT 1 FROM customers c WHERE c.id = $1 AND c.deleted_at IS NULL AND "
-                 SCOPE_SQL, 2, params, &local);
-
-  if (res == NULL)
-    return g_steal_pointer (&local);
-  if (PQntuples (res) == 1)
-    return g_error_new (CRM_ERROR, CRM_ERROR_CONFLICT,
-                        _("Someone else changed this customer meanwhile; reload it and try again"));
-  return not_found ();
-}
-
 GVariant *
 crm_customer_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   const char *key;
-  gint64 id, expected, owner_id;
+  gint64 id, expected, owner_id, version;
   g_autoptr(GVariant) changes = NULL;
   g_autoptr(GVariant) current = NULL;
   CrmCustomerFields f;
@@ -213,26 +197,12 @@ crm_customer_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
     goto out;
   sid = crm_db_int64_to_string (id);
   sver = crm_db_int64_to_string (expected);
-  {
-    const char *params[] = { sid, owners };
-    cur = crm_db_exec (db, "customer_lock",
-                       "SELECT " CRM_CUSTOMER_COLUMNS ", " CRM_CUSTOMER_AUDIT_JSON
-                       " FROM customers c WHERE c.id = $1 AND c.deleted_at IS NULL AND "
-                       SCOPE_SQL " FOR UPDATE", 2, params, error);
-  }
+  cur = crm_record_lock (db, &customer_kind, "customer_lock",
+                         "SELECT " CRM_CUSTOMER_COLUMNS ", " CRM_CUSTOMER_AUDIT_JSON
+                         " FROM customers c WHERE c.id = $1 AND c.deleted_at IS NULL AND "
+                         SCOPE_SQL " FOR UPDATE", sid, owners, 1, expected, error);
   if (cur == NULL)
     goto out;
-  if (PQntuples (cur) != 1)
-    {
-      g_propagate_error (error, not_found ());
-      goto out;
-    }
-  if (crm_db_get_int64 (cur, 0, 1) != expected)
-    {
-      g_propagate_error (error, g_error_new (CRM_ERROR, CRM_ERROR_CONFLICT,
-                         _("Someone else changed this customer meanwhile; reload it and try again")));
-      goto out;
-    }
 
   /* Merge: the stored record under the changes. */
   current = g_variant_ref_sink (crm_customer_row_to_variant (cur, 0, 0));
@@ -272,22 +242,13 @@ crm_customer_update (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
                        " RETURNING c.version, " CRM_CUSTOMER_AUDIT_JSON,
                        19, params, error);
   }
-  if (res == NULL)
-    goto out;
-  if (PQntuples (res) != 1)
-    {
-      g_propagate_error (error, conflict_or_missing (db, sid, owners));
-      goto out;
-    }
-  if (!crm_db_audit (db, ctx, "update", "customer", id,
-                     crm_db_get_string (cur, 0, CRM_CUSTOMER_N_COLUMNS),
-                     crm_db_get_string (res, 0, 1), error) ||
-      !crm_db_notify_change (db, "customer", id, crm_db_get_int64 (res, 0, 0), "update",
-                             owner_id, error))
+  if (!crm_record_updated (db, ctx, &customer_kind, res, sid, owners, id,
+                           crm_db_get_string (cur, 0, CRM_CUSTOMER_N_COLUMNS), owner_id,
+                           &version, error))
     goto out;
   crm_customer_fields_clear (&f);
   crm_customer_derived_clear (&der);
-  return g_variant_new ("(x)", crm_db_get_int64 (res, 0, 0));
+  return g_variant_new ("(x)", version);
 
 out:
   crm_customer_fields_clear (&f);
@@ -298,39 +259,12 @@ out:
 GVariant *
 crm_customer_delete (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  const char *key;
-  gint64 id, expected;
-  g_autofree char *owners = NULL;
-  g_autofree char *sid = NULL, *sver = NULL, *uid = NULL;
-  g_autoptr(PGresult) res = NULL;
-
-  g_variant_get (request, "(&sxx)", &key, &id, &expected);
-  if (!crm_db_scope_owners (db, ctx->session->user_id, "customer.delete", &owners, error))
-    return NULL;
-  sid = crm_db_int64_to_string (id);
-  sver = crm_db_int64_to_string (expected);
-  uid = crm_db_int64_to_string (ctx->session->user_id);
-  {
-    const char *params[] = { sid, owners, sver, uid };
-    res = crm_db_exec (db, "customer_delete",
-                       "UPDATE customers c SET deleted_at = now (), deleted_by = $4,"
-                       " version = version + 1, updated_at = now ()"
-                       " WHERE c.id = $1 AND c.version = $3 AND c.deleted_at IS NULL AND "
-                       SCOPE_SQL " RETURNING c.version, c.owner_id, " CRM_CUSTOMER_AUDIT_JSON,
-                       4, params, error);
-  }
-  if (res == NULL)
-    return NULL;
-  if (PQntuples (res) != 1)
-    {
-      g_propagate_error (error, conflict_or_missing (db, sid, owners));
-      return NULL;
-    }
-  if (!crm_db_audit (db, ctx, "delete", "customer", id, NULL, crm_db_get_string (res, 0, 2), error) ||
-      !crm_db_notify_change (db, "customer", id, crm_db_get_int64 (res, 0, 0), "delete",
-                             crm_db_get_int64 (res, 0, 1), error))
-    return NULL;
-  return g_variant_new ("()");
+  return crm_record_delete (db, ctx, request, &customer_kind, "customer.delete", "customer_delete",
+                            "UPDATE customers c SET deleted_at = now (), deleted_by = $4,"
+                            " version = version + 1, updated_at = now ()"
+                            " WHERE c.id = $1 AND c.version = $3 AND c.deleted_at IS NULL AND "
+                            SCOPE_SQL " RETURNING c.version, c.owner_id, " CRM_CUSTOMER_AUDIT_JSON,
+                            error);
 }
 
 /* customer.import: crm-customer-import.c */
