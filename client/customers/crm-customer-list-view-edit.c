@@ -102,17 +102,12 @@ conflict_get_cb (GObject      *source,
   g_autoptr(GVariant) mine = NULL;
   CrmConflictDialog *dialog;
 
-  theirs = crm_session_call_finish (CRM_SESSION (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!crm_customer_list_view_end_call (self, source, result, &self->save_cancellable, &theirs, &error))
     return;
-  g_clear_object (&self->save_cancellable);
   crm_customer_form_set_busy (self->form, FALSE);
-  crm_customer_list_view_update_busy (self);
   if (theirs == NULL)
     {
-      g_autofree char *text = crm_customer_list_view_describe_error (error);
-
-      crm_customer_list_view_show_error (self, text);
+      crm_customer_list_view_show_failure (self, error);
       return;
     }
 
@@ -135,17 +130,12 @@ saved_get_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) record = NULL;
 
-  record = crm_session_call_finish (CRM_SESSION (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!crm_customer_list_view_end_call (self, source, result, &self->save_cancellable, &record, &error))
     return;
-  g_clear_object (&self->save_cancellable);
   crm_customer_form_set_busy (self->form, FALSE);
-  crm_customer_list_view_update_busy (self);
   if (record == NULL)
     {
-      g_autofree char *text = crm_customer_list_view_describe_error (error);
-
-      crm_customer_list_view_show_error (self, text);
+      crm_customer_list_view_show_failure (self, error);
       return;
     }
   crm_customer_form_set_record (self->form, NULL);
@@ -267,11 +257,8 @@ delete_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
 
-  reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!crm_customer_list_view_end_call (self, source, result, &self->delete_cancellable, &reply, &error))
     return;
-  g_clear_object (&self->delete_cancellable);
-  crm_customer_list_view_update_busy (self);
   if (reply == NULL)
     {
       g_autofree char *text = NULL;

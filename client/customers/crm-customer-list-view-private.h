@@ -75,6 +75,19 @@ void  crm_customer_list_view_show_error     (CrmCustomerListView *self,
 /* A message for an error the user can do nothing about at a field. */
 char *crm_customer_list_view_describe_error (const GError        *error);
 void  crm_customer_list_view_update_busy    (CrmCustomerListView *self);
+/* Ends a call the view made with `*cancellable`: FALSE when it was
+ * cancelled (superseded: leave everything as it is); else drops the
+ * cancellable, updates the spinner and returns TRUE with `*reply`, which is
+ * NULL when the call failed (`error` set). */
+gboolean crm_customer_list_view_end_call    (CrmCustomerListView *self,
+                                             GObject             *source,
+                                             GAsyncResult        *result,
+                                             GCancellable       **cancellable,
+                                             GVariant           **reply,
+                                             GError             **error);
+/* Shows crm_customer_list_view_describe_error()'s text for `error`. */
+void  crm_customer_list_view_show_failure   (CrmCustomerListView *self,
+                                             const GError        *error);
 void  crm_customer_list_view_update_count   (CrmCustomerListView *self);
 void  crm_customer_list_view_run_search     (CrmCustomerListView *self);
 /* `mode`: "empty", "page" or "form"; enables the matching actions. */

@@ -198,6 +198,31 @@ crm_customer_list_view_record_loaded (CrmCustomerListView *self,
   crm_customer_list_view_show_detail (self, "page");
 }
 
+gboolean
+crm_customer_list_view_end_call (CrmCustomerListView *self,
+                                 GObject             *source,
+                                 GAsyncResult        *result,
+                                 GCancellable       **cancellable,
+                                 GVariant           **reply,
+                                 GError             **error)
+{
+  *reply = crm_session_call_finish (CRM_SESSION (source), result, error);
+  if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  g_clear_object (cancellable);
+  crm_customer_list_view_update_busy (self);
+  return TRUE;
+}
+
+void
+crm_customer_list_view_show_failure (CrmCustomerListView *self,
+                                     const GError        *error)
+{
+  g_autofree char *text = crm_customer_list_view_describe_error (error);
+
+  crm_customer_list_view_show_error (self, text);
+}
+
 static void
 get_cb (GObject      *source,
         GAsyncResult *result,
@@ -207,16 +232,11 @@ get_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) record = NULL;
 
-  record = crm_session_call_finish (CRM_SESSION (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!crm_customer_list_view_end_call (self, source, result, &self->get_cancellable, &record, &error))
     return;
-  g_clear_object (&self->get_cancellable);
-  crm_customer_list_view_update_busy (self);
   if (record == NULL)
     {
-      g_autofree char *text = crm_customer_list_view_describe_error (error);
-
-      crm_customer_list_view_show_error (self, text);
+      crm_customer_list_view_show_failure (self, error);
       return;
     }
   crm_customer_list_view_show_error (self, NULL);
