@@ -33,6 +33,32 @@ run (CrmSession *s, CrmMessageId id, GVariant *request, GError **error)
   return crm_test_db_run (s, id, request, NULL, NULL, NULL, error);
 }
 
+/* `id` with a new idempotency key and the fields in `d` is refused as
+ * invalid, naming `field`. */
+static void
+assert_refused (CrmSession *s, CrmMessageId id, GVariantDict *d, const char *field)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = crm_test_db_key ();
+  g_autoptr(GVariant) r = run (s, id, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (d)), &error);
+
+  g_assert_null (r);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+  g_assert_cmpstr (crm_error_get_field (error), ==, field);
+}
+
+/* followup.list with `cursor` and `limit` is refused as invalid. */
+static void
+assert_list_refused (CrmSession *s, gint64 customer, const char *cursor, int limit)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) r = run (s, CRM_MSG_FOLLOWUP_LIST, g_variant_new ("(xsi)", customer, cursor, limit),
+                               &error);
+
+  g_assert_null (r);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
+}
+
 /* contact.create with a name, an optional mobile and primary flag. */
 static GVariant *
 create_contact (CrmSession *s, gint64 customer, const char *name, const char *mobile,
@@ -456,36 +482,22 @@ test_validation (Fixture *f, gconstpointer data)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *key = crm_test_db_key ();
       g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
-      g_autoptr(GVariant) r = NULL;
 
       g_variant_dict_insert (&d, "customer_id", "x", customer);
       if (strcmp (cases[i].key, "name") != 0)
         g_variant_dict_insert (&d, "name", "s", "有效姓名");
       g_variant_dict_insert (&d, cases[i].key, "s", cases[i].value);
-      r = run (sa, CRM_MSG_CONTACT_CREATE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
-               &error);
-      g_assert_null (r);
-      g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
-      g_assert_cmpstr (crm_error_get_field (error), ==, cases[i].field);
+      assert_refused (sa, CRM_MSG_CONTACT_CREATE, &d, cases[i].field);
     }
   /* Wrong type, and a customer that does not exist. */
   {
-    g_autoptr(GError) error = NULL;
-    g_autofree char *key = crm_test_db_key ();
     g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
-    g_autoptr(GVariant) r = NULL;
 
     g_variant_dict_insert (&d, "customer_id", "x", customer);
     g_variant_dict_insert (&d, "name", "s", "有效姓名");
     g_variant_dict_insert (&d, "is_primary", "s", "yes");
-    r = run (sa, CRM_MSG_CONTACT_CREATE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
-             &error);
-    g_assert_null (r);
-    g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
-    g_assert_cmpstr (crm_error_get_field (error), ==, "is_primary");
+    assert_refused (sa, CRM_MSG_CONTACT_CREATE, &d, "is_primary");
   }
   {
     g_autoptr(GError) error = NULL;
@@ -506,21 +518,14 @@ test_validation (Fixture *f, gconstpointer data)
 
     for (guint i = 0; i < G_N_ELEMENTS (fc); i++)
       {
-        g_autoptr(GError) error = NULL;
-        g_autofree char *key = crm_test_db_key ();
         g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
-        g_autoptr(GVariant) r = NULL;
 
         g_variant_dict_insert (&d, "customer_id", "x", customer);
         g_variant_dict_insert (&d, "method", "s", fc[i].method);
         g_variant_dict_insert (&d, "content", "s", fc[i].content);
         if (fc[i].contact)
           g_variant_dict_insert (&d, "contact_id", "x", fc[i].contact);
-        r = run (sa, CRM_MSG_FOLLOWUP_CREATE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
-                 &error);
-        g_assert_null (r);
-        g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
-        g_assert_cmpstr (crm_error_get_field (error), ==, fc[i].field);
+        assert_refused (sa, CRM_MSG_FOLLOWUP_CREATE, &d, fc[i].field);
       }
   }
   g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM contacts"), ==, 1);
@@ -562,69 +567,38 @@ test_hostile (Fixture *f, gconstpointer data)
 
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
       {
-        g_autoptr(GError) error = NULL;
-        g_autofree char *key = crm_test_db_key ();
         g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
-        g_autoptr(GVariant) r = NULL;
 
         if (strcmp (cases[i].key, "customer_id") != 0)
           g_variant_dict_insert (&d, "customer_id", "x", customer);
         if (strcmp (cases[i].key, "name") != 0)
           g_variant_dict_insert (&d, "name", "s", "有效姓名");
         g_variant_dict_insert_value (&d, cases[i].key, cases[i].value);
-        r = run (sa, CRM_MSG_CONTACT_CREATE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)),
-                 &error);
-        g_assert_null (r);
-        g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
-        g_assert_cmpstr (crm_error_get_field (error), ==, cases[i].field);
+        assert_refused (sa, CRM_MSG_CONTACT_CREATE, &d, cases[i].field);
       }
   }
   /* A follow-up's content over 4,000 characters, a time far in the future,
    * list limits out of range. */
   {
-    g_autoptr(GError) error = NULL;
-    g_autofree char *key = crm_test_db_key ();
     g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
-    g_autoptr(GVariant) r = NULL;
 
     g_variant_dict_insert (&d, "customer_id", "x", customer);
     g_variant_dict_insert (&d, "method", "s", "phone");
     g_variant_dict_insert (&d, "content", "s", long_content->str);
-    r = run (sa, CRM_MSG_FOLLOWUP_CREATE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)), &error);
-    g_assert_null (r);
-    g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
-    g_assert_cmpstr (crm_error_get_field (error), ==, "content");
+    assert_refused (sa, CRM_MSG_FOLLOWUP_CREATE, &d, "content");
   }
   {
-    g_autoptr(GError) error = NULL;
-    g_autofree char *key = crm_test_db_key ();
     g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
-    g_autoptr(GVariant) r = NULL;
 
     g_variant_dict_insert (&d, "customer_id", "x", customer);
     g_variant_dict_insert (&d, "method", "s", "phone");
     g_variant_dict_insert (&d, "content", "s", "未来");
     g_variant_dict_insert (&d, "at", "x", G_MAXINT64);
-    r = run (sa, CRM_MSG_FOLLOWUP_CREATE, g_variant_new ("(s@a{sv})", key, g_variant_dict_end (&d)), &error);
-    g_assert_null (r);
-    g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
-    g_assert_cmpstr (crm_error_get_field (error), ==, "at");
+    assert_refused (sa, CRM_MSG_FOLLOWUP_CREATE, &d, "at");
   }
   for (int limit = -1; limit <= 201; limit += 202)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GVariant) r = run (sa, CRM_MSG_FOLLOWUP_LIST, g_variant_new ("(xsi)", customer, "", limit),
-                                   &error);
-      g_assert_null (r);
-      g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
-    }
-  {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GVariant) r = run (sa, CRM_MSG_FOLLOWUP_LIST,
-                                 g_variant_new ("(xsi)", customer, "9223372036854775807:-1", 10), &error);
-    g_assert_null (r);
-    g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
-  }
+    assert_list_refused (sa, customer, "", limit);
+  assert_list_refused (sa, customer, "9223372036854775807:-1", 10);
   g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM contacts"), ==, 0);
   g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM followups"), ==, 0);
 }
@@ -856,13 +830,7 @@ test_followup_timeline (Fixture *f, gconstpointer data)
   g_ptr_array_unref (seen);
 
   /* A malformed cursor is refused with a clear error. */
-  {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GVariant) r = run (sa, CRM_MSG_FOLLOWUP_LIST,
-                                 g_variant_new ("(xsi)", customer, "1'; DROP TABLE followups", 3), &error);
-    g_assert_null (r);
-    g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
-  }
+  assert_list_refused (sa, customer, "1'; DROP TABLE followups", 3);
   /* Update with a stale version conflicts; delete removes it from the list. */
   {
     g_autoptr(GError) error = NULL;

@@ -72,6 +72,38 @@ import (CrmSession *s, const char *key, GVariant *rows, const char *locale, GErr
                           key, locale, NULL, error);
 }
 
+/* Imports `rows` as `s` under a new key: answered, with `n_inserted` rows
+ * in and `n_errors` errors.  Returns the errors, "a(uss)". */
+static GVariant *
+import_answered (CrmSession *s, GVariant *rows, const char *locale, gint64 n_inserted, gsize n_errors)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = crm_test_db_key ();
+  g_autoptr(GVariant) reply = import (s, key, rows, locale, &error);
+  GVariant *errors = NULL;
+  gint64 inserted = -1;
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(x@a(uss))", &inserted, &errors);
+  g_assert_cmpint (inserted, ==, n_inserted);
+  g_assert_cmpuint (g_variant_n_children (errors), ==, n_errors);
+  return errors;
+}
+
+/* Error `i` of `errors` names row `row`, with a message; returns its field
+ * (valid while `errors` is). */
+static const char *
+error_field (GVariant *errors, gsize i, guint32 row)
+{
+  guint32 error_row;
+  const char *field, *message;
+
+  g_variant_get_child (errors, i, "(u&s&s)", &error_row, &field, &message);
+  g_assert_cmpuint (error_row, ==, row);
+  g_assert_cmpstr (message, !=, "");
+  return field;
+}
+
 static GVariant *
 search (CrmSession *s, const char *query, GError **error)
 {
@@ -96,27 +128,10 @@ static void
 test_bad_row_middle (Fixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) manager = crm_test_db_login ("manager");
-  g_autoptr(GError) error = NULL;
-  g_autofree char *key = crm_test_db_key ();
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GVariant) errors = NULL;
-  gint64 inserted = -1;
-  guint32 row;
-  const char *field, *message;
+  g_autoptr(GVariant) errors = import_answered (manager, build_rows (2000, bad_rows, NULL), "zh_CN", 0, 2);
 
-  reply = import (manager, key, build_rows (2000, bad_rows, NULL), "zh_CN", &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(x@a(uss))", &inserted, &errors);
-  g_assert_cmpint (inserted, ==, 0);
-  g_assert_cmpuint (g_variant_n_children (errors), ==, 2);
-  g_variant_get_child (errors, 0, "(u&s&s)", &row, &field, &message);
-  g_assert_cmpuint (row, ==, 1000);
-  g_assert_cmpstr (field, ==, "phones[0]");
-  g_assert_cmpstr (message, !=, "");
-  g_variant_get_child (errors, 1, "(u&s&s)", &row, &field, &message);
-  g_assert_cmpuint (row, ==, 1500);
-  g_assert_cmpstr (field, ==, "postal_code");
-  g_assert_cmpstr (message, !=, "");
+  g_assert_cmpstr (error_field (errors, 0, 1000), ==, "phones[0]");
+  g_assert_cmpstr (error_field (errors, 1, 1500), ==, "postal_code");
   /* Nothing of the batch: no customer, no side row, no number used, no audit. */
   g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customers"), ==, 0);
   g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customer_owner_history"), ==, 0);
@@ -128,13 +143,9 @@ test_bad_row_middle (Fixture *f, gconstpointer data)
 
   /* The same rows corrected import whole, in row order, codes gap-free. */
   {
-    g_autofree char *key2 = crm_test_db_key ();
-    g_autoptr(GVariant) ok = import (manager, key2, build_rows (2000, NULL, NULL), NULL, &error);
+    g_autoptr(GVariant) no_errors = import_answered (manager, build_rows (2000, NULL, NULL), NULL, 2000, 0);
     g_autofree char *notes = NULL;
 
-    g_assert_no_error (error);
-    g_variant_get (ok, "(x@a(uss))", &inserted, NULL);
-    g_assert_cmpint (inserted, ==, 2000);
     g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customers"), ==, 2000);
     g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customers c1 JOIN customers c2"
                                             " ON c2.id > c1.id AND c2.code < c1.code"), ==, 0);
@@ -192,16 +203,9 @@ static void
 test_twenty_thousand_searchable (Fixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) manager = crm_test_db_login ("manager");
-  g_autoptr(GError) error = NULL;
-  g_autofree char *key = crm_test_db_key ();
-  g_autoptr(GVariant) reply = NULL;
-  gint64 inserted = 0;
   const guint n = 20000;
+  g_autoptr(GVariant) no_errors = import_answered (manager, build_rows (n, NULL, NULL), NULL, n, 0);
 
-  reply = import (manager, key, build_rows (n, NULL, NULL), NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(x@a(uss))", &inserted, NULL);
-  g_assert_cmpint (inserted, ==, n);
   g_assert_cmpint (crm_test_db_query_int ("SELECT count(DISTINCT code) FROM customers"), ==, n);
   /* Every row carries the search columns quick search reads, and the
    * phone tails that caller-ID lookup reads. */
@@ -220,6 +224,7 @@ test_twenty_thousand_searchable (Fixture *f, gconstpointer data)
 
       for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
         {
+          g_autoptr(GError) error = NULL;
           g_autoptr(GVariant) rows = search (manager, queries[q], &error);
           gboolean found = FALSE;
 
@@ -255,29 +260,15 @@ static void
 test_duplicate_names (Fixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) manager = crm_test_db_login ("manager");
-  g_autoptr(GError) error = NULL;
-  g_autofree char *key = crm_test_db_key ();
-  g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) errors = NULL;
-  gint64 inserted = -1;
-  guint32 row;
-  const char *field, *message;
 
   crm_test_db_create_customer (manager, "已有客户有限公司", NULL);
   crm_test_db_exec ("INSERT INTO entry_rules (entity, duplicate_name) VALUES ('customer', 'forbid')"
                     " ON CONFLICT (entity) DO UPDATE SET duplicate_name = 'forbid'");
-  reply = import (manager, key, build_rows (20, same_names, NULL), NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(x@a(uss))", &inserted, &errors);
-  g_assert_cmpint (inserted, ==, 0);
-  g_assert_cmpuint (g_variant_n_children (errors), ==, 2);
+  errors = import_answered (manager, build_rows (20, same_names, NULL), NULL, 0, 2);
   /* Row 7 repeats row 3 of the same batch; row 9 an existing customer. */
-  g_variant_get_child (errors, 0, "(u&s&s)", &row, &field, &message);
-  g_assert_cmpuint (row, ==, 7);
-  g_assert_cmpstr (field, ==, "name");
-  g_variant_get_child (errors, 1, "(u&s&s)", &row, &field, &message);
-  g_assert_cmpuint (row, ==, 9);
-  g_assert_cmpstr (field, ==, "name");
+  g_assert_cmpstr (error_field (errors, 0, 7), ==, "name");
+  g_assert_cmpstr (error_field (errors, 1, 9), ==, "name");
   g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customers"), ==, 1);
 }
 
@@ -292,35 +283,19 @@ static void
 test_owner_scope (Fixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) manager = crm_test_db_login ("manager");
-  g_autoptr(GError) error = NULL;
   gint64 sc = crm_test_db_user_id ("sc");   /* 其他部: outside the manager's department */
   gint64 sb = crm_test_db_user_id ("sb");   /* 二部: inside it */
-  gint64 inserted = -1;
-  guint32 row;
-  const char *field, *message;
 
   {
-    g_autofree char *key = crm_test_db_key ();
-    g_autoptr(GVariant) reply = import (manager, key, build_rows (5, foreign_owner, &sc), NULL, &error);
-    g_autoptr(GVariant) errors = NULL;
+    g_autoptr(GVariant) errors = import_answered (manager, build_rows (5, foreign_owner, &sc), NULL, 0, 1);
 
-    g_assert_no_error (error);
-    g_variant_get (reply, "(x@a(uss))", &inserted, &errors);
-    g_assert_cmpint (inserted, ==, 0);
-    g_assert_cmpuint (g_variant_n_children (errors), ==, 1);
-    g_variant_get_child (errors, 0, "(u&s&s)", &row, &field, &message);
-    g_assert_cmpuint (row, ==, 2);
-    g_assert_cmpstr (field, ==, "owner_id");
+    g_assert_cmpstr (error_field (errors, 0, 2), ==, "owner_id");
   }
   {
-    g_autofree char *key = crm_test_db_key ();
-    g_autoptr(GVariant) reply = import (manager, key, build_rows (5, foreign_owner, &sb), NULL, &error);
+    g_autoptr(GVariant) no_errors = import_answered (manager, build_rows (5, foreign_owner, &sb), NULL, 5, 0);
     g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM customers WHERE owner_id = %"
                                             G_GINT64_FORMAT, sb);
 
-    g_assert_no_error (error);
-    g_variant_get (reply, "(x@a(uss))", &inserted, NULL);
-    g_assert_cmpint (inserted, ==, 5);
     g_assert_cmpint (crm_test_db_query_int (sql), ==, 1);
   }
 }
@@ -343,40 +318,24 @@ static void
 test_custom_fields (Fixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) manager = crm_test_db_login ("manager");
-  g_autoptr(GError) error = NULL;
-  gint64 inserted = -1;
-  guint32 row;
-  const char *field, *message;
 
   crm_test_db_exec ("DELETE FROM custom_fields WHERE key LIKE 'import_%'");
   crm_test_db_exec ("INSERT INTO custom_fields (entity, key, label, type, required) VALUES"
                     " ('customer', 'import_level', '客户等级', 'text', true),"
                     " ('customer', 'import_budget', '预算', 'number', false)");
   {
-    g_autofree char *key = crm_test_db_key ();
-    g_autoptr(GVariant) reply =
-      import (manager, key, build_rows (10, custom_values, GINT_TO_POINTER (TRUE)), NULL, &error);
-    g_autoptr(GVariant) errors = NULL;
+    g_autoptr(GVariant) errors =
+      import_answered (manager, build_rows (10, custom_values, GINT_TO_POINTER (TRUE)), NULL, 0, 1);
 
-    g_assert_no_error (error);
-    g_variant_get (reply, "(x@a(uss))", &inserted, &errors);
-    g_assert_cmpint (inserted, ==, 0);
-    g_assert_cmpuint (g_variant_n_children (errors), ==, 1);
-    g_variant_get_child (errors, 0, "(u&s&s)", &row, &field, &message);
-    g_assert_cmpuint (row, ==, 5);
-    g_assert_nonnull (strstr (field, "import_level"));
+    g_assert_nonnull (strstr (error_field (errors, 0, 5), "import_level"));
     g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customers"), ==, 0);
   }
   {
-    g_autofree char *key = crm_test_db_key ();
-    g_autoptr(GVariant) reply =
-      import (manager, key, build_rows (10, custom_values, GINT_TO_POINTER (FALSE)), NULL, &error);
+    g_autoptr(GVariant) none =
+      import_answered (manager, build_rows (10, custom_values, GINT_TO_POINTER (FALSE)), NULL, 10, 0);
     g_autofree char *level = NULL;
     g_autofree char *budget = NULL;
 
-    g_assert_no_error (error);
-    g_variant_get (reply, "(x@a(uss))", &inserted, NULL);
-    g_assert_cmpint (inserted, ==, 10);
     level = crm_test_db_query_string ("SELECT custom ->> 'import_level' FROM customers"
                                       " ORDER BY id OFFSET 7 LIMIT 1");
     g_assert_cmpstr (level, ==, "甲级\t客户 7");
