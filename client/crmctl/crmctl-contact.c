@@ -119,6 +119,17 @@ cell_text (GVariant *row, const char *key)
   return crmctl_record_dup_display_text (row, key);
 }
 
+/* A list command's output: JSON with --json, else a table. */
+static void
+print_rows (CrmctlContext *ctx, GVariant *rows, const char * const *headers, const char * const *keys,
+            guint n)
+{
+  if (ctx->json)
+    crmctl_print_json (rows, stdout);
+  else
+    crmctl_print_rows (rows, n, headers, keys, cell_text, stdout);
+}
+
 static int
 contact_list (CrmctlContext *ctx, int argc, char **argv)
 {
@@ -139,10 +150,7 @@ contact_list (CrmctlContext *ctx, int argc, char **argv)
                                    g_variant_new ("(x)", customer), NULL, &error);
   if (rows == NULL)
     return crmctl_report_error (ctx, error);
-  if (ctx->json)
-    crmctl_print_json (rows, stdout);
-  else
-    crmctl_print_rows (rows, G_N_ELEMENTS (keys), headers, keys, cell_text, stdout);
+  print_rows (ctx, rows, headers, keys, G_N_ELEMENTS (keys));
   return CRMCTL_EXIT_OK;
 }
 
@@ -311,10 +319,7 @@ followup_list (CrmctlContext *ctx, int argc, char **argv)
       cursor = g_strdup (next);
     }
   rows = g_variant_ref_sink (g_variant_builder_end (&all));
-  if (ctx->json)
-    crmctl_print_json (rows, stdout);
-  else
-    crmctl_print_rows (rows, G_N_ELEMENTS (keys), headers, keys, cell_text, stdout);
+  print_rows (ctx, rows, headers, keys, G_N_ELEMENTS (keys));
   return CRMCTL_EXIT_OK;
 }
 

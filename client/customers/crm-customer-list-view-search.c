@@ -53,6 +53,26 @@ rows_of_reply (GVariant   *reply,
   return rows;
 }
 
+/* A search call ended: drops its cancellable; FALSE, with the error shown,
+ * when it failed. */
+static gboolean
+search_ended (CrmCustomerListView *self,
+              GVariant            *reply,
+              const GError        *error)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *full = NULL;
+
+  g_clear_object (&self->search_cancellable);
+  crm_customer_list_view_update_busy (self);
+  if (reply != NULL)
+    return TRUE;
+  text = crm_customer_list_view_describe_error (error);
+  full = g_strdup_printf (_("Search failed: %s"), text);
+  crm_customer_list_view_show_error (self, full);
+  return FALSE;
+}
+
 /* The longer answer to the same query: the rows not shown yet go below
  * (a frequent fragment is ranked from a sample, so the first rows of the
  * longer answer need not be those shown). */
@@ -66,16 +86,8 @@ search_more_done (CrmCustomerListView *self,
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->search_results));
 
   self->search_more = FALSE;
-  g_clear_object (&self->search_cancellable);
-  crm_customer_list_view_update_busy (self);
-  if (reply == NULL)
-    {
-      g_autofree char *text = crm_customer_list_view_describe_error (error);
-      g_autofree char *full = g_strdup_printf (_("Search failed: %s"), text);
-
-      crm_customer_list_view_show_error (self, full);
-      return;
-    }
+  if (!search_ended (self, reply, error))
+    return;
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(CrmCustomerRow) row = g_list_model_get_item (G_LIST_MODEL (self->search_results), i);
@@ -115,16 +127,8 @@ search_cb (GObject      *source,
   self->search_reply_at = g_get_monotonic_time ();
   g_debug ("search: reply %.1f ms after the request",
            (g_get_monotonic_time () - self->search_sent_at) / 1000.0);
-  g_clear_object (&self->search_cancellable);
-  crm_customer_list_view_update_busy (self);
-  if (reply == NULL)
-    {
-      g_autofree char *text = crm_customer_list_view_describe_error (error);
-      g_autofree char *full = g_strdup_printf (_("Search failed: %s"), text);
-
-      crm_customer_list_view_show_error (self, full);
-      return;
-    }
+  if (!search_ended (self, reply, error))
+    return;
   crm_customer_list_view_show_error (self, NULL);
 
   /* One items-changed for the whole replacement, with the row objects of
