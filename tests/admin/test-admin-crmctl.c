@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crm-test-crmctl.h"
 #include "crm-test-server.h"
 
 /*
@@ -23,32 +24,10 @@ static char          *err;
 static int
 run_v (const char *const *args)
 {
-  g_autoptr (GSubprocessLauncher) launcher
-      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GSubprocess) proc = NULL;
-  g_autoptr (GError) error = NULL;
   g_autofree char *state = g_build_filename (home, "state", NULL);
   g_autofree char *config = g_build_filename (home, "config", NULL);
 
-  g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", state, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
-  g_ptr_array_add (argv, g_strdup (g_getenv ("CRMCTL")));
-  for (gsize i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (args[i]));
-  g_ptr_array_add (argv, NULL);
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  g_test_message ("crmctl %s %s → %d\n%s%s", args[0], args[1] ? args[1] : "",
-                  g_subprocess_get_exit_status (proc), out, err);
-  return g_subprocess_get_exit_status (proc);
+  return crm_test_run_crmctl (state, config, &out, &err, args);
 }
 #define run(...) run_v ((const char *[]){ __VA_ARGS__, NULL })
 

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Runs the crmctl binary ($CRMCTL) as a script would, with `args`
+ * (NULL-terminated), its state in `state_dir` and its configuration in
+ * `config_dir`, in the C.UTF-8 locale, nothing on its standard input.
+ * Asserts it ran and exited; returns its exit status, its standard output
+ * and error in `*out` and `*err` (what they held is freed; `err` may be
+ * NULL). */
+int crm_test_run_crmctl (const char        *state_dir,
+                         const char        *config_dir,
+                         char             **out,
+                         char             **err,
+                         const char *const *args);
+
+G_END_DECLS
