@@ -131,7 +131,6 @@ saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(CrmContactForm) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
-  gint64 id = 0;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -141,11 +140,7 @@ saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       show_error (self, error);
       return;
     }
-  if (self->record == NULL)
-    g_variant_get (reply, "(xx)", &id, NULL);
-  else
-    g_variant_lookup (self->record, "id", "x", &id);
-  g_signal_emit (self, signals[SIGNAL_SAVED], 0, id);
+  g_signal_emit (self, signals[SIGNAL_SAVED], 0, crm_contacts_ui_saved_id (self->record, reply));
   gtk_window_close (GTK_WINDOW (self));
 }
 
@@ -181,12 +176,6 @@ save_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
                               g_variant_new ("(sxx@a{sv})", key, id, version, collect_fields (self)),
                               self->cancellable, saved_cb, g_object_ref (self));
     }
-}
-
-static void
-cancel_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  gtk_window_close (GTK_WINDOW (widget));
 }
 
 void
@@ -295,9 +284,7 @@ crm_contact_form_class_init (CrmContactFormClass *klass)
 
   object_class->dispose = crm_contact_form_dispose;
   object_class->finalize = crm_contact_form_finalize;
-  signals[SIGNAL_SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
-  crm_contacts_ui_form_class_init (widget_class, "contact-form", save_activated, cancel_activated);
+  signals[SIGNAL_SAVED] = crm_contacts_ui_form_class_init (widget_class, "contact-form", save_activated);
 }
 
 static void

@@ -166,19 +166,38 @@ crm_contacts_ui_set_session (gpointer owner, CrmSession **slot, CrmSession *sess
     g_signal_connect (session, "push", on_push, owner);
 }
 
-void
+static void
+close_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  gtk_window_close (GTK_WINDOW (widget));
+}
+
+guint
 crm_contacts_ui_form_class_init (GtkWidgetClass             *widget_class,
                                  const char                 *prefix,
-                                 GtkWidgetActionActivateFunc save,
-                                 GtkWidgetActionActivateFunc cancel)
+                                 GtkWidgetActionActivateFunc save)
 {
   g_autofree char *save_name = g_strconcat (prefix, ".save", NULL);
   g_autofree char *cancel_name = g_strconcat (prefix, ".cancel", NULL);
 
   gtk_widget_class_install_action (widget_class, save_name, NULL, save);
-  gtk_widget_class_install_action (widget_class, cancel_name, NULL, cancel);
+  gtk_widget_class_install_action (widget_class, cancel_name, NULL, close_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, save_name, NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, cancel_name, NULL);
+  return g_signal_new ("saved", G_TYPE_FROM_CLASS (widget_class), G_SIGNAL_RUN_LAST, 0,
+                       NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+}
+
+gint64
+crm_contacts_ui_saved_id (GVariant *record, GVariant *reply)
+{
+  gint64 id = 0;
+
+  if (record != NULL)
+    g_variant_lookup (record, "id", "x", &id);
+  else
+    g_variant_get (reply, "(xx)", &id, NULL);
+  return id;
 }
 
 void

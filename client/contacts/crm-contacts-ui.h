@@ -66,11 +66,15 @@ void       crm_contacts_ui_set_session  (gpointer     owner,
                                          CrmSession  *session,
                                          GCallback    on_push);
 
-/* A form's actions "<prefix>.save" (Ctrl+S) and "<prefix>.cancel" (Escape). */
-void       crm_contacts_ui_form_class_init (GtkWidgetClass *widget_class,
+/* A form's "saved" signal (gint64 id) and its actions "<prefix>.save"
+ * (Ctrl+S) and "<prefix>.cancel" (Escape, closes the form); returns the
+ * signal's id. */
+guint      crm_contacts_ui_form_class_init (GtkWidgetClass *widget_class,
                                             const char     *prefix,
-                                            GtkWidgetActionActivateFunc save,
-                                            GtkWidgetActionActivateFunc cancel);
+                                            GtkWidgetActionActivateFunc save);
+/* The id of what a form saved: its `record`'s when it edited one, else the
+ * new one's from the create `reply` "(xx)". */
+gint64     crm_contacts_ui_saved_id     (GVariant *record, GVariant *reply);
 /* Appends to a form's `box` its hidden error line and its Cancel and Save
  * buttons (activating "<prefix>.cancel" / "<prefix>.save"). */
 void       crm_contacts_ui_form_finish  (GtkBox     *box,

@@ -213,7 +213,6 @@ saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(CrmFollowupForm) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
-  gint64 id = 0;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -223,11 +222,7 @@ saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       show_error (self, error->message, crm_error_get_field (error));
       return;
     }
-  if (self->record != NULL)
-    g_variant_lookup (self->record, "id", "x", &id);
-  else
-    g_variant_get (reply, "(xx)", &id, NULL);
-  g_signal_emit (self, signals[SIGNAL_SAVED], 0, id);
+  g_signal_emit (self, signals[SIGNAL_SAVED], 0, crm_contacts_ui_saved_id (self->record, reply));
   gtk_window_close (GTK_WINDOW (self));
 }
 
@@ -278,12 +273,6 @@ save_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
-cancel_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  gtk_window_close (GTK_WINDOW (widget));
-}
-
-static void
 crm_followup_form_dispose (GObject *object)
 {
   CrmFollowupForm *self = CRM_FOLLOWUP_FORM (object);
@@ -312,9 +301,7 @@ crm_followup_form_class_init (CrmFollowupFormClass *klass)
 
   object_class->dispose = crm_followup_form_dispose;
   object_class->finalize = crm_followup_form_finalize;
-  signals[SIGNAL_SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
-  crm_contacts_ui_form_class_init (widget_class, "followup-form", save_activated, cancel_activated);
+  signals[SIGNAL_SAVED] = crm_contacts_ui_form_class_init (widget_class, "followup-form", save_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "followup-form.save", NULL);
 }
 
