@@ -3,8 +3,10 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "crm-module-util.h"
+#include "crm-validate.h"
 
 GError *
 crm_record_not_found (const CrmRecordKind *kind)
@@ -143,4 +145,44 @@ crm_record_delete (CrmDb               *db,
                            crm_db_get_int64 (res, 0, 1), error))
     return NULL;
   return g_variant_new ("()");
+}
+
+GStrv
+crm_record_parse_phones (GVariant    *value,
+                         const char  *key,
+                         int          max,
+                         GError     **error)
+{
+  gsize n;
+  g_autofree const char **phones = g_variant_get_strv (value, &n);
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+
+  if (n > (gsize) max)
+    {
+      g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, key,
+                         _("At most %d phone numbers"), max));
+      return NULL;
+    }
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autofree char *field = g_strdup_printf ("%s[%" G_GSIZE_FORMAT "]", key, i);
+      g_autofree char *trimmed = g_strstrip (g_strdup (phones[i]));
+
+      if (!crm_validate_text (trimmed, 40, TRUE, field, error) ||
+          !crm_validate_phone (trimmed, field, error))
+        return NULL;
+      g_strv_builder_add (b, trimmed);
+    }
+  return g_strv_builder_end (b);
+}
+
+GError *
+crm_record_refuse_key (const char         *key,
+                       const char * const *read_only,
+                       gsize               n_read_only)
+{
+  for (gsize i = 0; i < n_read_only; i++)
+    if (strcmp (key, read_only[i]) == 0)
+      return crm_error_new_field (CRM_ERROR_INVALID_FIELD, key, _("This field cannot be changed"));
+  return crm_error_new_field (CRM_ERROR_INVALID_FIELD, key, _("Unknown field"));
 }

@@ -81,4 +81,18 @@ GVariant *crm_record_delete (CrmDb               *db,
                              const char          *sql,
                              GError             **error);
 
+/* The value of an "as" phones field `key` (type already checked): at most
+ * `max` numbers, each trimmed and a valid phone number, errors naming
+ * "key[i]".  NULL with `error` set when one is refused. */
+GStrv crm_record_parse_phones (GVariant    *value,
+                               const char  *key,
+                               int          max,
+                               GError     **error);
+
+/* The error for a field a writer may not send: one of `read_only` cannot
+ * be changed, anything else is unknown. */
+GError *crm_record_refuse_key (const char         *key,
+                               const char * const *read_only,
+                               gsize               n_read_only);
+
 G_END_DECLS

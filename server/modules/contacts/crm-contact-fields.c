@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crm-contacts-private.h"
+#include "crm-module-util.h"
 #include "crm-validate.h"
 
 #define MAX_PHONES 10
@@ -149,34 +150,15 @@ crm_contact_fields_parse (GVariant          *dict,
         continue;
       if (strcmp (key, "phones") == 0)
         {
-          gsize n;
-          g_autofree const char **phones = NULL;
-          g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
-
           if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
             {
               g_propagate_error (error, invalid (key, _("The field has the wrong type")));
               goto fail;
             }
-          phones = g_variant_get_strv (value, &n);
-          if (n > MAX_PHONES)
-            {
-              g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, key,
-                                 _("At most %d phone numbers"), MAX_PHONES));
-              goto fail;
-            }
-          for (gsize i = 0; i < n; i++)
-            {
-              g_autofree char *field = g_strdup_printf ("phones[%" G_GSIZE_FORMAT "]", i);
-              g_autofree char *trimmed = g_strstrip (g_strdup (phones[i]));
-
-              if (!crm_validate_text (trimmed, 40, TRUE, field, error) ||
-                  !crm_validate_phone (trimmed, field, error))
-                goto fail;
-              g_strv_builder_add (b, trimmed);
-            }
           g_clear_pointer (&out->phones, g_strfreev);
-          out->phones = g_strv_builder_end (b);
+          out->phones = crm_record_parse_phones (value, key, MAX_PHONES, error);
+          if (out->phones == NULL)
+            goto fail;
           out->present |= CT_PRESENT_PHONES;
           continue;
         }
@@ -207,13 +189,8 @@ crm_contact_fields_parse (GVariant          *dict,
           out->present |= CT_PRESENT_CUSTOMER;
           continue;
         }
-      for (guint i = 0; i < G_N_ELEMENTS (read_only_keys); i++)
-        if (strcmp (key, read_only_keys[i]) == 0)
-          {
-            g_propagate_error (error, invalid (key, _("This field cannot be changed")));
-            goto fail;
-          }
-      g_propagate_error (error, invalid (key, _("Unknown field")));
+      g_propagate_error (error, crm_record_refuse_key (key, read_only_keys,
+                                                       G_N_ELEMENTS (read_only_keys)));
       goto fail;
     }
   if (create && (out->present & CT_PRESENT_CUSTOMER) == 0)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crm-customer-fields.h"
+#include "crm-module-util.h"
 #include "settings/crm-settings.h"
 #include "crm-phone.h"
 #include "crm-pinyin.h"
@@ -83,34 +84,15 @@ crm_customer_fields_parse (GVariant           *dict,
         continue;
       if (strcmp (key, "phones") == 0)
         {
-          gsize n;
-          g_autofree const char **phones = NULL;
-          g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
-
           if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY))
             {
               g_propagate_error (error, wrong_type (key));
               goto fail_loop;
             }
-          phones = g_variant_get_strv (value, &n);
-          if (n > CRM_CUSTOMER_MAX_PHONES)
-            {
-              g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, key,
-                                 _("At most %d phone numbers"), CRM_CUSTOMER_MAX_PHONES));
-              goto fail_loop;
-            }
-          for (gsize i = 0; i < n; i++)
-            {
-              g_autofree char *field = g_strdup_printf ("phones[%" G_GSIZE_FORMAT "]", i);
-              g_autofree char *trimmed = g_strstrip (g_strdup (phones[i]));
-
-              if (!crm_validate_text (trimmed, 40, TRUE, field, error) ||
-                  !crm_validate_phone (trimmed, field, error))
-                goto fail_loop;
-              g_strv_builder_add (b, trimmed);
-            }
           g_clear_pointer (&out->phones, g_strfreev);
-          out->phones = g_strv_builder_end (b);
+          out->phones = crm_record_parse_phones (value, key, CRM_CUSTOMER_MAX_PHONES, error);
+          if (out->phones == NULL)
+            goto fail_loop;
           out->present |= CF_PRESENT_PHONES;
           continue;
         }
@@ -130,15 +112,8 @@ crm_customer_fields_parse (GVariant           *dict,
        * handler (crm_settings_custom_parse), which needs the database. */
       if (crm_settings_is_custom_key (key))
         continue;
-      for (guint i = 0; i < G_N_ELEMENTS (read_only_keys); i++)
-        if (strcmp (key, read_only_keys[i]) == 0)
-          {
-            g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, key,
-                               _("This field cannot be changed")));
-            goto fail_loop;
-          }
-      g_propagate_error (error, crm_error_new_field (CRM_ERROR_INVALID_FIELD, key,
-                                                     _("Unknown field")));
+      g_propagate_error (error, crm_record_refuse_key (key, read_only_keys,
+                                                       G_N_ELEMENTS (read_only_keys)));
       goto fail_loop;
     }
   if (create && (out->present & (1u << CF_NAME)) == 0)
