@@ -19,6 +19,7 @@
 #include "crm-error.h"
 #include "crm-messages.h"
 #include "crm-sign-in-window.h"
+#include "crm-test-crmctl.h"
 #include "crm-test-server.h"
 #include "crm-ui-test.h"
 #include "crm-window.h"
@@ -51,7 +52,6 @@ static char           *tmp_dir;
 static gint64          department_id;
 static gint64          group_id;
 static gint64          user_id;
-static guint           shot_counter;
 
 /* ---- driving helpers (the approach of tests/ui/test-client.c) ----------- */
 
@@ -59,19 +59,7 @@ static void
 screenshot (GtkWidget  *widget,
             const char *name)
 {
-  g_autofree char *file = NULL;
-
-  crm_ui_test_settle (400);
-  file = g_strdup_printf ("%02u-%s.png", ++shot_counter, name);
-  crm_ui_test_save_screenshot (widget, file);
-}
-
-static CrmSignInWindow *
-sign_in_window (void)
-{
-  GtkWindow *window = crm_application_get_sign_in_window (app);
-
-  return window ? CRM_SIGN_IN_WINDOW (window) : NULL;
+  crm_ui_test_screenshot (widget, "", name, 400, FALSE);
 }
 
 static CrmAdminWindow *
@@ -154,7 +142,7 @@ test_sign_in (void)
   GAction         *action;
 
   g_application_activate (G_APPLICATION (app));
-  window = sign_in_window ();
+  window = crm_ui_test_sign_in_window (app);
   g_assert_nonnull (window);
 
   /* Signed out, the console is not offered. */
@@ -1128,30 +1116,10 @@ test_custom_field_entry_rule_switch (void)
 static int
 run_crmctl (char **out, const char *const *args)
 {
-  g_autoptr (GSubprocessLauncher) launcher
-      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GSubprocess) proc = NULL;
-  g_autoptr (GError) error = NULL;
   g_autofree char *state = g_build_filename (tmp_dir, "crmctl-state", NULL);
   g_autofree char *config = g_build_filename (tmp_dir, "crmctl-config", NULL);
-  g_autofree char *err = NULL;
 
-  g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", state, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
-  g_ptr_array_add (argv, g_strdup (g_getenv ("CRMCTL")));
-  for (gsize i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (args[i]));
-  g_ptr_array_add (argv, NULL);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, out, &err, &error);
-  g_assert_no_error (error);
-  g_test_message ("crmctl %s %s → %d\n%s%s", args[0], args[1] ? args[1] : "",
-                  g_subprocess_get_exit_status (proc), *out, err);
-  return g_subprocess_get_exit_status (proc);
+  return crm_test_run_crmctl (state, config, out, NULL, args);
 }
 
 /* A department created by a script (crmctl) appears on the open team page
@@ -1416,47 +1384,18 @@ test_closes_on_sign_out (void)
 
 /* ---- setup -------------------------------------------------------------- */
 
-static void
-use_chinese (void)
-{
-  crm_ui_test_use_chinese (tmp_dir);
-}
-
 int
 main (int argc, char *argv[])
 {
-  g_autoptr (GError) error = NULL;
   int status;
 
-  tmp_dir = g_dir_make_tmp ("crm-ui-admin-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_CONFIG_HOME", tmp_dir, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  use_chinese ();
-
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
-    {
-      g_test_skip ("no display (run under xvfb-run)");
-      return g_test_run ();
-    }
-
-  server = crm_test_server_start (NULL, &error);
+  tmp_dir = crm_ui_test_init (&argc, &argv, "crm-ui-admin-XXXXXX");
+  server = crm_ui_test_start_server (NULL);
   if (server == NULL)
-    {
-      g_test_message ("cannot start crm-server: %s", error->message);
-      g_test_skip ("crm-server not available");
-      return g_test_run ();
-    }
-  admin_conn = crm_test_server_connect (server, "admin",
-                                        crm_test_server_get_admin_password (server), &error);
-  g_assert_no_error (error);
+    return g_test_run ();
+  admin_conn = crm_ui_test_connect_admin (server);
   worker_pushes = g_ptr_array_new_with_free_func ((GDestroyNotify)g_variant_unref);
-
-  app = crm_application_new (G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = crm_ui_test_new_application ();
 
   g_test_add_func ("/ui/admin/sign-in", test_sign_in);
   g_test_add_func ("/ui/admin/menu-item", test_menu_item);
@@ -1486,29 +1425,13 @@ main (int argc, char *argv[])
 
   status = g_test_run ();
 
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l;
-       l = gtk_application_get_windows (GTK_APPLICATION (app)))
-    gtk_window_destroy (l->data);
-  g_clear_object (&app);
-  if (worker)
-    crm_connection_close (worker);
-  if (worker2)
-    crm_connection_close (worker2);
-  g_clear_object (&worker2);
-  if (worker3)
-    crm_connection_close (worker3);
-  g_clear_object (&worker3);
+  crm_ui_test_clear_application (&app);
+  crm_ui_test_clear_connection (&worker);
+  crm_ui_test_clear_connection (&worker2);
+  crm_ui_test_clear_connection (&worker3);
   g_free (temporary_password);
-  g_clear_object (&worker);
-  if (admin_conn)
-    crm_connection_close (admin_conn);
-  g_clear_object (&admin_conn);
+  crm_ui_test_clear_connection (&admin_conn);
   g_clear_pointer (&worker_pushes, g_ptr_array_unref);
-  crm_test_server_stop (server);
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);
-    (void)!system (cmd);
-  }
-  g_free (tmp_dir);
+  crm_ui_test_finish (server, tmp_dir);
   return status;
 }
