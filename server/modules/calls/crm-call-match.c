@@ -55,37 +55,26 @@ tail_of (const char *key)
   return g_strdup (n > 7 ? digits + n - 7 : digits);
 }
 
-#ifdef CRM_HAVE_CONTACTS
-/* A contact of a live customer with a number of the same line; the
- * customer is reported as for its own numbers (outside_scope when the
- * user may not see it, and then without the contact). */
+/* Runs the candidates query `sql` ($1 tail, $2 owners, $3 limit; columns
+ * customer id, name, phones, owner id, owner name, in_scope and, with
+ * `with_contact`, contact id and name) and keeps the first row with a
+ * number on the line `key`: outside_scope when the user may not see its
+ * customer, and then without the customer or contact. */
 static gboolean
-match_contacts (CrmDb        *db,
-                const char   *tail,
-                const char   *owners,
-                const char   *key,
-                const char   *area_code,
-                CrmCallMatch *match,
-                GError      **error)
+match_candidates (CrmDb        *db,
+                  const char   *statement,
+                  const char   *sql,
+                  gboolean      with_contact,
+                  const char   *tail,
+                  const char   *owners,
+                  const char   *key,
+                  const char   *area_code,
+                  CrmCallMatch *match,
+                  GError      **error)
 {
   g_autofree char *limit = g_strdup_printf ("%d", MAX_CANDIDATES);
   const char *params[] = { tail, owners, limit };
-  g_autoptr(PGresult) res =
-    crm_db_exec (db, "calls_match_contacts",
-                 "WITH cand AS MATERIALIZED ("
-                 "  SELECT contact_id FROM contact_phone_tails WHERE tail = $1 LIMIT 1000)"
-                 " SELECT c.id, c.name, array_append (k.phones, k.mobile), c.owner_id,"
-                 " u.display_name,"
-                 " ($2::bigint[] IS NULL OR c.owner_id = ANY ($2::bigint[])) AS in_scope,"
-                 " k.id, k.name"
-                 " FROM cand"
-                 " JOIN contacts k ON k.id = cand.contact_id AND k.deleted_at IS NULL"
-                 " JOIN customers c ON c.id = k.customer_id"
-                 " JOIN users u ON u.id = c.owner_id"
-                 " WHERE c.deleted_at IS NULL"
-                 " ORDER BY in_scope DESC, k.is_primary DESC, k.updated_at DESC, k.id DESC"
-                 " LIMIT $3::int",
-                 3, params, error);
+  g_autoptr(PGresult) res = crm_db_exec (db, statement, sql, 3, params, error);
 
   if (res == NULL)
     return FALSE;
@@ -111,8 +100,11 @@ match_contacts (CrmDb        *db,
         {
           match->customer_id = crm_db_get_int64 (res, row, 0);
           match->customer_name = g_strdup (crm_db_get_string (res, row, 1));
-          match->contact_id = crm_db_get_int64 (res, row, 6);
-          match->contact_name = g_strdup (crm_db_get_string (res, row, 7));
+          if (with_contact)
+            {
+              match->contact_id = crm_db_get_int64 (res, row, 6);
+              match->contact_name = g_strdup (crm_db_get_string (res, row, 7));
+            }
         }
       else
         match->outside_scope = TRUE;
@@ -120,7 +112,6 @@ match_contacts (CrmDb        *db,
     }
   return TRUE;
 }
-#endif
 
 gboolean
 crm_calls_match_customer (CrmDb        *db,
@@ -132,7 +123,6 @@ crm_calls_match_customer (CrmDb        *db,
 {
   g_autofree char *owners = NULL;
   g_autofree char *tail = NULL;
-  g_autoptr(PGresult) res = NULL;
 
   crm_call_match_clear (match);
   if (key == NULL || *key == '\0')
@@ -142,57 +132,44 @@ crm_calls_match_customer (CrmDb        *db,
     return TRUE;
   if (!crm_db_scope_owners (db, user_id, "customer.view", &owners, error))
     return FALSE;
-  {
-    g_autofree char *limit = g_strdup_printf ("%d", MAX_CANDIDATES);
-    const char *params[] = { tail, owners, limit };
-
-    /* The tails first, always: with the LIMIT and no statistics yet (a
-     * fresh bulk load) the planner would rather walk every customer in
-     * updated_at order looking for the tail. */
-    res = crm_db_exec (db, "calls_match_candidates",
-                       "WITH cand AS MATERIALIZED ("
-                       "  SELECT customer_id FROM customer_phone_tails WHERE tail = $1 LIMIT 1000)"
-                       " SELECT c.id, c.name, c.phones, c.owner_id, u.display_name,"
-                       " ($2::bigint[] IS NULL OR c.owner_id = ANY ($2::bigint[])) AS in_scope"
-                       " FROM cand"
-                       " JOIN customers c ON c.id = cand.customer_id"
-                       " JOIN users u ON u.id = c.owner_id"
-                       " WHERE c.deleted_at IS NULL"
-                       " ORDER BY in_scope DESC, c.updated_at DESC, c.id DESC LIMIT $3::int",
-                       3, params, error);
-  }
-  if (res == NULL)
+  /* The tails first, always: with the LIMIT and no statistics yet (a
+   * fresh bulk load) the planner would rather walk every customer in
+   * updated_at order looking for the tail. */
+  if (!match_candidates (db, "calls_match_candidates",
+                         "WITH cand AS MATERIALIZED ("
+                         "  SELECT customer_id FROM customer_phone_tails WHERE tail = $1 LIMIT 1000)"
+                         " SELECT c.id, c.name, c.phones, c.owner_id, u.display_name,"
+                         " ($2::bigint[] IS NULL OR c.owner_id = ANY ($2::bigint[])) AS in_scope"
+                         " FROM cand"
+                         " JOIN customers c ON c.id = cand.customer_id"
+                         " JOIN users u ON u.id = c.owner_id"
+                         " WHERE c.deleted_at IS NULL"
+                         " ORDER BY in_scope DESC, c.updated_at DESC, c.id DESC LIMIT $3::int",
+                         FALSE, tail, owners, key, area_code, match, error))
     return FALSE;
-
-  for (int row = 0; row < PQntuples (res); row++)
-    {
-      g_auto(GStrv) phones = crm_db_parse_array (crm_db_get_string (res, row, 2));
-      gboolean same = FALSE;
-
-      for (guint i = 0; phones != NULL && phones[i] != NULL && !same; i++)
-        {
-          g_autofree char *k = crm_phone_match_key (phones[i], area_code);
-
-          same = k != NULL && strcmp (k, key) == 0;
-        }
-      if (!same)
-        continue;
-      match->owner_id = crm_db_get_int64 (res, row, 3);
-      match->owner_name = g_strdup (crm_db_get_string (res, row, 4));
-      if (crm_db_get_bool (res, row, 5))
-        {
-          match->customer_id = crm_db_get_int64 (res, row, 0);
-          match->customer_name = g_strdup (crm_db_get_string (res, row, 1));
-        }
-      else
-        match->outside_scope = TRUE;
-      return TRUE;
-    }
 #ifdef CRM_HAVE_CONTACTS
-  return match_contacts (db, tail, owners, key, area_code, match, error);
-#else
-  return TRUE;
+  /* None (a match always names its owner): then a contact of a live
+   * customer with a number of the same line, its customer reported as for
+   * its own numbers. */
+  if (match->owner_id == 0 &&
+      !match_candidates (db, "calls_match_contacts",
+                         "WITH cand AS MATERIALIZED ("
+                         "  SELECT contact_id FROM contact_phone_tails WHERE tail = $1 LIMIT 1000)"
+                         " SELECT c.id, c.name, array_append (k.phones, k.mobile), c.owner_id,"
+                         " u.display_name,"
+                         " ($2::bigint[] IS NULL OR c.owner_id = ANY ($2::bigint[])) AS in_scope,"
+                         " k.id, k.name"
+                         " FROM cand"
+                         " JOIN contacts k ON k.id = cand.contact_id AND k.deleted_at IS NULL"
+                         " JOIN customers c ON c.id = k.customer_id"
+                         " JOIN users u ON u.id = c.owner_id"
+                         " WHERE c.deleted_at IS NULL"
+                         " ORDER BY in_scope DESC, k.is_primary DESC, k.updated_at DESC, k.id DESC"
+                         " LIMIT $3::int",
+                         TRUE, tail, owners, key, area_code, match, error))
+    return FALSE;
 #endif
+  return TRUE;
 }
 
 #ifdef CRM_HAVE_CONTACTS
