@@ -236,28 +236,10 @@ test_add_contact_from_popup (void)
 
 /* ---- setup -------------------------------------------------------------- */
 
-static void
-sign_in_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (crm_session_sign_in_finish (CRM_SESSION (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) data = TRUE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 int
 main (int argc, char *argv[])
 {
-  g_autoptr(CrmTrustStore) trust = NULL;
   g_autofree char *trust_path = NULL;
-  gboolean signed_in = FALSE;
   int status;
 
   tmp_dir = crm_ui_test_init (&argc, &argv, "crm-popup-contacts-XXXXXX");
@@ -288,14 +270,7 @@ main (int argc, char *argv[])
   }
 
   trust_path = g_build_filename (tmp_dir, "trust.txt", NULL);
-  trust = crm_trust_store_new (trust_path);
-  session = crm_session_new (trust, "zh_CN");
-  {
-    g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", crm_test_server_get_port (server));
-    crm_session_sign_in_async (session, address, "admin", crm_test_server_get_admin_password (server),
-                               TRUE, NULL, sign_in_done, &signed_in);
-  }
-  g_assert_true (crm_ui_test_wait_for (flag_set, &signed_in, WAIT_S));
+  session = crm_ui_test_sign_in_admin (server, trust_path, "zh_CN");
 
   g_test_add_func ("/calls/popup-contacts/contact-calls", test_contact_calls);
   g_test_add_func ("/calls/popup-contacts/write-followup", test_write_followup_from_popup);

@@ -119,22 +119,6 @@ pick_customer (void)
   g_test_message ("demo customer %s (%" G_GINT64_FORMAT ") %s", customer_name, customer_id, customer_phone);
 }
 
-static void
-sign_in_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (crm_session_sign_in_finish (CRM_SESSION (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) data = TRUE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 static char *
 http_base (void)
 {
@@ -717,8 +701,6 @@ main (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *args = NULL, *script = NULL, *trust_path = NULL;
-  g_autoptr(CrmTrustStore) trust = NULL;
-  gboolean signed_in = FALSE;
   guint16 port, http_port;
   int status;
 
@@ -759,14 +741,7 @@ main (int argc, char **argv)
   app = gtk_application_new ("cn.jinke.Crm.TestCalls", G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (app), NULL, NULL);
   trust_path = g_build_filename (tmp_dir, "trust.txt", NULL);
-  trust = crm_trust_store_new (trust_path);
-  session = crm_session_new (trust, "en_US");
-  {
-    g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", port);
-    crm_session_sign_in_async (session, address, "admin", crm_test_server_get_admin_password (server),
-                               TRUE, NULL, sign_in_done, &signed_in);
-  }
-  g_assert_true (crm_ui_test_wait_for (flag_set, &signed_in, WAIT_S));
+  session = crm_ui_test_sign_in_admin (server, trust_path, "en_US");
 
   settings = g_settings_new ("cn.jinke.Crm");
   main_window = GTK_WINDOW (gtk_window_new ());

@@ -266,6 +266,34 @@ crm_ui_test_connect_admin (CrmTestServer *server)
   return connection;
 }
 
+static void
+sign_in_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (crm_session_sign_in_finish (CRM_SESSION (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) data = TRUE;
+}
+
+CrmSession *
+crm_ui_test_sign_in_admin (CrmTestServer *server,
+                           const char    *trust_path,
+                           const char    *locale)
+{
+  g_autoptr(CrmTrustStore) trust = crm_trust_store_new (trust_path);
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", crm_test_server_get_port (server));
+  CrmSession *session = crm_session_new (trust, locale);
+  gboolean signed_in = FALSE;
+
+  crm_session_sign_in_async (session, address, "admin", crm_test_server_get_admin_password (server),
+                             TRUE, NULL, sign_in_done, &signed_in);
+  g_assert_true (crm_ui_test_wait_for (flag_set, &signed_in, 60));
+  return session;
+}
+
 CrmApplication *
 crm_ui_test_new_application (void)
 {

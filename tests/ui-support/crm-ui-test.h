@@ -5,6 +5,7 @@
 
 #include "crm-application.h"
 #include "crm-customer-list-view.h"
+#include "crm-session.h"
 #include "crm-sign-in-window.h"
 #include "crm-test-server.h"
 #include "crm-window.h"
@@ -52,6 +53,11 @@ char           *crm_ui_test_init             (int          *argc,
 CrmTestServer  *crm_ui_test_start_server     (const char   *extra_args);
 /* A connection signed in as "admin"; asserts it succeeded. */
 CrmConnection  *crm_ui_test_connect_admin    (CrmTestServer *server);
+/* A client session (its trust store in `trust_path`, `locale`) signed in
+ * to `server` as "admin", trusting it; asserts it signed in. */
+CrmSession     *crm_ui_test_sign_in_admin    (CrmTestServer *server,
+                                              const char    *trust_path,
+                                              const char    *locale);
 /* A registered, non-unique client application. */
 CrmApplication *crm_ui_test_new_application  (void);
 /* Destroys the windows of `*app` and clears it (NULL-safe). */
