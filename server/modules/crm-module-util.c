@@ -54,6 +54,26 @@ crm_record_written (CrmDb              *db,
          crm_db_notify_change (db, entity, id, version, action, owner_id, error);
 }
 
+GVariant *
+crm_record_created (CrmDb              *db,
+                    CrmRequestContext  *ctx,
+                    const char         *entity,
+                    PGresult           *res,
+                    gint64              owner_id,
+                    GError            **error)
+{
+  gint64 id, version;
+
+  if (res == NULL)
+    return NULL;
+  id = crm_db_get_int64 (res, 0, 0);
+  version = crm_db_get_int64 (res, 0, 1);
+  if (!crm_record_written (db, ctx, "create", entity, id, NULL, crm_db_get_string (res, 0, 2),
+                           version, owner_id, error))
+    return NULL;
+  return g_variant_new ("(xx)", id, version);
+}
+
 PGresult *
 crm_record_lock (CrmDb               *db,
                  const CrmRecordKind *kind,

@@ -41,6 +41,16 @@ gboolean crm_record_written (CrmDb              *db,
                              gint64              owner_id,
                              GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* After "INSERT … RETURNING id, version, json" (`res` NULL when it failed,
+ * with `error` set): audits and pushes the new record; its "(xx)" id and
+ * version. */
+GVariant *crm_record_created (CrmDb              *db,
+                              CrmRequestContext  *ctx,
+                              const char         *entity,
+                              PGresult           *res,
+                              gint64              owner_id,
+                              GError            **error);
+
 /* Runs `sql` ($1 = sid, $2 = owners) that reads and locks the current row:
  * NULL with not-found when there is none, with a conflict when its column
  * `version_column` is not `expected`. */

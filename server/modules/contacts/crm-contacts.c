@@ -198,7 +198,7 @@ crm_contact_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
   g_auto(CrmContactFields) f = { 0 };
   g_autofree char *owners = NULL, *customer = NULL, *phones = NULL, *creator = NULL;
   g_autoptr(PGresult) res = NULL;
-  gint64 owner_id = 0, id, version;
+  gint64 owner_id = 0;
 
   g_variant_get (request, "(&s@a{sv})", &key, &fields);
   if (!crm_contact_fields_parse (fields, TRUE, &f, error))
@@ -227,14 +227,7 @@ crm_contact_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
                        " $12, $13) RETURNING k.id, k.version, to_jsonb (k)",
                        13, params, error);
   }
-  if (res == NULL)
-    return NULL;
-  id = crm_db_get_int64 (res, 0, 0);
-  version = crm_db_get_int64 (res, 0, 1);
-  if (!crm_record_written (db, ctx, "create", "contact", id, NULL, crm_db_get_string (res, 0, 2),
-                           version, owner_id, error))
-    return NULL;
-  return g_variant_new ("(xx)", id, version);
+  return crm_record_created (db, ctx, "contact", res, owner_id, error);
 }
 
 GVariant *

@@ -353,7 +353,7 @@ crm_followup_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
   g_auto(FollowupFields) f = { 0 };
   g_autofree char *owners = NULL, *customer = NULL, *contact = NULL, *at = NULL, *user = NULL;
   g_autoptr(PGresult) res = NULL;
-  gint64 owner_id = 0, id, version;
+  gint64 owner_id = 0;
 
   g_variant_get (request, "(&s@a{sv})", &key, &fields);
   if (!followup_fields_parse (fields, TRUE, &f, error))
@@ -381,14 +381,7 @@ crm_followup_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
                        " RETURNING f.id, f.version, to_jsonb (f)",
                        7, params, error);
   }
-  if (res == NULL)
-    return NULL;
-  id = crm_db_get_int64 (res, 0, 0);
-  version = crm_db_get_int64 (res, 0, 1);
-  if (!crm_record_written (db, ctx, "create", "followup", id, NULL, crm_db_get_string (res, 0, 2),
-                           version, owner_id, error))
-    return NULL;
-  return g_variant_new ("(xx)", id, version);
+  return crm_record_created (db, ctx, "followup", res, owner_id, error);
 }
 
 GVariant *

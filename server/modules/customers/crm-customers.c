@@ -117,7 +117,8 @@ crm_customer_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
   g_autofree char *owner = NULL;
   g_autofree char *creator = NULL;
   g_autoptr(PGresult) res = NULL;
-  gint64 owner_id, id, version;
+  GVariant *reply = NULL;
+  gint64 owner_id;
 
   g_variant_get (request, "(&s@a{sv})", &key, &fields);
   if (!crm_customer_fields_parse (fields, TRUE, &f, error))
@@ -153,21 +154,12 @@ crm_customer_create (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
                        " RETURNING c.id, c.version, " CRM_CUSTOMER_AUDIT_JSON,
                        19, params, error);
   }
-  if (res == NULL)
-    goto out;
-  id = crm_db_get_int64 (res, 0, 0);
-  version = crm_db_get_int64 (res, 0, 1);
-  if (!crm_record_written (db, ctx, "create", "customer", id, NULL, crm_db_get_string (res, 0, 2),
-                           version, owner_id, error))
-    goto out;
-  crm_customer_fields_clear (&f);
-  crm_customer_derived_clear (&der);
-  return g_variant_new ("(xx)", id, version);
+  reply = crm_record_created (db, ctx, "customer", res, owner_id, error);
 
 out:
   crm_customer_fields_clear (&f);
   crm_customer_derived_clear (&der);
-  return NULL;
+  return reply;
 }
 
 GVariant *
