@@ -437,3 +437,15 @@ crm_test_server_stop (CrmTestServer *self)
   g_free (self->admin_password);
   g_free (self);
 }
+
+GVariant *
+crm_test_call_ok (CrmConnection *connection,
+                  guint          message_id,
+                  GVariant      *body)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *reply = crm_connection_call_sync (connection, message_id, body, NULL, &error);
+
+  g_assert_no_error (error);
+  return reply;
+}

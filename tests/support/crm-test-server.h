@@ -38,6 +38,11 @@ CrmConnection *crm_test_server_connect (CrmTestServer *self,
                                         const char    *password,
                                         GError       **error);
 
+/* crm_connection_call_sync() that asserts it succeeded; the reply. */
+GVariant *crm_test_call_ok (CrmConnection *connection,
+                            guint          message_id,
+                            GVariant      *body);
+
 /* Sends `signum` and waits for the process to end (SIGKILL leaves its
  * PostgreSQL running, as a real crash would). */
 void     crm_test_server_kill    (CrmTestServer *self, int signum);

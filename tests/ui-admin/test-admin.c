@@ -150,10 +150,7 @@ test_sign_in (void)
   g_assert_nonnull (action);
   g_assert_false (g_action_get_enabled (action));
 
-  crm_ui_test_type_text (crm_sign_in_window_get_server_entry (window), address);
-  crm_ui_test_type_text (crm_sign_in_window_get_user_entry (window), "admin");
-  crm_ui_test_type_text (crm_sign_in_window_get_password_entry (window),
-             crm_test_server_get_admin_password (server));
+  crm_ui_test_fill_sign_in (window, address, "admin", crm_test_server_get_admin_password (server));
   gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.submit", NULL);
   g_assert_true (crm_ui_test_wait_for (crm_ui_test_sign_in_settled, app, WAIT_S));
   if (crm_sign_in_window_is_asking_trust (window))
@@ -1021,11 +1018,7 @@ field_listed (gpointer data)
 static GVariant *
 server_call (guint id, GVariant *body)
 {
-  g_autoptr (GError) error = NULL;
-  GVariant *reply = crm_connection_call_sync (admin_conn, id, body, NULL, &error);
-
-  g_assert_no_error (error);
-  return reply;
+  return crm_test_call_ok (admin_conn, id, body);
 }
 
 static void

@@ -108,6 +108,17 @@ crm_ui_test_sign_in_settled (gpointer app)
           (crm_sign_in_window_get_error_text (window) || crm_sign_in_window_is_asking_trust (window)));
 }
 
+void
+crm_ui_test_fill_sign_in (CrmSignInWindow *window,
+                          const char      *address,
+                          const char      *user,
+                          const char      *password)
+{
+  crm_ui_test_type_text (crm_sign_in_window_get_server_entry (window), address);
+  crm_ui_test_type_text (crm_sign_in_window_get_user_entry (window), user);
+  crm_ui_test_type_text (crm_sign_in_window_get_password_entry (window), password);
+}
+
 /* The demo runs in Chinese; so do the screenshots, when the system has the
  * locale and $CRM_UI_LOCALE_MO_DIR holds the catalogue.  The catalogue is
  * linked into a locale tree under `tmp_dir`. */

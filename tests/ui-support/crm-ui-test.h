@@ -23,6 +23,11 @@ void     crm_ui_test_save_screenshot     (GtkWidget         *widget,
 void     crm_ui_test_type_text           (GtkEditable       *editable,
                                           const char        *text);
 gboolean crm_ui_test_sign_in_settled     (gpointer           app);
+/* Types the server address, user and password into the sign-in window. */
+void     crm_ui_test_fill_sign_in        (CrmSignInWindow   *window,
+                                          const char        *address,
+                                          const char        *user,
+                                          const char        *password);
 void     crm_ui_test_use_chinese         (const char        *tmp_dir);
 
 /* Saves `widget` as "<prefix><NN>-<name>.png" (NN counts this program's

@@ -131,9 +131,7 @@ test_sign_in_unreachable (void)
   g_application_activate (G_APPLICATION (app));
   window = sign_in_window ();
   g_assert_nonnull (window);
-  crm_ui_test_type_text (crm_sign_in_window_get_server_entry (window), address);
-  crm_ui_test_type_text (crm_sign_in_window_get_user_entry (window), "admin");
-  crm_ui_test_type_text (crm_sign_in_window_get_password_entry (window), "whatever");
+  crm_ui_test_fill_sign_in (window, address, "admin", "whatever");
   gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.submit", NULL);
   g_assert_true (crm_ui_test_wait_for (crm_ui_test_sign_in_settled, app, WAIT_S));
   g_assert_null (main_window ());
@@ -154,9 +152,7 @@ test_sign_in_wrong_password (void)
   g_assert_nonnull (window);
   g_assert_null (main_window ());
 
-  crm_ui_test_type_text (crm_sign_in_window_get_server_entry (window), address);
-  crm_ui_test_type_text (crm_sign_in_window_get_user_entry (window), "admin");
-  crm_ui_test_type_text (crm_sign_in_window_get_password_entry (window), "not-the-password");
+  crm_ui_test_fill_sign_in (window, address, "admin", "not-the-password");
   screenshot (GTK_WIDGET (window), "sign-in");
 
   /* First contact: the client asks before trusting the certificate. */

@@ -154,10 +154,7 @@ test_sign_in (void)
   g_application_activate (G_APPLICATION (app));
   g_assert_nonnull (crm_application_get_sign_in_window (app));
   window = CRM_SIGN_IN_WINDOW (crm_application_get_sign_in_window (app));
-  crm_ui_test_type_text (crm_sign_in_window_get_server_entry (window), address);
-  crm_ui_test_type_text (crm_sign_in_window_get_user_entry (window), "admin");
-  crm_ui_test_type_text (crm_sign_in_window_get_password_entry (window),
-                         crm_test_server_get_admin_password (server));
+  crm_ui_test_fill_sign_in (window, address, "admin", crm_test_server_get_admin_password (server));
   gtk_widget_activate_action (GTK_WIDGET (window), "sign-in.submit", NULL);
   g_assert_true (crm_ui_test_wait_for (crm_ui_test_sign_in_settled, app, WAIT_S));
   g_assert_true (crm_sign_in_window_is_asking_trust (window));
