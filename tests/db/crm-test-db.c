@@ -213,6 +213,13 @@ crm_test_db_restore_roles (void)
 }
 
 void
+crm_test_db_fixture_reset (CrmTestDbFixture *f,
+                           gconstpointer     data)
+{
+  crm_test_db_reset ();
+}
+
+void
 crm_test_db_reset (void)
 {
   crm_test_db_exec ("TRUNCATE customers, audit_log, idempotency, sessions, login_history,"

@@ -37,6 +37,14 @@ void crm_test_db_stop (void);
 /* Empties every table but roles and recreates the organisation. */
 void crm_test_db_reset (void);
 
+/* The fixture of a test that starts from crm_test_db_reset (): declare it
+ * `static void test_x (CrmTestDbFixture *f, gconstpointer data)` and add
+ * it with crm_test_db_add (). */
+typedef struct { int unused; } CrmTestDbFixture;
+void crm_test_db_fixture_reset (CrmTestDbFixture *f, gconstpointer data);
+#define crm_test_db_add(path, func) \
+  g_test_add ((path), CrmTestDbFixture, NULL, crm_test_db_fixture_reset, (func), NULL)
+
 /* Puts the role templates back as the migrations left them (truncating
  * users cascades to roles since migration 0092). */
 void crm_test_db_restore_roles (void);

@@ -14,19 +14,6 @@
  * matching on contacts' numbers and contact names in the quick search.
  */
 
-typedef struct { int unused; } Fixture;
-
-static void
-setup (Fixture *f, gconstpointer data)
-{
-  crm_test_db_reset ();
-}
-
-static void
-teardown (Fixture *f, gconstpointer data)
-{
-}
-
 static GVariant *
 run (CrmSession *s, CrmMessageId id, GVariant *request, GError **error)
 {
@@ -139,7 +126,7 @@ add_followup (CrmSession *s, gint64 customer, gint64 at, const char *content)
 /* ---- contacts ---- */
 
 static void
-test_crud (Fixture *f, gconstpointer data)
+test_crud (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   g_autoptr(GError) error = NULL;
@@ -249,7 +236,7 @@ test_crud (Fixture *f, gconstpointer data)
 }
 
 static void
-test_primary (Fixture *f, gconstpointer data)
+test_primary (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   g_autoptr(GError) error = NULL;
@@ -312,7 +299,7 @@ concurrent_done (GObject *source, GAsyncResult *result, gpointer data)
  * database connections: every request answers (no deadlock, no unique
  * violation) and exactly one primary contact is left. */
 static void
-test_primary_concurrent (Fixture *f, gconstpointer data)
+test_primary_concurrent (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   gint64 customer = crm_test_db_create_customer (sa, "天津滨海重工有限公司", NULL);
@@ -355,7 +342,7 @@ test_primary_concurrent (Fixture *f, gconstpointer data)
 }
 
 static void
-test_scope (Fixture *f, gconstpointer data)
+test_scope (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   g_autoptr(CrmSession) sb = crm_test_db_login ("sb");
@@ -419,7 +406,7 @@ test_scope (Fixture *f, gconstpointer data)
 }
 
 static void
-test_conflict_idempotency (Fixture *f, gconstpointer data)
+test_conflict_idempotency (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   g_autoptr(GError) error = NULL;
@@ -463,7 +450,7 @@ test_conflict_idempotency (Fixture *f, gconstpointer data)
 }
 
 static void
-test_validation (Fixture *f, gconstpointer data)
+test_validation (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   gint64 customer = crm_test_db_create_customer (sa, "成都天府软件园", NULL);
@@ -535,7 +522,7 @@ test_validation (Fixture *f, gconstpointer data)
 /* Over-long, oversized and hostile values: refused with the field named,
  * nothing written. */
 static void
-test_hostile (Fixture *f, gconstpointer data)
+test_hostile (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   gint64 customer = crm_test_db_create_customer (sa, "青岛海纳电器有限公司", NULL);
@@ -606,7 +593,7 @@ test_hostile (Fixture *f, gconstpointer data)
 /* A contact or follow-up whose customer is in the recycle bin too comes
  * back only after its customer. */
 static void
-test_recycle_order (Fixture *f, gconstpointer data)
+test_recycle_order (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
@@ -680,7 +667,7 @@ test_recycle_order (Fixture *f, gconstpointer data)
  * types: the parser accepts or refuses with the field named, never
  * anything else (a fuzz-style sweep of the parser alone, no database). */
 static void
-test_fields_random (Fixture *f, gconstpointer data)
+test_fields_random (CrmTestDbFixture *f, gconstpointer data)
 {
   static const char * const keys[] = {
     "name", "title", "gender", "mobile", "email", "qq", "wechat", "birthday", "notes",
@@ -775,7 +762,7 @@ test_fields_random (Fixture *f, gconstpointer data)
 /* ---- follow-ups ---- */
 
 static void
-test_followup_timeline (Fixture *f, gconstpointer data)
+test_followup_timeline (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   gint64 customer = crm_test_db_create_customer (sa, "南京金陵饭店", NULL);
@@ -861,7 +848,7 @@ test_followup_timeline (Fixture *f, gconstpointer data)
 /* ---- caller matching and search ---- */
 
 static void
-test_call_lookup (Fixture *f, gconstpointer data)
+test_call_lookup (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   g_autoptr(CrmSession) sb = crm_test_db_login ("sb");
@@ -941,7 +928,7 @@ test_call_lookup (Fixture *f, gconstpointer data)
 }
 
 static void
-test_search_by_contact (Fixture *f, gconstpointer data)
+test_search_by_contact (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   g_autoptr(GError) error = NULL;
@@ -1014,17 +1001,17 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   crm_test_db_start ();
 
-  g_test_add ("/db/contacts/crud", Fixture, NULL, setup, test_crud, teardown);
-  g_test_add ("/db/contacts/primary", Fixture, NULL, setup, test_primary, teardown);
-  g_test_add ("/db/contacts/primary-concurrent", Fixture, NULL, setup, test_primary_concurrent, teardown);
-  g_test_add ("/db/contacts/scope", Fixture, NULL, setup, test_scope, teardown);
-  g_test_add ("/db/contacts/conflict-idempotency", Fixture, NULL, setup, test_conflict_idempotency, teardown);
-  g_test_add ("/db/contacts/validation", Fixture, NULL, setup, test_validation, teardown);
-  g_test_add ("/db/contacts/recycle-order", Fixture, NULL, setup, test_recycle_order, teardown);
-  g_test_add ("/db/contacts/fields-random", Fixture, NULL, NULL, test_fields_random, NULL);
-  g_test_add ("/db/contacts/hostile", Fixture, NULL, setup, test_hostile, teardown);
-  g_test_add ("/db/followups/timeline", Fixture, NULL, setup, test_followup_timeline, teardown);
-  g_test_add ("/db/contacts/call-lookup", Fixture, NULL, setup, test_call_lookup, teardown);
-  g_test_add ("/db/contacts/search-bigrams", Fixture, NULL, setup, test_search_by_contact, teardown);
+  crm_test_db_add ("/db/contacts/crud", test_crud);
+  crm_test_db_add ("/db/contacts/primary", test_primary);
+  crm_test_db_add ("/db/contacts/primary-concurrent", test_primary_concurrent);
+  crm_test_db_add ("/db/contacts/scope", test_scope);
+  crm_test_db_add ("/db/contacts/conflict-idempotency", test_conflict_idempotency);
+  crm_test_db_add ("/db/contacts/validation", test_validation);
+  crm_test_db_add ("/db/contacts/recycle-order", test_recycle_order);
+  g_test_add ("/db/contacts/fields-random", CrmTestDbFixture, NULL, NULL, test_fields_random, NULL);
+  crm_test_db_add ("/db/contacts/hostile", test_hostile);
+  crm_test_db_add ("/db/followups/timeline", test_followup_timeline);
+  crm_test_db_add ("/db/contacts/call-lookup", test_call_lookup);
+  crm_test_db_add ("/db/contacts/search-bigrams", test_search_by_contact);
   return g_test_run ();
 }

@@ -13,19 +13,6 @@
  * quick search like created ones.
  */
 
-typedef struct { int unused; } Fixture;
-
-static void
-setup (Fixture *f, gconstpointer data)
-{
-  crm_test_db_reset ();
-}
-
-static void
-teardown (Fixture *f, gconstpointer data)
-{
-}
-
 static char *
 row_name (guint i)
 {
@@ -125,7 +112,7 @@ bad_rows (guint i, GVariantDict *d, gpointer data)
 }
 
 static void
-test_bad_row_middle (Fixture *f, gconstpointer data)
+test_bad_row_middle (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) manager = crm_test_db_login ("manager");
   g_autoptr(GVariant) errors = import_answered (manager, build_rows (2000, bad_rows, NULL), "zh_CN", 0, 2);
@@ -160,7 +147,7 @@ test_bad_row_middle (Fixture *f, gconstpointer data)
 }
 
 static void
-test_resent_batch (Fixture *f, gconstpointer data)
+test_resent_batch (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) manager = crm_test_db_login ("manager");
   g_autoptr(GError) error = NULL;
@@ -200,7 +187,7 @@ test_resent_batch (Fixture *f, gconstpointer data)
 }
 
 static void
-test_twenty_thousand_searchable (Fixture *f, gconstpointer data)
+test_twenty_thousand_searchable (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) manager = crm_test_db_login ("manager");
   const guint n = 20000;
@@ -257,7 +244,7 @@ same_names (guint i, GVariantDict *d, gpointer data)
 }
 
 static void
-test_duplicate_names (Fixture *f, gconstpointer data)
+test_duplicate_names (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) manager = crm_test_db_login ("manager");
   g_autoptr(GVariant) errors = NULL;
@@ -280,7 +267,7 @@ foreign_owner (guint i, GVariantDict *d, gpointer data)
 }
 
 static void
-test_owner_scope (Fixture *f, gconstpointer data)
+test_owner_scope (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) manager = crm_test_db_login ("manager");
   gint64 sc = crm_test_db_user_id ("sc");   /* 其他部: outside the manager's department */
@@ -315,7 +302,7 @@ custom_values (guint i, GVariantDict *d, gpointer data)
 /* Custom fields travel through the staging table as JSON: required ones
  * are enforced per row, values land in "custom" and its search column. */
 static void
-test_custom_fields (Fixture *f, gconstpointer data)
+test_custom_fields (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) manager = crm_test_db_login ("manager");
 
@@ -347,7 +334,7 @@ test_custom_fields (Fixture *f, gconstpointer data)
 }
 
 static void
-test_batch_limits (Fixture *f, gconstpointer data)
+test_batch_limits (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) manager = crm_test_db_login ("manager");
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
@@ -376,15 +363,13 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   crm_test_db_start ();
 
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
-  ADD ("/db/import/bad-row-middle", test_bad_row_middle);
-  ADD ("/db/import/resent-batch", test_resent_batch);
-  ADD ("/db/import/twenty-thousand-searchable", test_twenty_thousand_searchable);
-  ADD ("/db/import/duplicate-names", test_duplicate_names);
-  ADD ("/db/import/owner-scope", test_owner_scope);
-  ADD ("/db/import/batch-limits", test_batch_limits);
-  ADD ("/db/import/custom-fields", test_custom_fields);
-#undef ADD
+  crm_test_db_add ("/db/import/bad-row-middle", test_bad_row_middle);
+  crm_test_db_add ("/db/import/resent-batch", test_resent_batch);
+  crm_test_db_add ("/db/import/twenty-thousand-searchable", test_twenty_thousand_searchable);
+  crm_test_db_add ("/db/import/duplicate-names", test_duplicate_names);
+  crm_test_db_add ("/db/import/owner-scope", test_owner_scope);
+  crm_test_db_add ("/db/import/batch-limits", test_batch_limits);
+  crm_test_db_add ("/db/import/custom-fields", test_custom_fields);
 
   rc = g_test_run ();
   crm_test_db_stop ();
