@@ -14,17 +14,19 @@ crm_record_not_found (const CrmRecordKind *kind)
   return g_error_new_literal (CRM_ERROR, CRM_ERROR_NOT_FOUND, _(kind->not_found));
 }
 
-GError *
-crm_record_conflict (const CrmRecordKind *kind)
+static GError *
+record_conflict (const CrmRecordKind *kind)
 {
   return g_error_new_literal (CRM_ERROR, CRM_ERROR_CONFLICT, _(kind->conflict));
 }
 
-GError *
-crm_record_conflict_or_missing (CrmDb               *db,
-                                const CrmRecordKind *kind,
-                                const char          *sid,
-                                const char          *owners)
+/* After a versioned write matched nothing: a stale version of a reachable
+ * record is a conflict; anything else looks missing. */
+static GError *
+conflict_or_missing (CrmDb               *db,
+                     const CrmRecordKind *kind,
+                     const char          *sid,
+                     const char          *owners)
 {
   const char *params[] = { sid, owners };
   g_autoptr(GError) local = NULL;
@@ -34,7 +36,7 @@ crm_record_conflict_or_missing (CrmDb               *db,
   if (res == NULL)
     return g_steal_pointer (&local);
   if (PQntuples (res) == 1)
-    return crm_record_conflict (kind);
+    return record_conflict (kind);
   return crm_record_not_found (kind);
 }
 
@@ -97,7 +99,7 @@ crm_record_lock (CrmDb               *db,
     }
   if (crm_db_get_int64 (cur, 0, version_column) != expected)
     {
-      g_propagate_error (error, crm_record_conflict (kind));
+      g_propagate_error (error, record_conflict (kind));
       return NULL;
     }
   return g_steal_pointer (&cur);
@@ -120,7 +122,7 @@ crm_record_updated (CrmDb               *db,
     return FALSE;
   if (PQntuples (res) != 1)
     {
-      g_propagate_error (error, crm_record_conflict_or_missing (db, kind, sid, owners));
+      g_propagate_error (error, conflict_or_missing (db, kind, sid, owners));
       return FALSE;
     }
   *version = crm_db_get_int64 (res, 0, 0);
@@ -157,7 +159,7 @@ crm_record_delete (CrmDb               *db,
     return NULL;
   if (PQntuples (res) != 1)
     {
-      g_propagate_error (error, crm_record_conflict_or_missing (db, kind, sid, owners));
+      g_propagate_error (error, conflict_or_missing (db, kind, sid, owners));
       return NULL;
     }
   if (!crm_record_written (db, ctx, "delete", kind->entity, id, NULL,

@@ -20,14 +20,6 @@ typedef struct {
 } CrmRecordKind;
 
 GError *crm_record_not_found (const CrmRecordKind *kind);
-GError *crm_record_conflict  (const CrmRecordKind *kind);
-
-/* After a versioned write matched nothing: a stale version of a reachable
- * record is a conflict; anything else looks missing. */
-GError *crm_record_conflict_or_missing (CrmDb               *db,
-                                        const CrmRecordKind *kind,
-                                        const char          *sid,
-                                        const char          *owners);
 
 /* Audit and push of one write. */
 gboolean crm_record_written (CrmDb              *db,
