@@ -136,7 +136,7 @@ contact_list (CrmctlContext *ctx, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) rows = NULL;
   gint64 customer;
-  const char *headers[] = { _("ID"), _("Name"), _("Title"), _("Mobile"), _("Phones"),
+  const char *headers[] = { _("ID"), C_("person", "Name"), _("Title"), _("Mobile"), _("Phones"),
                             _("E-mail"), _("Primary") };
   const char *keys[] = { "id", "name", "title", "mobile", "phones", "email", "is_primary" };
 

@@ -393,7 +393,7 @@ crmctl_cmd_whoami (CrmctlContext *ctx, int argc, char **argv)
     const char *headers[] = { _("Server"), label };
     g_autoptr(CrmctlTable) table = crmctl_table_new (2, headers);
     const char *r1[] = { _("Login"), login };
-    const char *r2[] = { _("Name"), display_name };
+    const char *r2[] = { C_("person", "Name"), display_name };
     const char *r3[] = { _("User ID"), id_text };
     const char *r4[] = { _("Session expires"), expires_text };
     const char *r5[] = { _("Permissions"), joined };
