@@ -16,7 +16,7 @@ static const struct {
   const char *label;
   const char *placeholder;
 } fields[] = {
-  { "name", N_("_Name"), NULL },
+  { "name", N_("_Full name"), NULL },
   { "title", N_("_Title"), N_("e.g. Purchasing manager") },
   { "mobile", N_("_Mobile"), NULL },
   { "phones", N_("_Phones"), N_("Separate several numbers with commas") },
