@@ -702,20 +702,7 @@ crm_admin_accounts_page_find_login (CrmAdminAccountsPage *self, const char *logi
 gboolean
 crm_admin_accounts_page_select_login (CrmAdminAccountsPage *self, const char *login)
 {
-  GListModel *model = G_LIST_MODEL (self->user_selection);
-  guint       n = g_list_model_get_n_items (model);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (CrmAdminRecord) user = g_list_model_get_item (model, i);
-
-      if (g_str_equal (crm_admin_record_get_string (user, "login"), login))
-        {
-          gtk_single_selection_set_selected (self->user_selection, i);
-          return TRUE;
-        }
-    }
-  return FALSE;
+  return crm_admin_selection_select_string (self->user_selection, "login", login);
 }
 
 CrmAdminUserDialog *

@@ -373,17 +373,5 @@ crm_admin_recycle_page_show_kind (CrmAdminRecyclePage *self, const char *entity)
 gboolean
 crm_admin_recycle_page_select (CrmAdminRecyclePage *self, const char *title)
 {
-  GListModel *model = G_LIST_MODEL (self->selection);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (CrmAdminRecord) record = g_list_model_get_item (model, i);
-
-      if (g_str_equal (crm_admin_record_get_string (record, "title"), title))
-        {
-          gtk_single_selection_set_selected (self->selection, i);
-          return TRUE;
-        }
-    }
-  return FALSE;
+  return crm_admin_selection_select_string (self->selection, "title", title);
 }

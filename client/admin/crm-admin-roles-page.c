@@ -392,27 +392,6 @@ delete_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
 
 /* ---- construction ------------------------------------------------------------ */
 
-static const char *
-module_title (const char *module)
-{
-  static const struct
-  {
-    const char *module;
-    const char *title;
-  } titles[] = {
-    { "customer", N_ ("Customers") },  { "user", N_ ("Accounts") },
-    { "team", N_ ("Team") },           { "role", N_ ("Roles") },
-    { "settings", N_ ("Settings") },   { "audit", N_ ("Audit Log") },
-    { "recycle", N_ ("Recycle Bin") }, { "call", N_ ("Call Center") },
-    { "blacklist", N_ ("Blacklist") },
-    { "contact", N_ ("Contacts") },    { "followup", N_ ("Follow-ups") },
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (titles); i++)
-    if (g_str_equal (titles[i].module, module))
-      return _ (titles[i].title);
-  return module;
-}
 
 static void
 sync_scope_sensitivity (GtkCheckButton *check, GParamSpec *pspec, GtkWidget *scope)
@@ -492,7 +471,7 @@ crm_admin_roles_page_init (CrmAdminRolesPage *self)
 
       if (g_strcmp0 (last_module, perms[i].module) != 0)
         {
-          GtkWidget *module = gtk_label_new (module_title (perms[i].module));
+          GtkWidget *module = gtk_label_new (crm_admin_module_title (perms[i].module));
 
           gtk_label_set_xalign (GTK_LABEL (module), 0);
           gtk_widget_add_css_class (module, "admin-module-title");

@@ -777,19 +777,7 @@ crm_admin_settings_page_get_preview (CrmAdminSettingsPage *self)
 gboolean
 crm_admin_settings_page_select_field (CrmAdminSettingsPage *self, const char *key)
 {
-  GListModel *model = G_LIST_MODEL (self->field_selection);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (CrmAdminRecord) field = g_list_model_get_item (model, i);
-
-      if (g_str_equal (crm_admin_record_get_string (field, "key"), key))
-        {
-          gtk_single_selection_set_selected (self->field_selection, i);
-          return TRUE;
-        }
-    }
-  return FALSE;
+  return crm_admin_selection_select_string (self->field_selection, "key", key);
 }
 
 gboolean

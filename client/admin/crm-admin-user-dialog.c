@@ -287,27 +287,6 @@ crm_admin_user_dialog_init (CrmAdminUserDialog *self)
   self->overrides = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
-static const char *
-module_title (const char *module)
-{
-  static const struct
-  {
-    const char *module;
-    const char *title;
-  } titles[] = {
-    { "customer", N_ ("Customers") },  { "user", N_ ("Accounts") },
-    { "team", N_ ("Team") },           { "role", N_ ("Roles") },
-    { "settings", N_ ("Settings") },   { "audit", N_ ("Audit Log") },
-    { "recycle", N_ ("Recycle Bin") }, { "call", N_ ("Call Center") },
-    { "blacklist", N_ ("Blacklist") },
-    { "contact", N_ ("Contacts") },    { "followup", N_ ("Follow-ups") },
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (titles); i++)
-    if (g_str_equal (titles[i].module, module))
-      return _ (titles[i].title);
-  return module;
-}
 
 CrmAdminUserDialog *
 crm_admin_user_dialog_new (GtkWindow *parent, CrmSession *session, CrmAdminRecord *user,
@@ -358,7 +337,7 @@ crm_admin_user_dialog_new (GtkWindow *parent, CrmSession *session, CrmAdminRecor
 
       if (g_strcmp0 (last_module, perms[i].module) != 0)
         {
-          GtkWidget *module = gtk_label_new (module_title (perms[i].module));
+          GtkWidget *module = gtk_label_new (crm_admin_module_title (perms[i].module));
 
           gtk_label_set_xalign (GTK_LABEL (module), 0);
           gtk_widget_add_css_class (module, "dim-label");

@@ -320,3 +320,47 @@ crm_admin_dropdown_fill_records (GtkDropDown *dropdown, GListModel *records,
   if (!crm_admin_dropdown_select_id (dropdown, ids, keep))
     gtk_drop_down_set_selected (dropdown, 0);
 }
+
+/* The translated title of a permission catalogue module ("customer" →
+ * Customers); an unknown module is shown by its name. */
+const char *
+crm_admin_module_title (const char *module)
+{
+  static const struct
+  {
+    const char *module;
+    const char *title;
+  } titles[] = {
+    { "customer", N_ ("Customers") },  { "user", N_ ("Accounts") },
+    { "team", N_ ("Team") },           { "role", N_ ("Roles") },
+    { "settings", N_ ("Settings") },   { "audit", N_ ("Audit Log") },
+    { "recycle", N_ ("Recycle Bin") }, { "call", N_ ("Call Center") },
+    { "blacklist", N_ ("Blacklist") },
+    { "contact", N_ ("Contacts") },    { "followup", N_ ("Follow-ups") },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (g_str_equal (titles[i].module, module))
+      return _ (titles[i].title);
+  return module;
+}
+
+gboolean
+crm_admin_selection_select_string (GtkSingleSelection *selection, const char *key,
+                                   const char *value)
+{
+  GListModel *model = G_LIST_MODEL (selection);
+  guint       n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (CrmAdminRecord) record = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (crm_admin_record_get_string (record, key), value) == 0)
+        {
+          gtk_single_selection_set_selected (selection, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}

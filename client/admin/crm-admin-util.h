@@ -68,4 +68,12 @@ G_BEGIN_DECLS
 /* Role codes ("salesperson") as their display names (业务员), joined with
  * "、"; `roles` holds role.list rows. */
 char *crm_admin_role_names (GListModel *roles, const char *const *names);
+
+/* The translated title of a permission catalogue module. */
+const char *crm_admin_module_title (const char *module);
+
+/* Selects the first record (CrmAdminRecord) of `selection` whose string
+ * member `key` equals `value`; FALSE when none does. */
+gboolean crm_admin_selection_select_string (GtkSingleSelection *selection, const char *key,
+                                            const char *value);
 G_END_DECLS
