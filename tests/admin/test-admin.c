@@ -26,37 +26,28 @@ fields_new (const char *first_key, ...)
   return g_variant_dict_end (&d);
 }
 
+/* An update message "(sx a{sv})" (key, id, changed fields): succeeds, or
+ * fails with `fails_with` naming `field`. */
 static void
-update_department (CrmConnection *admin, gint64 id, GVariant *fields, CrmErrorCode fails_with,
-                   const char *field)
+update_record (CrmConnection *admin, CrmMessageId message, gint64 id, GVariant *fields,
+               CrmErrorCode fails_with, const char *field)
 {
   g_autofree char *key = admin_key ();
   GVariant        *body = g_variant_new ("(sx@a{sv})", key, id, fields);
 
   if (fails_with == 0)
-    g_variant_unref (admin_call (admin, CRM_MSG_DEPARTMENT_UPDATE, body));
+    g_variant_unref (admin_call (admin, message, body));
   else
     {
-      g_autofree char *f = admin_call_fails (admin, CRM_MSG_DEPARTMENT_UPDATE, body, fails_with);
+      g_autofree char *f = admin_call_fails (admin, message, body, fails_with);
       g_assert_cmpstr (f, ==, field);
     }
 }
 
-static void
-update_user (CrmConnection *admin, gint64 id, GVariant *fields, CrmErrorCode fails_with,
-             const char *field)
-{
-  g_autofree char *key = admin_key ();
-  GVariant        *body = g_variant_new ("(sx@a{sv})", key, id, fields);
-
-  if (fails_with == 0)
-    g_variant_unref (admin_call (admin, CRM_MSG_USER_UPDATE, body));
-  else
-    {
-      g_autofree char *f = admin_call_fails (admin, CRM_MSG_USER_UPDATE, body, fails_with);
-      g_assert_cmpstr (f, ==, field);
-    }
-}
+#define update_department(admin, id, fields, fails_with, field) \
+  update_record ((admin), CRM_MSG_DEPARTMENT_UPDATE, (id), (fields), (fails_with), (field))
+#define update_user(admin, id, fields, fails_with, field) \
+  update_record ((admin), CRM_MSG_USER_UPDATE, (id), (fields), (fails_with), (field))
 
 static GVariant *
 find_row (GVariant *rows, const char *key, gint64 id)
