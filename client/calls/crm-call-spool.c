@@ -48,24 +48,6 @@ static guint signals[N_SIGNALS];
 
 static void next_entry (CrmCallSpool *self);
 
-char *
-crm_file_sha256 (const char *path, GError **error)
-{
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, error);
-  guchar buf[65536];
-  gssize n;
-
-  if (in == NULL)
-    return NULL;
-  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buf, sizeof buf, NULL, error)) > 0)
-    g_checksum_update (sum, buf, n);
-  if (n < 0)
-    return NULL;
-  return g_strdup (g_checksum_get_string (sum));
-}
-
 static void
 entry_clear (CrmCallSpool *self)
 {

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "crm-checksum.h"
+
 #include "crm-session.h"
 
 G_BEGIN_DECLS
@@ -46,7 +48,6 @@ guint         crm_call_spool_get_n_pending (CrmCallSpool *self);
  *          recording (if any) stored on the server; the entry is gone.
  *   "retry" (const GError *error) -- a pass failed; retried later. */
 
-/* Streams a file's SHA-256 (hex). */
-char *crm_file_sha256 (const char *path, GError **error);
+/* crm_file_sha256() (the recordings' checksum) is in shared/crm-checksum.h. */
 
 G_END_DECLS

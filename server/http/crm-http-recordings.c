@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "crm-checksum.h"
 #include "crm-error.h"
 #include "crm-http-recordings.h"
 #include "crm-messages.h"
@@ -135,24 +136,6 @@ set_offset_header (SoupServerMessage *msg, gint64 offset)
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Upload-Offset", text);
 }
 
-static char *
-file_sha256 (const char *path, GError **error)
-{
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, error);
-  guchar buf[65536];
-  gssize n;
-
-  if (in == NULL)
-    return NULL;
-  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buf, sizeof buf, NULL, error)) > 0)
-    g_checksum_update (sum, buf, n);
-  if (n < 0)
-    return NULL;
-  return g_strdup (g_checksum_get_string (sum));
-}
-
 /* ---- PUT ---- */
 
 typedef enum {
@@ -184,7 +167,7 @@ complete_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *c
 {
   Completion *c = data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *sum = file_sha256 (c->part, &error);
+  g_autofree char *sum = crm_file_sha256 (c->part, &error);
   g_autofree char *dir = g_path_get_dirname (c->final);
 
   if (sum == NULL)
