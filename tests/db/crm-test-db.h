@@ -44,6 +44,10 @@ typedef struct { int unused; } CrmTestDbFixture;
 void crm_test_db_fixture_reset (CrmTestDbFixture *f, gconstpointer data);
 #define crm_test_db_add(path, func) \
   g_test_add ((path), CrmTestDbFixture, NULL, crm_test_db_fixture_reset, (func), NULL)
+/* The same with `teardown` (same signature as a test) run after the test,
+ * for a program whose tests change something the reset does not restore. */
+#define crm_test_db_add_full(path, func, teardown) \
+  g_test_add ((path), CrmTestDbFixture, NULL, crm_test_db_fixture_reset, (func), (teardown))
 
 /* Puts the role templates back as the migrations left them (truncating
  * users cascades to roles since migration 0092). */

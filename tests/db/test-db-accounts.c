@@ -9,25 +9,12 @@
 #include <unistd.h>
 
 #include "crm-test-db.h"
-
-typedef struct { int unused; } Fixture;
 #include "crm-modules.h"
-
-static void
-setup (Fixture *f, gconstpointer data)
-{
-  crm_test_db_reset ();
-}
-
-static void
-teardown (Fixture *f, gconstpointer data)
-{
-}
 
 /* ---- migrations ---- */
 
 static void
-test_migrations_idempotent (Fixture *f, gconstpointer data)
+test_migrations_idempotent (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   gint64 before = crm_test_db_query_int ("SELECT count(*) FROM schema_migrations");
@@ -43,7 +30,7 @@ test_migrations_idempotent (Fixture *f, gconstpointer data)
 }
 
 static void
-test_migrations_newer_refused (Fixture *f, gconstpointer data)
+test_migrations_newer_refused (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
 
@@ -55,7 +42,7 @@ test_migrations_newer_refused (Fixture *f, gconstpointer data)
 }
 
 static void
-test_collation_available (Fixture *f, gconstpointer data)
+test_collation_available (CrmTestDbFixture *f, gconstpointer data)
 {
   /* Pinyin order needs ICU: 北 (bei) before 安 (an)? No: 安 < 北 < 中. */
   g_autofree char *first = crm_test_db_query_string (
@@ -77,7 +64,7 @@ apply_thread (gpointer conninfo)
 }
 
 static void
-test_migrations_concurrent (Fixture *f, gconstpointer data)
+test_migrations_concurrent (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autofree char *conninfo = NULL;
   GThread *threads[3];
@@ -105,7 +92,7 @@ test_migrations_concurrent (Fixture *f, gconstpointer data)
 }
 
 static void
-test_peer_throttled (Fixture *f, gconstpointer data)
+test_peer_throttled (CrmTestDbFixture *f, gconstpointer data)
 {
   /* Many recent failures from one address (as login_history records
    * them): further attempts from there are refused before any password
@@ -140,7 +127,7 @@ login_error (const char *login, const char *password, const char *locale)
 }
 
 static void
-test_login_success (Fixture *f, gconstpointer data)
+test_login_success (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   CrmRequestContext *ctx = NULL;
@@ -187,7 +174,7 @@ test_login_success (Fixture *f, gconstpointer data)
 }
 
 static void
-test_login_wrong (Fixture *f, gconstpointer data)
+test_login_wrong (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(GError) wrong = login_error ("sa", "not-the-password", NULL);
   g_autoptr(GError) unknown = login_error ("nobody", "whatever-pass", NULL);
@@ -202,7 +189,7 @@ test_login_wrong (Fixture *f, gconstpointer data)
 }
 
 static void
-test_lockout (Fixture *f, gconstpointer data)
+test_lockout (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
   g_autoptr(GError) error = NULL;
@@ -241,7 +228,7 @@ test_lockout (Fixture *f, gconstpointer data)
 }
 
 static void
-test_unlock_needs_permission (Fixture *f, gconstpointer data)
+test_unlock_needs_permission (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   g_autoptr(GError) error = NULL;
@@ -255,7 +242,7 @@ test_unlock_needs_permission (Fixture *f, gconstpointer data)
 }
 
 static void
-test_logout (Fixture *f, gconstpointer data)
+test_logout (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   CrmRequestContext *ctx = NULL;
@@ -294,7 +281,7 @@ test_logout (Fixture *f, gconstpointer data)
 }
 
 static void
-test_change_password (Fixture *f, gconstpointer data)
+test_change_password (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   g_autoptr(CrmSession) other = crm_test_db_login ("sa");
@@ -331,7 +318,7 @@ test_change_password (Fixture *f, gconstpointer data)
 }
 
 static void
-test_must_change_password (Fixture *f, gconstpointer data)
+test_must_change_password (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) s = NULL;
   g_autoptr(GError) error = NULL;
@@ -349,7 +336,7 @@ test_must_change_password (Fixture *f, gconstpointer data)
 /* ---- users, departments, roles ---- */
 
 static void
-test_user_create (Fixture *f, gconstpointer data)
+test_user_create (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
   g_autoptr(GError) error = NULL;
@@ -394,7 +381,7 @@ test_user_create (Fixture *f, gconstpointer data)
 }
 
 static void
-test_department_create_and_list (Fixture *f, gconstpointer data)
+test_department_create_and_list (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
   g_autoptr(GError) error = NULL;
@@ -433,7 +420,7 @@ test_department_create_and_list (Fixture *f, gconstpointer data)
 }
 
 static void
-test_role_list (Fixture *f, gconstpointer data)
+test_role_list (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
   g_autoptr(GError) error = NULL;
@@ -496,7 +483,7 @@ translate_zh (locale_t loc, const char *msgid)
 }
 
 static void
-test_error_translated (Fixture *f, gconstpointer data)
+test_error_translated (CrmTestDbFixture *f, gconstpointer data)
 {
   locale_t loc = newlocale (LC_MESSAGES_MASK, "zh_CN.UTF-8", (locale_t) 0);
   g_autofree char *fragment_dir = NULL;
@@ -559,7 +546,7 @@ on_record_changed (CrmDbListener *l, const char *entity, gint64 id, gint64 versi
 }
 
 static void
-test_listener (Fixture *f, gconstpointer data)
+test_listener (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmDbListener) listener = crm_db_listener_new (crm_test_db->conninfo);
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
@@ -591,7 +578,7 @@ login_with (const char *login, const char *password)
 }
 
 static void
-test_create_admin (Fixture *f, gconstpointer data)
+test_create_admin (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *first = crm_accounts_create_admin (crm_test_db->conninfo, "boss", &error);
@@ -635,7 +622,7 @@ count_for (CrmSession *s)
 }
 
 static void
-test_demo_load (Fixture *f, gconstpointer data)
+test_demo_load (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CrmSession) sales1 = NULL;
@@ -683,7 +670,7 @@ test_demo_load (Fixture *f, gconstpointer data)
 }
 
 static void
-test_expired_session (Fixture *f, gconstpointer data)
+test_expired_session (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) live = crm_test_db_login ("sa");
   g_autoptr(CrmSession) old = crm_session_new (live->token_hash, live->user_id, live->department_id,
@@ -730,7 +717,7 @@ give_up (gpointer data)
 }
 
 static void
-test_pool_survives_restart (Fixture *f, gconstpointer data)
+test_pool_survives_restart (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   g_autoptr(GError) error = NULL;
@@ -779,7 +766,7 @@ test_pool_survives_restart (Fixture *f, gconstpointer data)
 }
 
 static void
-test_stale_pid_file (Fixture *f, gconstpointer data)
+test_stale_pid_file (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *pidfile = g_build_filename (crm_test_db->data_dir, "pg", "postmaster.pid", NULL);
@@ -811,30 +798,28 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   crm_test_db_start ();
 
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
-  ADD ("/db/migrations/idempotent", test_migrations_idempotent);
-  ADD ("/db/migrations/newer-refused", test_migrations_newer_refused);
-  ADD ("/db/migrations/pinyin-collation", test_collation_available);
-  ADD ("/db/migrations/concurrent", test_migrations_concurrent);
-  ADD ("/db/auth/login/success", test_login_success);
-  ADD ("/db/auth/login/wrong", test_login_wrong);
-  ADD ("/db/auth/lockout", test_lockout);
-  ADD ("/db/auth/peer-throttled", test_peer_throttled);
-  ADD ("/db/auth/unlock-needs-permission", test_unlock_needs_permission);
-  ADD ("/db/auth/logout", test_logout);
-  ADD ("/db/auth/change-password", test_change_password);
-  ADD ("/db/auth/must-change-password", test_must_change_password);
-  ADD ("/db/users/create", test_user_create);
-  ADD ("/db/departments/create-list", test_department_create_and_list);
-  ADD ("/db/roles/list", test_role_list);
-  ADD ("/db/i18n/error-translated", test_error_translated);
-  ADD ("/db/listener/record-changed", test_listener);
-  ADD ("/db/accounts/create-admin", test_create_admin);
-  ADD ("/db/accounts/demo-load", test_demo_load);
-  ADD ("/db/auth/session-expiry", test_expired_session);
-  ADD ("/db/pool/survives-postgres-restart", test_pool_survives_restart);
-  ADD ("/db/embedded/stale-pid-file", test_stale_pid_file);
-#undef ADD
+  crm_test_db_add ("/db/migrations/idempotent", test_migrations_idempotent);
+  crm_test_db_add ("/db/migrations/newer-refused", test_migrations_newer_refused);
+  crm_test_db_add ("/db/migrations/pinyin-collation", test_collation_available);
+  crm_test_db_add ("/db/migrations/concurrent", test_migrations_concurrent);
+  crm_test_db_add ("/db/auth/login/success", test_login_success);
+  crm_test_db_add ("/db/auth/login/wrong", test_login_wrong);
+  crm_test_db_add ("/db/auth/lockout", test_lockout);
+  crm_test_db_add ("/db/auth/peer-throttled", test_peer_throttled);
+  crm_test_db_add ("/db/auth/unlock-needs-permission", test_unlock_needs_permission);
+  crm_test_db_add ("/db/auth/logout", test_logout);
+  crm_test_db_add ("/db/auth/change-password", test_change_password);
+  crm_test_db_add ("/db/auth/must-change-password", test_must_change_password);
+  crm_test_db_add ("/db/users/create", test_user_create);
+  crm_test_db_add ("/db/departments/create-list", test_department_create_and_list);
+  crm_test_db_add ("/db/roles/list", test_role_list);
+  crm_test_db_add ("/db/i18n/error-translated", test_error_translated);
+  crm_test_db_add ("/db/listener/record-changed", test_listener);
+  crm_test_db_add ("/db/accounts/create-admin", test_create_admin);
+  crm_test_db_add ("/db/accounts/demo-load", test_demo_load);
+  crm_test_db_add ("/db/auth/session-expiry", test_expired_session);
+  crm_test_db_add ("/db/pool/survives-postgres-restart", test_pool_survives_restart);
+  crm_test_db_add ("/db/embedded/stale-pid-file", test_stale_pid_file);
 
   rc = g_test_run ();
   crm_test_db_stop ();

@@ -6,19 +6,6 @@
 
 #include "crm-test-db.h"
 
-typedef struct { int unused; } Fixture;
-
-static void
-setup (Fixture *f, gconstpointer data)
-{
-  crm_test_db_reset ();
-}
-
-static void
-teardown (Fixture *f, gconstpointer data)
-{
-}
-
 static GVariant *
 empty_filters (void)
 {
@@ -116,7 +103,7 @@ list_all (CrmSession *s, const char *sort, gboolean desc, gint32 limit, guint *n
 /* ---- create / get / update / delete ---- */
 
 static void
-test_crud (Fixture *f, gconstpointer data)
+test_crud (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   g_autoptr(GError) error = NULL;
@@ -165,7 +152,7 @@ test_crud (Fixture *f, gconstpointer data)
 }
 
 static void
-test_validation (Fixture *f, gconstpointer data)
+test_validation (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   struct { const char *key; const char *type; const char *value; const char *field; } cases[] = {
@@ -228,7 +215,7 @@ test_validation (Fixture *f, gconstpointer data)
 }
 
 static void
-test_update_partial (Fixture *f, gconstpointer data)
+test_update_partial (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   gint64 id = crm_test_db_create_customer (sa, "北京部分更新有限公司", "13800000000");
@@ -267,7 +254,7 @@ test_update_partial (Fixture *f, gconstpointer data)
 }
 
 static void
-test_version_conflict (Fixture *f, gconstpointer data)
+test_version_conflict (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   g_autoptr(GError) error = NULL;
@@ -296,7 +283,7 @@ test_version_conflict (Fixture *f, gconstpointer data)
 }
 
 static void
-test_idempotent_retry (Fixture *f, gconstpointer data)
+test_idempotent_retry (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   g_autoptr(GError) error = NULL;
@@ -344,7 +331,7 @@ pair_done (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-test_idempotent_concurrent (Fixture *f, gconstpointer data)
+test_idempotent_concurrent (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   g_autofree char *key = crm_test_db_key ();
@@ -375,7 +362,7 @@ test_idempotent_concurrent (Fixture *f, gconstpointer data)
 }
 
 static void
-test_idempotency_purged (Fixture *f, gconstpointer data)
+test_idempotency_purged (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   g_autoptr(GError) error = NULL;
@@ -481,7 +468,7 @@ export_count (CrmSession *s)
 }
 
 static void
-test_scope (Fixture *f, gconstpointer data)
+test_scope (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   g_autoptr(CrmSession) sb = crm_test_db_login ("sb");
@@ -545,7 +532,7 @@ test_scope (Fixture *f, gconstpointer data)
 }
 
 static void
-test_scope_change (Fixture *f, gconstpointer data)
+test_scope_change (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   g_autoptr(CrmSession) sb = crm_test_db_login ("sb");
@@ -606,7 +593,7 @@ flag_cb (gpointer data)
 }
 
 static void
-test_deadlock_retried (Fixture *f, gconstpointer data)
+test_deadlock_retried (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   gint64 a = crm_test_db_create_customer (sa, "死锁重试有限公司", NULL);
@@ -672,7 +659,7 @@ test_deadlock_retried (Fixture *f, gconstpointer data)
 /* ---- search ---- */
 
 static void
-test_search (Fixture *f, gconstpointer data)
+test_search (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
   gint64 zb = crm_test_db_create_customer (admin, "北京智邦科技有限公司", "010-6212 3456");
@@ -722,7 +709,7 @@ test_search (Fixture *f, gconstpointer data)
 /* ---- keyset pages ---- */
 
 static void
-test_keyset_pages (Fixture *f, gconstpointer data)
+test_keyset_pages (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
   static const char * const names[] = {
@@ -819,7 +806,7 @@ list_error (CrmSession *s, const char *sort, GVariant *filters, const char *curs
 }
 
 static void
-test_hostile_input (Fixture *f, gconstpointer data)
+test_hostile_input (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
   g_autoptr(GRand) rand = g_rand_new_with_seed (42);
@@ -945,7 +932,7 @@ import_rows (CrmSession *s, guint n, gint bad_row, GError **error)
 }
 
 static void
-test_import (Fixture *f, gconstpointer data)
+test_import (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) manager = crm_test_db_login ("manager");
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
@@ -1017,7 +1004,7 @@ create_done (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-test_numbering_concurrent (Fixture *f, gconstpointer data)
+test_numbering_concurrent (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
   Batch batch = { 0 };
@@ -1062,23 +1049,21 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   crm_test_db_start ();
 
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
-  ADD ("/db/customers/crud", test_crud);
-  ADD ("/db/customers/validation", test_validation);
-  ADD ("/db/customers/version-conflict", test_version_conflict);
-  ADD ("/db/customers/update-partial", test_update_partial);
-  ADD ("/db/customers/idempotent-retry", test_idempotent_retry);
-  ADD ("/db/customers/idempotent-concurrent", test_idempotent_concurrent);
-  ADD ("/db/customers/idempotency-purged", test_idempotency_purged);
-  ADD ("/db/customers/scope", test_scope);
-  ADD ("/db/customers/scope-change", test_scope_change);
-  ADD ("/db/customers/deadlock-retried", test_deadlock_retried);
-  ADD ("/db/customers/search", test_search);
-  ADD ("/db/customers/keyset-pages", test_keyset_pages);
-  ADD ("/db/customers/import", test_import);
-  ADD ("/db/customers/hostile-input", test_hostile_input);
-  ADD ("/db/customers/numbering-concurrent", test_numbering_concurrent);
-#undef ADD
+  crm_test_db_add ("/db/customers/crud", test_crud);
+  crm_test_db_add ("/db/customers/validation", test_validation);
+  crm_test_db_add ("/db/customers/version-conflict", test_version_conflict);
+  crm_test_db_add ("/db/customers/update-partial", test_update_partial);
+  crm_test_db_add ("/db/customers/idempotent-retry", test_idempotent_retry);
+  crm_test_db_add ("/db/customers/idempotent-concurrent", test_idempotent_concurrent);
+  crm_test_db_add ("/db/customers/idempotency-purged", test_idempotency_purged);
+  crm_test_db_add ("/db/customers/scope", test_scope);
+  crm_test_db_add ("/db/customers/scope-change", test_scope_change);
+  crm_test_db_add ("/db/customers/deadlock-retried", test_deadlock_retried);
+  crm_test_db_add ("/db/customers/search", test_search);
+  crm_test_db_add ("/db/customers/keyset-pages", test_keyset_pages);
+  crm_test_db_add ("/db/customers/import", test_import);
+  crm_test_db_add ("/db/customers/hostile-input", test_hostile_input);
+  crm_test_db_add ("/db/customers/numbering-concurrent", test_numbering_concurrent);
 
   rc = g_test_run ();
   crm_test_db_stop ();

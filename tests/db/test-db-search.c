@@ -14,16 +14,10 @@
  * triggers that fill owner history and phone tails for imported rows.
  */
 
-typedef struct { int unused; } Fixture;
-
+/* Every test starts from crm_test_db_reset (), which leaves entry_rules
+ * alone: put the customer's required fields back after each test. */
 static void
-setup (Fixture *f, gconstpointer data)
-{
-  crm_test_db_reset ();
-}
-
-static void
-teardown (Fixture *f, gconstpointer data)
+restore_entry_rules (CrmTestDbFixture *f, gconstpointer data)
 {
   crm_test_db_exec ("UPDATE entry_rules SET required = '{}' WHERE entity = 'customer'");
 }
@@ -83,7 +77,7 @@ import_named (CrmSession *s, const char *prefix, guint n, gint skip_industry, GE
 /* More prefix matches than asked for: the first ones in name order, all
  * of them prefix matches, exactly what a full sort would give. */
 static void
-test_prefix_first (Fixture *f, gconstpointer data)
+test_prefix_first (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
   static const char * const tails[] = {
@@ -119,7 +113,7 @@ test_prefix_first (Fixture *f, gconstpointer data)
 /* Fewer prefix matches than asked for: all of them first (name order),
  * then the names holding the fragment inside, each once. */
 static void
-test_prefix_then_inside (Fixture *f, gconstpointer data)
+test_prefix_then_inside (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
   g_autoptr(GError) error = NULL;
@@ -158,7 +152,7 @@ test_prefix_then_inside (Fixture *f, gconstpointer data)
 /* A fragment in more names than the GIN sample: still a full page, every
  * row really holding it; a rare fragment is still found exactly. */
 static void
-test_frequent_fragment (Fixture *f, gconstpointer data)
+test_frequent_fragment (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) admin = crm_test_db_login ("admin");
   g_autoptr(GError) error = NULL;
@@ -205,7 +199,7 @@ test_frequent_fragment (Fixture *f, gconstpointer data)
 /* Imported rows get their owner history and phone tails (statement
  * triggers), like created ones. */
 static void
-test_import_side_tables (Fixture *f, gconstpointer data)
+test_import_side_tables (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) manager = crm_test_db_login ("manager");
   g_autoptr(GError) error = NULL;
@@ -237,7 +231,7 @@ test_import_side_tables (Fixture *f, gconstpointer data)
 
 /* The entry rule read once per import still applies to every row. */
 static void
-test_import_rules_every_row (Fixture *f, gconstpointer data)
+test_import_rules_every_row (CrmTestDbFixture *f, gconstpointer data)
 {
   g_autoptr(CrmSession) manager = crm_test_db_login ("manager");
   g_autoptr(GError) error = NULL;
@@ -276,7 +270,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   crm_test_db_start ();
 
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
+#define ADD(path, fn) crm_test_db_add_full (path, fn, restore_entry_rules)
   ADD ("/db/search/prefix-first", test_prefix_first);
   ADD ("/db/search/prefix-then-inside", test_prefix_then_inside);
   ADD ("/db/search/frequent-fragment", test_frequent_fragment);
