@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "crm-test-crmctl.h"
 #include "crm-test-server.h"
 #include "crmctl-csv.h"
 
@@ -137,17 +138,6 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_free (f->err);
 }
 
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
-}
-
 static gint64
 customer_count (Fixture *f)
 {
@@ -155,7 +145,7 @@ customer_count (Fixture *f)
   JsonArray *reply;
 
   g_assert_cmpint (run (f, "--json", "call", "customer.count", "(@a{sv} {},)"), ==, 0);
-  root = parse_json (f->out);
+  root = crm_test_parse_json (f->out);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
   reply = json_node_get_array (root);
   return json_array_get_int_element (reply, 0);
@@ -177,7 +167,7 @@ test_login_whoami (Fixture *f, gconstpointer data)
 
   /* The server is remembered with the session: no --server needed now. */
   g_assert_cmpint (run (f, "--json", "whoami"), ==, 0);
-  root = parse_json (f->out);
+  root = crm_test_parse_json (f->out);
   who = json_node_get_object (root);
   g_assert_cmpstr (json_object_get_string_member (who, "login"), ==, "admin");
   g_assert_cmpint (json_object_get_int_member (who, "user_id"), >, 0);
@@ -191,7 +181,7 @@ test_login_whoami (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (f->out, "status"));
   g_assert_cmpint (run (f, "--json", "health"), ==, 0);
   {
-    g_autoptr(JsonNode) health = parse_json (f->out);
+    g_autoptr(JsonNode) health = crm_test_parse_json (f->out);
 
     g_assert_true (JSON_NODE_HOLDS_OBJECT (health));
     g_assert_true (json_object_has_member (json_node_get_object (health), "status"));
@@ -264,7 +254,7 @@ test_unknown_certificate (Fixture *f, gconstpointer data)
 static gint64
 json_id (const char *out)
 {
-  g_autoptr(JsonNode) root = parse_json (out);
+  g_autoptr(JsonNode) root = crm_test_parse_json (out);
 
   return json_object_get_int_member (json_node_get_object (root), "id");
 }
@@ -287,7 +277,7 @@ test_customer_crud (Fixture *f, gconstpointer data)
   id = g_strdup_printf ("%" G_GINT64_FORMAT, json_id (f->out));
 
   g_assert_cmpint (run (f, "--json", "customer", "show", id), ==, 0);
-  shown = parse_json (f->out);
+  shown = crm_test_parse_json (f->out);
   record = json_node_get_object (shown);
   g_assert_cmpstr (json_object_get_string_member (record, "name"), ==, "北京智邦科技有限公司");
   g_assert_cmpstr (json_object_get_string_member (record, "short_name"), ==, "智邦");
@@ -300,14 +290,14 @@ test_customer_crud (Fixture *f, gconstpointer data)
 
   g_assert_cmpint (run (f, "customer", "edit", id, "--notes", "重要客户", "--region", "北京"), ==, 0);
   g_assert_cmpint (run (f, "--json", "customer", "show", id), ==, 0);
-  edited = parse_json (f->out);
+  edited = crm_test_parse_json (f->out);
   record = json_node_get_object (edited);
   g_assert_cmpstr (json_object_get_string_member (record, "notes"), ==, "重要客户");
   g_assert_cmpstr (json_object_get_string_member (record, "region"), ==, "北京");
   g_assert_cmpint (json_object_get_int_member (record, "version"), >, version);
 
   g_assert_cmpint (run (f, "--json", "customer", "search", "智邦"), ==, 0);
-  found = parse_json (f->out);
+  found = crm_test_parse_json (f->out);
   rows = json_node_get_array (found);
   for (guint i = 0; i < json_array_get_length (rows); i++)
     if (json_object_get_int_member (json_array_get_object_element (rows, i), "id") ==
@@ -345,7 +335,7 @@ test_list (Fixture *f, gconstpointer data)
       g_assert_cmpint (run (f, "customer", "add", "--name", name), ==, 0);
     }
   g_assert_cmpint (run (f, "--json", "customer", "list", "--limit", "2"), ==, 0);
-  root = parse_json (f->out);
+  root = crm_test_parse_json (f->out);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 2);
   g_assert_cmpint (run (f, "customer", "list", "--all", "--sort", "name", "--desc"), ==, 0);
   g_assert_nonnull (strstr (f->out, "列表测试公司2"));
@@ -358,7 +348,7 @@ test_list (Fixture *f, gconstpointer data)
 
     g_assert_cmpint (run (f, "customer", "add", "--name", "过滤测试有限公司", "--region", "过滤测试区"), ==, 0);
     g_assert_cmpint (run (f, "--json", "customer", "list", "--filter", "region=过滤测试区"), ==, 0);
-    filtered = parse_json (f->out);
+    filtered = crm_test_parse_json (f->out);
     rows = json_node_get_array (filtered);
     g_assert_cmpuint (json_array_get_length (rows), ==, 1);
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rows, 0), "name"), ==,
@@ -377,13 +367,13 @@ test_call (Fixture *f, gconstpointer data)
 
   g_assert_cmpint (run (f, "--json", "call", "customer.create",
                         "(@key, {'name': <'上海调用测试有限公司'>, 'phones': <['021-55551234']>})"), ==, 0);
-  created = parse_json (f->out);
+  created = crm_test_parse_json (f->out);
   pair = json_node_get_array (created);
   g_assert_cmpuint (json_array_get_length (pair), ==, 2);
 
   get_arg = g_strdup_printf ("(%" G_GINT64_FORMAT ",)", json_array_get_int_element (pair, 0));
   g_assert_cmpint (run (f, "--json", "call", "customer.get", get_arg), ==, 0);
-  got = parse_json (f->out);
+  got = crm_test_parse_json (f->out);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (got), "name"), ==,
                    "上海调用测试有限公司");
 
@@ -411,7 +401,7 @@ test_call (Fixture *f, gconstpointer data)
   /* --json errors are JSON too, with the stable code. */
   g_assert_cmpint (run (f, "--json", "call", "customer.get", "(999999999,)"), ==, 6);
   {
-    g_autoptr(JsonNode) err = parse_json (f->err);
+    g_autoptr(JsonNode) err = crm_test_parse_json (f->err);
     JsonObject *e = json_object_get_object_member (json_node_get_object (err), "error");
 
     g_assert_cmpstr (json_object_get_string_member (e, "code"), ==, "not-found");
@@ -518,7 +508,7 @@ add_custom_field (Fixture *f, const char *key, const char *label, const char *ty
   g_autoptr(JsonNode) reply = NULL;
 
   g_assert_cmpint (run (f, "--json", "call", "custom_field.save", arg), ==, 0);
-  reply = parse_json (f->out);
+  reply = crm_test_parse_json (f->out);
   return json_array_get_int_element (json_node_get_array (reply), 0);
 }
 

@@ -30,21 +30,10 @@ run_v (const char * const *args)
 
 #define run(...) run_v ((const char *[]) { __VA_ARGS__, NULL })
 
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
-}
-
 static char *
 json_id (void)
 {
-  g_autoptr(JsonNode) root = parse_json (out);
+  g_autoptr(JsonNode) root = crm_test_parse_json (out);
 
   return g_strdup_printf ("%" G_GINT64_FORMAT,
                           json_object_get_int_member (json_node_get_object (root), "id"));
@@ -71,7 +60,7 @@ test_contacts_and_followups (void)
   g_assert_nonnull (strstr (out, "0592-5123456"));
   g_assert_cmpint (run ("contact", "edit", contact, "--wechat", "chen_meiling", "--birthday", "1990-07-01"), ==, 0);
   g_assert_cmpint (run ("--json", "contact", "list", customer), ==, 0);
-  list = parse_json (out);
+  list = crm_test_parse_json (out);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 1);
   first = json_array_get_object_element (json_node_get_array (list), 0);
   g_assert_cmpstr (json_object_get_string_member (first, "wechat"), ==, "chen_meiling");
@@ -83,7 +72,7 @@ test_contacts_and_followups (void)
                         "--next", "2030-09-01"), ==, 0);
   g_assert_cmpint (run ("followup", "add", customer, "--method", "visit", "--content", "到店品鉴"), ==, 0);
   g_assert_cmpint (run ("--json", "followup", "list", customer, "--all"), ==, 0);
-  timeline = parse_json (out);
+  timeline = crm_test_parse_json (out);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (timeline)), ==, 2);
   first = json_array_get_object_element (json_node_get_array (timeline), 0);
   g_assert_cmpstr (json_object_get_string_member (first, "content"), ==, "到店品鉴");

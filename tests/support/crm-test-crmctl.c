@@ -40,3 +40,14 @@ crm_test_run_crmctl (const char        *state_dir,
                   status, *out, *err_out);
   return status;
 }
+
+JsonNode *
+crm_test_parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -16,5 +17,9 @@ int crm_test_run_crmctl (const char        *state_dir,
                          char             **out,
                          char             **err,
                          const char *const *args);
+
+/* Parses `text` (what `crmctl --json` printed) and returns its root
+ * node; asserts it is well-formed JSON. */
+JsonNode *crm_test_parse_json (const char *text);
 
 G_END_DECLS
