@@ -302,11 +302,17 @@ crm_test_db_run (CrmSession  *session,
 CrmSession *
 crm_test_db_login (const char *login)
 {
+  return crm_test_db_login_password (login, TEST_PASSWORD);
+}
+
+CrmSession *
+crm_test_db_login_password (const char *login, const char *password)
+{
   g_autoptr(GError) error = NULL;
   CrmRequestContext *ctx = NULL;
   g_autoptr(GVariant) reply =
     crm_test_db_run (NULL, CRM_MSG_AUTH_LOGIN,
-                     g_variant_new ("(ssss)", login, TEST_PASSWORD, "test", "1"),
+                     g_variant_new ("(ssss)", login, password, "test", "1"),
                      NULL, NULL, &ctx, &error);
   CrmSession *session;
 
@@ -341,4 +347,23 @@ crm_test_db_create_customer (CrmSession *session, const char *name, const char *
   g_assert_cmpint (id, >, 0);
   g_assert_cmpint (version, ==, 1);
   return id;
+}
+
+GVariant *
+crm_test_db_search (CrmSession *session, const char *query, gint32 limit, GError **error)
+{
+  return crm_test_db_run (session, CRM_MSG_CUSTOMER_SEARCH,
+                          g_variant_new ("(s@a{sv}i)", query, g_variant_new ("a{sv}", NULL), limit),
+                          NULL, NULL, NULL, error);
+}
+
+GVariant *
+crm_test_db_import (CrmSession *session, GVariant *rows, const char *key, const char *locale,
+                    GError **error)
+{
+  g_autofree char *fresh = key == NULL ? crm_test_db_key () : NULL;
+  const char *k = key != NULL ? key : fresh;
+
+  return crm_test_db_run (session, CRM_MSG_CUSTOMER_IMPORT, g_variant_new ("(s@aa{sv})", k, rows),
+                          k, locale, NULL, error);
 }

@@ -68,6 +68,8 @@ GVariant *crm_test_db_run (CrmSession  *session,
 
 /* Signs `login` in with TEST_PASSWORD and returns the new session. */
 CrmSession *crm_test_db_login (const char *login);
+/* The same with another password (the demo users'); asserts it succeeds. */
+CrmSession *crm_test_db_login_password (const char *login, const char *password);
 
 /* A fresh idempotency key. */
 char *crm_test_db_key (void);
@@ -79,5 +81,15 @@ void   crm_test_db_exec (const char *sql);
 
 /* customer.create with a name and optional phone; returns the id. */
 gint64 crm_test_db_create_customer (CrmSession *session, const char *name, const char *phone);
+
+/* customer.search for `query` without filters, at most `limit` rows;
+ * returns the rows ("aa{sv}") or NULL with `error` set. */
+GVariant *crm_test_db_search (CrmSession *session, const char *query, gint32 limit, GError **error);
+
+/* customer.import of `rows` ("aa{sv}", floating or not) under idempotency
+ * key `key` (NULL = a fresh one) in `locale` (NULL = "C"); returns the
+ * reply "(xa(uss))" or NULL with `error` set. */
+GVariant *crm_test_db_import (CrmSession *session, GVariant *rows, const char *key,
+                              const char *locale, GError **error);
 
 G_END_DECLS

@@ -628,8 +628,6 @@ test_demo_load (CrmTestDbFixture *f, gconstpointer data)
   g_autoptr(CrmSession) sales1 = NULL;
   g_autoptr(CrmSession) manager = NULL;
   g_autoptr(CrmSession) lead1 = NULL;
-  CrmRequestContext *ctx = NULL;
-  g_autoptr(GVariant) reply = NULL;
 
   crm_test_db_exec ("TRUNCATE user_roles, users, departments RESTART IDENTITY CASCADE");
   crm_test_db_restore_roles ();
@@ -643,26 +641,9 @@ test_demo_load (CrmTestDbFixture *f, gconstpointer data)
   g_assert_true (crm_demo_load_if_empty (crm_test_db->conninfo, 50, &error));
   g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customers"), ==, 120);
 
-  reply = crm_test_db_run (NULL, CRM_MSG_AUTH_LOGIN,
-                           g_variant_new ("(ssss)", "sales1", "demo1234", "test", "1"),
-                           NULL, NULL, &ctx, &error);
-  g_assert_no_error (error);
-  sales1 = crm_session_ref (ctx->new_session);
-  crm_request_context_free (ctx);
-  g_clear_pointer (&reply, g_variant_unref);
-  reply = crm_test_db_run (NULL, CRM_MSG_AUTH_LOGIN,
-                           g_variant_new ("(ssss)", "manager", "demo1234", "test", "1"),
-                           NULL, NULL, &ctx, &error);
-  g_assert_no_error (error);
-  manager = crm_session_ref (ctx->new_session);
-  crm_request_context_free (ctx);
-  g_clear_pointer (&reply, g_variant_unref);
-  reply = crm_test_db_run (NULL, CRM_MSG_AUTH_LOGIN,
-                           g_variant_new ("(ssss)", "lead1", "demo1234", "test", "1"),
-                           NULL, NULL, &ctx, &error);
-  g_assert_no_error (error);
-  lead1 = crm_session_ref (ctx->new_session);
-  crm_request_context_free (ctx);
+  sales1 = crm_test_db_login_password ("sales1", "demo1234");
+  manager = crm_test_db_login_password ("manager", "demo1234");
+  lead1 = crm_test_db_login_password ("lead1", "demo1234");
 
   g_assert_cmpint (count_for (sales1), ==, 20);
   g_assert_cmpint (count_for (lead1), ==, 60);

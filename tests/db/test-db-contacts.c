@@ -949,10 +949,7 @@ test_search_by_contact (CrmTestDbFixture *f, gconstpointer data)
   g_assert_cmpint (crm_test_db_query_int (sql), ==, 1);
   /* customer.search finds the customer by its contact's name (issue 2 §6). */
   {
-    g_autoptr(GVariant) found = run (sa, CRM_MSG_CUSTOMER_SEARCH,
-                                     g_variant_new ("(s@a{sv}i)", "欧阳明月",
-                                                    g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0), 20),
-                                     &error);
+    g_autoptr(GVariant) found = crm_test_db_search (sa, "欧阳明月", 20, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (g_variant_n_children (found), ==, 1);
     g_autoptr(GVariant) row = g_variant_get_child_value (found, 0);

@@ -40,14 +40,6 @@ delete_customer (CrmSession *s, gint64 id, gint64 version, GError **error)
                           NULL, NULL, NULL, error);
 }
 
-static GVariant *
-search (CrmSession *s, const char *query, GError **error)
-{
-  return crm_test_db_run (s, CRM_MSG_CUSTOMER_SEARCH,
-                          g_variant_new ("(s@a{sv}i)", query, empty_filters (), 200),
-                          NULL, NULL, NULL, error);
-}
-
 static gboolean
 rows_contain (GVariant *rows, gint64 id)
 {
@@ -239,7 +231,7 @@ test_update_partial (CrmTestDbFixture *f, gconstpointer data)
   g_assert_no_error (error);
   initials = crm_test_db_query_string ("SELECT name_initials FROM customers");
   g_assert_true (g_str_has_prefix (initials, "shxm"));
-  row = search (sa, "新名", &error);
+  row = crm_test_db_search (sa, "新名", 200, &error);
   g_assert_no_error (error);
   g_assert_true (rows_contain (row, id));
   g_clear_pointer (&r, g_variant_unref);
@@ -405,7 +397,7 @@ assert_hidden (CrmSession *s, gint64 id, const char *name)
 
   all = list_all (s, "name", FALSE, 50, NULL);
   g_assert_false (rows_contain (all, id));
-  found = search (s, name, &error);
+  found = crm_test_db_search (s, name, 200, &error);
   g_assert_no_error (error);
   g_assert_false (rows_contain (found, id));
 
@@ -429,7 +421,7 @@ assert_visible (CrmSession *s, gint64 id, const char *name)
   g_assert_no_error (error);
   all = list_all (s, "name", FALSE, 50, NULL);
   g_assert_true (rows_contain (all, id));
-  found = search (s, name, &error);
+  found = crm_test_db_search (s, name, 200, &error);
   g_assert_no_error (error);
   g_assert_true (rows_contain (found, id));
 }
@@ -681,7 +673,7 @@ test_search (CrmTestDbFixture *f, gconstpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GVariant) rows = search (admin, cases[i].query, &error);
+      g_autoptr(GVariant) rows = crm_test_db_search (admin, cases[i].query, 200, &error);
 
       g_assert_no_error (error);
       if (!rows_contain (rows, cases[i].expect))
@@ -691,7 +683,7 @@ test_search (CrmTestDbFixture *f, gconstpointer data)
   /* Too short to search. */
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GVariant) rows = search (admin, "智", &error);
+    g_autoptr(GVariant) rows = crm_test_db_search (admin, "智", 200, &error);
     g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
     g_assert_cmpstr (crm_error_get_field (error), ==, "query");
   }
@@ -701,7 +693,7 @@ test_search (CrmTestDbFixture *f, gconstpointer data)
     g_autoptr(GVariant) r = delete_customer (admin, zb, 1, &error);
     g_autoptr(GVariant) rows = NULL;
     g_assert_no_error (error);
-    rows = search (admin, "智邦", &error);
+    rows = crm_test_db_search (admin, "智邦", 200, &error);
     g_assert_false (rows_contain (rows, zb));
   }
 }
@@ -858,11 +850,11 @@ test_hostile_input (CrmTestDbFixture *f, gconstpointer data)
   /* LIKE wildcards are data, not patterns. */
   {
     g_autoptr(GError) e = NULL;
-    g_autoptr(GVariant) rows = search (admin, "%_", &e);
+    g_autoptr(GVariant) rows = crm_test_db_search (admin, "%_", 200, &e);
     g_assert_no_error (e);
     g_assert_cmpuint (g_variant_n_children (rows), ==, 0);
     g_clear_pointer (&rows, g_variant_unref);
-    rows = search (admin, "号_", &e);
+    rows = crm_test_db_search (admin, "号_", 200, &e);
     g_assert_no_error (e);
     g_assert_true (rows_contain (rows, id));
   }
@@ -873,33 +865,27 @@ test_hostile_input (CrmTestDbFixture *f, gconstpointer data)
 
     for (int i = 0; i < 300; i++)
       g_string_append (longq, "长");
-    rows = search (admin, longq->str, &e);
+    rows = crm_test_db_search (admin, longq->str, 200, &e);
     g_assert_error (e, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
     g_assert_cmpstr (crm_error_get_field (e), ==, "query");
   }
   /* Imports of no rows or too many rows. */
   {
     g_autoptr(GError) e = NULL;
-    g_autofree char *key = crm_test_db_key ();
     g_autoptr(GVariant) r =
-      crm_test_db_run (admin, CRM_MSG_CUSTOMER_IMPORT,
-                       g_variant_new ("(s@aa{sv})", key, g_variant_new_array (G_VARIANT_TYPE ("a{sv}"), NULL, 0)),
-                       NULL, NULL, NULL, &e);
+      crm_test_db_import (admin, g_variant_new_array (G_VARIANT_TYPE ("a{sv}"), NULL, 0), NULL, NULL, &e);
     g_assert_error (e, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
     g_assert_cmpstr (crm_error_get_field (e), ==, "rows");
   }
   {
     GVariantBuilder b;
     g_autoptr(GError) e = NULL;
-    g_autofree char *key = crm_test_db_key ();
     g_autoptr(GVariant) r = NULL;
 
     g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
     for (int i = 0; i < 20001; i++)  /* one more than a batch may hold */
       g_variant_builder_add_value (&b, g_variant_new_parsed ("{'name': <'多余'>}"));
-    r = crm_test_db_run (admin, CRM_MSG_CUSTOMER_IMPORT,
-                         g_variant_new ("(s@aa{sv})", key, g_variant_builder_end (&b)),
-                         NULL, NULL, NULL, &e);
+    r = crm_test_db_import (admin, g_variant_builder_end (&b), NULL, NULL, &e);
     g_assert_error (e, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
   }
   g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customers"), ==, 1);
@@ -911,7 +897,6 @@ static GVariant *
 import_rows (CrmSession *s, guint n, gint bad_row, GError **error)
 {
   GVariantBuilder b;
-  g_autofree char *key = crm_test_db_key ();
 
   g_variant_builder_init (&b, G_VARIANT_TYPE ("aa{sv}"));
   for (guint i = 0; i < n; i++)
@@ -926,9 +911,7 @@ import_rows (CrmSession *s, guint n, gint bad_row, GError **error)
       g_variant_dict_insert (&d, "notes", "s", "tab\there, quote \" and backslash \\");
       g_variant_builder_add_value (&b, g_variant_dict_end (&d));
     }
-  return crm_test_db_run (s, CRM_MSG_CUSTOMER_IMPORT,
-                          g_variant_new ("(s@aa{sv})", key, g_variant_builder_end (&b)),
-                          NULL, NULL, NULL, error);
+  return crm_test_db_import (s, g_variant_builder_end (&b), NULL, NULL, error);
 }
 
 static void
@@ -971,7 +954,7 @@ test_import (CrmTestDbFixture *f, gconstpointer data)
   }
   /* Imported rows are searchable like created ones. */
   {
-    g_autoptr(GVariant) rows = search (manager, "13900000042", &error);
+    g_autoptr(GVariant) rows = crm_test_db_search (manager, "13900000042", 200, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (g_variant_n_children (rows), ==, 1);
   }

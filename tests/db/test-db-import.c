@@ -52,21 +52,13 @@ build_rows (guint n, RowEdit edit, gpointer data)
   return g_variant_builder_end (&b);
 }
 
-static GVariant *
-import (CrmSession *s, const char *key, GVariant *rows, const char *locale, GError **error)
-{
-  return crm_test_db_run (s, CRM_MSG_CUSTOMER_IMPORT, g_variant_new ("(s@aa{sv})", key, rows),
-                          key, locale, NULL, error);
-}
-
 /* Imports `rows` as `s` under a new key: answered, with `n_inserted` rows
  * in and `n_errors` errors.  Returns the errors, "a(uss)". */
 static GVariant *
 import_answered (CrmSession *s, GVariant *rows, const char *locale, gint64 n_inserted, gsize n_errors)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *key = crm_test_db_key ();
-  g_autoptr(GVariant) reply = import (s, key, rows, locale, &error);
+  g_autoptr(GVariant) reply = crm_test_db_import (s, rows, NULL, locale, &error);
   GVariant *errors = NULL;
   gint64 inserted = -1;
 
@@ -89,14 +81,6 @@ error_field (GVariant *errors, gsize i, guint32 row)
   g_assert_cmpuint (error_row, ==, row);
   g_assert_cmpstr (message, !=, "");
   return field;
-}
-
-static GVariant *
-search (CrmSession *s, const char *query, GError **error)
-{
-  return crm_test_db_run (s, CRM_MSG_CUSTOMER_SEARCH,
-                          g_variant_new ("(s@a{sv}i)", query, g_variant_new ("a{sv}", NULL), 50),
-                          NULL, NULL, NULL, error);
 }
 
 static void
@@ -156,11 +140,11 @@ test_resent_batch (CrmTestDbFixture *f, gconstpointer data)
   g_autoptr(GVariant) first = NULL;
   g_autoptr(GVariant) again = NULL;
 
-  first = import (manager, key, rows, NULL, &error);
+  first = crm_test_db_import (manager, rows, key, NULL, &error);
   g_assert_no_error (error);
   /* The connection dropped before the reply: the client sends the batch
    * again under the same key and gets the first reply, nothing more. */
-  again = import (manager, key, rows, NULL, &error);
+  again = crm_test_db_import (manager, rows, key, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_variant_equal (first, again));
   {
@@ -212,7 +196,7 @@ test_twenty_thousand_searchable (CrmTestDbFixture *f, gconstpointer data)
       for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
         {
           g_autoptr(GError) error = NULL;
-          g_autoptr(GVariant) rows = search (manager, queries[q], &error);
+          g_autoptr(GVariant) rows = crm_test_db_search (manager, queries[q], 50, &error);
           gboolean found = FALSE;
 
           g_assert_no_error (error);
@@ -339,17 +323,15 @@ test_batch_limits (CrmTestDbFixture *f, gconstpointer data)
   g_autoptr(CrmSession) manager = crm_test_db_login ("manager");
   g_autoptr(CrmSession) sa = crm_test_db_login ("sa");
   g_autoptr(GError) error = NULL;
-  g_autofree char *key = crm_test_db_key ();
-  g_autofree char *key2 = crm_test_db_key ();
   g_autoptr(GVariant) reply = NULL;
 
-  reply = import (manager, key, g_variant_new_array (G_VARIANT_TYPE_VARDICT, NULL, 0), NULL, &error);
+  reply = crm_test_db_import (manager, g_variant_new_array (G_VARIANT_TYPE_VARDICT, NULL, 0), NULL, NULL, &error);
   g_assert_null (reply);
   g_assert_error (error, CRM_ERROR, CRM_ERROR_INVALID_FIELD);
   g_assert_cmpstr (crm_error_get_field (error), ==, "rows");
   g_clear_error (&error);
   /* A salesperson may not import. */
-  reply = import (sa, key2, build_rows (1, NULL, NULL), NULL, &error);
+  reply = crm_test_db_import (sa, build_rows (1, NULL, NULL), NULL, NULL, &error);
   g_assert_null (reply);
   g_assert_error (error, CRM_ERROR, CRM_ERROR_PERMISSION_DENIED);
   g_assert_cmpint (crm_test_db_query_int ("SELECT count(*) FROM customers"), ==, 0);

@@ -22,14 +22,6 @@ restore_entry_rules (CrmTestDbFixture *f, gconstpointer data)
   crm_test_db_exec ("UPDATE entry_rules SET required = '{}' WHERE entity = 'customer'");
 }
 
-static GVariant *
-search (CrmSession *s, const char *query, gint32 limit, GError **error)
-{
-  return crm_test_db_run (s, CRM_MSG_CUSTOMER_SEARCH,
-                          g_variant_new ("(s@a{sv}i)", query, g_variant_new ("a{sv}", NULL), limit),
-                          NULL, NULL, NULL, error);
-}
-
 /* The ids of `rows`, comma-separated, in their order. */
 static char *
 row_ids (GVariant *rows)
@@ -52,7 +44,6 @@ row_ids (GVariant *rows)
 static GVariant *
 import_named (CrmSession *s, const char *prefix, guint n, gint skip_industry, GError **error)
 {
-  g_autofree char *key = crm_test_db_key ();
   GVariantBuilder rows;
 
   g_variant_builder_init (&rows, G_VARIANT_TYPE ("aa{sv}"));
@@ -69,9 +60,7 @@ import_named (CrmSession *s, const char *prefix, guint n, gint skip_industry, GE
         g_variant_dict_insert (&d, "industry", "s", "软件");
       g_variant_builder_add_value (&rows, g_variant_dict_end (&d));
     }
-  return crm_test_db_run (s, CRM_MSG_CUSTOMER_IMPORT,
-                          g_variant_new ("(s@aa{sv})", key, g_variant_builder_end (&rows)),
-                          key, NULL, NULL, error);
+  return crm_test_db_import (s, g_variant_builder_end (&rows), NULL, NULL, error);
 }
 
 /* More prefix matches than asked for: the first ones in name order, all
@@ -100,7 +89,7 @@ test_prefix_first (CrmTestDbFixture *f, gconstpointer data)
   crm_test_db_create_customer (admin, "阿北京贸易公司", NULL);
   crm_test_db_create_customer (admin, "南北京物流公司", NULL);
 
-  rows = search (admin, "bj", 10, &error);
+  rows = crm_test_db_search (admin, "bj", 10, &error);
   g_assert_no_error (error);
   got = row_ids (rows);
   expected = crm_test_db_query_string (
@@ -127,7 +116,7 @@ test_prefix_then_inside (CrmTestDbFixture *f, gconstpointer data)
   crm_test_db_create_customer (admin, "安北京中和商行", NULL);         /* abjzh… */
   crm_test_db_create_customer (admin, "上海华信网络有限公司", NULL);   /* no match */
 
-  rows = search (admin, "bjz", 20, &error);
+  rows = crm_test_db_search (admin, "bjz", 20, &error);
   g_assert_no_error (error);
   got = row_ids (rows);
   expected = crm_test_db_query_string (
@@ -139,7 +128,7 @@ test_prefix_then_inside (CrmTestDbFixture *f, gconstpointer data)
 
   /* A smaller limit cuts the same order. */
   {
-    g_autoptr(GVariant) two = search (admin, "bjz", 3, &error);
+    g_autoptr(GVariant) two = crm_test_db_search (admin, "bjz", 3, &error);
     g_autofree char *got3 = NULL;
 
     g_assert_no_error (error);
@@ -173,7 +162,7 @@ test_frequent_fragment (CrmTestDbFixture *f, gconstpointer data)
   g_assert_cmpint (inserted, ==, 1500);
   rare = crm_test_db_create_customer (admin, "唯一罕见公司", NULL);
 
-  rows = search (admin, "科技", 20, &error);
+  rows = crm_test_db_search (admin, "科技", 20, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_variant_n_children (rows), ==, 20);
   for (gsize i = 0; i < g_variant_n_children (rows); i++)
@@ -185,7 +174,7 @@ test_frequent_fragment (CrmTestDbFixture *f, gconstpointer data)
       g_assert_nonnull (strstr (name, "科技"));
     }
   g_clear_pointer (&rows, g_variant_unref);
-  rows = search (admin, "罕见", 20, &error);
+  rows = crm_test_db_search (admin, "罕见", 20, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_variant_n_children (rows), ==, 1);
   {
