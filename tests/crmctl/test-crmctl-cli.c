@@ -29,60 +29,27 @@ typedef struct {
   char *err;
 } Fixture;
 
-static const char *
-crmctl_binary (void)
-{
-  const char *path = g_getenv ("CRMCTL");
-
-  g_assert_nonnull (path);
-  return path;
-}
-
-/* Runs crmctl with `argv` (NULL-terminated); returns its exit status and
- * keeps its stdout/stderr in the fixture. */
 /* Starts crmctl with `args` (NULL-terminated) in the fixture's home, its
  * three standard streams piped. */
 static GSubprocess *
 spawn_v (Fixture *f, const char * const *args)
 {
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
   g_autofree char *state = g_build_filename (f->home, "state", NULL);
   g_autofree char *config = g_build_filename (f->home, "config", NULL);
-  GSubprocess *proc;
 
-  g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", state, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
-  g_ptr_array_add (argv, g_strdup (crmctl_binary ()));
-  for (gsize i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (args[i]));
-  g_ptr_array_add (argv, NULL);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  return proc;
+  return crm_test_spawn_crmctl (state, config, args);
 }
 
+/* Runs crmctl with `args` (NULL-terminated) and `input` on its standard
+ * input (NULL: none); returns its exit status and keeps its stdout/stderr
+ * in the fixture. */
 static int
 run_v (Fixture *f, const char *input, const char * const *args)
 {
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *state = g_build_filename (f->home, "state", NULL);
+  g_autofree char *config = g_build_filename (f->home, "config", NULL);
 
-  g_clear_pointer (&f->out, g_free);
-  g_clear_pointer (&f->err, g_free);
-  proc = spawn_v (f, args);
-  g_subprocess_communicate_utf8 (proc, input != NULL ? input : "", NULL, &f->out, &f->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  if (g_test_verbose ())
-    g_printerr ("$ crmctl … %s → %d\n%s%s", args[0], g_subprocess_get_exit_status (proc),
-                f->out, f->err);
-  return g_subprocess_get_exit_status (proc);
+  return crm_test_run_crmctl_input (state, config, input != NULL ? input : "", &f->out, &f->err, args);
 }
 
 #define run(f, ...) run_v ((f), NULL, (const char *[]) { __VA_ARGS__, NULL })
@@ -149,6 +116,24 @@ customer_count (Fixture *f)
   g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
   reply = json_node_get_array (root);
   return json_array_get_int_element (reply, 0);
+}
+
+/* Starts `crmctl customer import path` and waits until the first rows are
+ * stored (the count moves past `before`) or crmctl has ended; returns the
+ * count then. */
+static gint64
+start_import (Fixture *f, const char *path, gint64 before, GSubprocess **proc)
+{
+  gint64 now = before;
+
+  *proc = spawn_v (f, (const char *[]) { "customer", "import", path, NULL });
+  /* (the identifier is NULL once the process has ended) */
+  while (now == before && g_subprocess_get_identifier (*proc) != NULL)
+    {
+      g_usleep (G_USEC_PER_SEC / 20);
+      now = customer_count (f);
+    }
+  return now;
 }
 
 /* ---- tests ---- */
@@ -651,7 +636,7 @@ test_import_database_restart (Fixture *f, gconstpointer data)
   g_autofree char *out = NULL, *err = NULL;
   const guint n = 40000;
   gint64 before = customer_count (f);
-  gint64 now = before;
+  gint64 now;
   gint64 restarted_at = -1;
 
   for (guint i = 1; i <= n; i++)
@@ -659,14 +644,8 @@ test_import_database_restart (Fixture *f, gconstpointer data)
   g_file_set_contents (path, csv->str, csv->len, &error);
   g_assert_no_error (error);
 
-  proc = spawn_v (f, (const char *[]) { "customer", "import", path, NULL });
   /* Once the first batch is stored, restart PostgreSQL under the server. */
-  /* (the identifier is NULL once the process has ended) */
-  while (now == before && g_subprocess_get_identifier (proc) != NULL)
-    {
-      g_usleep (G_USEC_PER_SEC / 20);
-      now = customer_count (f);
-    }
+  now = start_import (f, path, before, &proc);
   if (now < before + n)
     {
       /* Down for a moment (requests in flight fail), then started again
@@ -736,19 +715,14 @@ test_import_server_killed (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpint (run (f, "--server", server_arg, "--trust-new-server", "--user", "admin",
                         "--password-file", f->password_file, "login"), ==, 0);
-  before = now = customer_count (f);
+  before = customer_count (f);
 
   for (guint i = 1; i <= n; i++)
     g_string_append_printf (csv, "断线续传测试有限公司%05u,137%08u\r\n", i, i);
   g_file_set_contents (path, csv->str, csv->len, &error);
   g_assert_no_error (error);
 
-  proc = spawn_v (f, (const char *[]) { "customer", "import", path, NULL });
-  while (now == before && g_subprocess_get_identifier (proc) != NULL)
-    {
-      g_usleep (G_USEC_PER_SEC / 20);
-      now = customer_count (f);
-    }
+  now = start_import (f, path, before, &proc);
   if (now < before + n)
     {
       crm_test_server_kill (own, SIGKILL);

@@ -18,6 +18,22 @@ int crm_test_run_crmctl (const char        *state_dir,
                          char             **err,
                          const char *const *args);
 
+/* The same with `input` written to its standard input (NULL: nothing, as
+ * crm_test_run_crmctl). */
+int crm_test_run_crmctl_input (const char        *state_dir,
+                               const char        *config_dir,
+                               const char        *input,
+                               char             **out,
+                               char             **err,
+                               const char *const *args);
+
+/* Starts crmctl with the same environment, its three standard streams
+ * piped, for a test that acts while it runs; the caller ends it (e.g.
+ * g_subprocess_communicate_utf8) and checks its exit. */
+GSubprocess *crm_test_spawn_crmctl (const char        *state_dir,
+                                    const char        *config_dir,
+                                    const char *const *args);
+
 /* Parses `text` (what `crmctl --json` printed) and returns its root
  * node; asserts it is well-formed JSON. */
 JsonNode *crm_test_parse_json (const char *text);
