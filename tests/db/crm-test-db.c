@@ -260,6 +260,25 @@ crm_test_db_key (void)
   return g_uuid_string_random ();
 }
 
+CrmRequestContext *
+crm_test_db_context_new (CrmSession  *session,
+                         CrmMessageId id,
+                         const char  *key)
+{
+  CrmRequestContext *ctx = g_new0 (CrmRequestContext, 1);
+  static guint32 request_id;
+
+  ctx->message = crm_message_lookup (id);
+  g_assert_nonnull (ctx->message);
+  ctx->request_id = ++request_id;
+  ctx->session = session ? crm_session_ref (session) : NULL;
+  ctx->locale = g_strdup ("C");
+  ctx->peer_address = g_strdup ("127.0.0.1:40000");
+  if (ctx->message->flags & CRM_MSG_FLAG_MUTATES)
+    ctx->idempotency_key = key != NULL ? g_strdup (key) : crm_test_db_key ();
+  return ctx;
+}
+
 GVariant *
 crm_test_db_run (CrmSession  *session,
                  CrmMessageId id,
@@ -269,22 +288,19 @@ crm_test_db_run (CrmSession  *session,
                  CrmRequestContext **ctx_out,
                  GError     **error)
 {
-  CrmRequestContext *ctx = g_new0 (CrmRequestContext, 1);
+  const CrmMessageInfo *message = crm_message_lookup (id);
+  g_autofree char *request_key = NULL;
+  CrmRequestContext *ctx;
   RunResult r = { 0 };
-  static guint32 request_id;
 
-  ctx->message = crm_message_lookup (id);
-  g_assert_nonnull (ctx->message);
-  ctx->request_id = ++request_id;
-  ctx->session = session ? crm_session_ref (session) : NULL;
-  ctx->locale = g_strdup (locale ? locale : "C");
-  ctx->peer_address = g_strdup ("127.0.0.1:40000");
-  if (ctx->message->flags & CRM_MSG_FLAG_MUTATES)
+  g_assert_nonnull (message);
+  if ((message->flags & CRM_MSG_FLAG_MUTATES) && key == NULL)
+    g_variant_get_child (request, 0, "s", &request_key);
+  ctx = crm_test_db_context_new (session, id, key != NULL ? key : request_key);
+  if (locale != NULL)
     {
-      if (key != NULL)
-        ctx->idempotency_key = g_strdup (key);
-      else
-        g_variant_get_child (request, 0, "s", &ctx->idempotency_key);
+      g_free (ctx->locale);
+      ctx->locale = g_strdup (locale);
     }
   g_assert_true (g_variant_is_of_type (request, G_VARIANT_TYPE (ctx->message->request_type)));
   crm_db_pool_run_async (crm_test_db->pool, ctx, request, NULL, run_done, &r);

@@ -66,6 +66,15 @@ GVariant *crm_test_db_run (CrmSession  *session,
                            CrmRequestContext **ctx_out,
                            GError     **error);
 
+/* A request context as crm_test_db_run makes one: `id`'s message,
+ * `session` (may be NULL), locale "C", a loopback peer, a new request id
+ * and, for a MUTATES message, `key` as idempotency key (NULL = a fresh
+ * one).  For tests that put requests in flight themselves with
+ * crm_db_pool_run_async (). */
+CrmRequestContext *crm_test_db_context_new (CrmSession  *session,
+                                            CrmMessageId id,
+                                            const char  *key);
+
 /* Signs `login` in with TEST_PASSWORD and returns the new session. */
 CrmSession *crm_test_db_login (const char *login);
 /* The same with another password (the demo users'); asserts it succeeds. */

@@ -313,17 +313,11 @@ test_primary_concurrent (CrmTestDbFixture *f, gconstpointer data)
     }
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
-      CrmRequestContext *ctx = g_new0 (CrmRequestContext, 1);
+      CrmRequestContext *ctx = crm_test_db_context_new (sa, CRM_MSG_CONTACT_UPDATE, NULL);
       g_auto(GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
       GVariant *request;
 
       g_variant_dict_insert (&d, "is_primary", "b", TRUE);
-      ctx->message = crm_message_lookup (CRM_MSG_CONTACT_UPDATE);
-      ctx->request_id = 9000 + i;
-      ctx->session = crm_session_ref (sa);
-      ctx->locale = g_strdup ("C");
-      ctx->peer_address = g_strdup ("127.0.0.1:40000");
-      ctx->idempotency_key = crm_test_db_key ();
       request = g_variant_ref_sink (g_variant_new ("(sxx@a{sv})", ctx->idempotency_key, ids[i],
                                                    (gint64) 1, g_variant_dict_end (&d)));
       c.pending++;

@@ -333,12 +333,8 @@ test_idempotent_concurrent (CrmTestDbFixture *f, gconstpointer data)
    * second connection): one applies, the other waits and gets its reply. */
   for (int i = 0; i < 2; i++)
     {
-      CrmRequestContext *ctx = g_new0 (CrmRequestContext, 1);
+      CrmRequestContext *ctx = crm_test_db_context_new (sa, CRM_MSG_CUSTOMER_CREATE, key);
 
-      ctx->message = crm_message_lookup (CRM_MSG_CUSTOMER_CREATE);
-      ctx->session = crm_session_ref (sa);
-      ctx->locale = g_strdup ("C");
-      ctx->idempotency_key = g_strdup (key);
       p.pending++;
       crm_db_pool_run_async (crm_test_db->pool, ctx,
                              g_variant_new_parsed ("(%s, {'name': <'并发重试有限公司'>})", key),
@@ -593,7 +589,7 @@ test_deadlock_retried (CrmTestDbFixture *f, gconstpointer data)
   g_autoptr(PGconn) other = crm_db_connect (crm_test_db->conninfo, &error);
   g_autofree char *key = crm_test_db_key ();
   g_autofree char *sql = NULL;
-  CrmRequestContext *ctx = g_new0 (CrmRequestContext, 1);
+  CrmRequestContext *ctx = crm_test_db_context_new (sa, CRM_MSG_CUSTOMER_UPDATE, key);
   One o = { 0 };
   gboolean waited = FALSE, other_done = FALSE;
   gint64 version;
@@ -605,10 +601,6 @@ test_deadlock_retried (CrmTestDbFixture *f, gconstpointer data)
   PQclear (PQexec (other, sql));
 
   /* The update claims its idempotency key, then waits for the row lock. */
-  ctx->message = crm_message_lookup (CRM_MSG_CUSTOMER_UPDATE);
-  ctx->session = crm_session_ref (sa);
-  ctx->locale = g_strdup ("C");
-  ctx->idempotency_key = g_strdup (key);
   crm_db_pool_run_async (crm_test_db->pool, ctx,
                          g_variant_new_parsed ("(%s, %x, int64 1, {'notes': <'改过'>})", key, a),
                          NULL, one_done, &o);
@@ -998,14 +990,9 @@ test_numbering_concurrent (CrmTestDbFixture *f, gconstpointer data)
   /* All queued at once: the pool's 8 workers create concurrently. */
   for (guint i = 0; i < n; i++)
     {
-      CrmRequestContext *ctx = g_new0 (CrmRequestContext, 1);
+      CrmRequestContext *ctx = crm_test_db_context_new (admin, CRM_MSG_CUSTOMER_CREATE, NULL);
       g_autofree char *name = g_strdup_printf ("并发编号%u公司", i);
 
-      ctx->message = crm_message_lookup (CRM_MSG_CUSTOMER_CREATE);
-      ctx->session = crm_session_ref (admin);
-      ctx->locale = g_strdup ("C");
-      ctx->peer_address = g_strdup ("127.0.0.1:1");
-      ctx->idempotency_key = crm_test_db_key ();
       batch.pending++;
       crm_db_pool_run_async (crm_test_db->pool, ctx,
                              g_variant_new ("(s@a{sv})", ctx->idempotency_key,
