@@ -90,6 +90,20 @@ static void start_reading (CrmServerConnection *self);
 static void flush_writes (CrmServerConnection *self);
 static void maybe_finish_draining (CrmServerConnection *self);
 
+/* Attaches a connection's read or write source.  GLib blocks a source
+ * while it dispatches unless it may recurse; blocking and unblocking a
+ * TLS stream's source (and its child, the socket's) each signal the main
+ * context's wake-up: four eventfd writes and an extra poll round per
+ * request, measured with strace.  Nothing a connection's callbacks do
+ * iterates the main context, so they may be marked recursive. */
+static void
+attach_io_source (GSource *source, GSourceFunc callback, gpointer data)
+{
+  g_source_set_callback (source, callback, data, NULL);
+  g_source_set_can_recurse (source, TRUE);
+  g_source_attach (source, g_main_context_get_thread_default ());
+}
+
 static void
 destroy_source (GSource **source)
 {
@@ -371,8 +385,7 @@ flush_writes (CrmServerConnection *self)
           if (self->write_source == NULL)
             {
               self->write_source = g_pollable_output_stream_create_source (out, NULL);
-              g_source_set_callback (self->write_source, G_SOURCE_FUNC (write_ready_cb), self, NULL);
-              g_source_attach (self->write_source, g_main_context_get_thread_default ());
+              attach_io_source (self->write_source, G_SOURCE_FUNC (write_ready_cb), self);
             }
           return;
         }
@@ -837,7 +850,7 @@ take_frame (CrmServerConnection *self)
   return is_open (self) ? 1 : -1;
 }
 
-static gboolean read_ready_cb (GObject *stream, gpointer data);
+static gboolean read_ready_cb (GSocket *socket, GIOCondition condition, gpointer data);
 
 /* Handles the complete frames buffered, reading what the socket has, until
  * it has nothing more (then waits for it) or reading must pause. */
@@ -875,9 +888,15 @@ pump_input (CrmServerConnection *self)
         {
           if (self->read_source == NULL)
             {
-              self->read_source = g_pollable_input_stream_create_source (in, NULL);
-              g_source_set_callback (self->read_source, G_SOURCE_FUNC (read_ready_cb), self, NULL);
-              g_source_attach (self->read_source, g_main_context_get_thread_default ());
+              /* The socket itself, not the TLS stream's source: GnuTLS
+               * takes exactly one record's bytes per read and this loop
+               * reads until it would block, so nothing waits inside
+               * GnuTLS when the socket has nothing; and the TLS source
+               * swaps child sources around every dispatch, each swap an
+               * eventfd write. */
+              self->read_source = g_socket_create_source (
+                g_socket_connection_get_socket (self->socket_connection), G_IO_IN, NULL);
+              attach_io_source (self->read_source, G_SOURCE_FUNC (read_ready_cb), self);
             }
           break;
         }
@@ -895,7 +914,7 @@ pump_input (CrmServerConnection *self)
 }
 
 static gboolean
-read_ready_cb (GObject *stream, gpointer data)
+read_ready_cb (GSocket *socket, GIOCondition condition, gpointer data)
 {
   CrmServerConnection *self = data;
   GSource *source = self->read_source;
