@@ -157,7 +157,7 @@ GVariant *
 crm_vardict_writer_end (CrmVardictWriter *w)
 {
   guint n = w->ends->len;
-  GBytes *bytes;
+  g_autoptr(GBytes) bytes = NULL;
 
   if (n > 0)
     {
@@ -169,6 +169,7 @@ crm_vardict_writer_end (CrmVardictWriter *w)
     }
   g_clear_pointer (&w->ends, g_array_unref);
   bytes = g_byte_array_free_to_bytes (g_steal_pointer (&w->data));
-  /* Trusted: these are exactly the serialiser's bytes (see the header). */
-  return g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, g_steal_pointer (&bytes), TRUE);
+  /* Trusted: these are exactly the serialiser's bytes (see the header).
+   * The variant takes its own reference to them. */
+  return g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, TRUE);
 }
