@@ -852,6 +852,10 @@ run_idle (void)
     }
   fprintf (stderr, "crm-bench: %d idle signed-in connections; server RSS before %.1f MB\n",
            state.opened, before);
+  /* The server's size before the connections, after the sections run
+   * before this one: a figure that grows from run to run is a leak (one
+   * was found this way). */
+  printf ("server_rss_before_idle_mb %.1f MB\n", before);
   printf ("rss_%d_idle_mb %.1f MB\n", opt_connections, server_rss_mb (opt_server_pid));
   for (guint i = 0; i < state.conns->len; i++)
     crm_connection_close (state.conns->pdata[i]);
