@@ -275,6 +275,63 @@ test_truncated_then_close (void)
   assert_server_serves ();
 }
 
+/* Many frames, one TLS record each, sent before any reply is read; then
+ * one frame cut across three records that arrive apart.  The server waits
+ * for input on the socket itself rather than on the TLS stream (so that
+ * GLib does not signal its wake-up around every dispatch): this shows
+ * that no record is ever left waiting inside GnuTLS while the socket is
+ * empty, which would hang these replies. */
+static void
+test_records_batched_and_split (void)
+{
+  enum { N = 40 };
+  g_autoptr(RawClient) raw = raw_ready ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) frame = crm_frame_encode (CRM_MSG_PING, 0, 5000, NULL);
+  gboolean seen[N] = { FALSE };
+  const guint8 *data;
+  gsize size;
+  CrmFrameHeader h;
+
+  raw_client_set_timeout (raw, 10);
+  for (guint i = 0; i < N; i++)
+    {
+      raw_client_send_frame (raw, CRM_MSG_PING, 0, 1000 + i, NULL, &error);
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < N; i++)
+    {
+      g_autoptr(GBytes) body = NULL;
+
+      g_assert_true (raw_client_read_frame (raw, &h, &body, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (h.flags & CRM_FRAME_FLAG_ERROR, ==, 0);
+      g_assert_cmpuint (h.request_id, >=, 1000);
+      g_assert_cmpuint (h.request_id, <, 1000 + N);
+      g_assert_false (seen[h.request_id - 1000]);
+      seen[h.request_id - 1000] = TRUE;
+    }
+
+  data = g_bytes_get_data (frame, &size);
+  g_assert_cmpuint (size, >, 17);
+  raw_client_send (raw, data, 7, &error);
+  g_assert_no_error (error);
+  g_usleep (100 * 1000);
+  raw_client_send (raw, data + 7, 10, &error);
+  g_assert_no_error (error);
+  g_usleep (100 * 1000);
+  raw_client_send (raw, data + 17, size - 17, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GBytes) body = NULL;
+
+    g_assert_true (raw_client_read_frame (raw, &h, &body, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (h.request_id, ==, 5000);
+    g_assert_cmpuint (h.flags & CRM_FRAME_FLAG_ERROR, ==, 0);
+  }
+}
+
 static void
 test_not_signed_in_keeps_connection (void)
 {
@@ -1147,6 +1204,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server/net/version-mismatch", test_version_mismatch);
   g_test_add_func ("/server/net/reply-flag-from-client", test_reply_flag_from_client);
   g_test_add_func ("/server/net/truncated-then-close", test_truncated_then_close);
+  g_test_add_func ("/server/net/records-batched-and-split", test_records_batched_and_split);
   g_test_add_func ("/server/net/not-signed-in", test_not_signed_in_keeps_connection);
   g_test_add_func ("/server/net/bad-idempotency-key", test_bad_idempotency_key);
   g_test_add_func ("/server/net/stalled-handshake-closed", test_stalled_handshake_closed);
