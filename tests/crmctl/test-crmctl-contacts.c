@@ -99,6 +99,61 @@ test_contacts_and_followups (void)
   g_assert_cmpint (run ("contact", "delete", contact), ==, 6);
 }
 
+/* The first line of `text` (a human table's header), newly allocated. */
+static char *
+first_line (const char *text)
+{
+  const char *end = strchr (text, '\n');
+
+  return end != NULL ? g_strndup (text, (gsize) (end - text)) : g_strdup (text);
+}
+
+/* The line of `text` whose first cell is `label`, newly allocated, or NULL. */
+static char *
+line_starting_with (const char *text, const char *label)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (gsize i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (g_strchug (lines[i]), label))
+      return g_strdup (lines[i]);
+  return NULL;
+}
+
+/* A person's name reads 姓名 in Chinese (C_("person", "Name")), not the
+ * customer's 客户名称 nor the record's 名称: the contact table's header and
+ * whoami's row.  Customers keep 客户名称. */
+static void
+test_contacts_person_name_zh_cn (void)
+{
+  g_autofree char *customer = NULL;
+  g_autofree char *header = NULL;
+  g_autofree char *row = NULL;
+
+  g_assert_cmpint (run ("--json", "customer", "add", "--name", "泉州安溪铁观音茶厂"), ==, 0);
+  customer = json_id ();
+  g_assert_cmpint (run ("contact", "add", customer, "--name", "林志强", "--mobile", "13905951234"), ==, 0);
+
+  g_assert_cmpint (run ("--locale", "zh_CN", "contact", "list", customer), ==, 0);
+  g_assert_nonnull (strstr (out, "林志强"));
+  header = first_line (out);
+  g_test_message ("contact list header: %s", header);
+  g_assert_nonnull (strstr (header, "姓名"));
+  g_assert_null (strstr (header, "客户名称"));
+  g_assert_null (strstr (header, "名称"));
+  g_assert_null (strstr (header, "Name"));
+
+  g_assert_cmpint (run ("--locale", "zh_CN", "whoami"), ==, 0);
+  row = line_starting_with (out, "姓名");
+  g_assert_nonnull (row);
+  g_assert_null (strstr (out, "客户名称"));
+
+  g_clear_pointer (&header, g_free);
+  g_assert_cmpint (run ("--locale", "zh_CN", "customer", "list"), ==, 0);
+  header = first_line (out);
+  g_assert_nonnull (strstr (header, "客户名称"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -121,6 +176,7 @@ main (int argc, char **argv)
                         "--password-file", password_file, "login"), ==, 0);
 
   g_test_add_func ("/crmctl/contacts/contacts-and-followups", test_contacts_and_followups);
+  g_test_add_func ("/crmctl/contacts/person-name-zh-cn", test_contacts_person_name_zh_cn);
   status = g_test_run ();
 
   crm_test_server_stop (server);
