@@ -2,9 +2,7 @@
 #define G_LOG_DOMAIN "test-admin-crmctl"
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <locale.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "crm-test-crmctl.h"
@@ -15,34 +13,20 @@
  * would run them: exit statuses and output.
  */
 
-static CrmTestServer *server;
-static char          *home;
-static char          *server_arg;
-static char          *out;
-static char          *err;
+static CrmTestServer     *server;
+static CrmTestCrmctlHome *crmctl;
+static char              *out;
+static char              *err;
 
-static int
-run_v (const char *const *args)
-{
-  g_autofree char *state = g_build_filename (home, "state", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
-
-  return crm_test_run_crmctl (state, config, &out, &err, args);
-}
-#define run(...) run_v ((const char *[]){ __VA_ARGS__, NULL })
+#define run(...)                                                                                   \
+  crm_test_crmctl_home_run (crmctl, NULL, &out, &err, (const char *[]){ __VA_ARGS__, NULL })
 
 static void
 test_verbs (void)
 {
-  g_autofree char *password_file = g_build_filename (home, "password", NULL);
-  g_autoptr (GError) error = NULL;
   g_autofree char *dep_id = NULL;
 
-  g_file_set_contents (password_file, crm_test_server_get_admin_password (server), -1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (run ("--server", server_arg, "--trust-new-server", "--user", "admin",
-                        "--password-file", password_file, "login"),
-                   ==, 0);
+  g_assert_cmpint (crm_test_crmctl_home_login (crmctl, &out, &err), ==, 0);
 
   g_assert_cmpint (run ("department", "create", "命令行部"), ==, 0);
   dep_id = g_strstrip (g_strdup (out));
@@ -123,15 +107,12 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   server = crm_test_server_start (NULL, &error);
   g_assert_no_error (error);
-  home = g_dir_make_tmp ("crmctl-admin-XXXXXX", &error);
-  g_assert_no_error (error);
-  server_arg = g_strdup_printf ("localhost:%u", crm_test_server_get_port (server));
+  crmctl = crm_test_crmctl_home_new (server, "crmctl-admin-XXXXXX");
   g_test_add_func ("/admin/crmctl/verbs", test_verbs);
   status = g_test_run ();
   crm_test_server_stop (server);
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", home);
-    (void)system (cmd);
-  }
+  g_clear_pointer (&crmctl, crm_test_crmctl_home_free);
+  g_free (out);
+  g_free (err);
   return status;
 }

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
 #include <string.h>
@@ -14,21 +13,12 @@
  * binary against a real crm-server, as a script would run them.
  */
 
-static CrmTestServer *server;
-static char          *home;
-static char          *out;
-static char          *err;
+static CrmTestServer     *server;
+static CrmTestCrmctlHome *crmctl;
+static char              *out;
+static char              *err;
 
-static int
-run_v (const char * const *args)
-{
-  g_autofree char *state = g_build_filename (home, "state", NULL);
-  g_autofree char *config = g_build_filename (home, "config", NULL);
-
-  return crm_test_run_crmctl (state, config, &out, &err, args);
-}
-
-#define run(...) run_v ((const char *[]) { __VA_ARGS__, NULL })
+#define run(...) crm_test_crmctl_home_run (crmctl, NULL, &out, &err, (const char *[]) { __VA_ARGS__, NULL })
 
 static char *
 json_id (void)
@@ -158,33 +148,21 @@ int
 main (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *password_file = NULL;
-  g_autofree char *address = NULL;
   int status;
 
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, NULL);
   server = crm_test_server_start (NULL, &error);
   g_assert_no_error (error);
-  home = g_dir_make_tmp ("crmctl-contacts-XXXXXX", &error);
-  g_assert_no_error (error);
-  password_file = g_build_filename (home, "password", NULL);
-  g_file_set_contents (password_file, crm_test_server_get_admin_password (server), -1, &error);
-  g_assert_no_error (error);
-  address = g_strdup_printf ("localhost:%u", crm_test_server_get_port (server));
-  g_assert_cmpint (run ("--server", address, "--trust-new-server", "--user", "admin",
-                        "--password-file", password_file, "login"), ==, 0);
+  crmctl = crm_test_crmctl_home_new (server, "crmctl-contacts-XXXXXX");
+  g_assert_cmpint (crm_test_crmctl_home_login (crmctl, &out, &err), ==, 0);
 
   g_test_add_func ("/crmctl/contacts/contacts-and-followups", test_contacts_and_followups);
   g_test_add_func ("/crmctl/contacts/person-name-zh-cn", test_contacts_person_name_zh_cn);
   status = g_test_run ();
 
   crm_test_server_stop (server);
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", home);
-    (void) !system (cmd);
-  }
-  g_free (home);
+  g_clear_pointer (&crmctl, crm_test_crmctl_home_free);
   g_free (out);
   g_free (err);
   return status;

@@ -2,6 +2,9 @@
 #define G_LOG_DOMAIN "crm-test-crmctl"
 #include "config.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
+
 #include "crm-test-crmctl.h"
 
 /* crmctl ($CRMCTL) with `args`, its state and configuration folders and
@@ -88,4 +91,80 @@ crm_test_parse_json (const char *text)
   json_parser_load_from_data (parser, text, -1, &error);
   g_assert_no_error (error);
   return json_node_copy (json_parser_get_root (parser));
+}
+
+CrmTestCrmctlHome *
+crm_test_crmctl_home_new (CrmTestServer *server, const char *tmpl)
+{
+  g_autoptr(GError) error = NULL;
+  CrmTestCrmctlHome *self = g_new0 (CrmTestCrmctlHome, 1);
+
+  self->home = g_dir_make_tmp (tmpl, &error);
+  g_assert_no_error (error);
+  self->state_dir = g_build_filename (self->home, "state", NULL);
+  self->config_dir = g_build_filename (self->home, "config", NULL);
+  self->password_file = g_build_filename (self->home, "password", NULL);
+  g_file_set_contents (self->password_file, crm_test_server_get_admin_password (server), -1, &error);
+  g_assert_no_error (error);
+  self->server_arg = g_strdup_printf ("localhost:%u", crm_test_server_get_port (server));
+  return self;
+}
+
+int
+crm_test_crmctl_home_run (CrmTestCrmctlHome *self,
+                          const char        *input,
+                          char             **out,
+                          char             **err,
+                          const char *const *args)
+{
+  return crm_test_run_crmctl_input (self->state_dir, self->config_dir, input, out, err, args);
+}
+
+int
+crm_test_crmctl_home_login (CrmTestCrmctlHome *self, char **out, char **err)
+{
+  const char *args[] = { "--server", self->server_arg, "--trust-new-server", "--user", "admin",
+                         "--password-file", self->password_file, "login", NULL };
+
+  return crm_test_crmctl_home_run (self, NULL, out, err, args);
+}
+
+/* rm -rf `path`: a folder's entries first; a symbolic link is removed
+ * itself, never followed. */
+static void
+remove_tree (const char *path)
+{
+  if (!g_file_test (path, G_FILE_TEST_IS_SYMLINK) && g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+    }
+  if (g_remove (path) != 0)
+    {
+      int saved = errno;
+
+      if (saved != ENOENT)
+        g_test_message ("could not remove %s: %s", path, g_strerror (saved));
+    }
+}
+
+void
+crm_test_crmctl_home_free (CrmTestCrmctlHome *self)
+{
+  if (self == NULL)
+    return;
+  remove_tree (self->home);
+  g_free (self->home);
+  g_free (self->state_dir);
+  g_free (self->config_dir);
+  g_free (self->password_file);
+  g_free (self->server_arg);
+  g_free (self);
 }

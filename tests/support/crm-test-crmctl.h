@@ -4,6 +4,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "crm-test-server.h"
+
 G_BEGIN_DECLS
 
 /* Runs the crmctl binary ($CRMCTL) as a script would, with `args`
@@ -37,5 +39,40 @@ GSubprocess *crm_test_spawn_crmctl (const char        *state_dir,
 /* Parses `text` (what `crmctl --json` printed) and returns its root
  * node; asserts it is well-formed JSON. */
 JsonNode *crm_test_parse_json (const char *text);
+
+/* A test program's crmctl home: a new temporary folder (named from
+ * `tmpl`, as g_dir_make_tmp) holding crmctl's state and configuration
+ * folders and a file with `server`'s admin password, and the server's
+ * address as --server takes it.  Asserts each step worked. */
+typedef struct
+{
+  char *home;          /* the temporary folder */
+  char *state_dir;     /* XDG_STATE_HOME: home/state */
+  char *config_dir;    /* XDG_CONFIG_HOME: home/config */
+  char *password_file; /* home/password */
+  char *server_arg;    /* "localhost:PORT" */
+} CrmTestCrmctlHome;
+
+CrmTestCrmctlHome *crm_test_crmctl_home_new (CrmTestServer *server,
+                                             const char    *tmpl);
+
+/* crm_test_run_crmctl_input in this home. */
+int crm_test_crmctl_home_run (CrmTestCrmctlHome *self,
+                              const char        *input,
+                              char             **out,
+                              char             **err,
+                              const char *const *args);
+
+/* `crmctl --server ADDRESS --trust-new-server --user admin
+ * --password-file FILE login` in this home; its exit status. */
+int crm_test_crmctl_home_login (CrmTestCrmctlHome *self,
+                                char             **out,
+                                char             **err);
+
+/* Deletes the folder and everything in it (symbolic links are removed,
+ * not followed), frees.  NULL-safe. */
+void crm_test_crmctl_home_free (CrmTestCrmctlHome *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrmTestCrmctlHome, crm_test_crmctl_home_free)
 
 G_END_DECLS
