@@ -151,6 +151,9 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "C.UTF-8");
+  /* --locale zh_CN reads this tree's catalogue (built from po/zh_CN.po),
+   * never one an earlier install left in LOCALEDIR. */
+  g_setenv ("CRM_LOCALEDIR", BUILD_ROOT "/po", FALSE);
   g_test_init (&argc, &argv, NULL);
   server = crm_test_server_start (NULL, &error);
   g_assert_no_error (error);
