@@ -22,9 +22,7 @@
 static CrmTestServer *server;
 
 typedef struct {
-  char *home;          /* XDG_STATE_HOME and XDG_CONFIG_HOME live here */
-  char *server_arg;    /* "localhost:PORT" */
-  char *password_file;
+  CrmTestCrmctlHome *h; /* home, state and config folders, password file, --server */
   char *out;
   char *err;
 } Fixture;
@@ -34,10 +32,7 @@ typedef struct {
 static GSubprocess *
 spawn_v (Fixture *f, const char * const *args)
 {
-  g_autofree char *state = g_build_filename (f->home, "state", NULL);
-  g_autofree char *config = g_build_filename (f->home, "config", NULL);
-
-  return crm_test_spawn_crmctl (state, config, args);
+  return crm_test_spawn_crmctl (f->h->state_dir, f->h->config_dir, args);
 }
 
 /* Runs crmctl with `args` (NULL-terminated) and `input` on its standard
@@ -46,10 +41,7 @@ spawn_v (Fixture *f, const char * const *args)
 static int
 run_v (Fixture *f, const char *input, const char * const *args)
 {
-  g_autofree char *state = g_build_filename (f->home, "state", NULL);
-  g_autofree char *config = g_build_filename (f->home, "config", NULL);
-
-  return crm_test_run_crmctl_input (state, config, input != NULL ? input : "", &f->out, &f->err, args);
+  return crm_test_crmctl_home_run (f->h, input != NULL ? input : "", &f->out, &f->err, args);
 }
 
 #define run(f, ...) run_v ((f), NULL, (const char *[]) { __VA_ARGS__, NULL })
@@ -57,50 +49,21 @@ run_v (Fixture *f, const char *input, const char * const *args)
 static void
 login (Fixture *f)
 {
-  int status = run (f, "--server", f->server_arg, "--trust-new-server", "--user", "admin",
-                    "--password-file", f->password_file, "login");
-
-  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpint (crm_test_crmctl_home_login (f->h, &f->out, &f->err), ==, 0);
 }
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->home = g_dir_make_tmp ("crmctl-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->server_arg = g_strdup_printf ("localhost:%u", crm_test_server_get_port (server));
-  f->password_file = g_build_filename (f->home, "password", NULL);
-  g_file_set_contents (f->password_file, crm_test_server_get_admin_password (server), -1, &error);
-  g_assert_no_error (error);
+  f->h = crm_test_crmctl_home_new (server, "crmctl-test-XXXXXX");
   if (data != NULL)
     login (f);
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        remove_tree (child);
-      }
-  g_remove (path);
-}
-
-static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  remove_tree (f->home);
-  g_free (f->home);
-  g_free (f->server_arg);
-  g_free (f->password_file);
+  g_clear_pointer (&f->h, crm_test_crmctl_home_free);
   g_free (f->out);
   g_free (f->err);
 }
@@ -141,7 +104,7 @@ start_import (Fixture *f, const char *path, gint64 before, GSubprocess **proc)
 static void
 test_login_whoami (Fixture *f, gconstpointer data)
 {
-  g_autofree char *session = g_build_filename (f->home, "state", "jinke-crm", "crmctl.session", NULL);
+  g_autofree char *session = g_build_filename (f->h->home, "state", "jinke-crm", "crmctl.session", NULL);
   g_autoptr(JsonNode) root = NULL;
   JsonObject *who;
   GStatBuf st;
@@ -176,10 +139,10 @@ test_login_whoami (Fixture *f, gconstpointer data)
 static void
 test_wrong_password (Fixture *f, gconstpointer data)
 {
-  g_autofree char *bad = g_build_filename (f->home, "bad-password", NULL);
+  g_autofree char *bad = g_build_filename (f->h->home, "bad-password", NULL);
 
   g_file_set_contents (bad, "not-the-password\n", -1, NULL);
-  g_assert_cmpint (run (f, "--server", f->server_arg, "--trust-new-server", "--user", "admin",
+  g_assert_cmpint (run (f, "--server", f->h->server_arg, "--trust-new-server", "--user", "admin",
                         "--password-file", bad, "login"), ==, 4);
   g_assert_cmpstr (f->out, ==, "");
   g_assert_cmpuint (strlen (f->err), >, 0);
@@ -189,7 +152,7 @@ static void
 test_password_from_stdin (Fixture *f, gconstpointer data)
 {
   g_autofree char *line = g_strdup_printf ("%s\n", crm_test_server_get_admin_password (server));
-  int status = run_v (f, line, (const char *[]) { "--server", f->server_arg, "--trust-new-server",
+  int status = run_v (f, line, (const char *[]) { "--server", f->h->server_arg, "--trust-new-server",
                                                   "--user", "admin", "login", NULL });
 
   g_assert_cmpint (status, ==, 0);
@@ -199,10 +162,10 @@ test_password_from_stdin (Fixture *f, gconstpointer data)
 static void
 test_unknown_certificate (Fixture *f, gconstpointer data)
 {
-  g_autofree char *known = g_build_filename (f->home, "config", "jinke-crm", "known-servers", NULL);
+  g_autofree char *known = g_build_filename (f->h->home, "config", "jinke-crm", "known-servers", NULL);
 
-  g_assert_cmpint (run (f, "--server", f->server_arg, "--user", "admin",
-                        "--password-file", f->password_file, "login"), ==, 3);
+  g_assert_cmpint (run (f, "--server", f->h->server_arg, "--user", "admin",
+                        "--password-file", f->h->password_file, "login"), ==, 3);
   /* The refusal shows the fingerprint and the way to accept it. */
   g_assert_nonnull (strstr (f->err, "--trust-new-server"));
   g_assert_true (g_regex_match_simple ("([0-9a-f]{2}:){31}[0-9a-f]{2}", f->err, 0, 0));
@@ -211,8 +174,8 @@ test_unknown_certificate (Fixture *f, gconstpointer data)
   login (f);
   g_assert_true (g_file_test (known, G_FILE_TEST_EXISTS));
   /* Once trusted, no flag is needed any more. */
-  g_assert_cmpint (run (f, "--server", f->server_arg, "--user", "admin",
-                        "--password-file", f->password_file, "login"), ==, 0);
+  g_assert_cmpint (run (f, "--server", f->h->server_arg, "--user", "admin",
+                        "--password-file", f->h->password_file, "login"), ==, 0);
 
   /* A different certificate under the same address is refused, even with
    * --trust-new-server: that flag only covers servers never seen. */
@@ -402,10 +365,10 @@ static const char good_csv[] =
 static void
 test_import_export (Fixture *f, gconstpointer data)
 {
-  g_autofree char *bad = g_build_filename (f->home, "bad.csv", NULL);
-  g_autofree char *good = g_build_filename (f->home, "good.csv", NULL);
-  g_autofree char *gbk = g_build_filename (f->home, "gbk.csv", NULL);
-  g_autofree char *exported = g_build_filename (f->home, "export.csv", NULL);
+  g_autofree char *bad = g_build_filename (f->h->home, "bad.csv", NULL);
+  g_autofree char *good = g_build_filename (f->h->home, "good.csv", NULL);
+  g_autofree char *gbk = g_build_filename (f->h->home, "gbk.csv", NULL);
+  g_autofree char *exported = g_build_filename (f->h->home, "export.csv", NULL);
   g_autofree char *gbk_data = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(GPtrArray) records = NULL;
@@ -511,9 +474,9 @@ retire_custom_field (Fixture *f, gint64 id)
 static void
 test_import_export_custom (Fixture *f, gconstpointer data)
 {
-  g_autofree char *in = g_build_filename (f->home, "custom.csv", NULL);
-  g_autofree char *bad = g_build_filename (f->home, "custom-bad.csv", NULL);
-  g_autofree char *exported = g_build_filename (f->home, "custom-export.csv", NULL);
+  g_autofree char *in = g_build_filename (f->h->home, "custom.csv", NULL);
+  g_autofree char *bad = g_build_filename (f->h->home, "custom-bad.csv", NULL);
+  g_autofree char *exported = g_build_filename (f->h->home, "custom-export.csv", NULL);
   g_autofree char *contents = NULL;
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GError) error = NULL;
@@ -599,7 +562,7 @@ test_import_export_custom (Fixture *f, gconstpointer data)
 static void
 test_import_batches (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = g_build_filename (f->home, "many.csv", NULL);
+  g_autofree char *path = g_build_filename (f->h->home, "many.csv", NULL);
   g_autoptr(GString) csv = g_string_new ("客户名称,电话\r\n");
   g_autoptr(GError) error = NULL;
   const guint n = 12000;
@@ -629,7 +592,7 @@ test_import_batches (Fixture *f, gconstpointer data)
 static void
 test_import_database_restart (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = g_build_filename (f->home, "restart.csv", NULL);
+  g_autofree char *path = g_build_filename (f->h->home, "restart.csv", NULL);
   g_autoptr(GString) csv = g_string_new ("客户名称,电话,备注\r\n");
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) proc = NULL;
@@ -699,7 +662,7 @@ test_import_server_killed (Fixture *f, gconstpointer data)
   g_autofree char *extra = g_strdup_printf ("--port %u", port);
   g_autoptr(CrmTestServer) own = NULL;
   g_autofree char *server_arg = g_strdup_printf ("localhost:%u", port);
-  g_autofree char *path = g_build_filename (f->home, "killed.csv", NULL);
+  g_autofree char *path = g_build_filename (f->h->home, "killed.csv", NULL);
   g_autoptr(GString) csv = g_string_new ("客户名称,电话\r\n");
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) proc = NULL;
@@ -711,10 +674,10 @@ test_import_server_killed (Fixture *f, gconstpointer data)
   own = crm_test_server_start (extra, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (crm_test_server_get_port (own), ==, port);
-  g_file_set_contents (f->password_file, crm_test_server_get_admin_password (own), -1, &error);
+  g_file_set_contents (f->h->password_file, crm_test_server_get_admin_password (own), -1, &error);
   g_assert_no_error (error);
   g_assert_cmpint (run (f, "--server", server_arg, "--trust-new-server", "--user", "admin",
-                        "--password-file", f->password_file, "login"), ==, 0);
+                        "--password-file", f->h->password_file, "login"), ==, 0);
   before = customer_count (f);
 
   for (guint i = 1; i <= n; i++)
@@ -746,13 +709,13 @@ test_import_server_killed (Fixture *f, gconstpointer data)
 static void
 test_sessions (Fixture *f, gconstpointer data)
 {
-  g_autofree char *session = g_build_filename (f->home, "state", "jinke-crm", "crmctl.session", NULL);
+  g_autofree char *session = g_build_filename (f->h->home, "state", "jinke-crm", "crmctl.session", NULL);
   g_autofree char *text = NULL;
   g_autoptr(GKeyFile) keys = g_key_file_new ();
   g_autoptr(GError) error = NULL;
 
   /* Never signed in. */
-  g_assert_cmpint (run (f, "--server", f->server_arg, "--trust-new-server", "whoami"), ==, 4);
+  g_assert_cmpint (run (f, "--server", f->h->server_arg, "--trust-new-server", "whoami"), ==, 4);
   g_assert_nonnull (strstr (f->err, "crmctl login"));
 
   /* A token the server does not know (expired, or ended elsewhere). */
