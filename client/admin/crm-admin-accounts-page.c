@@ -54,21 +54,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (CrmAdminAccountsPage, crm_admin_accounts_page, GT
                                                       crm_admin_accounts_page_iface_init))
 
 static CrmAdminRecord *
-find_record (GListModel *model, gint64 id)
-{
-  guint n = g_list_model_get_n_items (model);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (CrmAdminRecord) record = g_list_model_get_item (model, i);
-
-      if (crm_admin_record_get_id (record) == id)
-        return record; /* the model keeps it alive */
-    }
-  return NULL;
-}
-
-static CrmAdminRecord *
 selected_user (CrmAdminAccountsPage *self)
 {
   return crm_admin_selection_get (self->user_selection);
@@ -89,8 +74,8 @@ static char *
 format_department (CrmAdminRecord *record, const char *key, gpointer data)
 {
   CrmAdminAccountsPage *self = data;
-  CrmAdminRecord       *department
-      = find_record (G_LIST_MODEL (self->departments), crm_admin_record_get_int (record, key));
+  CrmAdminRecord       *department = crm_admin_records_find (G_LIST_MODEL (self->departments),
+                                                             crm_admin_record_get_int (record, key));
 
   return g_strdup (department ? crm_admin_record_get_string (department, "name") : "");
 }
@@ -100,7 +85,7 @@ format_leader (CrmAdminRecord *record, const char *key, gpointer data)
 {
   CrmAdminAccountsPage *self = data;
   CrmAdminRecord       *leader
-      = find_record (G_LIST_MODEL (self->users), crm_admin_record_get_int (record, key));
+      = crm_admin_records_find (G_LIST_MODEL (self->users), crm_admin_record_get_int (record, key));
 
   return g_strdup (leader ? crm_admin_record_get_string (leader, "display_name") : "");
 }

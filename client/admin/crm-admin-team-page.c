@@ -65,21 +65,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (CrmAdminTeamPage, crm_admin_team_page, GTK_TYPE_B
                                                       crm_admin_team_page_iface_init))
 
 static CrmAdminRecord *
-find_record (GListModel *model, gint64 id)
-{
-  guint n = g_list_model_get_n_items (model);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (CrmAdminRecord) record = g_list_model_get_item (model, i);
-
-      if (crm_admin_record_get_id (record) == id)
-        return record; /* the model keeps it alive */
-    }
-  return NULL;
-}
-
-static CrmAdminRecord *
 selected_department (CrmAdminTeamPage *self)
 {
   GtkTreeListRow *row
@@ -152,7 +137,7 @@ rebuild_tree (CrmAdminTeamPage *self, gint64 keep_selected)
       GPtrArray *kids;
 
       /* An unknown parent (outside the reader's view) shows at the top. */
-      if (parent != 0 && find_record (G_LIST_MODEL (self->departments), parent) == NULL)
+      if (parent != 0 && crm_admin_records_find (G_LIST_MODEL (self->departments), parent) == NULL)
         parent = 0;
       kids = g_hash_table_lookup (self->children, GINT_TO_POINTER (parent));
       if (kids == NULL)
@@ -279,8 +264,8 @@ static char *
 format_leader (CrmAdminRecord *record, const char *key, gpointer data)
 {
   CrmAdminTeamPage *self = data;
-  CrmAdminRecord   *leader
-      = find_record (G_LIST_MODEL (self->users), crm_admin_record_get_int (record, "leader_id"));
+  CrmAdminRecord   *leader = crm_admin_records_find (G_LIST_MODEL (self->users),
+                                                     crm_admin_record_get_int (record, "leader_id"));
 
   return g_strdup (leader ? crm_admin_record_get_string (leader, "display_name") : "");
 }

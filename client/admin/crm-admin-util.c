@@ -122,6 +122,21 @@ crm_admin_selection_get (GtkSingleSelection *selection)
   return item ? CRM_ADMIN_RECORD (item) : NULL;
 }
 
+CrmAdminRecord *
+crm_admin_records_find (GListModel *model, gint64 id)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (CrmAdminRecord) record = g_list_model_get_item (model, i);
+
+      if (crm_admin_record_get_id (record) == id)
+        return record; /* the model keeps it alive */
+    }
+  return NULL;
+}
+
 void
 crm_admin_report_error (GtkWidget *widget, const GError *error)
 {

@@ -47,6 +47,10 @@ gboolean crm_admin_dropdown_select_id (GtkDropDown *dropdown, GArray *ids, gint6
 /* The selected record or NULL (no reference). */
 CrmAdminRecord *crm_admin_selection_get (GtkSingleSelection *selection);
 
+/* The record of `model` (CrmAdminRecord items) whose id is `id`, or NULL;
+ * no reference: the model keeps it alive. */
+CrmAdminRecord *crm_admin_records_find (GListModel *model, gint64 id);
+
 /* Shows an error, or a plain notice, in the console window's banner. */
 void crm_admin_report_error (GtkWidget *widget, const GError *error);
 void crm_admin_report_notice (GtkWidget *widget, const char *message);
