@@ -400,24 +400,36 @@ on_roles_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   self->roles = crm_admin_records_from_variant (reply);
 }
 
+/* Finishes a call of this page: its reply, or NULL when it was cancelled
+ * (`user_data`, the page, may be gone and is not touched) or failed (the
+ * error is shown).  Unless cancelled, the page is no longer busy with it. */
+static GVariant *
+finish_call (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  GVariant         *reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  CrmAdminTeamPage *self;
+
+  if (crm_admin_error_is_cancelled (error))
+    return NULL;
+  self = CRM_ADMIN_TEAM_PAGE (user_data);
+  set_busy (self, FALSE);
+  if (reply == NULL)
+    crm_admin_report_error (GTK_WIDGET (self), error);
+  return reply;
+}
+
 static void
 on_departments_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GVariant) reply = finish_call (source, result, user_data);
   CrmAdminTeamPage *self;
   CrmAdminRecord   *selected;
   gint64            keep;
 
-  if (crm_admin_error_is_cancelled (error))
+  if (reply == NULL)
     return;
   self = CRM_ADMIN_TEAM_PAGE (user_data);
-  set_busy (self, FALSE);
-  if (reply == NULL)
-    {
-      crm_admin_report_error (GTK_WIDGET (self), error);
-      return;
-    }
   selected = selected_department (self);
   keep = selected ? crm_admin_record_get_id (selected) : 0;
   {
@@ -515,20 +527,13 @@ chosen_name (CrmAdminTeamPage *self)
 static void
 on_created (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GVariant) reply = finish_call (source, result, user_data);
   CrmAdminTeamPage *self;
   gint64            id;
 
-  if (crm_admin_error_is_cancelled (error))
+  if (reply == NULL)
     return;
   self = CRM_ADMIN_TEAM_PAGE (user_data);
-  set_busy (self, FALSE);
-  if (reply == NULL)
-    {
-      crm_admin_report_error (GTK_WIDGET (self), error);
-      return;
-    }
   g_variant_get (reply, "(x)", &id);
   {
     g_autofree char *branch
