@@ -569,36 +569,40 @@ test_concurrent_clients (void)
   g_ptr_array_unref (tally.ids);
 }
 
+/* Adds to `silent` `n_silent` sockets connected to `port` that never send a
+ * byte, then `n_stalled` that send the start of a TLS ClientHello and stall. */
 static void
-test_silent_connections (void)
+open_silent_sockets (GPtrArray *silent, guint16 port, guint n_silent, guint n_stalled)
 {
-  enum { N_SILENT = 300 };
-  g_autoptr(GPtrArray) silent = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GSocketClient) client = g_socket_client_new ();
-  guint16 port = crm_test_server_get_port (get_server ());
 
-  for (guint i = 0; i < N_SILENT; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      GSocketConnection *c = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
-
-      g_assert_no_error (error);
-      g_ptr_array_add (silent, c);
-    }
-  /* A few that start a handshake and stall (a ClientHello fragment) hold
-   * handshake slots until their deadline, but fewer than the cap. */
-  for (guint i = 0; i < 5; i++)
+  for (guint i = 0; i < n_silent + n_stalled; i++)
     {
       g_autoptr(GError) error = NULL;
       GSocketConnection *c = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
       static const guint8 fragment[] = { 0x16, 0x03, 0x01, 0x02, 0x00, 0x01 };
 
       g_assert_no_error (error);
-      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (c)), fragment,
-                                 sizeof fragment, NULL, NULL, &error);
-      g_assert_no_error (error);
+      if (i >= n_silent)
+        {
+          g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (c)), fragment,
+                                     sizeof fragment, NULL, NULL, &error);
+          g_assert_no_error (error);
+        }
       g_ptr_array_add (silent, c);
     }
+}
+
+static void
+test_silent_connections (void)
+{
+  enum { N_SILENT = 300 };
+  g_autoptr(GPtrArray) silent = g_ptr_array_new_with_free_func (g_object_unref);
+  guint16 port = crm_test_server_get_port (get_server ());
+
+  /* A few that start a handshake and stall (a ClientHello fragment) hold
+   * handshake slots until their deadline, but fewer than the cap. */
+  open_silent_sockets (silent, port, N_SILENT, 5);
 
   /* With all of those open, a real user still signs in and is served. */
   assert_server_serves ();
@@ -886,31 +890,11 @@ static void
 test_https_silent_connections (void)
 {
   g_autoptr(GPtrArray) silent = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
   guint16 port = crm_test_server_get_http_port (get_server ());
   g_autofree char *text = NULL;
   guint status = 0;
 
-  for (guint i = 0; i < 300; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      GSocketConnection *c = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
-
-      g_assert_no_error (error);
-      g_ptr_array_add (silent, c);
-    }
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      GSocketConnection *c = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
-      static const guint8 fragment[] = { 0x16, 0x03, 0x01, 0x02, 0x00, 0x01 };
-
-      g_assert_no_error (error);
-      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (c)), fragment,
-                                 sizeof fragment, NULL, NULL, &error);
-      g_assert_no_error (error);
-      g_ptr_array_add (silent, c);
-    }
+  open_silent_sockets (silent, port, 300, 3);
 
   text = https_get ("/health", &status);
   g_assert_cmpuint (status, ==, 200);
