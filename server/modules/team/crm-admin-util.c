@@ -15,85 +15,51 @@ wrong_type (const char *key, GError **error)
   return FALSE;
 }
 
-static GVariant *
-lookup (GVariantDict *d, const char *key, const GVariantType *type, gboolean *present, gboolean *ok,
-        GError **error)
+/* Reads @key as @format (a g_variant_get() format, e.g. "&s", "x", "b",
+ * "^as") into @out; a missing key leaves @out alone, a value of another type
+ * is an error on that field. With "&s" the string stays owned by @d. */
+static gboolean
+dict_get (GVariantDict *d, const char *key, const char *format, gpointer out, gboolean *present,
+          GError **error)
 {
-  GVariant *v = g_variant_dict_lookup_value (d, key, NULL);
+  g_autoptr (GVariant) v = g_variant_dict_lookup_value (d, key, NULL);
 
-  *ok = TRUE;
   if (present)
     *present = v != NULL;
   if (v == NULL)
-    return NULL;
-  if (!g_variant_is_of_type (v, type))
-    {
-      g_variant_unref (v);
-      *ok = wrong_type (key, error);
-      return NULL;
-    }
-  return v;
+    return TRUE;
+  if (!g_variant_check_format_string (v, format, FALSE))
+    return wrong_type (key, error);
+  g_variant_get (v, format, out);
+  return TRUE;
 }
 
 gboolean
 crm_admin_dict_string (GVariantDict *d, const char *key, const char **out, gboolean *present,
                        GError **error)
 {
-  gboolean  ok;
-  GVariant *v = lookup (d, key, G_VARIANT_TYPE_STRING, present, &ok, error);
-
-  if (v != NULL)
-    {
-      *out = g_variant_get_string (v, NULL);
-      /* The dictionary holds its own reference to the value. */
-      g_variant_unref (v);
-    }
-  return ok;
+  return dict_get (d, key, "&s", out, present, error);
 }
 
 gboolean
 crm_admin_dict_int64 (GVariantDict *d, const char *key, gint64 *out, gboolean *present,
                       GError **error)
 {
-  gboolean  ok;
-  GVariant *v = lookup (d, key, G_VARIANT_TYPE_INT64, present, &ok, error);
-
-  if (v != NULL)
-    {
-      *out = g_variant_get_int64 (v);
-      g_variant_unref (v);
-    }
-  return ok;
+  return dict_get (d, key, "x", out, present, error);
 }
 
 gboolean
 crm_admin_dict_bool (GVariantDict *d, const char *key, gboolean *out, gboolean *present,
                      GError **error)
 {
-  gboolean  ok;
-  GVariant *v = lookup (d, key, G_VARIANT_TYPE_BOOLEAN, present, &ok, error);
-
-  if (v != NULL)
-    {
-      *out = g_variant_get_boolean (v);
-      g_variant_unref (v);
-    }
-  return ok;
+  return dict_get (d, key, "b", out, present, error);
 }
 
 gboolean
 crm_admin_dict_strv (GVariantDict *d, const char *key, GStrv *out, GError **error)
 {
-  gboolean  ok;
-  GVariant *v = lookup (d, key, G_VARIANT_TYPE_STRING_ARRAY, NULL, &ok, error);
-
   *out = NULL;
-  if (v != NULL)
-    {
-      *out = g_variant_dup_strv (v, NULL);
-      g_variant_unref (v);
-    }
-  return ok;
+  return dict_get (d, key, "^as", out, NULL, error);
 }
 
 gboolean
