@@ -40,6 +40,20 @@ crm_settings_changed (CrmDb *db, const char *what, GError **error)
   return crm_db_notify_change (db, "settings", 0, 0, what, 0, error);
 }
 
+/* Ends a save whose statement returned the rule before (NULL when there was
+ * none) and after as JSON text: audits it as an update of @what and tells
+ * the clients that @what changed. */
+static GVariant *
+saved_rule (CrmDb *db, CrmRequestContext *ctx, PGresult *res, const char *what, GError **error)
+{
+  if (res == NULL
+      || !crm_db_audit (db, ctx, "update", what, 0,
+                        PQgetisnull (res, 0, 0) ? NULL : crm_db_get_string (res, 0, 0),
+                        crm_db_get_string (res, 0, 1), error))
+    return NULL;
+  return crm_settings_changed (db, what, error) ? g_variant_new ("()") : NULL;
+}
+
 /* ---- Choice lists ---- */
 
 /* Lists whose labels records store in a column: a rename rewrites them in
@@ -471,12 +485,7 @@ crm_numbering_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
         " SELECT (SELECT j::text FROM old), (SELECT j::text FROM new)",
         6, params, error);
   }
-  if (res == NULL
-      || !crm_db_audit (db, ctx, "update", "numbering", 0,
-                        PQgetisnull (res, 0, 0) ? NULL : crm_db_get_string (res, 0, 0),
-                        crm_db_get_string (res, 0, 1), error))
-    return NULL;
-  return crm_settings_changed (db, "numbering", error) ? g_variant_new ("()") : NULL;
+  return saved_rule (db, ctx, res, "numbering", error);
 }
 
 /* ---- Entry rules ---- */
@@ -626,12 +635,7 @@ crm_entry_rule_save (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
         " SELECT (SELECT j::text FROM old), (SELECT j::text FROM new)",
         4, params, error);
   }
-  if (res == NULL
-      || !crm_db_audit (db, ctx, "update", "entry_rule", 0,
-                        PQgetisnull (res, 0, 0) ? NULL : crm_db_get_string (res, 0, 0),
-                        crm_db_get_string (res, 0, 1), error))
-    return NULL;
-  return crm_settings_changed (db, "entry_rule", error) ? g_variant_new ("()") : NULL;
+  return saved_rule (db, ctx, res, "entry_rule", error);
 }
 
 static gboolean
