@@ -114,26 +114,35 @@ admin_create_department (CrmConnection *admin, const char *name, gint64 parent_i
 }
 
 gint64
-admin_user_id (CrmConnection *admin, const char *login)
+admin_row_id (GVariant *rows, const char *key, const char *value)
 {
-  g_autoptr (GVariant) users = admin_call (admin, CRM_MSG_USER_LIST, NULL);
   GVariantIter iter;
   GVariant    *row;
 
-  g_variant_iter_init (&iter, users);
+  g_variant_iter_init (&iter, rows);
   while ((row = g_variant_iter_next_value (&iter)) != NULL)
     {
       g_autoptr (GVariant) owned = row;
-      const char *l = NULL;
+      const char *v = NULL;
       gint64      id = 0;
 
-      g_variant_lookup (row, "login", "&s", &l);
+      g_variant_lookup (row, key, "&s", &v);
       g_variant_lookup (row, "id", "x", &id);
-      if (g_strcmp0 (l, login) == 0)
+      if (g_strcmp0 (v, value) == 0)
         return id;
     }
-  g_assert_not_reached ();
   return 0;
+}
+
+gint64
+admin_user_id (CrmConnection *admin, const char *login)
+{
+  g_autoptr (GVariant) users = admin_call (admin, CRM_MSG_USER_LIST, NULL);
+  gint64 id = admin_row_id (users, "login", login);
+
+  if (id == 0)
+    g_assert_not_reached ();
+  return id;
 }
 
 static gboolean

@@ -26,6 +26,9 @@ gint64 admin_create_user (CrmConnection *admin, const char *login, const char *r
                           gint64 department_id, gint64 leader_id);
 gint64 admin_create_department (CrmConnection *admin, const char *name, gint64 parent_id);
 gint64 admin_user_id (CrmConnection *admin, const char *login);
+/* The "id" of the first row of the list `rows` (aa{sv}) whose string
+ * `key` equals `value`; 0 when there is none. */
+gint64 admin_row_id (GVariant *rows, const char *key, const char *value);
 
 /* Iterates the main context until `*flag` is non-zero (30 s at most). */
 void admin_wait_for (volatile guint *flag);

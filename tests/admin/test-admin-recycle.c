@@ -104,23 +104,9 @@ static gint64
 role_listed (CrmConnection *conn, const char *name)
 {
   g_autoptr (GVariant) rows = admin_call (conn, CRM_MSG_ROLE_LIST, NULL);
-  GVariantIter iter;
-  GVariant    *row;
-  gint64       found = 0;
 
-  g_variant_iter_init (&iter, rows);
-  while ((row = g_variant_iter_next_value (&iter)) != NULL)
-    {
-      const char *n = NULL;
-      gint64      id = 0;
-
-      g_variant_lookup (row, "name", "&s", &n);
-      g_variant_lookup (row, "id", "x", &id);
-      if (g_strcmp0 (n, name) == 0)
-        found = id;
-      g_variant_unref (row);
-    }
-  return found;
+  /* Role names are unique: the first match is the only one. */
+  return admin_row_id (rows, "name", name);
 }
 
 static void

@@ -55,22 +55,8 @@ static gint64
 choice_id (CrmConnection *admin, const char *list, const char *label)
 {
   g_autoptr (GVariant) items = admin_call (admin, CRM_MSG_CHOICE_LIST, g_variant_new ("(s)", list));
-  GVariantIter iter;
-  GVariant    *row;
 
-  g_variant_iter_init (&iter, items);
-  while ((row = g_variant_iter_next_value (&iter)) != NULL)
-    {
-      g_autoptr (GVariant) owned = row;
-      const char *l = NULL;
-      gint64      id = 0;
-
-      g_variant_lookup (row, "label", "&s", &l);
-      g_variant_lookup (row, "id", "x", &id);
-      if (g_strcmp0 (l, label) == 0)
-        return id;
-    }
-  return 0;
+  return admin_row_id (items, "label", label);
 }
 
 static void

@@ -608,22 +608,8 @@ static gint64
 role_id (CrmConnection *admin, const char *name)
 {
   g_autoptr (GVariant) roles = admin_call (admin, CRM_MSG_ROLE_LIST, NULL);
-  GVariantIter iter;
-  GVariant    *row;
 
-  g_variant_iter_init (&iter, roles);
-  while ((row = g_variant_iter_next_value (&iter)) != NULL)
-    {
-      g_autoptr (GVariant) owned = row;
-      const char *n = NULL;
-      gint64      id = 0;
-
-      g_variant_lookup (row, "name", "&s", &n);
-      g_variant_lookup (row, "id", "x", &id);
-      if (g_strcmp0 (n, name) == 0)
-        return id;
-    }
-  return 0;
+  return admin_row_id (roles, "name", name);
 }
 
 static GVariant *
