@@ -74,20 +74,18 @@ static char *
 format_department (CrmAdminRecord *record, const char *key, gpointer data)
 {
   CrmAdminAccountsPage *self = data;
-  CrmAdminRecord       *department = crm_admin_records_find (G_LIST_MODEL (self->departments),
-                                                             crm_admin_record_get_int (record, key));
 
-  return g_strdup (department ? crm_admin_record_get_string (department, "name") : "");
+  return crm_admin_records_dup_string (G_LIST_MODEL (self->departments),
+                                       crm_admin_record_get_int (record, key), "name");
 }
 
 static char *
 format_leader (CrmAdminRecord *record, const char *key, gpointer data)
 {
   CrmAdminAccountsPage *self = data;
-  CrmAdminRecord       *leader
-      = crm_admin_records_find (G_LIST_MODEL (self->users), crm_admin_record_get_int (record, key));
 
-  return g_strdup (leader ? crm_admin_record_get_string (leader, "display_name") : "");
+  return crm_admin_records_dup_string (G_LIST_MODEL (self->users),
+                                       crm_admin_record_get_int (record, key), "display_name");
 }
 
 static char *

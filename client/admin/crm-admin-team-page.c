@@ -264,10 +264,10 @@ static char *
 format_leader (CrmAdminRecord *record, const char *key, gpointer data)
 {
   CrmAdminTeamPage *self = data;
-  CrmAdminRecord   *leader = crm_admin_records_find (G_LIST_MODEL (self->users),
-                                                     crm_admin_record_get_int (record, "leader_id"));
 
-  return g_strdup (leader ? crm_admin_record_get_string (leader, "display_name") : "");
+  return crm_admin_records_dup_string (G_LIST_MODEL (self->users),
+                                       crm_admin_record_get_int (record, "leader_id"),
+                                       "display_name");
 }
 
 static char *

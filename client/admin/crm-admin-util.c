@@ -137,6 +137,14 @@ crm_admin_records_find (GListModel *model, gint64 id)
   return NULL;
 }
 
+char *
+crm_admin_records_dup_string (GListModel *model, gint64 id, const char *key)
+{
+  CrmAdminRecord *record = crm_admin_records_find (model, id);
+
+  return g_strdup (record ? crm_admin_record_get_string (record, key) : "");
+}
+
 void
 crm_admin_report_error (GtkWidget *widget, const GError *error)
 {

@@ -50,6 +50,9 @@ CrmAdminRecord *crm_admin_selection_get (GtkSingleSelection *selection);
 /* The record of `model` (CrmAdminRecord items) whose id is `id`, or NULL;
  * no reference: the model keeps it alive. */
 CrmAdminRecord *crm_admin_records_find (GListModel *model, gint64 id);
+/* The string member `key` of that record as a new string; "" when there
+ * is no record of `id`. */
+char *crm_admin_records_dup_string (GListModel *model, gint64 id, const char *key);
 
 /* Shows an error, or a plain notice, in the console window's banner. */
 void crm_admin_report_error (GtkWidget *widget, const GError *error);
