@@ -380,32 +380,17 @@ bad_date:
   return FALSE;
 }
 
-typedef struct
-{
-  CrmAdminAuditPage *self;
-  gboolean           append;
-} Load;
-
 static void
-on_audit_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+on_audit_loaded (GtkWidget *page, const GError *error)
 {
-  Load *load = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
-  CrmAdminAuditPage *self = load->self;
-  gboolean           append = load->append;
+  CrmAdminAuditPage *self = CRM_ADMIN_AUDIT_PAGE (page);
 
-  g_free (load);
-  if (crm_admin_error_is_cancelled (error))
-    return;
-  if (reply == NULL)
+  set_busy (self, FALSE);
+  if (error != NULL)
     {
-      set_busy (self, FALSE);
       crm_admin_report_error (GTK_WIDGET (self), error);
       return;
     }
-  crm_admin_store_take_page (self->rows, reply, append, &self->next);
-  set_busy (self, FALSE);
   show_diff (self);
 }
 
@@ -413,18 +398,14 @@ static void
 load_page (CrmAdminAuditPage *self, gboolean append)
 {
   GVariant *filters;
-  Load     *load;
 
   if (!build_filters (self, &filters))
     return;
-  load = g_new0 (Load, 1);
-  load->self = self;
-  load->append = append;
   set_busy (self, TRUE);
-  crm_session_call_async (
+  crm_admin_list_load_page (
       self->session, CRM_MSG_AUDIT_LIST,
       g_variant_new ("(@a{sv}xi)", filters, append ? self->next : (gint64)0, PAGE_ROWS),
-      self->cancellable, on_audit_loaded, load);
+      self->cancellable, GTK_WIDGET (self), self->rows, append, &self->next, on_audit_loaded);
 }
 
 static void

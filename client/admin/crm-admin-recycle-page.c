@@ -114,46 +114,24 @@ load_kinds (CrmAdminRecyclePage *self)
                           self);
 }
 
-typedef struct
-{
-  CrmAdminRecyclePage *self;
-  gboolean             append;
-} Load;
-
 static void
-on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+on_loaded (GtkWidget *page, const GError *error)
 {
-  Load *load = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
-  CrmAdminRecyclePage *self = load->self;
-  gboolean             append = load->append;
+  CrmAdminRecyclePage *self = CRM_ADMIN_RECYCLE_PAGE (page);
 
-  g_free (load);
-  if (crm_admin_error_is_cancelled (error))
-    return;
-  if (reply == NULL)
-    {
-      set_busy (self, FALSE);
-      crm_admin_report_error (GTK_WIDGET (self), error);
-      return;
-    }
-  crm_admin_store_take_page (self->rows, reply, append, &self->next);
   set_busy (self, FALSE);
+  if (error != NULL)
+    crm_admin_report_error (GTK_WIDGET (self), error);
 }
 
 static void
 load_page (CrmAdminRecyclePage *self, gboolean append)
 {
-  Load *load = g_new0 (Load, 1);
-
-  load->self = self;
-  load->append = append;
   set_busy (self, TRUE);
-  crm_session_call_async (
+  crm_admin_list_load_page (
       self->session, CRM_MSG_RECYCLE_LIST,
       g_variant_new ("(sxi)", chosen_entity (self), append ? self->next : (gint64)0, PAGE_ROWS),
-      self->cancellable, on_loaded, load);
+      self->cancellable, GTK_WIDGET (self), self->rows, append, &self->next, on_loaded);
 }
 
 static void

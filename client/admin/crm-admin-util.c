@@ -297,6 +297,46 @@ crm_admin_store_take_page (GListStore *store, GVariant *reply, gboolean append, 
   crm_admin_store_set_records (store, rows, append);
 }
 
+typedef struct
+{
+  GtkWidget         *page;
+  GListStore        *store;
+  gboolean           append;
+  gint64            *next;
+  CrmAdminPageLoaded loaded;
+} ListLoad;
+
+static void
+on_list_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ListLoad *load = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  ListLoad copy = *load;
+
+  g_free (load);
+  if (crm_admin_error_is_cancelled (error))
+    return;
+  if (reply != NULL)
+    crm_admin_store_take_page (copy.store, reply, copy.append, copy.next);
+  copy.loaded (copy.page, error);
+}
+
+void
+crm_admin_list_load_page (CrmSession *session, guint message_id, GVariant *body,
+                          GCancellable *cancellable, GtkWidget *page, GListStore *store,
+                          gboolean append, gint64 *next, CrmAdminPageLoaded loaded)
+{
+  ListLoad *load = g_new0 (ListLoad, 1);
+
+  load->page = page;
+  load->store = store;
+  load->append = append;
+  load->next = next;
+  load->loaded = loaded;
+  crm_session_call_async (session, message_id, body, cancellable, on_list_loaded, load);
+}
+
 gint64
 crm_admin_dropdown_get_id (GtkDropDown *dropdown, GArray *ids)
 {

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "crm-admin-record.h"
+#include "crm-session.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,18 @@ void crm_admin_store_set_records (GListStore *store, GVariant *rows, gboolean ap
  * 0 = no more) into `store` (see crm_admin_store_set_records); `*next`
  * receives the cursor for the following page. */
 void crm_admin_store_take_page (GListStore *store, GVariant *reply, gboolean append, gint64 *next);
+
+/* Called when one page of a list asked with crm_admin_list_load_page() is
+ * in the store (`error` NULL) or failed; never when cancelled (`page` may
+ * be gone then). */
+typedef void (*CrmAdminPageLoaded) (GtkWidget *page, const GError *error);
+
+/* Calls `message_id` with `body` (a keyset-paged list, reply "(aa{sv}x)"),
+ * takes the reply into `store` (crm_admin_store_take_page() with `append`
+ * and `next`, both the page's), then calls `loaded` with `page`. */
+void crm_admin_list_load_page (CrmSession *session, guint message_id, GVariant *body,
+                               GCancellable *cancellable, GtkWidget *page, GListStore *store,
+                               gboolean append, gint64 *next, CrmAdminPageLoaded loaded);
 
 /* A drop-down of records: `first_label` ("(None)", "Anyone") then the
  * `label_key` of each record of `records` (may be NULL), except the one
