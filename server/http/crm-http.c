@@ -134,17 +134,41 @@ respond (SoupServerMessage *msg, guint status, const char *content_type, char *b
   soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, body, strlen (body));
 }
 
-/* ---- /health ---- */
-
+/* A request held paused while its answer is worked out on the side
+ * (/health, /session). */
 typedef struct {
   CrmHttp *http;
   SoupServerMessage *msg;
-} HealthCheck;
+} PausedCheck;
+
+static PausedCheck *
+paused_check_new (CrmHttp *self, SoupServerMessage *msg)
+{
+  PausedCheck *check = g_new0 (PausedCheck, 1);
+
+  check->http = g_object_ref (self);
+  check->msg = g_object_ref (msg);
+  soup_server_message_pause (msg);
+  return check;
+}
+
+/* Answers with @root as JSON and frees @check. */
+static void
+paused_check_answer (PausedCheck *check, guint status, JsonNode *root)
+{
+  respond (check->msg, status, "application/json", json_to_string (root, FALSE));
+  soup_server_message_unpause (check->msg);
+  g_object_unref (check->msg);
+  g_object_unref (check->http);
+  g_free (check);
+}
+
+/* ---- /health ---- */
 
 static void
 health_done_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
-  HealthCheck *check = data;
+  PausedCheck *check = data;
   CrmHttp *self = check->http;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = crm_db_pool_run_finish (crm_server_get_pool (self->server), result, NULL, &error);
@@ -174,12 +198,7 @@ health_done_cb (GObject *source, GAsyncResult *result, gpointer data)
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
-  respond (check->msg, db_ok ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE,
-           "application/json", json_to_string (root, FALSE));
-  soup_server_message_unpause (check->msg);
-  g_object_unref (check->msg);
-  g_object_unref (check->http);
-  g_free (check);
+  paused_check_answer (check, db_ok ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE, root);
 }
 
 /* Reachability is proven by a real query that changes nothing: resuming
@@ -189,14 +208,12 @@ static void
 handle_health (CrmHttp *self, SoupServerMessage *msg)
 {
   CrmRequestContext *ctx = g_new0 (CrmRequestContext, 1);
-  HealthCheck *check = g_new0 (HealthCheck, 1);
+  PausedCheck *check;
   g_autofree char *probe = g_uuid_string_random ();
 
   ctx->message = crm_message_lookup (CRM_MSG_AUTH_RESUME);
   ctx->peer_address = g_strdup ("health-check");
-  check->http = g_object_ref (self);
-  check->msg = g_object_ref (msg);
-  soup_server_message_pause (msg);
+  check = paused_check_new (self, msg);
   crm_db_pool_run_async (crm_server_get_pool (self->server), ctx,
                          g_variant_new ("(s)", probe), NULL, health_done_cb, check);
 }
@@ -238,15 +255,10 @@ handle_metrics (CrmHttp *self, SoupServerMessage *msg)
 
 /* ---- /session: who the bearer token belongs to ---- */
 
-typedef struct {
-  CrmHttp *http;
-  SoupServerMessage *msg;
-} SessionCheck;
-
 static void
 session_done_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
-  SessionCheck *check = data;
+  PausedCheck *check = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(CrmSession) session = crm_http_authenticate_finish (check->http, result, &error);
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -279,22 +291,14 @@ session_done_cb (GObject *source, GAsyncResult *result, gpointer data)
   if (session == NULL && crm_http_status_for_error (error) == SOUP_STATUS_UNAUTHORIZED)
     soup_message_headers_replace (soup_server_message_get_response_headers (check->msg),
                                   "WWW-Authenticate", "Bearer realm=\"jinke-crm\"");
-  respond (check->msg, session ? SOUP_STATUS_OK : crm_http_status_for_error (error),
-           "application/json", json_to_string (root, FALSE));
-  soup_server_message_unpause (check->msg);
-  g_object_unref (check->msg);
-  g_object_unref (check->http);
-  g_free (check);
+  paused_check_answer (check, session ? SOUP_STATUS_OK : crm_http_status_for_error (error), root);
 }
 
 static void
 handle_session (CrmHttp *self, SoupServerMessage *msg)
 {
-  SessionCheck *check = g_new0 (SessionCheck, 1);
+  PausedCheck *check = paused_check_new (self, msg);
 
-  check->http = g_object_ref (self);
-  check->msg = g_object_ref (msg);
-  soup_server_message_pause (msg);
   crm_http_authenticate_async (self, msg, NULL, session_done_cb, check);
 }
 
