@@ -273,13 +273,44 @@ crm_recycle_kinds (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError 
   return g_variant_builder_end (&b);
 }
 
+/* Runs @sql, one of @e's statements, on the record @sid (prepared as
+ * "recycle_<action>_<entity>").  A failure with SQLSTATE @conflict_state is
+ * a conflict saying @conflict_message; no row back means the record is not
+ * in the recycle bin. */
+static PGresult *
+run_on_binned (CrmDb *db, const CrmRecycleEntity *e, const char *action, const char *sql,
+               const char *sid, const char *conflict_state, const char *conflict_message,
+               GError **error)
+{
+  g_autofree char *name = g_strdup_printf ("recycle_%s_%s", action, e->entity);
+  const char      *params[] = { sid };
+  g_autoptr (GError) local = NULL;
+  g_autoptr (PGresult) res = crm_db_exec (db, name, sql, 1, params, &local);
+
+  if (res == NULL)
+    {
+      if (strcmp (crm_db_last_sqlstate (db), conflict_state) == 0)
+        g_set_error_literal (error, CRM_ERROR, CRM_ERROR_CONFLICT, conflict_message);
+      else
+        g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  if (PQntuples (res) != 1)
+    {
+      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND,
+                           _ ("This record is not in the recycle bin"));
+      return NULL;
+    }
+  return g_steal_pointer (&res);
+}
+
 GVariant *
 crm_recycle_restore (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
   const char             *key, *entity;
   gint64                  id;
   const CrmRecycleEntity *e;
-  g_autofree char        *sid = NULL, *name = NULL;
+  g_autofree char        *sid = NULL;
   g_autoptr (PGresult) res = NULL;
 
   g_variant_get (request, "(&s&sx)", &key, &entity, &id);
@@ -306,31 +337,14 @@ crm_recycle_restore (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
           return NULL;
         }
     }
-  name = g_strdup_printf ("recycle_restore_%s", e->entity);
-  {
-    const char *params[] = { sid };
-    g_autoptr (GError) local = NULL;
-
-    res = crm_db_exec (db, name, e->restore_sql, 1, params, &local);
-    if (res == NULL)
-      {
-        if (strcmp (crm_db_last_sqlstate (db), "23505") == 0)
-          g_set_error_literal (error, CRM_ERROR, CRM_ERROR_CONFLICT,
-                               e->restore_duplicate != NULL
-                                   ? _ (e->restore_duplicate)
-                                   : _ ("Another record now uses the same name; it cannot be "
-                                        "restored"));
-        else
-          g_propagate_error (error, g_steal_pointer (&local));
-        return NULL;
-      }
-  }
-  if (PQntuples (res) != 1)
-    {
-      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND,
-                           _ ("This record is not in the recycle bin"));
-      return NULL;
-    }
+  res = run_on_binned (db, e, "restore", e->restore_sql, sid, "23505",
+                       e->restore_duplicate != NULL
+                           ? _ (e->restore_duplicate)
+                           : _ ("Another record now uses the same name; it cannot be "
+                                "restored"),
+                       error);
+  if (res == NULL)
+    return NULL;
   if (!crm_db_audit (db, ctx, "restore", e->entity, id, NULL, crm_db_get_string (res, 0, 0), error)
       || !crm_db_notify_change (db, e->entity, id, crm_db_get_int64 (res, 0, 1), "restore",
                                 crm_db_get_int64 (res, 0, 2), error))
@@ -344,7 +358,7 @@ crm_recycle_purge (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError 
   const char             *key, *entity;
   gint64                  id;
   const CrmRecycleEntity *e;
-  g_autofree char        *sid = NULL, *name = NULL;
+  g_autofree char        *sid = NULL;
   g_autoptr (PGresult) res = NULL;
 
   g_variant_get (request, "(&s&sx)", &key, &entity, &id);
@@ -352,29 +366,11 @@ crm_recycle_purge (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError 
   if (e == NULL)
     return NULL;
   sid = crm_db_int64_to_string (id);
-  name = g_strdup_printf ("recycle_purge_%s", e->entity);
-  {
-    const char *params[] = { sid };
-    g_autoptr (GError) local = NULL;
-
-    res = crm_db_exec (db, name, e->purge_sql, 1, params, &local);
-    if (res == NULL)
-      {
-        /* Still referenced by other records (calls, contracts, …). */
-        if (strcmp (crm_db_last_sqlstate (db), "23503") == 0)
-          g_set_error_literal (error, CRM_ERROR, CRM_ERROR_CONFLICT,
-                               _ ("Other records still refer to this one; it cannot be purged"));
-        else
-          g_propagate_error (error, g_steal_pointer (&local));
-        return NULL;
-      }
-  }
-  if (PQntuples (res) != 1)
-    {
-      g_set_error_literal (error, CRM_ERROR, CRM_ERROR_NOT_FOUND,
-                           _ ("This record is not in the recycle bin"));
-      return NULL;
-    }
+  /* 23503: still referenced by other records (calls, contracts, …). */
+  res = run_on_binned (db, e, "purge", e->purge_sql, sid, "23503",
+                       _ ("Other records still refer to this one; it cannot be purged"), error);
+  if (res == NULL)
+    return NULL;
   /* The purge itself is audited, with the whole record as it was. */
   if (!crm_db_audit (db, ctx, "purge", e->entity, id, crm_db_get_string (res, 0, 0), NULL, error))
     return NULL;
