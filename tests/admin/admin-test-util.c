@@ -7,20 +7,10 @@
 
 #include "admin-test-util.h"
 
-static CrmTestServer *server;
-
 CrmTestServer *
 admin_test_server (void)
 {
-  g_autoptr (GError) error = NULL;
-
-  if (server == NULL)
-    {
-      server = crm_test_server_start ("--demo-data 60", &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (server);
-    }
-  return server;
+  return crm_test_server_get_shared ("--demo-data 60");
 }
 
 CrmConnection *

@@ -18,20 +18,10 @@
  * none; PostgreSQL restarted under load is survived.
  */
 
-static CrmTestServer *server;
-
 static CrmTestServer *
 get_server (void)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (server == NULL)
-    {
-      server = crm_test_server_start (NULL, &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (server);
-    }
-  return server;
+  return crm_test_server_get_shared (NULL);
 }
 
 static CrmConnection *
@@ -535,6 +525,6 @@ main (int argc, char **argv)
   g_test_add_func ("/server/lifecycle/database-down", test_database_down);
 
   status = g_test_run ();
-  crm_test_server_stop (g_steal_pointer (&server));
+  crm_test_server_stop_shared ();
   return status;
 }

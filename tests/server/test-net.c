@@ -18,20 +18,10 @@
  * HTTPS health and metrics.  One server serves every test here.
  */
 
-static CrmTestServer *server;
-
 static CrmTestServer *
 get_server (void)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (server == NULL)
-    {
-      server = crm_test_server_start (NULL, &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (server);
-    }
-  return server;
+  return crm_test_server_get_shared (NULL);
 }
 
 static RawClient *
@@ -1208,6 +1198,6 @@ main (int argc, char **argv)
   g_test_add_func ("/server/https/silent-connections", test_https_silent_connections);
 
   status = g_test_run ();
-  crm_test_server_stop (g_steal_pointer (&server));
+  crm_test_server_stop_shared ();
   return status;
 }

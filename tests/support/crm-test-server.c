@@ -438,6 +438,28 @@ crm_test_server_stop (CrmTestServer *self)
   g_free (self);
 }
 
+static CrmTestServer *shared_server;
+
+CrmTestServer *
+crm_test_server_get_shared (const char *extra_args)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (shared_server == NULL)
+    {
+      shared_server = crm_test_server_start (extra_args, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (shared_server);
+    }
+  return shared_server;
+}
+
+void
+crm_test_server_stop_shared (void)
+{
+  crm_test_server_stop (g_steal_pointer (&shared_server));
+}
+
 GVariant *
 crm_test_call_ok (CrmConnection *connection,
                   guint          message_id,

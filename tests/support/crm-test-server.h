@@ -38,6 +38,12 @@ CrmConnection *crm_test_server_connect (CrmTestServer *self,
                                         const char    *password,
                                         GError       **error);
 
+/* The test program's one server: started with `extra_args` on the first
+ * call (asserting it started), the same server on every later call (their
+ * `extra_args` are not looked at).  crm_test_server_stop_shared() ends it. */
+CrmTestServer *crm_test_server_get_shared  (const char *extra_args);
+void           crm_test_server_stop_shared (void);
+
 /* crm_connection_call_sync() that asserts it succeeded; the reply. */
 GVariant *crm_test_call_ok (CrmConnection *connection,
                             guint          message_id,
