@@ -68,6 +68,19 @@ seek_restricted (const CrmCustomerQuery *q)
   return q->filtered || !q->scope_all;
 }
 
+/* The first row of `res` (key as text, id) as a cursor just before it in
+ * list order; "" when `res` has no row. */
+static char *
+cursor_before_first (const PGresult *res, gboolean descending)
+{
+  gint64 id;
+
+  if (PQntuples (res) == 0)
+    return g_strdup ("");
+  id = crm_db_get_int64 (res, 0, 1);
+  return crm_customer_cursor_encode (crm_db_get_string (res, 0, 0), descending ? id + 1 : id - 1);
+}
+
 /* The row `offset` rows into the list (0-based) as a cursor just before
  * it; "" when there is no such row. */
 static gboolean
@@ -85,14 +98,7 @@ seek_offset (CrmDb *db, CrmCustomerQuery *q, const SeekColumn *col, gboolean des
   res = crm_customer_query_run (db, q, prefix, suffix, error);
   if (res == NULL)
     return FALSE;
-  if (PQntuples (res) == 0)
-    *cursor = g_strdup ("");
-  else
-    {
-      gint64 id = crm_db_get_int64 (res, 0, 1);
-      *cursor = crm_customer_cursor_encode (crm_db_get_string (res, 0, 0),
-                                    descending ? id + 1 : id - 1);
-    }
+  *cursor = cursor_before_first (res, descending);
   return TRUE;
 }
 
@@ -119,14 +125,7 @@ seek_at_key (CrmDb *db, CrmCustomerQuery *q, const SeekColumn *col, gboolean des
   g_ptr_array_set_size (q->params, n_params);
   if (res == NULL)
     return FALSE;
-  if (PQntuples (res) == 0)
-    *cursor = g_strdup ("");
-  else
-    {
-      gint64 id = crm_db_get_int64 (res, 0, 1);
-      *cursor = crm_customer_cursor_encode (crm_db_get_string (res, 0, 0),
-                                    descending ? id + 1 : id - 1);
-    }
+  *cursor = cursor_before_first (res, descending);
   return TRUE;
 }
 
