@@ -60,6 +60,17 @@ admin_call_fails (CrmConnection *conn, guint id, GVariant *body, CrmErrorCode co
 }
 
 char *
+admin_call_expect (CrmConnection *conn, guint id, GVariant *body, CrmErrorCode fails_with)
+{
+  if (fails_with == 0)
+    {
+      g_variant_unref (admin_call (conn, id, body));
+      return NULL;
+    }
+  return admin_call_fails (conn, id, body, fails_with);
+}
+
+char *
 admin_key (void)
 {
   return crm_new_idempotency_key ();

@@ -18,6 +18,9 @@ CrmConnection *admin_test_connect_admin (void);
 GVariant *admin_call (CrmConnection *conn, guint id, GVariant *body);
 /* Calls and asserts failure with `code`; returns the field named. */
 char *admin_call_fails (CrmConnection *conn, guint id, GVariant *body, CrmErrorCode code);
+/* admin_call() when `fails_with` is 0 (the reply dropped; NULL returned),
+ * else admin_call_fails() with `fails_with` (the field named returned). */
+char *admin_call_expect (CrmConnection *conn, guint id, GVariant *body, CrmErrorCode fails_with);
 
 char *admin_key (void); /* a fresh idempotency key */
 

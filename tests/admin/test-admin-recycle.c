@@ -265,10 +265,7 @@ give_role (CrmConnection *admin, gint64 user, const char *role, CrmErrorCode fai
 
   g_variant_dict_insert (d, "roles", "^as", roles);
   body = g_variant_new ("(sx@a{sv})", key, user, g_variant_dict_end (d));
-  if (fails_with == 0)
-    g_variant_unref (admin_call (admin, CRM_MSG_USER_UPDATE, body));
-  else
-    g_free (admin_call_fails (admin, CRM_MSG_USER_UPDATE, body, fails_with));
+  g_free (admin_call_expect (admin, CRM_MSG_USER_UPDATE, body, fails_with));
 }
 
 static void
