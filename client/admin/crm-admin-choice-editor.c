@@ -147,23 +147,36 @@ chosen_list (CrmAdminChoiceEditor *self)
   return pos < G_N_ELEMENTS (choice_lists) ? choice_lists[pos].code : choice_lists[0].code;
 }
 
-static void
-on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+/* Finishes a call of the editor: FALSE when it was cancelled (`user_data`,
+ * the editor, may be gone and is not touched); else TRUE, the editor no
+ * longer busy with it and `*reply` its reply, or NULL when it failed (the
+ * error is shown). */
+static gboolean
+finish_call (GObject *source, GAsyncResult *result, gpointer user_data, GVariant **reply)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminChoiceEditor *self;
 
+  *reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   if (crm_admin_error_is_cancelled (error))
-    return;
+    return FALSE;
   self = CRM_ADMIN_CHOICE_EDITOR (user_data);
   if (self->busy > 0)
     self->busy--;
-  if (reply == NULL)
-    {
-      crm_admin_report_error (GTK_WIDGET (self), error);
-      return;
-    }
+  if (*reply == NULL)
+    crm_admin_report_error (GTK_WIDGET (self), error);
+  return TRUE;
+}
+
+static void
+on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GVariant) reply = NULL;
+  CrmAdminChoiceEditor *self;
+
+  if (!finish_call (source, result, user_data, &reply) || reply == NULL)
+    return;
+  self = CRM_ADMIN_CHOICE_EDITOR (user_data);
   {
     g_autoptr (GListStore) items = crm_admin_records_from_variant (reply);
 
@@ -196,18 +209,13 @@ crm_admin_choice_editor_reload (CrmAdminChoiceEditor *self)
 static void
 on_saved (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GVariant) reply = NULL;
   CrmAdminChoiceEditor *self;
 
-  if (crm_admin_error_is_cancelled (error))
+  if (!finish_call (source, result, user_data, &reply))
     return;
   self = CRM_ADMIN_CHOICE_EDITOR (user_data);
-  if (self->busy > 0)
-    self->busy--;
-  if (reply == NULL)
-    crm_admin_report_error (GTK_WIDGET (self), error);
-  else
+  if (reply != NULL)
     crm_admin_report_notice (GTK_WIDGET (self), _ ("Saved."));
   crm_admin_choice_editor_reload (self);
 }
