@@ -172,7 +172,8 @@ crm_calls_match_customer (CrmDb        *db,
   return TRUE;
 }
 
-#ifdef CRM_HAVE_CONTACTS
+/* Without the contacts module nothing names a contact or follow-ups: the
+ * keys are there, empty. */
 gboolean
 crm_calls_lookup_add_contacts (CrmDb               *db,
                                gint64               user_id,
@@ -183,10 +184,12 @@ crm_calls_lookup_add_contacts (CrmDb               *db,
   g_autofree char *primary = NULL, *phone = NULL;
   g_autoptr(GVariant) followups = NULL;
 
+#ifdef CRM_HAVE_CONTACTS
   if (match->customer_id != 0 &&
       !crm_contacts_popup_info (db, user_id, match->customer_id, POPUP_FOLLOWUPS,
                                 &primary, &phone, &followups, error))
     return FALSE;
+#endif
   g_variant_dict_insert (dict, "contact_id", "x", match->contact_id);
   g_variant_dict_insert (dict, "contact_name", "s", match->contact_name ? match->contact_name : "");
   g_variant_dict_insert (dict, "primary_contact", "s", primary ? primary : "");
@@ -196,23 +199,6 @@ crm_calls_lookup_add_contacts (CrmDb               *db,
                                          : g_variant_new_array (G_VARIANT_TYPE ("a{sv}"), NULL, 0));
   return TRUE;
 }
-#else
-gboolean
-crm_calls_lookup_add_contacts (CrmDb               *db,
-                               gint64               user_id,
-                               const CrmCallMatch  *match,
-                               GVariantDict        *dict,
-                               GError             **error)
-{
-  g_variant_dict_insert (dict, "contact_id", "x", (gint64) 0);
-  g_variant_dict_insert (dict, "contact_name", "s", "");
-  g_variant_dict_insert (dict, "primary_contact", "s", "");
-  g_variant_dict_insert (dict, "primary_contact_phone", "s", "");
-  g_variant_dict_insert_value (dict, "recent_followups",
-                               g_variant_new_array (G_VARIANT_TYPE ("a{sv}"), NULL, 0));
-  return TRUE;
-}
-#endif
 
 gboolean
 crm_calls_dict_get (GVariant            *dict,
