@@ -349,6 +349,19 @@ connect_client (TestServer *server)
   return conn;
 }
 
+/* customer.get `id`, which must fail with `code`; the error. */
+static GError *
+get_fails (CrmConnection *conn, gint64 id, CrmErrorCode code)
+{
+  GError *error = NULL;
+  g_autoptr (GVariant) reply
+      = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", id), NULL, &error);
+
+  g_assert_null (reply);
+  g_assert_error (error, CRM_ERROR, (int)code);
+  return error;
+}
+
 static void
 spin_until (gboolean *flag)
 {
@@ -570,19 +583,13 @@ test_connection_error_frames (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) reply = NULL;
 
-  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64)404),
-                                    NULL, &error);
-  g_assert_null (reply);
-  g_assert_error (error, CRM_ERROR, CRM_ERROR_NOT_FOUND);
+  error = get_fails (conn, 404, CRM_ERROR_NOT_FOUND);
   g_assert_cmpstr (error->message, ==, "客户不存在");
   g_assert_cmpstr (crm_error_get_field (error), ==, "id");
   g_clear_error (&error);
 
   /* a reply of the wrong type fails that call only */
-  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64)777),
-                                    NULL, &error);
-  g_assert_null (reply);
-  g_assert_error (error, CRM_ERROR, CRM_ERROR_BAD_PAYLOAD);
+  error = get_fails (conn, 777, CRM_ERROR_BAD_PAYLOAD);
   g_clear_error (&error);
 
   /* and the connection still works */
@@ -668,10 +675,7 @@ closed_mid_frame (gint64 trigger)
                              on_expect_closed, &failed);
   crm_connection_call_async (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64)2), NULL,
                              on_expect_closed, &failed);
-  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", trigger),
-                                    NULL, &error);
-  g_assert_null (reply);
-  g_assert_error (error, CRM_ERROR, CRM_ERROR_CLOSED);
+  error = get_fails (conn, trigger, CRM_ERROR_CLOSED);
   g_clear_error (&error);
   while (failed < 2 || closed < 1)
     g_main_context_iteration (NULL, TRUE);
@@ -705,13 +709,8 @@ test_connection_unexpected_reply (void)
 {
   TestServer *server = test_server_start ("1", MODE_NORMAL);
   g_autoptr (CrmConnection) conn = connect_client (server);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = get_fails (conn, 888, CRM_ERROR_CLOSED);
 
-  reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", (gint64)888),
-                                    NULL, &error);
-  g_assert_null (reply);
-  g_assert_error (error, CRM_ERROR, CRM_ERROR_CLOSED);
   g_assert_cmpint (crm_connection_get_state (conn), ==, CRM_CONNECTION_STATE_CLOSED);
   test_server_stop (server);
 }
