@@ -16,12 +16,7 @@ admin_test_server (void)
 CrmConnection *
 admin_test_connect (const char *login, const char *password)
 {
-  g_autoptr (GError) error = NULL;
-  CrmConnection *conn = crm_test_server_connect (admin_test_server (), login, password, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (conn);
-  return conn;
+  return crm_test_server_connect_ok (admin_test_server (), login, password);
 }
 
 CrmConnection *

@@ -27,24 +27,8 @@ get_server (void)
 static CrmConnection *
 connect_admin (void)
 {
-  g_autoptr(GError) error = NULL;
-  CrmConnection *conn = crm_test_server_connect (get_server (), "admin",
-                                                 crm_test_server_get_admin_password (get_server ()),
-                                                 &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (conn);
-  return conn;
-}
-
-static GVariant *
-create_body (const char *key, const char *name)
-{
-  GVariantBuilder fields;
-
-  g_variant_builder_init (&fields, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&fields, "{sv}", "name", g_variant_new_string (name));
-  return g_variant_new ("(sa{sv})", key, &fields);
+  return crm_test_server_connect_ok (get_server (), "admin",
+                                     crm_test_server_get_admin_password (get_server ()));
 }
 
 typedef enum { OUTCOME_PENDING, OUTCOME_OK, OUTCOME_UNAVAILABLE, OUTCOME_CLOSED } Outcome;
@@ -133,7 +117,8 @@ send_write (CrmConnection *conn, Stream *stream, guint i)
   call->index = i;
   stream->pending++;
   crm_connection_call_async (conn, CRM_MSG_CUSTOMER_CREATE,
-                             create_body (stream->writes[i].key, stream->writes[i].name),
+                             crm_test_customer_create_body (stream->writes[i].key,
+                                                            stream->writes[i].name),
                              NULL, write_done_cb, call);
 }
 
@@ -273,8 +258,8 @@ test_sigkill_during_writes (void)
   for (guint i = 0; i < N; i++)
     {
       g_autoptr(GVariant) reply = crm_connection_call_sync (again, CRM_MSG_CUSTOMER_CREATE,
-                                                            create_body (stream.writes[i].key,
-                                                                         stream.writes[i].name),
+                                                            crm_test_customer_create_body (stream.writes[i].key,
+                                                                                           stream.writes[i].name),
                                                             NULL, &error);
       gint64 id = 0;
 
@@ -374,7 +359,8 @@ test_database_restart_under_load (void)
     g_autoptr(GError) error = NULL;
     g_autofree char *key = crm_new_idempotency_key ();
     g_autoptr(GVariant) reply = crm_connection_call_sync (loaders[0].conn, CRM_MSG_CUSTOMER_CREATE,
-                                                          create_body (key, "重启期间读取的客户"), NULL, &error);
+                                                          crm_test_customer_create_body (key, "重启期间读取的客户"),
+                                                          NULL, &error);
 
     g_assert_no_error (error);
     g_variant_get (reply, "(xx)", &customer_id, NULL);

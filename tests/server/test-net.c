@@ -488,16 +488,6 @@ create_done_cb (GObject *source, GAsyncResult *result, gpointer data)
   }
 }
 
-static GVariant *
-create_body (const char *key, const char *name)
-{
-  GVariantBuilder fields;
-
-  g_variant_builder_init (&fields, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&fields, "{sv}", "name", g_variant_new_string (name));
-  return g_variant_new ("(sa{sv})", key, &fields);
-}
-
 static void
 test_concurrent_clients (void)
 {
@@ -522,7 +512,8 @@ test_concurrent_clients (void)
         g_autofree char *name = g_strdup_printf ("并发客户%s-%02u-%02u", run, c, i);
 
         tally.pending++;
-        crm_connection_call_async (conns[c], CRM_MSG_CUSTOMER_CREATE, create_body (key, name),
+        crm_connection_call_async (conns[c], CRM_MSG_CUSTOMER_CREATE,
+                                   crm_test_customer_create_body (key, name),
                                    NULL, create_done_cb, &tally);
       }
   while (tally.pending > 0)
@@ -686,7 +677,8 @@ test_push_record_changed (void)
   g_assert_no_error (error);
   g_signal_connect (watcher, "push", G_CALLBACK (push_cb), &seen);
 
-  reply = crm_connection_call_sync (writer, CRM_MSG_CUSTOMER_CREATE, create_body (key, "推送测试有限公司"),
+  reply = crm_connection_call_sync (writer, CRM_MSG_CUSTOMER_CREATE,
+                                    crm_test_customer_create_body (key, "推送测试有限公司"),
                                     NULL, &error);
   g_assert_no_error (error);
   g_variant_get (reply, "(xx)", &id, NULL);
@@ -993,7 +985,8 @@ create_customer (CrmConnection *conn, const char *name)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *key = crm_new_idempotency_key ();
-  g_autoptr(GVariant) reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_CREATE, create_body (key, name),
+  g_autoptr(GVariant) reply = crm_connection_call_sync (conn, CRM_MSG_CUSTOMER_CREATE,
+                                                        crm_test_customer_create_body (key, name),
                                                         NULL, &error);
   gint64 id = 0;
 

@@ -438,6 +438,29 @@ crm_test_server_stop (CrmTestServer *self)
   g_free (self);
 }
 
+CrmConnection *
+crm_test_server_connect_ok (CrmTestServer *self,
+                            const char    *user,
+                            const char    *password)
+{
+  g_autoptr(GError) error = NULL;
+  CrmConnection *conn = crm_test_server_connect (self, user, password, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (conn);
+  return conn;
+}
+
+GVariant *
+crm_test_customer_create_body (const char *key, const char *name)
+{
+  GVariantBuilder fields;
+
+  g_variant_builder_init (&fields, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&fields, "{sv}", "name", g_variant_new_string (name));
+  return g_variant_new ("(sa{sv})", key, &fields);
+}
+
 static CrmTestServer *shared_server;
 
 CrmTestServer *

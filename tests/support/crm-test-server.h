@@ -38,6 +38,14 @@ CrmConnection *crm_test_server_connect (CrmTestServer *self,
                                         const char    *password,
                                         GError       **error);
 
+/* crm_test_server_connect() that asserts it succeeded; the connection. */
+CrmConnection *crm_test_server_connect_ok (CrmTestServer *self,
+                                           const char    *user,
+                                           const char    *password);
+
+/* A customer.create body (floating): the idempotency key and a name. */
+GVariant *crm_test_customer_create_body (const char *key, const char *name);
+
 /* The test program's one server: started with `extra_args` on the first
  * call (asserting it started), the same server on every later call (their
  * `extra_args` are not looked at).  crm_test_server_stop_shared() ends it. */
