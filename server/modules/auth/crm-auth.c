@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "crm-modules.h"
+#include "team/crm-admin-util.h"
 
 /*
  * Sign-in, sessions and passwords.  A session token is 32 random bytes
@@ -350,28 +351,11 @@ expired:
   return NULL;
 }
 
-static gboolean
-revoke_sessions (CrmDb *db, gint64 user_id, const char *keep_hash, const char *only_hash,
-                 const char *reason, GError **error)
-{
-  g_autofree char *uid = crm_db_int64_to_string (user_id);
-  const char *params[] = { uid, keep_hash ? keep_hash : "", only_hash, reason };
-  g_autoptr(PGresult) res =
-    crm_db_exec (db, "auth_revoke",
-                 "WITH r AS (UPDATE sessions SET revoked = true"
-                 "  WHERE user_id = $1 AND NOT revoked AND token_hash <> $2"
-                 "  AND ($3::text IS NULL OR token_hash = $3) RETURNING token_hash)"
-                 " SELECT pg_notify ('crm_sessions', 'revoke ' || token_hash || ' ' || $4) FROM r",
-                 4, params, error);
-
-  return res != NULL;
-}
-
 GVariant *
 crm_auth_logout (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  if (!revoke_sessions (db, ctx->session->user_id, NULL, ctx->session->token_hash,
-                        "signed-out", error))
+  if (!crm_admin_revoke_sessions (db, ctx->session->user_id, NULL, ctx->session->token_hash,
+                                  "signed-out", error))
     return NULL;
   g_clear_pointer (&ctx->new_session, crm_session_unref);
   ctx->signed_out = TRUE;
@@ -487,7 +471,7 @@ crm_auth_change_password (CrmDb *db, CrmRequestContext *ctx, GVariant *request, 
       return NULL;
   }
   /* Other devices signed in with the old password are signed out. */
-  if (!revoke_sessions (db, s->user_id, s->token_hash, NULL, "password-changed", error) ||
+  if (!crm_admin_revoke_sessions (db, s->user_id, s->token_hash, NULL, "password-changed", error) ||
       !crm_db_audit (db, ctx, "change_password", "user", s->user_id, NULL, NULL, error))
     return NULL;
   g_clear_pointer (&ctx->new_session, crm_session_unref);

@@ -138,18 +138,18 @@ crm_admin_user_in_scope (CrmDb *db, CrmRequestContext *ctx, const char *permissi
 }
 
 gboolean
-crm_admin_revoke_sessions (CrmDb *db, gint64 user_id, const char *only_hash, const char *reason,
-                           GError **error)
+crm_admin_revoke_sessions (CrmDb *db, gint64 user_id, const char *keep_hash,
+                           const char *only_hash, const char *reason, GError **error)
 {
   g_autofree char *uid = crm_db_int64_to_string (user_id);
-  const char      *params[] = { uid, only_hash, reason };
+  const char      *params[] = { uid, keep_hash, only_hash, reason };
   g_autoptr (PGresult) res = crm_db_exec (
       db, "admin_revoke",
       "WITH r AS (UPDATE sessions SET revoked = true"
-      "  WHERE user_id = $1 AND NOT revoked"
-      "  AND ($2::text IS NULL OR token_hash = $2) RETURNING token_hash)"
-      " SELECT pg_notify ('crm_sessions', 'revoke ' || token_hash || ' ' || $3) FROM r",
-      3, params, error);
+      "  WHERE user_id = $1 AND NOT revoked AND ($2::text IS NULL OR token_hash <> $2)"
+      "  AND ($3::text IS NULL OR token_hash = $3) RETURNING token_hash)"
+      " SELECT pg_notify ('crm_sessions', 'revoke ' || token_hash || ' ' || $4) FROM r",
+      4, params, error);
 
   return res != NULL;
 }

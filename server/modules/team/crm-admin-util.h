@@ -38,11 +38,12 @@ char *crm_admin_snapshot (CrmDb *db, const char *name, const char *sql, gint64 i
 gboolean crm_admin_user_in_scope (CrmDb *db, CrmRequestContext *ctx, const char *permission,
                                   gint64 user_id, GError **error);
 
-/* Marks sessions of `user_id` revoked (all when `only_hash` is NULL) and
- * notifies the server so their connections get push.signed_out with
- * `reason` ("disabled", "password-changed", "revoked"). */
-gboolean crm_admin_revoke_sessions (CrmDb *db, gint64 user_id, const char *only_hash,
-                                    const char *reason, GError **error);
+/* Marks sessions of `user_id` revoked (all when `only_hash` is NULL; never
+ * `keep_hash` when set) and notifies the server so their connections get
+ * push.signed_out with `reason` ("disabled", "password-changed", "revoked",
+ * "signed-out"). */
+gboolean crm_admin_revoke_sessions (CrmDb *db, gint64 user_id, const char *keep_hash,
+                                    const char *only_hash, const char *reason, GError **error);
 
 /* How many of user.manage and role.manage the acting user holds (0–2),
  * or -1 on error.  Checked before and after a change to roles or grants:

@@ -282,7 +282,7 @@ crm_user_set_disabled (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
   if (res == NULL)
     return NULL;
   /* A disabled account is signed out everywhere at once. */
-  if (disabled && !crm_admin_revoke_sessions (db, id, NULL, "disabled", error))
+  if (disabled && !crm_admin_revoke_sessions (db, id, NULL, NULL, "disabled", error))
     return NULL;
   if (!crm_admin_changed (db, ctx, disabled ? "disable" : "enable", "user", id,
                      disabled ? "{\"disabled\": false}" : "{\"disabled\": true}",
@@ -334,7 +334,7 @@ crm_user_reset_password (CrmDb *db, CrmRequestContext *ctx, GVariant *request, G
                        " failed_logins = 0, locked_until = NULL WHERE id = $1",
                        2, params, error);
   }
-  if (res == NULL || !crm_admin_revoke_sessions (db, id, NULL, "password-changed", error)
+  if (res == NULL || !crm_admin_revoke_sessions (db, id, NULL, NULL, "password-changed", error)
       || !crm_admin_changed (db, ctx, "reset_password", "user", id, NULL, NULL, error))
     return NULL;
   return g_variant_new ("(s)", password);
@@ -457,7 +457,7 @@ crm_session_revoke (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError
     }
   user_id = crm_db_get_int64 (res, 0, 0);
   if (!crm_admin_user_in_scope (db, ctx, "user.manage", user_id, error)
-      || !crm_admin_revoke_sessions (db, user_id, session_id, "revoked", error)
+      || !crm_admin_revoke_sessions (db, user_id, NULL, session_id, "revoked", error)
       || !crm_db_audit (db, ctx, "revoke", "session", user_id, NULL, NULL, error)
       /* Sessions and devices are shown with their user: consoles reload it. */
       || !crm_db_notify_change (db, "user", user_id, 0, "update", 0, error))
