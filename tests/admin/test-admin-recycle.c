@@ -109,37 +109,10 @@ role_listed (CrmConnection *conn, const char *name)
   return admin_row_id (rows, "name", name);
 }
 
-static void
-call_ok (CrmConnection *conn, guint message, const char *format, ...)
-{
-  g_autofree char *key = admin_key ();
-  va_list          ap;
-  GVariant        *body;
-
-  va_start (ap, format);
-  body = g_variant_new_va (format, NULL, &ap);
-  va_end (ap);
-  /* Every mutating message here begins with its idempotency key. */
-  {
-    GVariantBuilder b;
-    GVariantIter    iter;
-    GVariant       *child;
-
-    g_variant_builder_init (&b, G_VARIANT_TYPE_TUPLE);
-    g_variant_builder_add (&b, "s", key);
-    g_variant_iter_init (&iter, body);
-    while ((child = g_variant_iter_next_value (&iter)) != NULL)
-      {
-        g_variant_builder_add_value (&b, child);
-        g_variant_unref (child);
-      }
-    g_variant_unref (g_variant_ref_sink (body));
-    g_variant_unref (admin_call (conn, message, g_variant_builder_end (&b)));
-  }
-}
-
-static void
-call_fails (CrmConnection *conn, guint message, CrmErrorCode code, GVariant *body_without_key)
+/* Every mutating message here begins with its idempotency key: `body`
+ * (a tuple, sunk and dropped) with a fresh key put in front. */
+static GVariant *
+with_key (GVariant *body)
 {
   g_autofree char *key = admin_key ();
   GVariantBuilder  b;
@@ -148,15 +121,33 @@ call_fails (CrmConnection *conn, guint message, CrmErrorCode code, GVariant *bod
 
   g_variant_builder_init (&b, G_VARIANT_TYPE_TUPLE);
   g_variant_builder_add (&b, "s", key);
-  g_variant_ref_sink (body_without_key);
-  g_variant_iter_init (&iter, body_without_key);
+  g_variant_ref_sink (body);
+  g_variant_iter_init (&iter, body);
   while ((child = g_variant_iter_next_value (&iter)) != NULL)
     {
       g_variant_builder_add_value (&b, child);
       g_variant_unref (child);
     }
-  g_variant_unref (body_without_key);
-  g_free (admin_call_fails (conn, message, g_variant_builder_end (&b), code));
+  g_variant_unref (body);
+  return g_variant_builder_end (&b);
+}
+
+static void
+call_ok (CrmConnection *conn, guint message, const char *format, ...)
+{
+  va_list   ap;
+  GVariant *body;
+
+  va_start (ap, format);
+  body = g_variant_new_va (format, NULL, &ap);
+  va_end (ap);
+  g_variant_unref (admin_call (conn, message, with_key (body)));
+}
+
+static void
+call_fails (CrmConnection *conn, guint message, CrmErrorCode code, GVariant *body_without_key)
+{
+  g_free (admin_call_fails (conn, message, with_key (body_without_key), code));
 }
 
 static char *
