@@ -259,6 +259,18 @@ error_is_final (const GError *error)
 
 static void schedule_retry (CrmSession *self);
 
+/* A reconnection attempt failed: gives up when retrying cannot help, else
+ * tries again later. */
+static void
+reconnect_failed (CrmSession   *self,
+                  const GError *error)
+{
+  if (error_is_final (error))
+    give_up (self, error);
+  else
+    schedule_retry (self);
+}
+
 static void
 resume_cb (GObject      *source,
            GAsyncResult *result,
@@ -275,10 +287,7 @@ resume_cb (GObject      *source,
   if (reply == NULL)
     {
       crm_connection_close (connection);
-      if (error_is_final (error))
-        give_up (self, error);
-      else
-        schedule_retry (self);
+      reconnect_failed (self, error);
       return;
     }
   adopt_session_reply (self, reply);
@@ -304,10 +313,7 @@ reconnect_connected_cb (GObject      *source,
     }
   if (connection == NULL)
     {
-      if (error_is_final (error))
-        give_up (self, error);
-      else
-        schedule_retry (self);
+      reconnect_failed (self, error);
       return;
     }
   crm_connection_call_async (connection, CRM_MSG_AUTH_RESUME,

@@ -65,6 +65,19 @@ admin_call_expect (CrmConnection *conn, guint id, GVariant *body, CrmErrorCode f
   return admin_call_fails (conn, id, body, fails_with);
 }
 
+GVariant *
+admin_dict_new (const char *first_key, ...)
+{
+  g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
+  va_list ap;
+
+  va_start (ap, first_key);
+  for (const char *k = first_key; k != NULL; k = va_arg (ap, const char *))
+    g_variant_dict_insert_value (&d, k, va_arg (ap, GVariant *));
+  va_end (ap);
+  return g_variant_dict_end (&d);
+}
+
 char *
 admin_key (void)
 {

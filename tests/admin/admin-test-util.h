@@ -24,6 +24,10 @@ char *admin_call_expect (CrmConnection *conn, guint id, GVariant *body, CrmError
 
 char *admin_key (void); /* a fresh idempotency key */
 
+/* An a{sv} (floating) of key, value pairs: a key (const char *) then its
+ * value (a floating GVariant *), ending with NULL. */
+GVariant *admin_dict_new (const char *first_key, ...) G_GNUC_NULL_TERMINATED;
+
 /* user.create with a password and one role; no forced password change. */
 gint64 admin_create_user (CrmConnection *admin, const char *login, const char *role,
                           gint64 department_id, gint64 leader_id);

@@ -38,19 +38,6 @@ get_customer (CrmConnection *conn, gint64 id)
   return admin_call (conn, CRM_MSG_CUSTOMER_GET, g_variant_new ("(x)", id));
 }
 
-static GVariant *
-dict_new (const char *first_key, ...)
-{
-  g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
-  va_list ap;
-
-  va_start (ap, first_key);
-  for (const char *k = first_key; k != NULL; k = va_arg (ap, const char *))
-    g_variant_dict_insert_value (&d, k, va_arg (ap, GVariant *));
-  va_end (ap);
-  return g_variant_dict_end (&d);
-}
-
 static gint64
 choice_id (CrmConnection *admin, const char *list, const char *label)
 {
@@ -82,11 +69,11 @@ test_choices (void)
   g_assert_cmpint (item, >, 0);
   g_assert_cmpint (choice_id (admin, "source", "展会"), >, 0);
   customer
-      = create_customer (admin, dict_new ("name", g_variant_new_string ("绿能环保科技有限公司"),
+      = create_customer (admin, admin_dict_new ("name", g_variant_new_string ("绿能环保科技有限公司"),
                                           "industry", g_variant_new_string ("能源环保"), NULL));
   /* Renamed: the item keeps its id and records follow. */
   save_choices (admin, "industry",
-                dict_new ("id", g_variant_new_int64 (item), "label",
+                admin_dict_new ("id", g_variant_new_int64 (item), "label",
                           g_variant_new_string ("新能源与环保"), NULL),
                 0);
   g_assert_cmpint (choice_id (admin, "industry", "新能源与环保"), ==, item);
@@ -98,25 +85,25 @@ test_choices (void)
   /* New, duplicate, blank; read by anyone signed in, saved by admins only. */
   save_choices (
       admin, "industry",
-      dict_new ("label", g_variant_new_string ("航空航天"), "sort", g_variant_new_int32 (99), NULL),
+      admin_dict_new ("label", g_variant_new_string ("航空航天"), "sort", g_variant_new_int32 (99), NULL),
       0);
   g_assert_cmpint (choice_id (sales, "industry", "航空航天"), >, 0);
-  save_choices (admin, "industry", dict_new ("label", g_variant_new_string ("航空航天"), NULL),
+  save_choices (admin, "industry", admin_dict_new ("label", g_variant_new_string ("航空航天"), NULL),
                 CRM_ERROR_DUPLICATE);
-  save_choices (admin, "industry", dict_new ("label", g_variant_new_string ("  "), NULL),
+  save_choices (admin, "industry", admin_dict_new ("label", g_variant_new_string ("  "), NULL),
                 CRM_ERROR_INVALID_FIELD);
   save_choices (
       admin, "industry",
-      dict_new ("id", g_variant_new_int64 (item), "label", g_variant_new_string ("航空航天"), NULL),
+      admin_dict_new ("id", g_variant_new_int64 (item), "label", g_variant_new_string ("航空航天"), NULL),
       CRM_ERROR_DUPLICATE);
-  save_choices (admin, "Bad List", dict_new ("label", g_variant_new_string ("x"), NULL),
+  save_choices (admin, "Bad List", admin_dict_new ("label", g_variant_new_string ("x"), NULL),
                 CRM_ERROR_INVALID_FIELD);
-  save_choices (sales, "industry", dict_new ("label", g_variant_new_string ("x"), NULL),
+  save_choices (sales, "industry", admin_dict_new ("label", g_variant_new_string ("x"), NULL),
                 CRM_ERROR_PERMISSION_DENIED);
   /* Retired items stay listed, flagged. */
   save_choices (
       admin, "industry",
-      dict_new ("id", g_variant_new_int64 (item), "retired", g_variant_new_boolean (TRUE), NULL),
+      admin_dict_new ("id", g_variant_new_int64 (item), "retired", g_variant_new_boolean (TRUE), NULL),
       0);
 }
 
@@ -185,26 +172,26 @@ test_custom_fields (void)
 
   level = save_field (
       admin,
-      dict_new ("entity", g_variant_new_string ("customer"), "key", g_variant_new_string ("level"),
+      admin_dict_new ("entity", g_variant_new_string ("customer"), "key", g_variant_new_string ("level"),
                 "label", g_variant_new_string ("客户等级"), "type", g_variant_new_string ("choice"),
                 "required", g_variant_new_boolean (TRUE), "choices",
                 g_variant_new_strv (levels, -1), NULL),
       0, NULL);
   budget = save_field (admin,
-                       dict_new ("entity", g_variant_new_string ("customer"), "key",
+                       admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
                                  g_variant_new_string ("budget"), "label",
                                  g_variant_new_string ("年度预算"), "type",
                                  g_variant_new_string ("money"), NULL),
                        0, NULL);
   tags_id
       = save_field (admin,
-                    dict_new ("entity", g_variant_new_string ("customer"), "key",
+                    admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
                               g_variant_new_string ("tags"), "label", g_variant_new_string ("标签"),
                               "type", g_variant_new_string ("multi_choice"), "choices",
                               g_variant_new_strv (tags, -1), NULL),
                     0, NULL);
   save_field (admin,
-              dict_new ("entity", g_variant_new_string ("customer"), "key",
+              admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
                         g_variant_new_string ("signed_on"), "label",
                         g_variant_new_string ("签约日期"), "type", g_variant_new_string ("date"),
                         NULL),
@@ -215,64 +202,64 @@ test_custom_fields (void)
 
   /* Definitions are checked. */
   save_field (admin,
-              dict_new ("entity", g_variant_new_string ("customer"), "key",
+              admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
                         g_variant_new_string ("level"), "label", g_variant_new_string ("重复"),
                         "type", g_variant_new_string ("text"), NULL),
               CRM_ERROR_DUPLICATE, "key");
   save_field (admin,
-              dict_new ("entity", g_variant_new_string ("customer"), "key",
+              admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
                         g_variant_new_string ("Bad-Key"), "label", g_variant_new_string ("x"),
                         "type", g_variant_new_string ("text"), NULL),
               CRM_ERROR_INVALID_FIELD, "key");
   save_field (admin,
-              dict_new ("entity", g_variant_new_string ("customer"), "key",
+              admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
                         g_variant_new_string ("colour"), "label", g_variant_new_string ("x"),
                         "type", g_variant_new_string ("colour"), NULL),
               CRM_ERROR_INVALID_FIELD, "type");
   save_field (admin,
-              dict_new ("entity", g_variant_new_string ("customer"), "key",
+              admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
                         g_variant_new_string ("pick"), "label", g_variant_new_string ("x"), "type",
                         g_variant_new_string ("choice"), NULL),
               CRM_ERROR_INVALID_FIELD, "choices");
   save_field (
       admin,
-      dict_new ("id", g_variant_new_int64 (budget), "type", g_variant_new_string ("text"), NULL),
+      admin_dict_new ("id", g_variant_new_int64 (budget), "type", g_variant_new_string ("text"), NULL),
       CRM_ERROR_INVALID_FIELD, "type");
 
   /* Filled, validated by type, required enforced. */
-  create_fails (admin, dict_new ("name", g_variant_new_string ("缺等级有限公司"), NULL),
+  create_fails (admin, admin_dict_new ("name", g_variant_new_string ("缺等级有限公司"), NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.level");
   create_fails (admin,
-                dict_new ("name", g_variant_new_string ("错等级有限公司"), "cf.level",
+                admin_dict_new ("name", g_variant_new_string ("错等级有限公司"), "cf.level",
                           g_variant_new_string ("钻石"), NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.level");
   create_fails (admin,
-                dict_new ("name", g_variant_new_string ("错预算有限公司"), "cf.level",
+                admin_dict_new ("name", g_variant_new_string ("错预算有限公司"), "cf.level",
                           g_variant_new_string ("金牌"), "cf.budget",
                           g_variant_new_string ("一百万"), NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.budget");
   create_fails (admin,
-                dict_new ("name", g_variant_new_string ("错日期有限公司"), "cf.level",
+                admin_dict_new ("name", g_variant_new_string ("错日期有限公司"), "cf.level",
                           g_variant_new_string ("金牌"), "cf.signed_on",
                           g_variant_new_string ("2026-02-30"), NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.signed_on");
   create_fails (admin,
-                dict_new ("name", g_variant_new_string ("未知字段有限公司"), "cf.level",
+                admin_dict_new ("name", g_variant_new_string ("未知字段有限公司"), "cf.level",
                           g_variant_new_string ("金牌"), "cf.nothing", g_variant_new_string ("x"),
                           NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.nothing");
   create_fails (admin,
-                dict_new ("name", g_variant_new_string ("错类型有限公司"), "cf.level",
+                admin_dict_new ("name", g_variant_new_string ("错类型有限公司"), "cf.level",
                           g_variant_new_int64 (1), NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.level");
 
   first = create_customer (admin,
-                           dict_new ("name", g_variant_new_string ("金牌自定义有限公司"),
+                           admin_dict_new ("name", g_variant_new_string ("金牌自定义有限公司"),
                                      "cf.level", g_variant_new_string ("金牌"), "cf.budget",
                                      g_variant_new_string ("¥1,234.50"), "cf.tags",
                                      g_variant_new_strv ((const char *[]){ "外贸", "上市" }, 2),
                                      "cf.signed_on", g_variant_new_string ("2026-11-01"), NULL));
-  second = create_customer (admin, dict_new ("name", g_variant_new_string ("银牌自定义有限公司"),
+  second = create_customer (admin, admin_dict_new ("name", g_variant_new_string ("银牌自定义有限公司"),
                                              "cf.level", g_variant_new_string ("银牌"), NULL));
   row = get_customer (admin, first);
   g_assert_true (g_variant_lookup (row, "cf.level", "&s", &s));
@@ -292,7 +279,7 @@ test_custom_fields (void)
     g_variant_unref (
         admin_call (admin, CRM_MSG_CUSTOMER_UPDATE,
                     g_variant_new ("(sxx@a{sv})", key, first, version,
-                                   dict_new ("cf.budget", g_variant_new_int64 (500000),
+                                   admin_dict_new ("cf.budget", g_variant_new_int64 (500000),
                                              "cf.signed_on", g_variant_new_string (""), NULL))));
     again = get_customer (admin, first);
     g_assert_true (g_variant_lookup (again, "cf.budget", "x", &fen));
@@ -304,7 +291,7 @@ test_custom_fields (void)
 
   /* Filters: list, count, export and search by a custom field. */
   {
-    GVariant *filter = dict_new ("cf.level", g_variant_new_string ("金牌"), NULL);
+    GVariant *filter = admin_dict_new ("cf.level", g_variant_new_string ("金牌"), NULL);
     g_autoptr (GVariant) reply
         = admin_call (admin, CRM_MSG_CUSTOMER_LIST,
                       g_variant_new ("(sb@a{sv}si)", "name", FALSE, filter, "", 100));
@@ -319,36 +306,36 @@ test_custom_fields (void)
     g_assert_cmpuint (count_rows_with (rows, "name", "金牌自定义有限公司"), ==, 1);
     count = admin_call (
         admin, CRM_MSG_CUSTOMER_COUNT,
-        g_variant_new ("(@a{sv})", dict_new ("cf.level", g_variant_new_string ("银牌"), NULL)));
+        g_variant_new ("(@a{sv})", admin_dict_new ("cf.level", g_variant_new_string ("银牌"), NULL)));
     g_variant_get (count, "(xb)", &n, NULL);
     g_assert_cmpint (n, ==, 1);
     exported = admin_call (
         admin, CRM_MSG_CUSTOMER_EXPORT,
         g_variant_new (
             "(@a{sv}xi)",
-            dict_new ("cf.tags", g_variant_new_strv ((const char *[]){ "上市" }, 1), NULL),
+            admin_dict_new ("cf.tags", g_variant_new_strv ((const char *[]){ "上市" }, 1), NULL),
             (gint64)0, 100));
     exported_rows = g_variant_get_child_value (exported, 0);
     g_assert_cmpuint (g_variant_n_children (exported_rows), ==, 1);
     g_assert_cmpuint (count_rows_with (exported_rows, "cf.level", "金牌"), ==, 1);
     found = admin_call (admin, CRM_MSG_CUSTOMER_SEARCH,
                         g_variant_new ("(s@a{sv}i)", "自定义",
-                                       dict_new ("cf.level", g_variant_new_string ("银牌"), NULL),
+                                       admin_dict_new ("cf.level", g_variant_new_string ("银牌"), NULL),
                                        20));
     g_assert_cmpuint (g_variant_n_children (found), ==, 1);
     g_assert_cmpuint (count_rows_with (found, "name", "银牌自定义有限公司"), ==, 1);
     g_free (admin_call_fails (
         admin, CRM_MSG_CUSTOMER_COUNT,
-        g_variant_new ("(@a{sv})", dict_new ("cf.level", g_variant_new_boolean (TRUE), NULL)),
+        g_variant_new ("(@a{sv})", admin_dict_new ("cf.level", g_variant_new_boolean (TRUE), NULL)),
         CRM_ERROR_INVALID_FIELD));
   }
 
   /* Import takes custom fields too, all or nothing. */
   {
-    GVariant *good = dict_new ("name", g_variant_new_string ("导入自定义有限公司"),
+    GVariant *good = admin_dict_new ("name", g_variant_new_string ("导入自定义有限公司"),
                                "cf.level", g_variant_new_string ("铜牌"),
                                "cf.budget", g_variant_new_string ("88.80"), NULL);
-    GVariant *bad = dict_new ("name", g_variant_new_string ("导入错误有限公司"),
+    GVariant *bad = admin_dict_new ("name", g_variant_new_string ("导入错误有限公司"),
                               "cf.level", g_variant_new_string ("铜牌"),
                               "cf.budget", g_variant_new_string ("很多"), NULL);
     GVariant *rows[] = { g_variant_ref_sink (good), g_variant_ref_sink (bad) };
@@ -379,7 +366,7 @@ test_custom_fields (void)
     g_variant_get (reply, "(x@a(uss))", &inserted, NULL);
     g_assert_cmpint (inserted, ==, 1);
     count = admin_call (admin, CRM_MSG_CUSTOMER_COUNT,
-                        g_variant_new ("(@a{sv})", dict_new ("cf.budget", g_variant_new_int64 (8880), NULL)));
+                        g_variant_new ("(@a{sv})", admin_dict_new ("cf.budget", g_variant_new_int64 (8880), NULL)));
     g_variant_get (count, "(xb)", &n, NULL);
     g_assert_cmpint (n, ==, 1);
     g_variant_unref (rows[0]);
@@ -388,7 +375,7 @@ test_custom_fields (void)
 
   /* Renamed: the label changes, values stay. */
   save_field (admin,
-              dict_new ("id", g_variant_new_int64 (level), "label",
+              admin_dict_new ("id", g_variant_new_int64 (level), "label",
                         g_variant_new_string ("会员等级"), NULL),
               0, NULL);
   list = admin_call (admin, CRM_MSG_CUSTOM_FIELD_LIST, g_variant_new ("(s)", "customer"));
@@ -428,9 +415,9 @@ test_custom_fields (void)
       }
     g_assert_true (seen);
   }
-  create_customer (admin, dict_new ("name", g_variant_new_string ("等级退役后有限公司"), NULL));
+  create_customer (admin, admin_dict_new ("name", g_variant_new_string ("等级退役后有限公司"), NULL));
   create_fails (admin,
-                dict_new ("name", g_variant_new_string ("退役字段有限公司"), "cf.level",
+                admin_dict_new ("name", g_variant_new_string ("退役字段有限公司"), "cf.level",
                           g_variant_new_string ("金牌"), NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.level");
   g_clear_pointer (&row, g_variant_unref);
@@ -461,23 +448,23 @@ test_custom_field_search (void)
   g_autofree char *key = NULL;
 
   wechat = save_field (admin,
-                       dict_new ("entity", g_variant_new_string ("customer"), "key",
+                       admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
                                  g_variant_new_string ("wechat_id"), "label",
                                  g_variant_new_string ("微信号"), "type",
                                  g_variant_new_string ("text"), NULL),
                        0, NULL);
   save_field (admin,
-              dict_new ("entity", g_variant_new_string ("customer"), "key",
+              admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
                         g_variant_new_string ("backup_phone"), "label",
                         g_variant_new_string ("备用电话"), "type", g_variant_new_string ("phone"),
                         NULL),
               0, NULL);
   first = create_customer (admin,
-                           dict_new ("name", g_variant_new_string ("搜索自定义字段有限公司"),
+                           admin_dict_new ("name", g_variant_new_string ("搜索自定义字段有限公司"),
                                      "cf.wechat_id", g_variant_new_string ("WXID_q7z3m1"),
                                      "cf.backup_phone", g_variant_new_string ("021-6234 5678"),
                                      NULL));
-  create_customer (admin, dict_new ("name", g_variant_new_string ("搜索无自定义有限公司"), NULL));
+  create_customer (admin, admin_dict_new ("name", g_variant_new_string ("搜索无自定义有限公司"), NULL));
 
   /* Letters and digits, case-insensitive; a phone by its digits. */
   found = search (admin, "Q7Z3M1", NULL, 20);
@@ -495,17 +482,17 @@ test_custom_field_search (void)
   g_assert_cmpuint (count_rows_with (found, "name", "搜索自定义字段有限公司"), ==, 1);
   g_clear_pointer (&found, g_variant_unref);
   /* Filters still apply. */
-  found = search (admin, "q7z3m1", dict_new ("owner_id", g_variant_new_int64 (G_MAXINT64), NULL), 20);
+  found = search (admin, "q7z3m1", admin_dict_new ("owner_id", g_variant_new_int64 (G_MAXINT64), NULL), 20);
   g_assert_cmpuint (g_variant_n_children (found), ==, 0);
   g_clear_pointer (&found, g_variant_unref);
   /* The recycle bin: searched by name only, without an error. */
-  found = search (admin, "q7z3m1", dict_new ("deleted", g_variant_new_boolean (TRUE), NULL), 20);
+  found = search (admin, "q7z3m1", admin_dict_new ("deleted", g_variant_new_boolean (TRUE), NULL), 20);
   g_assert_cmpuint (g_variant_n_children (found), ==, 0);
   g_clear_pointer (&found, g_variant_unref);
 
   /* Renaming the field changes nothing for search (keys stay). */
   save_field (admin,
-              dict_new ("id", g_variant_new_int64 (wechat), "label",
+              admin_dict_new ("id", g_variant_new_int64 (wechat), "label",
                         g_variant_new_string ("企业微信"), NULL),
               0, NULL);
   found = search (admin, "q7z3m1", NULL, 20);
@@ -518,7 +505,7 @@ test_custom_field_search (void)
   key = admin_key ();
   g_variant_unref (admin_call (admin, CRM_MSG_CUSTOMER_UPDATE,
                                g_variant_new ("(sxx@a{sv})", key, first, version,
-                                              dict_new ("cf.wechat_id", g_variant_new_string (""),
+                                              admin_dict_new ("cf.wechat_id", g_variant_new_string (""),
                                                         NULL))));
   found = search (admin, "q7z3m1", NULL, 20);
   g_assert_cmpuint (g_variant_n_children (found), ==, 0);
@@ -531,7 +518,7 @@ test_custom_field_search (void)
       g_autofree char *name = g_strdup_printf ("批量自定义%02d有限公司", i);
       g_autofree char *text = g_strdup_printf ("对接报价单%02d", i);
 
-      create_customer (admin, dict_new ("name", g_variant_new_string (name), "cf.wechat_id",
+      create_customer (admin, admin_dict_new ("name", g_variant_new_string (name), "cf.wechat_id",
                                         g_variant_new_string (text), NULL));
     }
   found = search (admin, "对接报价", NULL, 20);
@@ -606,14 +593,14 @@ test_numbering_concurrent (void)
 
   /* Rules that would repeat numbers are refused. */
   save_numbering (admin,
-                  dict_new ("prefix", g_variant_new_string ("T"), "date_pattern",
+                  admin_dict_new ("prefix", g_variant_new_string ("T"), "date_pattern",
                             g_variant_new_string (""), "reset", g_variant_new_string ("daily"),
                             NULL),
                   CRM_ERROR_INVALID_FIELD, "reset");
-  save_numbering (admin, dict_new ("width", g_variant_new_int32 (40), NULL),
+  save_numbering (admin, admin_dict_new ("width", g_variant_new_int32 (40), NULL),
                   CRM_ERROR_INVALID_FIELD, "width");
   save_numbering (admin,
-                  dict_new ("prefix", g_variant_new_string ("BINGF"), "date_pattern",
+                  admin_dict_new ("prefix", g_variant_new_string ("BINGF"), "date_pattern",
                             g_variant_new_string (""), "separator", g_variant_new_string ("-"),
                             "width", g_variant_new_int32 (5), "reset",
                             g_variant_new_string ("never"), NULL),
@@ -634,7 +621,7 @@ test_numbering_concurrent (void)
         c.pending++;
         crm_connection_call_async (
             creators[i], CRM_MSG_CUSTOMER_CREATE,
-            g_variant_new ("(s@a{sv})", key, dict_new ("name", g_variant_new_string (name), NULL)),
+            g_variant_new ("(s@a{sv})", key, admin_dict_new ("name", g_variant_new_string (name), NULL)),
             NULL, created_cb, &c);
       }
   {
@@ -670,7 +657,7 @@ test_numbering_concurrent (void)
   g_ptr_array_unref (c.ids);
   /* Back to the usual rule for the other tests. */
   save_numbering (admin,
-                  dict_new ("prefix", g_variant_new_string ("KH"), "date_pattern",
+                  admin_dict_new ("prefix", g_variant_new_string ("KH"), "date_pattern",
                             g_variant_new_string ("yyyyMMdd"), "separator",
                             g_variant_new_string ("-"), "width", g_variant_new_int32 (4), "reset",
                             g_variant_new_string ("daily"), NULL),
@@ -696,14 +683,14 @@ test_entry_rules (void)
   const char     *dup = NULL;
   GVariantBuilder formats;
 
-  create_customer (admin, dict_new ("name", g_variant_new_string ("重名测试有限公司"), NULL));
+  create_customer (admin, admin_dict_new ("name", g_variant_new_string ("重名测试有限公司"), NULL));
   /* warn (the default) accepts a second one: the client warns. */
-  create_customer (admin, dict_new ("name", g_variant_new_string ("重名测试有限公司"), NULL));
+  create_customer (admin, admin_dict_new ("name", g_variant_new_string ("重名测试有限公司"), NULL));
 
   g_variant_builder_init (&formats, G_VARIANT_TYPE ("a{ss}"));
   g_variant_builder_add (&formats, "{ss}", "phones", "mobile");
   save_entry_rule (admin,
-                   dict_new ("duplicate_name", g_variant_new_string ("forbid"), "required",
+                   admin_dict_new ("duplicate_name", g_variant_new_string ("forbid"), "required",
                              g_variant_new_strv ((const char *[]){ "source" }, 1), "formats",
                              g_variant_builder_end (&formats), NULL),
                    0);
@@ -711,31 +698,31 @@ test_entry_rules (void)
   g_assert_true (g_variant_lookup (rule, "duplicate_name", "&s", &dup));
   g_assert_cmpstr (dup, ==, "forbid");
 
-  create_fails (admin, dict_new ("name", g_variant_new_string ("规则测试有限公司"), NULL),
+  create_fails (admin, admin_dict_new ("name", g_variant_new_string ("规则测试有限公司"), NULL),
                 CRM_ERROR_INVALID_FIELD, "source");
   create_fails (admin,
-                dict_new ("name", g_variant_new_string ("重名测试有限公司"), "source",
+                admin_dict_new ("name", g_variant_new_string ("重名测试有限公司"), "source",
                           g_variant_new_string ("展会"), NULL),
                 CRM_ERROR_DUPLICATE, "name");
   create_fails (admin,
-                dict_new ("name", g_variant_new_string ("规则测试有限公司"), "source",
+                admin_dict_new ("name", g_variant_new_string ("规则测试有限公司"), "source",
                           g_variant_new_string ("展会"), "phones",
                           g_variant_new_strv ((const char *[]){ "010-62345678" }, 1), NULL),
                 CRM_ERROR_INVALID_FIELD, "phones");
   create_customer (admin,
-                   dict_new ("name", g_variant_new_string ("规则测试有限公司"), "source",
+                   admin_dict_new ("name", g_variant_new_string ("规则测试有限公司"), "source",
                              g_variant_new_string ("展会"), "phones",
                              g_variant_new_strv ((const char *[]){ "13812345678" }, 1), NULL));
 
-  save_entry_rule (admin, dict_new ("duplicate_name", g_variant_new_string ("sometimes"), NULL),
+  save_entry_rule (admin, admin_dict_new ("duplicate_name", g_variant_new_string ("sometimes"), NULL),
                    CRM_ERROR_INVALID_FIELD);
   save_entry_rule (
-      admin, dict_new ("required", g_variant_new_strv ((const char *[]){ "shoe_size" }, 1), NULL),
+      admin, admin_dict_new ("required", g_variant_new_strv ((const char *[]){ "shoe_size" }, 1), NULL),
       CRM_ERROR_INVALID_FIELD);
   /* Back to the defaults. */
   g_variant_builder_init (&formats, G_VARIANT_TYPE ("a{ss}"));
   save_entry_rule (admin,
-                   dict_new ("duplicate_name", g_variant_new_string ("warn"), "required",
+                   admin_dict_new ("duplicate_name", g_variant_new_string ("warn"), "required",
                              g_variant_new_strv (NULL, 0), "formats",
                              g_variant_builder_end (&formats), NULL),
                    0);
@@ -783,7 +770,7 @@ test_switches (void)
   g_variant_unref (admin_call (
       admin, CRM_MSG_SETTING_SET,
       g_variant_new ("(s@a{sv})", key,
-                     dict_new ("points_enabled", g_variant_new_boolean (TRUE), "company_name",
+                     admin_dict_new ("points_enabled", g_variant_new_boolean (TRUE), "company_name",
                                g_variant_new_string ("金客\"测试\"公司"), NULL))));
   admin_wait_for (&pushed.settings);
   g_assert_cmpuint (pushed.settings, >=, 1);
@@ -799,7 +786,7 @@ test_switches (void)
   key = admin_key ();
   g_free (admin_call_fails (
       admin, CRM_MSG_SETTING_SET,
-      g_variant_new ("(s@a{sv})", key, dict_new ("Bad Key", g_variant_new_boolean (TRUE), NULL)),
+      g_variant_new ("(s@a{sv})", key, admin_dict_new ("Bad Key", g_variant_new_boolean (TRUE), NULL)),
       CRM_ERROR_INVALID_FIELD));
   g_free (key);
   key = admin_key ();
@@ -819,7 +806,7 @@ test_audit_list (void)
   g_autoptr (GVariant) page1 = NULL, page2 = NULL, rows = NULL, row = NULL;
   gint64      next = 0, entity_id = 0, user_id = 0;
   const char *after = NULL;
-  GVariant   *filter = dict_new ("entity", g_variant_new_string ("department"), "action",
+  GVariant   *filter = admin_dict_new ("entity", g_variant_new_string ("department"), "action",
                                  g_variant_new_string ("create"), "user_id",
                                  g_variant_new_int64 (crm_connection_get_user_id (admin)), NULL);
 
@@ -838,7 +825,7 @@ test_audit_list (void)
   g_clear_pointer (&rows, g_variant_unref);
   g_clear_pointer (&row, g_variant_unref);
 
-  filter = dict_new ("entity", g_variant_new_string ("department"), "action",
+  filter = admin_dict_new ("entity", g_variant_new_string ("department"), "action",
                      g_variant_new_string ("create"), NULL);
   page2 = admin_call (admin, CRM_MSG_AUDIT_LIST, g_variant_new ("(@a{sv}xi)", filter, next, 1));
   g_variant_get (page2, "(@aa{sv}x)", &rows, &next);
@@ -856,13 +843,13 @@ test_audit_list (void)
         admin, CRM_MSG_AUDIT_LIST,
         g_variant_new (
             "(@a{sv}xi)",
-            dict_new ("from", g_variant_new_int64 (now + (gint64)3600 * G_USEC_PER_SEC), NULL),
+            admin_dict_new ("from", g_variant_new_int64 (now + (gint64)3600 * G_USEC_PER_SEC), NULL),
             (gint64)0, 10));
     none_rows = g_variant_get_child_value (none, 0);
     g_assert_cmpuint (g_variant_n_children (none_rows), ==, 0);
     g_free (admin_call_fails (admin, CRM_MSG_AUDIT_LIST,
                               g_variant_new ("(@a{sv}xi)",
-                                             dict_new ("who", g_variant_new_string ("x"), NULL),
+                                             admin_dict_new ("who", g_variant_new_string ("x"), NULL),
                                              (gint64)0, 10),
                               CRM_ERROR_INVALID_FIELD));
   }
@@ -914,7 +901,7 @@ test_recycle (void)
   g_autoptr (CrmConnection) admin = admin_test_connect_admin ();
   g_autoptr (CrmConnection) sales = admin_test_connect ("sales3", "demo1234");
   gint64 id = create_customer (
-      admin, dict_new ("name", g_variant_new_string ("回收站测试有限公司"), NULL));
+      admin, admin_dict_new ("name", g_variant_new_string ("回收站测试有限公司"), NULL));
   g_autofree char *key = NULL;
 
   delete_customer (admin, id);
@@ -954,7 +941,7 @@ test_recycle (void)
     g_autoptr (GVariant) audit
         = admin_call (admin, CRM_MSG_AUDIT_LIST,
                       g_variant_new ("(@a{sv}xi)",
-                                     dict_new ("entity", g_variant_new_string ("customer"),
+                                     admin_dict_new ("entity", g_variant_new_string ("customer"),
                                                "entity_id", g_variant_new_int64 (id), "action",
                                                g_variant_new_string ("purge"), NULL),
                                      (gint64)0, 10));
@@ -996,37 +983,37 @@ test_hostile_input (void)
 #define KEY() (g_free (k), k = admin_key ())
   expect_refused (admin, CRM_MSG_USER_UPDATE,
                   g_variant_new ("(sx@a{sv})", KEY (), self,
-                                 dict_new ("display_name", g_variant_new_string (huge), NULL)));
+                                 admin_dict_new ("display_name", g_variant_new_string (huge), NULL)));
   expect_refused (
       admin, CRM_MSG_USER_UPDATE,
       g_variant_new ("(sx@a{sv})", KEY (), self,
-                     dict_new ("display_name", g_variant_new_string ("坏\x01名字"), NULL)));
+                     admin_dict_new ("display_name", g_variant_new_string ("坏\x01名字"), NULL)));
   expect_refused (admin, CRM_MSG_USER_UPDATE,
                   g_variant_new ("(sx@a{sv})", KEY (), self,
-                                 dict_new ("department_id", g_variant_new_int64 (-5), NULL)));
+                                 admin_dict_new ("department_id", g_variant_new_int64 (-5), NULL)));
   expect_refused (
       admin, CRM_MSG_USER_UPDATE,
       g_variant_new (
           "(sx@a{sv})", KEY (), self,
-          dict_new ("roles", g_variant_new_strv ((const char *[]){ "a'b\"c);--" }, 1), NULL)));
+          admin_dict_new ("roles", g_variant_new_strv ((const char *[]){ "a'b\"c);--" }, 1), NULL)));
   expect_refused (admin, CRM_MSG_USER_UPDATE,
                   g_variant_new ("(sx@a{sv})", KEY (), self,
-                                 dict_new ("device_binding", g_variant_new_string ("yes"), NULL)));
+                                 admin_dict_new ("device_binding", g_variant_new_string ("yes"), NULL)));
   expect_refused (admin, CRM_MSG_DEPARTMENT_UPDATE,
                   g_variant_new ("(sx@a{sv})", KEY (), (gint64)1,
-                                 dict_new ("name", g_variant_new_string ("销售\u202e部"), NULL)));
+                                 admin_dict_new ("name", g_variant_new_string ("销售\u202e部"), NULL)));
   expect_refused (
       admin, CRM_MSG_DEPARTMENT_UPDATE,
       g_variant_new ("(sx@a{sv})", KEY (), (gint64)1,
-                     dict_new ("sort", g_variant_new_int64 (G_GINT64_CONSTANT (1) << 40), NULL)));
+                     admin_dict_new ("sort", g_variant_new_int64 (G_GINT64_CONSTANT (1) << 40), NULL)));
   expect_refused (admin, CRM_MSG_ROLE_CREATE,
                   g_variant_new ("(s@a{sv})", KEY (),
-                                 dict_new ("name", g_variant_new_string (huge), "display_name",
+                                 admin_dict_new ("name", g_variant_new_string (huge), "display_name",
                                            g_variant_new_string ("x"), NULL)));
   expect_refused (
       admin, CRM_MSG_ROLE_CREATE,
       g_variant_new ("(s@a{sv})", KEY (),
-                     dict_new ("name", g_variant_new_string ("ok_name"), "display_name",
+                     admin_dict_new ("name", g_variant_new_string ("ok_name"), "display_name",
                                g_variant_new_string ("x"), "grants",
                                g_variant_new_strv ((const char *[]){ "customer.view" }, 1), NULL)));
   g_variant_builder_init (&many, G_VARIANT_TYPE_STRING_ARRAY);
@@ -1035,29 +1022,29 @@ test_hostile_input (void)
   expect_refused (
       admin, CRM_MSG_CUSTOM_FIELD_SAVE,
       g_variant_new ("(s@a{sv})", KEY (),
-                     dict_new ("entity", g_variant_new_string ("customer"), "key",
+                     admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
                                g_variant_new_string ("many"), "label", g_variant_new_string ("多"),
                                "type", g_variant_new_string ("choice"), "choices",
                                g_variant_builder_end (&many), NULL)));
   expect_refused (
       admin, CRM_MSG_CUSTOM_FIELD_SAVE,
       g_variant_new ("(s@a{sv})", KEY (),
-                     dict_new ("entity", g_variant_new_string ("customer; drop"), "key",
+                     admin_dict_new ("entity", g_variant_new_string ("customer; drop"), "key",
                                g_variant_new_string ("k"), "label", g_variant_new_string ("k"),
                                "type", g_variant_new_string ("text"), NULL)));
   expect_refused (
       admin, CRM_MSG_SETTING_SET,
-      g_variant_new ("(s@a{sv})", KEY (), dict_new ("ratio", g_variant_new_double (0.5), NULL)));
+      g_variant_new ("(s@a{sv})", KEY (), admin_dict_new ("ratio", g_variant_new_double (0.5), NULL)));
   expect_refused (admin, CRM_MSG_SETTING_SET,
                   g_variant_new ("(s@a{sv})", KEY (),
-                                 dict_new ("company_name", g_variant_new_string (huge), NULL)));
+                                 admin_dict_new ("company_name", g_variant_new_string (huge), NULL)));
   expect_refused (admin, CRM_MSG_AUDIT_LIST,
                   g_variant_new ("(@a{sv}xi)",
-                                 dict_new ("entity", g_variant_new_string (huge), NULL), (gint64)0,
+                                 admin_dict_new ("entity", g_variant_new_string (huge), NULL), (gint64)0,
                                  10));
   expect_refused (admin, CRM_MSG_AUDIT_LIST,
                   g_variant_new ("(@a{sv}xi)",
-                                 dict_new ("from", g_variant_new_int64 (2000), "to",
+                                 admin_dict_new ("from", g_variant_new_int64 (2000), "to",
                                            g_variant_new_int64 (1000), NULL),
                                  (gint64)0, 10));
   expect_refused (admin, CRM_MSG_RECYCLE_RESTORE,
@@ -1065,10 +1052,10 @@ test_hostile_input (void)
   expect_refused (admin, CRM_MSG_RECYCLE_LIST, g_variant_new ("(sxi)", huge, (gint64)0, 10));
   expect_refused (admin, CRM_MSG_NUMBERING_SAVE,
                   g_variant_new ("(ss@a{sv})", KEY (), "customer",
-                                 dict_new ("prefix", g_variant_new_string ("../../"), NULL)));
+                                 admin_dict_new ("prefix", g_variant_new_string ("../../"), NULL)));
   expect_refused (admin, CRM_MSG_NUMBERING_SAVE,
                   g_variant_new ("(ss@a{sv})", KEY (), "customer",
-                                 dict_new ("date_pattern", g_variant_new_string ("yyyy%n"), NULL)));
+                                 admin_dict_new ("date_pattern", g_variant_new_string ("yyyy%n"), NULL)));
   {
     GVariantBuilder f;
 
@@ -1076,20 +1063,20 @@ test_hostile_input (void)
     g_variant_builder_add (&f, "{ss}", "name", "regex(.*)");
     expect_refused (admin, CRM_MSG_ENTRY_RULE_SAVE,
                     g_variant_new ("(ss@a{sv})", KEY (), "customer",
-                                   dict_new ("formats", g_variant_builder_end (&f), NULL)));
+                                   admin_dict_new ("formats", g_variant_builder_end (&f), NULL)));
   }
   expect_refused (
       admin, CRM_MSG_CUSTOMER_COUNT,
-      g_variant_new ("(@a{sv})", dict_new ("cf.Bad Key", g_variant_new_string ("x"), NULL)));
+      g_variant_new ("(@a{sv})", admin_dict_new ("cf.Bad Key", g_variant_new_string ("x"), NULL)));
   expect_refused (
       admin, CRM_MSG_CUSTOMER_COUNT,
-      g_variant_new ("(@a{sv})", dict_new ("cf.level", g_variant_new_string (huge), NULL)));
+      g_variant_new ("(@a{sv})", admin_dict_new ("cf.level", g_variant_new_string (huge), NULL)));
   expect_refused (
       admin, CRM_MSG_CHOICE_SAVE,
       g_variant_new ("(ss@aa{sv})", KEY (), "industry",
                      g_variant_new_array (
                          G_VARIANT_TYPE_VARDICT,
-                         (GVariant *[]){ dict_new ("label", g_variant_new_string (huge), NULL) },
+                         (GVariant *[]){ admin_dict_new ("label", g_variant_new_string (huge), NULL) },
                          1)));
 #undef KEY
 

@@ -13,19 +13,6 @@
  * sign-out, password resets, disabling, role rules.
  */
 
-static GVariant *
-fields_new (const char *first_key, ...)
-{
-  g_auto (GVariantDict) d = G_VARIANT_DICT_INIT (NULL);
-  va_list ap;
-
-  va_start (ap, first_key);
-  for (const char *k = first_key; k != NULL; k = va_arg (ap, const char *))
-    g_variant_dict_insert_value (&d, k, va_arg (ap, GVariant *));
-  va_end (ap);
-  return g_variant_dict_end (&d);
-}
-
 /* An update message "(sx a{sv})" (key, id, changed fields): succeeds, or
  * fails with `fails_with` naming `field`. */
 static void
@@ -80,31 +67,31 @@ test_department_tree (void)
   g_autofree char *field = NULL;
 
   /* Below itself or its own descendant: refused, nothing changed. */
-  update_department (admin, top, fields_new ("parent_id", g_variant_new_int64 (low), NULL),
+  update_department (admin, top, admin_dict_new ("parent_id", g_variant_new_int64 (low), NULL),
                      CRM_ERROR_INVALID_FIELD, "parent_id");
-  update_department (admin, mid, fields_new ("parent_id", g_variant_new_int64 (mid), NULL),
+  update_department (admin, mid, admin_dict_new ("parent_id", g_variant_new_int64 (mid), NULL),
                      CRM_ERROR_INVALID_FIELD, "parent_id");
-  update_department (admin, mid, fields_new ("parent_id", g_variant_new_int64 (999999), NULL),
+  update_department (admin, mid, admin_dict_new ("parent_id", g_variant_new_int64 (999999), NULL),
                      CRM_ERROR_INVALID_FIELD, "parent_id");
-  update_department (admin, low, fields_new ("kind", g_variant_new_string ("team"), NULL),
+  update_department (admin, low, admin_dict_new ("kind", g_variant_new_string ("team"), NULL),
                      CRM_ERROR_INVALID_FIELD, "kind");
-  update_department (admin, low, fields_new ("colour", g_variant_new_string ("red"), NULL),
+  update_department (admin, low, admin_dict_new ("colour", g_variant_new_string ("red"), NULL),
                      CRM_ERROR_INVALID_FIELD, "colour");
-  update_department (admin, low, fields_new ("name", g_variant_new_int64 (3), NULL),
+  update_department (admin, low, admin_dict_new ("name", g_variant_new_int64 (3), NULL),
                      CRM_ERROR_INVALID_FIELD, "name");
 
   /* A real move, a group with its leader and branch. */
-  update_department (admin, mid, fields_new ("parent_id", g_variant_new_int64 (other), NULL), 0,
+  update_department (admin, mid, admin_dict_new ("parent_id", g_variant_new_int64 (other), NULL), 0,
                      NULL);
   update_department (admin, low,
-                     fields_new ("kind", g_variant_new_string ("group"), "leader_id",
+                     admin_dict_new ("kind", g_variant_new_string ("group"), "leader_id",
                                  g_variant_new_int64 (person), "branch",
                                  g_variant_new_string ("上海"), NULL),
                      0, NULL);
   /* Siblings keep distinct names. */
   {
     gint64 twin = admin_create_department (admin, "浦西组", mid);
-    update_department (admin, twin, fields_new ("name", g_variant_new_string ("浦东组"), NULL),
+    update_department (admin, twin, admin_dict_new ("name", g_variant_new_string ("浦东组"), NULL),
                        CRM_ERROR_DUPLICATE, "name");
   }
 
@@ -136,7 +123,7 @@ test_department_tree (void)
   key = admin_key ();
   g_free (admin_call_fails (admin, CRM_MSG_DEPARTMENT_DELETE, g_variant_new ("(sx)", key, other),
                             CRM_ERROR_CONFLICT));
-  update_user (admin, person, fields_new ("department_id", g_variant_new_int64 (0), NULL), 0, NULL);
+  update_user (admin, person, admin_dict_new ("department_id", g_variant_new_int64 (0), NULL), 0, NULL);
   g_free (key);
   key = admin_key ();
   g_variant_unref (admin_call (admin, CRM_MSG_DEPARTMENT_DELETE, g_variant_new ("(sx)", key, low)));
@@ -155,23 +142,23 @@ test_leader_cycle (void)
   gint64 b = admin_create_user (admin, "cycle.b", "team_lead", 0, a);
   gint64 c = admin_create_user (admin, "cycle.c", "salesperson", 0, b);
 
-  update_user (admin, a, fields_new ("leader_id", g_variant_new_int64 (c), NULL),
+  update_user (admin, a, admin_dict_new ("leader_id", g_variant_new_int64 (c), NULL),
                CRM_ERROR_INVALID_FIELD, "leader_id");
-  update_user (admin, a, fields_new ("leader_id", g_variant_new_int64 (a), NULL),
+  update_user (admin, a, admin_dict_new ("leader_id", g_variant_new_int64 (a), NULL),
                CRM_ERROR_INVALID_FIELD, "leader_id");
   update_user (admin, a,
-               fields_new ("roles", g_variant_new_strv ((const char *[]){ "king" }, 1), NULL),
+               admin_dict_new ("roles", g_variant_new_strv ((const char *[]){ "king" }, 1), NULL),
                CRM_ERROR_INVALID_FIELD, "roles");
   update_user (admin, a,
-               fields_new ("grants", g_variant_new_strv ((const char *[]){ "fly.away" }, 1), NULL),
+               admin_dict_new ("grants", g_variant_new_strv ((const char *[]){ "fly.away" }, 1), NULL),
                CRM_ERROR_INVALID_FIELD, "grants");
-  update_user (admin, a, fields_new ("status", g_variant_new_string ("sleeping"), NULL),
+  update_user (admin, a, admin_dict_new ("status", g_variant_new_string ("sleeping"), NULL),
                CRM_ERROR_INVALID_FIELD, "status");
-  update_user (admin, 999999, fields_new ("branch", g_variant_new_string ("x"), NULL),
+  update_user (admin, 999999, admin_dict_new ("branch", g_variant_new_string ("x"), NULL),
                CRM_ERROR_NOT_FOUND, NULL);
   /* Re-pointing c to a is no circle. */
   update_user (admin, c,
-               fields_new ("leader_id", g_variant_new_int64 (a), "status",
+               admin_dict_new ("leader_id", g_variant_new_int64 (a), "status",
                            g_variant_new_string ("probation"), "branch",
                            g_variant_new_string ("北京分公司"), "grants",
                            g_variant_new_strv ((const char *[]){ "customer.export" }, 1), NULL),
@@ -217,7 +204,7 @@ test_ownership_history (void)
   g_variant_get (reply, "(xx)", &customer, &version);
 
   /* The owner moves: the past stays in the old department. */
-  update_user (admin, mover, fields_new ("department_id", g_variant_new_int64 (west), NULL), 0,
+  update_user (admin, mover, admin_dict_new ("department_id", g_variant_new_int64 (west), NULL), 0,
                NULL);
   /* Then the customer is reassigned. */
   {
@@ -299,7 +286,7 @@ test_permission_push (void)
   /* A grant reaches the signed-in session without signing in again. */
   update_user (
       admin, id,
-      fields_new ("grants", g_variant_new_strv ((const char *[]){ "customer.export" }, 1), NULL), 0,
+      admin_dict_new ("grants", g_variant_new_strv ((const char *[]){ "customer.export" }, 1), NULL), 0,
       NULL);
   admin_wait_for (&p.permissions);
   g_assert_cmpuint (p.permissions, >=, 1);
@@ -315,7 +302,7 @@ test_permission_push (void)
   p.permissions = 0;
   update_user (
       admin, id,
-      fields_new ("denials", g_variant_new_strv ((const char *[]){ "customer.view" }, 1), NULL), 0,
+      admin_dict_new ("denials", g_variant_new_strv ((const char *[]){ "customer.view" }, 1), NULL), 0,
       NULL);
   admin_wait_for (&p.permissions);
   g_assert_cmpuint (p.permissions, >=, 1);
@@ -328,7 +315,7 @@ test_permission_push (void)
   /* A change to a role reaches its holders too. */
   p.permissions = 0;
   update_user (admin, id,
-               fields_new ("denials", g_variant_new_strv (NULL, 0), "roles",
+               admin_dict_new ("denials", g_variant_new_strv (NULL, 0), "roles",
                            g_variant_new_strv ((const char *[]){ "after_sales" }, 1), NULL),
                0, NULL);
   admin_wait_for (&p.permissions);
@@ -524,7 +511,7 @@ test_device_binding (void)
   gboolean         approved = TRUE;
   gint64           device;
 
-  update_user (admin, id, fields_new ("device_binding", g_variant_new_boolean (TRUE), NULL), 0,
+  update_user (admin, id, admin_dict_new ("device_binding", g_variant_new_boolean (TRUE), NULL), 0,
                NULL);
 
   /* A client that does not name its installation is refused. */
@@ -629,7 +616,7 @@ test_roles (void)
 
   reply = admin_call (admin, CRM_MSG_ROLE_CREATE,
                       g_variant_new ("(s@a{sv})", key,
-                                     fields_new ("name", g_variant_new_string ("auditor"),
+                                     admin_dict_new ("name", g_variant_new_string ("auditor"),
                                                  "display_name", g_variant_new_string ("审计员"),
                                                  "grants", grants_new ("audit.view", 3), NULL)));
   g_variant_get (reply, "(x)", &id);
@@ -641,7 +628,7 @@ test_roles (void)
   g_free (admin_call_fails (
       admin, CRM_MSG_ROLE_CREATE,
       g_variant_new ("(s@a{sv})", key,
-                     fields_new ("name", g_variant_new_string ("auditor"), "display_name",
+                     admin_dict_new ("name", g_variant_new_string ("auditor"), "display_name",
                                  g_variant_new_string ("又一个"), NULL)),
       CRM_ERROR_DUPLICATE));
   g_free (key);
@@ -649,7 +636,7 @@ test_roles (void)
   g_free (admin_call_fails (
       admin, CRM_MSG_ROLE_CREATE,
       g_variant_new ("(s@a{sv})", key,
-                     fields_new ("name", g_variant_new_string ("Bad Name"), "display_name",
+                     admin_dict_new ("name", g_variant_new_string ("Bad Name"), "display_name",
                                  g_variant_new_string ("x"), NULL)),
       CRM_ERROR_INVALID_FIELD));
   g_free (key);
@@ -657,14 +644,14 @@ test_roles (void)
   g_free (
       admin_call_fails (admin, CRM_MSG_ROLE_UPDATE,
                         g_variant_new ("(sx@a{sv})", key, id,
-                                       fields_new ("grants", grants_new ("audit.view", 4), NULL)),
+                                       admin_dict_new ("grants", grants_new ("audit.view", 4), NULL)),
                         CRM_ERROR_INVALID_FIELD));
   g_free (key);
   key = admin_key ();
   g_free (
       admin_call_fails (admin, CRM_MSG_ROLE_UPDATE,
                         g_variant_new ("(sx@a{sv})", key, id,
-                                       fields_new ("grants", grants_new ("nothing.real", 0), NULL)),
+                                       admin_dict_new ("grants", grants_new ("nothing.real", 0), NULL)),
                         CRM_ERROR_INVALID_FIELD));
 
   /* Templates: editable, not renamable, not deletable. */
@@ -673,13 +660,13 @@ test_roles (void)
   g_variant_unref (admin_call (
       admin, CRM_MSG_ROLE_UPDATE,
       g_variant_new ("(sx@a{sv})", key, role_id (admin, "cashier"),
-                     fields_new ("display_name", g_variant_new_string ("出纳员"), NULL))));
+                     admin_dict_new ("display_name", g_variant_new_string ("出纳员"), NULL))));
   g_free (key);
   key = admin_key ();
   g_free (
       admin_call_fails (admin, CRM_MSG_ROLE_UPDATE,
                         g_variant_new ("(sx@a{sv})", key, role_id (admin, "cashier"),
-                                       fields_new ("name", g_variant_new_string ("teller"), NULL)),
+                                       admin_dict_new ("name", g_variant_new_string ("teller"), NULL)),
                         CRM_ERROR_INVALID_FIELD));
   g_free (key);
   key = admin_key ();
@@ -693,7 +680,7 @@ test_roles (void)
   g_free (admin_call_fails (
       admin, CRM_MSG_ROLE_UPDATE,
       g_variant_new ("(sx@a{sv})", key, role_id (admin, "administrator"),
-                     fields_new ("grants", grants_new ("customer.view", 3), NULL)),
+                     admin_dict_new ("grants", grants_new ("customer.view", 3), NULL)),
       CRM_ERROR_CONFLICT));
   g_free (key);
   key = admin_key ();
@@ -701,7 +688,7 @@ test_roles (void)
       admin, CRM_MSG_USER_UPDATE,
       g_variant_new (
           "(sx@a{sv})", key, crm_connection_get_user_id (admin),
-          fields_new ("denials", g_variant_new_strv ((const char *[]){ "role.manage" }, 1), NULL)),
+          admin_dict_new ("denials", g_variant_new_strv ((const char *[]){ "role.manage" }, 1), NULL)),
       CRM_ERROR_CONFLICT));
 
   /* In use: deleted only after reassignment. */
@@ -711,7 +698,7 @@ test_roles (void)
   g_free (admin_call_fails (admin, CRM_MSG_ROLE_DELETE, g_variant_new ("(sx)", key, id),
                             CRM_ERROR_CONFLICT));
   update_user (admin, user,
-               fields_new ("roles", g_variant_new_strv ((const char *[]){ "cashier" }, 1), NULL), 0,
+               admin_dict_new ("roles", g_variant_new_strv ((const char *[]){ "cashier" }, 1), NULL), 0,
                NULL);
   g_free (key);
   key = admin_key ();
