@@ -273,6 +273,21 @@ crm_recycle_kinds (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError 
   return g_variant_builder_end (&b);
 }
 
+/* The kind and record a restore or purge request "(key, entity, id)"
+ * names, the id also as text in *sid; NULL when the kind is not visible. */
+static const CrmRecycleEntity *
+binned_target (CrmRequestContext *ctx, GVariant *request, gint64 *id, char **sid, GError **error)
+{
+  const char             *key, *entity;
+  const CrmRecycleEntity *e;
+
+  g_variant_get (request, "(&s&sx)", &key, &entity, id);
+  e = lookup_visible (ctx, entity, error);
+  if (e != NULL)
+    *sid = crm_db_int64_to_string (*id);
+  return e;
+}
+
 /* Runs @sql, one of @e's statements, on the record @sid (prepared as
  * "recycle_<action>_<entity>").  A failure with SQLSTATE @conflict_state is
  * a conflict saying @conflict_message; no row back means the record is not
@@ -307,17 +322,13 @@ run_on_binned (CrmDb *db, const CrmRecycleEntity *e, const char *action, const c
 GVariant *
 crm_recycle_restore (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  const char             *key, *entity;
   gint64                  id;
-  const CrmRecycleEntity *e;
   g_autofree char        *sid = NULL;
+  const CrmRecycleEntity *e = binned_target (ctx, request, &id, &sid, error);
   g_autoptr (PGresult) res = NULL;
 
-  g_variant_get (request, "(&s&sx)", &key, &entity, &id);
-  e = lookup_visible (ctx, entity, error);
   if (e == NULL)
     return NULL;
-  sid = crm_db_int64_to_string (id);
   if (e->restore_check_sql != NULL)
     {
       const char *params[] = { sid };
@@ -355,17 +366,13 @@ crm_recycle_restore (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GErro
 GVariant *
 crm_recycle_purge (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
-  const char             *key, *entity;
   gint64                  id;
-  const CrmRecycleEntity *e;
   g_autofree char        *sid = NULL;
+  const CrmRecycleEntity *e = binned_target (ctx, request, &id, &sid, error);
   g_autoptr (PGresult) res = NULL;
 
-  g_variant_get (request, "(&s&sx)", &key, &entity, &id);
-  e = lookup_visible (ctx, entity, error);
   if (e == NULL)
     return NULL;
-  sid = crm_db_int64_to_string (id);
   /* 23503: still referenced by other records (calls, contracts, …). */
   res = run_on_binned (db, e, "purge", e->purge_sql, sid, "23503",
                        _ ("Other records still refer to this one; it cannot be purged"), error);
