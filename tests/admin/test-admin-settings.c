@@ -70,11 +70,11 @@ test_choices (void)
   g_assert_cmpint (choice_id (admin, "source", "展会"), >, 0);
   customer
       = create_customer (admin, admin_dict_new ("name", g_variant_new_string ("绿能环保科技有限公司"),
-                                          "industry", g_variant_new_string ("能源环保"), NULL));
+                                                "industry", g_variant_new_string ("能源环保"), NULL));
   /* Renamed: the item keeps its id and records follow. */
   save_choices (admin, "industry",
                 admin_dict_new ("id", g_variant_new_int64 (item), "label",
-                          g_variant_new_string ("新能源与环保"), NULL),
+                                g_variant_new_string ("新能源与环保"), NULL),
                 0);
   g_assert_cmpint (choice_id (admin, "industry", "新能源与环保"), ==, item);
   g_assert_cmpint (choice_id (admin, "industry", "能源环保"), ==, 0);
@@ -173,28 +173,28 @@ test_custom_fields (void)
   level = save_field (
       admin,
       admin_dict_new ("entity", g_variant_new_string ("customer"), "key", g_variant_new_string ("level"),
-                "label", g_variant_new_string ("客户等级"), "type", g_variant_new_string ("choice"),
-                "required", g_variant_new_boolean (TRUE), "choices",
-                g_variant_new_strv (levels, -1), NULL),
+                      "label", g_variant_new_string ("客户等级"), "type", g_variant_new_string ("choice"),
+                      "required", g_variant_new_boolean (TRUE), "choices",
+                      g_variant_new_strv (levels, -1), NULL),
       0, NULL);
   budget = save_field (admin,
                        admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
-                                 g_variant_new_string ("budget"), "label",
-                                 g_variant_new_string ("年度预算"), "type",
-                                 g_variant_new_string ("money"), NULL),
+                                       g_variant_new_string ("budget"), "label",
+                                       g_variant_new_string ("年度预算"), "type",
+                                       g_variant_new_string ("money"), NULL),
                        0, NULL);
   tags_id
       = save_field (admin,
                     admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
-                              g_variant_new_string ("tags"), "label", g_variant_new_string ("标签"),
-                              "type", g_variant_new_string ("multi_choice"), "choices",
-                              g_variant_new_strv (tags, -1), NULL),
+                                    g_variant_new_string ("tags"), "label", g_variant_new_string ("标签"),
+                                    "type", g_variant_new_string ("multi_choice"), "choices",
+                                    g_variant_new_strv (tags, -1), NULL),
                     0, NULL);
   save_field (admin,
               admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
-                        g_variant_new_string ("signed_on"), "label",
-                        g_variant_new_string ("签约日期"), "type", g_variant_new_string ("date"),
-                        NULL),
+                              g_variant_new_string ("signed_on"), "label",
+                              g_variant_new_string ("签约日期"), "type", g_variant_new_string ("date"),
+                              NULL),
               0, NULL);
   g_assert_cmpint (level, >, 0);
   g_assert_cmpint (budget, >, 0);
@@ -203,23 +203,23 @@ test_custom_fields (void)
   /* Definitions are checked. */
   save_field (admin,
               admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
-                        g_variant_new_string ("level"), "label", g_variant_new_string ("重复"),
-                        "type", g_variant_new_string ("text"), NULL),
+                              g_variant_new_string ("level"), "label", g_variant_new_string ("重复"),
+                              "type", g_variant_new_string ("text"), NULL),
               CRM_ERROR_DUPLICATE, "key");
   save_field (admin,
               admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
-                        g_variant_new_string ("Bad-Key"), "label", g_variant_new_string ("x"),
-                        "type", g_variant_new_string ("text"), NULL),
+                              g_variant_new_string ("Bad-Key"), "label", g_variant_new_string ("x"),
+                              "type", g_variant_new_string ("text"), NULL),
               CRM_ERROR_INVALID_FIELD, "key");
   save_field (admin,
               admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
-                        g_variant_new_string ("colour"), "label", g_variant_new_string ("x"),
-                        "type", g_variant_new_string ("colour"), NULL),
+                              g_variant_new_string ("colour"), "label", g_variant_new_string ("x"),
+                              "type", g_variant_new_string ("colour"), NULL),
               CRM_ERROR_INVALID_FIELD, "type");
   save_field (admin,
               admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
-                        g_variant_new_string ("pick"), "label", g_variant_new_string ("x"), "type",
-                        g_variant_new_string ("choice"), NULL),
+                              g_variant_new_string ("pick"), "label", g_variant_new_string ("x"), "type",
+                              g_variant_new_string ("choice"), NULL),
               CRM_ERROR_INVALID_FIELD, "choices");
   save_field (
       admin,
@@ -231,36 +231,36 @@ test_custom_fields (void)
                 CRM_ERROR_INVALID_FIELD, "cf.level");
   create_fails (admin,
                 admin_dict_new ("name", g_variant_new_string ("错等级有限公司"), "cf.level",
-                          g_variant_new_string ("钻石"), NULL),
+                                g_variant_new_string ("钻石"), NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.level");
   create_fails (admin,
                 admin_dict_new ("name", g_variant_new_string ("错预算有限公司"), "cf.level",
-                          g_variant_new_string ("金牌"), "cf.budget",
-                          g_variant_new_string ("一百万"), NULL),
+                                g_variant_new_string ("金牌"), "cf.budget",
+                                g_variant_new_string ("一百万"), NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.budget");
   create_fails (admin,
                 admin_dict_new ("name", g_variant_new_string ("错日期有限公司"), "cf.level",
-                          g_variant_new_string ("金牌"), "cf.signed_on",
-                          g_variant_new_string ("2026-02-30"), NULL),
+                                g_variant_new_string ("金牌"), "cf.signed_on",
+                                g_variant_new_string ("2026-02-30"), NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.signed_on");
   create_fails (admin,
                 admin_dict_new ("name", g_variant_new_string ("未知字段有限公司"), "cf.level",
-                          g_variant_new_string ("金牌"), "cf.nothing", g_variant_new_string ("x"),
-                          NULL),
+                                g_variant_new_string ("金牌"), "cf.nothing", g_variant_new_string ("x"),
+                                NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.nothing");
   create_fails (admin,
                 admin_dict_new ("name", g_variant_new_string ("错类型有限公司"), "cf.level",
-                          g_variant_new_int64 (1), NULL),
+                                g_variant_new_int64 (1), NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.level");
 
   first = create_customer (admin,
                            admin_dict_new ("name", g_variant_new_string ("金牌自定义有限公司"),
-                                     "cf.level", g_variant_new_string ("金牌"), "cf.budget",
-                                     g_variant_new_string ("¥1,234.50"), "cf.tags",
-                                     g_variant_new_strv ((const char *[]){ "外贸", "上市" }, 2),
-                                     "cf.signed_on", g_variant_new_string ("2026-11-01"), NULL));
+                                           "cf.level", g_variant_new_string ("金牌"), "cf.budget",
+                                           g_variant_new_string ("¥1,234.50"), "cf.tags",
+                                           g_variant_new_strv ((const char *[]){ "外贸", "上市" }, 2),
+                                           "cf.signed_on", g_variant_new_string ("2026-11-01"), NULL));
   second = create_customer (admin, admin_dict_new ("name", g_variant_new_string ("银牌自定义有限公司"),
-                                             "cf.level", g_variant_new_string ("银牌"), NULL));
+                                                   "cf.level", g_variant_new_string ("银牌"), NULL));
   row = get_customer (admin, first);
   g_assert_true (g_variant_lookup (row, "cf.level", "&s", &s));
   g_assert_cmpstr (s, ==, "金牌");
@@ -280,7 +280,7 @@ test_custom_fields (void)
         admin_call (admin, CRM_MSG_CUSTOMER_UPDATE,
                     g_variant_new ("(sxx@a{sv})", key, first, version,
                                    admin_dict_new ("cf.budget", g_variant_new_int64 (500000),
-                                             "cf.signed_on", g_variant_new_string (""), NULL))));
+                                                   "cf.signed_on", g_variant_new_string (""), NULL))));
     again = get_customer (admin, first);
     g_assert_true (g_variant_lookup (again, "cf.budget", "x", &fen));
     g_assert_cmpint (fen, ==, 500000);
@@ -333,11 +333,11 @@ test_custom_fields (void)
   /* Import takes custom fields too, all or nothing. */
   {
     GVariant *good = admin_dict_new ("name", g_variant_new_string ("导入自定义有限公司"),
-                               "cf.level", g_variant_new_string ("铜牌"),
-                               "cf.budget", g_variant_new_string ("88.80"), NULL);
+                                     "cf.level", g_variant_new_string ("铜牌"),
+                                     "cf.budget", g_variant_new_string ("88.80"), NULL);
     GVariant *bad = admin_dict_new ("name", g_variant_new_string ("导入错误有限公司"),
-                              "cf.level", g_variant_new_string ("铜牌"),
-                              "cf.budget", g_variant_new_string ("很多"), NULL);
+                                    "cf.level", g_variant_new_string ("铜牌"),
+                                    "cf.budget", g_variant_new_string ("很多"), NULL);
     GVariant *rows[] = { g_variant_ref_sink (good), g_variant_ref_sink (bad) };
     g_autoptr (GVariant) reply = NULL;
     g_autoptr (GVariant) errors = NULL;
@@ -376,7 +376,7 @@ test_custom_fields (void)
   /* Renamed: the label changes, values stay. */
   save_field (admin,
               admin_dict_new ("id", g_variant_new_int64 (level), "label",
-                        g_variant_new_string ("会员等级"), NULL),
+                              g_variant_new_string ("会员等级"), NULL),
               0, NULL);
   list = admin_call (admin, CRM_MSG_CUSTOM_FIELD_LIST, g_variant_new ("(s)", "customer"));
   g_assert_cmpuint (count_rows_with (list, "label", "会员等级"), ==, 1);
@@ -418,7 +418,7 @@ test_custom_fields (void)
   create_customer (admin, admin_dict_new ("name", g_variant_new_string ("等级退役后有限公司"), NULL));
   create_fails (admin,
                 admin_dict_new ("name", g_variant_new_string ("退役字段有限公司"), "cf.level",
-                          g_variant_new_string ("金牌"), NULL),
+                                g_variant_new_string ("金牌"), NULL),
                 CRM_ERROR_INVALID_FIELD, "cf.level");
   g_clear_pointer (&row, g_variant_unref);
   row = get_customer (admin, second);
@@ -449,21 +449,21 @@ test_custom_field_search (void)
 
   wechat = save_field (admin,
                        admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
-                                 g_variant_new_string ("wechat_id"), "label",
-                                 g_variant_new_string ("微信号"), "type",
-                                 g_variant_new_string ("text"), NULL),
+                                       g_variant_new_string ("wechat_id"), "label",
+                                       g_variant_new_string ("微信号"), "type",
+                                       g_variant_new_string ("text"), NULL),
                        0, NULL);
   save_field (admin,
               admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
-                        g_variant_new_string ("backup_phone"), "label",
-                        g_variant_new_string ("备用电话"), "type", g_variant_new_string ("phone"),
-                        NULL),
+                              g_variant_new_string ("backup_phone"), "label",
+                              g_variant_new_string ("备用电话"), "type", g_variant_new_string ("phone"),
+                              NULL),
               0, NULL);
   first = create_customer (admin,
                            admin_dict_new ("name", g_variant_new_string ("搜索自定义字段有限公司"),
-                                     "cf.wechat_id", g_variant_new_string ("WXID_q7z3m1"),
-                                     "cf.backup_phone", g_variant_new_string ("021-6234 5678"),
-                                     NULL));
+                                           "cf.wechat_id", g_variant_new_string ("WXID_q7z3m1"),
+                                           "cf.backup_phone", g_variant_new_string ("021-6234 5678"),
+                                           NULL));
   create_customer (admin, admin_dict_new ("name", g_variant_new_string ("搜索无自定义有限公司"), NULL));
 
   /* Letters and digits, case-insensitive; a phone by its digits. */
@@ -493,7 +493,7 @@ test_custom_field_search (void)
   /* Renaming the field changes nothing for search (keys stay). */
   save_field (admin,
               admin_dict_new ("id", g_variant_new_int64 (wechat), "label",
-                        g_variant_new_string ("企业微信"), NULL),
+                              g_variant_new_string ("企业微信"), NULL),
               0, NULL);
   found = search (admin, "q7z3m1", NULL, 20);
   g_assert_cmpuint (g_variant_n_children (found), ==, 1);
@@ -506,7 +506,7 @@ test_custom_field_search (void)
   g_variant_unref (admin_call (admin, CRM_MSG_CUSTOMER_UPDATE,
                                g_variant_new ("(sxx@a{sv})", key, first, version,
                                               admin_dict_new ("cf.wechat_id", g_variant_new_string (""),
-                                                        NULL))));
+                                                              NULL))));
   found = search (admin, "q7z3m1", NULL, 20);
   g_assert_cmpuint (g_variant_n_children (found), ==, 0);
   g_clear_pointer (&found, g_variant_unref);
@@ -519,7 +519,7 @@ test_custom_field_search (void)
       g_autofree char *text = g_strdup_printf ("对接报价单%02d", i);
 
       create_customer (admin, admin_dict_new ("name", g_variant_new_string (name), "cf.wechat_id",
-                                        g_variant_new_string (text), NULL));
+                                              g_variant_new_string (text), NULL));
     }
   found = search (admin, "对接报价", NULL, 20);
   g_assert_cmpuint (g_variant_n_children (found), ==, 20);
@@ -594,16 +594,16 @@ test_numbering_concurrent (void)
   /* Rules that would repeat numbers are refused. */
   save_numbering (admin,
                   admin_dict_new ("prefix", g_variant_new_string ("T"), "date_pattern",
-                            g_variant_new_string (""), "reset", g_variant_new_string ("daily"),
-                            NULL),
+                                  g_variant_new_string (""), "reset", g_variant_new_string ("daily"),
+                                  NULL),
                   CRM_ERROR_INVALID_FIELD, "reset");
   save_numbering (admin, admin_dict_new ("width", g_variant_new_int32 (40), NULL),
                   CRM_ERROR_INVALID_FIELD, "width");
   save_numbering (admin,
                   admin_dict_new ("prefix", g_variant_new_string ("BINGF"), "date_pattern",
-                            g_variant_new_string (""), "separator", g_variant_new_string ("-"),
-                            "width", g_variant_new_int32 (5), "reset",
-                            g_variant_new_string ("never"), NULL),
+                                  g_variant_new_string (""), "separator", g_variant_new_string ("-"),
+                                  "width", g_variant_new_int32 (5), "reset",
+                                  g_variant_new_string ("never"), NULL),
                   0, NULL);
   preview = admin_call (admin, CRM_MSG_NUMBERING_GET, g_variant_new ("(s)", "customer"));
   g_assert_true (g_variant_lookup (preview, "next", "&s", &next));
@@ -658,9 +658,9 @@ test_numbering_concurrent (void)
   /* Back to the usual rule for the other tests. */
   save_numbering (admin,
                   admin_dict_new ("prefix", g_variant_new_string ("KH"), "date_pattern",
-                            g_variant_new_string ("yyyyMMdd"), "separator",
-                            g_variant_new_string ("-"), "width", g_variant_new_int32 (4), "reset",
-                            g_variant_new_string ("daily"), NULL),
+                                  g_variant_new_string ("yyyyMMdd"), "separator",
+                                  g_variant_new_string ("-"), "width", g_variant_new_int32 (4), "reset",
+                                  g_variant_new_string ("daily"), NULL),
                   0, NULL);
 }
 
@@ -691,8 +691,8 @@ test_entry_rules (void)
   g_variant_builder_add (&formats, "{ss}", "phones", "mobile");
   save_entry_rule (admin,
                    admin_dict_new ("duplicate_name", g_variant_new_string ("forbid"), "required",
-                             g_variant_new_strv ((const char *[]){ "source" }, 1), "formats",
-                             g_variant_builder_end (&formats), NULL),
+                                   g_variant_new_strv ((const char *[]){ "source" }, 1), "formats",
+                                   g_variant_builder_end (&formats), NULL),
                    0);
   rule = admin_call (admin, CRM_MSG_ENTRY_RULE_GET, g_variant_new ("(s)", "customer"));
   g_assert_true (g_variant_lookup (rule, "duplicate_name", "&s", &dup));
@@ -702,17 +702,17 @@ test_entry_rules (void)
                 CRM_ERROR_INVALID_FIELD, "source");
   create_fails (admin,
                 admin_dict_new ("name", g_variant_new_string ("重名测试有限公司"), "source",
-                          g_variant_new_string ("展会"), NULL),
+                                g_variant_new_string ("展会"), NULL),
                 CRM_ERROR_DUPLICATE, "name");
   create_fails (admin,
                 admin_dict_new ("name", g_variant_new_string ("规则测试有限公司"), "source",
-                          g_variant_new_string ("展会"), "phones",
-                          g_variant_new_strv ((const char *[]){ "010-62345678" }, 1), NULL),
+                                g_variant_new_string ("展会"), "phones",
+                                g_variant_new_strv ((const char *[]){ "010-62345678" }, 1), NULL),
                 CRM_ERROR_INVALID_FIELD, "phones");
   create_customer (admin,
                    admin_dict_new ("name", g_variant_new_string ("规则测试有限公司"), "source",
-                             g_variant_new_string ("展会"), "phones",
-                             g_variant_new_strv ((const char *[]){ "13812345678" }, 1), NULL));
+                                   g_variant_new_string ("展会"), "phones",
+                                   g_variant_new_strv ((const char *[]){ "13812345678" }, 1), NULL));
 
   save_entry_rule (admin, admin_dict_new ("duplicate_name", g_variant_new_string ("sometimes"), NULL),
                    CRM_ERROR_INVALID_FIELD);
@@ -723,8 +723,8 @@ test_entry_rules (void)
   g_variant_builder_init (&formats, G_VARIANT_TYPE ("a{ss}"));
   save_entry_rule (admin,
                    admin_dict_new ("duplicate_name", g_variant_new_string ("warn"), "required",
-                             g_variant_new_strv (NULL, 0), "formats",
-                             g_variant_builder_end (&formats), NULL),
+                                   g_variant_new_strv (NULL, 0), "formats",
+                                   g_variant_builder_end (&formats), NULL),
                    0);
 }
 
@@ -771,7 +771,7 @@ test_switches (void)
       admin, CRM_MSG_SETTING_SET,
       g_variant_new ("(s@a{sv})", key,
                      admin_dict_new ("points_enabled", g_variant_new_boolean (TRUE), "company_name",
-                               g_variant_new_string ("金客\"测试\"公司"), NULL))));
+                                     g_variant_new_string ("金客\"测试\"公司"), NULL))));
   admin_wait_for (&pushed.settings);
   g_assert_cmpuint (pushed.settings, >=, 1);
   g_assert_cmpstr (pushed.what, ==, "setting");
@@ -807,8 +807,8 @@ test_audit_list (void)
   gint64      next = 0, entity_id = 0, user_id = 0;
   const char *after = NULL;
   GVariant   *filter = admin_dict_new ("entity", g_variant_new_string ("department"), "action",
-                                 g_variant_new_string ("create"), "user_id",
-                                 g_variant_new_int64 (crm_connection_get_user_id (admin)), NULL);
+                                       g_variant_new_string ("create"), "user_id",
+                                       g_variant_new_int64 (crm_connection_get_user_id (admin)), NULL);
 
   page1
       = admin_call (admin, CRM_MSG_AUDIT_LIST, g_variant_new ("(@a{sv}xi)", filter, (gint64)0, 1));
@@ -826,7 +826,7 @@ test_audit_list (void)
   g_clear_pointer (&row, g_variant_unref);
 
   filter = admin_dict_new ("entity", g_variant_new_string ("department"), "action",
-                     g_variant_new_string ("create"), NULL);
+                           g_variant_new_string ("create"), NULL);
   page2 = admin_call (admin, CRM_MSG_AUDIT_LIST, g_variant_new ("(@a{sv}xi)", filter, next, 1));
   g_variant_get (page2, "(@aa{sv}x)", &rows, &next);
   row = g_variant_get_child_value (rows, 0);
@@ -942,8 +942,8 @@ test_recycle (void)
         = admin_call (admin, CRM_MSG_AUDIT_LIST,
                       g_variant_new ("(@a{sv}xi)",
                                      admin_dict_new ("entity", g_variant_new_string ("customer"),
-                                               "entity_id", g_variant_new_int64 (id), "action",
-                                               g_variant_new_string ("purge"), NULL),
+                                                     "entity_id", g_variant_new_int64 (id), "action",
+                                                     g_variant_new_string ("purge"), NULL),
                                      (gint64)0, 10));
     g_autoptr (GVariant) rows = g_variant_get_child_value (audit, 0);
     g_autoptr (GVariant) row = NULL;
@@ -1009,13 +1009,13 @@ test_hostile_input (void)
   expect_refused (admin, CRM_MSG_ROLE_CREATE,
                   g_variant_new ("(s@a{sv})", KEY (),
                                  admin_dict_new ("name", g_variant_new_string (huge), "display_name",
-                                           g_variant_new_string ("x"), NULL)));
+                                                 g_variant_new_string ("x"), NULL)));
   expect_refused (
       admin, CRM_MSG_ROLE_CREATE,
       g_variant_new ("(s@a{sv})", KEY (),
                      admin_dict_new ("name", g_variant_new_string ("ok_name"), "display_name",
-                               g_variant_new_string ("x"), "grants",
-                               g_variant_new_strv ((const char *[]){ "customer.view" }, 1), NULL)));
+                                     g_variant_new_string ("x"), "grants",
+                                     g_variant_new_strv ((const char *[]){ "customer.view" }, 1), NULL)));
   g_variant_builder_init (&many, G_VARIANT_TYPE_STRING_ARRAY);
   for (int i = 0; i < 300; i++)
     g_variant_builder_add (&many, "s", "选项");
@@ -1023,15 +1023,15 @@ test_hostile_input (void)
       admin, CRM_MSG_CUSTOM_FIELD_SAVE,
       g_variant_new ("(s@a{sv})", KEY (),
                      admin_dict_new ("entity", g_variant_new_string ("customer"), "key",
-                               g_variant_new_string ("many"), "label", g_variant_new_string ("多"),
-                               "type", g_variant_new_string ("choice"), "choices",
-                               g_variant_builder_end (&many), NULL)));
+                                     g_variant_new_string ("many"), "label", g_variant_new_string ("多"),
+                                     "type", g_variant_new_string ("choice"), "choices",
+                                     g_variant_builder_end (&many), NULL)));
   expect_refused (
       admin, CRM_MSG_CUSTOM_FIELD_SAVE,
       g_variant_new ("(s@a{sv})", KEY (),
                      admin_dict_new ("entity", g_variant_new_string ("customer; drop"), "key",
-                               g_variant_new_string ("k"), "label", g_variant_new_string ("k"),
-                               "type", g_variant_new_string ("text"), NULL)));
+                                     g_variant_new_string ("k"), "label", g_variant_new_string ("k"),
+                                     "type", g_variant_new_string ("text"), NULL)));
   expect_refused (
       admin, CRM_MSG_SETTING_SET,
       g_variant_new ("(s@a{sv})", KEY (), admin_dict_new ("ratio", g_variant_new_double (0.5), NULL)));
@@ -1045,7 +1045,7 @@ test_hostile_input (void)
   expect_refused (admin, CRM_MSG_AUDIT_LIST,
                   g_variant_new ("(@a{sv}xi)",
                                  admin_dict_new ("from", g_variant_new_int64 (2000), "to",
-                                           g_variant_new_int64 (1000), NULL),
+                                                 g_variant_new_int64 (1000), NULL),
                                  (gint64)0, 10));
   expect_refused (admin, CRM_MSG_RECYCLE_RESTORE,
                   g_variant_new ("(ssx)", KEY (), "customers; DROP TABLE users", (gint64)1));

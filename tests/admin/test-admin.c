@@ -85,8 +85,8 @@ test_department_tree (void)
                      NULL);
   update_department (admin, low,
                      admin_dict_new ("kind", g_variant_new_string ("group"), "leader_id",
-                                 g_variant_new_int64 (person), "branch",
-                                 g_variant_new_string ("上海"), NULL),
+                                     g_variant_new_int64 (person), "branch",
+                                     g_variant_new_string ("上海"), NULL),
                      0, NULL);
   /* Siblings keep distinct names. */
   {
@@ -159,9 +159,9 @@ test_leader_cycle (void)
   /* Re-pointing c to a is no circle. */
   update_user (admin, c,
                admin_dict_new ("leader_id", g_variant_new_int64 (a), "status",
-                           g_variant_new_string ("probation"), "branch",
-                           g_variant_new_string ("北京分公司"), "grants",
-                           g_variant_new_strv ((const char *[]){ "customer.export" }, 1), NULL),
+                               g_variant_new_string ("probation"), "branch",
+                               g_variant_new_string ("北京分公司"), "grants",
+                               g_variant_new_strv ((const char *[]){ "customer.export" }, 1), NULL),
                0, NULL);
   {
     g_autoptr (GVariant) users = admin_call (admin, CRM_MSG_USER_LIST, NULL);
@@ -316,7 +316,7 @@ test_permission_push (void)
   p.permissions = 0;
   update_user (admin, id,
                admin_dict_new ("denials", g_variant_new_strv (NULL, 0), "roles",
-                           g_variant_new_strv ((const char *[]){ "after_sales" }, 1), NULL),
+                               g_variant_new_strv ((const char *[]){ "after_sales" }, 1), NULL),
                0, NULL);
   admin_wait_for (&p.permissions);
   g_assert_true (g_strv_contains ((const char *const *)p.last, "customer.view"));
@@ -617,8 +617,8 @@ test_roles (void)
   reply = admin_call (admin, CRM_MSG_ROLE_CREATE,
                       g_variant_new ("(s@a{sv})", key,
                                      admin_dict_new ("name", g_variant_new_string ("auditor"),
-                                                 "display_name", g_variant_new_string ("审计员"),
-                                                 "grants", grants_new ("audit.view", 3), NULL)));
+                                                     "display_name", g_variant_new_string ("审计员"),
+                                                     "grants", grants_new ("audit.view", 3), NULL)));
   g_variant_get (reply, "(x)", &id);
   g_assert_cmpint (id, ==, role_id (admin, "auditor"));
 
@@ -629,7 +629,7 @@ test_roles (void)
       admin, CRM_MSG_ROLE_CREATE,
       g_variant_new ("(s@a{sv})", key,
                      admin_dict_new ("name", g_variant_new_string ("auditor"), "display_name",
-                                 g_variant_new_string ("又一个"), NULL)),
+                                     g_variant_new_string ("又一个"), NULL)),
       CRM_ERROR_DUPLICATE));
   g_free (key);
   key = admin_key ();
@@ -637,7 +637,7 @@ test_roles (void)
       admin, CRM_MSG_ROLE_CREATE,
       g_variant_new ("(s@a{sv})", key,
                      admin_dict_new ("name", g_variant_new_string ("Bad Name"), "display_name",
-                                 g_variant_new_string ("x"), NULL)),
+                                     g_variant_new_string ("x"), NULL)),
       CRM_ERROR_INVALID_FIELD));
   g_free (key);
   key = admin_key ();
