@@ -400,34 +400,35 @@ on_roles_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   self->roles = crm_admin_records_from_variant (reply);
 }
 
-/* Finishes a call of this page: its reply, or NULL when it was cancelled
- * (`user_data`, the page, may be gone and is not touched) or failed (the
- * error is shown).  Unless cancelled, the page is no longer busy with it. */
-static GVariant *
-finish_call (GObject *source, GAsyncResult *result, gpointer user_data)
+/* Finishes a call of this page: FALSE when it was cancelled (`user_data`,
+ * the page, may be gone and is not touched); else TRUE, the page no longer
+ * busy with it and `*reply` its reply, or NULL when it failed (the error is
+ * shown). */
+static gboolean
+finish_call (GObject *source, GAsyncResult *result, gpointer user_data, GVariant **reply)
 {
   g_autoptr (GError) error = NULL;
-  GVariant         *reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   CrmAdminTeamPage *self;
 
+  *reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
   if (crm_admin_error_is_cancelled (error))
-    return NULL;
+    return FALSE;
   self = CRM_ADMIN_TEAM_PAGE (user_data);
   set_busy (self, FALSE);
-  if (reply == NULL)
+  if (*reply == NULL)
     crm_admin_report_error (GTK_WIDGET (self), error);
-  return reply;
+  return TRUE;
 }
 
 static void
 on_departments_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GVariant) reply = finish_call (source, result, user_data);
+  g_autoptr (GVariant) reply = NULL;
   CrmAdminTeamPage *self;
   CrmAdminRecord   *selected;
   gint64            keep;
 
-  if (reply == NULL)
+  if (!finish_call (source, result, user_data, &reply) || reply == NULL)
     return;
   self = CRM_ADMIN_TEAM_PAGE (user_data);
   selected = selected_department (self);
@@ -487,17 +488,13 @@ crm_admin_team_page_iface_init (CrmAdminPageInterface *iface)
 static void
 on_changed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GVariant) reply = NULL;
   CrmAdminTeamPage *self;
 
-  if (crm_admin_error_is_cancelled (error))
+  if (!finish_call (source, result, user_data, &reply))
     return;
   self = CRM_ADMIN_TEAM_PAGE (user_data);
-  set_busy (self, FALSE);
-  if (reply == NULL)
-    crm_admin_report_error (GTK_WIDGET (self), error);
-  else
+  if (reply != NULL)
     crm_admin_report_notice (GTK_WIDGET (self), _ ("Saved."));
   team_reload (CRM_ADMIN_PAGE (self));
 }
@@ -527,11 +524,11 @@ chosen_name (CrmAdminTeamPage *self)
 static void
 on_created (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GVariant) reply = finish_call (source, result, user_data);
+  g_autoptr (GVariant) reply = NULL;
   CrmAdminTeamPage *self;
   gint64            id;
 
-  if (reply == NULL)
+  if (!finish_call (source, result, user_data, &reply) || reply == NULL)
     return;
   self = CRM_ADMIN_TEAM_PAGE (user_data);
   g_variant_get (reply, "(x)", &id);
