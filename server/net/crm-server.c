@@ -44,6 +44,21 @@ G_DEFINE_FINAL_TYPE (CrmServer, crm_server, G_TYPE_OBJECT)
 
 #define VIOLATION_LOGS_PER_SECOND 5
 
+/* The open connections, each with its own reference (closing one drops
+ * it from self->connections). */
+static GPtrArray *
+snapshot_connections (CrmServer *self)
+{
+  GPtrArray *all = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer conn;
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, &conn, NULL))
+    g_ptr_array_add (all, g_object_ref (conn));
+  return all;
+}
+
 static void
 crm_server_dispose (GObject *object)
 {
@@ -58,14 +73,9 @@ crm_server_dispose (GObject *object)
   g_clear_object (&self->service);
   if (self->connections)
     {
-      GHashTableIter iter;
-      gpointer conn;
-
       /* Closing calls back into finished(); collect first. */
-      g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
-      g_hash_table_iter_init (&iter, self->connections);
-      while (g_hash_table_iter_next (&iter, &conn, NULL))
-        g_ptr_array_add (all, g_object_ref (conn));
+      g_autoptr(GPtrArray) all = snapshot_connections (self);
+
       for (guint i = 0; i < all->len; i++)
         crm_server_connection_close (all->pdata[i]);
     }
@@ -326,19 +336,6 @@ crm_server_log_violation (CrmServer *self, guint64 conn_id, const char *kind, co
 }
 
 /* ---- Push frames from database notifications ---- */
-
-static GPtrArray *
-snapshot_connections (CrmServer *self)
-{
-  GPtrArray *all = g_ptr_array_new_with_free_func (g_object_unref);
-  GHashTableIter iter;
-  gpointer conn;
-
-  g_hash_table_iter_init (&iter, self->connections);
-  while (g_hash_table_iter_next (&iter, &conn, NULL))
-    g_ptr_array_add (all, g_object_ref (conn));
-  return all;
-}
 
 static void
 record_changed_cb (CrmDbListener *listener,
