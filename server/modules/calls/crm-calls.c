@@ -576,6 +576,26 @@ valid_area_code (const char *code)
   return TRUE;
 }
 
+/* A day count given as `v` (NULL: not given, *out stays NULL) as text in
+ * *out; outside 0 to `max` it is `message` on the field `key`. */
+static gboolean
+days_param (GVariant *v, gint32 max, const char *key, const char *message, char **out,
+            GError **error)
+{
+  gint32 days;
+
+  if (v == NULL)
+    return TRUE;
+  days = g_variant_get_int32 (v);
+  if (days < 0 || days > max)
+    {
+      g_propagate_error (error, invalid (key, message));
+      return FALSE;
+    }
+  *out = g_strdup_printf ("%d", days);
+  return TRUE;
+}
+
 GVariant *
 crm_call_settings_set (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
@@ -589,30 +609,11 @@ crm_call_settings_set (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
       !crm_calls_dict_get (dict, "deleted_grace_days", G_VARIANT_TYPE_INT32, &v_grace, error) ||
       !get_string (dict, "local_area_code", &area, error))
     return NULL;
-  if (v_grace != NULL)
-    {
-      gint32 days = g_variant_get_int32 (v_grace);
-
-      if (days < 0 || days > 365)
-        {
-          g_propagate_error (error, invalid ("deleted_grace_days",
-                                             _("Keep deleted recordings 0 to 365 days before their files go")));
-          return NULL;
-        }
-      s_grace = g_strdup_printf ("%d", days);
-    }
-  if (v_days != NULL)
-    {
-      gint32 days = g_variant_get_int32 (v_days);
-
-      if (days < 0 || days > 3650)
-        {
-          g_propagate_error (error, invalid ("retention_days",
-                                             _("Keep recordings 0 (for ever) to 3650 days")));
-          return NULL;
-        }
-      s_days = g_strdup_printf ("%d", days);
-    }
+  if (!days_param (v_grace, 365, "deleted_grace_days",
+                   _("Keep deleted recordings 0 to 365 days before their files go"), &s_grace, error) ||
+      !days_param (v_days, 3650, "retention_days",
+                   _("Keep recordings 0 (for ever) to 3650 days"), &s_days, error))
+    return NULL;
   if (area != NULL && !valid_area_code (area))
     {
       g_propagate_error (error, invalid ("local_area_code",
