@@ -147,25 +147,14 @@ chosen_list (CrmAdminChoiceEditor *self)
   return pos < G_N_ELEMENTS (choice_lists) ? choice_lists[pos].code : choice_lists[0].code;
 }
 
-/* Finishes a call of the editor: FALSE when it was cancelled (`user_data`,
- * the editor, may be gone and is not touched); else TRUE, the editor no
- * longer busy with it and `*reply` its reply, or NULL when it failed (the
- * error is shown). */
-static gboolean
-finish_call (GObject *source, GAsyncResult *result, gpointer user_data, GVariant **reply)
+/* A call of the editor is over (crm_admin_call_finish). */
+static void
+call_over (gpointer editor)
 {
-  g_autoptr (GError) error = NULL;
-  CrmAdminChoiceEditor *self;
+  CrmAdminChoiceEditor *self = CRM_ADMIN_CHOICE_EDITOR (editor);
 
-  *reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
-  if (crm_admin_error_is_cancelled (error))
-    return FALSE;
-  self = CRM_ADMIN_CHOICE_EDITOR (user_data);
   if (self->busy > 0)
     self->busy--;
-  if (*reply == NULL)
-    crm_admin_report_error (GTK_WIDGET (self), error);
-  return TRUE;
 }
 
 static void
@@ -174,7 +163,7 @@ on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GVariant) reply = NULL;
   CrmAdminChoiceEditor *self;
 
-  if (!finish_call (source, result, user_data, &reply) || reply == NULL)
+  if (!crm_admin_call_finish (source, result, user_data, call_over, &reply) || reply == NULL)
     return;
   self = CRM_ADMIN_CHOICE_EDITOR (user_data);
   {
@@ -212,7 +201,7 @@ on_saved (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GVariant) reply = NULL;
   CrmAdminChoiceEditor *self;
 
-  if (!finish_call (source, result, user_data, &reply))
+  if (!crm_admin_call_finish (source, result, user_data, call_over, &reply))
     return;
   self = CRM_ADMIN_CHOICE_EDITOR (user_data);
   if (reply != NULL)

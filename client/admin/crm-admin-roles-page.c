@@ -158,11 +158,17 @@ role_row (CrmAdminRecord *role)
   return box;
 }
 
+/* A call of this page is over (crm_admin_call_finish). */
+static void
+call_over (gpointer page)
+{
+  set_busy (CRM_ADMIN_ROLES_PAGE (page), FALSE);
+}
+
 static void
 on_roles_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GVariant) reply = NULL;
   CrmAdminRolesPage *self;
   GtkWidget         *child;
   guint              n;
@@ -171,15 +177,9 @@ on_roles_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *shown_name = NULL;
   g_autofree char *edited_name = NULL;
 
-  if (crm_admin_error_is_cancelled (error))
+  if (!crm_admin_call_finish (source, result, user_data, call_over, &reply) || reply == NULL)
     return;
   self = CRM_ADMIN_ROLES_PAGE (user_data);
-  set_busy (self, FALSE);
-  if (reply == NULL)
-    {
-      crm_admin_report_error (GTK_WIDGET (self), error);
-      return;
-    }
   /* What is shown of the selected role, and how it was edited: kept over
    * a reload (pushes reload the page whenever any role changes) unless
    * this role itself changed meanwhile. */
@@ -287,17 +287,13 @@ matrix_grants (CrmAdminRolesPage *self)
 static void
 on_changed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GVariant) reply = NULL;
   CrmAdminRolesPage *self;
 
-  if (crm_admin_error_is_cancelled (error))
+  if (!crm_admin_call_finish (source, result, user_data, call_over, &reply))
     return;
   self = CRM_ADMIN_ROLES_PAGE (user_data);
-  set_busy (self, FALSE);
-  if (reply == NULL)
-    crm_admin_report_error (GTK_WIDGET (self), error);
-  else
+  if (reply != NULL)
     {
       if (g_variant_is_of_type (reply, G_VARIANT_TYPE ("(x)")))
         g_variant_get (reply, "(x)", &self->selected_id);

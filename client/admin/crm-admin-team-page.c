@@ -400,24 +400,11 @@ on_roles_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   self->roles = crm_admin_records_from_variant (reply);
 }
 
-/* Finishes a call of this page: FALSE when it was cancelled (`user_data`,
- * the page, may be gone and is not touched); else TRUE, the page no longer
- * busy with it and `*reply` its reply, or NULL when it failed (the error is
- * shown). */
-static gboolean
-finish_call (GObject *source, GAsyncResult *result, gpointer user_data, GVariant **reply)
+/* A call of this page is over (crm_admin_call_finish). */
+static void
+call_over (gpointer page)
 {
-  g_autoptr (GError) error = NULL;
-  CrmAdminTeamPage *self;
-
-  *reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
-  if (crm_admin_error_is_cancelled (error))
-    return FALSE;
-  self = CRM_ADMIN_TEAM_PAGE (user_data);
-  set_busy (self, FALSE);
-  if (*reply == NULL)
-    crm_admin_report_error (GTK_WIDGET (self), error);
-  return TRUE;
+  set_busy (CRM_ADMIN_TEAM_PAGE (page), FALSE);
 }
 
 static void
@@ -428,7 +415,7 @@ on_departments_loaded (GObject *source, GAsyncResult *result, gpointer user_data
   CrmAdminRecord   *selected;
   gint64            keep;
 
-  if (!finish_call (source, result, user_data, &reply) || reply == NULL)
+  if (!crm_admin_call_finish (source, result, user_data, call_over, &reply) || reply == NULL)
     return;
   self = CRM_ADMIN_TEAM_PAGE (user_data);
   selected = selected_department (self);
@@ -491,7 +478,7 @@ on_changed (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GVariant) reply = NULL;
   CrmAdminTeamPage *self;
 
-  if (!finish_call (source, result, user_data, &reply))
+  if (!crm_admin_call_finish (source, result, user_data, call_over, &reply))
     return;
   self = CRM_ADMIN_TEAM_PAGE (user_data);
   if (reply != NULL)
@@ -528,7 +515,7 @@ on_created (GObject *source, GAsyncResult *result, gpointer user_data)
   CrmAdminTeamPage *self;
   gint64            id;
 
-  if (!finish_call (source, result, user_data, &reply) || reply == NULL)
+  if (!crm_admin_call_finish (source, result, user_data, call_over, &reply) || reply == NULL)
     return;
   self = CRM_ADMIN_TEAM_PAGE (user_data);
   g_variant_get (reply, "(x)", &id);

@@ -172,6 +172,21 @@ crm_admin_error_is_cancelled (const GError *error)
   return error && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+gboolean
+crm_admin_call_finish (GObject *source, GAsyncResult *result, gpointer page,
+                       CrmAdminCallOver over, GVariant **reply)
+{
+  g_autoptr (GError) error = NULL;
+
+  *reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  if (crm_admin_error_is_cancelled (error))
+    return FALSE;
+  over (page);
+  if (*reply == NULL)
+    crm_admin_report_error (GTK_WIDGET (page), error);
+  return TRUE;
+}
+
 typedef struct
 {
   GtkWidget        *widget;

@@ -73,6 +73,17 @@ void crm_admin_report_notice (GtkWidget *widget, const char *message);
 
 gboolean crm_admin_error_is_cancelled (const GError *error);
 
+/* What a page does once one of its calls is over (and not cancelled),
+ * before the reply is used: typically, no longer being busy with it. */
+typedef void (*CrmAdminCallOver) (gpointer page);
+
+/* Finishes a call a page made with itself as `page` (its user_data): FALSE
+ * when it was cancelled (the page may be gone and is not touched); else
+ * TRUE, having called `over`, with `*reply` the reply, or NULL when the
+ * call failed (the error is shown on the page). */
+gboolean crm_admin_call_finish (GObject *source, GAsyncResult *result, gpointer page,
+                                CrmAdminCallOver over, GVariant **reply);
+
 /* A modal yes/no question; `callback` runs with TRUE when confirmed. */
 typedef void (*CrmAdminConfirmed) (GtkWidget *widget, gpointer data);
 void crm_admin_confirm (GtkWidget *widget, const char *question, const char *detail,
