@@ -331,20 +331,23 @@ on_selection_changed (CrmAdminAccountsPage *self)
     load_details (self);
 }
 
+/* A call of this page is over (crm_admin_call_finish). */
+static void
+call_over (gpointer page)
+{
+  set_busy (CRM_ADMIN_ACCOUNTS_PAGE (page), FALSE);
+}
+
 static void
 on_changed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GVariant) reply = NULL;
   CrmAdminAccountsPage *self;
 
-  if (crm_admin_error_is_cancelled (error))
+  if (!crm_admin_call_finish (source, result, user_data, call_over, &reply))
     return;
   self = CRM_ADMIN_ACCOUNTS_PAGE (user_data);
-  set_busy (self, FALSE);
-  if (reply == NULL)
-    crm_admin_report_error (GTK_WIDGET (self), error);
-  else
+  if (reply != NULL)
     crm_admin_report_notice (GTK_WIDGET (self), _ ("Saved."));
   accounts_reload (CRM_ADMIN_PAGE (self));
 }
@@ -429,22 +432,15 @@ on_password_dialog_response (GtkDialog *dialog, int response, gpointer data)
 static void
 on_password_reset (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GVariant) reply = NULL;
   CrmAdminAccountsPage *self;
   const char           *password;
   GtkWidget            *dialog;
   GtkRoot              *root;
 
-  if (crm_admin_error_is_cancelled (error))
+  if (!crm_admin_call_finish (source, result, user_data, call_over, &reply) || reply == NULL)
     return;
   self = CRM_ADMIN_ACCOUNTS_PAGE (user_data);
-  set_busy (self, FALSE);
-  if (reply == NULL)
-    {
-      crm_admin_report_error (GTK_WIDGET (self), error);
-      return;
-    }
   g_variant_get (reply, "(&s)", &password);
   g_free (self->temporary_password);
   self->temporary_password = g_strdup (password);
