@@ -156,21 +156,24 @@ set_busy (CrmAdminSettingsPage *self, gboolean busy)
 
 static void reload_settings (CrmAdminSettingsPage *self);
 
+/* A call of this page is over (crm_admin_call_finish). */
+static void
+call_over (gpointer page)
+{
+  set_busy (CRM_ADMIN_SETTINGS_PAGE (page), FALSE);
+}
+
 /* Every save ends here: report, then read back what the server kept. */
 static void
 on_saved (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GVariant) reply = NULL;
   CrmAdminSettingsPage *self;
 
-  if (crm_admin_error_is_cancelled (error))
+  if (!crm_admin_call_finish (source, result, user_data, call_over, &reply))
     return;
   self = CRM_ADMIN_SETTINGS_PAGE (user_data);
-  set_busy (self, FALSE);
-  if (reply == NULL)
-    crm_admin_report_error (GTK_WIDGET (self), error);
-  else
+  if (reply != NULL)
     crm_admin_report_notice (GTK_WIDGET (self), _ ("Saved."));
   reload_settings (self);
 }
@@ -195,20 +198,13 @@ static void
 on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Load *load = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = crm_session_call_finish (CRM_SESSION (source), result, &error);
+  g_autoptr (GVariant) reply = NULL;
   CrmAdminSettingsPage *self = load->self;
   Apply                 apply = load->apply;
 
   g_free (load);
-  if (crm_admin_error_is_cancelled (error))
+  if (!crm_admin_call_finish (source, result, self, call_over, &reply) || reply == NULL)
     return;
-  set_busy (self, FALSE);
-  if (reply == NULL)
-    {
-      crm_admin_report_error (GTK_WIDGET (self), error);
-      return;
-    }
   self->loading = TRUE;
   apply (self, reply);
   self->loading = FALSE;
