@@ -222,9 +222,27 @@ crm_test_db_fixture_reset (CrmTestDbFixture *f,
 void
 crm_test_db_reset (void)
 {
-  crm_test_db_exec ("TRUNCATE customers, audit_log, idempotency, sessions, login_history,"
-                    " customer_code_counters, numbering_counters, user_roles, users, departments"
-                    " RESTART IDENTITY CASCADE");
+  static const char truncate_sql[] =
+    "TRUNCATE customers, audit_log, idempotency, sessions, login_history,"
+    " customer_code_counters, numbering_counters, user_roles, users, departments"
+    " RESTART IDENTITY CASCADE";
+
+  /* The previous test may have left a pool worker finishing a statement
+   * (a session slide, a sign-in record); TRUNCATE ... CASCADE takes its
+   * locks table by table and PostgreSQL may pick it as a deadlock's
+   * victim (seen once under load).  That is the harness's race, not the
+   * product's: wait and take the locks again. */
+  for (int attempt = 0;; attempt++)
+    {
+      g_autoptr(PGresult) res = PQexec (crm_test_db->sql, truncate_sql);
+      const char *state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
+
+      if (PQresultStatus (res) == PGRES_COMMAND_OK)
+        break;
+      if (attempt >= 20 || state == NULL || strcmp (state, "40P01") != 0)
+        g_error ("%s: %s", truncate_sql, PQresultErrorMessage (res));
+      g_usleep (50 * 1000);
+    }
   crm_test_db_restore_roles ();
   crm_test_db_exec ("INSERT INTO departments (name) VALUES ('销售部'), ('其他部')");
   crm_test_db_exec ("INSERT INTO departments (name, parent_id)"
