@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <sodium.h>
 #include <string.h>
 
 #include "crm-db-private.h"
@@ -29,21 +28,6 @@ exec_ok (PGconn *conn, PGresult *res, GError **error)
   return FALSE;
 }
 
-static char *
-generate_password (void)
-{
-  /* No 0/O, 1/l/I: read aloud and typed from a printout. */
-  static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  char buf[17];
-
-  if (sodium_init () < 0)
-    return NULL;
-  for (guint i = 0; i < sizeof buf - 1; i++)
-    buf[i] = alphabet[randombytes_uniform (sizeof alphabet - 1)];
-  buf[sizeof buf - 1] = '\0';
-  return g_strdup (buf);
-}
-
 char *
 crm_accounts_create_admin (const char *conninfo, const char *login, GError **error)
 {
@@ -61,7 +45,7 @@ crm_accounts_create_admin (const char *conninfo, const char *login, GError **err
   conn = crm_db_connect (conninfo, error);
   if (conn == NULL)
     return NULL;
-  password = generate_password ();
+  password = crm_password_generate (16);
   hash = password ? crm_password_hash (password) : NULL;
   if (hash == NULL)
     {

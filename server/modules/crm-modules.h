@@ -121,5 +121,9 @@ CRM_DECLARE_HANDLER (crm_followup_delete);
  * interactive limits, at most two at once). NULL on failure. */
 char    *crm_password_hash   (const char *password);
 gboolean crm_password_verify (const char *hash, const char *password);
+/* A random password of `length` (< 64) characters from an alphabet
+ * without 0/O and 1/l/I, to be read aloud or typed from a printout
+ * (crm-server --create-admin, user.reset_password). NULL on failure. */
+char    *crm_password_generate (guint length);
 
 G_END_DECLS

@@ -83,3 +83,18 @@ crm_password_verify (const char *hash, const char *password)
   crm_auth_hash_leave ();
   return rc == 0;
 }
+
+char *
+crm_password_generate (guint length)
+{
+  static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  char buf[64];
+
+  g_return_val_if_fail (length < sizeof buf, NULL);
+  if (sodium_init () < 0)
+    return NULL;
+  for (guint i = 0; i < length; i++)
+    buf[i] = alphabet[randombytes_uniform (sizeof alphabet - 1)];
+  buf[length] = '\0';
+  return g_strdup (buf);
+}

@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <sodium.h>
 #include <string.h>
 
 #include "crm-admin-util.h"
@@ -291,21 +290,6 @@ crm_user_set_disabled (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GEr
   return g_variant_new ("()");
 }
 
-static char *
-temporary_password (void)
-{
-  /* No 0/O, 1/l/I: read out over the phone. */
-  static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  char              buf[13];
-
-  if (sodium_init () < 0)
-    return NULL;
-  for (guint i = 0; i < sizeof buf - 1; i++)
-    buf[i] = alphabet[randombytes_uniform (sizeof alphabet - 1)];
-  buf[sizeof buf - 1] = '\0';
-  return g_strdup (buf);
-}
-
 GVariant *
 crm_user_reset_password (CrmDb *db, CrmRequestContext *ctx, GVariant *request, GError **error)
 {
@@ -319,7 +303,8 @@ crm_user_reset_password (CrmDb *db, CrmRequestContext *ctx, GVariant *request, G
   g_variant_get (request, "(&sx)", &key, &id);
   if (!crm_admin_user_in_scope (db, ctx, "user.manage", id, error))
     return NULL;
-  password = temporary_password ();
+  /* Read out over the phone: 12 characters. */
+  password = crm_password_generate (12);
   hash = password ? crm_password_hash (password) : NULL;
   if (hash == NULL)
     {
