@@ -236,34 +236,11 @@ crm_server_listen (CrmServer  *self,
                    guint16     port,
                    GError    **error)
 {
-  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
-  g_autoptr(GSocketAddress) requested = NULL;
-  g_autoptr(GSocketAddress) effective = NULL;
-  g_autoptr(GError) local_error = NULL;
-
   g_return_val_if_fail (self->service == NULL, FALSE);
 
-  if (inet == NULL)
-    {
-      g_set_error (error, CRM_ERROR, CRM_ERROR_INTERNAL,
-                   _("“%s” is not an IP address to listen on"), address);
-      return FALSE;
-    }
-  requested = g_inet_socket_address_new (inet, port);
-  self->service = g_socket_service_new ();
-  /* Room for a burst of connections (e.g. every client reconnecting at
-   * once after a restart). */
-  g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->service), 1024);
-  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), requested,
-                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                                      NULL, &effective, &local_error))
-    {
-      g_set_error (error, CRM_ERROR, CRM_ERROR_INTERNAL,
-                   _("Cannot listen on %s port %u: %s"), address, port, local_error->message);
-      g_clear_object (&self->service);
-      return FALSE;
-    }
-  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  self->service = crm_tls_gate_listen (address, port, FALSE, &self->port, error);
+  if (self->service == NULL)
+    return FALSE;
   g_signal_connect (self->service, "incoming", G_CALLBACK (incoming_cb), self);
   g_socket_service_start (self->service);
   g_message ("Listening on %s port %u (%s)", address, self->port,

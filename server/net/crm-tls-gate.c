@@ -3,8 +3,10 @@
 #define G_LOG_DOMAIN "crm-tls-gate"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <sys/socket.h>
 
+#include "crm-error.h"
 #include "crm-tls-gate.h"
 
 struct _CrmTlsGate {
@@ -111,4 +113,40 @@ crm_tls_gate_peek_client_hello (GSocketConnection *connection)
               MSG_PEEK | MSG_DONTWAIT);
   while (n < 0 && errno == EINTR);
   return n == 1 && first == 0x16;
+}
+
+GSocketService *
+crm_tls_gate_listen (const char *address, guint16 port, gboolean https, guint16 *port_out,
+                     GError **error)
+{
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
+  g_autoptr(GSocketAddress) requested = NULL;
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GSocketService) service = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (inet == NULL)
+    {
+      g_set_error (error, CRM_ERROR, CRM_ERROR_INTERNAL,
+                   _("“%s” is not an IP address to listen on"), address);
+      return NULL;
+    }
+  requested = g_inet_socket_address_new (inet, port);
+  service = g_socket_service_new ();
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (service), 1024);
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (service), requested,
+                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                      NULL, &effective, &local_error))
+    {
+      if (https)
+        g_set_error (error, CRM_ERROR, CRM_ERROR_INTERNAL,
+                     _("Cannot listen for HTTPS on %s port %u: %s"), address, port,
+                     local_error->message);
+      else
+        g_set_error (error, CRM_ERROR, CRM_ERROR_INTERNAL,
+                     _("Cannot listen on %s port %u: %s"), address, port, local_error->message);
+      return NULL;
+    }
+  *port_out = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  return g_steal_pointer (&service);
 }

@@ -45,4 +45,15 @@ guint       crm_tls_gate_get_n_handshakes (CrmTlsGate *gate);
  * those must not queue ahead of a real client. */
 gboolean    crm_tls_gate_peek_client_hello (GSocketConnection *connection);
 
+/* The listening socket of either port: a GSocketService (not started) on
+ * `address` (an IP address) and `port` (0: a free one), with room for a
+ * burst of connections (every client reconnecting after a restart); the
+ * port it got in *port_out.  Errors are translated and name the port
+ * (`https` chooses the HTTPS wording). */
+GSocketService *crm_tls_gate_listen (const char *address,
+                                     guint16     port,
+                                     gboolean    https,
+                                     guint16    *port_out,
+                                     GError    **error);
+
 G_END_DECLS
