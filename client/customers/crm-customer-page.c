@@ -31,6 +31,31 @@ struct _CrmCustomerPage
   GPtrArray *custom_rows;  /* custom fields' label and value widgets (issue 4) */
 };
 
+/* One row of the details grid: the dimmed label `key_text` and its
+ * selectable, wrapping value (built-in fields and custom fields alike).
+ * Returns the value label; the key label in *key_out when asked. */
+static GtkLabel *
+attach_field (CrmCustomerPage *self, int row, const char *key_text, const char *value_text,
+              GtkWidget **key_out)
+{
+  GtkWidget *key = gtk_label_new (key_text);
+  GtkWidget *value = gtk_label_new (value_text);
+
+  gtk_label_set_xalign (GTK_LABEL (key), 1);
+  gtk_widget_set_valign (key, GTK_ALIGN_START);
+  gtk_widget_add_css_class (key, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (value), 0);
+  gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+  gtk_widget_set_hexpand (value, TRUE);
+  gtk_grid_attach (self->grid, key, 0, row, 1, 1);
+  gtk_grid_attach (self->grid, value, 1, row, 1, 1);
+  if (key_out != NULL)
+    *key_out = key;
+  return GTK_LABEL (value);
+}
+
 G_DEFINE_FINAL_TYPE (CrmCustomerPage, crm_customer_page, GTK_TYPE_BOX)
 
 void
@@ -69,18 +94,10 @@ crm_customer_page_set_record (CrmCustomerPage *self,
       {
         g_autoptr(GVariant) value = g_variant_lookup_value (record, custom[i], NULL);
         g_autofree char *text = crm_custom_field_format_value (value);
-        GtkWidget *key = gtk_label_new (crm_customer_field_label (custom[i]));
-        GtkWidget *shown = gtk_label_new (*text ? text : "—");
+        GtkWidget *key;
+        GtkLabel *shown = attach_field (self, (int) (N_KEYS + i), crm_customer_field_label (custom[i]),
+                                        *text ? text : "—", &key);
 
-        gtk_label_set_xalign (GTK_LABEL (key), 1);
-        gtk_widget_set_valign (key, GTK_ALIGN_START);
-        gtk_widget_add_css_class (key, "dim-label");
-        gtk_label_set_xalign (GTK_LABEL (shown), 0);
-        gtk_label_set_wrap (GTK_LABEL (shown), TRUE);
-        gtk_label_set_wrap_mode (GTK_LABEL (shown), PANGO_WRAP_WORD_CHAR);
-        gtk_label_set_selectable (GTK_LABEL (shown), TRUE);
-        gtk_grid_attach (self->grid, key, 0, (int) (N_KEYS + i), 1, 1);
-        gtk_grid_attach (self->grid, shown, 1, (int) (N_KEYS + i), 1, 1);
         g_ptr_array_add (self->custom_rows, key);
         g_ptr_array_add (self->custom_rows, shown);
       }
@@ -175,20 +192,7 @@ crm_customer_page_init (CrmCustomerPage *self)
 
   for (gsize i = 0; i < N_KEYS; i++)
     {
-      GtkWidget *key = gtk_label_new (crm_customer_field_label (keys[i]));
-      GtkWidget *value = gtk_label_new (NULL);
-
-      gtk_label_set_xalign (GTK_LABEL (key), 1);
-      gtk_widget_set_valign (key, GTK_ALIGN_START);
-      gtk_widget_add_css_class (key, "dim-label");
-      gtk_label_set_xalign (GTK_LABEL (value), 0);
-      gtk_label_set_wrap (GTK_LABEL (value), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
-      gtk_widget_set_hexpand (value, TRUE);
-      gtk_grid_attach (self->grid, key, 0, (int) i, 1, 1);
-      gtk_grid_attach (self->grid, value, 1, (int) i, 1, 1);
-      self->values[i] = GTK_LABEL (value);
+      self->values[i] = attach_field (self, (int) i, crm_customer_field_label (keys[i]), NULL, NULL);
     }
   self->contacts = g_object_new (CRM_TYPE_CONTACTS_SECTION, NULL);
   gtk_box_append (self->content_box, GTK_WIDGET (self->contacts));
