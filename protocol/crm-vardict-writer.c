@@ -49,13 +49,6 @@ crm_vardict_writer_init (CrmVardictWriter *w)
   w->ends = g_array_sized_new (FALSE, FALSE, sizeof (guint64), 32);
 }
 
-void
-crm_vardict_writer_clear (CrmVardictWriter *w)
-{
-  g_clear_pointer (&w->data, g_byte_array_unref);
-  g_clear_pointer (&w->ends, g_array_unref);
-}
-
 /* Opens an entry: 8-aligned, the key with its NUL, padding up to the
  * variant.  Returns the entry's start and sets *key_end (relative). */
 static guint

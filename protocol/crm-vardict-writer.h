@@ -42,7 +42,5 @@ void      crm_vardict_writer_add_strv   (CrmVardictWriter *w, const char *key,
 void      crm_vardict_writer_add_value  (CrmVardictWriter *w, const char *key, GVariant *value);
 /* The "a{sv}", floating; the writer is emptied. */
 GVariant *crm_vardict_writer_end        (CrmVardictWriter *w);
-/* Drops what was written (for error paths). */
-void      crm_vardict_writer_clear      (CrmVardictWriter *w);
 
 G_END_DECLS
