@@ -286,6 +286,49 @@ test_tls_gate (void)
   gate_fixture = NULL;
 }
 
+/* Both ports open their socket through crm_tls_gate_listen: a free port
+ * when asked for 0, and clear errors for an address that is no IP address
+ * and for a port already taken (worded for the port in question). */
+static void
+test_tls_gate_listen (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketService) first = NULL;
+  g_autoptr(GSocketService) again = NULL;
+  g_autoptr(GSocketService) bad = NULL;
+  g_autofree char *port_text = NULL;
+  g_autofree char *plain_message = NULL;
+  guint16 port = 0, unused = 0;
+
+  bad = crm_tls_gate_listen ("not-an-address", 0, FALSE, &unused, &error);
+  g_assert_null (bad);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_INTERNAL);
+  g_assert_nonnull (strstr (error->message, "not-an-address"));
+  g_clear_error (&error);
+
+  first = crm_tls_gate_listen ("127.0.0.1", 0, FALSE, &port, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (first);
+  g_assert_cmpuint (port, >, 0);
+
+  /* The messages may be translated: check that they name the port and
+   * that the HTTPS one is worded apart. */
+  port_text = g_strdup_printf ("%u", port);
+  again = crm_tls_gate_listen ("127.0.0.1", port, FALSE, &unused, &error);
+  g_assert_null (again);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_INTERNAL);
+  g_assert_nonnull (strstr (error->message, port_text));
+  plain_message = g_strdup (error->message);
+  g_clear_error (&error);
+
+  again = crm_tls_gate_listen ("127.0.0.1", port, TRUE, &unused, &error);
+  g_assert_null (again);
+  g_assert_error (error, CRM_ERROR, CRM_ERROR_INTERNAL);
+  g_assert_nonnull (strstr (error->message, port_text));
+  g_assert_cmpstr (error->message, !=, plain_message);
+  g_socket_listener_close (G_SOCKET_LISTENER (first));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -295,6 +338,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server/tls/certificate-bad-input", test_certificate_bad_input);
   g_test_add_func ("/server/i18n/translate", test_translate);
   g_test_add_func ("/server/tls/gate", test_tls_gate);
+  g_test_add_func ("/server/tls/listen", test_tls_gate_listen);
 
   return g_test_run ();
 }
